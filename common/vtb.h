@@ -1,0 +1,273 @@
+/* vtb.h: the VTB trace format (writer, reader) and the immutable trace model.
+ *
+ * The one public header of common/. Both the tracer and the viewer go through it.
+ * No curses, no Python, no regex here. The byte layout is specified in man/vtb.5.
+ *
+ * Conventions: functions return 0 or a negative VTB_E* code; where a person will read
+ * the reason, a `char **cause` receives a malloc'd message (file, byte offset) that the
+ * caller frees. Every *_free(NULL) is a no-op.
+ */
+#ifndef VTUI_VTB_H
+#define VTUI_VTB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VTB_VERSION 1
+
+enum vtb_error {
+	VTB_OK = 0,
+	VTB_E_IO = -1,       /* open/read/write/rename failed (errno in the cause) */
+	VTB_E_NOMEM = -2,
+	VTB_E_FORMAT = -3,   /* not a VTB file, or a structure that breaks the spec */
+	VTB_E_CRC = -4,      /* a section's checksum does not match */
+	VTB_E_TRUNCATED = -5,
+	VTB_E_VERSION = -6,  /* a newer major version than this reader knows */
+	VTB_E_ARG = -7,      /* the caller passed something invalid (unknown id, bad order) */
+};
+
+/* Why a dump happened. */
+enum vtb_reason {
+	VTB_REASON_API = 0,       /* dump() called by the program */
+	VTB_REASON_EXIT = 1,
+	VTB_REASON_EXCEPTION = 2, /* unhandled exception in some thread */
+	VTB_REASON_SIGNAL = 3,
+	VTB_REASON_LOG = 4,       /* a log record at or above the dump level */
+	VTB_REASON_IMPORT = 5,    /* converted from another format (Chrome JSON) */
+	VTB_REASON_COUNT
+};
+
+/* Flags of a call (slice). */
+enum vtb_call_flag {
+	VTB_CALL_ENTRY_LOST = 1 << 0, /* entry overwritten when the ring wrapped: starts at window start */
+	VTB_CALL_OPEN = 1 << 1,       /* still running at dump time: ends at the dump */
+	VTB_CALL_EXCEPTION = 1 << 2,  /* left by an exception */
+	VTB_CALL_C = 1 << 3,          /* a C function (builtin, extension method) */
+	VTB_CALL_SPAN = 1 << 4,       /* a custom span (vtrace.event) rather than a function */
+	VTB_CALL_GC = 1 << 5,         /* a garbage collection */
+};
+
+/* Log levels follow Python's logging numbers (10 DEBUG .. 50 CRITICAL). */
+
+/* ---- header ---- */
+
+typedef struct vtb_header {
+	uint32_t pid;              /* the process that dumped */
+	uint32_t ppid;
+	const char *cmdline;       /* NUL-separated argv is not used: one string, args joined by ' ' */
+	const char *python_version;
+	const char *reason_text;   /* free text (exception type and message, signal name, ...) */
+	uint64_t start_wall_ns;    /* Unix epoch ns at start_mono_ns */
+	uint64_t start_mono_ns;    /* CLOCK_MONOTONIC ns when recording began */
+	uint64_t window_start_ns;  /* first timestamp the record holds (after a wrap: where it begins) */
+	uint64_t dump_ns;          /* CLOCK_MONOTONIC ns of the dump */
+	uint64_t ring_capacity;    /* events the ring holds */
+	uint64_t events_dropped;   /* events the ring overwrote (0: no wrap) */
+	uint32_t reason;           /* enum vtb_reason */
+	uint32_t wrapped;          /* nonzero when the ring wrapped before the dump */
+} vtb_header;
+
+/* ---- writer ----
+ * A writer streams sections to a file or a memory buffer. Strings and threads must be
+ * added before events use them; the writer emits them before the first chunk that
+ * refers to them, so a truncated file keeps the names of every intact chunk.
+ * Events of one thread must come in non-decreasing time order; ends must match begins
+ * (the writer rejects an end with no open call with VTB_E_ARG).
+ */
+typedef struct vtb_writer vtb_writer;
+
+/* Open a writer on `path` (written directly; atomic rename is the caller's business).
+ * Returns NULL and sets *cause on failure. The caller owns the writer. */
+vtb_writer *vtb_writer_open_file(const char *path, const vtb_header *h, char **cause);
+/* Open a writer into memory; vtb_writer_mem() gives the bytes after finish. */
+vtb_writer *vtb_writer_open_mem(const vtb_header *h);
+
+/* Intern (name, file, line); returns its id (>= 0) or a negative error. Interning the
+ * same triple twice returns the same id. */
+int64_t vtb_writer_string(vtb_writer *w, const char *name, const char *file, uint32_t line);
+/* Declare a process (name may be NULL). */
+int vtb_writer_process(vtb_writer *w, uint32_t pid, uint32_t ppid, const char *name);
+/* Declare a thread; returns its thread index (>= 0) used by the event calls. */
+int64_t vtb_writer_thread(vtb_writer *w, uint32_t pid, uint64_t tid, const char *name);
+
+int vtb_writer_begin(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t name_id, uint32_t flags);
+/* Ends the innermost open call of `thread`; flags are OR'ed into the call's flags. */
+int vtb_writer_end(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t flags);
+/* Text attached to the innermost open call (arguments) or the call that just ended
+ * (return value). */
+int vtb_writer_args(vtb_writer *w, uint32_t thread, const char *text);
+int vtb_writer_retval(vtb_writer *w, uint32_t thread, const char *text);
+/* An instant event; args may be NULL (free text, usually "k=v, k=v"). */
+int vtb_writer_instant(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t name_id, const char *args);
+/* A counter sample: counter `name_id`, series `series_id` (both string ids). */
+int vtb_writer_counter(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t name_id,
+		       uint32_t series_id, double value);
+int vtb_writer_log(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t level,
+		   uint32_t logger_id, const char *message);
+/* An object snapshot: name and its text (repr). */
+int vtb_writer_object(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t name_id, const char *text);
+
+/* Flush every thread, write the index and trailer, close the file. Calls still open
+ * are ended at h->dump_ns with VTB_CALL_OPEN. */
+int vtb_writer_finish(vtb_writer *w, char **cause);
+/* After finish on a memory writer: the bytes (owned by the writer). */
+const uint8_t *vtb_writer_mem(const vtb_writer *w, size_t *len_bytes);
+void vtb_writer_free(vtb_writer *w);
+
+/* ---- the trace model (what the reader builds) ---- */
+
+typedef struct vtb_string {
+	const char *name;   /* qualified name: module.Class.func, or a counter/logger/event name */
+	const char *file;   /* "" when none */
+	uint32_t line;
+} vtb_string;
+
+/* A call. Slices at one depth of a thread never overlap and are sorted by start. */
+typedef struct vtb_slice {
+	uint64_t start_ns;
+	uint64_t dur_ns;
+	uint32_t name_id;
+	uint16_t flags;      /* enum vtb_call_flag */
+	uint16_t depth;
+} vtb_slice;
+
+typedef struct vtb_row {
+	const vtb_slice *slices;
+	size_t count;
+} vtb_row;
+
+enum vtb_mark_kind { VTB_MARK_INSTANT, VTB_MARK_OBJECT, VTB_MARK_LOG };
+
+/* An instant, object snapshot or log record on a thread. */
+typedef struct vtb_mark {
+	uint64_t ts_ns;
+	uint32_t kind;       /* enum vtb_mark_kind */
+	uint32_t name_id;    /* instant/object name, or logger for a log record */
+	uint32_t level;      /* log level; 0 otherwise */
+	const char *text;    /* args, repr or message; "" when none */
+} vtb_mark;
+
+/* Arguments or return value text of one call. */
+typedef struct vtb_attachment {
+	uint32_t depth;
+	uint32_t index;      /* index in rows[depth] */
+	const char *args;    /* NULL when not recorded */
+	const char *retval;
+} vtb_attachment;
+
+typedef struct vtb_thread {
+	uint32_t pid;
+	uint64_t tid;
+	const char *name;
+	uint32_t depth_count;
+	const vtb_row *rows;          /* rows[0 .. depth_count) */
+	size_t call_count;
+	const vtb_mark *marks;        /* sorted by ts */
+	size_t mark_count;
+	const vtb_attachment *attachments; /* sorted by (depth, index) */
+	size_t attachment_count;
+} vtb_thread;
+
+typedef struct vtb_sample {
+	uint64_t ts_ns;
+	double value;
+} vtb_sample;
+
+/* One series of one counter in one process, sorted by time. */
+typedef struct vtb_counter {
+	uint32_t pid;
+	uint32_t name_id;
+	uint32_t series_id;
+	const vtb_sample *samples;
+	size_t count;
+} vtb_counter;
+
+typedef struct vtb_process {
+	uint32_t pid;
+	uint32_t ppid;
+	const char *name;
+} vtb_process;
+
+/* What a load met: zero problems on a sound file. */
+typedef struct vtb_damage {
+	size_t sections_bad;       /* sections skipped (CRC, bad length, undecodable) */
+	size_t bytes_lost;         /* bytes in skipped sections and the truncated tail */
+	int truncated;             /* the trailer/index was missing */
+	char *first_problem;       /* the first problem with its byte offset, or NULL */
+} vtb_damage;
+
+typedef struct vtb_trace vtb_trace;
+
+enum vtb_load_flag {
+	VTB_LOAD_SALVAGE = 1 << 0, /* keep every intact section of a damaged file */
+};
+
+/* Progress callback: bytes done of total; return nonzero to cancel. */
+typedef int (*vtb_progress_fn)(void *ctx, uint64_t done_bytes, uint64_t total_bytes);
+
+/* Load a VTB file (mmap). Without VTB_LOAD_SALVAGE any problem fails the load with a
+ * cause naming it and its offset; with it, a damaged file loads what is intact and the
+ * problems go to vtb_trace_damage(). Returns NULL and sets *cause on failure.
+ * The caller owns the trace. */
+vtb_trace *vtb_trace_load(const char *path, unsigned flags, vtb_progress_fn progress,
+			  void *progress_ctx, char **cause);
+/* The same over a buffer (the trace copies what it keeps). */
+vtb_trace *vtb_trace_load_mem(const uint8_t *buf, size_t len_bytes, unsigned flags, char **cause);
+void vtb_trace_free(vtb_trace *t);
+
+/* Accessors: everything returned is owned by the trace and lives as long as it. */
+const vtb_header *vtb_trace_header(const vtb_trace *t);
+const vtb_damage *vtb_trace_damage(const vtb_trace *t);
+size_t vtb_trace_string_count(const vtb_trace *t);
+const vtb_string *vtb_trace_string(const vtb_trace *t, uint32_t id);
+size_t vtb_trace_process_count(const vtb_trace *t);
+const vtb_process *vtb_trace_process(const vtb_trace *t, size_t i);
+size_t vtb_trace_thread_count(const vtb_trace *t);
+const vtb_thread *vtb_trace_thread(const vtb_trace *t, size_t i);
+size_t vtb_trace_counter_count(const vtb_trace *t);
+const vtb_counter *vtb_trace_counter(const vtb_trace *t, size_t i);
+/* Totals over all threads. */
+size_t vtb_trace_call_count(const vtb_trace *t);
+size_t vtb_trace_event_count(const vtb_trace *t);
+/* Earliest start and latest end of anything in the trace. */
+void vtb_trace_span(const vtb_trace *t, uint64_t *first_ns, uint64_t *last_ns);
+
+/* Helpers on the model. */
+/* Index of the first slice in `row` that ends after `ts_ns` (count if none). */
+size_t vtb_row_find(const vtb_row *row, uint64_t ts_ns);
+/* The attachment of rows[depth][index] of `th`, or NULL. */
+const vtb_attachment *vtb_thread_attachment(const vtb_thread *th, uint32_t depth, uint32_t index);
+
+/* ---- building a trace in memory (used by the JSON importer and tests) ----
+ * Write through a memory writer and load the result: one code path for every source. */
+
+/* Names of enum values, for messages and --info. */
+const char *vtb_reason_name(uint32_t reason);
+const char *vtb_strerror(int err);
+
+/* CRC32C (Castagnoli) of a buffer, continuing from `crc` (start with 0). */
+uint32_t vtb_crc32c(uint32_t crc, const void *buf, size_t len_bytes);
+
+/* ---- Chrome trace event JSON (VizTracer, Perfetto) ----
+ * Implemented in common/json.c through cJSON. */
+
+/* What an import met besides what it loaded. */
+typedef struct vtb_json_report {
+	size_t events_read;       /* trace events in the file */
+	size_t unknown_kinds;     /* events of a phase the importer does not map (counted, skipped) */
+	size_t unbalanced;        /* B without E or E without B (closed or dropped, and counted) */
+	size_t skipped_invalid;   /* events with missing or wrongly typed fields */
+	char *notes;              /* one line per kind of problem, or NULL; the caller frees */
+} vtb_json_report;
+
+/* Load a Chrome trace event JSON file (".json" or ".json.gz") into a trace model.
+ * Returns NULL and sets *cause (with the byte offset where parsing stopped) on failure. */
+vtb_trace *vtb_json_load(const char *path, vtb_progress_fn progress, void *progress_ctx,
+			 vtb_json_report *report, char **cause);
+/* Write `t` as Chrome trace event JSON that Perfetto and VizTracer's viewer open. */
+int vtb_json_export(const vtb_trace *t, const char *path, vtb_progress_fn progress,
+		    void *progress_ctx, char **cause);
+/* Write `t` as a VTB file (the import half of `vtui convert`). */
+int vtb_trace_save(const vtb_trace *t, const char *path, char **cause);
+
+#endif

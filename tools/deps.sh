@@ -1,0 +1,33 @@
+#!/bin/sh
+# Find the build and test dependencies that are missing and install them (as root) or print
+# the apt-get line that would (otherwise). Quiet and quick when nothing is missing.
+# Usage: tools/deps.sh PYTHON
+py=${1:-python3}
+missing=""
+need() { missing="$missing $1"; }
+
+command -v pkg-config >/dev/null 2>&1 || need pkg-config
+pc() { pkg-config --exists "$1" 2>/dev/null; }
+pc ncursesw || need libncurses-dev
+pc libpcre2-8 || need libpcre2-dev
+pc libcjson || need libcjson-dev
+pc check || need check
+command -v tmux >/dev/null 2>&1 || need tmux
+command -v groff >/dev/null 2>&1 || need groff-base
+inc=$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
+if [ -z "$inc" ] || [ ! -f "$inc/Python.h" ]; then
+	need python3-dev
+fi
+
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "deps: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null || {
+		echo "deps: apt-get install failed" >&2; exit 1; }
+	exit 0
+fi
+echo "deps: missing:$missing" >&2
+echo "deps: install them with:" >&2
+echo "  sudo apt-get install -y$missing" >&2
+exit 1

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Run every Check suite in BUILD/tests. Suites named test_tracer* run once per interpreter
+# given, against the extension built for it. Ends with one total line.
+# Usage: tools/run-tests.sh BUILD SANITIZE PYTHON...
+build=$1; sanitize=$2; shift 2
+pass=0; fail=0; suites_failed=""
+
+# Sum Check's "NN%: Checks: N, Failures: F, Errors: E" lines from a suite's output.
+count() {
+	sed -n 's/.*Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\).*/\1 \2 \3/p' "$1" |
+		awk '{c+=$1; f+=$2+$3} END {print c+0, f+0}'
+}
+
+run_suite() { # name, command...
+	name=$1; shift
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out"
+	rc=$?
+	set -- $(count "$out")
+	checks=$1; failed=$2
+	rm -f "$out"
+	pass=$((pass + checks - failed)); fail=$((fail + failed))
+	if [ "$checks" = 0 ] || [ "$failed" != 0 ]; then
+		suites_failed="$suites_failed $name"
+		[ "$checks" = 0 ] && fail=$((fail + 1))
+	fi
+}
+
+if [ "$sanitize" = 1 ]; then
+	# The interpreter is not built with ASan: the runtime must come first in the process.
+	VTRACE_TEST_PRELOAD="$(cc -print-file-name=libasan.so) $(cc -print-file-name=libubsan.so)"
+	export VTRACE_TEST_PRELOAD
+	export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+fi
+export VTUI_BUILD="$build"
+
+for t in "$build"/tests/test_*; do
+	[ -x "$t" ] || continue
+	case "$(basename "$t")" in
+	test_tracer*)
+		for py in "$@"; do
+			ver=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+			pybuild="$build/py/$ver"
+			echo "== $(basename "$t") under Python $ver ($py)"
+			make --no-print-directory -s tracer BUILD="$build" PYTHON="$py" PYBUILD="$pybuild" >/dev/null || {
+				echo "could not build the tracer for $py"; fail=$((fail + 1)); continue; }
+			VTRACE_PYTHON="$py" VTRACE_PYPATH="$pybuild" run_suite "$(basename "$t")-$ver" "$t"
+		done ;;
+	*)
+		echo "== $(basename "$t")"
+		run_suite "$(basename "$t")" "$t" ;;
+	esac
+done
+
+echo "tracer tests ran under: $(for py in "$@"; do "$py" -c 'import sys; print("%d.%d" % sys.version_info[:2], end=" ")'; done)"
+[ -n "$suites_failed" ] && echo "failed suites:$suites_failed"
+echo "total: $pass passed, $fail failed"
+[ "$fail" = 0 ]
