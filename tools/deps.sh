@@ -12,6 +12,7 @@ pc ncursesw || need libncurses-dev
 pc libpcre2-8 || need libpcre2-dev
 pc libcjson || need libcjson-dev
 pc check || need check
+pc zlib || need zlib1g-dev
 command -v tmux >/dev/null 2>&1 || need tmux
 command -v groff >/dev/null 2>&1 || need groff-base
 inc=$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)

@@ -14,15 +14,17 @@ count() {
 run_suite() { # name, command...
 	name=$1; shift
 	out=$(mktemp)
-	"$@" 2>&1 | tee "$out"
-	rc=$?
+	{ "$@" 2>&1; echo $? >"$out.rc"; } | tee "$out"
+	rc=$(cat "$out.rc")
 	set -- $(count "$out")
 	checks=$1; failed=$2
-	rm -f "$out"
+	rm -f "$out" "$out.rc"
 	pass=$((pass + checks - failed)); fail=$((fail + failed))
-	if [ "$checks" = 0 ] || [ "$failed" != 0 ]; then
+	# A suite that ran nothing, or exited non-zero with every check passed (a crash or a
+	# sanitizer report after the checks), counts as one more failure.
+	if [ "$checks" = 0 ] || [ "$failed" != 0 ] || [ "$rc" != 0 ]; then
 		suites_failed="$suites_failed $name"
-		[ "$checks" = 0 ] && fail=$((fail + 1))
+		if [ "$failed" = 0 ]; then fail=$((fail + 1)); fi
 	fi
 }
 
