@@ -1,0 +1,236 @@
+/* command.c: the filter words of the command language, applied to a filter set, and the
+ * set printed back as commands (save-preset) or as a status-line summary. */
+#define _GNU_SOURCE /* asprintf */
+#include "filters/filters.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filters/private.h"
+
+enum word_kind { W_LIST, W_MIN_DURATION, W_MAX_DEPTH, W_THREAD, W_CLEAR };
+
+struct word {
+	const char *name;
+	enum word_kind kind;
+	enum flt_list list;
+};
+
+static const struct word words[] = {
+	{ "filter", W_LIST, FLT_INCLUDE_NAME },
+	{ "hide", W_LIST, FLT_EXCLUDE_NAME },
+	{ "filter-file", W_LIST, FLT_INCLUDE_FILE },
+	{ "hide-file", W_LIST, FLT_EXCLUDE_FILE },
+	{ "min-duration", W_MIN_DURATION, 0 },
+	{ "max-depth", W_MAX_DEPTH, 0 },
+	{ "filter-thread", W_THREAD, 0 },
+	{ "clear-filters", W_CLEAR, 0 },
+};
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The word at the start of `line` (after blanks) and where its argument begins. */
+static const struct word *split(const char *line, const char **arg)
+{
+	const char *p = line, *end;
+
+	while (is_blank(*p))
+		p++;
+	for (end = p; *end != '\0' && !is_blank(*end); end++)
+		;
+	for (*arg = end; is_blank(**arg); (*arg)++)
+		;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i].name) == (size_t)(end - p) &&
+		    memcmp(words[i].name, p, (size_t)(end - p)) == 0)
+			return &words[i];
+	return NULL;
+}
+
+int flt_is_filter_command(const char *line)
+{
+	const char *arg;
+
+	return split(line, &arg) != NULL;
+}
+
+/* A copy of `arg` without trailing blanks or newline, for numeric arguments. */
+static char *trimmed(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	while (n > 0 && (is_blank(arg[n - 1]) || arg[n - 1] == '\n' || arg[n - 1] == '\r'))
+		n--;
+	return strndup(arg, n);
+}
+
+static int set_depth(flt_set *s, const char *arg, char **cause)
+{
+	char *end;
+	unsigned long v;
+
+	if (strcmp(arg, "none") == 0) {
+		flt_set_max_depth(s, 0);
+		return 0;
+	}
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 || v > 65536)
+		return flt_fail(cause, FLT_E_ARG, "max-depth: '%s' is not a depth (0 to 65536, "
+				"or none)", arg);
+	flt_set_max_depth(s, (uint32_t)v);
+	return 0;
+}
+
+/* Put "word: " before the cause of a failed `rc`, so every error names its command. */
+static int prefixed(const char *word, int rc, char **cause)
+{
+	char *inner;
+
+	if (rc >= 0 || cause == NULL || *cause == NULL)
+		return rc;
+	inner = *cause;
+	rc = flt_fail(cause, rc, "%s: %s", word, inner);
+	free(inner);
+	return rc;
+}
+
+static int apply_value(flt_set *s, const struct word *w, const char *arg, char **cause)
+{
+	char *v = trimmed(arg);
+	uint64_t ns;
+	int rc;
+
+	if (v == NULL)
+		return flt_fail(cause, FLT_E_NOMEM, "out of memory");
+	if (w->kind == W_MAX_DEPTH) {
+		rc = set_depth(s, v, cause);
+	} else if ((rc = flt_duration_parse(v, &ns, cause)) == 0) {
+		flt_set_min_duration(s, ns);
+	} else {
+		rc = prefixed(w->name, rc, cause);
+	}
+	free(v);
+	return rc;
+}
+
+int flt_set_command(flt_set *s, const char *line, char **cause)
+{
+	const char *arg;
+	const struct word *w = split(line ? line : "", &arg);
+
+	if (w == NULL)
+		return FLT_E_UNKNOWN;
+	switch (w->kind) {
+	case W_LIST:
+		if (*arg == '\0')
+			return flt_fail(cause, FLT_E_ARG, "%s: missing pattern", w->name);
+		return prefixed(w->name, flt_set_add(s, w->list, arg, cause), cause);
+	case W_THREAD:
+		return prefixed(w->name, flt_set_thread(s, arg, cause), cause);
+	case W_CLEAR:
+		flt_set_clear(s);
+		return 0;
+	default:
+		if (*arg == '\0')
+			return flt_fail(cause, FLT_E_ARG, "%s: missing value", w->name);
+		return apply_value(s, w, arg, cause);
+	}
+}
+
+/* A duration that reads back exactly: the largest unit that divides it. */
+static const char *exact_duration(uint64_t ns, char *buf, size_t len)
+{
+	static const struct { uint64_t ns; const char *suffix; } u[] = {
+		{ 1000000000, "s" }, { 1000000, "ms" }, { 1000, "us" }, { 1, "ns" },
+	};
+	size_t i = 0;
+
+	while (ns % u[i].ns != 0)
+		i++;
+	snprintf(buf, len, "%llu%s", (unsigned long long)(ns / u[i].ns), u[i].suffix);
+	return buf;
+}
+
+/* Growable vector of malloc'd strings. */
+struct strv {
+	char **v;
+	size_t n;
+	int failed;
+};
+
+static void strv_addf(struct strv *sv, const char *fmt, const char *a, const char *b)
+{
+	char **grown, *line;
+
+	if (sv->failed)
+		return;
+	if (asprintf(&line, fmt, a, b) < 0) {
+		sv->failed = 1;
+		return;
+	}
+	grown = realloc(sv->v, (sv->n + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		free(line);
+		sv->failed = 1;
+		return;
+	}
+	grown[sv->n++] = line;
+	sv->v = grown;
+}
+
+int flt_set_to_commands(const flt_set *s, char ***out, size_t *count)
+{
+	static const char *const list_words[FLT_LIST_COUNT] = {
+		"filter", "hide", "filter-file", "hide-file",
+	};
+	struct strv sv = { 0 };
+	char buf[32];
+
+	for (int l = 0; l < FLT_LIST_COUNT; l++)
+		for (size_t i = 0; i < flt_set_list_count(s, l); i++)
+			strv_addf(&sv, "%s %s", list_words[l], flt_set_list_pattern(s, l, i));
+	if (flt_set_get_min_duration(s) != 0)
+		strv_addf(&sv, "%s %s", "min-duration",
+			  exact_duration(flt_set_get_min_duration(s), buf, sizeof(buf)));
+	if (flt_set_get_max_depth(s) != 0) {
+		snprintf(buf, sizeof(buf), "%u", flt_set_get_max_depth(s));
+		strv_addf(&sv, "%s %s", "max-depth", buf);
+	}
+	if (flt_set_get_thread(s) != NULL)
+		strv_addf(&sv, "%s %s", "filter-thread", flt_set_get_thread(s));
+	if (sv.failed) {
+		flt_strv_free(sv.v, sv.n);
+		return FLT_E_NOMEM;
+	}
+	*out = sv.v;
+	*count = sv.n;
+	return 0;
+}
+
+char *flt_set_describe(const flt_set *s)
+{
+	char **cmds = NULL, *text = NULL;
+	size_t n = 0, len = 1;
+
+	if (flt_set_to_commands(s, &cmds, &n) < 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(cmds[i]) + 3;
+	if ((text = malloc(len)) == NULL)
+		goto out;
+	text[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(text, " | ");
+		strcat(text, cmds[i]);
+	}
+out:
+	flt_strv_free(cmds, n);
+	return text;
+}
