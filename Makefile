@@ -13,7 +13,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
 CC ?= cc
-PKGS := ncursesw libpcre2-8 libcjson
+PKGS := ncursesw libpcre2-8 libcjson zlib
 
 OPT ?= -O2
 CFLAGS_ALL := -std=gnu11 $(OPT) -g -fPIC -Wall -Wextra -Werror -MMD -MP -I.
@@ -127,6 +127,55 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
 	@./bench/run.sh "$(BUILD)" $(PYTHONS)
+
+# The cost floors the tracer is measured against (bench/floors/*.c), one extension module each,
+# built for $(PYTHON) into $(PYBUILD)/bench/. bench/run.sh builds them per interpreter.
+FLOORS_SRC := $(wildcard bench/floors/*.c)
+FLOORS_EXT = $(patsubst bench/floors/%.c,$(PYBUILD)/bench/_%$(PY_EXT),$(FLOORS_SRC))
+.PHONY: bench-floors
+bench-floors: $(FLOORS_EXT)
+
+$(PYBUILD)/bench/_%$(PY_EXT): bench/floors/%.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -shared -fvisibility=hidden -I$(PY_INC) -o $@ $< $(LDFLAGS_ALL)
+
+# ---- fuzzing (libFuzzer through clang; not part of `make check`, see tests/fuzz/README.md) ----
+# tests/fuzz/fuzz_*.c with the sources of common/, filters/ and tui/, all under ASan+UBSan,
+# into $(BUILD)/fuzz/; `make fuzz` runs each target for FUZZ_SECONDS, one after another.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -MMD -MP -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FUZZ_CORE := $(BUILD)/fuzz/libfuzzcore.a
+FUZZ_TUI := $(BUILD)/fuzz/libfuzztui.a
+.PHONY: fuzz fuzzers
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzzers
+	@./tests/fuzz/run.sh "$(BUILD)" "$(FUZZ_SECONDS)"
+
+fuzzers: $(FUZZERS) $(BUILD)/fuzz/gen_seeds
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(call pc_cflags,$(PKGS)) -c $< -o $@
+
+$(FUZZ_CORE): $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(COMMON_SRC) $(FILTERS_SRC))
+$(FUZZ_TUI): $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(TUI_SRC))
+$(FUZZ_CORE) $(FUZZ_TUI):
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# Only the command target (the viewer's `:` commands) needs tui/.
+$(BUILD)/fuzz/fuzz_command: $(FUZZ_TUI)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(call pc_cflags,$(PKGS)) -o $@ $< \
+		$(filter $(FUZZ_TUI),$^) $(FUZZ_CORE) $(EXT_LIBS)
+
+$(BUILD)/fuzz/gen_seeds: tests/fuzz/gen_seeds.c $(FUZZ_CORE)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pc_cflags,$(PKGS)) -o $@ $< $(FUZZ_CORE) $(EXT_LIBS)
 
 # ---- install ----
 PY_SITE = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])')

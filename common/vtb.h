@@ -45,6 +45,7 @@ enum vtb_call_flag {
 	VTB_CALL_C = 1 << 3,          /* a C function (builtin, extension method) */
 	VTB_CALL_SPAN = 1 << 4,       /* a custom span (vtrace.event) rather than a function */
 	VTB_CALL_GC = 1 << 5,         /* a garbage collection */
+	VTB_CALL_DAMAGED = 1 << 6,    /* its end was in a damaged section: ends where the data resumes */
 };
 
 /* Log levels follow Python's logging numbers (10 DEBUG .. 50 CRITICAL). */
@@ -81,6 +82,10 @@ typedef struct vtb_writer vtb_writer;
 vtb_writer *vtb_writer_open_file(const char *path, const vtb_header *h, char **cause);
 /* Open a writer into memory; vtb_writer_mem() gives the bytes after finish. */
 vtb_writer *vtb_writer_open_mem(const vtb_header *h);
+
+/* Events of a thread are cut into chunks of about this many bytes (default 65536;
+ * small values are for tests). Returns 0, or VTB_E_ARG when bytes < 64. */
+int vtb_writer_set_chunk_bytes(vtb_writer *w, size_t bytes);
 
 /* Intern (name, file, line); returns its id (>= 0) or a negative error. Interning the
  * same triple twice returns the same id. */
@@ -249,7 +254,7 @@ const char *vtb_strerror(int err);
 uint32_t vtb_crc32c(uint32_t crc, const void *buf, size_t len_bytes);
 
 /* ---- Chrome trace event JSON (VizTracer, Perfetto) ----
- * Implemented in common/json.c through cJSON. */
+ * Implemented in common/json_*.c through cJSON (and zlib for .gz). */
 
 /* What an import met besides what it loaded. */
 typedef struct vtb_json_report {
@@ -257,14 +262,21 @@ typedef struct vtb_json_report {
 	size_t unknown_kinds;     /* events of a phase the importer does not map (counted, skipped) */
 	size_t unbalanced;        /* B without E or E without B (closed or dropped, and counted) */
 	size_t skipped_invalid;   /* events with missing or wrongly typed fields */
+	int partial;              /* the JSON was cut or malformed: the events before the
+				   * problem were loaded, and the notes say where it is */
 	char *notes;              /* one line per kind of problem, or NULL; the caller frees */
 } vtb_json_report;
 
 /* Load a Chrome trace event JSON file (".json" or ".json.gz") into a trace model.
- * Returns NULL and sets *cause (with the byte offset where parsing stopped) on failure. */
+ * Returns NULL and sets *cause (with the line, column and byte offset where parsing
+ * stopped) on failure. JSON cut or malformed after some events loads those events: the
+ * report says `partial`, and vtb_trace_damage() of the trace has `truncated` and the
+ * problem. `report` may be NULL. The caller owns the trace and report->notes. */
 vtb_trace *vtb_json_load(const char *path, vtb_progress_fn progress, void *progress_ctx,
 			 vtb_json_report *report, char **cause);
-/* Write `t` as Chrome trace event JSON that Perfetto and VizTracer's viewer open. */
+/* Write `t` as Chrome trace event JSON that Perfetto and VizTracer's viewer open (gzip
+ * when `path` ends in ".gz"), streamed one event at a time; progress counts events.
+ * Loading the result gives back the same model. 0, or a negative error with *cause. */
 int vtb_json_export(const vtb_trace *t, const char *path, vtb_progress_fn progress,
 		    void *progress_ctx, char **cause);
 /* Write `t` as a VTB file (the import half of `vtui convert`). */
