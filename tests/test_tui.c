@@ -1,0 +1,797 @@
+/* test_tui.c: the viewer without a terminal: the screen model, what the views draw where
+ * at several zooms, navigation, the details pane, the command language and keys, and the
+ * golden --render outputs in tests/golden/ (VTUI_GOLDEN_UPDATE=1 rewrites them; check
+ * them by eye before committing). */
+#include <check.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/tui_fixtures.h"
+#include "tui/tui.h"
+/* One test checks the model's row index against vtb_row_find: the index is private, and a
+ * wrong bucket edge would draw a wrong frame only at some zooms. */
+#include "tui/tui_private.h"
+
+/* ---- helpers ---- */
+
+static tui_app *open_fx(const char *name)
+{
+	char path[64], *cause = NULL;
+	vtb_trace *t = fx_trace(name);
+	tui_app *app;
+
+	ck_assert_msg(t != NULL, "fixture %s did not load", name);
+	snprintf(path, sizeof(path), "%s.vtb", name);
+	app = tui_app_new(t, path, &cause);
+	ck_assert_msg(app != NULL, "tui_app_new: %s", cause ? cause : "?");
+	return app;
+}
+
+static void run(tui_app *app, const char *cmd)
+{
+	ck_assert_msg(tui_app_exec(app, cmd) == 0, "'%s' failed: %s", cmd, tui_app_message(app));
+}
+
+/* Render at w x h (ASCII) and return the whole screen as text; the caller frees. */
+static char *draw(tui_app *app, int w, int h)
+{
+	tui_screen *s = tui_screen_new(w, h);
+	char *text;
+
+	tui_screen_set_ascii(s, 1);
+	tui_app_render(app, s);
+	text = tui_screen_text(s);
+	tui_screen_free(s);
+	return text;
+}
+
+static char *line_of(tui_app *app, int w, int h, int y)
+{
+	tui_screen *s = tui_screen_new(w, h);
+	char *line;
+
+	tui_screen_set_ascii(s, 1);
+	tui_app_render(app, s);
+	line = tui_screen_line(s, y < 0 ? h + y : y);
+	tui_screen_free(s);
+	return line;
+}
+
+#define ck_assert_has(hay, needle) \
+	ck_assert_msg(strstr((hay), (needle)) != NULL, "'%s' not in:\n%.1800s", (needle), (hay))
+#define ck_assert_lacks(hay, needle) \
+	ck_assert_msg(strstr((hay), (needle)) == NULL, "'%s' unexpected in:\n%.1800s", (needle), (hay))
+
+/* ---- the screen model ---- */
+
+START_TEST(screen_text_and_cells)
+{
+	tui_screen *s = tui_screen_new(12, 3);
+	char *line, *text;
+
+	ck_assert_int_eq(tui_screen_puts(s, 1, 0, "h\xc3\xa9llo", -1, TUI_STYLE_HEADER, TUI_ATTR_BOLD), 5);
+	ck_assert_int_eq(tui_screen_cell(s, 2, 0)->ch, 0xe9);
+	ck_assert_int_eq(tui_screen_cell(s, 2, 0)->style, TUI_STYLE_HEADER);
+	ck_assert_int_eq(tui_screen_cell(s, 2, 0)->attr, TUI_ATTR_BOLD);
+	ck_assert_ptr_null(tui_screen_cell(s, 12, 0));
+	ck_assert_ptr_null(tui_screen_cell(s, -1, 0));
+	/* clipped at the edge, and by max_cols */
+	ck_assert_int_eq(tui_screen_puts(s, 9, 1, "abcdef", -1, 0, 0), 3);
+	ck_assert_int_eq(tui_screen_puts(s, 0, 2, "abcdef", 2, 0, 0), 2);
+	line = tui_screen_line(s, 0);
+	ck_assert_str_eq(line, " h\xc3\xa9llo");
+	free(line);
+	text = tui_screen_text(s);
+	ck_assert_str_eq(text, " h\xc3\xa9llo\n         abc\nab\n");
+	free(text);
+	tui_screen_set_ascii(s, 1);
+	tui_screen_puts(s, 0, 0, "\xc3\xa9t\xc3\xa9", -1, 0, 0);
+	line = tui_screen_line(s, 0);
+	ck_assert_str_eq(line, "?t?llo");
+	free(line);
+	ck_assert_int_eq(tui_screen_resize(s, 4, 2), 0);
+	ck_assert_int_eq(tui_screen_width(s), 4);
+	line = tui_screen_line(s, 1);
+	ck_assert_str_eq(line, "");
+	free(line);
+	tui_screen_free(s);
+	tui_screen_free(NULL);
+}
+END_TEST
+
+START_TEST(screen_wide_chars)
+{
+	tui_screen *s = tui_screen_new(6, 1);
+	char *line;
+
+	/* U+6F22 takes two columns: its right half is a continuation cell */
+	ck_assert_int_eq(tui_screen_puts(s, 0, 0, "\xe6\xbc\xa2x", -1, 0, 0), 3);
+	ck_assert_int_eq(tui_screen_cell(s, 1, 0)->ch, 0);
+	ck_assert_int_eq(tui_screen_cell(s, 2, 0)->ch, 'x');
+	line = tui_screen_line(s, 0);
+	ck_assert_str_eq(line, "\xe6\xbc\xa2x");
+	free(line);
+	/* a wide char that would straddle the edge is not drawn */
+	ck_assert_int_eq(tui_screen_puts(s, 5, 0, "\xe6\xbc\xa2", -1, 0, 0), 0);
+	tui_screen_free(s);
+}
+END_TEST
+
+/* ---- the model's row index ---- */
+
+/* A row with gaps, bursts and zero-length calls. */
+static vtb_trace *bursty_trace(void)
+{
+	vtb_header h;
+	vtb_writer *w;
+	vtb_trace *t = NULL;
+	const uint8_t *buf;
+	size_t len;
+	char *cause = NULL;
+	uint64_t now = FX_T0, r = 12345;
+	int64_t th, name;
+
+	fx_header("bursty", &h);
+	w = vtb_writer_open_mem(&h);
+	th = vtb_writer_thread(w, 100, 1000, "MainThread");
+	name = vtb_writer_string(w, "f", "f.py", 1);
+	for (int i = 0; i < 5000; i++) {
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		now += (r >> 60) < 2 ? (r >> 40) % 1000000 : (r >> 50) % 7; /* mostly tight, some gaps */
+		vtb_writer_begin(w, (uint32_t)th, now, (uint32_t)name, 0);
+		now += (r >> 33) % 3 == 0 ? 0 : (r >> 20) % 50;
+		vtb_writer_end(w, (uint32_t)th, now, 0);
+	}
+	if (vtb_writer_finish(w, &cause) == 0 && (buf = vtb_writer_mem(w, &len)))
+		t = vtb_trace_load_mem(buf, len, 0, &cause);
+	free(cause);
+	vtb_writer_free(w);
+	return t;
+}
+
+START_TEST(row_index_matches_row_find)
+{
+	vtb_trace *traces[] = { fx_trace("deep"), fx_trace("threads"), bursty_trace() };
+	size_t checked = 0;
+
+	for (size_t k = 0; k < 3; k++) {
+		tui_model m;
+		char *cause = NULL;
+
+		ck_assert_ptr_nonnull(traces[k]);
+		ck_assert_int_eq(tui_model_init(&m, traces[k], &cause), 0);
+		for (size_t t = 0; t < m.thread_count; t++) {
+			const vtb_thread *th = tui_model_thread(&m, (int32_t)t);
+
+			for (uint32_t d = 0; d < th->depth_count; d++) {
+				uint64_t lo = m.first_ns - 100, hi = m.last_ns + 100;
+				uint64_t step = (hi - lo) / 20000 + 1;
+				tui_row_cursor c;
+
+				tui_row_cursor_init(&c, &m, (int32_t)t, d);
+				for (uint64_t x = lo; x <= hi; x += step, checked++)
+					ck_assert_uint_eq(tui_row_cursor_find(&c, x), vtb_row_find(&th->rows[d], x));
+				/* every slice's own edges too */
+				for (size_t i = 0; i < th->rows[d].count; i++) {
+					uint64_t e = tui_slice_end(&th->rows[d].slices[i]);
+
+					ck_assert_uint_eq(tui_row_cursor_find(&c, e), vtb_row_find(&th->rows[d], e));
+					ck_assert_uint_eq(tui_row_cursor_find(&c, e - 1), vtb_row_find(&th->rows[d], e - 1));
+				}
+			}
+		}
+		tui_model_fini(&m);
+	}
+	ck_assert_uint_gt(checked, 100000);
+}
+END_TEST
+
+/* ---- what is drawn where ---- */
+
+START_TEST(timeline_fit)
+{
+	tui_app *app = open_fx("simple");
+	tui_screen *s = tui_screen_new(80, 24);
+	char *l;
+
+	tui_screen_set_ascii(s, 1);
+	tui_app_render(app, s);
+	/* header: file, pid, why the dump happened, span, events, drops, command line */
+	l = tui_screen_line(s, 0);
+	ck_assert_has(l, "simple.vtb");
+	ck_assert_has(l, "pid 100");
+	ck_assert_has(l, "dump: exception ValueError: bad input");
+	ck_assert_has(l, "100ms");
+	free(l);
+	l = tui_screen_line(s, 1); /* ruler: 0 at column 0, a tick every 20ms = 16 columns */
+	ck_assert_int_eq(l[0], '|');
+	ck_assert_int_eq(strncmp(l + 16, "|20ms", 5), 0);
+	ck_assert_int_eq(strncmp(l + 64, "|80ms", 5), 0);
+	free(l);
+	l = tui_screen_line(s, 2);
+	ck_assert_has(l, "MainThread tid 1000  206 calls, depth 3");
+	free(l);
+	/* main spans the whole width; its children sit under it at 1ms = 0.8 column each */
+	l = tui_screen_line(s, 3);
+	ck_assert_str_eq(l, "[main 100ms                                                                    ]");
+	free(l);
+	l = tui_screen_line(s, 4);
+	ck_assert_int_eq(strncmp(l, "[app.load 20ms  ]", 17), 0);
+	ck_assert_int_eq(strncmp(l + 20, "[app.compute 60ms", 17), 0);
+	free(l);
+	/* 200 calls of app.step in 60ms: zoomed out, cells with several calls are '#' */
+	l = tui_screen_line(s, 5);
+	ck_assert_int_eq(l[20], '#');
+	ck_assert_int_eq(l[67], '#');
+	ck_assert_int_eq(l[19], ' ');
+	free(l);
+	ck_assert_int_eq(tui_screen_cell(s, 40, 1)->ch, 'v'); /* the cursor at 50ms */
+	/* on a tick label the cursor reverses the label's character instead of hiding it */
+	run(app, "goto 21.25ms");
+	tui_app_render(app, s);
+	ck_assert_int_eq(tui_screen_cell(s, 17, 1)->ch, '2');
+	ck_assert_int_eq(tui_screen_cell(s, 17, 1)->attr & TUI_ATTR_REVERSE, TUI_ATTR_REVERSE);
+	run(app, "zoom fit");
+	tui_app_render(app, s);
+	ck_assert_int_eq(tui_screen_cell(s, 0, 3)->style >= TUI_STYLE_FUNC, 1);
+	/* the same function has the same colour everywhere; another has its own */
+	ck_assert_int_eq(tui_screen_cell(s, 1, 5)->style, tui_screen_cell(s, 11, 5)->style);
+	l = tui_screen_line(s, 23);
+	ck_assert_has(l, "cursor 50ms");
+	ck_assert_has(l, "view 0-100ms (100ms)");
+	ck_assert_has(l, "? help");
+	free(l);
+	tui_screen_free(s);
+	tui_app_free(app);
+}
+END_TEST
+
+/* Zoom levels: what a row shows at each. */
+static const struct zoom_case {
+	const char *cmds[4];
+	int y;
+	const char *expect, *status;
+} zoom_cases[] = {
+	{ { NULL }, 5, "[parse  ][pars]", "view 0-100ms" },
+	/* the cursor keeps its column: at 7ms of 100, the view starts at 6.125ms */
+	{ { "goto 7ms", "zoom 8x", NULL }, 5, "<json.parse 10ms     ", "view 6.12ms-18.6ms (12.5ms)" },
+	{ { "goto 7ms", "zoom 8x", NULL }, 5, "]      [json.parse 7ms", "(12.5ms)" },
+	{ { "goto 40ms", "zoom 64x", NULL }, 5, "]    [app.step ]    [app.step ]", "(1.56ms)" },
+	{ { "goto 40ms", "zoom 1000x", NULL }, 5, "<app.step 200us", "(100us)" },
+	{ { "goto 40ms", "zoom 8x", "zoom 0.125x", NULL }, 4, "[app.compute 60ms", "view 0-100ms" },
+	{ { "goto 40ms", "zoom 8x", "zoom fit", NULL }, 3, "[main 100ms", "(100ms)" },
+	{ { "goto 50ms", "zoom 4x", "pan right 1", NULL }, 4, "<app.compute 60ms", "view 62.5ms-87.5ms" },
+	{ { "goto 50ms", "zoom 2x", "pan right 1", NULL }, 4, "[app.save 11ms    !", "view 50ms-100ms" },
+	{ { "goto 50ms", "zoom 4x", "pan -10ms", NULL }, 4, "<app.compute 60ms", "view 27.5ms-52.5ms" },
+};
+
+START_TEST(timeline_zoom_levels)
+{
+	const struct zoom_case *zc = &zoom_cases[_i];
+	tui_app *app = open_fx("simple");
+	char *row, *status;
+
+	for (int i = 0; zc->cmds[i]; i++)
+		run(app, zc->cmds[i]);
+	row = line_of(app, 80, 24, zc->y);
+	status = line_of(app, 80, 24, -1);
+	ck_assert_has(row, zc->expect);
+	ck_assert_has(status, zc->status);
+	free(row);
+	free(status);
+	tui_app_free(app);
+}
+END_TEST
+
+START_TEST(timeline_resize)
+{
+	tui_app *app = open_fx("simple");
+	char *a = line_of(app, 80, 24, 3), *b = line_of(app, 120, 30, 3), *small = draw(app, 30, 6);
+	char *status = line_of(app, 120, 30, 29);
+
+	ck_assert_int_eq((int)strlen(a), 80);
+	ck_assert_int_eq((int)strlen(b), 120);
+	ck_assert_int_eq(b[119], ']');
+	ck_assert_has(status, "? help");
+	ck_assert_has(small, "terminal too small");
+	ck_assert_has(small, "need 40x8, have 30x6");
+	ck_assert_lacks(small, "main");
+	free(a);
+	free(b);
+	free(small);
+	free(status);
+	tui_app_free(app);
+}
+END_TEST
+
+START_TEST(timeline_wrapped_and_open)
+{
+	tui_app *app = open_fx("wrapped");
+	char *text = draw(app, 120, 24), *ruler = line_of(app, 80, 24, 1), *row = line_of(app, 80, 24, 3);
+	char *deeper = line_of(app, 80, 24, 10);
+
+	ck_assert_has(text, "5,000 dropped (ring wrapped)");
+	ck_assert_has(text, "dump: signal SIGUSR1");
+	ck_assert_int_eq(ruler[0], 'W'); /* the record begins at the left edge */
+	/* the outer call lost its entry (left ~) and was running at the dump (right ~) */
+	ck_assert_int_eq(row[0], '~');
+	ck_assert_int_eq(row[79], '~');
+	ck_assert_has(row, "server.serve_forever >=50ms");
+	ck_assert_int_eq(deeper[0], ':'); /* the wrap moment, drawn down the empty rows */
+	run(app, "select cursor");
+	free(text);
+	text = draw(app, 80, 30);
+	ck_assert_has(text, "entry lost when the ring wrapped");
+	ck_assert_has(text, "still running at the dump");
+	free(text);
+	free(ruler);
+	free(row);
+	free(deeper);
+	tui_app_free(app);
+}
+END_TEST
+
+START_TEST(timeline_dump_marker)
+{
+	tui_app *app = open_fx("wrapped");
+	char *ruler;
+
+	/* with the view ending at the dump, the last column marks it */
+	run(app, "goto 45ms");
+	run(app, "zoom 2x");
+	run(app, "pan right 1");
+	ruler = line_of(app, 80, 24, 1);
+	ck_assert_int_eq(ruler[79], 'D');
+	free(ruler);
+	tui_app_free(app);
+}
+END_TEST
+
+START_TEST(threads_and_folding)
+{
+	tui_app *app = open_fx("threads");
+	char *text = draw(app, 300, 30);
+
+	ck_assert_has(text, "process 100  python app.py");
+	ck_assert_has(text, "process 101  python app.py (child)");
+	ck_assert_has(text, "worker-1 tid 1001  9 calls, depth 2");
+	ck_assert_has(text, "[worker.job 7.1ms");
+	free(text);
+	run(app, "thread next"); /* worker-1, selecting its call under the cursor */
+	text = draw(app, 300, 30);
+	ck_assert_has(text, "name worker.run");
+	free(text);
+	run(app, "fold");
+	text = draw(app, 300, 30);
+	ck_assert_has(text, "worker-1 tid 1001  9 calls, depth 2  (folded: z opens)");
+	ck_assert_lacks(text, "[worker.job 7.1ms");
+	ck_assert_has(text, "[worker.job 7.2ms");
+	ck_assert_lacks(text, "name worker.run");
+	free(text);
+	run(app, "fold all");
+	text = draw(app, 300, 30);
+	ck_assert_lacks(text, "[main 100ms");
+	ck_assert_lacks(text, "[worker.job 7.2ms");
+	free(text);
+	run(app, "fold all"); /* all were folded: unfold all */
+	text = draw(app, 300, 30);
+	ck_assert_has(text, "[main 100ms");
+	ck_assert_has(text, "[worker.job 7.1ms");
+	free(text);
+	tui_app_free(app);
+}
+END_TEST
+
+START_TEST(scrolling_pages)
+{
+	tui_app *app = open_fx("threads");
+	char *top, *paged;
+
+	/* 14 timeline rows do not fit in 12 lines: page down shows the last process */
+	top = draw(app, 80, 12);
+	ck_assert_lacks(top, "process 101");
+	run(app, "scroll page-down");
+	paged = draw(app, 80, 12);
+	ck_assert_has(paged, "process 101");
+	ck_assert_lacks(paged, "process 100 ");
+	free(paged);
+	run(app, "scroll top");
+	paged = draw(app, 80, 12);
+	ck_assert_str_eq(paged, top);
+	free(paged);
+	free(top);
+	tui_app_free(app);
+}
+END_TEST
+
+/* ---- navigation and details ---- */
+
+static const struct nav_case {
+	const char *cmd;
+	const char *name; /* expected in the details pane ("name X") */
+} nav_cases[] = {
+	{ "goto 5ms", "cursor 5ms" },
+	{ "select cursor", "name main" },
+	{ "select child", "name app.load" },
+	{ "select child", "name json.parse" },
+	{ "select next-sibling", "name json.parse" },
+	{ "select parent", "name app.load" },
+	{ "select next-sibling", "name app.compute" },
+	{ "select child", "name app.step" },
+	{ "select next", "name app.step" },
+	{ "select parent", "name app.compute" },
+	{ "select next-sibling", "name app.save" },
+	{ "select next-sibling", "name app.save" }, /* the last sibling: nothing moves */
+	{ "select prev-sibling", "name app.compute" },
+	{ "select prev", "name app.load" },
+	{ "select parent", "name main" },
+	{ "select parent", "name main" }, /* the root: nothing moves */
+};
+
+START_TEST(navigation)
+{
+	tui_app *app = open_fx("simple");
+
+	for (size_t i = 0; i < sizeof(nav_cases) / sizeof(nav_cases[0]); i++) {
+		char *text;
+
+		run(app, nav_cases[i].cmd);
+		text = draw(app, 100, 30);
+		ck_assert_msg(strstr(text, nav_cases[i].name), "step %zu '%s': no '%s' in\n%s", i,
+			      nav_cases[i].cmd, nav_cases[i].name, text);
+		free(text);
+	}
+	run(app, "select none");
+	{
+		char *text = draw(app, 100, 30);
+
+		ck_assert_lacks(text, "details");
+		free(text);
+	}
+	tui_app_free(app);
+}
+END_TEST
+
+START_TEST(details_pane)
+{
+	tui_app *app = open_fx("simple");
+	char *text;
+
+	run(app, "goto 5ms");
+	run(app, "select cursor");
+	run(app, "select child");
+	text = draw(app, 100, 30);
+	ck_assert_has(text, "file app.py:10");
+	ck_assert_has(text, "time start 1ms  duration 20ms  self 3ms");
+	ck_assert_has(text, "calls depth 1, 1 call of this function in the trace");
+	free(text);
+	run(app, "select next-sibling");
+	run(app, "select child");
+	text = draw(app, 100, 30);
+	ck_assert_has(text, "name app.step");
+	ck_assert_has(text, "duration 200us  self 200us");
+	ck_assert_has(text, "calls depth 2, 200 calls of this function in the trace");
+	free(text);
+	run(app, "select parent");
+	run(app, "select next-sibling");
+	text = draw(app, 100, 30);
+	ck_assert_has(text, "args path='/tmp/out.json', mode='w'");
+	ck_assert_has(text, "return None");
+	ck_assert_has(text, "flags left by an exception");
+	free(text);
+	run(app, "details off");
+	text = draw(app, 100, 30);
+	ck_assert_lacks(text, "return None");
+	free(text);
+	tui_app_free(app);
+}
+END_TEST
+
+START_TEST(selection_is_highlighted)
+{
+	tui_app *app = open_fx("simple");
+	tui_screen *s = tui_screen_new(80, 24);
+
+	tui_screen_set_ascii(s, 1);
+	run(app, "goto 5ms");
+	run(app, "select cursor");
+	run(app, "select child"); /* app.load: columns 0..16 of row 4 */
+	tui_app_render(app, s);
+	ck_assert_int_eq(tui_screen_cell(s, 3, 4)->attr & TUI_ATTR_REVERSE, TUI_ATTR_REVERSE);
+	ck_assert_int_eq(tui_screen_cell(s, 25, 4)->attr & TUI_ATTR_REVERSE, 0);
+	ck_assert_int_eq(tui_screen_cell(s, 3, 3)->attr & TUI_ATTR_REVERSE, 0);
+	/* a call narrower than a column: its cell is highlighted among many */
+	run(app, "goto 40ms");
+	run(app, "select parent");
+	run(app, "select child"); /* app.compute, under the cursor */
+	run(app, "select child"); /* app.step 39.8ms..40ms: column 31 */
+	tui_app_render(app, s);
+	for (int x = 0; x < 80; x++)
+		ck_assert_int_eq(tui_screen_cell(s, x, 5)->attr & TUI_ATTR_REVERSE, x == 31 ? TUI_ATTR_REVERSE : 0);
+	ck_assert_int_eq(tui_screen_cell(s, 31, 5)->ch, '#');
+	tui_screen_free(s);
+	tui_app_free(app);
+}
+END_TEST
+
+START_TEST(mouse_click_and_wheel)
+{
+	tui_app *app = open_fx("simple");
+	char *text, *status;
+
+	free(draw(app, 80, 24)); /* the click maps through the last layout */
+	tui_app_click(app, 3, 4);  /* row 4 is depth 1: app.load from column 0 to 16 */
+	text = draw(app, 100, 30);
+	ck_assert_has(text, "name app.load");
+	free(text);
+	free(draw(app, 80, 24));
+	tui_app_wheel(app, 40, 10, 1); /* zoom in 1.25x around column 40 = 50ms */
+	status = line_of(app, 80, 24, -1);
+	ck_assert_has(status, "(80ms)");
+	free(status);
+	tui_app_click(app, 5, 0);  /* the header: nothing happens */
+	ck_assert_str_eq(tui_app_message(app), "");
+	tui_app_free(app);
+}
+END_TEST
+
+START_TEST(zoom_to_selection)
+{
+	tui_app *app = open_fx("simple");
+	char *status;
+
+	ck_assert_int_eq(tui_app_exec(app, "zoom sel"), -1);
+	ck_assert_has(tui_app_message(app), "nothing selected");
+	run(app, "goto 5ms");
+	run(app, "select cursor");
+	run(app, "select child");
+	run(app, "zoom sel"); /* app.load: 1ms..21ms plus a margin of 1ms each side */
+	status = line_of(app, 80, 24, -1);
+	ck_assert_has(status, "view 0-22ms (22ms)");
+	free(status);
+	tui_app_free(app);
+}
+END_TEST
+
+/* ---- the command language and keys ---- */
+
+static const struct bad_case {
+	const char *cmd, *msg;
+} bad_cases[] = {
+	{ "bogus", "unknown command 'bogus'" },
+	{ "goto", "usage: goto" },
+	{ "goto 5xs", "not a time" },
+	{ "goto 500ms", "outside the trace" },
+	{ "zoom banana", "not in, out, fit, sel or a factor" },
+	{ "zoom -2x", "not in, out" },
+	{ "select sideways", "usage: select" },
+	{ "thread 9", "no next thread" },
+	{ "scroll sideways", "scroll: 'sideways'" },
+	{ "pan up", "not left, right or a time" },
+};
+
+START_TEST(bad_commands)
+{
+	tui_app *app = open_fx("simple");
+	const struct bad_case *bc = &bad_cases[_i];
+	int rc = tui_app_exec(app, bc->cmd);
+
+	/* "no next thread" is information, not a failure */
+	if (strcmp(bc->cmd, "thread 9"))
+		ck_assert_int_eq(rc, -1);
+	ck_assert_has(tui_app_message(app), bc->msg);
+	tui_app_free(app);
+}
+END_TEST
+
+START_TEST(keys_and_prompt)
+{
+	tui_app *app = open_fx("simple");
+	const char *typed = "goto 20ms";
+	char *text, *status;
+
+	tui_app_key(app, 'w'); /* zoom in: 50ms around the cursor at 50ms */
+	status = line_of(app, 80, 24, -1);
+	ck_assert_has(status, "view 25ms-75ms (50ms)");
+	free(status);
+	tui_app_key(app, '0');
+	tui_app_key(app, ':');
+	for (const char *p = typed; *p; p++)
+		tui_app_key(app, *p);
+	status = line_of(app, 80, 24, -1);
+	ck_assert_str_eq(status, ":goto 20ms_");
+	free(status);
+	tui_app_key(app, TUI_KEY_ENTER);
+	status = line_of(app, 80, 24, -1);
+	ck_assert_has(status, "cursor 20ms");
+	free(status);
+	tui_app_key(app, 'c');
+	tui_app_key(app, TUI_KEY_DOWN);
+	text = draw(app, 100, 30);
+	ck_assert_has(text, "name app.load");
+	free(text);
+	tui_app_key(app, '?');
+	text = draw(app, 80, 40);
+	ck_assert_has(text, "zoom in around the cursor");
+	ck_assert_has(text, "w + =");
+	ck_assert_has(text, "Tab");
+	free(text);
+	tui_app_key(app, 'q'); /* closes the help, does not quit */
+	ck_assert_int_eq(tui_app_done(app), 0);
+	text = draw(app, 80, 24);
+	ck_assert_lacks(text, "zoom in around the cursor");
+	free(text);
+	tui_app_key(app, 'x');
+	ck_assert_has(tui_app_message(app), "key x does nothing");
+	tui_app_key(app, 'q');
+	ck_assert_int_eq(tui_app_done(app), 1);
+	tui_app_free(app);
+}
+END_TEST
+
+START_TEST(help_lists_every_command)
+{
+	tui_app *app = open_fx("simple");
+	static const char *const names[] = { "zoom", "pan", "goto", "select", "thread", "fold",
+					     "scroll", "details", "help", "quit" };
+	char *text, *first;
+
+	free(draw(app, 100, 30)); /* the help pages by the screen's height */
+	run(app, "help");
+	first = draw(app, 100, 30);
+	ck_assert_has(first, "Keys (q, ? or Esc closes this help");
+	tui_app_key(app, TUI_KEY_NPAGE);
+	text = draw(app, 100, 30);
+	ck_assert_lacks(text, "Keys (q, ? or Esc closes this help");
+	ck_assert_has(text, "C-l"); /* the lower part of the key list */
+	free(text);
+	free(first);
+	text = draw(app, 100, 200);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "  %s ", names[i]);
+		ck_assert_has(text, want);
+	}
+	free(text);
+	tui_app_free(app);
+}
+END_TEST
+
+START_TEST(render_batch_reports_bad_command)
+{
+	tui_app *app = open_fx("simple");
+	const char *cmds[] = { "goto 3ms", "zoom sideways" };
+	char *cause = NULL;
+	FILE *out = tmpfile();
+
+	ck_assert_int_eq(tui_render_batch(app, 80, 24, 1, cmds, 2, out, &cause), VTB_E_ARG);
+	ck_assert_has(cause, "--cmd 'zoom sideways'");
+	free(cause);
+	fclose(out);
+	tui_app_free(app);
+}
+END_TEST
+
+/* ---- golden --render outputs ---- */
+
+static const struct golden {
+	const char *file, *fixture, *size;
+	int ascii;
+	const char *cmds[8];
+} goldens[] = {
+	{ "simple_fit", "simple", "100x30", 1, { NULL } },
+	{ "simple_fit_utf8", "simple", "100x30", 0, { NULL } },
+	{ "simple_nav", "simple", "100x30", 1,
+	  { "goto 5ms", "select cursor", "select child", "select next-sibling", "select child", "zoom sel", NULL } },
+	{ "simple_zoom_steps", "simple", "80x24", 1, { "goto 40ms", "zoom 64x", NULL } },
+	{ "threads_fold", "threads", "100x30", 1, { "thread next", "fold", "thread next", NULL } },
+	{ "wrapped", "wrapped", "100x24", 1, { NULL } },
+	{ "wrapped_open", "wrapped", "100x24", 1, { "goto 48ms", "zoom 4x", "select cursor", "select child", NULL } },
+	{ "deep_zoom", "deep", "120x30", 1, { "goto 60us", "zoom 3x", "select cursor", "select child", "select child", NULL } },
+	{ "help", "simple", "100x60", 1, { "help", NULL } },
+	{ "too_small", "simple", "30x6", 1, { NULL } },
+};
+
+static char *slurp(FILE *f)
+{
+	long n;
+	char *buf;
+
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	return buf;
+}
+
+START_TEST(golden_render)
+{
+	const struct golden *g = &goldens[_i];
+	tui_app *app = open_fx(g->fixture);
+	const char *update = getenv("VTUI_GOLDEN_UPDATE");
+	char path[256], *cause = NULL, *got, *want;
+	size_t n = 0;
+	FILE *out = tmpfile(), *f;
+	int w, h;
+
+	while (g->cmds[n])
+		n++;
+	ck_assert_int_eq(tui_parse_size(g->size, &w, &h), 0);
+	ck_assert_int_eq(tui_render_batch(app, w, h, g->ascii, g->cmds, n, out, &cause), 0);
+	got = slurp(out);
+	snprintf(path, sizeof(path), "tests/golden/%s.txt", g->file);
+	if (update && *update == '1') {
+		f = fopen(path, "w");
+		ck_assert_msg(f != NULL, "cannot write %s", path);
+		fputs(got, f);
+		fclose(f);
+	}
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "%s is missing (run from the source tree)", path);
+	want = slurp(f);
+	fclose(f);
+	ck_assert_msg(!strcmp(got, want), "%s differs; got:\n%.3000s", path, got);
+	free(got);
+	free(want);
+	fclose(out);
+	tui_app_free(app);
+}
+END_TEST
+
+static Suite *tui_suite(void)
+{
+	Suite *s = suite_create("tui");
+	TCase *tc = tcase_create("screen");
+
+	tcase_add_test(tc, screen_text_and_cells);
+	tcase_add_test(tc, screen_wide_chars);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("model");
+	tcase_add_test(tc, row_index_matches_row_find);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("views");
+	tcase_add_test(tc, timeline_fit);
+	tcase_add_loop_test(tc, timeline_zoom_levels, 0, sizeof(zoom_cases) / sizeof(zoom_cases[0]));
+	tcase_add_test(tc, timeline_resize);
+	tcase_add_test(tc, timeline_wrapped_and_open);
+	tcase_add_test(tc, timeline_dump_marker);
+	tcase_add_test(tc, threads_and_folding);
+	tcase_add_test(tc, scrolling_pages);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("navigation");
+	tcase_add_test(tc, navigation);
+	tcase_add_test(tc, details_pane);
+	tcase_add_test(tc, zoom_to_selection);
+	tcase_add_test(tc, selection_is_highlighted);
+	tcase_add_test(tc, mouse_click_and_wheel);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("commands");
+	tcase_add_loop_test(tc, bad_commands, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
+	tcase_add_test(tc, keys_and_prompt);
+	tcase_add_test(tc, help_lists_every_command);
+	tcase_add_test(tc, render_batch_reports_bad_command);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("golden");
+	tcase_add_loop_test(tc, golden_render, 0, sizeof(goldens) / sizeof(goldens[0]));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	setlocale(LC_CTYPE, "C.UTF-8"); /* double-width characters are measured by wcwidth */
+	sr = srunner_create(tui_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,99 @@
+/* keys.c: the key table. Every key runs a command line of the command language
+ * (commands.c), so a key does nothing a `:` line or `--cmd` could not. Keys follow
+ * Perfetto (w a s d, f, 0), less (space, b, g, G, /) and vim (h j k l, C-f C-b, :).
+ * To bind a key: add a row; the first row of a command line carries its help text,
+ * later rows for the same line are aliases (help NULL). The help view and man/vtui.1
+ * list them in this order. */
+#include "tui/tui_private.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const tui_binding bindings[] = {
+	{ 'w', "zoom in", "zoom in around the cursor" },
+	{ '+', "zoom in", NULL },
+	{ '=', "zoom in", NULL },
+	{ 's', "zoom out", "zoom out around the cursor" },
+	{ '-', "zoom out", NULL },
+	{ 'a', "pan left", "pan left by an eighth of the view" },
+	{ TUI_KEY_LEFT, "pan left", NULL },
+	{ 'd', "pan right", "pan right by an eighth of the view" },
+	{ TUI_KEY_RIGHT, "pan right", NULL },
+	{ 'A', "pan left 1", "pan left by a whole view" },
+	{ TUI_KEY_SLEFT, "pan left 1", NULL },
+	{ 'D', "pan right 1", "pan right by a whole view" },
+	{ TUI_KEY_SRIGHT, "pan right 1", NULL },
+	{ '0', "zoom fit", "fit the whole trace" },
+	{ 'f', "zoom sel", "zoom to the selected call" },
+	{ TUI_KEY_ENTER, "zoom sel", NULL },
+	{ 'k', "select parent", "select the parent (the caller)" },
+	{ TUI_KEY_UP, "select parent", NULL },
+	{ 'j', "select child", "select a child: the one under the cursor, or the first" },
+	{ TUI_KEY_DOWN, "select child", NULL },
+	{ 'h', "select prev-sibling", "select the previous sibling" },
+	{ 'l', "select next-sibling", "select the next sibling" },
+	{ '[', "select prev", "select the previous call at the same depth" },
+	{ ']', "select next", "select the next call at the same depth" },
+	{ 'c', "select cursor", "select the call under the cursor" },
+	{ TUI_KEY_ESC, "select none", "clear the selection" },
+	{ TUI_KEY_TAB, "thread next", "move to the next thread" },
+	{ TUI_KEY_BTAB, "thread prev", "move to the previous thread" },
+	{ 'z', "fold", "fold or unfold the current thread" },
+	{ 'Z', "fold all", "fold every thread, or unfold all when all are folded" },
+	{ TUI_KEY_NPAGE, "scroll page-down", "page down through the threads" },
+	{ ' ', "scroll page-down", NULL },
+	{ TUI_KEY_CTRL('f'), "scroll page-down", NULL },
+	{ TUI_KEY_PPAGE, "scroll page-up", "page up through the threads" },
+	{ 'b', "scroll page-up", NULL },
+	{ TUI_KEY_CTRL('b'), "scroll page-up", NULL },
+	{ TUI_KEY_CTRL('e'), "scroll down", "scroll down one row" },
+	{ TUI_KEY_CTRL('y'), "scroll up", "scroll up one row" },
+	{ 'g', "scroll top", "go to the first thread" },
+	{ TUI_KEY_HOME, "scroll top", NULL },
+	{ 'G', "scroll bottom", "go to the last thread" },
+	{ TUI_KEY_END, "scroll bottom", NULL },
+	{ 'i', "details", "show or hide the details pane" },
+	{ ':', "prompt", "type a command (:goto 12.5ms, :zoom 2x, :help)" },
+	{ '?', "help", "this help" },
+	{ TUI_KEY_CTRL('l'), "redraw", "redraw the screen" },
+	{ 'q', "quit", "quit" },
+	{ 0, NULL, NULL },
+};
+
+const tui_binding *tui_bindings(void)
+{
+	return bindings;
+}
+
+const char *tui_key_command(int key)
+{
+	for (const tui_binding *b = bindings; b->key; b++)
+		if (b->key == key)
+			return b->command;
+	return NULL;
+}
+
+void tui_key_name(int key, char *buf, size_t len)
+{
+	static const struct {
+		int key;
+		const char *name;
+	} named[] = {
+		{ TUI_KEY_TAB, "Tab" }, { TUI_KEY_ENTER, "Enter" }, { TUI_KEY_ESC, "Esc" },
+		{ ' ', "Space" }, { TUI_KEY_UP, "Up" }, { TUI_KEY_DOWN, "Down" },
+		{ TUI_KEY_LEFT, "Left" }, { TUI_KEY_RIGHT, "Right" }, { TUI_KEY_SLEFT, "S-Left" },
+		{ TUI_KEY_SRIGHT, "S-Right" }, { TUI_KEY_PPAGE, "PgUp" }, { TUI_KEY_NPAGE, "PgDn" },
+		{ TUI_KEY_HOME, "Home" }, { TUI_KEY_END, "End" }, { TUI_KEY_BTAB, "S-Tab" },
+	};
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		if (named[i].key == key) {
+			snprintf(buf, len, "%s", named[i].name);
+			return;
+		}
+	}
+	if (key > 0 && key < 0x20)
+		snprintf(buf, len, "C-%c", key + 'a' - 1);
+	else
+		snprintf(buf, len, "%c", key);
+}

@@ -1,0 +1,81 @@
+/* stats.h: per-function statistics over a loaded trace (the `vtui stats` subcommand and
+ * the viewer's statistics of a range or a subtree). Private to tui/.
+ *
+ * Per string id: calls, total, self, mean and max.
+ *   calls  calls counted (see the scope below)
+ *   total  inclusive time: the sum of durations of counted calls that have no counted
+ *          ancestor of the same id, so recursion is not counted twice (as cProfile's
+ *          cumulative time)
+ *   self   the call's duration minus its direct children's, summed over counted calls;
+ *          always the intrinsic self time, whatever the filters hide
+ *   mean   the mean duration of one counted call
+ *   max    the longest counted call
+ * All in nanoseconds. Self times come from one linear pass per thread over the depth
+ * rows (children sit at depth + 1 inside their parent's span).
+ */
+#ifndef VTUI_STATS_H
+#define VTUI_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/vtb.h"
+#include "filters/filters.h"
+
+enum tui_stats_sort { TUI_STATS_TOTAL, TUI_STATS_SELF, TUI_STATS_CALLS, TUI_STATS_MAX };
+enum tui_stats_format { TUI_STATS_TABLE, TUI_STATS_CSV, TUI_STATS_JSON };
+
+/* Which calls count. Zeroed, it means every call of every thread. */
+typedef struct tui_stats_scope {
+	uint64_t t0_ns, t1_ns;   /* count calls starting in [t0, t1); t1 == 0: no range */
+	int subtree;             /* nonzero: only the subtree of one slice (itself included) */
+	size_t thread;           /* with subtree: the slice's thread index, */
+	uint32_t depth;          /* its depth */
+	size_t index;            /* and its index in rows[depth] */
+	/* Filters, evaluated over the trace's string table (flt_set_eval) before the call,
+	 * or NULL. Counted: threads passing the thread pattern; calls whose name is included,
+	 * which have no excluded call at or above them (hide drops the subtree), and which
+	 * pass min-duration and max-depth. */
+	flt_set *filter;
+} tui_stats_scope;
+
+typedef struct tui_stats_row {
+	uint32_t name_id;
+	uint64_t calls;
+	uint64_t total_ns;
+	uint64_t self_ns;
+	uint64_t sum_ns;         /* sum of all counted durations (mean = sum_ns / calls) */
+	uint64_t max_ns;
+} tui_stats_row;
+
+typedef struct tui_stats {
+	tui_stats_row *rows;     /* one per id with calls > 0 */
+	size_t count;
+	uint64_t calls;          /* calls counted over all rows */
+} tui_stats;
+
+/* Compute the statistics of `t` in `scope` (NULL: everything). Returns 0 with *out a
+ * result the caller frees with tui_stats_free, or a negative VTB_E* code with *cause. */
+int tui_stats_compute(const vtb_trace *t, const tui_stats_scope *scope, tui_stats **out,
+		      char **cause);
+void tui_stats_free(tui_stats *s);
+/* Sort rows by `by`, largest first; ties by name, then id. */
+void tui_stats_sort(tui_stats *s, const vtb_trace *t, enum tui_stats_sort by);
+/* Mean duration of a row, rounded to the nearest ns. */
+uint64_t tui_stats_mean(const tui_stats_row *r);
+/* Write the first `top` rows (0: all) as a table, CSV (header name,calls,total,self,mean,max,
+ * times in ns) or JSON (through cJSON). Returns 0 or VTB_E_IO / VTB_E_NOMEM with *cause. */
+int tui_stats_write(const tui_stats *s, const vtb_trace *t, enum tui_stats_format fmt,
+		    size_t top, FILE *out, char **cause);
+
+/* Parse "total|self|calls|max" and "table|csv|json"; 0 or VTB_E_ARG. */
+int tui_stats_parse_sort(const char *text, enum tui_stats_sort *by);
+int tui_stats_parse_format(const char *text, enum tui_stats_format *fmt);
+
+/* `vtui stats TRACE [options]`: argv[0] is "stats". Prints to stdout, errors to stderr.
+ * Returns the process exit code: 0 success, 1 a bad trace file, 2 bad usage or a bad
+ * pattern or value, 3 a bad or missing preset. */
+int vtui_stats_main(int argc, char **argv);
+
+#endif

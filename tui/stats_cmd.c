@@ -1,0 +1,271 @@
+/* stats_cmd.c: `vtui stats TRACE [options]`, per-function statistics for scripts.
+ *
+ * Filters come from a preset (its filter commands; other commands are the viewer's and
+ * are skipped) and then from the options, which add to it:
+ *   --filter REGEX -> `filter REGEX`      --hide REGEX -> `hide REGEX`
+ *   --filter-file / --hide-file REGEX      --thread REGEX -> `filter-thread REGEX`
+ *   --min-duration DUR                     --max-depth N
+ */
+#define _GNU_SOURCE
+#include "tui/stats.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { EXIT_TRACE = 1, EXIT_USAGE = 2, EXIT_PRESET = 3 };
+
+struct stats_opts {
+	const char *trace;
+	const char *preset;
+	const char *presets_file;
+	enum tui_stats_sort sort;
+	enum tui_stats_format format;
+	size_t top;
+	int salvage;
+	char **commands;      /* filter commands from the options, in order */
+	size_t command_count;
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: vtui stats TRACE [--preset NAME] [--presets FILE] [--filter REGEX]\n"
+	      "                  [--hide REGEX] [--filter-file REGEX] [--hide-file REGEX]\n"
+	      "                  [--thread REGEX] [--min-duration DUR] [--max-depth N]\n"
+	      "                  [--sort total|self|calls|max] [--top N]\n"
+	      "                  [--format table|csv|json] [--salvage]\n"
+	      "Per-function statistics: calls, total (inclusive, recursion counted once), self,\n"
+	      "mean and max. CSV and JSON times are in ns.\n"
+	      "Exit status: 0 success, 1 bad trace file, 2 bad usage, pattern or value,\n"
+	      "3 bad or missing preset.\n", out);
+}
+
+static int add_command(struct stats_opts *o, const char *word, const char *arg)
+{
+	char **grown = realloc(o->commands, (o->command_count + 1) * sizeof(*grown));
+
+	if (grown == NULL)
+		return -1;
+	o->commands = grown;
+	if (asprintf(&grown[o->command_count], "%s %s", word, arg) < 0)
+		return -1;
+	o->command_count++;
+	return 0;
+}
+
+static int parse_top(const char *text, size_t *top)
+{
+	char *end;
+	unsigned long long v = strtoull(text, &end, 10);
+
+	if (*text < '0' || *text > '9' || *end != '\0')
+		return -1;
+	*top = (size_t)v;
+	return 0;
+}
+
+/* Options taking a filter command: long name and command word match. */
+static const struct option long_opts[] = {
+	{ "preset", required_argument, NULL, 'p' },
+	{ "presets", required_argument, NULL, 'P' },
+	{ "sort", required_argument, NULL, 's' },
+	{ "top", required_argument, NULL, 'n' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "salvage", no_argument, NULL, 'S' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "filter", required_argument, NULL, 'C' },
+	{ "hide", required_argument, NULL, 'C' },
+	{ "filter-file", required_argument, NULL, 'C' },
+	{ "hide-file", required_argument, NULL, 'C' },
+	{ "thread", required_argument, NULL, 'C' },
+	{ "min-duration", required_argument, NULL, 'C' },
+	{ "max-depth", required_argument, NULL, 'C' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* One option; returns 0, or an exit code (-1: help printed, exit 0). A long option table
+ * dispatch, hence its length. */
+static int parse_one(struct stats_opts *o, int c, int index)
+{
+	switch (c) {
+	case 'p': o->preset = optarg; return 0;
+	case 'P': o->presets_file = optarg; return 0;
+	case 'S': o->salvage = 1; return 0;
+	case 'h': usage(stdout); return -1;
+	case 's':
+		if (tui_stats_parse_sort(optarg, &o->sort) == 0)
+			return 0;
+		fprintf(stderr, "vtui stats: --sort: '%s' is not total, self, calls or max\n", optarg);
+		return EXIT_USAGE;
+	case 'f':
+		if (tui_stats_parse_format(optarg, &o->format) == 0)
+			return 0;
+		fprintf(stderr, "vtui stats: --format: '%s' is not table, csv or json\n", optarg);
+		return EXIT_USAGE;
+	case 'n':
+		if (parse_top(optarg, &o->top) == 0)
+			return 0;
+		fprintf(stderr, "vtui stats: --top: '%s' is not a count\n", optarg);
+		return EXIT_USAGE;
+	case 'C':
+		/* --thread is short for the command word filter-thread */
+		if (add_command(o, strcmp(long_opts[index].name, "thread") == 0 ? "filter-thread"
+				   : long_opts[index].name, optarg) == 0)
+			return 0;
+		fprintf(stderr, "vtui stats: out of memory\n");
+		return EXIT_USAGE;
+	default:
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+}
+
+static int parse_args(struct stats_opts *o, int argc, char **argv)
+{
+	int c, index = 0, rc;
+
+	optind = 0; /* full reinitialisation: main() may have used getopt already */
+	while ((c = getopt_long(argc, argv, "h", long_opts, &index)) != -1)
+		if ((rc = parse_one(o, c, index)) != 0)
+			return rc;
+	if (optind != argc - 1) {
+		fprintf(stderr, "vtui stats: %s\n", optind >= argc ? "no trace file given" :
+			"one trace file at a time");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	o->trace = argv[optind];
+	return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static vtb_trace *load_trace(const struct stats_opts *o)
+{
+	vtb_trace *t;
+	char *cause = NULL;
+
+	if (ends_with(o->trace, ".json") || ends_with(o->trace, ".json.gz"))
+		t = vtb_json_load(o->trace, NULL, NULL, NULL, &cause);
+	else
+		t = vtb_trace_load(o->trace, o->salvage ? VTB_LOAD_SALVAGE : 0, NULL, NULL, &cause);
+	if (t == NULL)
+		fprintf(stderr, "vtui stats: %s\n", cause ? cause : o->trace);
+	else if (vtb_trace_damage(t)->first_problem != NULL)
+		fprintf(stderr, "vtui stats: warning: %s (damaged parts skipped)\n",
+			vtb_trace_damage(t)->first_problem);
+	free(cause);
+	return t;
+}
+
+/* The preset's filter commands into `f`. */
+static int apply_preset(const struct stats_opts *o, flt_set *f)
+{
+	flt_presets *lib = NULL;
+	const flt_preset *p;
+	char *cause = NULL;
+	int rc = EXIT_PRESET;
+
+	if (flt_presets_open(o->presets_file, &lib, &cause) < 0) {
+		fprintf(stderr, "vtui stats: %s\n", cause ? cause : "cannot load presets");
+		goto out;
+	}
+	if ((p = flt_presets_get(lib, o->preset)) == NULL) {
+		fprintf(stderr, "vtui stats: no preset '%s' (%zu preset%s found)\n", o->preset,
+			flt_presets_count(lib), flt_presets_count(lib) == 1 ? "" : "s");
+		goto out;
+	}
+	if (flt_preset_apply(p, f, NULL, &cause) < 0) {
+		fprintf(stderr, "vtui stats: %s\n", cause);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(cause);
+	flt_presets_free(lib);
+	return rc;
+}
+
+static int string_entry(void *ctx, size_t id, const char **name, const char **file)
+{
+	const vtb_string *s = vtb_trace_string(ctx, (uint32_t)id);
+
+	*name = s->name;
+	*file = s->file;
+	return 0;
+}
+
+/* Build the filter set from the preset and the options; 0 or an exit code. */
+static int build_filter(const struct stats_opts *o, flt_set *f)
+{
+	char *cause = NULL;
+	int rc;
+
+	if (o->preset != NULL && (rc = apply_preset(o, f)) != 0)
+		return rc;
+	for (size_t i = 0; i < o->command_count; i++) {
+		if (flt_set_command(f, o->commands[i], &cause) < 0) {
+			fprintf(stderr, "vtui stats: --%s\n", cause ? cause : o->commands[i]);
+			free(cause);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+static int run(const struct stats_opts *o, flt_set *f)
+{
+	tui_stats_scope scope = { .filter = f };
+	tui_stats *s = NULL;
+	vtb_trace *t = load_trace(o);
+	char *cause = NULL;
+	int rc = EXIT_TRACE;
+
+	if (t == NULL)
+		goto out;
+	if (flt_set_eval(f, string_entry, t, vtb_trace_string_count(t), &cause) < 0) {
+		fprintf(stderr, "vtui stats: %s\n", cause);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (tui_stats_compute(t, &scope, &s, &cause) < 0) {
+		fprintf(stderr, "vtui stats: %s\n", cause ? cause : "failed");
+		goto out;
+	}
+	tui_stats_sort(s, t, o->sort);
+	if (tui_stats_write(s, t, o->format, o->top, stdout, &cause) < 0) {
+		fprintf(stderr, "vtui stats: %s\n", cause ? cause : "write error");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(cause);
+	tui_stats_free(s);
+	vtb_trace_free(t);
+	return rc;
+}
+
+int vtui_stats_main(int argc, char **argv)
+{
+	struct stats_opts o = { .sort = TUI_STATS_TOTAL, .format = TUI_STATS_TABLE };
+	flt_set *f = flt_set_new();
+	int rc = parse_args(&o, argc, argv);
+
+	if (rc == 0 && f == NULL) {
+		fprintf(stderr, "vtui stats: out of memory\n");
+		rc = EXIT_USAGE;
+	}
+	if (rc == 0)
+		rc = build_filter(&o, f);
+	if (rc == 0)
+		rc = run(&o, f);
+	flt_strv_free(o.commands, o.command_count);
+	flt_set_free(f);
+	return rc < 0 ? 0 : rc;
+}

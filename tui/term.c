@@ -1,0 +1,320 @@
+/* term.c: the terminal layer, the only file that includes curses.h. It copies the screen
+ * model to ncurses, turns curses keys into TUI_KEY_*, and owns every terminal quirk:
+ * colour modes, the locale, resizes, the escape delay, holding stderr back while the screen
+ * is ours, and restoring the terminal on every exit, crash signals included. */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "tui/tui_private.h"
+
+#include <curses.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum colour_mode { COLOURS_NONE, COLOURS_8, COLOURS_256 };
+
+#define PAIR_FUNC 32 /* function hues use pairs from here */
+
+/* Light backgrounds for black text, from the xterm 256-colour cube. */
+static const short palette256[] = {
+	110, 114, 150, 180, 174, 139, 109, 151, 186, 181, 146, 116,
+	152, 187, 223, 217, 183, 153, 158, 229, 224, 189, 144, 179,
+};
+#define N256 ((int)(sizeof(palette256) / sizeof(palette256[0])))
+static const short palette8[] = { COLOR_GREEN, COLOR_CYAN, COLOR_YELLOW, COLOR_MAGENTA, COLOR_BLUE, COLOR_RED };
+#define N8 ((int)(sizeof(palette8) / sizeof(palette8[0])))
+
+static int term_active;
+static int saved_stderr = -1;
+static FILE *held_stderr;
+static SCREEN *term_screen;
+
+/* Give stderr back to the terminal; async-signal-safe. */
+static void release_stderr(void)
+{
+	if (saved_stderr >= 0) {
+		dup2(saved_stderr, STDERR_FILENO);
+		close(saved_stderr);
+		saved_stderr = -1;
+	}
+}
+
+static void on_fatal(int sig)
+{
+	char buf[512];
+	ssize_t n;
+
+	if (term_active) {
+		term_active = 0;
+		endwin();
+	}
+	release_stderr();
+	/* what was held back may say why we crashed: read(2)/write(2) are signal-safe */
+	if (held_stderr && lseek(fileno(held_stderr), 0, SEEK_SET) == 0)
+		while ((n = read(fileno(held_stderr), buf, sizeof(buf))) > 0)
+			if (write(STDERR_FILENO, buf, (size_t)n) < 0)
+				break;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_signals(void (*fn)(int))
+{
+	static const int sigs[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* While curses owns the screen, stderr goes to a temporary file, replayed afterwards. */
+static void hold_stderr(void)
+{
+	fflush(stderr);
+	held_stderr = tmpfile();
+	if (!held_stderr)
+		return;
+	saved_stderr = dup(STDERR_FILENO);
+	if (saved_stderr < 0 || dup2(fileno(held_stderr), STDERR_FILENO) < 0) {
+		release_stderr();
+		fclose(held_stderr);
+		held_stderr = NULL;
+	}
+}
+
+static void replay_stderr(void)
+{
+	char buf[4096];
+	size_t n;
+
+	fflush(stderr);
+	release_stderr();
+	if (!held_stderr)
+		return;
+	rewind(held_stderr);
+	while ((n = fread(buf, 1, sizeof(buf), held_stderr)) > 0)
+		fwrite(buf, 1, n, stderr);
+	fclose(held_stderr);
+	held_stderr = NULL;
+}
+
+static int colour_mode(void)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if ((no && *no) || !term || !strcmp(term, "dumb") || !has_colors())
+		return COLOURS_NONE;
+	if (start_color() == ERR)
+		return COLOURS_NONE;
+	use_default_colors();
+	return COLORS >= 256 && COLOR_PAIRS >= PAIR_FUNC + N256 ? COLOURS_256 : COLOURS_8;
+}
+
+static void init_pairs(int mode)
+{
+	static const short fg[TUI_STYLE_COUNT] = {
+		[TUI_STYLE_HEADER] = COLOR_WHITE, [TUI_STYLE_RULER] = COLOR_CYAN,
+		[TUI_STYLE_STATUS] = COLOR_BLACK, [TUI_STYLE_PROCESS] = COLOR_MAGENTA,
+		[TUI_STYLE_THREAD] = COLOR_YELLOW, [TUI_STYLE_MARKER] = COLOR_RED,
+		[TUI_STYLE_LABEL] = COLOR_CYAN, [TUI_STYLE_ERROR] = COLOR_RED,
+	};
+	static const short bg[TUI_STYLE_COUNT] = {
+		[TUI_STYLE_HEADER] = COLOR_BLUE, [TUI_STYLE_STATUS] = COLOR_WHITE,
+	};
+
+	if (mode == COLOURS_NONE)
+		return;
+	for (int i = 1; i < TUI_STYLE_COUNT; i++)
+		init_pair((short)i, fg[i] || i == TUI_STYLE_STATUS ? fg[i] : -1, bg[i] ? bg[i] : -1);
+	if (mode == COLOURS_256)
+		for (int i = 0; i < N256; i++)
+			init_pair((short)(PAIR_FUNC + i), COLOR_BLACK, palette256[i]);
+	else
+		for (int i = 0; i < N8; i++)
+			init_pair((short)(PAIR_FUNC + i), i < 3 ? COLOR_BLACK : COLOR_WHITE, palette8[i]);
+}
+
+/* Attributes and pair of a cell in the colour mode. */
+static attr_t cell_attr(const tui_cell *c, int mode, short *pair)
+{
+	attr_t a = 0;
+
+	*pair = 0;
+	if (c->attr & TUI_ATTR_BOLD)
+		a |= A_BOLD;
+	if (c->attr & TUI_ATTR_REVERSE)
+		a |= A_REVERSE;
+	if (c->attr & TUI_ATTR_UNDERLINE)
+		a |= A_UNDERLINE;
+	if (mode == COLOURS_NONE) {
+		if (c->style == TUI_STYLE_HEADER || c->style == TUI_STYLE_STATUS)
+			a |= A_REVERSE;
+		if (c->style == TUI_STYLE_DIM)
+			a |= A_DIM;
+		return a;
+	}
+	if (c->style >= TUI_STYLE_FUNC)
+		*pair = (short)(PAIR_FUNC + (c->style - TUI_STYLE_FUNC) % (mode == COLOURS_256 ? N256 : N8));
+	else if (c->style == TUI_STYLE_DIM)
+		a |= A_DIM;
+	else
+		*pair = (short)c->style;
+	return a;
+}
+
+static void paint(const tui_screen *s, int mode)
+{
+	int w = tui_screen_width(s), h = tui_screen_height(s);
+
+	for (int y = 0; y < h; y++) {
+		for (int x = 0; x < w; x++) {
+			const tui_cell *c = tui_screen_cell(s, x, y);
+			wchar_t wc[2] = { c->ch, 0 };
+			cchar_t cc;
+			short pair;
+			attr_t a = cell_attr(c, mode, &pair);
+
+			if (c->ch == 0)
+				continue;
+			setcchar(&cc, wc, a, pair, NULL);
+			mvadd_wch(y, x, &cc);
+		}
+	}
+	move(h - 1, w - 1);
+	refresh();
+}
+
+static int map_key(int kind, wint_t k)
+{
+	static const struct {
+		int curses, tui;
+	} keys[] = {
+		{ KEY_UP, TUI_KEY_UP }, { KEY_DOWN, TUI_KEY_DOWN }, { KEY_LEFT, TUI_KEY_LEFT },
+		{ KEY_RIGHT, TUI_KEY_RIGHT }, { KEY_SLEFT, TUI_KEY_SLEFT }, { KEY_SRIGHT, TUI_KEY_SRIGHT },
+		{ KEY_PPAGE, TUI_KEY_PPAGE }, { KEY_NPAGE, TUI_KEY_NPAGE }, { KEY_HOME, TUI_KEY_HOME },
+		{ KEY_END, TUI_KEY_END }, { KEY_BTAB, TUI_KEY_BTAB }, { KEY_DC, TUI_KEY_DC },
+		{ KEY_BACKSPACE, TUI_KEY_BACKSPACE }, { KEY_ENTER, TUI_KEY_ENTER },
+	};
+
+	if (kind == OK)
+		return k == '\r' ? TUI_KEY_ENTER : k == 8 ? TUI_KEY_BACKSPACE : (int)k;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if ((int)k == keys[i].curses)
+			return keys[i].tui;
+	return -1;
+}
+
+static void on_mouse(tui_app *app)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
+		tui_app_click(app, ev.x, ev.y);
+	else if (ev.bstate & BUTTON4_PRESSED)
+		tui_app_wheel(app, ev.x, ev.y, 1);
+#ifdef BUTTON5_PRESSED
+	else if (ev.bstate & BUTTON5_PRESSED)
+		tui_app_wheel(app, ev.x, ev.y, -1);
+#endif
+}
+
+static int start(char **cause)
+{
+	term_screen = newterm(NULL, stdout, stdin);
+	if (!term_screen) {
+		*cause = tui_strdupf("cannot use the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+		return VTB_E_IO;
+	}
+	term_active = 1;
+	catch_signals(on_fatal);
+	hold_stderr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	return 0;
+}
+
+static void stop(void)
+{
+	if (term_active) {
+		term_active = 0;
+		endwin();
+	}
+	if (term_screen) {
+		delscreen(term_screen);
+		term_screen = NULL;
+	}
+	catch_signals(SIG_DFL);
+	replay_stderr();
+}
+
+static void loop(tui_app *app, tui_screen *s, int mode)
+{
+	while (!tui_app_done(app)) {
+		wint_t k;
+		int kind, key;
+
+		tui_app_render(app, s);
+		if (app->redraw) {
+			clearok(curscr, TRUE);
+			app->redraw = 0;
+		}
+		paint(s, mode);
+		kind = get_wch(&k);
+		if (kind == ERR)
+			continue;
+		if (kind == KEY_CODE_YES && k == KEY_RESIZE) {
+			tui_screen_resize(s, COLS, LINES);
+			clear();
+			continue;
+		}
+		if (kind == KEY_CODE_YES && k == KEY_MOUSE) {
+			on_mouse(app);
+			continue;
+		}
+		if ((key = map_key(kind, k)) >= 0)
+			tui_app_key(app, key);
+	}
+}
+
+int tui_term_run(tui_app *app, int mouse, char **cause)
+{
+	tui_screen *s = NULL;
+	const char *cs;
+	int rc, mode;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		*cause = strdup("the viewer needs a terminal on stdin and stdout (use --render or --info without one)");
+		return VTB_E_ARG;
+	}
+	if ((rc = start(cause)) < 0)
+		return rc;
+	mode = colour_mode();
+	init_pairs(mode);
+	if (mouse)
+		mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	s = tui_screen_new(COLS, LINES);
+	if (!s) {
+		rc = VTB_E_NOMEM;
+		*cause = strdup("out of memory");
+		goto out;
+	}
+	cs = nl_langinfo(CODESET);
+	tui_screen_set_ascii(s, !cs || strcmp(cs, "UTF-8"));
+	loop(app, s, mode);
+	rc = 0;
+out:
+	tui_screen_free(s);
+	stop();
+	return rc;
+}

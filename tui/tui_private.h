@@ -1,0 +1,230 @@
+/* tui_private.h: what the files of tui/ share and nobody else includes.
+ *
+ * Layers, bottom up: the model (query.c: indexes and navigation over the immutable
+ * trace), the view state (view.c: window, cursor, selection, folding, scroll), the views
+ * (view_*.c: draw model + view into a screen model), the command language (commands.c,
+ * keys.c) and the app (app.c) that ties them together. Only term.c talks to curses.
+ */
+#ifndef VTUI_TUI_PRIVATE_H
+#define VTUI_TUI_PRIVATE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/vtb.h"
+#include "tui/tui.h"
+
+/* ---- model (query.c) ---- */
+
+/* A call: thread index in the trace, depth, index in rows[depth]. thread < 0: none. */
+typedef struct tui_ref {
+	int32_t thread;
+	uint32_t depth;
+	size_t index;
+} tui_ref;
+
+#define TUI_REF_NONE ((tui_ref){ -1, 0, 0 })
+
+typedef struct tui_model {
+	vtb_trace *trace;          /* owned */
+	const vtb_header *hdr;
+	uint64_t first_ns, last_ns; /* span of everything in the trace */
+	size_t thread_count;
+	uint32_t *order;           /* thread indexes grouped by process, in display order */
+	size_t process_groups;     /* distinct pids among threads */
+	size_t string_count;
+	uint32_t *fn_calls;        /* calls per string id, counted once at load */
+	uint8_t *hue;              /* colour hue per string id, from a hash of the name */
+	size_t *row_base;          /* per thread: its first entry in buckets[] */
+	size_t bucket_rows;
+	struct tui_buckets {
+		uint64_t t0_ns, span_ns; /* the row's time range, cut in `count` equal buckets */
+		size_t count;
+		size_t *first;     /* [count + 1]: the first slice ending after each bucket's start */
+	} *buckets;
+} tui_model;
+
+/* About one bucket per this many slices: 0.5 byte per call turns a row search into one
+ * lookup by time and a binary search over a few slices, so a zoomed-out frame touches a
+ * few cache lines per column instead of a path through the whole row. */
+#define TUI_BUCKET_SLICES 16
+
+/* Searching one row (a row drawn left to right). */
+typedef struct tui_row_cursor {
+	const vtb_row *row;
+	const struct tui_buckets *b;
+} tui_row_cursor;
+
+/* Index `t` (which the model then owns, also on failure: tui_model_fini frees it) in one
+ * pass: calls per function, hues, thread order, row buckets. 0, or VTB_E_NOMEM with *cause. */
+int tui_model_init(tui_model *m, vtb_trace *t, char **cause);
+/* Free what init built and the trace. */
+void tui_model_fini(tui_model *m);
+void tui_row_cursor_init(tui_row_cursor *c, const tui_model *m, int32_t thread, uint32_t depth);
+/* Index of the first slice ending after t (row count if none): vtb_row_find through the
+ * row's time buckets. */
+size_t tui_row_cursor_find(tui_row_cursor *c, uint64_t t);
+/* Everything below returns pointers into the trace, valid while the model lives. */
+const vtb_thread *tui_model_thread(const tui_model *m, int32_t thread);
+/* The slice `r` names, or NULL when r is none or out of range. */
+const vtb_slice *tui_model_slice(const tui_model *m, tui_ref r);
+/* A string's name, "?" for an id out of range. */
+const char *tui_model_name(const tui_model *m, uint32_t name_id);
+uint64_t tui_slice_end(const vtb_slice *s);
+/* The first slice of rows[depth] of `thread` that overlaps [t0, t1) (t1 > t0); its
+ * index goes to *index. Returns how many slices overlap, capped at 2 (0: none). */
+int tui_query_at(const tui_model *m, int32_t thread, uint32_t depth, uint64_t t0, uint64_t t1,
+		 size_t *index);
+/* Navigation: 0 with *out set, or -1 when there is no such call. */
+int tui_query_parent(const tui_model *m, tui_ref r, tui_ref *out);
+int tui_query_first_child(const tui_model *m, tui_ref r, tui_ref *out);
+/* dir -1: previous, +1: next. Siblings share the parent; neighbours only the depth. */
+int tui_query_sibling(const tui_model *m, tui_ref r, int dir, tui_ref *out);
+int tui_query_neighbour(const tui_model *m, tui_ref r, int dir, tui_ref *out);
+/* Duration minus the time spent in direct children. */
+uint64_t tui_query_self_ns(const tui_model *m, tui_ref r);
+/* The call at depth `depth` under time t, or the nearest one to it. */
+int tui_query_nearest(const tui_model *m, int32_t thread, uint32_t depth, uint64_t t, tui_ref *out);
+
+/* ---- view state (view.c) ---- */
+
+typedef struct tui_view {
+	uint64_t start_ns;     /* first visible time */
+	uint64_t span_ns;      /* visible time span */
+	uint64_t cursor_ns;    /* zoom anchor, shown in the ruler and status line */
+	tui_ref sel;
+	uint32_t focus;        /* position in model.order of the thread keys act on */
+	uint8_t *folded;       /* per trace thread index */
+	int scroll;            /* first visible timeline row */
+	int cols;              /* timeline width of the last render */
+	int rows;              /* timeline height of the last render */
+	int details;           /* show the details pane */
+	int follow;            /* scroll the selection or the focus into view at the next draw */
+} tui_view;
+
+/* A view of the whole trace, nothing selected; 0 or VTB_E_NOMEM. fini frees its arrays. */
+int tui_view_init(tui_view *v, const tui_model *m);
+void tui_view_fini(tui_view *v);
+void tui_view_fit(tui_view *v, const tui_model *m);
+/* Zoom by `factor` (> 1 zooms in) keeping the cursor's column in place. */
+void tui_view_zoom(tui_view *v, const tui_model *m, double factor);
+void tui_view_pan(tui_view *v, const tui_model *m, int64_t delta_ns);
+/* Show [t0, t1) with a little margin. */
+void tui_view_show(tui_view *v, const tui_model *m, uint64_t t0, uint64_t t1);
+/* Keep start/span within the trace and the cursor inside the window. */
+void tui_view_clamp(tui_view *v, const tui_model *m);
+/* Centre the window on t without zooming, and put the cursor there. */
+void tui_view_center(tui_view *v, const tui_model *m, uint64_t t);
+/* Column of time t (may be outside [0, cols)); time at the left edge of column c. */
+int64_t tui_view_col(const tui_view *v, uint64_t t);
+uint64_t tui_view_time(const tui_view *v, int64_t c);
+/* Select `r`, focus its thread, move the cursor onto it and pan it into view. */
+void tui_view_select(tui_view *v, const tui_model *m, tui_ref r);
+
+/* Timeline rows: a process title, a thread title, or one depth of a thread. */
+enum tui_row_kind { TUI_ROW_PROCESS, TUI_ROW_THREAD, TUI_ROW_DEPTH };
+typedef struct tui_row {
+	uint8_t kind;
+	int32_t thread;
+	uint32_t depth;
+	uint32_t pid;
+} tui_row;
+
+/* The rows for the current folding; *count gets their number. The caller frees. */
+tui_row *tui_view_rows(const tui_view *v, const tui_model *m, size_t *count);
+/* The row index showing (thread, depth), or its thread title when folded; -1 if none. */
+int tui_view_row_of(const tui_row *rows, size_t count, int32_t thread, uint32_t depth);
+/* Scroll so that row `row` is visible. */
+void tui_view_scroll_to(tui_view *v, int row, size_t row_count);
+
+/* ---- units (units.c) ---- */
+
+/* "12.5ms", "980ns", "1.23s": three significant digits. ascii: "us" for "µs". */
+void tui_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii);
+/* A ruler label for t with enough decimals to tell ticks `step_ns` apart. */
+void tui_fmt_tick(char *buf, size_t len, uint64_t t_ns, uint64_t step_ns, int ascii);
+/* "1,234,567" */
+void tui_fmt_count(char *buf, size_t len, uint64_t n);
+/* Parse "12.5ms", "3s", "400us", "-2ms", "1500" (ms). *relative is set for a
+ * leading + or -. Returns 0 or VTB_E_ARG. */
+int tui_parse_time(const char *text, int64_t *ns, int *relative);
+
+/* A malloc'd printf-style string (the caller frees), or NULL when out of memory. */
+char *tui_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- the app (app.c) ---- */
+
+enum tui_mode { TUI_MODE_NORMAL, TUI_MODE_COMMAND, TUI_MODE_HELP };
+
+struct tui_app {
+	tui_model model;
+	tui_view view;
+	char *path;
+	char *note;           /* damage or import problems, or NULL */
+	char message[256];    /* the last command's outcome, for the status line */
+	int message_is_error;
+	int mode;             /* enum tui_mode */
+	char cmdline[256];    /* what is typed after ':' */
+	size_t cmdline_len;
+	char *history[32];    /* command lines run from ':' (newest last) */
+	size_t history_count;
+	size_t history_pos;
+	int help_scroll;
+	int ascii;            /* the last render's screen was ASCII-only */
+	int screen_w, screen_h; /* size of the last render */
+	tui_ref self_ref;     /* the call self_ns belongs to: computed once per selection */
+	uint64_t self_ns;
+	int timeline_y, timeline_h; /* where the last render put the timeline (mouse) */
+	int redraw;           /* the terminal layer should repaint everything */
+	int quit;
+};
+
+/* Set the status message (printf-style); error marks it as a failure. */
+void tui_app_msg(tui_app *app, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- commands (commands.c) and keys (keys.c) ---- */
+
+/* A named command. run() gets argv[0] = the name; returns 0, or -1 after setting an
+ * error with tui_app_msg(). */
+typedef struct tui_command {
+	const char *name;
+	const char *alias;    /* a short name, or NULL */
+	const char *usage;    /* arguments, for :help and the man page */
+	const char *help;     /* one line */
+	int (*run)(tui_app *app, int argc, char **argv);
+} tui_command;
+
+/* The table, terminated by a NULL name. */
+const tui_command *tui_commands(void);
+const tui_command *tui_command_find(const char *name);
+/* Split, look up and run one command line. */
+int tui_command_run(tui_app *app, const char *line);
+
+typedef struct tui_binding {
+	int key;
+	const char *command;  /* a command line */
+	const char *help;     /* shown once per command line in the help view; NULL: alias */
+} tui_binding;
+
+/* The key table, terminated by key 0. */
+const tui_binding *tui_bindings(void);
+/* The command line bound to `key`, or NULL. */
+const char *tui_key_command(int key);
+/* A key's name as a person types it ("w", "Enter", "C-f", "PgDn"). */
+void tui_key_name(int key, char *buf, size_t len);
+
+/* ---- views ---- */
+
+/* Each draws the rows [y0, y0 + h) of `s`. */
+void tui_draw_header(tui_app *app, tui_screen *s, int y);
+void tui_draw_ruler(tui_app *app, tui_screen *s, int y);
+void tui_draw_status(tui_app *app, tui_screen *s, int y);
+void tui_draw_timeline(tui_app *app, tui_screen *s, int y0, int h);
+void tui_draw_details(tui_app *app, tui_screen *s, int y0, int h);
+void tui_draw_help(tui_app *app, tui_screen *s, int y0, int h);
+/* Lines the help view has, for scrolling. */
+int tui_help_lines(int width);
+
+#endif

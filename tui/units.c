@@ -1,0 +1,136 @@
+/* units.c: times and counts as people read and type them. */
+#include "tui/tui_private.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct unit {
+	double ns;
+	const char *name, *ascii;
+} units[] = {
+	{ 1, "ns", "ns" }, { 1e3, "µs", "us" }, { 1e6, "ms", "ms" }, { 1e9, "s", "s" },
+};
+#define UNIT_COUNT (sizeof(units) / sizeof(units[0]))
+
+/* The largest unit not larger than ns (ns for 0). */
+static size_t unit_for(double ns)
+{
+	size_t u = 0;
+
+	while (u + 1 < UNIT_COUNT && ns >= units[u + 1].ns)
+		u++;
+	return u;
+}
+
+static void trim_zeros(char *num)
+{
+	char *dot = strchr(num, '.');
+	size_t n;
+
+	if (!dot)
+		return;
+	n = strlen(num);
+	while (n > 0 && num[n - 1] == '0')
+		num[--n] = '\0';
+	if (n > 0 && num[n - 1] == '.')
+		num[--n] = '\0';
+}
+
+void tui_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii)
+{
+	size_t u = unit_for((double)ns);
+	double v = (double)ns / units[u].ns;
+	char num[32];
+
+	if (ns == 0) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	if (v >= 999.5 && u + 1 < UNIT_COUNT) { /* would print as 1000 of this unit */
+		u++;
+		v = (double)ns / units[u].ns;
+	}
+	snprintf(num, sizeof(num), v < 9.995 ? "%.2f" : v < 99.95 ? "%.1f" : "%.0f", v);
+	if (u == 0)
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)ns);
+	trim_zeros(num);
+	snprintf(buf, len, "%s%s", num, ascii ? units[u].ascii : units[u].name);
+}
+
+void tui_fmt_tick(char *buf, size_t len, uint64_t t_ns, uint64_t step_ns, int ascii)
+{
+	size_t u = unit_for((double)(t_ns > step_ns ? t_ns : step_ns));
+	double per = (double)step_ns / units[u].ns;
+	int decimals = per >= 1 ? 0 : (int)ceil(-log10(per) - 1e-9);
+
+	if (t_ns == 0) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	if (decimals > 3)
+		decimals = 3;
+	snprintf(buf, len, "%.*f%s", decimals, (double)t_ns / units[u].ns,
+		 ascii ? units[u].ascii : units[u].name);
+}
+
+void tui_fmt_count(char *buf, size_t len, uint64_t n)
+{
+	char digits[32];
+	size_t nd, o = 0;
+
+	snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+	nd = strlen(digits);
+	for (size_t i = 0; i < nd && o + 2 < len; i++) {
+		if (i > 0 && (nd - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}
+
+int tui_parse_time(const char *text, int64_t *ns, int *relative)
+{
+	char *end;
+	double v, mult = 1e6; /* a bare number is milliseconds */
+
+	while (*text == ' ')
+		text++;
+	*relative = *text == '+' || *text == '-';
+	v = strtod(text, &end);
+	if (end == text || !isfinite(v))
+		return VTB_E_ARG;
+	if (*end) {
+		size_t u;
+
+		for (u = 0; u < UNIT_COUNT; u++)
+			if (!strcmp(end, units[u].name) || !strcmp(end, units[u].ascii))
+				break;
+		if (u == UNIT_COUNT)
+			return VTB_E_ARG;
+		mult = units[u].ns;
+	}
+	v *= mult;
+	if (fabs(v) > 9e18)
+		return VTB_E_ARG;
+	*ns = (int64_t)llround(v);
+	return 0;
+}
+
+char *tui_strdupf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !(out = malloc((size_t)n + 1)))
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(out, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return out;
+}

@@ -1,0 +1,174 @@
+/* view_bars.c: the one-line views: the header (what this trace is), the time ruler, and
+ * the status line (where you are, what is selected, the command line, messages). */
+#include "tui/tui_private.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *sep_of(const tui_screen *s)
+{
+	return tui_screen_ascii(s) ? " | " : " │ ";
+}
+
+/* Append to a line buffer, ignoring what does not fit. */
+static void cat(char *line, size_t len, const char *a, const char *b)
+{
+	size_t n = strlen(line);
+
+	snprintf(line + n, len - n, "%s%s", a, b);
+}
+
+void tui_draw_header(tui_app *app, tui_screen *s, int y)
+{
+	const vtb_header *h = app->model.hdr;
+	const char *sep = sep_of(s);
+	char line[2048] = "", buf[64], num[32];
+	int ascii = tui_screen_ascii(s);
+	const char *base = strrchr(app->path, '/');
+
+	snprintf(line, sizeof(line), " %s", base && base[1] ? base + 1 : app->path);
+	if (app->note) { /* its first line; the status line has room for more */
+		snprintf(buf, sizeof(buf), "! %.*s", (int)strcspn(app->note, "\n"), app->note);
+		cat(line, sizeof(line), sep, buf);
+	}
+	snprintf(buf, sizeof(buf), "pid %u", h->pid);
+	cat(line, sizeof(line), sep, buf);
+	snprintf(buf, sizeof(buf), "dump: %s", vtb_reason_name(h->reason));
+	cat(line, sizeof(line), sep, buf);
+	if (h->reason_text && *h->reason_text)
+		cat(line, sizeof(line), " ", h->reason_text);
+	tui_fmt_dur(buf, sizeof(buf), app->model.last_ns - app->model.first_ns, ascii);
+	cat(line, sizeof(line), sep, buf);
+	tui_fmt_count(num, sizeof(num), vtb_trace_event_count(app->model.trace));
+	snprintf(buf, sizeof(buf), "%s events", num);
+	cat(line, sizeof(line), sep, buf);
+	tui_fmt_count(num, sizeof(num), h->events_dropped);
+	snprintf(buf, sizeof(buf), "%s dropped%s", num, h->wrapped ? " (ring wrapped)" : "");
+	cat(line, sizeof(line), sep, buf);
+	if (h->cmdline && *h->cmdline)
+		cat(line, sizeof(line), sep, h->cmdline);
+	tui_screen_fill(s, 0, y, tui_screen_width(s), L' ', TUI_STYLE_HEADER, 0);
+	tui_screen_puts(s, 0, y, line, -1, TUI_STYLE_HEADER, TUI_ATTR_BOLD);
+}
+
+/* A 1-2-5 step giving at least `min_cols` columns between ticks. */
+static uint64_t tick_step(const tui_view *v, int min_cols)
+{
+	double want = (double)v->span_ns / v->cols * min_cols;
+	uint64_t step = 1;
+
+	for (;;) {
+		if ((double)step >= want)
+			return step;
+		if ((double)step * 2 >= want)
+			return step * 2;
+		if ((double)step * 5 >= want)
+			return step * 5;
+		if (step > UINT64_MAX / 20)
+			return step;
+		step *= 10;
+	}
+}
+
+static void draw_marker(tui_app *app, tui_screen *s, int y, uint64_t t, wchar_t ch)
+{
+	int64_t c = tui_view_col(&app->view, t);
+
+	if (c == app->view.cols && t <= app->view.start_ns + app->view.span_ns)
+		c--; /* the right edge of the last column */
+	if (t && c >= 0 && c < app->view.cols)
+		tui_screen_put(s, (int)c, y, ch, TUI_STYLE_MARKER, TUI_ATTR_BOLD);
+}
+
+/* The cursor: a mark on the ruler line or a tick, or a label's character shown reversed
+ * so that the label stays readable. */
+static void draw_cursor(tui_app *app, tui_screen *s, int y, int ascii)
+{
+	int64_t c = tui_view_col(&app->view, app->view.cursor_ns);
+	const tui_cell *cell = tui_screen_cell(s, (int)c, y);
+
+	if (c < 0 || !cell)
+		return;
+	if (cell->ch != L'-' && cell->ch != L'─' && cell->ch != L'|' && cell->ch != L'┬')
+		tui_screen_put(s, (int)c, y, cell->ch, cell->style, cell->attr | TUI_ATTR_REVERSE);
+	else
+		tui_screen_put(s, (int)c, y, ascii ? L'v' : L'▼', TUI_STYLE_MARKER, TUI_ATTR_BOLD);
+}
+
+void tui_draw_ruler(tui_app *app, tui_screen *s, int y)
+{
+	const tui_view *v = &app->view;
+	uint64_t origin = app->model.first_ns, step = tick_step(v, 12);
+	uint64_t rel = v->start_ns - origin;
+	uint64_t t = (rel + step - 1) / step * step;
+	int ascii = tui_screen_ascii(s);
+
+	tui_screen_fill(s, 0, y, v->cols, ascii ? L'-' : L'─', TUI_STYLE_RULER, 0);
+	for (; t < rel + v->span_ns; t += step) {
+		int64_t c = tui_view_col(v, origin + t);
+		char label[32];
+
+		if (c < 0 || c >= v->cols)
+			continue;
+		tui_fmt_tick(label, sizeof(label), t, step, ascii);
+		tui_screen_put(s, (int)c, y, ascii ? L'|' : L'┬', TUI_STYLE_RULER, 0);
+		tui_screen_puts(s, (int)c + 1, y, label, -1, TUI_STYLE_RULER, 0);
+	}
+	if (app->model.hdr->wrapped)
+		draw_marker(app, s, y, app->model.hdr->window_start_ns, L'W');
+	draw_marker(app, s, y, app->model.hdr->dump_ns, L'D');
+	draw_cursor(app, s, y, ascii);
+}
+
+static void status_position(tui_app *app, tui_screen *s, char *line, size_t len)
+{
+	const tui_view *v = &app->view;
+	const vtb_slice *sel = tui_model_slice(&app->model, v->sel);
+	uint64_t o = app->model.first_ns;
+	int ascii = tui_screen_ascii(s);
+	char a[32], b[32], c[32];
+
+	tui_fmt_dur(a, sizeof(a), v->cursor_ns - o, ascii);
+	snprintf(line, len, " cursor %s", a);
+	tui_fmt_dur(a, sizeof(a), v->start_ns - o, ascii);
+	tui_fmt_dur(b, sizeof(b), v->start_ns + v->span_ns - o, ascii);
+	tui_fmt_dur(c, sizeof(c), v->span_ns, ascii);
+	cat(line, len, sep_of(s), "view ");
+	snprintf(line + strlen(line), len - strlen(line), "%s-%s (%s)", a, b, c);
+	if (sel) {
+		tui_fmt_dur(a, sizeof(a), sel->dur_ns, ascii);
+		cat(line, len, sep_of(s), "sel ");
+		snprintf(line + strlen(line), len - strlen(line), "%s %s",
+			 tui_model_name(&app->model, sel->name_id), a);
+	}
+}
+
+void tui_draw_status(tui_app *app, tui_screen *s, int y)
+{
+	int w = tui_screen_width(s);
+	const char *right = app->message[0] ? app->message : app->note ? app->note : "";
+	char line[1024];
+	int help_x = w - 7, n;
+
+	tui_screen_fill(s, 0, y, w, L' ', TUI_STYLE_STATUS, 0);
+	if (app->mode == TUI_MODE_COMMAND) {
+		n = tui_screen_puts(s, 0, y, ":", 1, TUI_STYLE_STATUS, 0);
+		n += tui_screen_puts(s, 1, y, app->cmdline, w - 2, TUI_STYLE_STATUS, 0);
+		tui_screen_put(s, n, y, L'_', TUI_STYLE_STATUS, TUI_ATTR_REVERSE);
+		return;
+	}
+	status_position(app, s, line, sizeof(line));
+	n = tui_screen_puts(s, 0, y, line, help_x - 1, TUI_STYLE_STATUS, 0);
+	if (*right) { /* a message wins over the position when both do not fit */
+		int x = help_x - 1 - (int)strlen(right);
+
+		if (x < 1)
+			x = 1;
+		if (x < n + 2)
+			tui_screen_fill(s, x - 1, y, help_x - x + 1, L' ', TUI_STYLE_STATUS, 0);
+		tui_screen_puts(s, x, y, right, help_x - 1 - x,
+				app->message_is_error || !app->message[0] ? TUI_STYLE_ERROR : TUI_STYLE_STATUS,
+				TUI_ATTR_BOLD);
+	}
+	tui_screen_puts(s, help_x, y, "? help", -1, TUI_STYLE_STATUS, TUI_ATTR_BOLD);
+}
