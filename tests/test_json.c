@@ -72,8 +72,8 @@ static vtb_trace *load_text(const char *text, size_t len, vtb_json_report *r, ch
 	return t;
 }
 
-/* The folder of VizTracer's traces: $VTUI_SHARED/traces (or $VTUI_SHARED), else
- * ../shared/traces from the repository root or the working directory. */
+/* The folder of VizTracer's traces: $VTUI_SHARED/traces (or $VTUI_SHARED), else the copy
+ * in tests/data/viztracer (so a clone tests alone), else ../shared/traces. */
 static const char *traces_dir(void)
 {
 	static char found[4096];
@@ -85,8 +85,8 @@ static const char *traces_dir(void)
 		snprintf(cand[n++], sizeof(cand[0]), "%s/traces", env);
 		snprintf(cand[n++], sizeof(cand[0]), "%s", env);
 	}
+	snprintf(cand[n++], sizeof(cand[0]), "tests/data/viztracer");
 	snprintf(cand[n++], sizeof(cand[0]), "../shared/traces");
-	snprintf(cand[n++], sizeof(cand[0]), "../../shared/traces");
 	for (int i = 0; i < n; i++) {
 		char *probe;
 		ck_assert_int_ge(asprintf(&probe, "%s/viz_fib.json", cand[i]), 0);
