@@ -89,7 +89,7 @@ tracer: $(TRACER_EXT) $(TRACER_PKG)
 
 $(PYBUILD)/obj/%.o: tracer/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -fvisibility=hidden -I$(PY_INC) $(call pc_cflags,$(PKGS)) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) -fvisibility=hidden -I$(PY_INC) $(call pc_cflags,libpcre2-8 libcjson) -c $< -o $@
 
 $(TRACER_EXT): $(TRACER_OBJ) $(LIBFILTERS) $(LIBCOMMON)
 	@mkdir -p $(dir $@)

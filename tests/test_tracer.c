@@ -1,0 +1,833 @@
+/* test_tracer.c: the vtrace extension end to end. Each test writes a small program into a
+ * temporary directory, runs it under the interpreter named by VTRACE_PYTHON with the
+ * extension from VTRACE_PYPATH (tools/run-tests.sh sets both, once per interpreter), and
+ * reads the dump back with the common/ reader. */
+#include <check.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/vtb.h"
+
+static char dir[PATH_MAX];
+static const char *extra_env = ""; /* more environment for the next run_py */
+
+static const char *python(void)
+{
+	const char *p = getenv("VTRACE_PYTHON");
+	return p && *p ? p : "python3";
+}
+
+static char pypath[PATH_MAX];
+
+static void setup(void)
+{
+	const char *p = getenv("VTRACE_PYPATH");
+	ck_assert_msg(p && *p, "set VTRACE_PYPATH to the dir holding the built vtrace package "
+		      "(tools/run-tests.sh does)");
+	/* The programs run in their own directory: the path must not be relative. */
+	ck_assert_msg(realpath(p, pypath) != NULL, "VTRACE_PYPATH %s: no such directory", p);
+	strcpy(dir, "/tmp/vtrace-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+static char *path_in(const char *name)
+{
+	static char p[4][PATH_MAX + 256];
+	static int i;
+	i = (i + 1) % 4;
+	if (snprintf(p[i], sizeof p[i], "%.*s/%.255s", PATH_MAX - 1, dir, name) < 0)
+		p[i][0] = '\0';
+	return p[i];
+}
+
+static void write_file(const char *name, const char *text)
+{
+	FILE *f = fopen(path_in(name), "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The whole file (malloc'd, NUL-terminated); "" when missing. */
+static char *read_file(const char *name)
+{
+	FILE *f = fopen(path_in(name), "r");
+	char *buf = calloc(1, 1);
+	size_t len = 0, n;
+	char chunk[4096];
+	while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		buf = realloc(buf, len + n + 1);
+		memcpy(buf + len, chunk, n);
+		len += n;
+		buf[len] = '\0';
+	}
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+/* Runs `python ARGS` in the test dir with stdin from `in` (or /dev/null) and stdout, stderr
+ * into files `out` and `err`; returns the exit status (128+N for signal N). */
+static int run_py(const char *in, const char *out, const char *err, const char *fmt, ...)
+{
+	char args[4096], cmd[16384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	const char *preload = getenv("VTRACE_TEST_PRELOAD");
+	char pre[2048] = "";
+	if (preload && *preload)
+		snprintf(pre, sizeof pre, "LD_PRELOAD='%s' ASAN_OPTIONS=detect_leaks=0 ", preload);
+	snprintf(cmd, sizeof cmd, "cd '%s' && %sPYTHONPATH='%s' VTRACE_OPTIONS= %s'%s' %s <'%s' >'%s' 2>'%s'",
+		 dir, pre, pypath, extra_env, python(), args, in ? in : "/dev/null",
+		 out ? out : "/dev/null", err ? err : "/dev/null");
+	int st = system(cmd);
+	ck_assert_int_ne(st, -1);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static vtb_trace *load(const char *name)
+{
+	char *cause = NULL;
+	vtb_trace *t = vtb_trace_load(path_in(name), 0, NULL, NULL, &cause);
+	ck_assert_msg(t != NULL, "loading %s: %s", name, cause ? cause : "?");
+	return t;
+}
+
+static const char *name_of(const vtb_trace *t, const vtb_slice *s)
+{
+	return vtb_trace_string(t, s->name_id)->name;
+}
+
+typedef int (*slice_fn)(const vtb_trace *t, const vtb_thread *th, const vtb_slice *s, void *ctx);
+
+/* Calls fn on every slice of every thread (or only of `only`); returns how many said yes. */
+static size_t each_slice(const vtb_trace *t, const vtb_thread *only, slice_fn fn, void *ctx)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
+		const vtb_thread *th = vtb_trace_thread(t, i);
+		if (only && th != only)
+			continue;
+		for (uint32_t d = 0; d < th->depth_count; d++)
+			for (size_t k = 0; k < th->rows[d].count; k++)
+				n += fn(t, th, &th->rows[d].slices[k], ctx) != 0;
+	}
+	return n;
+}
+
+static int named(const vtb_trace *t, const vtb_thread *th, const vtb_slice *s, void *ctx)
+{
+	(void)th;
+	return strcmp(name_of(t, s), ctx) == 0;
+}
+
+/* Calls named exactly `name` (in thread `th`, or all threads when NULL). */
+static size_t count_calls(const vtb_trace *t, const vtb_thread *th, const char *name)
+{
+	return each_slice(t, th, named, (void *)name);
+}
+
+/* Names differ between versions (co_qualname from 3.11): match "module." ... ".func". */
+struct affix {
+	const char *prefix, *suffix;
+	unsigned flags;
+};
+
+static int affixed(const vtb_trace *t, const vtb_thread *th, const vtb_slice *s, void *ctx)
+{
+	(void)th;
+	const struct affix *a = ctx;
+	const char *n = name_of(t, s);
+	size_t ln = strlen(n), ls = strlen(a->suffix);
+	return strncmp(n, a->prefix, strlen(a->prefix)) == 0 && ln >= ls &&
+	       strcmp(n + ln - ls, a->suffix) == 0 && (s->flags & a->flags) == a->flags;
+}
+
+static size_t count_affix(const vtb_trace *t, const char *prefix, const char *suffix, unsigned flags)
+{
+	struct affix a = { prefix, suffix, flags };
+	return each_slice(t, NULL, affixed, &a);
+}
+
+/* The slice one level up that holds `s`, or NULL. */
+static const vtb_slice *parent_of(const vtb_thread *th, const vtb_slice *s)
+{
+	if (s->depth == 0)
+		return NULL;
+	const vtb_row *row = &th->rows[s->depth - 1];
+	const vtb_slice *best = NULL;
+	for (size_t k = 0; k < row->count; k++) {
+		const vtb_slice *p = &row->slices[k];
+		if (p->start_ns <= s->start_ns && p->start_ns + p->dur_ns >= s->start_ns + s->dur_ns)
+			best = p;
+	}
+	return best;
+}
+
+struct nest {
+	const char *child, *parent;
+};
+
+/* Counts slices named n->child whose parent is not named n->parent. */
+static int misnested(const vtb_trace *t, const vtb_thread *th, const vtb_slice *s, void *ctx)
+{
+	const struct nest *n = ctx;
+	if (strcmp(name_of(t, s), n->child) != 0)
+		return 0;
+	const vtb_slice *p = parent_of(th, s);
+	return !p || strcmp(name_of(t, p), n->parent) != 0;
+}
+
+static size_t count_misnested(const vtb_trace *t, const char *child, const char *parent)
+{
+	struct nest n = { child, parent };
+	return each_slice(t, NULL, misnested, &n);
+}
+
+static const vtb_thread *thread_named(const vtb_trace *t, const char *name)
+{
+	for (size_t i = 0; i < vtb_trace_thread_count(t); i++)
+		if (strcmp(vtb_trace_thread(t, i)->name, name) == 0)
+			return vtb_trace_thread(t, i);
+	return NULL;
+}
+
+static int flagged(const vtb_trace *t, const vtb_thread *th, const vtb_slice *s, void *ctx)
+{
+	(void)t;
+	(void)th;
+	unsigned f = *(unsigned *)ctx;
+	return (s->flags & f) == f;
+}
+
+static size_t count_flagged(const vtb_trace *t, unsigned flags)
+{
+	return each_slice(t, NULL, flagged, &flags);
+}
+
+/* ---- calls and nesting ---- */
+
+START_TEST(test_calls_and_nesting)
+{
+	write_file("prog.py",
+		   "def leaf():\n    pass\n"
+		   "def mid():\n    leaf()\n    leaf()\n"
+		   "def top():\n    for _ in range(3):\n        mid()\n"
+		   "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n"
+		   "top()\nfib(10)\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.top"), 1);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.mid"), 3);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.leaf"), 6);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.fib"), 177);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.<module>"), 1);
+	ck_assert_uint_eq(count_misnested(t, "__main__.leaf", "__main__.mid"), 0);
+	ck_assert_uint_eq(count_misnested(t, "__main__.mid", "__main__.top"), 0);
+	ck_assert_uint_eq(count_misnested(t, "__main__.top", "__main__.<module>"), 0);
+	/* fib(10) recurses down to fib(1): ten levels of fib, the first under <module>. */
+	const vtb_thread *th = thread_named(t, "MainThread");
+	ck_assert_ptr_nonnull(th);
+	uint32_t lo = UINT32_MAX, hi = 0;
+	for (uint32_t d = 0; d < th->depth_count; d++)
+		for (size_t k = 0; k < th->rows[d].count; k++)
+			if (strcmp(name_of(t, &th->rows[d].slices[k]), "__main__.fib") == 0) {
+				lo = d < lo ? d : lo;
+				hi = d > hi ? d : hi;
+			}
+	ck_assert_uint_eq(hi - lo + 1, 10);
+	ck_assert_uint_eq(count_flagged(t, VTB_CALL_ENTRY_LOST), 0);
+	const vtb_header *h = vtb_trace_header(t);
+	ck_assert_uint_eq(h->reason, VTB_REASON_EXIT);
+	ck_assert_uint_eq(h->wrapped, 0);
+	ck_assert_uint_eq(h->events_dropped, 0);
+	ck_assert_ptr_nonnull(strstr(h->cmdline, "prog.py"));
+	ck_assert_uint_eq(h->pid, vtb_trace_thread(t, 0)->pid);
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* Per-function call counts equal what cProfile reports for the same program. */
+static const char cprofile_prog[] =
+	"class Shape:\n"
+	"    def __init__(self, n):\n        self.n = n\n"
+	"    def area(self):\n        return self.side() ** 2\n"
+	"    def side(self):\n        return self.n\n"
+	"def squares(k):\n    for i in range(k):\n        yield Shape(i).area()\n"
+	"def walk(n):\n    return 0 if n == 0 else 1 + walk(n - 1)\n"
+	"def fails(i):\n    if i % 3 == 0:\n        raise KeyError(i)\n    return i\n"
+	"def main():\n"
+	"    total = sum(squares(20)) + walk(30)\n"
+	"    total += sum(map(lambda x: x + 1, range(15)))\n"
+	"    for i in range(10):\n"
+	"        try:\n            total += fails(i)\n        except KeyError:\n            pass\n"
+	"    return sorted([3, 1, 2], key=lambda v: -v), total\n"
+	"main()\n";
+
+START_TEST(test_counts_match_cprofile)
+{
+	write_file("prog.py", cprofile_prog);
+	write_file("prof.py",
+		   "import cProfile, pstats, sys\n"
+		   "path = sys.argv[1]\n"
+		   "code = compile(open(path).read(), path, 'exec')\n"
+		   "p = cProfile.Profile()\n"
+		   "p.runctx(code, {'__name__': '__main__'}, None)\n"
+		   "for (f, line, fn), (cc, nc, tt, ct, callers) in sorted(pstats.Stats(p).stats.items()):\n"
+		   "    if f == path:\n        print(line, nc)\n");
+	char *prog = path_in("prog.py");
+	ck_assert_int_eq(run_py(NULL, "prof.txt", NULL, "prof.py %s", prog), 0);
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin %s", prog), 0);
+	vtb_trace *t = load("t.bin");
+	/* cProfile's line -> calls, summed by line (two lambdas could share one). */
+	uint32_t want[64] = { 0 }, got[64] = { 0 };
+	char *txt = read_file("prof.txt"), *save = NULL;
+	size_t lines = 0;
+	for (char *l = strtok_r(txt, "\n", &save); l; l = strtok_r(NULL, "\n", &save), lines++) {
+		unsigned line, n;
+		ck_assert_int_eq(sscanf(l, "%u %u", &line, &n), 2);
+		ck_assert_uint_lt(line, 64);
+		want[line] += n;
+	}
+	ck_assert_uint_ge(lines, 8);
+	for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
+		const vtb_thread *th = vtb_trace_thread(t, i);
+		for (uint32_t d = 0; d < th->depth_count; d++)
+			for (size_t k = 0; k < th->rows[d].count; k++) {
+				const vtb_string *s = vtb_trace_string(t, th->rows[d].slices[k].name_id);
+				if (strcmp(s->file, prog) == 0 && s->line < 64)
+					got[s->line]++;
+			}
+	}
+	for (unsigned line = 0; line < 64; line++)
+		ck_assert_msg(want[line] == got[line], "line %u: cProfile %u calls, vtrace %u",
+			      line, want[line], got[line]);
+	ck_assert_uint_eq(want[8], 21); /* squares: 20 yields and the return */
+	free(txt);
+	vtb_trace_free(t);
+}
+END_TEST
+
+START_TEST(test_threads)
+{
+	write_file("prog.py",
+		   "import threading, vtrace\n"
+		   "ready, go = threading.Event(), threading.Event()\n"
+		   "def work(n):\n    return sum(range(n))\n"
+		   "def early():\n    ready.set()\n    go.wait()\n"
+		   "    for _ in range(5):\n        work(10)\n"
+		   "def late():\n    for _ in range(7):\n        work(10)\n"
+		   "t0 = threading.Thread(target=early, name='early')\n"
+		   "t0.start()\nready.wait()\n"
+		   "tr = vtrace.Tracer(output='t.bin', quiet=True).start()\n"
+		   "go.set()\n"
+		   "t1 = threading.Thread(target=late, name='late')\n"
+		   "t1.start()\nt1.join()\nt0.join()\n"
+		   "work(3)\n"
+		   "tr.dump()\ntr.stop()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	const vtb_thread *early = thread_named(t, "early"), *late = thread_named(t, "late"),
+			 *main = thread_named(t, "MainThread");
+	ck_assert_ptr_nonnull(early);
+	ck_assert_ptr_nonnull(late);
+	ck_assert_ptr_nonnull(main);
+	ck_assert_uint_eq(count_calls(t, early, "__main__.work"), 5);
+	ck_assert_uint_eq(count_calls(t, late, "__main__.work"), 7);
+	ck_assert_uint_eq(count_calls(t, late, "__main__.late"), 1);
+	ck_assert_uint_eq(count_calls(t, main, "__main__.work"), 1);
+	ck_assert_uint_ne(early->tid, late->tid);
+	ck_assert_uint_ne(early->tid, main->tid);
+	ck_assert_uint_ne(early->tid, 0);
+	vtb_trace_free(t);
+}
+END_TEST
+
+START_TEST(test_generators_and_coroutines)
+{
+	write_file("prog.py",
+		   "def gen():\n    yield 1\n    yield 2\n    yield 3\n"
+		   "def consume():\n    return list(gen())\n"
+		   "class Y:\n    def __await__(self):\n        yield 'x'\n"
+		   "async def co():\n    await Y()\n    await Y()\n    return 5\n"
+		   "consume()\n"
+		   "c = co()\n"
+		   "c.send(None)\nc.send(None)\n"
+		   "try:\n    c.send(None)\nexcept StopIteration as e:\n    assert e.value == 5\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.gen"), 4);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.consume"), 1);
+	ck_assert_uint_eq(count_misnested(t, "__main__.gen", "__main__.consume"), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.co"), 3);
+	ck_assert_uint_eq(count_affix(t, "__main__.", "__await__", 0), 4);
+	vtb_trace_free(t);
+}
+END_TEST
+
+START_TEST(test_exceptions)
+{
+	write_file("prog.py",
+		   "def bad():\n    raise ValueError('x')\n"
+		   "def catcher():\n    try:\n        bad()\n    except ValueError:\n        pass\n"
+		   "class Bad:\n    def __init__(self):\n        raise KeyError(1)\n"
+		   "for _ in range(3):\n    catcher()\n"
+		   "for _ in range(30):\n"
+		   "    try:\n        Bad()\n    except KeyError:\n        pass\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(count_affix(t, "__main__.", "__init__", VTB_CALL_EXCEPTION), 30);
+	ck_assert_uint_eq(count_affix(t, "__main__.bad", "", VTB_CALL_EXCEPTION), 3);
+	ck_assert_uint_eq(count_affix(t, "__main__.catcher", "", 0), 3);
+	ck_assert_uint_eq(count_affix(t, "__main__.catcher", "", VTB_CALL_EXCEPTION), 0);
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* A ring of 1000 events after 2000 leaf calls keeps the last 500, and the 21 deep() calls
+ * around them lost their entries and were still running at the dump. */
+START_TEST(test_ring_wrap)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "def leaf():\n    pass\n"
+		   "def deep(n):\n"
+		   "    if n == 0:\n"
+		   "        for _ in range(2000):\n            leaf()\n"
+		   "        vtrace.get_tracer().dump()\n"
+		   "    else:\n        deep(n - 1)\n"
+		   "deep(20)\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL,
+				"-m vtrace -q --no-exit-dump --buffer-size 1000 -o t.bin prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	const vtb_header *h = vtb_trace_header(t);
+	ck_assert_uint_eq(h->wrapped, 1);
+	ck_assert_uint_eq(h->ring_capacity, 1000);
+	/* <module>, 21 deep() and 2000 leaf() calls were recorded before the dump. */
+	ck_assert_uint_eq(h->events_dropped, 1 + 21 + 4000 - 1000);
+	ck_assert_uint_eq(h->reason, VTB_REASON_API);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.leaf"), 500);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.deep"), 21);
+	ck_assert_uint_eq(count_affix(t, "__main__.deep", "", VTB_CALL_ENTRY_LOST | VTB_CALL_OPEN), 21);
+	ck_assert_uint_eq(count_affix(t, "__main__.leaf", "", VTB_CALL_ENTRY_LOST), 0);
+	ck_assert_uint_eq(count_affix(t, "__main__.leaf", "", VTB_CALL_OPEN), 0);
+	ck_assert_uint_eq(count_misnested(t, "__main__.leaf", "__main__.deep"), 0);
+	uint64_t first, last;
+	vtb_trace_span(t, &first, &last);
+	ck_assert_uint_eq(first, h->window_start_ns);
+	ck_assert_uint_le(last, h->dump_ns);
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* ---- dumps ---- */
+
+static char *without_vtrace_lines(const char *text)
+{
+	char *out = calloc(1, strlen(text) + 1);
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+		if (strncmp(p, "vtrace: ", 8) != 0)
+			strncat(out, p, n);
+		p += n;
+	}
+	return out;
+}
+
+START_TEST(test_dump_on_exception)
+{
+	write_file("prog.py",
+		   "def inner():\n    raise ValueError('boom')\n"
+		   "def outer():\n    inner()\n"
+		   "print('before')\nouter()\n");
+	int plain = run_py(NULL, "p.out", "p.err", "prog.py");
+	int traced = run_py(NULL, "t.out", "t.err", "-m vtrace -o t.bin prog.py");
+	ck_assert_int_eq(plain, 1);
+	ck_assert_int_eq(traced, 1);
+	char *po = read_file("p.out"), *to = read_file("t.out"), *pe = read_file("p.err"),
+	     *te = read_file("t.err"), *te2 = without_vtrace_lines(te);
+	ck_assert_str_eq(po, to);
+	ck_assert_str_eq(pe, te2);
+	ck_assert_ptr_nonnull(strstr(te, "vtrace: wrote"));
+	ck_assert_ptr_nonnull(strstr(te, "exception"));
+	vtb_trace *t = load("t.bin");
+	const vtb_header *h = vtb_trace_header(t);
+	ck_assert_uint_eq(h->reason, VTB_REASON_EXCEPTION);
+	ck_assert_ptr_nonnull(strstr(h->reason_text, "ValueError: boom"));
+	ck_assert_uint_eq(count_affix(t, "__main__.inner", "", VTB_CALL_EXCEPTION), 1);
+	ck_assert_uint_eq(count_affix(t, "__main__.outer", "", VTB_CALL_EXCEPTION), 1);
+	free(po), free(to), free(pe), free(te), free(te2);
+	vtb_trace_free(t);
+}
+END_TEST
+
+START_TEST(test_keyboard_interrupt)
+{
+	write_file("prog.py", "def f():\n    raise KeyboardInterrupt\nf()\n");
+	int plain = run_py(NULL, NULL, "p.err", "prog.py");
+	int traced = run_py(NULL, NULL, "t.err", "-m vtrace -o t.bin prog.py");
+	ck_assert_int_eq(traced, plain);
+	ck_assert_int_ne(plain, 0);
+	char *pe = read_file("p.err"), *te = read_file("t.err"), *te2 = without_vtrace_lines(te);
+	ck_assert_str_eq(pe, te2);
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(vtb_trace_header(t)->reason, VTB_REASON_EXCEPTION);
+	ck_assert_uint_eq(count_affix(t, "__main__.f", "", VTB_CALL_EXCEPTION), 1);
+	vtb_trace_free(t);
+	free(pe), free(te), free(te2);
+}
+END_TEST
+
+START_TEST(test_dump_on_thread_exception)
+{
+	write_file("prog.py",
+		   "import threading\n"
+		   "def crash():\n    raise RuntimeError('in thread')\n"
+		   "t = threading.Thread(target=crash, name='crasher')\nt.start()\nt.join()\n"
+		   "print('main goes on')\n");
+	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "-m vtrace -o 'd{n}.bin' prog.py"), 0);
+	char *out = read_file("t.out");
+	ck_assert_str_eq(out, "main goes on\n");
+	vtb_trace *t = load("d1.bin");
+	ck_assert_uint_eq(vtb_trace_header(t)->reason, VTB_REASON_EXCEPTION);
+	ck_assert_ptr_nonnull(strstr(vtb_trace_header(t)->reason_text, "crasher"));
+	ck_assert_uint_eq(count_affix(t, "__main__.crash", "", VTB_CALL_EXCEPTION), 1);
+	vtb_trace_free(t);
+	t = load("d2.bin");
+	ck_assert_uint_eq(vtb_trace_header(t)->reason, VTB_REASON_EXIT);
+	vtb_trace_free(t);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_dump_on_signal)
+{
+	write_file("prog.py",
+		   "import os, signal\n"
+		   "def work():\n    return sum(range(100))\n"
+		   "work()\n"
+		   "os.kill(os.getpid(), signal.SIGUSR2)\n"
+		   "work()\n"
+		   "print('after')\n");
+	ck_assert_int_eq(run_py(NULL, "t.out", "t.err",
+				"-m vtrace --dump-signal SIGUSR2 --no-exit-dump -o 's{n}.bin' prog.py"), 0);
+	char *out = read_file("t.out"), *err = read_file("t.err");
+	ck_assert_str_eq(out, "after\n");
+	ck_assert_ptr_nonnull(strstr(err, "s1.bin"));
+	vtb_trace *t = load("s1.bin");
+	ck_assert_uint_eq(vtb_trace_header(t)->reason, VTB_REASON_SIGNAL);
+	ck_assert_str_eq(vtb_trace_header(t)->reason_text, "SIGUSR2");
+	ck_assert_uint_ge(count_calls(t, NULL, "__main__.work"), 1);
+	ck_assert_uint_eq(count_affix(t, "__main__.<module>", "", VTB_CALL_OPEN), 1);
+	ck_assert_int_ne(access(path_in("s2.bin"), F_OK), 0);
+	vtb_trace_free(t);
+	free(out), free(err);
+}
+END_TEST
+
+/* The program sees the same argv, __main__, stdin, stdout, stderr and exit code. */
+START_TEST(test_program_unchanged)
+{
+	write_file("prog.py",
+		   "import sys\n"
+		   "def shout(s):\n    return s.upper()\n"
+		   "data = sys.stdin.read()\n"
+		   "print(shout(data), sys.argv, __name__, __file__)\n"
+		   "print('to stderr', file=sys.stderr)\n"
+		   "import __main__\nprint(__main__.shout is shout)\n"
+		   "sys.exit(3)\n");
+	write_file("in.txt", "hello\nworld\n");
+	int plain = run_py(path_in("in.txt"), "p.out", "p.err", "prog.py a -o b");
+	int traced = run_py(path_in("in.txt"), "t.out", "t.err", "-m vtrace -o t.bin prog.py a -o b");
+	ck_assert_int_eq(plain, 3);
+	ck_assert_int_eq(traced, 3);
+	char *po = read_file("p.out"), *to = read_file("t.out"), *pe = read_file("p.err"),
+	     *te = read_file("t.err"), *te2 = without_vtrace_lines(te);
+	ck_assert_str_eq(po, to);
+	ck_assert_ptr_nonnull(strstr(to, "HELLO\nWORLD"));
+	ck_assert_ptr_nonnull(strstr(to, "['prog.py', 'a', '-o', 'b'] __main__ /"));
+	ck_assert_str_eq(pe, te2);
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(vtb_trace_header(t)->reason, VTB_REASON_EXIT);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.shout"), 1);
+	vtb_trace_free(t);
+	free(po), free(to), free(pe), free(te), free(te2);
+}
+END_TEST
+
+START_TEST(test_code_string_and_failed_write)
+{
+	int rc = run_py(NULL, "t.out", "t.err",
+			"-m vtrace -o /nonexistent/dir/t.bin -c 'import sys; print(42, sys.argv)' x y");
+	ck_assert_int_eq(rc, 0);
+	char *out = read_file("t.out"), *err = read_file("t.err");
+	ck_assert_str_eq(out, "42 ['-c', 'x', 'y']\n");
+	ck_assert_ptr_nonnull(strstr(err, "vtrace: could not write the trace"));
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/dir/t.bin"));
+	free(out), free(err);
+}
+END_TEST
+
+START_TEST(test_options_from_env)
+{
+	extra_env = "VTRACE_OPTIONS='-o env.bin --buffer-size 64' ";
+	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "-m vtrace -c pass"), 0);
+	extra_env = "";
+	vtb_trace *t = load("env.bin");
+	ck_assert_uint_eq(vtb_trace_header(t)->ring_capacity, 64);
+	vtb_trace_free(t);
+	char *err = read_file("t.err");
+	ck_assert_ptr_nonnull(strstr(err, "env.bin"));
+	free(err);
+	/* The command line comes after the environment and wins. */
+	extra_env = "VTRACE_OPTIONS='-o env.bin' ";
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o cli.bin -c pass"), 0);
+	extra_env = "";
+	ck_assert_int_eq(access(path_in("cli.bin"), F_OK), 0);
+}
+END_TEST
+
+/* ---- processes ---- */
+
+/* Names of files in the test dir starting with `prefix`, counted; the first few kept. */
+static size_t files_like(const char *prefix, char names[][256], size_t max)
+{
+	DIR *d = opendir(dir);
+	size_t n = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && !strstr(e->d_name, ".tmp")) {
+			if (n < max)
+				snprintf(names[n], 256, "%s", e->d_name);
+			n++;
+		}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+START_TEST(test_fork)
+{
+	write_file("prog.py",
+		   "import os\n"
+		   "def child_work():\n    return sum(range(10))\n"
+		   "def parent_work():\n    pass\n"
+		   "pid = os.fork()\n"
+		   "if pid == 0:\n    child_work()\n    child_work()\n    os._exit(0)\n"
+		   "os.waitpid(pid, 0)\nparent_work()\nprint(os.getpid(), pid)\n");
+	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q -o fk.bin prog.py"), 0);
+	char *out = read_file("t.out");
+	unsigned parent, child;
+	ck_assert_int_eq(sscanf(out, "%u %u", &parent, &child), 2);
+	char name[64];
+	snprintf(name, sizeof name, "fk.%u.bin", child);
+	vtb_trace *p = load("fk.bin"), *c = load(name);
+	ck_assert_uint_eq(vtb_trace_header(p)->pid, parent);
+	ck_assert_uint_eq(vtb_trace_header(c)->pid, child);
+	ck_assert_uint_eq(vtb_trace_header(c)->ppid, parent);
+	ck_assert_uint_eq(count_calls(p, NULL, "__main__.parent_work"), 1);
+	ck_assert_uint_eq(count_calls(p, NULL, "__main__.child_work"), 0);
+	ck_assert_uint_eq(count_calls(c, NULL, "__main__.child_work"), 2);
+	ck_assert_uint_eq(count_calls(c, NULL, "__main__.parent_work"), 0);
+	/* A fresh ring: nothing from before the fork. */
+	ck_assert_uint_eq(vtb_trace_call_count(c), 2);
+	vtb_trace_free(p);
+	vtb_trace_free(c);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_multiprocessing)
+{
+	write_file("prog.py",
+		   "import multiprocessing as mp\n"
+		   "def task(x):\n    return x * 2\n"
+		   "if __name__ == '__main__':\n"
+		   "    for method in ('fork', 'spawn'):\n"
+		   "        p = mp.get_context(method).Process(target=task, args=(3,))\n"
+		   "        p.start()\n        p.join()\n        print(method, p.exitcode)\n");
+	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q -o 'mp-{pid}.bin' prog.py"), 0);
+	char *out = read_file("t.out");
+	ck_assert_str_eq(out, "fork 0\nspawn 0\n");
+	char names[8][256];
+	size_t n = files_like("mp-", names, 8);
+	ck_assert_uint_eq(n, 3);
+	size_t with_task = 0;
+	for (size_t i = 0; i < n; i++) {
+		vtb_trace *t = load(names[i]);
+		with_task += count_affix(t, "__m", "main__.task", 0) == 1;
+		vtb_trace_free(t);
+	}
+	ck_assert_uint_eq(with_task, 2);
+	free(out);
+}
+END_TEST
+
+/* ---- the standard library end to end ---- */
+
+START_TEST(test_json_tool)
+{
+	write_file("in.json", "{\"b\": [1, 2, {\"c\": null}], \"a\": \"x\"}\n");
+	ck_assert_int_eq(run_py(NULL, "p.out", NULL, "-m json.tool --sort-keys in.json"), 0);
+	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q -o t.bin -m json.tool --sort-keys in.json"), 0);
+	char *po = read_file("p.out"), *to = read_file("t.out");
+	ck_assert_str_eq(po, to);
+	ck_assert_ptr_nonnull(strstr(to, "\"a\": \"x\""));
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.main"), 1);
+	ck_assert_uint_ge(count_affix(t, "json.decoder.", "decode", 0), 1);
+	ck_assert_uint_ge(count_affix(t, "json.encoder.", "iterencode", 0), 1);
+	vtb_trace_free(t);
+	free(po), free(to);
+}
+END_TEST
+
+START_TEST(test_unittest)
+{
+	write_file("test_demo.py",
+		   "import unittest\n"
+		   "def helper(x):\n    return x + 1\n"
+		   "class DemoTest(unittest.TestCase):\n"
+		   "    def test_one(self):\n        self.assertEqual(helper(1), 2)\n"
+		   "    def test_two(self):\n        self.assertTrue(helper(0))\n");
+	int plain = run_py(NULL, NULL, "p.err", "-m unittest -q test_demo");
+	int traced = run_py(NULL, NULL, "t.err", "-m vtrace -q -o t.bin -m unittest -q test_demo");
+	ck_assert_int_eq(plain, 0);
+	ck_assert_int_eq(traced, 0);
+	char *te = read_file("t.err");
+	ck_assert_ptr_nonnull(strstr(te, "Ran 2 tests"));
+	ck_assert_ptr_nonnull(strstr(te, "OK"));
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(count_affix(t, "test_demo.", "test_one", 0), 1);
+	ck_assert_uint_eq(count_calls(t, NULL, "test_demo.helper"), 2);
+	ck_assert_uint_ge(count_affix(t, "unittest.", "run", 0), 1);
+	vtb_trace_free(t);
+	free(te);
+}
+END_TEST
+
+START_TEST(test_c_calls)
+{
+	write_file("prog.py",
+		   "def f(items):\n"
+		   "    for _ in range(5):\n        len(items)\n"
+		   "    items.append(1)\n"
+		   "f([])\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --c-calls -o t.bin prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(count_misnested(t, "builtins.len", "__main__.f"), 0);
+	ck_assert_uint_eq(count_affix(t, "builtins.len", "", VTB_CALL_C), 5);
+	ck_assert_uint_eq(count_affix(t, "list.append", "", VTB_CALL_C), 1);
+	/* The tracer's own calls are not recorded. */
+	ck_assert_uint_eq(count_calls(t, NULL, "builtins.exec"), 0);
+	vtb_trace_free(t);
+	/* Without --c-calls there are none. */
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o u.bin prog.py"), 0);
+	t = load("u.bin");
+	ck_assert_uint_eq(count_flagged(t, VTB_CALL_C), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.f"), 1);
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* The API: start/stop/clear/dump/context manager/get_tracer, {n} in the pattern. */
+START_TEST(test_api)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "def a():\n    pass\n"
+		   "def b():\n    pass\n"
+		   "assert vtrace.get_tracer() is None\n"
+		   "with vtrace.Tracer(buffer_size=10000, output='api{n}.bin', quiet=True) as t:\n"
+		   "    assert vtrace.get_tracer() is t\n"
+		   "    a()\n"
+		   "    t.dump()\n"
+		   "    t.clear()\n"
+		   "    b()\n"
+		   "    p = t.dump()\n"
+		   "    n0 = t.stats()['functions']\n"
+		   "    for i in range(500):\n        eval('(lambda: 1)')()\n"
+		   "    grew = t.stats()['functions'] - n0\n"
+		   "assert vtrace.get_tracer() is None\n"
+		   "a()\n"
+		   "print(p, t.dump('after.bin'), grew)\n");
+	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "prog.py"), 0);
+	char *out = read_file("t.out");
+	/* 500 compilations of the same code: one name each for <module> and <lambda>. */
+	ck_assert_str_eq(out, "api2.bin after.bin 2\n");
+	vtb_trace *t1 = load("api1.bin"), *t2 = load("api2.bin"), *t3 = load("after.bin");
+	ck_assert_uint_eq(count_calls(t1, NULL, "__main__.a"), 1);
+	ck_assert_uint_eq(count_calls(t1, NULL, "__main__.b"), 0);
+	ck_assert_uint_eq(count_calls(t2, NULL, "__main__.a"), 0);
+	ck_assert_uint_eq(count_calls(t2, NULL, "__main__.b"), 1);
+	/* Stopped: the last a() is not recorded, the ring still dumps. */
+	ck_assert_uint_eq(count_calls(t3, NULL, "__main__.a"), 0);
+	ck_assert_uint_eq(count_calls(t3, NULL, "__main__.b"), 1);
+	vtb_trace_free(t1), vtb_trace_free(t2), vtb_trace_free(t3);
+	free(out);
+}
+END_TEST
+
+static Suite *tracer_suite(void)
+{
+	Suite *s = suite_create("tracer");
+	struct {
+		const char *name;
+		const TTest *test;
+	} cases[] = {
+		{ "calls", test_calls_and_nesting },
+		{ "cprofile", test_counts_match_cprofile },
+		{ "threads", test_threads },
+		{ "generators", test_generators_and_coroutines },
+		{ "exceptions", test_exceptions },
+		{ "wrap", test_ring_wrap },
+		{ "dump_exception", test_dump_on_exception },
+		{ "keyboard_interrupt", test_keyboard_interrupt },
+		{ "dump_thread_exception", test_dump_on_thread_exception },
+		{ "dump_signal", test_dump_on_signal },
+		{ "unchanged", test_program_unchanged },
+		{ "code_and_failed_write", test_code_string_and_failed_write },
+		{ "env", test_options_from_env },
+		{ "fork", test_fork },
+		{ "multiprocessing", test_multiprocessing },
+		{ "json_tool", test_json_tool },
+		{ "unittest", test_unittest },
+		{ "c_calls", test_c_calls },
+		{ "api", test_api },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		TCase *tc = tcase_create(cases[i].name);
+		tcase_add_checked_fixture(tc, setup, teardown);
+		tcase_set_timeout(tc, 120);
+		tcase_add_test(tc, cases[i].test);
+		suite_add_tcase(s, tc);
+	}
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(tracer_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

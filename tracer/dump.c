@@ -1,0 +1,470 @@
+/* dump.c: turns the ring into a VTB file. Replays each thread's records so the dump is
+ * coherent after a wrap: ends whose begins were overwritten get begins at the window start
+ * (VTB_CALL_ENTRY_LOST, outermost first); calls still running end at the dump (VTB_CALL_OPEN,
+ * done by vtb_writer_finish). */
+#include "tracer/vt.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/vtb.h"
+
+typedef struct dump_thread {
+	int used;
+	int64_t depth;        /* replay depth; below zero means begins were lost */
+	uint32_t *lost;       /* ids of ends with no begin, innermost first */
+	size_t lost_count, lost_cap;
+	uint32_t *running;    /* frames running at the dump, outermost first */
+	size_t running_count;
+	uint64_t last_ns;     /* keeps each thread's timestamps non-decreasing */
+	uint32_t wid;         /* writer thread index */
+} dump_thread;
+
+typedef struct dump_ctx {
+	vt_clock_conv conv;
+	uint64_t first, count;      /* ring slot of the oldest record; records held */
+	dump_thread *threads;       /* thread_count + 1 (the last for the overflow index) */
+	uint32_t nthreads;
+	uint32_t *string_of;        /* code id -> writer string id (UINT32_MAX: unused) */
+	uint32_t ncodes;
+	vtb_writer *w;
+} dump_ctx;
+
+static const vt_record *ring_at(const dump_ctx *d, uint64_t i)
+{
+	return &vt.ring[(d->first + i) % vt.cap];
+}
+
+static dump_thread *thread_of(dump_ctx *d, uint16_t index)
+{
+	return &d->threads[index < d->nthreads - 1 ? index : d->nthreads - 1];
+}
+
+static uint32_t code_of(const dump_ctx *d, uint32_t id)
+{
+	return id < d->ncodes ? id : VT_ID_UNKNOWN;
+}
+
+static int is_begin(uint16_t kind)
+{
+	return kind == VT_BEGIN || kind == VT_C_BEGIN;
+}
+
+static int lost_push(dump_thread *t, uint32_t id)
+{
+	if (t->lost_count == t->lost_cap) {
+		size_t cap = t->lost_cap ? t->lost_cap * 2 : 16;
+		uint32_t *l = realloc(t->lost, cap * sizeof *l);
+		if (!l)
+			return VTB_E_NOMEM;
+		t->lost = l;
+		t->lost_cap = cap;
+	}
+	t->lost[t->lost_count++] = id;
+	return 0;
+}
+
+/* Pass 1: which threads and functions the window uses, and which begins it lost. */
+static int scan(dump_ctx *d)
+{
+	for (uint64_t i = 0; i < d->count; i++) {
+		const vt_record *r = ring_at(d, i);
+		dump_thread *t = thread_of(d, r->thread);
+		t->used = 1;
+		d->string_of[code_of(d, r->id)] = 0;
+		if (is_begin(r->kind))
+			t->depth++;
+		else if (t->depth > 0)
+			t->depth--;
+		else if (lost_push(t, code_of(d, r->id)) < 0)
+			return VTB_E_NOMEM;
+	}
+	return 0;
+}
+
+static int thread_for_ident(uint64_t ident)
+{
+	for (uint32_t i = vt.thread_count; i-- > 0;)
+		if (vt.threads[i].ident == ident)
+			return (int)i;
+	return -1;
+}
+
+/* The recorded frames of a thread's stack, outermost first: those between the tracer's
+ * own frames (the dump call inside, the CLI runner outside). */
+static int stack_of(PyThreadState *ts, dump_thread *t)
+{
+	size_t n = 0, cap = 0;
+	uint32_t *ids = NULL;
+	int seen = 0, rc = 0;
+	PyFrameObject *f = PyThreadState_GetFrame(ts);
+	while (f) {
+		PyObject *code = vt_pyframe_code(f);
+		uint32_t id = code && PyCode_Check(code) ? vt_code_id(code, vt_pyframe_globals(f)) : VT_ID_SKIP;
+		if (id == VT_ID_SKIP && seen)
+			break;
+		if (id != VT_ID_SKIP) {
+			seen = 1;
+			if (n == cap) {
+				uint32_t *m = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *m);
+				if (!m) {
+					rc = VTB_E_NOMEM;
+					break;
+				}
+				ids = m;
+			}
+			ids[n++] = id;
+		}
+		PyFrameObject *back = PyFrame_GetBack(f);
+		Py_DECREF(f);
+		f = back;
+	}
+	Py_XDECREF(f);
+	for (size_t i = 0; i < n / 2; i++) {
+		uint32_t x = ids[i];
+		ids[i] = ids[n - 1 - i];
+		ids[n - 1 - i] = x;
+	}
+	t->running = ids;
+	t->running_count = n;
+	return rc;
+}
+
+/* After a wrap, what each thread was running at the dump (so calls whose entries were lost
+ * and that had not ended still show). Runs before string_of is sized: it may name code. */
+static int walk_stacks(dump_ctx *d)
+{
+	vt_exc exc;
+	int rc = 0;
+	vt_exc_save(&exc);
+	PyInterpreterState *interp = PyThreadState_Get()->interp;
+	for (PyThreadState *ts = PyInterpreterState_ThreadHead(interp); ts && rc == 0;
+	     ts = PyThreadState_Next(ts)) {
+		int i = thread_for_ident(ts->thread_id);
+		if (i >= 0 && !d->threads[i].running)
+			rc = stack_of(ts, &d->threads[i]);
+	}
+	vt_exc_restore(&exc);
+	return rc;
+}
+
+/* Marks the functions of running stacks used; threads with one are dumped. */
+static void use_stacks(dump_ctx *d)
+{
+	for (uint32_t i = 0; i < d->nthreads; i++) {
+		dump_thread *t = &d->threads[i];
+		if (t->running_count > (size_t)t->depth)
+			t->used = 1;
+		for (size_t k = 0; k < t->running_count; k++)
+			d->string_of[t->running[k] < d->ncodes ? t->running[k] : VT_ID_UNKNOWN] = 0;
+	}
+}
+
+static int add_strings(dump_ctx *d)
+{
+	for (uint32_t id = 0; id < d->ncodes; id++) {
+		if (d->string_of[id] == UINT32_MAX)
+			continue;
+		const vt_code *c = &vt.codes[id];
+		int64_t s = vtb_writer_string(d->w, c->name, c->file, c->line);
+		if (s < 0)
+			return (int)s;
+		d->string_of[id] = (uint32_t)s;
+	}
+	return 0;
+}
+
+/* A live thread's name from threading._active; NULL when it has none (new reference). */
+static PyObject *live_thread_name(uint64_t ident)
+{
+	PyObject *key = PyUnicode_FromString("threading"), *name = NULL;
+	PyObject *threading = key ? PyImport_GetModule(key) : NULL;
+	PyObject *active = threading ? PyObject_GetAttrString(threading, "_active") : NULL;
+	PyObject *id = PyLong_FromUnsignedLongLong(ident);
+	PyObject *th = active && id && PyDict_Check(active) ? PyDict_GetItemWithError(active, id) : NULL;
+	if (th)
+		name = PyObject_GetAttrString(th, "_name");
+	Py_XDECREF(key);
+	Py_XDECREF(threading);
+	Py_XDECREF(active);
+	Py_XDECREF(id);
+	PyErr_Clear();
+	if (name && !PyUnicode_Check(name))
+		Py_CLEAR(name);
+	return name;
+}
+
+static int add_thread(dump_ctx *d, uint32_t index, uint32_t pid)
+{
+	dump_thread *t = &d->threads[index];
+	char fallback[64];
+	const char *name = NULL;
+	PyObject *live = NULL;
+	uint64_t native = 0;
+	if (index == d->nthreads - 1) {
+		name = "(more threads)";
+	} else {
+		const vt_thread *vth = &vt.threads[index];
+		native = vth->native_id;
+		name = vth->name;
+		if (!name && (live = live_thread_name(vth->ident)))
+			name = PyUnicode_AsUTF8(live);
+		if (!name) {
+			PyErr_Clear();
+			snprintf(fallback, sizeof fallback, "Thread-%llu", (unsigned long long)native);
+			name = fallback;
+		}
+	}
+	int64_t wid = vtb_writer_thread(d->w, pid, native, name);
+	Py_XDECREF(live);
+	if (wid < 0)
+		return (int)wid;
+	t->wid = (uint32_t)wid;
+	return 0;
+}
+
+/* The stack at window start: frames still running at the dump whose entries went with the
+ * wrap, then the calls that ended inside the window; all outermost first, at the window
+ * start. */
+static int add_lost(dump_ctx *d, dump_thread *t, uint64_t window_ns)
+{
+	size_t keep = t->running_count > (size_t)t->depth ? t->running_count - (size_t)t->depth : 0;
+	for (size_t i = 0; i < keep; i++) {
+		int rc = vtb_writer_begin(d->w, t->wid, window_ns, d->string_of[t->running[i]],
+					  VTB_CALL_ENTRY_LOST);
+		if (rc < 0)
+			return rc;
+	}
+	for (size_t i = t->lost_count; i-- > 0;) {
+		uint32_t id = t->lost[i];
+		uint32_t flags = VTB_CALL_ENTRY_LOST | (vt.codes[id].is_c ? VTB_CALL_C : 0);
+		int rc = vtb_writer_begin(d->w, t->wid, window_ns, d->string_of[id], flags);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Pass 2: every record, in order. */
+static int stream(dump_ctx *d)
+{
+	for (uint64_t i = 0; i < d->count; i++) {
+		const vt_record *r = ring_at(d, i);
+		dump_thread *t = thread_of(d, r->thread);
+		uint64_t ns = vt_clock_ns(&d->conv, r->ticks);
+		if (ns < t->last_ns)
+			ns = t->last_ns;
+		t->last_ns = ns;
+		int rc;
+		if (r->kind == VT_BEGIN)
+			rc = vtb_writer_begin(d->w, t->wid, ns, d->string_of[code_of(d, r->id)], 0);
+		else if (r->kind == VT_C_BEGIN)
+			rc = vtb_writer_begin(d->w, t->wid, ns, d->string_of[code_of(d, r->id)], VTB_CALL_C);
+		else
+			rc = vtb_writer_end(d->w, t->wid, ns,
+					    (r->kind == VT_END_EXC || r->kind == VT_C_END_EXC) ? VTB_CALL_EXCEPTION : 0);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static char *read_cmdline(void)
+{
+	char buf[4096];
+	size_t n = 0;
+	FILE *f = fopen("/proc/self/cmdline", "r");
+	if (f) {
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+	}
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+static char *python_version(void)
+{
+	const char *v = Py_GetVersion();
+	return strndup(v, strcspn(v, " "));
+}
+
+/* Expands {pid}, {n} and {time} in a path pattern (malloc'd). */
+static char *expand_pattern(const char *pattern)
+{
+	char pid[32], n[32], tbuf[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(tbuf, sizeof tbuf, "%Y%m%d-%H%M%S", &tm);
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	snprintf(n, sizeof n, "%llu", (unsigned long long)vt.dump_seq);
+	size_t cap = strlen(pattern) * 4 + 64, len = 0;
+	char *out = malloc(cap);
+	for (const char *p = pattern; out && *p;) {
+		const char *rep = NULL;
+		size_t skip = 0;
+		if (strncmp(p, "{pid}", 5) == 0)
+			rep = pid, skip = 5;
+		else if (strncmp(p, "{n}", 3) == 0)
+			rep = n, skip = 3;
+		else if (strncmp(p, "{time}", 6) == 0)
+			rep = tbuf, skip = 6;
+		size_t add = rep ? strlen(rep) : 1;
+		if (len + add + 1 > cap) {
+			char *o = realloc(out, cap = (len + add + 1) * 2);
+			if (!o) {
+				free(out);
+				return NULL;
+			}
+			out = o;
+		}
+		memcpy(out + len, rep ? rep : p, add);
+		len += add;
+		p += rep ? skip : 1;
+	}
+	if (out)
+		out[len] = '\0';
+	return out;
+}
+
+static void fill_header(vtb_header *h, const dump_ctx *d, uint64_t now_ticks, uint32_t reason,
+			const char *reason_text)
+{
+	memset(h, 0, sizeof *h);
+	h->pid = (uint32_t)getpid();
+	h->ppid = (uint32_t)getppid();
+	h->reason = reason;
+	h->reason_text = reason_text ? reason_text : "";
+	h->start_mono_ns = vt_clock_ns(&d->conv, vt.start_ticks);
+	h->start_wall_ns = vt.base_wall_ns + (h->start_mono_ns - vt.base_mono_ns);
+	h->dump_ns = vt_clock_ns(&d->conv, now_ticks);
+	h->window_start_ns = d->count ? vt_clock_ns(&d->conv, ring_at(d, 0)->ticks) : h->start_mono_ns;
+	if (h->window_start_ns > h->dump_ns)
+		h->window_start_ns = h->dump_ns;
+	h->ring_capacity = vt.cap;
+	h->events_dropped = vt.total - d->count;
+	h->wrapped = vt.total > vt.cap;
+}
+
+static int write_events(dump_ctx *d, const vtb_header *h)
+{
+	int rc = vtb_writer_process(d->w, h->pid, h->ppid, NULL);
+	if (rc == 0)
+		rc = add_strings(d);
+	for (uint32_t i = 0; rc == 0 && i < d->nthreads; i++)
+		if (d->threads[i].used)
+			rc = add_thread(d, i, h->pid);
+	for (uint32_t i = 0; i < d->nthreads; i++)
+		d->threads[i].last_ns = h->window_start_ns;
+	for (uint32_t i = 0; rc == 0 && i < d->nthreads; i++)
+		if (d->threads[i].used)
+			rc = add_lost(d, &d->threads[i], h->window_start_ns);
+	if (rc == 0)
+		rc = stream(d);
+	return rc;
+}
+
+static int dump_to(dump_ctx *d, const char *tmp, uint64_t now_ticks, uint32_t reason,
+		   const char *reason_text, char **cause)
+{
+	vtb_header h;
+	char *cmdline = read_cmdline(), *pyver = python_version();
+	fill_header(&h, d, now_ticks, reason, reason_text);
+	h.cmdline = cmdline ? cmdline : "";
+	h.python_version = pyver ? pyver : "";
+	int rc = 0;
+	d->w = vtb_writer_open_file(tmp, &h, cause);
+	if (!d->w) {
+		rc = VTB_E_IO;
+		goto out;
+	}
+	rc = scan(d);
+	if (rc == 0) {
+		use_stacks(d);
+		rc = write_events(d, &h);
+	}
+	if (rc < 0 && !*cause && asprintf(cause, "%s: writing events: %s", tmp, vtb_strerror(rc)) < 0)
+		*cause = NULL;
+	if (rc == 0)
+		rc = vtb_writer_finish(d->w, cause);
+out:
+	vtb_writer_free(d->w);
+	free(cmdline);
+	free(pyver);
+	return rc;
+}
+
+static void ctx_free(dump_ctx *d)
+{
+	if (d->threads)
+		for (uint32_t i = 0; i < d->nthreads; i++) {
+			free(d->threads[i].lost);
+			free(d->threads[i].running);
+		}
+	free(d->threads);
+	free(d->string_of);
+}
+
+static int ctx_init(dump_ctx *d)
+{
+	memset(d, 0, sizeof *d);
+	vt_clock_calibrate(&d->conv);
+	d->count = vt.total < vt.cap ? vt.total : vt.cap;
+	d->first = vt.total > vt.cap ? vt.pos : 0;
+	d->nthreads = vt.thread_count + 1;
+	d->threads = calloc(d->nthreads, sizeof *d->threads);
+	if (d->threads && vt.total > vt.cap && walk_stacks(d) < 0)
+		return VTB_E_NOMEM;
+	d->ncodes = vt.code_count;
+	d->string_of = malloc((d->ncodes ? d->ncodes : 1) * sizeof *d->string_of);
+	if (!d->threads || !d->string_of)
+		return VTB_E_NOMEM;
+	memset(d->string_of, 0xff, (d->ncodes ? d->ncodes : 1) * sizeof *d->string_of);
+	return 0;
+}
+
+int vt_dump(const char *pattern, uint32_t reason, const char *reason_text,
+	    vt_dump_result *res, char **cause)
+{
+	dump_ctx d;
+	char *tmp = NULL;
+	uint64_t now = vt_ticks();
+	int was_recording = vt.recording, rc;
+	/* Nothing the dump runs may add records while the ring is read. */
+	vt.recording = 0;
+	vt.dump_seq++;
+	memset(res, 0, sizeof *res);
+	*cause = NULL;
+	rc = ctx_init(&d);
+	res->path = expand_pattern(pattern);
+	if (rc < 0 || !res->path || asprintf(&tmp, "%s.vtb.tmp%d", res->path, (int)getpid()) < 0) {
+		tmp = NULL;
+		rc = VTB_E_NOMEM;
+		goto out;
+	}
+	rc = dump_to(&d, tmp, now, reason, reason_text, cause);
+	if (rc == 0 && rename(tmp, res->path) < 0) {
+		rc = VTB_E_IO;
+		if (asprintf(cause, "cannot rename %s to %s: %s", tmp, res->path, strerror(errno)) < 0)
+			*cause = NULL;
+	}
+	if (rc < 0)
+		unlink(tmp);
+	res->events = d.count;
+	res->dropped = vt.total - d.count;
+out:
+	if (rc < 0 && !*cause && asprintf(cause, "%s", vtb_strerror(rc)) < 0)
+		*cause = NULL;
+	free(tmp);
+	ctx_free(&d);
+	vt.recording = was_recording;
+	return rc;
+}

@@ -1,0 +1,197 @@
+/* module.c: the _vtrace extension module, the C half of the `vtrace` package. The Python
+ * half (vtrace/__init__.py) owns policy: options, when to dump, signals, fork, exit. */
+#include "tracer/vt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/vtb.h"
+
+static PyObject *vt_start(PyObject *m, PyObject *args)
+{
+	(void)m;
+	unsigned long long cap;
+	int c_calls;
+	if (!PyArg_ParseTuple(args, "Kp", &cap, &c_calls))
+		return NULL;
+	if (cap < 16 || cap > (1ull << 40)) {
+		PyErr_Format(PyExc_ValueError, "buffer size %llu is out of range (16 .. 2^40 events)", cap);
+		return NULL;
+	}
+	if (vt.recording) {
+		PyErr_SetString(PyExc_RuntimeError, "vtrace is already recording");
+		return NULL;
+	}
+	if (vt_ring_alloc(cap) < 0)
+		return PyErr_Format(PyExc_MemoryError, "cannot allocate a ring of %llu events (%llu bytes)",
+				    cap, cap * (unsigned long long)sizeof(vt_record));
+	vt_hook_install(c_calls);
+	Py_RETURN_NONE;
+}
+
+static const char *const sticky_names[] = {
+	"out of memory: some functions or threads were not named",
+	"more than 65535 threads: the extra ones share one timeline",
+	"more functions than ids",
+};
+
+/* Stops recording; returns the sticky problems met since the start, as a list of str. */
+static PyObject *vt_stop(PyObject *m, PyObject *unused)
+{
+	(void)m;
+	(void)unused;
+	vt_hook_uninstall();
+	PyObject *list = PyList_New(0);
+	for (unsigned i = 0; list && i < sizeof sticky_names / sizeof *sticky_names; i++) {
+		if (!(vt.sticky & (1u << i)))
+			continue;
+		PyObject *s = PyUnicode_FromString(sticky_names[i]);
+		if (!s || PyList_Append(list, s) < 0)
+			Py_CLEAR(list);
+		Py_XDECREF(s);
+	}
+	vt.sticky = 0;
+	return list;
+}
+
+static PyObject *vt_clear(PyObject *m, PyObject *unused)
+{
+	(void)m;
+	(void)unused;
+	vt_ring_clear();
+	Py_RETURN_NONE;
+}
+
+static PyObject *vt_dump_py(PyObject *m, PyObject *args)
+{
+	(void)m;
+	const char *pattern, *text = NULL;
+	unsigned int reason;
+	if (!PyArg_ParseTuple(args, "sI|z", &pattern, &reason, &text))
+		return NULL;
+	if (!vt.ring) {
+		PyErr_SetString(PyExc_RuntimeError, "vtrace has not recorded anything yet");
+		return NULL;
+	}
+	vt_dump_result res;
+	char *cause = NULL;
+	int rc = vt_dump(pattern, reason, text, &res, &cause);
+	PyObject *ret = NULL;
+	if (rc < 0)
+		PyErr_SetString(rc == VTB_E_NOMEM ? PyExc_MemoryError : PyExc_OSError,
+				cause ? cause : vtb_strerror(rc));
+	else
+		ret = Py_BuildValue("(sKK)", res.path, (unsigned long long)res.events,
+				    (unsigned long long)res.dropped);
+	free(cause);
+	free(res.path);
+	return ret;
+}
+
+/* Called by a thread as it ends, with its threading name (the name outlives the thread). */
+static PyObject *vt_thread_ended(PyObject *m, PyObject *name)
+{
+	(void)m;
+	int t = vt_tls_thread;
+	const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+	if (!s)
+		return NULL;
+	if (t >= 0 && (uint32_t)t < vt.thread_count) {
+		free(vt.threads[t].name);
+		vt.threads[t].name = strdup(s);
+	}
+	Py_RETURN_NONE;
+}
+
+static PyObject *vt_after_fork(PyObject *m, PyObject *unused)
+{
+	(void)m;
+	(void)unused;
+	vt_after_fork_child();
+	Py_RETURN_NONE;
+}
+
+static PyObject *vt_set_skip(PyObject *m, PyObject *arg)
+{
+	(void)m;
+	const char *s = PyUnicode_Check(arg) ? PyUnicode_AsUTF8(arg) : NULL;
+	if (!s)
+		return NULL;
+	free(vt.skip_prefix);
+	vt.skip_prefix = strdup(s);
+	Py_RETURN_NONE;
+}
+
+/* set_init_monitor(tool, set_local_events, events): where __init__ code goes (3.13). */
+static PyObject *vt_set_init_monitor(PyObject *m, PyObject *args)
+{
+	(void)m;
+	PyObject *fn;
+	int tool, events;
+	if (!PyArg_ParseTuple(args, "iOi", &tool, &fn, &events))
+		return NULL;
+	Py_XDECREF(vt.set_local_events);
+	vt.set_local_events = NULL;
+	if (fn != Py_None) {
+		Py_INCREF(fn);
+		vt.set_local_events = fn;
+	}
+	vt.monitor_tool = tool;
+	vt.monitor_events = events;
+	Py_RETURN_NONE;
+}
+
+static PyObject *vt_stats(PyObject *m, PyObject *unused)
+{
+	(void)m;
+	(void)unused;
+	return Py_BuildValue("{sKsKsKsisIsIss}", "capacity", (unsigned long long)vt.cap,
+			     "total", (unsigned long long)vt.total, "record_bytes",
+			     (unsigned long long)sizeof(vt_record), "recording", vt.recording,
+			     "functions", vt.code_count, "threads", vt.thread_count,
+			     "clock", vt.use_tsc ? "tsc" : "monotonic");
+}
+
+static PyMethodDef methods[] = {
+	{"start", vt_start, METH_VARARGS, "start(buffer_size, c_calls): record into a ring of buffer_size events"},
+	{"stop", vt_stop, METH_NOARGS, "stop() -> list of problems met while recording"},
+	{"clear", vt_clear, METH_NOARGS, "clear(): empty the ring"},
+	{"dump", vt_dump_py, METH_VARARGS, "dump(pattern, reason, text=None) -> (path, events, dropped)"},
+	{"thread_ended", vt_thread_ended, METH_O, "thread_ended(name): the calling thread ends"},
+	{"after_fork_child", vt_after_fork, METH_NOARGS, "after_fork_child(): fresh ring in a child"},
+	{"set_skip_prefix", vt_set_skip, METH_O, "set_skip_prefix(dir): do not record code from files under dir"},
+	{"set_init_monitor", vt_set_init_monitor, METH_VARARGS, "set_init_monitor(tool, set_local_events, events)"},
+	{"stats", vt_stats, METH_NOARGS, "stats() -> dict"},
+	{NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+	PyModuleDef_HEAD_INIT, "_vtrace", "vtrace's recorder (C)", -1, methods,
+	NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__vtrace(void);
+
+__attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__vtrace(void)
+{
+	PyObject *m = PyModule_Create(&module);
+	if (!m)
+		return NULL;
+	if (vt.extra_index < 0) {
+		vt.extra_index = vt_request_extra_index();
+		if (vt.extra_index < 0) {
+			Py_DECREF(m);
+			PyErr_SetString(PyExc_RuntimeError, "no free code-extra slot for vtrace");
+			return NULL;
+		}
+		vt_clock_init();
+	}
+	if (PyModule_AddFunctions(m, vt_monitor_methods) < 0 ||
+	    PyModule_AddIntConstant(m, "HAVE_MONITORING", VT_HAVE_MONITORING) < 0 ||
+	    PyModule_AddIntConstant(m, "INIT_BY_MONITORING", VT_INIT_BY_MONITORING) < 0 ||
+	    PyModule_AddIntConstant(m, "RECORD_BYTES", (long)sizeof(vt_record)) < 0) {
+		Py_DECREF(m);
+		return NULL;
+	}
+	return m;
+}

@@ -1,0 +1,388 @@
+/* state.c: the ring, the clock, and the code and thread tables behind the hot path. */
+#include "tracer/vt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+struct vt_state vt = { .extra_index = -1 };
+__thread int vt_tls_thread __attribute__((tls_model("initial-exec"))) = -1;
+
+uint64_t vt_mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The TSC is a usable clock only when it ticks at one rate in every power state. */
+static int tsc_usable(void)
+{
+	int constant = 0, nonstop = 0;
+	char line[8192];
+	const char *env = getenv("VTRACE_CLOCK");
+	if (!VT_HAVE_TSC || (env && strcmp(env, "monotonic") == 0))
+		return 0;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof line, f)) {
+		if (strncmp(line, "flags", 5) != 0)
+			continue;
+		constant = strstr(line, " constant_tsc") != NULL;
+		nonstop = strstr(line, " nonstop_tsc") != NULL;
+		break;
+	}
+	fclose(f);
+	return constant && nonstop;
+}
+
+void vt_clock_init(void)
+{
+	vt.use_tsc = tsc_usable();
+	vt.base_mono_ns = vt_mono_ns();
+	vt.base_wall_ns = wall_ns();
+	vt.base_ticks = vt_ticks();
+}
+
+/* Pairs the base with a reading now; a short interval is stretched so the rate is exact
+ * to a few parts per million. */
+void vt_clock_calibrate(vt_clock_conv *c)
+{
+	c->base_ticks = vt.base_ticks;
+	c->base_ns = vt.base_mono_ns;
+	c->ns_per_tick = 1.0;
+	if (!vt.use_tsc)
+		return;
+	uint64_t ns, ticks;
+	do {
+		ns = vt_mono_ns();
+		ticks = vt_ticks();
+	} while (ns - vt.base_mono_ns < 20000000u);
+	if (ticks > vt.base_ticks)
+		c->ns_per_tick = (double)(ns - vt.base_mono_ns) / (double)(ticks - vt.base_ticks);
+}
+
+int vt_ring_alloc(uint64_t cap)
+{
+	if (vt.ring && vt.cap == cap)
+		return 0;
+	vt_record *r = malloc(cap * sizeof *r);
+	if (!r)
+		return -1;
+	/* Touch every page now: page faults inside the traced run would cost more than the
+	 * recording, and the memory is the user's to give anyway. */
+	memset(r, 0, cap * sizeof *r);
+	free(vt.ring);
+	vt.ring = r;
+	vt.cap = cap;
+	vt_ring_clear();
+	return 0;
+}
+
+void vt_ring_clear(void)
+{
+	vt.pos = 0;
+	vt.total = 0;
+}
+
+/* Cold: the first event of a thread. */
+uint16_t vt_thread_register(PyThreadState *ts)
+{
+	(void)ts; /* used only by the profile API (before 3.12) */
+	if (vt.thread_count == vt.thread_cap) {
+		uint32_t cap = vt.thread_cap ? vt.thread_cap * 2 : 16;
+		vt_thread *t = cap <= VT_MAX_THREADS ? realloc(vt.threads, cap * sizeof *t) : NULL;
+		if (!t) {
+			vt.sticky |= cap <= VT_MAX_THREADS ? VT_STICKY_NOMEM : VT_STICKY_THREADS;
+			vt_tls_thread = VT_MAX_THREADS;
+			return VT_MAX_THREADS;
+		}
+		vt.threads = t;
+		vt.thread_cap = cap;
+	}
+	vt_thread *t = &vt.threads[vt.thread_count];
+	t->ident = PyThread_get_thread_ident();
+	t->native_id = (uint64_t)syscall(SYS_gettid);
+	t->name = NULL;
+	vt_tls_thread = (int)vt.thread_count;
+#if !VT_HAVE_MONITORING
+	if (vt.c_calls && vt.installed && ts)
+		vt_hook_thread_started(ts);
+#endif
+	return (uint16_t)vt.thread_count++;
+}
+
+static int codes_reserve(void)
+{
+	if (vt.code_count < vt.code_cap)
+		return 0;
+	if (vt.code_cap >= UINT32_MAX / 2) {
+		vt.sticky |= VT_STICKY_CODES;
+		return -1;
+	}
+	uint32_t cap = vt.code_cap ? vt.code_cap * 2 : 1024;
+	vt_code *c = realloc(vt.codes, cap * sizeof *c);
+	if (!c) {
+		vt.sticky |= VT_STICKY_NOMEM;
+		return -1;
+	}
+	vt.codes = c;
+	vt.code_cap = cap;
+	return 0;
+}
+
+/* Identical (name, file, line) triples share one id, so code compiled over and over (eval
+ * in a loop) does not grow the table: an open-addressing index over the entries. */
+static struct {
+	uint32_t *slots; /* id + 1; 0 = empty */
+	size_t cap;
+} code_index;
+
+static uint64_t code_hash(const char *name, const char *file, uint32_t line)
+{
+	uint64_t h = 1469598103934665603ull ^ line;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	for (const char *p = file; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return h;
+}
+
+static uint32_t *code_slot(const char *name, const char *file, uint32_t line, int is_c)
+{
+	size_t i = (size_t)code_hash(name, file, line) & (code_index.cap - 1);
+	for (;; i = (i + 1) & (code_index.cap - 1)) {
+		uint32_t *s = &code_index.slots[i];
+		if (!*s)
+			return s;
+		const vt_code *c = &vt.codes[*s - 1];
+		if (c->line == line && c->is_c == (uint32_t)is_c && strcmp(c->name, name) == 0 &&
+		    strcmp(c->file, file) == 0)
+			return s;
+	}
+}
+
+static int code_index_grow(void)
+{
+	size_t cap = code_index.cap ? code_index.cap * 2 : 1024;
+	uint32_t *old = code_index.slots;
+	size_t old_cap = code_index.cap;
+	code_index.slots = calloc(cap, sizeof *code_index.slots);
+	if (!code_index.slots) {
+		code_index.slots = old;
+		return -1;
+	}
+	code_index.cap = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i]) {
+			const vt_code *c = &vt.codes[old[i] - 1];
+			*code_slot(c->name, c->file, c->line, (int)c->is_c) = old[i];
+		}
+	free(old);
+	return 0;
+}
+
+/* Appends a code table entry, or finds the same one; takes ownership of name and file. */
+static uint32_t codes_add(char *name, char *file, uint32_t line, int is_c)
+{
+	if (!name || !file || codes_reserve() < 0 ||
+	    ((vt.code_count + 1) * 2 > code_index.cap && code_index_grow() < 0)) {
+		vt.sticky |= VT_STICKY_NOMEM;
+		free(name);
+		free(file);
+		return VT_ID_UNKNOWN;
+	}
+	uint32_t *slot = code_slot(name, file, line, is_c);
+	if (*slot) {
+		free(name);
+		free(file);
+		return *slot - 1;
+	}
+	vt_code *c = &vt.codes[vt.code_count];
+	c->name = name;
+	c->file = file;
+	c->line = line;
+	c->is_c = (uint32_t)is_c;
+	*slot = vt.code_count + 1;
+	return vt.code_count++;
+}
+
+static void codes_init(void)
+{
+	if (vt.code_count)
+		return;
+	codes_add(strdup("<vtrace>"), strdup(""), 0, 0);
+	codes_add(strdup("<unknown>"), strdup(""), 0, 0);
+}
+
+static char *join_name(const char *module, const char *qualname)
+{
+	size_t lm = module ? strlen(module) : 0, lq = strlen(qualname);
+	char *s = malloc(lm + lq + 2);
+	if (!s)
+		return NULL;
+	if (lm) {
+		memcpy(s, module, lm);
+		s[lm++] = '.';
+	}
+	memcpy(s + lm, qualname, lq + 1);
+	return s;
+}
+
+static const char *utf8_or(PyObject *o, const char *dflt)
+{
+	const char *s = (o && PyUnicode_Check(o)) ? PyUnicode_AsUTF8(o) : NULL;
+	if (!s)
+		PyErr_Clear();
+	return s ? s : dflt;
+}
+
+#if VT_INIT_BY_MONITORING
+/* Hands an __init__ code object to sys.monitoring; nonzero when it took it. */
+static int monitor_init(PyCodeObject *co)
+{
+	if (!vt.set_local_events || !PyUnicode_Check(co->co_name) ||
+	    !PyUnicode_EqualToUTF8(co->co_name, "__init__"))
+		return 0;
+	PyObject *r = PyObject_CallFunction(vt.set_local_events, "iOi", vt.monitor_tool, (PyObject *)co,
+					    vt.monitor_events);
+	Py_XDECREF(r);
+	PyErr_Clear();
+	return r != NULL;
+}
+#endif
+
+/* Cold: the first sight of a code object. Names it once (module from the frame's globals)
+ * and caches its key on the code object. */
+uint64_t vt_code_register(PyObject *code, PyObject *globals)
+{
+	vt_exc exc;
+	vt_exc_save(&exc);
+	codes_init();
+	PyCodeObject *co = (PyCodeObject *)code;
+	PyObject *modname = globals && PyDict_Check(globals) ?
+		PyDict_GetItemString(globals, "__name__") : NULL;
+	const char *file = utf8_or(co->co_filename, "");
+	uint64_t key;
+	if (vt.skip_prefix && strncmp(file, vt.skip_prefix, strlen(vt.skip_prefix)) == 0)
+		key = VT_ID_SKIP | VT_KEY_NOT_HOOKED;
+	else
+		key = codes_add(join_name(utf8_or(modname, NULL), utf8_or(vt_code_qualname(co), "?")),
+				strdup(file), (uint32_t)co->co_firstlineno, 0);
+#if VT_INIT_BY_MONITORING
+	if (key != VT_ID_UNKNOWN && !(key & VT_KEY_NOT_HOOKED) && monitor_init(co))
+		key |= VT_KEY_NOT_HOOKED;
+#endif
+	if (key != VT_ID_UNKNOWN && vt_code_set_extra(code, vt.extra_index, (void *)(uintptr_t)(key + 1)) < 0)
+		vt.sticky |= VT_STICKY_NOMEM;
+	vt_exc_restore(&exc);
+	return key;
+}
+
+/* A C function's name: module.name for module functions, Type.name for methods. */
+static char *cfunc_name(PyObject *func)
+{
+	if (PyCFunction_Check(func)) {
+		PyCFunctionObject *f = (PyCFunctionObject *)func;
+		PyObject *self = f->m_self;
+		if (!self || PyModule_Check(self))
+			return join_name(utf8_or(f->m_module, NULL), f->m_ml->ml_name);
+		PyTypeObject *tp = PyType_Check(self) ? (PyTypeObject *)self : Py_TYPE(self);
+		return join_name(tp->tp_name, f->m_ml->ml_name);
+	}
+	if (Py_IS_TYPE(func, &PyMethodDescr_Type)) {
+		PyMethodDescrObject *d = (PyMethodDescrObject *)func;
+		return join_name(d->d_common.d_type->tp_name, d->d_method->ml_name);
+	}
+	return join_name(NULL, Py_TYPE(func)->tp_name);
+}
+
+/* C functions have no co_extra: their ids live in an open-addressing table keyed by the
+ * address of their PyMethodDef (static, so stable). */
+static struct {
+	const void **keys;
+	uint32_t *ids;
+	size_t cap, count;
+} cfuncs;
+
+static size_t cfunc_slot(const void *key, size_t cap)
+{
+	uint64_t h = (uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 20) & (cap - 1);
+}
+
+static int cfuncs_grow(void)
+{
+	size_t cap = cfuncs.cap ? cfuncs.cap * 2 : 256;
+	const void **keys = calloc(cap, sizeof *keys);
+	uint32_t *ids = calloc(cap, sizeof *ids);
+	if (!keys || !ids) {
+		free(keys);
+		free(ids);
+		return -1;
+	}
+	for (size_t i = 0; i < cfuncs.cap; i++) {
+		if (!cfuncs.keys[i])
+			continue;
+		size_t s = cfunc_slot(cfuncs.keys[i], cap);
+		while (keys[s])
+			s = (s + 1) & (cap - 1);
+		keys[s] = cfuncs.keys[i];
+		ids[s] = cfuncs.ids[i];
+	}
+	free(cfuncs.keys);
+	free(cfuncs.ids);
+	cfuncs.keys = keys;
+	cfuncs.ids = ids;
+	cfuncs.cap = cap;
+	return 0;
+}
+
+/* Looks a C function up by key, registering it on first sight. */
+uint32_t vt_cfunc_register(PyObject *func, const void *key)
+{
+	if (cfuncs.cap) {
+		size_t s = cfunc_slot(key, cfuncs.cap);
+		for (; cfuncs.keys[s]; s = (s + 1) & (cfuncs.cap - 1))
+			if (cfuncs.keys[s] == key)
+				return cfuncs.ids[s];
+	}
+	if ((cfuncs.count + 1) * 2 > cfuncs.cap && cfuncs_grow() < 0) {
+		vt.sticky |= VT_STICKY_NOMEM;
+		return VT_ID_UNKNOWN;
+	}
+	codes_init();
+	uint32_t id = codes_add(cfunc_name(func), strdup(""), 0, 1);
+	if (id == VT_ID_UNKNOWN)
+		return id;
+	size_t s = cfunc_slot(key, cfuncs.cap);
+	while (cfuncs.keys[s])
+		s = (s + 1) & (cfuncs.cap - 1);
+	cfuncs.keys[s] = key;
+	cfuncs.ids[s] = id;
+	cfuncs.count++;
+	return id;
+}
+
+/* In a forked child: a fresh ring, and only the forking thread is left. */
+void vt_after_fork_child(void)
+{
+	for (uint32_t i = 0; i < vt.thread_count; i++)
+		free(vt.threads[i].name);
+	vt.thread_count = 0;
+	vt_tls_thread = -1;
+	vt_ring_clear();
+	vt.sticky = 0;
+	vt.dump_seq = 0;
+	vt.start_ticks = vt_ticks();
+}

@@ -1,0 +1,312 @@
+"""vtrace: record every call into a ring buffer and dump it like a dashcam.
+
+    import vtrace
+    with vtrace.Tracer(buffer_size=1_000_000, output="trace.bin") as t:
+        work()
+        t.dump()            # as often as you like; tracing goes on
+
+The recorder is the C extension _vtrace; this package only decides when to dump.
+Code in this package is never recorded.
+"""
+import atexit
+import os
+import signal
+import sys
+import threading
+
+from . import _vtrace
+
+__version__ = "0.1.0"
+__all__ = ["Tracer", "get_tracer", "DEFAULT_BUFFER_SIZE", "RECORD_BYTES", "__version__"]
+
+DEFAULT_BUFFER_SIZE = 1_000_000
+DEFAULT_OUTPUT = "trace.bin"
+RECORD_BYTES = _vtrace.RECORD_BYTES
+
+# enum vtb_reason (common/vtb.h)
+REASON_API, REASON_EXIT, REASON_EXCEPTION, REASON_SIGNAL = 0, 1, 2, 3
+_REASON_NAMES = {REASON_API: "dump()", REASON_EXIT: "exit", REASON_EXCEPTION: "exception",
+                 REASON_SIGNAL: "signal"}
+
+_PKG_DIR = os.path.dirname(os.path.abspath(__file__))
+_vtrace.set_skip_prefix(_PKG_DIR + os.sep)
+
+_active = None
+
+
+def get_tracer():
+    """The Tracer that is recording, or None."""
+    return _active
+
+
+def _exc_text(tp, value):
+    try:
+        msg = str(value)
+    except Exception:
+        msg = "<unprintable>"
+    name = getattr(tp, "__qualname__", str(tp))
+    return "%s: %s" % (name, msg) if msg else name
+
+
+def _child_pattern(pattern):
+    """A fork child writes its own file: one without {pid} gets .{pid} before its extension."""
+    if "{pid}" in pattern:
+        return pattern
+    head, sep, base = pattern.rpartition("/")
+    stem, dot, ext = base.rpartition(".")
+    if not dot or not stem:
+        return pattern + ".{pid}"
+    return "%s%s%s.{pid}.%s" % (head, sep, stem, ext)
+
+
+class Tracer:
+    """Records every Python call (and C calls with c_calls=True) into a ring of
+    buffer_size events (RECORD_BYTES each), most recent kept, and dumps it to `output`,
+    a path that may hold {pid}, {n} (n-th dump of the process) and {time}."""
+
+    def __init__(self, buffer_size=DEFAULT_BUFFER_SIZE, output=DEFAULT_OUTPUT, c_calls=False,
+                 quiet=False, dump_on_exit=False, dump_on_exception=True, dump_signal=None):
+        if int(buffer_size) < 16:
+            raise ValueError("buffer_size must be at least 16 events")
+        self.buffer_size = int(buffer_size)
+        self.output = str(output)
+        self.c_calls = bool(c_calls)
+        self.quiet = quiet
+        self.dump_on_exit = dump_on_exit
+        self.dump_on_exception = dump_on_exception
+        self.dump_signal = _signal_number(dump_signal) if dump_signal is not None else None
+        self.problems = []
+        self._old_signal = None
+        self._exit_dumped = False
+        self._atexit = False
+
+    # ---- recording ----
+    def start(self):
+        global _active
+        if _active is not None and _active is not self:
+            raise RuntimeError("another vtrace.Tracer is recording")
+        if _active is self:
+            return self
+        _vtrace.start(self.buffer_size, self.c_calls and not _vtrace.HAVE_MONITORING)
+        if _vtrace.HAVE_MONITORING:
+            try:
+                _monitoring_on(self.c_calls)
+            except Exception:
+                _vtrace.stop()
+                raise
+        _active = self
+        _hooks_on()
+        if self.dump_signal is not None:
+            if threading.current_thread() is threading.main_thread():
+                self._old_signal = signal.signal(self.dump_signal, self._on_signal)
+            else:
+                _warn("dump_signal needs start() in the main thread: no dump on %s"
+                      % signal.Signals(self.dump_signal).name)
+        if self.dump_on_exit and not self._atexit:
+            atexit.register(self._on_exit)
+            self._atexit = True
+        return self
+
+    def stop(self):
+        global _active
+        if _active is not self:
+            return
+        if _vtrace.HAVE_MONITORING:
+            _monitoring_off()
+        self.problems = _vtrace.stop()
+        _active = None
+        if self._old_signal is not None:
+            signal.signal(self.dump_signal, self._old_signal)
+            self._old_signal = None
+        if self.problems and not self.quiet:
+            _warn("recording had problems: " + "; ".join(self.problems))
+
+    def clear(self):
+        """Forget every event recorded so far."""
+        _vtrace.clear()
+
+    def dump(self, path=None):
+        """Write the ring to `path` (default: the output pattern). Returns the path written,
+        or None when the write failed (a warning says why; the program carries on)."""
+        return self._dump(REASON_API, None, path)
+
+    def stats(self):
+        return _vtrace.stats()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, tp, value, tb):
+        if tp is not None and self.dump_on_exception and _active is self:
+            self._dump(REASON_EXCEPTION, _exc_text(tp, value))
+        self.stop()
+        return False
+
+    # ---- dumps ----
+    def _dump(self, reason, text, path=None):
+        try:
+            written, events, dropped = _vtrace.dump(path or self.output, reason, text)
+        except (OSError, MemoryError) as e:
+            _warn("could not write the trace: %s (the program carries on)" % e)
+            return None
+        if not self.quiet:
+            _warn("wrote %s: %d events, %d dropped by the ring, reason: %s%s" % (
+                written, events, dropped, _REASON_NAMES.get(reason, "?"),
+                " (%s)" % text if text else ""))
+        return written
+
+    def _on_signal(self, signum, frame):
+        self._dump(REASON_SIGNAL, signal.Signals(signum).name)
+
+    def _on_exit(self):
+        if _active is self and not self._exit_dumped:
+            self._exit_dumped = True
+            self._dump(REASON_EXIT, None)
+            self.stop()
+
+    def _after_fork_child(self):
+        self.output = _child_pattern(self.output)
+        self._exit_dumped = False
+        if self.dump_on_exit:
+            os._exit = _exit_with_dump
+
+
+def _signal_number(sig):
+    if isinstance(sig, str):
+        name = sig.upper()
+        if not name.startswith("SIG"):
+            name = "SIG" + name
+        try:
+            return signal.Signals[name]
+        except KeyError:
+            raise ValueError("unknown signal %r" % sig) from None
+    return signal.Signals(int(sig))
+
+
+def _warn(msg):
+    try:
+        sys.stderr.write("vtrace: %s\n" % msg)
+        sys.stderr.flush()
+    except Exception:
+        pass
+
+
+# ---- hooks into the interpreter, installed once, acting for the active tracer ----
+_orig = {}
+
+
+def _sys_excepthook(tp, value, tb):
+    _orig["sys"](tp, value, tb)
+    t = _active
+    if t is not None and t.dump_on_exception:
+        t._dump(REASON_EXCEPTION, _exc_text(tp, value))
+        # The exit dump would repeat this one.
+        t._exit_dumped = True
+
+
+def _threading_excepthook(args):
+    _orig["threading"](args)
+    t = _active
+    if t is not None and t.dump_on_exception and args.exc_type is not SystemExit:
+        name = args.thread.name if args.thread is not None else "?"
+        t._dump(REASON_EXCEPTION, "in thread %s: %s" % (name, _exc_text(args.exc_type, args.exc_value)))
+
+
+def _thread_bootstrap_inner(self):
+    """Thread._bootstrap_inner, then the thread's name to the recorder: names outlive threads."""
+    try:
+        _orig["bootstrap"](self)
+    finally:
+        try:
+            _vtrace.thread_ended(self._name)
+        except Exception:
+            pass
+
+
+def _hooks_on():
+    if "sys" not in _orig:
+        _orig["sys"] = sys.excepthook
+        sys.excepthook = _sys_excepthook
+        _orig["threading"] = threading.excepthook
+        threading.excepthook = _threading_excepthook
+
+
+def _after_fork_child():
+    t = _active
+    if t is not None:
+        _vtrace.after_fork_child()
+        t._after_fork_child()
+
+
+_real_exit = os._exit
+
+
+def _exit_with_dump(code):
+    """os._exit in a fork child (multiprocessing ends its children so): dump first."""
+    t = _active
+    if t is not None:
+        t._on_exit()
+    _real_exit(code)
+
+
+# Threads started from now on tell their name as they end.
+if hasattr(threading.Thread, "_bootstrap_inner"):
+    _orig["bootstrap"] = threading.Thread._bootstrap_inner
+    threading.Thread._bootstrap_inner = _thread_bootstrap_inner
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_child)
+
+
+# ---- sys.monitoring (3.12+): C calls, and 3.13's __init__ calls ----
+_tool = None
+
+
+def _monitoring_tool():
+    """The sys.monitoring tool id vtrace holds (kept once taken: code objects keep local
+    events that point at it), or None when every id is taken."""
+    global _tool
+    if _tool is None:
+        mon = sys.monitoring
+        for tool in (mon.PROFILER_ID, 4, 3, 5):
+            if mon.get_tool(tool) is None:
+                mon.use_tool_id(tool, "vtrace")
+                _tool = tool
+                break
+    return _tool
+
+
+def _monitoring_on(c_calls):
+    if not (c_calls or _vtrace.INIT_BY_MONITORING):
+        return
+    tool = _monitoring_tool()
+    if tool is None:
+        if c_calls:
+            raise RuntimeError("no free sys.monitoring tool id for vtrace's C calls")
+        _warn("no free sys.monitoring tool id: calls of __init__ may be missed")
+        return
+    mon = sys.monitoring
+    ev = mon.events
+    events = 0
+    if c_calls:
+        mon.register_callback(tool, ev.CALL, _vtrace._mon_call)
+        mon.register_callback(tool, ev.C_RETURN, _vtrace._mon_c_return)
+        mon.register_callback(tool, ev.C_RAISE, _vtrace._mon_c_raise)
+        events |= ev.CALL | ev.C_RETURN | ev.C_RAISE
+    if _vtrace.INIT_BY_MONITORING:
+        mon.register_callback(tool, ev.PY_START, _vtrace._mon_py_start)
+        mon.register_callback(tool, ev.PY_RETURN, _vtrace._mon_py_return)
+        mon.register_callback(tool, ev.PY_UNWIND, _vtrace._mon_py_unwind)
+        _vtrace.set_init_monitor(tool, mon.set_local_events, ev.PY_START | ev.PY_RETURN)
+        events |= ev.PY_UNWIND
+    mon.set_events(tool, events)
+
+
+def _monitoring_off():
+    if _tool is None:
+        return
+    mon = sys.monitoring
+    ev = mon.events
+    mon.set_events(_tool, 0)
+    for e in (ev.CALL, ev.C_RETURN, ev.C_RAISE):
+        mon.register_callback(_tool, e, None)
