@@ -140,6 +140,7 @@ static int js_ws(struct jscan *s)
 		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
 			return c;
 		s->pos++;
+		s->keep = s->pos; /* blanks between values need not survive a refill */
 	}
 }
 

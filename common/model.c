@@ -89,18 +89,14 @@ static void span_add(vtb_trace *t, uint64_t a, uint64_t b)
 		t->last_ns = b;
 }
 
-static int finish_thread(vtb_trace *t, struct vtb_rthread *th)
+/* Shrink each depth's slices to fit and point the public rows at them. */
+static int publish_rows(vtb_trace *t, struct vtb_rthread *th)
 {
-	uint64_t end = th->last_ts > t->header.dump_ns ? th->last_ts : t->header.dump_ns;
-	int64_t idx;
+	size_t calls = 0;
 
-	while (th->depth)
-		if (vtb_model_close(t, th, end, VTB_CALL_OPEN, &idx))
-			return VTB_E_NOMEM;
 	th->pubrows = calloc(th->nrows ? th->nrows : 1, sizeof(*th->pubrows));
 	if (!th->pubrows)
 		return VTB_E_NOMEM;
-	size_t calls = 0;
 	for (size_t d = 0; d < th->nrows; d++) {
 		struct vtb_rrow *r = &th->rows[d];
 		r->s = shrink(r->s, r->n, sizeof(*r->s));
@@ -110,6 +106,22 @@ static int finish_thread(vtb_trace *t, struct vtb_rthread *th)
 		if (r->n)
 			span_add(t, r->s[0].start_ns, r->s[r->n - 1].start_ns + r->s[r->n - 1].dur_ns);
 	}
+	th->pub.depth_count = (uint32_t)th->nrows;
+	th->pub.rows = th->pubrows;
+	th->pub.call_count = calls;
+	return 0;
+}
+
+static int finish_thread(vtb_trace *t, struct vtb_rthread *th)
+{
+	uint64_t end = th->last_ts > t->header.dump_ns ? th->last_ts : t->header.dump_ns;
+	int64_t idx;
+
+	while (th->depth)
+		if (vtb_model_close(t, th, end, VTB_CALL_OPEN, &idx))
+			return VTB_E_NOMEM;
+	if (publish_rows(t, th))
+		return VTB_E_NOMEM;
 	th->marks = shrink(th->marks, th->nmarks, sizeof(*th->marks));
 	th->markcap = th->nmarks;
 	if (th->nmarks)
@@ -119,9 +131,6 @@ static int finish_thread(vtb_trace *t, struct vtb_rthread *th)
 	free(th->stack);
 	th->stack = NULL;
 	th->stackcap = 0;
-	th->pub.depth_count = (uint32_t)th->nrows;
-	th->pub.rows = th->pubrows;
-	th->pub.call_count = calls;
 	th->pub.marks = th->marks;
 	th->pub.mark_count = th->nmarks;
 	th->pub.attachments = th->att;
@@ -129,6 +138,7 @@ static int finish_thread(vtb_trace *t, struct vtb_rthread *th)
 	return 0;
 }
 
+/* 0 or VTB_E_NOMEM; after it the public views of `t` are complete. */
 int vtb_model_finish(vtb_trace *t)
 {
 	t->first_ns = UINT64_MAX;
@@ -150,6 +160,7 @@ int vtb_model_finish(vtb_trace *t)
 	return 0;
 }
 
+/* Frees the trace and everything its accessors returned. */
 void vtb_trace_free(vtb_trace *t)
 {
 	if (!t)
@@ -176,6 +187,7 @@ void vtb_trace_free(vtb_trace *t)
 	free(t);
 }
 
+/* Accessors: what they return is owned by the trace. */
 const vtb_header *vtb_trace_header(const vtb_trace *t) { return &t->header; }
 const vtb_damage *vtb_trace_damage(const vtb_trace *t) { return &t->damage; }
 size_t vtb_trace_string_count(const vtb_trace *t) { return t->nstr; }
@@ -191,6 +203,7 @@ const vtb_string *vtb_trace_string(const vtb_trace *t, uint32_t id)
 	return id < t->nstr ? &t->strs[id] : NULL;
 }
 
+/* NULL when `i` is out of range (and so for the next two). */
 const vtb_process *vtb_trace_process(const vtb_trace *t, size_t i)
 {
 	return i < t->nproc ? &t->procs[i] : NULL;
@@ -228,6 +241,7 @@ size_t vtb_row_find(const vtb_row *row, uint64_t ts_ns)
 	return lo;
 }
 
+/* Binary search over attachments sorted by (depth, index); owned by the trace. */
 const vtb_attachment *vtb_thread_attachment(const vtb_thread *th, uint32_t depth, uint32_t index)
 {
 	size_t lo = 0, hi = th->attachment_count;

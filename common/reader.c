@@ -44,6 +44,7 @@ struct ld {
 	size_t stkcap;
 	int saw_trailer;
 	struct secinfo evts;    /* thread, first_ts, records of the last EVTS decoded */
+	size_t resync_left;     /* bytes resync() may still checksum (see there) */
 };
 
 /* Record a problem at byte `off` and return `code`. The caller skips the section (salvage)
@@ -194,14 +195,31 @@ static int ld_string_id(struct ld *l, size_t off, uint64_t id, const char *what)
 		      (unsigned long long)id, t->nstr);
 }
 
+/* Store string `id`: a new one, or a late declaration of an id a lost section held. */
+static int ld_put_string(struct ld *l, struct cur *c, uint64_t id, const vtb_string *s)
+{
+	vtb_trace *t = l->t;
+
+	if (id >= UINT32_MAX)
+		return ld_bad(l, VTB_E_FORMAT, cur_off(c), "STRS: string id %llu too large", (unsigned long long)id);
+	if (id < t->nstr) {
+		if (t->strs[id].file == vtb_placeholder_file)
+			t->strs[id] = *s;
+		return 0;
+	}
+	if (vtb_grow((void **)&t->strs, &t->strcap, t->nstr + 1, sizeof(*t->strs)))
+		return ld_bad(l, VTB_E_NOMEM, cur_off(c), "out of memory");
+	t->strs[t->nstr++] = *s;
+	return 0;
+}
+
 static int ld_strs(struct ld *l, struct cur *c)
 {
 	vtb_trace *t = l->t;
 	uint64_t first, count;
 	int rc = cur_varint(c, &first, "first id");
 
-	if (!rc)
-		rc = cur_varint(c, &count, "count");
+	rc = rc ? rc : cur_varint(c, &count, "count");
 	if (rc)
 		return rc;
 	if (count > (uint64_t)(c->end - c->p) / 3)
@@ -212,28 +230,14 @@ static int ld_strs(struct ld *l, struct cur *c)
 			      (unsigned long long)first, t->nstr);
 	if (first > t->nstr && ld_string_id(l, c->base_off, first - 1, "STRS"))
 		return VTB_E_FORMAT;
-	for (uint64_t i = 0; i < count; i++) {
+	for (uint64_t i = 0; i < count && !rc; i++) {
 		vtb_string s;
 		rc = cur_str(c, &s.name, "name");
-		if (!rc)
-			rc = cur_str(c, &s.file, "file");
-		if (!rc)
-			rc = cur_u32(c, &s.line, "line");
-		if (rc)
-			return rc;
-		uint64_t id = first + i;
-		if (id >= UINT32_MAX)
-			return ld_bad(l, VTB_E_FORMAT, cur_off(c), "STRS: string id %llu too large", (unsigned long long)id);
-		if (id < t->nstr) {
-			if (t->strs[id].file == vtb_placeholder_file)
-				t->strs[id] = s; /* a late declaration of an id a lost section held */
-			continue;
-		}
-		if (vtb_grow((void **)&t->strs, &t->strcap, t->nstr + 1, sizeof(*t->strs)))
-			return ld_bad(l, VTB_E_NOMEM, cur_off(c), "out of memory");
-		t->strs[t->nstr++] = s;
+		rc = rc ? rc : cur_str(c, &s.file, "file");
+		rc = rc ? rc : cur_u32(c, &s.line, "line");
+		rc = rc ? rc : ld_put_string(l, c, first + i, &s);
 	}
-	return 0;
+	return rc;
 }
 
 static int ld_proc(struct ld *l, struct cur *c)
@@ -289,8 +293,7 @@ static int ld_thrd(struct ld *l, struct cur *c)
 	uint64_t first, count;
 	int rc = cur_varint(c, &first, "first index");
 
-	if (!rc)
-		rc = cur_varint(c, &count, "count");
+	rc = rc ? rc : cur_varint(c, &count, "count");
 	if (rc)
 		return rc;
 	if (count > (uint64_t)(c->end - c->p) / 3)
@@ -306,10 +309,8 @@ static int ld_thrd(struct ld *l, struct cur *c)
 		uint64_t tid;
 		const char *name;
 		rc = cur_u32(c, &pid, "pid");
-		if (!rc)
-			rc = cur_varint(c, &tid, "tid");
-		if (!rc)
-			rc = cur_str(c, &name, "name");
+		rc = rc ? rc : cur_varint(c, &tid, "tid");
+		rc = rc ? rc : cur_str(c, &name, "name");
 		if (rc)
 			return rc;
 		if (first + i >= t->nth && ld_new_threads(l, first + i + 1))
@@ -337,7 +338,7 @@ struct dec {
 	uint64_t ts;
 	uint64_t n;              /* records decoded */
 	const uint8_t *rec;      /* start of the current record */
-	uint32_t mtf[VTB_MTF_SLOTS];
+	uint64_t mtf[VTB_MTF_SLOTS]; /* recent (flags << 32 | name id) of BEGINs */
 	int prev_end;            /* the previous record was an END */
 	uint32_t end_depth;      /* and the slice it made */
 	uint32_t end_index;
@@ -376,7 +377,7 @@ static int dec_name(struct dec *d, uint64_t id)
 	return 0;
 }
 
-static int dec_begin(struct dec *d, uint64_t name, uint64_t flags)
+static inline __attribute__((always_inline)) int dec_begin(struct dec *d, uint64_t name, uint64_t flags)
 {
 	struct vtb_rthread *th = d->th;
 
@@ -389,22 +390,23 @@ static int dec_begin(struct dec *d, uint64_t name, uint64_t flags)
 		return dec_bad(d, VTB_E_NOMEM, "out of memory");
 	th->stack[th->depth++] = (struct vtb_rframe){ d->ts, (uint32_t)name, (uint32_t)flags, NULL };
 	/* Move to front, as the writer did. */
+	uint64_t key = flags << 32 | name;
 	int slot = VTB_MTF_SLOTS - 1;
 	for (int i = 0; i < VTB_MTF_SLOTS; i++)
-		if (d->mtf[i] == name) {
+		if (d->mtf[i] == key) {
 			slot = i;
 			break;
 		}
 	for (int i = slot; i > 0; i--)
 		d->mtf[i] = d->mtf[i - 1];
-	d->mtf[0] = (uint32_t)name;
+	d->mtf[0] = key;
 	d->t->events++;
 	return 0;
 }
 
-static int dec_end(struct dec *d, uint64_t flags)
+static inline __attribute__((always_inline)) int dec_end(struct dec *d, uint64_t flags)
 {
-	int64_t idx;
+	int64_t idx = 0;
 
 	if (flags > 0xffff)
 		return dec_bad(d, VTB_E_FORMAT, "call flags %llu exceed 16 bits", (unsigned long long)flags);
@@ -443,7 +445,8 @@ static int dec_counter(struct dec *d, uint32_t name, uint32_t series, double v)
 	return 0;
 }
 
-/* An escape record's payload: `kind`, bytes [c->p, c->end). */
+/* An escape record's payload: `kind`, bytes [c->p, c->end). A table of the kinds, one
+ * case each, which is why it runs long. */
 static int dec_escape(struct dec *d, uint8_t kind, struct cur *c, int prev_end)
 {
 	uint64_t a = 0, b = 0;
@@ -515,14 +518,17 @@ static int dec_record(struct dec *d, const uint8_t **p, const uint8_t *end)
 
 	d->rec = *p;
 	d->prev_end = 0;
-	if (dec_varint(d, p, end, &h, "record head"))
-		return VTB_E_FORMAT;
+	if (vtb_varint_get(p, end, &h))
+		return dec_varint(d, p, end, &h, "record head");
 	if (!(h & 1)) {
-		op = 8; /* plain END */
+		op = 8; /* END */
 		delta = h >> 1;
+	} else if (!(h & 2)) {
+		op = 9; /* BEGIN with a name id */
+		delta = h >> 2;
 	} else {
-		op = (h >> 1) & 7;
-		delta = h >> 4;
+		op = (h >> 2) & 7;
+		delta = h >> 5;
 	}
 	if (d->ts + delta < d->ts)
 		return dec_bad(d, VTB_E_FORMAT, "timestamp overflows 64 bits");
@@ -530,7 +536,7 @@ static int dec_record(struct dec *d, const uint8_t **p, const uint8_t *end)
 	switch (op) {
 	case 8:
 		return dec_end(d, 0);
-	case VTB_OP_BEGIN:
+	case 9:
 		if (dec_varint(d, p, end, &x, "name") || dec_name(d, x))
 			return VTB_E_FORMAT;
 		return dec_begin(d, x, 0);
@@ -554,10 +560,12 @@ static int dec_record(struct dec *d, const uint8_t **p, const uint8_t *end)
 		*p += x;
 		return dec_escape(d, kind, &c, prev_end);
 	}
+	case VTB_OP_RESERVED:
+		return dec_bad(d, VTB_E_FORMAT, "reserved record op 7");
 	default:
-		if (d->mtf[op] == UINT32_MAX)
+		if (d->mtf[op] == UINT64_MAX)
 			return dec_bad(d, VTB_E_FORMAT, "name cache slot %u is empty", op);
-		return dec_begin(d, d->mtf[op], 0);
+		return dec_begin(d, (uint32_t)d->mtf[op], d->mtf[op] >> 32);
 	}
 }
 
@@ -635,6 +643,24 @@ static int dec_thread(struct ld *l, struct cur *c, uint64_t ti)
 		      (unsigned long long)ti, t->nth);
 }
 
+/* The chunk header's claims against the thread's state, before anything is applied. */
+static int dec_check_chunk(struct dec *d, uint64_t seq, uint64_t first, uint64_t records)
+{
+	struct ld *l = d->l;
+	struct cur *c = d->c;
+
+	if (records > (uint64_t)(c->end - c->p))
+		return ld_bad(l, VTB_E_FORMAT, c->base_off, "EVTS: %llu records cannot fit in %zu bytes",
+			      (unsigned long long)records, (size_t)(c->end - c->p));
+	if (d->th->seen && first < d->th->last_ts)
+		return ld_bad(l, VTB_E_FORMAT, c->base_off, "EVTS of thread %llu starts at %llu ns, before its "
+			      "previous record", (unsigned long long)d->ti, (unsigned long long)first);
+	if (seq < d->th->next_seq || (!l->salvage && seq != d->th->next_seq))
+		return ld_bad(l, VTB_E_FORMAT, c->base_off, "EVTS of thread %llu: chunk %llu, expected %llu",
+			      (unsigned long long)d->ti, (unsigned long long)seq, (unsigned long long)d->th->next_seq);
+	return 0;
+}
+
 static int ld_evts(struct ld *l, struct cur *c)
 {
 	struct dec d = { .l = l, .t = l->t, .c = c };
@@ -651,25 +677,16 @@ static int ld_evts(struct ld *l, struct cur *c)
 		return rc;
 	d.th = &l->t->th[d.ti];
 	l->evts = (struct secinfo){ .thread = (uint32_t)d.ti, .first_ts = first, .records = records };
-	if (records > (uint64_t)(c->end - c->p))
-		return ld_bad(l, VTB_E_FORMAT, c->base_off, "EVTS: %llu records cannot fit in %zu bytes",
-			      (unsigned long long)records, (size_t)(c->end - c->p));
-	if (d.th->seen && first < d.th->last_ts)
-		return ld_bad(l, VTB_E_FORMAT, c->base_off, "EVTS of thread %llu starts at %llu ns, before its "
-			      "previous record", (unsigned long long)d.ti, (unsigned long long)first);
-	if (d.th->seen && (seq < d.th->next_seq || (!l->salvage && seq != d.th->next_seq)))
-		return ld_bad(l, VTB_E_FORMAT, c->base_off, "EVTS of thread %llu: chunk %llu, expected %llu",
-			      (unsigned long long)d.ti, (unsigned long long)seq, (unsigned long long)d.th->next_seq);
-	rc = dec_reconcile(&d, (size_t)depth, first, c->base_off);
+	rc = dec_check_chunk(&d, seq, first, records);
+	rc = rc ? rc : dec_reconcile(&d, (size_t)depth, first, c->base_off);
 	if (rc)
 		return rc;
 	d.th->seen = 1;
 	d.th->next_seq = seq + 1;
 	d.ts = first;
 	for (int i = 0; i < VTB_MTF_SLOTS; i++)
-		d.mtf[i] = UINT32_MAX;
-	const uint8_t *p = c->p;
-	for (; p < c->end && !rc; d.n++)
+		d.mtf[i] = UINT64_MAX;
+	for (const uint8_t *p = c->p; p < c->end && !rc; d.n++)
 		rc = dec_record(&d, &p, c->end);
 	d.th->last_ts = d.ts;
 	if (!rc && d.n != records)
@@ -740,15 +757,26 @@ static int is_trailer(const struct ld *l, size_t off)
 	return l->len - off == VTB_TRAILER_BYTES && !memcmp(l->buf + off + 8, vtb_trailer_magic, 8);
 }
 
-/* The next offset after `off` where a known, intact section (or the trailer) starts. */
-static size_t resync(const struct ld *l, size_t off)
+/* The next offset after `off` where a known, intact section (or the trailer) starts.
+ * Each candidate costs a checksum over its length, so a file of section heads that all
+ * reach its end would take quadratic time: the bytes checksummed over the whole load are
+ * bounded by l->resync_left, and once it runs out the rest of the file counts as lost. */
+static size_t resync(struct ld *l, size_t off)
 {
 	size_t size;
 
 	for (size_t q = off; l->len - q >= VTB_SECTION_OVERHEAD; q++) {
 		if (is_trailer(l, q))
 			return q;
-		if (known_tag(vtb_get_u32(l->buf + q)) && !sec_ok(l, q, &size))
+		if (!known_tag(vtb_get_u32(l->buf + q)))
+			continue;
+		size_t cost = 8 + (size_t)vtb_get_u32(l->buf + q + 4);
+		if (cost <= l->len - q - 4) {
+			if (cost > l->resync_left)
+				return l->len;
+			l->resync_left -= cost;
+		}
+		if (!sec_ok(l, q, &size))
 			return q;
 	}
 	return l->len;
@@ -893,7 +921,8 @@ static vtb_trace *ld_run(const uint8_t *buf, size_t len, unsigned flags, vtb_pro
 			 void *ctx, const char *path, char **cause)
 {
 	struct ld l = { .buf = buf, .len = len, .salvage = !!(flags & VTB_LOAD_SALVAGE),
-			.progress = progress, .progress_ctx = ctx };
+			.progress = progress, .progress_ctx = ctx,
+			.resync_left = (len < SIZE_MAX / 16 ? len * 8 : SIZE_MAX / 2) + (64u << 20) };
 	int rc;
 
 	l.t = calloc(1, sizeof(*l.t));
@@ -945,6 +974,11 @@ vtb_trace *vtb_trace_load(const char *path, unsigned flags, vtb_progress_fn prog
 	if (fd < 0 || fstat(fd, &st)) {
 		if (cause)
 			*cause = vtb_fmt("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		if (cause)
+			*cause = vtb_fmt("%s: not a regular file", path);
 		goto out;
 	}
 	if (st.st_size == 0) {

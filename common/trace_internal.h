@@ -69,7 +69,7 @@ struct vtb_rcounter *vtb_model_counter(vtb_trace *t, uint32_t pid, uint32_t name
 int vtb_model_finish(vtb_trace *t);
 
 /* Append a slice at `depth` of thread `th`; returns its index or a negative error. */
-static inline int64_t vtb_model_slice(struct vtb_rthread *th, uint32_t depth, const vtb_slice *s)
+static inline __attribute__((always_inline)) int64_t vtb_model_slice(struct vtb_rthread *th, uint32_t depth, const vtb_slice *s)
 {
 	if (depth >= th->nrows) {
 		if (vtb_grow((void **)&th->rows, &th->rowcap, (size_t)depth + 1, sizeof(*th->rows)))
@@ -104,7 +104,7 @@ static inline int vtb_model_attach(struct vtb_rthread *th, uint32_t depth, uint3
 
 /* End the innermost open call of `th` at `ts` (>= its start), OR-ing `flags`; its slice
  * index goes to *index. */
-static inline int vtb_model_close(vtb_trace *t, struct vtb_rthread *th, uint64_t ts, uint32_t flags,
+static inline __attribute__((always_inline)) int vtb_model_close(vtb_trace *t, struct vtb_rthread *th, uint64_t ts, uint32_t flags,
 				  int64_t *index)
 {
 	struct vtb_rframe *f = &th->stack[--th->depth];

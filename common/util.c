@@ -7,6 +7,7 @@
 const uint8_t vtb_magic[4] = { 'V', 'T', 'B', 0 };
 const uint8_t vtb_trailer_magic[8] = { 'V', 'T', 'B', 'T', 'R', 'A', 'I', 'L' };
 
+/* The general case of vtb_varint_get (vtb_internal.h), same contract. */
 int vtb_varint_get_slow(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
 	const uint8_t *q = *p;
@@ -28,6 +29,7 @@ int vtb_varint_get_slow(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	return -2;
 }
 
+/* On failure the array is untouched and still owned by the caller. */
 int vtb_grow(void **arr, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap)
@@ -45,6 +47,7 @@ int vtb_grow(void **arr, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
+/* Buffers own their bytes until vtb_buf_free. */
 int vtb_buf_reserve(struct vtb_buf *b, size_t more)
 {
 	if (more > SIZE_MAX - b->len)
@@ -94,6 +97,7 @@ void vtb_buf_free(struct vtb_buf *b)
 	b->len = b->cap = 0;
 }
 
+/* The caller frees the result. */
 char *vtb_vfmt(const char *fmt, va_list ap)
 {
 	va_list aq;
@@ -126,6 +130,7 @@ struct vtb_arena_block {
 
 #define ARENA_BLOCK (64u << 10)
 
+/* The copy belongs to the arena and lives until vtb_arena_free. */
 const char *vtb_arena_str(struct vtb_arena *a, const char *s, size_t len_bytes)
 {
 	size_t need = len_bytes + 1;
@@ -176,6 +181,7 @@ void vtb_arena_free(struct vtb_arena *a)
 	a->used = a->cap = 0;
 }
 
+/* Static strings: nothing to free. */
 const char *vtb_reason_name(uint32_t reason)
 {
 	static const char *const names[VTB_REASON_COUNT] = {

@@ -73,7 +73,8 @@ typedef struct vtb_header {
  * added before events use them; the writer emits them before the first chunk that
  * refers to them, so a truncated file keeps the names of every intact chunk.
  * Events of one thread must come in non-decreasing time order; ends must match begins
- * (the writer rejects an end with no open call with VTB_E_ARG).
+ * (the writer rejects an end with no open call with VTB_E_ARG). Limits, each refused with
+ * VTB_E_ARG: 65535 open calls per thread, flags in 16 bits, texts and names of 64 MB.
  */
 typedef struct vtb_writer vtb_writer;
 
@@ -84,7 +85,7 @@ vtb_writer *vtb_writer_open_file(const char *path, const vtb_header *h, char **c
 vtb_writer *vtb_writer_open_mem(const vtb_header *h);
 
 /* Events of a thread are cut into chunks of about this many bytes (default 65536;
- * small values are for tests). Returns 0, or VTB_E_ARG when bytes < 64. */
+ * small values are for tests). Returns 0, or VTB_E_ARG outside 64 bytes .. 64 MB. */
 int vtb_writer_set_chunk_bytes(vtb_writer *w, size_t bytes);
 
 /* Intern (name, file, line); returns its id (>= 0) or a negative error. Interning the
@@ -231,7 +232,9 @@ size_t vtb_trace_thread_count(const vtb_trace *t);
 const vtb_thread *vtb_trace_thread(const vtb_trace *t, size_t i);
 size_t vtb_trace_counter_count(const vtb_trace *t);
 const vtb_counter *vtb_trace_counter(const vtb_trace *t, size_t i);
-/* Totals over all threads. */
+/* Totals over all threads. Events are the begins, ends, instants, counter samples, log
+ * records and object snapshots decoded (not arguments or return values; a call whose begin
+ * or end was lost to damage or closed at the dump has fewer than two). */
 size_t vtb_trace_call_count(const vtb_trace *t);
 size_t vtb_trace_event_count(const vtb_trace *t);
 /* Earliest start and latest end of anything in the trace. */

@@ -32,15 +32,20 @@ extern const uint8_t vtb_trailer_magic[8];
 #define VTB_TAG_EVTS VTB_TAG('E', 'V', 'T', 'S')
 #define VTB_TAG_INDX VTB_TAG('I', 'N', 'D', 'X')
 
-/* Event head: bit 0 clear is an END (delta = head >> 1); set, bits 1..3 are the op and
- * delta = head >> 4. */
+/* Record head (a varint): low bit 0 is an END (delta = head >> 1); low bits 01 a BEGIN whose
+ * name id follows (delta = head >> 2); low bits 11 carry an op in bits 2..4 and
+ * delta = head >> 5. The commonest records get the most bits of delta. */
 enum vtb_op {
 	VTB_OP_MTF0 = 0,        /* BEGIN, name in cache slot 0..3 */
-	VTB_OP_BEGIN = 4,       /* BEGIN, name id follows */
-	VTB_OP_BEGIN_FLAGS = 5, /* BEGIN, name id and flags follow */
-	VTB_OP_END_FLAGS = 6,   /* END, flags follow */
-	VTB_OP_ESCAPE = 7,      /* kind byte, payload length, payload */
+	VTB_OP_BEGIN_FLAGS = 4, /* BEGIN, name id and flags follow */
+	VTB_OP_END_FLAGS = 5,   /* END, flags follow */
+	VTB_OP_ESCAPE = 6,      /* kind byte, payload length, payload */
+	VTB_OP_RESERVED = 7,    /* invalid in version 1 */
 };
+
+static inline uint64_t vtb_head_end(uint64_t delta) { return delta << 1; }
+static inline uint64_t vtb_head_begin(uint64_t delta) { return 1 | delta << 2; }
+static inline uint64_t vtb_head_op(unsigned op, uint64_t delta) { return 3 | (uint64_t)op << 2 | delta << 5; }
 
 enum vtb_kind {
 	VTB_KIND_INSTANT = 1, /* name, text */

@@ -36,7 +36,7 @@ struct wthread {
 	struct vtb_buf ev;  /* records of the open chunk */
 	struct vtb_buf stk; /* the open calls when the chunk began, encoded */
 	uint64_t first_ts, last_ts, seq, records;
-	uint32_t mtf[VTB_MTF_SLOTS];
+	uint64_t mtf[VTB_MTF_SLOTS]; /* recent (flags << 32 | name id) of BEGINs */
 	struct wframe *stack;
 	size_t depth, cap;
 	int can_retval;
@@ -220,6 +220,7 @@ vtb_writer *vtb_writer_open_mem(const vtb_header *h)
 	return w;
 }
 
+/* Tests and tuning only: the chunk size never changes what a reader gets. */
 int vtb_writer_set_chunk_bytes(vtb_writer *w, size_t bytes)
 {
 	if (bytes < 64 || bytes > (64u << 20))
@@ -294,6 +295,7 @@ int64_t vtb_writer_string(vtb_writer *w, const char *name, const char *file, uin
 	return (int64_t)w->nstr - 1;
 }
 
+/* Copies `name`; 0 or a negative error. */
 int vtb_writer_process(vtb_writer *w, uint32_t pid, uint32_t ppid, const char *name)
 {
 	if (w->err)
@@ -440,7 +442,7 @@ static int w_start_chunk(vtb_writer *w, struct wthread *t, uint64_t ts)
 		return w_fail(w, VTB_E_NOMEM, "out of memory");
 	t->first_ts = t->last_ts = ts;
 	for (int i = 0; i < VTB_MTF_SLOTS; i++)
-		t->mtf[i] = UINT32_MAX;
+		t->mtf[i] = UINT64_MAX;
 	t->can_retval = 0;
 	return 0;
 }
@@ -496,7 +498,7 @@ static int w_escape(vtb_writer *w, struct wthread *t, uint64_t delta, uint8_t ki
 {
 	if (vtb_buf_reserve(&t->ev, len + 32))
 		return w_fail(w, VTB_E_NOMEM, "out of memory");
-	ev_varint(t, 1 | VTB_OP_ESCAPE << 1 | delta << 4);
+	ev_varint(t, vtb_head_op(VTB_OP_ESCAPE, delta));
 	t->ev.data[t->ev.len++] = kind;
 	ev_varint(t, len);
 	t->records++;
@@ -512,6 +514,8 @@ static int w_skip(vtb_writer *w, struct wthread *t, uint64_t delta)
 	return rc;
 }
 
+/* The event calls return 0 or a negative error: a refused argument (VTB_E_ARG) leaves the
+ * writer usable, out of memory and I/O errors stick. They copy every text they get. */
 int vtb_writer_begin(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t name_id, uint32_t flags)
 {
 	struct wthread *t;
@@ -526,23 +530,24 @@ int vtb_writer_begin(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t na
 	if (vtb_grow((void **)&t->stack, &t->cap, t->depth + 1, sizeof(*t->stack)))
 		return w_fail(w, VTB_E_NOMEM, "out of memory");
 	t->stack[t->depth++] = (struct wframe){ ts_ns, name_id, flags };
+	uint64_t key = (uint64_t)flags << 32 | name_id;
 	for (int i = 0; i < VTB_MTF_SLOTS; i++)
-		if (t->mtf[i] == name_id)
+		if (t->mtf[i] == key)
 			slot = i;
-	if (flags) {
-		ev_varint(t, 1 | VTB_OP_BEGIN_FLAGS << 1 | delta << 4);
+	if (slot >= 0) {
+		ev_varint(t, vtb_head_op((unsigned)slot, delta));
+	} else if (flags) {
+		ev_varint(t, vtb_head_op(VTB_OP_BEGIN_FLAGS, delta));
 		ev_varint(t, name_id);
 		ev_varint(t, flags);
-	} else if (slot >= 0) {
-		ev_varint(t, 1 | (uint64_t)slot << 1 | delta << 4);
 	} else {
-		ev_varint(t, 1 | VTB_OP_BEGIN << 1 | delta << 4);
+		ev_varint(t, vtb_head_begin(delta));
 		ev_varint(t, name_id);
 	}
 	/* Move to front: the slots before the hit (or all but the last) shift down one. */
 	for (int i = slot >= 0 ? slot : VTB_MTF_SLOTS - 1; i > 0; i--)
 		t->mtf[i] = t->mtf[i - 1];
-	t->mtf[0] = name_id;
+	t->mtf[0] = key;
 	t->records++;
 	return 0;
 }
@@ -559,10 +564,10 @@ int vtb_writer_end(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t flag
 		return rc;
 	t->depth--;
 	if (flags) {
-		ev_varint(t, 1 | VTB_OP_END_FLAGS << 1 | delta << 4);
+		ev_varint(t, vtb_head_op(VTB_OP_END_FLAGS, delta));
 		ev_varint(t, flags);
 	} else {
-		ev_varint(t, delta << 1);
+		ev_varint(t, vtb_head_end(delta));
 	}
 	t->records++;
 	t->can_retval = 1;
@@ -648,6 +653,7 @@ int vtb_writer_retval(vtb_writer *w, uint32_t thread, const char *text)
 	return w_point(w, thread, w->th[thread].last_ts, VTB_KIND_RETVAL, 0, 0, 0, NULL, text);
 }
 
+/* Ends every thread's chunk now (tests use it to place chunk boundaries). */
 int vtb_writer_flush(vtb_writer *w)
 {
 	int rc = w->err;
@@ -724,6 +730,7 @@ int vtb_writer_finish(vtb_writer *w, char **cause)
 	return rc;
 }
 
+/* The bytes stay owned by the writer; NULL unless a memory writer finished cleanly. */
 const uint8_t *vtb_writer_mem(const vtb_writer *w, size_t *len_bytes)
 {
 	if (w->fd >= 0 || w->path || !w->finished || w->err) {
@@ -734,6 +741,7 @@ const uint8_t *vtb_writer_mem(const vtb_writer *w, size_t *len_bytes)
 	return w->out.data;
 }
 
+/* Frees everything; a file writer not finished leaves its partial file behind. */
 void vtb_writer_free(vtb_writer *w)
 {
 	if (!w)

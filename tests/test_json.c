@@ -1110,6 +1110,39 @@ START_TEST(convert_both_ways)
 }
 END_TEST
 
+/* Found by hand for the fuzzing work (tests/fuzz/): blanks between events stayed in the
+ * scanner's buffer until the next event, so a 600 KB gzip of 600 MB of blanks grew it to
+ * 512 MiB and then failed with "a single value is larger than 256 MiB". */
+START_TEST(blanks_between_events_are_not_kept)
+{
+	static const char ev1[] = "{\"traceEvents\":[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":1,\"name\":\"a\"}";
+	static const char ev2[] = ",{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":5,\"dur\":1,\"name\":\"b\"}]}";
+	char *gz = tmp_path(".json.gz"), *cause = NULL, *blanks = malloc(1 << 20);
+	vtb_json_report r = { 0 };
+
+	ck_assert_ptr_nonnull(blanks);
+	memset(blanks, ' ', 1 << 20);
+	for (size_t i = 0; i < (1 << 20); i += 64)
+		blanks[i] = '\n';
+	gzFile g = gzopen(gz, "wb1");
+	ck_assert_ptr_nonnull(g);
+	ck_assert_int_eq(gzwrite(g, ev1, sizeof(ev1) - 1), (int)sizeof(ev1) - 1);
+	for (int i = 0; i < 600; i++)
+		ck_assert_int_eq(gzwrite(g, blanks, 1 << 20), 1 << 20);
+	ck_assert_int_eq(gzwrite(g, ev2, sizeof(ev2) - 1), (int)sizeof(ev2) - 1);
+	ck_assert_int_eq(gzclose(g), Z_OK);
+	vtb_trace *t = vtb_json_load(gz, NULL, NULL, &r, &cause);
+	ck_assert_msg(t != NULL, "%s", cause);
+	ck_assert_msg(!r.partial, "%s", r.notes);
+	ck_assert_uint_eq(vtb_trace_call_count(t), 2);
+	vtb_trace_free(t);
+	free(r.notes);
+	unlink(gz);
+	free(gz);
+	free(blanks);
+}
+END_TEST
+
 static Suite *json_suite(void)
 {
 	Suite *s = suite_create("json");
@@ -1140,6 +1173,7 @@ static Suite *json_suite(void)
 	tcase_add_test(bad, many_processes_and_threads);
 	tcase_add_test(bad, calls_too_deep);
 	tcase_add_loop_test(bad, mutated_real_file, 0, 5);
+	tcase_add_test(bad, blanks_between_events_are_not_kept);
 	suite_add_tcase(s, real);
 	suite_add_tcase(s, rt);
 	suite_add_tcase(s, bad);
