@@ -1,6 +1,8 @@
 /* app.c: the viewer's state machine: the model and view of one trace, the input modes
  * (timeline, `:` line, help), and the layout of a frame. */
 #include "tui/tui_private.h"
+#include "tui/filter_view.h"
+#include "tui/analysis.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +20,8 @@ tui_app *tui_app_new(vtb_trace *trace, const char *path, char **cause)
 	if (tui_model_init(&app->model, trace, cause) < 0)
 		goto fail;
 	app->self_ref = TUI_REF_NONE;
-	if (tui_view_init(&app->view, &app->model) < 0 || !(app->path = strdup(path ? path : ""))) {
+	if (tui_view_init(&app->view, &app->model) < 0 || !(app->path = strdup(path ? path : "")) ||
+	    !(app->fv = tui_fview_new(&app->model)) || !(app->an = tui_an_new(app))) {
 		*cause = strdup("out of memory");
 		goto fail;
 	}
@@ -32,6 +35,8 @@ void tui_app_free(tui_app *app)
 {
 	if (!app)
 		return;
+	tui_an_free(app->an);
+	tui_fview_free(app->fv);
 	tui_view_fini(&app->view);
 	tui_model_fini(&app->model);
 	for (size_t i = 0; i < app->history_count; i++)
@@ -166,6 +171,12 @@ void tui_app_key(tui_app *app, int key)
 		key_help(app, key);
 		return;
 	}
+	if (app->mode == TUI_MODE_PICKER) {
+		tui_picker_key(app, key);
+		return;
+	}
+	if (tui_an_key(app, key)) /* a focused panel takes the movement keys */
+		return;
 	cmd = tui_key_command(key);
 	if (cmd) {
 		tui_app_exec(app, cmd);
@@ -209,6 +220,8 @@ void tui_app_click(tui_app *app, int x, int y)
 				v->focus = (uint32_t)i;
 		return;
 	}
+	if (r.kind >= TUI_ROW_COUNTER_TITLE)
+		tui_tracks_click(app, &r, x);
 	if (r.kind == TUI_ROW_DEPTH &&
 	    tui_query_at(&app->model, r.thread, r.depth, tui_view_time(v, x), tui_view_time(v, x + 1), &index))
 		tui_view_select(v, &app->model, (tui_ref){ r.thread, r.depth, index });
@@ -259,7 +272,7 @@ static int details_height(tui_app *app, int h)
 
 void tui_app_render(tui_app *app, tui_screen *s)
 {
-	int w = tui_screen_width(s), h = tui_screen_height(s), dh;
+	int w = tui_screen_width(s), h = tui_screen_height(s), dh, ph;
 
 	tui_screen_clear(s);
 	app->ascii = tui_screen_ascii(s);
@@ -276,11 +289,18 @@ void tui_app_render(tui_app *app, tui_screen *s)
 		return;
 	}
 	dh = details_height(app, h);
+	if (!dh) /* no call selected: a selected mark may use the pane */
+		dh = tui_an_mark_lines(app, h);
+	ph = tui_an_panel_height(app, h - 3 - dh);
 	app->timeline_y = 2;
-	app->timeline_h = h - 3 - dh;
+	app->timeline_h = h - 3 - dh - ph;
 	/* The timeline sets the view's columns, which the ruler's ticks depend on. */
 	tui_draw_timeline(app, s, app->timeline_y, app->timeline_h);
 	tui_draw_ruler(app, s, 1);
+	tui_an_draw_panel(app, s, h - 1 - dh - ph, ph);
 	tui_draw_details(app, s, h - 1 - dh, dh);
+	tui_an_draw_mark(app, s, h - 1 - dh, dh);
+	if (app->mode == TUI_MODE_PICKER)
+		tui_draw_picker(app, s, app->timeline_y, app->timeline_h);
 	tui_draw_status(app, s, h - 1);
 }

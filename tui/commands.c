@@ -12,6 +12,8 @@
  * The help view lists this table, so a new row is documented on screen at once.
  */
 #include "tui/tui_private.h"
+#include "tui/filter_view.h"
+#include "tui/analysis.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -124,6 +126,11 @@ static int select_cursor(tui_app *app, uint32_t depth)
 		tui_app_msg(app, 1, "no call here: this thread has none at depth %u", depth);
 		return -1;
 	}
+	if (!tui_fview_visible(app, r.thread, r.depth, r.index) && tui_fview_seek(app, &r, 1) < 0 &&
+	    tui_fview_seek(app, &r, -1) < 0) {
+		tui_app_msg(app, 1, "no call here: the filters hide this thread's calls at depth %u", depth);
+		return -1;
+	}
 	tui_view_select(&app->view, &app->model, r);
 	return 0;
 }
@@ -174,6 +181,8 @@ static int cmd_select(tui_app *app, int argc, char **argv)
 		rc = tui_query_sibling(&app->model, cur, what[0] == 'p' ? -1 : 1, &r);
 	else
 		rc = tui_query_neighbour(&app->model, cur, what[0] == 'p' ? -1 : 1, &r);
+	if (rc == 0 && tui_fview_visible_move(app, what, cur, &r) < 0)
+		rc = -1; /* only calls the filters hide that way */
 	if (rc < 0) {
 		tui_app_msg(app, 0, "no %s call", what);
 		return 0; /* at an edge of the tree: not an error, nothing moves */
@@ -198,6 +207,9 @@ static int cmd_thread(tui_app *app, int argc, char **argv)
 		tui_app_msg(app, 1, "thread: '%s' is not next, prev or a number from 1", argv[1]);
 		return -1;
 	}
+	while (v->shown_depths && n >= 0 && (size_t)n < app->model.thread_count && argv[1][0] >= 'a' &&
+	       v->shown_depths[app->model.order[n]] == UINT32_MAX)
+		n += argv[1][0] == 'n' ? 1 : -1; /* past the threads the filters hide */
 	if (n < 0 || (size_t)n >= app->model.thread_count) {
 		tui_app_msg(app, 0, "no %s thread", n < 0 ? "previous" : "next");
 		return 0;
@@ -266,13 +278,15 @@ static int cmd_details(tui_app *app, int argc, char **argv)
 	return 0;
 }
 
+/* `prompt [WORDS]`: open the `:` line with WORDS and a blank already typed. */
 static int cmd_prompt(tui_app *app, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
 	app->mode = TUI_MODE_COMMAND;
 	app->cmdline[0] = '\0';
-	app->cmdline_len = 0;
+	for (int i = 1; i < argc; i++)
+		snprintf(app->cmdline + strlen(app->cmdline), sizeof(app->cmdline) - strlen(app->cmdline),
+			 "%s ", argv[i]);
+	app->cmdline_len = strlen(app->cmdline);
 	app->history_pos = app->history_count;
 	return 0;
 }
@@ -311,7 +325,33 @@ static const tui_command commands[] = {
 	{ "fold", NULL, "[all]", "fold or unfold the current thread (or all)", cmd_fold },
 	{ "scroll", NULL, "up|down|page-up|page-down|top|bottom", "scroll the thread list", cmd_scroll },
 	{ "details", NULL, "[on|off]", "show or hide the details pane", cmd_details },
-	{ "prompt", NULL, "", "open the : command line", cmd_prompt },
+	{ "filter", NULL, "REGEX", "show only calls whose name matches, and the stack above them (adds to the list)", tui_cmd_filter },
+	{ "filter-file", NULL, "REGEX", "show only calls whose source file matches", tui_cmd_filter },
+	{ "hide", NULL, "REGEX", "hide calls whose name matches and everything below them", tui_cmd_filter },
+	{ "hide-file", NULL, "REGEX", "hide calls whose source file matches and everything below them", tui_cmd_filter },
+	{ "min-duration", NULL, "DUR", "hide calls shorter than DUR (50us, 1.5ms; 0 removes it)", tui_cmd_filter },
+	{ "max-depth", NULL, "N|none", "show N levels of calls", tui_cmd_filter },
+	{ "filter-thread", NULL, "[REGEX]", "show only threads whose name matches (no REGEX: all)", tui_cmd_filter },
+	{ "clear-filters", NULL, "", "remove every filter", tui_cmd_filter },
+	{ "search", NULL, "[REGEX]", "mark calls whose name matches and go to the first (no REGEX: stop)", tui_cmd_search },
+	{ "next-match", NULL, "", "select the next search match in time", tui_cmd_next_match },
+	{ "prev-match", NULL, "", "select the previous search match in time", tui_cmd_prev_match },
+	{ "preset", NULL, "NAME", "apply a preset: its filters, then its other commands", tui_cmd_preset },
+	{ "save-preset", NULL, "NAME", "save the filters as a preset (in the --presets file, or the user's)", tui_cmd_save_preset },
+	{ "presets", NULL, "", "pick a preset from a list", tui_cmd_presets },
+	{ "logs", NULL, "[on|off]", "show or hide the log panel (records of every thread in time order)", tui_cmd_logs },
+	{ "log-level", NULL, "all|debug|info|warning|error|critical|N", "show log records at or above a level", tui_cmd_log_level },
+	{ "log-filter", NULL, "[REGEX]", "show log records whose message or logger matches (no REGEX: all)", tui_cmd_log_filter },
+	{ "stats", NULL, "[visible|subtree|all|off]", "per-function statistics of the visible range, the selected call or the trace", tui_cmd_stats },
+	{ "sort", NULL, "name|calls|total|self|mean|max", "sort the statistics panel by a column", tui_cmd_sort },
+	{ "longest", NULL, "", "select the longest call of the selected function (stats row, flame node or call)", tui_cmd_longest },
+	{ "flame", NULL, "[visible|subtree|all|off]", "aggregated flame graph (calls merged by stack) of a scope", tui_cmd_flame },
+	{ "panel", NULL, "next|prev|left|right|page-down|page-up|top|bottom|enter|focus|close", "move in the open panel, give it or take back the keys", tui_cmd_panel },
+	{ "mark", NULL, "next|prev|none", "select the next or previous instant, snapshot or log record of the thread", tui_cmd_mark },
+	{ "counter", NULL, "next|prev|N", "choose the counter whose value the status line shows", tui_cmd_counter },
+	{ "diff", NULL, "[on|off]", "show or hide the diff panel (vtui --diff BEFORE AFTER)", tui_cmd_diff },
+	{ "diff-open", NULL, "before|after", "show the before or after trace, at the diff row's function", tui_cmd_diff_open },
+	{ "prompt", NULL, "[WORDS]", "open the : command line (with WORDS typed)", cmd_prompt },
 	{ "help", "h", "", "show every key and command", cmd_help },
 	{ "redraw", NULL, "", "redraw the whole terminal", cmd_redraw },
 	{ "quit", "q", "", "quit vtui", cmd_quit },
@@ -365,6 +405,7 @@ static int split(char *line, char **argv)
 int tui_command_run(tui_app *app, const char *line)
 {
 	char *copy = strdup(line), *argv[MAX_ARGS + 1];
+	const char *outer;
 	const tui_command *c;
 	int argc, rc = -1;
 
@@ -383,7 +424,10 @@ int tui_command_run(tui_app *app, const char *line)
 		tui_app_msg(app, 1, "unknown command '%s' (:help lists them)", argv[0]);
 		goto out;
 	}
+	outer = app->cmd_line; /* a preset runs commands from inside one */
+	app->cmd_line = line;
 	rc = c->run(app, argc, argv);
+	app->cmd_line = outer;
 out:
 	free(copy);
 	return rc;

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "tui/stats.h"
+#include "tui/analysis.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -18,6 +19,8 @@ enum { EXIT_TRACE = 1, EXIT_USAGE = 2, EXIT_PRESET = 3 };
 
 struct stats_opts {
 	const char *trace;
+	const char *after;    /* --diff: the second trace (trace is the first) */
+	int diff;
 	const char *preset;
 	const char *presets_file;
 	enum tui_stats_sort sort;
@@ -35,8 +38,10 @@ static void usage(FILE *out)
 	      "                  [--thread REGEX] [--min-duration DUR] [--max-depth N]\n"
 	      "                  [--sort total|self|calls|max] [--top N]\n"
 	      "                  [--format table|csv|json] [--salvage]\n"
+	      "       vtui stats --diff BEFORE AFTER [the same options]\n"
 	      "Per-function statistics: calls, total (inclusive, recursion counted once), self,\n"
-	      "mean and max. CSV and JSON times are in ns.\n"
+	      "mean and max. CSV and JSON times are in ns. --diff compares two traces by\n"
+	      "function name: calls, total and self before and after, largest change first.\n"
 	      "Exit status: 0 success, 1 bad trace file, 2 bad usage, pattern or value,\n"
 	      "3 bad or missing preset.\n", out);
 }
@@ -73,6 +78,7 @@ static const struct option long_opts[] = {
 	{ "top", required_argument, NULL, 'n' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "salvage", no_argument, NULL, 'S' },
+	{ "diff", no_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "filter", required_argument, NULL, 'C' },
 	{ "hide", required_argument, NULL, 'C' },
@@ -92,6 +98,7 @@ static int parse_one(struct stats_opts *o, int c, int index)
 	case 'p': o->preset = optarg; return 0;
 	case 'P': o->presets_file = optarg; return 0;
 	case 'S': o->salvage = 1; return 0;
+	case 'D': o->diff = 1; return 0;
 	case 'h': usage(stdout); return -1;
 	case 's':
 		if (tui_stats_parse_sort(optarg, &o->sort) == 0)
@@ -129,13 +136,14 @@ static int parse_args(struct stats_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", long_opts, &index)) != -1)
 		if ((rc = parse_one(o, c, index)) != 0)
 			return rc;
-	if (optind != argc - 1) {
-		fprintf(stderr, "vtui stats: %s\n", optind >= argc ? "no trace file given" :
-			"one trace file at a time");
+	if (optind != argc - 1 - o->diff) {
+		fprintf(stderr, "vtui stats: %s\n", o->diff ? "--diff wants two trace files, BEFORE and AFTER" :
+			optind >= argc ? "no trace file given" : "one trace file at a time");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	o->trace = argv[optind];
+	o->after = o->diff ? argv[optind + 1] : NULL;
 	return 0;
 }
 
@@ -251,6 +259,60 @@ out:
 	return rc;
 }
 
+/* The statistics of `path` with the filters `f`; 0 or an exit code. */
+static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vtb_trace **t, tui_stats **s)
+{
+	struct stats_opts one = *o;
+	tui_stats_scope scope = { .filter = f };
+	char *cause = NULL;
+
+	one.trace = path;
+	if (!(*t = load_trace(&one)))
+		return EXIT_TRACE;
+	if (flt_set_eval(f, string_entry, *t, vtb_trace_string_count(*t), &cause) < 0) {
+		fprintf(stderr, "vtui stats: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (tui_stats_compute(*t, &scope, s, &cause) < 0) {
+		fprintf(stderr, "vtui stats: %s: %s\n", path, cause ? cause : "failed");
+		free(cause);
+		return EXIT_TRACE;
+	}
+	return 0;
+}
+
+/* --diff: both traces through the same filters, compared by function name. */
+static int run_diff(const struct stats_opts *o, flt_set *f)
+{
+	vtb_trace *a = NULL, *b = NULL;
+	tui_stats *sa = NULL, *sb = NULL;
+	tui_diff *d = NULL;
+	char *cause = NULL;
+	int rc;
+
+	if ((rc = stats_of(o, o->trace, f, &a, &sa)) != 0 || (rc = stats_of(o, o->after, f, &b, &sb)) != 0)
+		goto out;
+	rc = EXIT_TRACE;
+	if (tui_diff_compute(a, sa, b, sb, &d) < 0) {
+		fprintf(stderr, "vtui stats: out of memory\n");
+		goto out;
+	}
+	if (tui_diff_write(d, o->format, o->top, stdout, &cause) < 0) {
+		fprintf(stderr, "vtui stats: %s\n", cause ? cause : "write error");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(cause);
+	tui_diff_free(d);
+	tui_stats_free(sa);
+	tui_stats_free(sb);
+	vtb_trace_free(a);
+	vtb_trace_free(b);
+	return rc;
+}
+
 int vtui_stats_main(int argc, char **argv)
 {
 	struct stats_opts o = { .sort = TUI_STATS_TOTAL, .format = TUI_STATS_TABLE };
@@ -264,7 +326,7 @@ int vtui_stats_main(int argc, char **argv)
 	if (rc == 0)
 		rc = build_filter(&o, f);
 	if (rc == 0)
-		rc = run(&o, f);
+		rc = o.diff ? run_diff(&o, f) : run(&o, f);
 	flt_strv_free(o.commands, o.command_count);
 	flt_set_free(f);
 	return rc < 0 ? 0 : rc;

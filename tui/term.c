@@ -122,15 +122,17 @@ static void init_pairs(int mode)
 		[TUI_STYLE_STATUS] = COLOR_BLACK, [TUI_STYLE_PROCESS] = COLOR_MAGENTA,
 		[TUI_STYLE_THREAD] = COLOR_YELLOW, [TUI_STYLE_MARKER] = COLOR_RED,
 		[TUI_STYLE_LABEL] = COLOR_CYAN, [TUI_STYLE_ERROR] = COLOR_RED,
+		[TUI_STYLE_MATCH] = COLOR_BLACK,
 	};
 	static const short bg[TUI_STYLE_COUNT] = {
 		[TUI_STYLE_HEADER] = COLOR_BLUE, [TUI_STYLE_STATUS] = COLOR_WHITE,
+		[TUI_STYLE_MATCH] = COLOR_YELLOW,
 	};
 
 	if (mode == COLOURS_NONE)
 		return;
 	for (int i = 1; i < TUI_STYLE_COUNT; i++)
-		init_pair((short)i, fg[i] || i == TUI_STYLE_STATUS ? fg[i] : -1, bg[i] ? bg[i] : -1);
+		init_pair((short)i, fg[i] || i == TUI_STYLE_STATUS || i == TUI_STYLE_MATCH ? fg[i] : -1, bg[i] ? bg[i] : -1);
 	if (mode == COLOURS_256)
 		for (int i = 0; i < N256; i++)
 			init_pair((short)(PAIR_FUNC + i), COLOR_BLACK, palette256[i]);
@@ -156,6 +158,8 @@ static attr_t cell_attr(const tui_cell *c, int mode, short *pair)
 			a |= A_REVERSE;
 		if (c->style == TUI_STYLE_DIM)
 			a |= A_DIM;
+		if (c->style == TUI_STYLE_MATCH)
+			a |= A_UNDERLINE | A_BOLD;
 		return a;
 	}
 	if (c->style >= TUI_STYLE_FUNC)

@@ -35,6 +35,7 @@ enum tui_style {
 	TUI_STYLE_LABEL,   /* keys and field names in the details and help views */
 	TUI_STYLE_ERROR,
 	TUI_STYLE_DIM,
+	TUI_STYLE_MATCH,   /* a call the search matches */
 	TUI_STYLE_COUNT,
 	TUI_STYLE_FUNC = 64,
 };
@@ -111,6 +112,14 @@ tui_app *tui_app_new(vtb_trace *trace, const char *path, char **cause);
 void tui_app_free(tui_app *app);
 /* A note shown in the header and status line (damage, import problems); copied. */
 void tui_app_set_note(tui_app *app, const char *note);
+/* Compare with `before` (taken over, freed by the app, also on failure): the app's own
+ * trace is the "after" side; opens the diff panel. 0, or a negative error with *cause. */
+int tui_app_set_diff(tui_app *app, vtb_trace *before, const char *before_path, char **cause);
+/* One trace holding the threads, counters and marks of `traces` (several dumps of one run:
+ * a parent and its children), their times moved onto the first one's clock through each
+ * header's start_wall_ns and start_mono_ns. The inputs stay the caller's. NULL with
+ * *cause on failure; the caller owns the result. */
+vtb_trace *tui_multi_merge(vtb_trace *const *traces, size_t count, char **cause);
 /* Run one command line ("goto 12.5ms", "zoom 2x", "select parent").
  * Returns 0, or -1 with the reason in tui_app_message(). */
 int tui_app_exec(tui_app *app, const char *line);
@@ -143,6 +152,29 @@ int tui_parse_size(const char *text, int *width, int *height);
  * Returns 0, or VTB_E_ARG with *cause naming the command that failed. */
 int tui_render_batch(tui_app *app, int width, int height, int ascii,
 		     const char *const *cmds, size_t cmd_count, FILE *out, char **cause);
+
+/* ---- filters, presets and scripts (filter_view.c, presets_ui.c, script.c) ---- */
+
+/* Load the preset library: `explicit_path` alone when not NULL (--presets FILE), else the
+ * search path of filters.h. Returns 0, or a negative FLT_E_* code with *cause (may be NULL)
+ * naming each broken file and the position: the good files are still used. */
+int tui_app_open_presets(tui_app *app, const char *explicit_path, char **cause);
+
+/* A command line and where it came from ("--cmd", "run.vtui:3:"), for error messages. */
+typedef struct tui_cmd_src {
+	char *line;
+	char *origin;
+} tui_cmd_src;
+
+/* Append a copy of (line, origin) to the array *cmds of *count entries (realloc'd). */
+int tui_cmd_src_append(tui_cmd_src **cmds, size_t *count, const char *line, const char *origin);
+/* Append the commands of the script `path`: one per line, blank lines and lines starting
+ * with # skipped. 0, or a negative VTB_E_* code with *cause (file and line). */
+int tui_script_append(const char *path, tui_cmd_src **cmds, size_t *count, char **cause);
+void tui_cmd_src_free(tui_cmd_src *cmds, size_t count);
+/* tui_render_batch over commands with origins: a failing command's cause names its origin. */
+int tui_render_script(tui_app *app, int width, int height, int ascii, const tui_cmd_src *cmds,
+		      size_t count, FILE *out, char **cause);
 
 /* ---- the terminal ---- */
 

@@ -100,7 +100,10 @@ typedef struct tui_view {
 	int cols;              /* timeline width of the last render */
 	int rows;              /* timeline height of the last render */
 	int details;           /* show the details pane */
+	const uint32_t *shown_depths; /* per thread: depth rows the filters leave, UINT32_MAX
+				       * for a thread they hide; NULL: no filter (filter_view.c) */
 	int follow;            /* scroll the selection or the focus into view at the next draw */
+	const struct tui_analysis *an; /* counter, mark and GC rows (tui/analysis.h), or NULL */
 } tui_view;
 
 /* A view of the whole trace, nothing selected; 0 or VTB_E_NOMEM. fini frees its arrays. */
@@ -123,7 +126,10 @@ uint64_t tui_view_time(const tui_view *v, int64_t c);
 void tui_view_select(tui_view *v, const tui_model *m, tui_ref r);
 
 /* Timeline rows: a process title, a thread title, or one depth of a thread. */
-enum tui_row_kind { TUI_ROW_PROCESS, TUI_ROW_THREAD, TUI_ROW_DEPTH };
+/* Track rows (tui/analysis.h): a counter's title (depth: its first counter index) and one
+ * series each (depth: counter index), a thread's marks, a process's GC row (depth: index). */
+enum tui_row_kind { TUI_ROW_PROCESS, TUI_ROW_THREAD, TUI_ROW_DEPTH, TUI_ROW_COUNTER_TITLE,
+		    TUI_ROW_COUNTER, TUI_ROW_MARKS, TUI_ROW_GC };
 typedef struct tui_row {
 	uint8_t kind;
 	int32_t thread;
@@ -131,6 +137,16 @@ typedef struct tui_row {
 	uint32_t pid;
 } tui_row;
 
+/* Track rows (tracks.c): a process's counters and GC row, a thread's marks row, appended
+ * at rows[*n]; tui_tracks_max_rows bounds how many all processes and threads add. */
+struct tui_analysis;
+size_t tui_tracks_max_rows(const tui_model *m);
+void tui_tracks_process_rows(const struct tui_analysis *an, const tui_model *m, uint32_t pid,
+			     tui_row *rows, size_t *n);
+void tui_tracks_thread_rows(const tui_model *m, int32_t thread, tui_row *rows, size_t *n);
+struct tui_app;
+/* Draw a track row; col_t[c] is the time at column c's left edge (as the timeline's). */
+void tui_tracks_draw(struct tui_app *app, tui_screen *s, int y, const tui_row *r, const uint64_t *col_t);
 /* The rows for the current folding; *count gets their number. The caller frees. */
 tui_row *tui_view_rows(const tui_view *v, const tui_model *m, size_t *count);
 /* The row index showing (thread, depth), or its thread title when folded; -1 if none. */
@@ -155,7 +171,9 @@ char *tui_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- the app (app.c) ---- */
 
-enum tui_mode { TUI_MODE_NORMAL, TUI_MODE_COMMAND, TUI_MODE_HELP };
+enum tui_mode { TUI_MODE_NORMAL, TUI_MODE_COMMAND, TUI_MODE_HELP, TUI_MODE_PICKER };
+
+struct tui_fview; /* filters, search and presets: tui/filter_view.h */
 
 struct tui_app {
 	tui_model model;
@@ -177,6 +195,9 @@ struct tui_app {
 	uint64_t self_ns;
 	int timeline_y, timeline_h; /* where the last render put the timeline (mouse) */
 	int redraw;           /* the terminal layer should repaint everything */
+	struct tui_fview *fv; /* filters, search, presets (owned) */
+	const char *cmd_line; /* the command line being run (a regex takes its rest verbatim) */
+	struct tui_analysis *an; /* tracks, panels, marks: tui/analysis.h (owned) */
 	int quit;
 };
 

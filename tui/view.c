@@ -163,7 +163,7 @@ void tui_view_select(tui_view *v, const tui_model *m, tui_ref r)
 
 tui_row *tui_view_rows(const tui_view *v, const tui_model *m, size_t *count)
 {
-	size_t n = 0, cap = 2 * m->thread_count + 1;
+	size_t n = 0, cap = 2 * m->thread_count + 1 + (v->an ? tui_tracks_max_rows(m) : 0);
 	tui_row *rows;
 
 	for (size_t i = 0; i < m->thread_count; i++)
@@ -177,11 +177,21 @@ tui_row *tui_view_rows(const tui_view *v, const tui_model *m, size_t *count)
 	for (size_t i = 0; i < m->thread_count; i++) {
 		int32_t t = (int32_t)m->order[i];
 		const vtb_thread *th = tui_model_thread(m, t);
+		/* filters leave fewer rows, or hide the thread */
+		uint32_t depths = v->shown_depths ? v->shown_depths[t] : th->depth_count;
 
-		if (m->process_groups > 1 && (i == 0 || tui_model_thread(m, (int32_t)m->order[i - 1])->pid != th->pid))
+		if (depths == UINT32_MAX)
+			continue;
+		int first = n == 0 || rows[n - 1].pid != th->pid;
+
+		if (m->process_groups > 1 && first)
 			rows[n++] = (tui_row){ TUI_ROW_PROCESS, t, 0, th->pid };
+		if (first && v->an) /* counters and GC of the process, above its threads */
+			tui_tracks_process_rows(v->an, m, th->pid, rows, &n);
 		rows[n++] = (tui_row){ TUI_ROW_THREAD, t, 0, th->pid };
-		for (uint32_t d = 0; !v->folded[t] && d < th->depth_count; d++)
+		if (v->an && !v->folded[t])
+			tui_tracks_thread_rows(m, t, rows, &n);
+		for (uint32_t d = 0; !v->folded[t] && d < depths && d < th->depth_count; d++)
 			rows[n++] = (tui_row){ TUI_ROW_DEPTH, t, d, th->pid };
 	}
 	*count = n;

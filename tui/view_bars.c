@@ -1,6 +1,8 @@
 /* view_bars.c: the one-line views: the header (what this trace is), the time ruler, and
  * the status line (where you are, what is selected, the command line, messages). */
 #include "tui/tui_private.h"
+#include "tui/filter_view.h"
+#include "tui/analysis.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -126,7 +128,7 @@ static void status_position(tui_app *app, tui_screen *s, char *line, size_t len)
 	const vtb_slice *sel = tui_model_slice(&app->model, v->sel);
 	uint64_t o = app->model.first_ns;
 	int ascii = tui_screen_ascii(s);
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], cv[160];
 
 	tui_fmt_dur(a, sizeof(a), v->cursor_ns - o, ascii);
 	snprintf(line, len, " cursor %s", a);
@@ -141,14 +143,17 @@ static void status_position(tui_app *app, tui_screen *s, char *line, size_t len)
 		snprintf(line + strlen(line), len - strlen(line), "%s %s",
 			 tui_model_name(&app->model, sel->name_id), a);
 	}
+	tui_an_status(app, cv, sizeof(cv), ascii); /* the chosen counter at the cursor */
+	if (*cv)
+		cat(line, len, sep_of(s), cv);
 }
 
 void tui_draw_status(tui_app *app, tui_screen *s, int y)
 {
 	int w = tui_screen_width(s);
 	const char *right = app->message[0] ? app->message : app->note ? app->note : "";
-	char line[1024];
-	int help_x = w - 7, n;
+	char line[1024], filters[1024];
+	int help_x = w - 7, n, fx = 0;
 
 	tui_screen_fill(s, 0, y, w, L' ', TUI_STYLE_STATUS, 0);
 	if (app->mode == TUI_MODE_COMMAND) {
@@ -158,12 +163,15 @@ void tui_draw_status(tui_app *app, tui_screen *s, int y)
 		return;
 	}
 	status_position(app, s, line, sizeof(line));
-	n = tui_screen_puts(s, 0, y, line, help_x - 1, TUI_STYLE_STATUS, 0);
+	tui_fview_status(app, filters, sizeof(filters));
+	if (*filters) /* active filters stay in sight: nothing draws over them */
+		fx = 1 + tui_screen_puts(s, 1, y, filters, help_x * 3 / 5, TUI_STYLE_STATUS, TUI_ATTR_BOLD);
+	n = fx + tui_screen_puts(s, fx, y, line, help_x - 1 - fx, TUI_STYLE_STATUS, 0);
 	if (*right) { /* a message wins over the position when both do not fit */
 		int x = help_x - 1 - (int)strlen(right);
 
-		if (x < 1)
-			x = 1;
+		if (x < fx + 1)
+			x = fx + 1;
 		if (x < n + 2)
 			tui_screen_fill(s, x - 1, y, help_x - x + 1, L' ', TUI_STYLE_STATUS, 0);
 		tui_screen_puts(s, x, y, right, help_x - 1 - x,

@@ -4,6 +4,7 @@
  * is narrower than a column), jump past it. The work is O(columns x log calls) per row,
  * whatever the trace's size. */
 #include "tui/tui_private.h"
+#include "tui/filter_view.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,7 @@ static void draw_block(tui_app *app, tui_screen *s, int y, int x0, int x1, const
 		right = '~';
 	else if (sl->flags & VTB_CALL_EXCEPTION)
 		right = '!';
+	tui_fview_paint(app, sl, &style, &attr);
 	strcpy(dur, cut ? glyphs_of(s)->ge : "");
 	tui_fmt_dur(dur + strlen(dur), sizeof(dur) - strlen(dur), sl->dur_ns, tui_screen_ascii(s));
 	tui_screen_fill(s, x0, y, x1 - x0 + 1, L' ', style, attr);
@@ -96,15 +98,17 @@ static void draw_cell(tui_app *app, tui_screen *s, int y, int x, const tui_row_c
 	const vtb_slice *sl = &row->slices[i];
 	const tui_ref *sel = &app->view.sel;
 	const struct glyphs *g = glyphs_of(s);
-	int many = i + 1 < row->count && row->slices[i + 1].start_ns < t1;
+	size_t i2 = tui_fview_next(app, rc, i + 1);
+	int many = i2 < row->count && row->slices[i2].start_ns < t1;
 	uint16_t hue = sl->name_id < app->model.string_count ? app->model.hue[sl->name_id] : 0;
-	uint16_t attr = 0;
+	uint16_t style = TUI_STYLE_FUNC + hue, attr = 0;
 
 	/* the selection, or a selection hidden among the calls of this cell */
 	if (sel->thread >= 0 && &tui_model_thread(&app->model, sel->thread)->rows[sel->depth] == row &&
 	    (sel->index == i || (many && sel->index > i && row->slices[sel->index].start_ns < t1)))
 		attr = TUI_ATTR_REVERSE | TUI_ATTR_BOLD;
-	tui_screen_put(s, x, y, many ? g->dense : g->narrow, TUI_STYLE_FUNC + hue, attr);
+	tui_fview_paint(app, sl, &style, &attr);
+	tui_screen_put(s, x, y, many ? g->dense : g->narrow, style, attr);
 }
 
 /* One depth of one thread across the window; col_t[c] is the time at column c's left edge. */
@@ -120,7 +124,8 @@ static void draw_depth(tui_app *app, tui_screen *s, int y, int32_t thread, uint3
 	row = rc.row;
 	while (row && c < cols) {
 		uint64_t t1 = col_t[c + 1];
-		size_t i = tui_row_cursor_find(&rc, col_t[c]);
+		/* the first call the filters leave: hidden runs are skipped 64 calls a word */
+		size_t i = tui_fview_next(app, &rc, tui_row_cursor_find(&rc, col_t[c]));
 		const vtb_slice *sl;
 		int64_t last;
 		uint16_t attr;
@@ -246,6 +251,8 @@ void tui_draw_timeline(tui_app *app, tui_screen *s, int y0, int h)
 			draw_process_title(app, s, y0 + i, r);
 		else if (r->kind == TUI_ROW_THREAD)
 			draw_thread_title(app, s, y0 + i, r, r->thread == focus);
+		else if (r->kind != TUI_ROW_DEPTH)
+			tui_tracks_draw(app, s, y0 + i, r, col_t);
 		else
 			draw_depth(app, s, y0 + i, r->thread, r->depth, col_t);
 	}

@@ -1,0 +1,222 @@
+/* diff.c: two traces of one program compared function by function (by qualified name):
+ * the change in calls, total and self time, sorted by impact (the largest change of self
+ * time first, then of total time). `vtui stats --diff` prints it; the viewer's diff panel
+ * (view_diff.c) lists it and opens either trace at a function's calls. */
+#define _GNU_SOURCE /* asprintf */
+#include "tui/analysis.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct entry {
+	const char *name;
+	int side;               /* 0: a, 1: b */
+	const tui_stats_row *r;
+};
+
+static int cmp_entry(const void *x, const void *y)
+{
+	const struct entry *a = x, *b = y;
+	int n = strcmp(a->name, b->name);
+
+	return n ? n : a->side - b->side;
+}
+
+static uint64_t absdiff(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+static int cmp_impact(const void *x, const void *y)
+{
+	const tui_diff_row *a = x, *b = y;
+	uint64_t sa = absdiff(a->self_a, a->self_b), sb = absdiff(b->self_a, b->self_b);
+	uint64_t ta = absdiff(a->total_a, a->total_b), tb = absdiff(b->total_a, b->total_b);
+
+	if (sa != sb)
+		return sa > sb ? -1 : 1;
+	if (ta != tb)
+		return ta > tb ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static void add(tui_diff_row *d, const struct entry *e)
+{
+	if (e->side == 0) {
+		d->id_a = d->id_a < 0 ? (int64_t)e->r->name_id : d->id_a;
+		d->calls_a += e->r->calls;
+		d->total_a += e->r->total_ns;
+		d->self_a += e->r->self_ns;
+	} else {
+		d->id_b = d->id_b < 0 ? (int64_t)e->r->name_id : d->id_b;
+		d->calls_b += e->r->calls;
+		d->total_b += e->r->total_ns;
+		d->self_b += e->r->self_ns;
+	}
+}
+
+int tui_diff_compute(const vtb_trace *a, const tui_stats *sa, const vtb_trace *b, const tui_stats *sb,
+		     tui_diff **out)
+{
+	size_t n = sa->count + sb->count, k = 0;
+	struct entry *e = malloc((n + 1) * sizeof(*e));
+	tui_diff *d = calloc(1, sizeof(*d));
+	int rc = VTB_E_NOMEM;
+
+	if (!e || !d || !(d->rows = malloc((n + 1) * sizeof(*d->rows))))
+		goto out;
+	for (size_t i = 0; i < sa->count; i++)
+		e[k++] = (struct entry){ vtb_trace_string(a, sa->rows[i].name_id)->name, 0, &sa->rows[i] };
+	for (size_t i = 0; i < sb->count; i++)
+		e[k++] = (struct entry){ vtb_trace_string(b, sb->rows[i].name_id)->name, 1, &sb->rows[i] };
+	qsort(e, n, sizeof(*e), cmp_entry);
+	for (size_t i = 0; i < n; i++) {
+		if (!i || strcmp(e[i].name, e[i - 1].name))
+			d->rows[d->count++] = (tui_diff_row){ .name = e[i].name, .id_a = -1, .id_b = -1 };
+		add(&d->rows[d->count - 1], &e[i]);
+	}
+	qsort(d->rows, d->count, sizeof(*d->rows), cmp_impact);
+	*out = d;
+	d = NULL;
+	rc = 0;
+out:
+	free(e);
+	tui_diff_free(d);
+	return rc;
+}
+
+void tui_diff_free(tui_diff *d)
+{
+	if (!d)
+		return;
+	free(d->rows);
+	free(d);
+}
+
+/* "+1.5ms", "-200us", "0". */
+static const char *signed_dur(char *buf, size_t len, uint64_t a, uint64_t b)
+{
+	if (a == b)
+		return "0";
+	buf[0] = b > a ? '+' : '-';
+	flt_duration_format(absdiff(a, b), buf + 1, len - 1);
+	return buf;
+}
+
+static void put_clean(FILE *out, const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, out);
+}
+
+static void write_table(const tui_diff *d, size_t n, FILE *out)
+{
+	char b[7][32];
+
+	fprintf(out, "%8s %8s %10s %10s %10s %10s %10s %10s  %s\n", "calls_a", "calls_b", "total_a",
+		"total_b", "total+-", "self_a", "self_b", "self+-", "name");
+	for (size_t i = 0; i < n; i++) {
+		const tui_diff_row *r = &d->rows[i];
+
+		fprintf(out, "%8llu %8llu %10s %10s %10s %10s %10s %10s  ", (unsigned long long)r->calls_a,
+			(unsigned long long)r->calls_b, flt_duration_format(r->total_a, b[0], 32),
+			flt_duration_format(r->total_b, b[1], 32), signed_dur(b[2], 32, r->total_a, r->total_b),
+			flt_duration_format(r->self_a, b[3], 32), flt_duration_format(r->self_b, b[4], 32),
+			signed_dur(b[5], 32, r->self_a, r->self_b));
+		put_clean(out, r->name);
+		fputc('\n', out);
+	}
+}
+
+static void put_csv_field(FILE *out, const char *text)
+{
+	if (!strpbrk(text, ",\"\r\n")) {
+		fputs(text, out);
+		return;
+	}
+	fputc('"', out);
+	for (const char *p = text; *p; p++) {
+		if (*p == '"')
+			fputc('"', out);
+		fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+static void write_csv(const tui_diff *d, size_t n, FILE *out)
+{
+	fputs("name,calls_a,calls_b,calls_delta,total_a,total_b,total_delta,self_a,self_b,self_delta\n", out);
+	for (size_t i = 0; i < n; i++) {
+		const tui_diff_row *r = &d->rows[i];
+
+		put_csv_field(out, r->name);
+		fprintf(out, ",%llu,%llu,%lld,%llu,%llu,%lld,%llu,%llu,%lld\n", (unsigned long long)r->calls_a,
+			(unsigned long long)r->calls_b, (long long)r->calls_b - (long long)r->calls_a,
+			(unsigned long long)r->total_a, (unsigned long long)r->total_b,
+			(long long)r->total_b - (long long)r->total_a, (unsigned long long)r->self_a,
+			(unsigned long long)r->self_b, (long long)r->self_b - (long long)r->self_a);
+	}
+}
+
+static cJSON *row_json(const tui_diff_row *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o || !cJSON_AddStringToObject(o, "name", r->name) ||
+	    !cJSON_AddNumberToObject(o, "calls_a", (double)r->calls_a) ||
+	    !cJSON_AddNumberToObject(o, "calls_b", (double)r->calls_b) ||
+	    !cJSON_AddNumberToObject(o, "total_a_ns", (double)r->total_a) ||
+	    !cJSON_AddNumberToObject(o, "total_b_ns", (double)r->total_b) ||
+	    !cJSON_AddNumberToObject(o, "self_a_ns", (double)r->self_a) ||
+	    !cJSON_AddNumberToObject(o, "self_b_ns", (double)r->self_b)) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int write_json(const tui_diff *d, size_t n, FILE *out)
+{
+	cJSON *root = cJSON_CreateObject(), *list;
+	char *text = NULL;
+	int rc = VTB_E_NOMEM;
+
+	if (!root || !(list = cJSON_AddArrayToObject(root, "functions")))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = row_json(&d->rows[i]);
+
+		if (!o || !cJSON_AddItemToArray(list, o)) {
+			cJSON_Delete(o);
+			goto out;
+		}
+	}
+	if (!(text = cJSON_Print(root)))
+		goto out;
+	fputs(text, out);
+	fputc('\n', out);
+	rc = 0;
+out:
+	cJSON_free(text);
+	cJSON_Delete(root);
+	return rc;
+}
+
+int tui_diff_write(const tui_diff *d, enum tui_stats_format fmt, size_t top, FILE *out, char **cause)
+{
+	size_t n = top && top < d->count ? top : d->count;
+	int rc = 0;
+
+	if (fmt == TUI_STATS_CSV)
+		write_csv(d, n, out);
+	else if (fmt == TUI_STATS_JSON)
+		rc = write_json(d, n, out);
+	else
+		write_table(d, n, out);
+	if (rc == 0 && (fflush(out) || ferror(out)))
+		rc = VTB_E_IO;
+	if (rc < 0 && cause && asprintf(cause, "writing the diff: %s", rc == VTB_E_IO ? "write error" : "out of memory") < 0)
+		*cause = NULL;
+	return rc;
+}

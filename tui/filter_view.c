@@ -1,0 +1,631 @@
+/* filter_view.c: the viewer's filters: the filter commands, the per-call visibility
+ * marking (see filter_view.h for the rules), and the hooks the timeline draws through. */
+#include "tui/filter_view.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct tui_fview *tui_fview_new(const tui_model *m)
+{
+	struct tui_fview *fv = calloc(1, sizeof(*fv));
+
+	(void)m;
+	if (!fv)
+		return NULL;
+	fv->set = flt_set_new();
+	if (!fv->set) {
+		free(fv);
+		return NULL;
+	}
+	return fv;
+}
+
+static void drop_marks(struct tui_fview *fv)
+{
+	free(fv->vis);
+	free(fv->shown_depths);
+	fv->vis = NULL;
+	fv->shown_depths = NULL;
+}
+
+void tui_fview_free(struct tui_fview *fv)
+{
+	if (!fv)
+		return;
+	drop_marks(fv);
+	free(fv->row_off);
+	free(fv->parent);
+	flt_set_free(fv->set);
+	tui_search_reset(fv);
+	flt_pattern_free(fv->search);
+	free(fv->search_bits);
+	flt_presets_free(fv->presets);
+	free(fv->presets_path);
+	free(fv->presets_error);
+	free(fv);
+}
+
+/* ---- marking ---- */
+
+static inline int bit(const uint64_t *bm, size_t i)
+{
+	return (int)((bm[i >> 6] >> (i & 63)) & 1);
+}
+
+static inline void set_bit(uint64_t *bm, size_t i)
+{
+	bm[i >> 6] |= (uint64_t)1 << (i & 63);
+}
+
+/* Move *j along `up` to the last call starting at or before t; 1 when it covers t (it is
+ * the parent of a call starting at t). Children come in start order, so *j only grows. */
+static inline int parent_at(const vtb_slice *up, size_t n, size_t *j, uint64_t t)
+{
+	while (*j + 1 < n && up[*j + 1].start_ns <= t)
+		(*j)++;
+	return n && up[*j].start_ns <= t && up[*j].start_ns + up[*j].dur_ns >= t;
+}
+
+/* The layout of the bitmaps, once per trace: rows start on a word, so a row's words can
+ * be scanned without its neighbours; one bit past the last row (`always`) stays set and
+ * stands for the parent of top-level calls and orphans. */
+static int ensure_layout(const tui_model *m, struct tui_fview *fv)
+{
+	size_t bits = 0;
+
+	if (fv->row_off)
+		return 0;
+	fv->row_off = malloc((m->bucket_rows + 1) * sizeof(*fv->row_off));
+	if (!fv->row_off)
+		return -1;
+	for (size_t t = 0; t < m->thread_count; t++) {
+		const vtb_thread *th = vtb_trace_thread(m->trace, t);
+
+		for (uint32_t d = 0; d < th->depth_count; d++) {
+			fv->row_off[m->row_base[t] + d] = bits;
+			bits += (th->rows[d].count + 63) & ~(size_t)63;
+		}
+	}
+	fv->row_off[m->bucket_rows] = bits;
+	fv->always = bits;
+	return 0;
+}
+
+/* One merge of a stretch of a row with the row above: for child i, jj counts the parents
+ * starting at or before it, and its parent is the last of those when it covers the child
+ * (parent_at's rule). One step per call of either row, without a branch on the data. */
+struct lane {
+	size_t i, end, jj;
+};
+
+static inline void lane_step(struct lane *l, const vtb_slice *sl, const vtb_slice *up, size_t un,
+			     uint32_t ubase, uint32_t none, uint32_t *out)
+{
+	uint64_t t, next;
+	size_t at, prev;
+	int adv, covers;
+
+	if (l->i >= l->end)
+		return;
+	t = sl[l->i].start_ns;
+	at = l->jj < un ? l->jj : un - 1;
+	prev = l->jj ? l->jj - 1 : 0;
+	next = l->jj < un ? up[at].start_ns : UINT64_MAX;
+	adv = next <= t;
+	covers = l->jj > 0 && up[prev].start_ns + up[prev].dur_ns >= t;
+	out[l->i] = covers ? ubase + (uint32_t)prev : none; /* rewritten until the walk stops */
+	l->jj += (size_t)adv;
+	l->i += (size_t)!adv;
+}
+
+/* Parents starting at or before t. */
+static size_t parents_upto(const vtb_slice *up, size_t un, uint64_t t)
+{
+	size_t lo = 0, hi = un;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (up[mid].start_ns <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+#define LANES 4
+_Static_assert(LANES == 4, "row_parents unrolls four lanes");
+
+/* Parents of one row (bit indexes, `none` for none). Each step waits on the one before,
+ * so the row is cut in LANES stretches merged side by side, for the CPU to overlap; the
+ * lanes are copied to locals so that they stay in registers. */
+static void row_parents(const vtb_slice *sl, size_t n, const vtb_slice *up, size_t un, uint32_t ubase,
+			uint32_t none, uint32_t *out)
+{
+	struct lane l[LANES];
+
+	for (int k = 0; k < LANES; k++) {
+		l[k].i = n * (size_t)k / LANES;
+		l[k].end = n * (size_t)(k + 1) / LANES;
+		l[k].jj = l[k].i < n ? parents_upto(up, un, sl[l[k].i].start_ns) : 0;
+		/* the merge steps to the parent itself: start one parent before it */
+		l[k].jj = l[k].jj ? l[k].jj - 1 : 0;
+	}
+	{
+		struct lane a = l[0], b = l[1], c = l[2], d = l[3];
+
+		while (a.i < a.end || b.i < b.end || c.i < c.end || d.i < d.end) {
+			lane_step(&a, sl, up, un, ubase, none, out);
+			lane_step(&b, sl, up, un, ubase, none, out);
+			lane_step(&c, sl, up, un, ubase, none, out);
+			lane_step(&d, sl, up, un, ubase, none, out);
+		}
+	}
+}
+
+/* Each call's parent as a bit index (fv->always for none), built at the first filter that
+ * needs it (show only, hide): 4 bytes a call, so that every later marking pass finds a
+ * parent by one load instead of walking the row above. */
+static int ensure_parents(const tui_model *m, struct tui_fview *fv)
+{
+	uint32_t *par;
+
+	if (fv->parent)
+		return 0;
+	if (fv->always >= UINT32_MAX || !(par = malloc((fv->always + 1) * sizeof(*par))))
+		return -1;
+	for (size_t t = 0; t < m->thread_count; t++) {
+		const vtb_thread *th = vtb_trace_thread(m->trace, t);
+
+		for (uint32_t d = 0; d < th->depth_count; d++) {
+			uint32_t *out = par + fv->row_off[m->row_base[t] + d];
+			size_t n = th->rows[d].count;
+
+			if (d == 0 || th->rows[d - 1].count == 0) {
+				for (size_t i = 0; i < n; i++)
+					out[i] = (uint32_t)fv->always;
+				continue;
+			}
+			row_parents(th->rows[d].slices, n, th->rows[d - 1].slices, th->rows[d - 1].count,
+				    (uint32_t)fv->row_off[m->row_base[t] + d - 1], (uint32_t)fv->always, out);
+		}
+	}
+	fv->parent = par;
+	return 0;
+}
+
+struct marking {
+	const uint64_t *inc, *exc; /* NULL when the set has no such list */
+	size_t nbits;
+	uint64_t min_ns;
+	uint32_t depth_limit;
+	uint64_t *vis;
+	uint64_t *keep;            /* "show only": the kept calls, then the result */
+	const uint32_t *parent;
+	const size_t *off;
+};
+
+static inline uint64_t name_in(const uint64_t *bm, size_t nbits, uint32_t id)
+{
+	return id < nbits ? (bm[id >> 6] >> (id & 63)) & 1 : 0;
+}
+
+/* Calls in word w of a row of n calls. The loops below build 64 bits in a register, read
+ * each call once, and write one word per 64 calls. */
+static inline size_t word_calls(size_t n, size_t w)
+{
+	return n - w * 64 < 64 ? n - w * 64 : 64;
+}
+
+/* One row, top down: the limits per call, and with hide the parent's bit (hide takes the
+ * whole subtree). `base` is the row's first bit. Parents come first: rows go top down. */
+static void down_row(const struct marking *k, const vtb_slice *sl, size_t n, size_t base)
+{
+	const uint64_t min = k->min_ns, *exc = k->exc, *vis = k->vis;
+	const uint32_t *par = k->parent + (k->parent ? base : 0);
+	const size_t nbits = k->nbits;
+	uint64_t *out = k->vis + base / 64;
+
+	for (size_t w = 0; w * 64 < n; w++) {
+		const vtb_slice *s = sl + w * 64;
+		size_t end = word_calls(n, w);
+		uint64_t word = 0;
+
+		if (!exc && !min) {
+			word = end == 64 ? ~(uint64_t)0 : ((uint64_t)1 << end) - 1;
+		} else if (!exc) {
+			for (size_t b = 0; b < end; b++)
+				word |= (uint64_t)(s[b].dur_ns >= min) << b;
+		} else {
+			for (size_t b = 0; b < end; b++) {
+				uint32_t p = par[w * 64 + b];
+				uint64_t v = (uint64_t)(s[b].dur_ns >= min) & (name_in(exc, nbits, s[b].name_id) ^ 1) &
+					     (vis[p >> 6] >> (p & 63));
+
+				word |= (v & 1) << b;
+			}
+		}
+		out[w] = word;
+	}
+}
+
+/* One row, bottom up: a visible match, or a call a kept child marked, is kept and marks
+ * its parent. vis NULL: every call of the row is visible. */
+static void up_row(const struct marking *k, const vtb_slice *sl, size_t n, size_t base, int all_vis)
+{
+	const uint64_t *inc = k->inc, *vis = all_vis ? NULL : k->vis + base / 64;
+	const uint32_t *par = k->parent + base;
+	const size_t nbits = k->nbits;
+	uint64_t *keep = k->keep, *row = k->keep + base / 64;
+
+	for (size_t w = 0; w * 64 < n; w++) {
+		const vtb_slice *s = sl + w * 64;
+		size_t end = word_calls(n, w);
+		uint64_t m = 0, word;
+
+		for (size_t b = 0; b < end; b++)
+			m |= name_in(inc, nbits, s[b].name_id) << b;
+		word = row[w] | (vis ? m & vis[w] : m);
+		row[w] = word;
+		while (word) {
+			uint32_t p = par[w * 64 + (size_t)__builtin_ctzll(word)];
+
+			word &= word - 1;
+			keep[p >> 6] |= (uint64_t)1 << (p & 63);
+		}
+	}
+}
+
+/* Rows of `th` that hold a visible call; counts them into *calls. */
+static uint32_t shown_rows(const uint64_t *vis, const size_t *off, size_t row0,
+			   const vtb_thread *th, uint64_t *calls)
+{
+	uint32_t shown = 0;
+
+	for (uint32_t d = 0; d < th->depth_count; d++) {
+		/* bits past a row's count stay 0 */
+		size_t a = off[row0 + d] / 64, b = (off[row0 + d] + th->rows[d].count + 63) / 64;
+		uint64_t n = 0;
+
+		for (size_t w = a; w < b; w++)
+			n += (uint64_t)__builtin_popcountll(vis[w]);
+		if (n)
+			shown = d + 1;
+		*calls += n;
+	}
+	return shown;
+}
+
+struct marks {
+	uint64_t *vis;
+	uint32_t *shown;
+	uint64_t calls;
+};
+
+static void mark_thread(const struct marking *k, const vtb_thread *th, const size_t *off, int all_vis)
+{
+	uint32_t top = th->depth_count < k->depth_limit ? th->depth_count : k->depth_limit;
+
+	for (uint32_t d = 0; d < top && !all_vis; d++)
+		down_row(k, th->rows[d].slices, th->rows[d].count, off[d]);
+	for (uint32_t d = top; k->inc && d-- > 0;)
+		up_row(k, th->rows[d].slices, th->rows[d].count, off[d], all_vis);
+}
+
+static void snapshot(struct marking *k, flt_set *s)
+{
+	k->inc = flt_set_has_include(s) ? flt_set_included(s) : NULL;
+	k->exc = flt_set_list_count(s, FLT_EXCLUDE_NAME) + flt_set_list_count(s, FLT_EXCLUDE_FILE)
+		 ? flt_set_excluded(s) : NULL;
+	k->nbits = flt_set_eval_count(s);
+	k->min_ns = flt_set_get_min_duration(s);
+	k->depth_limit = flt_set_get_max_depth(s) ? flt_set_get_max_depth(s) : UINT32_MAX;
+}
+
+/* Mark every call of the model under `s` (evaluated). 0, or -1 when out of memory. */
+static int mark_all(const tui_model *m, struct tui_fview *fv, flt_set *s, struct marks *mk)
+{
+	struct marking k = { 0 };
+	size_t words;
+	int rc = -1, all_vis;
+
+	memset(mk, 0, sizeof(*mk));
+	snapshot(&k, s);
+	if (ensure_layout(m, fv) < 0 || ((k.inc || k.exc) && ensure_parents(m, fv) < 0))
+		goto out;
+	words = fv->always / 64 + 1;
+	mk->shown = calloc(m->thread_count + 1, sizeof(*mk->shown));
+	k.vis = mk->vis = calloc(words, sizeof(uint64_t));
+	if (!mk->shown || !mk->vis || (k.inc && !(k.keep = calloc(words, sizeof(uint64_t)))))
+		goto out;
+	set_bit(k.vis, fv->always);
+	k.parent = fv->parent;
+	k.off = fv->row_off;
+	all_vis = k.inc && !k.exc && !k.min_ns; /* the top-down pass would set every bit */
+	for (size_t t = 0; t < m->thread_count; t++) {
+		const vtb_thread *th = vtb_trace_thread(m->trace, t);
+
+		if (!flt_set_match_thread(s, th->name))
+			mk->shown[t] = TUI_THREAD_HIDDEN;
+		else
+			mark_thread(&k, th, fv->row_off + m->row_base[t], all_vis);
+	}
+	if (k.inc) {
+		free(mk->vis);
+		mk->vis = k.keep;
+		k.keep = NULL;
+	}
+	for (size_t t = 0; t < m->thread_count; t++)
+		if (mk->shown[t] != TUI_THREAD_HIDDEN)
+			mk->shown[t] = shown_rows(mk->vis, fv->row_off, m->row_base[t],
+						  vtb_trace_thread(m->trace, t), &mk->calls);
+	rc = 0;
+out:
+	free(k.keep);
+	if (rc < 0) {
+		free(mk->vis);
+		free(mk->shown);
+	}
+	return rc;
+}
+
+static int string_entry(void *ctx, size_t id, const char **name, const char **file)
+{
+	const vtb_string *s = vtb_trace_string(ctx, (uint32_t)id);
+
+	if (!s)
+		return 1;
+	*name = s->name;
+	*file = s->file;
+	return 0;
+}
+
+static void install(tui_app *app, flt_set *next, struct marks *mk)
+{
+	struct tui_fview *fv = app->fv;
+	tui_view *v = &app->view;
+
+	drop_marks(fv);
+	flt_set_free(fv->set);
+	fv->set = next;
+	fv->has_include = flt_set_has_include(next);
+	fv->vis = mk->vis;
+	fv->shown_depths = mk->shown;
+	fv->shown_calls = mk->calls;
+	v->shown_depths = fv->shown_depths;
+	if (v->sel.thread >= 0 && !tui_fview_visible(app, v->sel.thread, v->sel.depth, v->sel.index))
+		v->sel = TUI_REF_NONE;
+	v->follow = 1;
+}
+
+int tui_fview_commit(tui_app *app, flt_set *next)
+{
+	struct tui_fview *fv = app->fv;
+	struct marks mk = { 0 };
+	char *cause = NULL, calls[32], all[32];
+
+	if (flt_set_eval(next, string_entry, app->model.trace, app->model.string_count, &cause) < 0) {
+		tui_app_msg(app, 1, "%s (filters unchanged)", cause ? cause : "filters failed");
+		goto fail;
+	}
+	if (flt_set_is_empty(next)) {
+		install(app, next, &mk);
+		fv->shown_calls = vtb_trace_call_count(app->model.trace);
+		tui_app_msg(app, 0, "no filters");
+		return 0;
+	}
+	if (mark_all(&app->model, fv, next, &mk) < 0) {
+		tui_app_msg(app, 1, "out of memory marking calls (filters unchanged)");
+		goto fail;
+	}
+	install(app, next, &mk);
+	tui_fmt_count(calls, sizeof(calls), fv->shown_calls);
+	tui_fmt_count(all, sizeof(all), vtb_trace_call_count(app->model.trace));
+	tui_app_msg(app, 0, "%s of %s calls shown", calls, all);
+	return 0;
+fail:
+	free(cause);
+	flt_set_free(next);
+	return -1;
+}
+
+/* ---- drawing hooks ---- */
+
+static const uint64_t *row_bits(const tui_app *app, int32_t thread, uint32_t depth, size_t *off)
+{
+	const struct tui_fview *fv = app->fv;
+
+	if (!fv || !fv->vis || thread < 0 || (size_t)thread >= app->model.thread_count)
+		return NULL;
+	*off = fv->row_off[app->model.row_base[thread] + depth];
+	return fv->vis;
+}
+
+int tui_fview_visible(const tui_app *app, int32_t thread, uint32_t depth, size_t i)
+{
+	const vtb_thread *th = tui_model_thread(&app->model, thread);
+	const uint64_t *bm;
+	size_t off = 0;
+
+	if (!th || depth >= th->depth_count || i >= th->rows[depth].count)
+		return 0;
+	if (app->fv && app->fv->shown_depths && app->fv->shown_depths[thread] == TUI_THREAD_HIDDEN)
+		return 0;
+	bm = row_bits(app, thread, depth, &off);
+	return !bm || bit(bm, off + i);
+}
+
+size_t tui_fview_next(const tui_app *app, const tui_row_cursor *rc, size_t i)
+{
+	const struct tui_fview *fv = app->fv;
+	size_t n = rc->row ? rc->row->count : 0, off, w, end;
+	uint64_t word;
+
+	if (!fv || !fv->vis || i >= n)
+		return i < n ? i : n;
+	/* the cursor's buckets sit at the row's place in the model */
+	off = fv->row_off[(size_t)(rc->b - app->model.buckets)];
+	w = (off + i) >> 6;
+	end = (off + n + 63) >> 6; /* rows start on a word boundary */
+	word = fv->vis[w] & (~(uint64_t)0 << ((off + i) & 63));
+	while (!word && ++w < end)
+		word = fv->vis[w];
+	if (!word)
+		return n;
+	i = w * 64 + (size_t)__builtin_ctzll(word) - off;
+	return i < n ? i : n;
+}
+
+/* The first set bit at or after `from` (dir > 0) or at or before it (dir < 0) among bits
+ * [lo, hi) of `bm`; hi when none. Whole words at a time. */
+static size_t seek_bit(const uint64_t *bm, size_t lo, size_t hi, size_t from, int dir)
+{
+	size_t w = from >> 6;
+	uint64_t word;
+
+	if (dir > 0) {
+		word = bm[w] & (~(uint64_t)0 << (from & 63));
+		while (!word && ++w < (hi + 63) >> 6)
+			word = bm[w];
+		from = word ? w * 64 + (size_t)__builtin_ctzll(word) : hi;
+		return from < hi ? from : hi;
+	}
+	word = bm[w] & (~(uint64_t)0 >> (63 - (from & 63)));
+	while (!word && w-- > lo >> 6)
+		word = bm[w];
+	from = word ? w * 64 + 63 - (size_t)__builtin_clzll(word) : hi;
+	return from >= lo && from < hi ? from : hi;
+}
+
+int tui_fview_seek(const tui_app *app, tui_ref *r, int dir)
+{
+	const vtb_thread *th = tui_model_thread(&app->model, r->thread);
+	size_t off = 0, n, at;
+	const uint64_t *bm;
+
+	if (!th || r->depth >= th->depth_count || r->index >= th->rows[r->depth].count)
+		return -1;
+	if (app->fv->shown_depths && app->fv->shown_depths[r->thread] == TUI_THREAD_HIDDEN)
+		return -1;
+	if (!(bm = row_bits(app, r->thread, r->depth, &off)))
+		return 0;
+	n = th->rows[r->depth].count;
+	at = seek_bit(bm, off, off + n, off + r->index, dir);
+	if (at == off + n)
+		return -1;
+	r->index = at - off;
+	return 0;
+}
+
+/* Whether r and the call `want` share a parent (or both have none). */
+static int same_parent(const tui_app *app, tui_ref r, tui_ref want)
+{
+	tui_ref a, b;
+	int ha = tui_query_parent(&app->model, r, &a) == 0, hb = tui_query_parent(&app->model, want, &b) == 0;
+
+	return ha == hb && (!ha || (a.depth == b.depth && a.index == b.index));
+}
+
+int tui_fview_visible_move(const tui_app *app, const char *what, tui_ref cur, tui_ref *r)
+{
+	int back = !strcmp(what, "prev") || !strcmp(what, "prev-sibling");
+	tui_ref t = *r, p;
+
+	if (tui_fview_visible(app, t.thread, t.depth, t.index))
+		return 0;
+	if (tui_fview_seek(app, &t, back ? -1 : 1) < 0)
+		return -1;
+	if (!strcmp(what, "child") &&
+	    (tui_query_parent(&app->model, t, &p) < 0 || p.depth != cur.depth || p.index != cur.index))
+		return -1;
+	if (strstr(what, "sibling") && !same_parent(app, t, cur))
+		return -1;
+	*r = t;
+	return 0;
+}
+
+void tui_fview_paint(const tui_app *app, const vtb_slice *sl, uint16_t *style, uint16_t *attr)
+{
+	const struct tui_fview *fv = app->fv;
+	const uint64_t *inc;
+
+	if (!fv)
+		return;
+	if (fv->search_bits && sl->name_id < app->model.string_count && bit(fv->search_bits, sl->name_id)) {
+		*style = TUI_STYLE_MATCH;
+		*attr |= TUI_ATTR_BOLD;
+		return;
+	}
+	inc = fv->has_include ? flt_set_included(fv->set) : NULL;
+	if (inc && !name_in(inc, flt_set_eval_count(fv->set), sl->name_id))
+		*style = TUI_STYLE_DIM; /* the stack above a match */
+}
+
+void tui_fview_status(const tui_app *app, char *buf, size_t len)
+{
+	const struct tui_fview *fv = app->fv;
+	char *d, calls[32];
+	size_t n;
+
+	buf[0] = '\0';
+	if (!fv)
+		return;
+	d = flt_set_describe(fv->set);
+	if (d && *d)
+		snprintf(buf, len, "[%s]", d);
+	free(d);
+	if (fv->search) {
+		n = strlen(buf);
+		tui_fmt_count(calls, sizeof(calls), fv->search_calls);
+		snprintf(buf + n, len - n, "%s/%s %s call%s", n ? " " : "", flt_pattern_source(fv->search),
+			 calls, fv->search_calls == 1 ? "" : "s");
+	}
+}
+
+/* ---- commands ---- */
+
+char *tui_cmd_rest(const tui_app *app)
+{
+	const char *p = app->cmd_line ? app->cmd_line : "";
+	size_t n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n = strlen(p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	return strndup(p, n);
+}
+
+/* filter, filter-file, hide, hide-file, min-duration, max-depth, filter-thread,
+ * clear-filters: applied to a copy, so a bad pattern leaves the filters as they were. */
+int tui_cmd_filter(tui_app *app, int argc, char **argv)
+{
+	char *cause = NULL, *rest = tui_cmd_rest(app), *line = NULL;
+	flt_set *next = NULL;
+	int rc = -1;
+
+	(void)argc;
+	if (!rest || !(line = tui_strdupf("%s %s", argv[0], rest)) ||
+	    !(next = flt_set_copy(app->fv->set, &cause))) {
+		tui_app_msg(app, 1, "%s", cause ? cause : "out of memory");
+		goto out;
+	}
+	if (flt_set_command(next, line, &cause) < 0) {
+		tui_app_msg(app, 1, "%s (filters unchanged)", cause ? cause : line);
+		goto out;
+	}
+	rc = tui_fview_commit(app, next);
+	next = NULL;
+out:
+	flt_set_free(next);
+	free(cause);
+	free(line);
+	free(rest);
+	return rc;
+}

@@ -1,0 +1,100 @@
+/* filter_view.h: filters, search and presets in the viewer. Private to tui/ (like stats.h):
+ * filter_view.c (the filter state, the per-call marking, drawing hooks, filter commands),
+ * search.c (search, next and previous match), presets_ui.c (presets and their picker).
+ *
+ * What a filter change costs: the patterns run once per name of the string table
+ * (filters/), then one pass over the calls marks each call visible or not in a bitmap,
+ * one bit per call, laid out row by row (rows as in tui_model: row_base[thread] + depth).
+ * Drawing then tests one bit per drawn call and skips hidden runs 64 calls a word, so a
+ * frame stays proportional to the screen.
+ *
+ * Visibility of a call:
+ *   hidden by `hide` / `hide-file` when it or a call above it is excluded;
+ *   hidden when shorter than min-duration or at max-depth or deeper;
+ *   with `filter` / `filter-file`: shown only when it matches, or when a shown match sits
+ *   below it (its stack, drawn dim, so the chart still reads as a flame chart);
+ *   every call of a thread whose name fails `filter-thread` is hidden, title included.
+ */
+#ifndef VTUI_FILTER_VIEW_H
+#define VTUI_FILTER_VIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filters/filters.h"
+#include "tui/tui_private.h"
+
+/* tui_view.shown_depths value of a thread the thread filter hides. */
+#define TUI_THREAD_HIDDEN UINT32_MAX
+
+struct tui_fview {
+	flt_set *set;              /* the active filters, evaluated over the string table */
+	int has_include;           /* "show only" is on: non-matching stacks are drawn dim */
+	uint64_t *vis;             /* one bit per call, rows laid out by row_off; NULL: all */
+	size_t *row_off;           /* per model row: its first bit (computed once) */
+	size_t always;             /* a bit past every row, always set: "no parent" */
+	uint32_t *parent;          /* per call: its parent's bit, or `always` (built once, at
+				    * the first filter that needs it) */
+	uint32_t *shown_depths;    /* per thread: depth rows left to show, or TUI_THREAD_HIDDEN */
+	uint64_t shown_calls;      /* calls left visible */
+
+	flt_pattern *search;       /* the search pattern, or NULL */
+	uint64_t *search_bits;     /* per name id: matches the search */
+	size_t search_names;       /* names that match */
+	uint64_t search_calls;     /* calls of those names (from the model's per-name counts) */
+	uint32_t *match_idx;       /* indexes of matching calls, row after row (built at the
+				    * first move to a match; NULL until then) */
+	size_t *match_off;         /* per model row: its first entry in match_idx */
+
+	flt_presets *presets;      /* loaded at the first use, or by tui_app_open_presets */
+	char *presets_path;        /* the --presets file, or NULL for the search path */
+	int presets_loaded;
+	char *presets_error;       /* what was wrong with the preset files, or NULL */
+	int preset_depth;          /* presets running presets: stop at a loop */
+	size_t picker_pos;         /* selected line of the preset picker */
+};
+
+/* A new filter state for `app` (no filters, no search). NULL when out of memory. */
+struct tui_fview *tui_fview_new(const tui_model *m);
+void tui_fview_free(struct tui_fview *fv);
+
+/* Drawing hooks (view_timeline.c). Index of the first visible call at or after `i` in the
+ * row that `rc` searches (the row's count when none). */
+size_t tui_fview_next(const tui_app *app, const tui_row_cursor *rc, size_t i);
+int tui_fview_visible(const tui_app *app, int32_t thread, uint32_t depth, size_t i);
+/* Move r along its row to the nearest call the filters leave, r itself included: forward
+ * (dir > 0) or backward. 0, or -1 when there is none (r unchanged). */
+int tui_fview_seek(const tui_app *app, tui_ref *r, int dir);
+/* A selection move (`what`: child, prev-sibling, next-sibling, prev, next, from `cur`) that
+ * landed on *r: when the filters hide *r, the next call along the move they leave (a child
+ * of cur, a sibling, a neighbour). 0, or -1 when there is none. */
+int tui_fview_visible_move(const tui_app *app, const char *what, tui_ref cur, tui_ref *r);
+/* The style and attributes of a drawn call: dim above a match, marked by a search. */
+void tui_fview_paint(const tui_app *app, const vtb_slice *sl, uint16_t *style, uint16_t *attr);
+/* The status-line summary of filters and search ("" when none), in buf. */
+void tui_fview_status(const tui_app *app, char *buf, size_t len);
+
+/* Commands (rows of commands.c's table). The filter words run through filters/ with the
+ * rest of the line verbatim as their argument (app->cmd_line). */
+int tui_cmd_filter(tui_app *app, int argc, char **argv);
+int tui_cmd_search(tui_app *app, int argc, char **argv);
+int tui_cmd_next_match(tui_app *app, int argc, char **argv);
+int tui_cmd_prev_match(tui_app *app, int argc, char **argv);
+int tui_cmd_preset(tui_app *app, int argc, char **argv);
+int tui_cmd_save_preset(tui_app *app, int argc, char **argv);
+int tui_cmd_presets(tui_app *app, int argc, char **argv);
+
+/* The argument text of the command being run: the line after its first word and blanks,
+ * without trailing blanks. The caller frees; NULL when out of memory. */
+char *tui_cmd_rest(const tui_app *app);
+/* Replace the filter set with `next` (taken over, freed on failure): evaluate, mark, keep
+ * the previous filters on error. 0 or -1 with the message set. */
+int tui_fview_commit(tui_app *app, flt_set *next);
+/* Drop the per-row match indexes (after the search changed). */
+void tui_search_reset(struct tui_fview *fv);
+
+/* The preset picker (TUI_MODE_PICKER): keys and drawing over the timeline. */
+void tui_picker_key(tui_app *app, int key);
+void tui_draw_picker(tui_app *app, tui_screen *s, int y0, int h);
+
+#endif

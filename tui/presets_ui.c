@@ -1,0 +1,292 @@
+/* presets_ui.c: presets in the viewer: `preset NAME`, `save-preset NAME`, and the picker
+ * (`presets`, a small list to choose from). The files, their format and the search path
+ * are filters/'s (flt_presets_*); a preset's filter words go through flt_preset_apply (all
+ * or nothing), its other words are viewer commands, run afterwards in order. */
+#include "tui/filter_view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Presets that run presets: deeper than this is a loop. */
+#define MAX_PRESET_DEPTH 4
+
+static void set_error(struct tui_fview *fv, char *cause)
+{
+	free(fv->presets_error);
+	fv->presets_error = cause;
+}
+
+int tui_app_open_presets(tui_app *app, const char *explicit_path, char **cause)
+{
+	struct tui_fview *fv = app->fv;
+	char *err = NULL;
+	int rc;
+
+	free(fv->presets_path);
+	fv->presets_path = explicit_path ? strdup(explicit_path) : NULL;
+	flt_presets_free(fv->presets);
+	fv->presets = NULL;
+	rc = flt_presets_open(fv->presets_path, &fv->presets, &err);
+	fv->presets_loaded = fv->presets != NULL;
+	set_error(fv, err);
+	if (rc < 0 && cause)
+		*cause = err ? strdup(err) : strdup(flt_strerror(rc));
+	return rc;
+}
+
+/* The library, loaded along the search path at the first use. NULL when out of memory. */
+static flt_presets *library(tui_app *app)
+{
+	struct tui_fview *fv = app->fv;
+
+	if (!fv->presets_loaded) {
+		char *path = fv->presets_path ? strdup(fv->presets_path) : NULL;
+
+		tui_app_open_presets(app, path, NULL);
+		free(path);
+	}
+	return fv->presets;
+}
+
+/* The names of the library, comma-separated, in buf. */
+static void names_of(const flt_presets *lib, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; lib && i < flt_presets_count(lib); i++) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, len - n, "%s%s", i ? ", " : "", flt_presets_at(lib, i)->name);
+	}
+}
+
+/* The viewer commands of a preset, run after its filters. */
+static int run_others(tui_app *app, const char *name, const char *const *cmds, size_t n)
+{
+	struct tui_fview *fv = app->fv;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (flt_is_filter_command(cmds[i]))
+			continue;
+		fv->preset_depth++;
+		rc = tui_command_run(app, cmds[i]);
+		fv->preset_depth--;
+		if (rc < 0) {
+			char inner[sizeof(app->message)];
+
+			memcpy(inner, app->message, sizeof(inner));
+			tui_app_msg(app, 1, "preset %s, '%s': %s", name, cmds[i], inner);
+		}
+	}
+	return rc;
+}
+
+/* Apply preset `name` of the library. Copies what it needs: a nested save-preset may
+ * reload the library under it. */
+static int apply(tui_app *app, const flt_preset *p)
+{
+	struct tui_fview *fv = app->fv;
+	char *cause = NULL, *name = strdup(p->name), **cmds = calloc(p->command_count + 1, sizeof(char *));
+	flt_set *next = NULL;
+	size_t n = p->command_count, skipped = 0;
+	int rc = -1;
+
+	for (size_t i = 0; cmds && i < n; i++)
+		if (!(cmds[i] = strdup(p->commands[i])))
+			goto out;
+	if (!name || !cmds || !(next = flt_set_copy(fv->set, &cause))) {
+		tui_app_msg(app, 1, "%s", cause ? cause : "out of memory");
+		goto out;
+	}
+	if (flt_preset_apply(p, next, &skipped, &cause) < 0) {
+		tui_app_msg(app, 1, "%s (filters unchanged)", cause ? cause : "preset failed");
+		goto out;
+	}
+	rc = tui_fview_commit(app, next);
+	next = NULL;
+	if (rc == 0 && skipped)
+		rc = run_others(app, name, (const char *const *)cmds, n);
+	if (rc == 0 && !app->message_is_error) {
+		char inner[sizeof(app->message)];
+
+		memcpy(inner, app->message, sizeof(inner));
+		tui_app_msg(app, 0, "preset %s: %s", name, inner[0] ? inner : "applied");
+	}
+out:
+	flt_strv_free(cmds, cmds ? n : 0);
+	flt_set_free(next);
+	free(cause);
+	free(name);
+	return rc;
+}
+
+int tui_cmd_preset(tui_app *app, int argc, char **argv)
+{
+	struct tui_fview *fv = app->fv;
+	char *name = tui_cmd_rest(app), names[512];
+	const flt_presets *lib;
+	const flt_preset *p;
+	int rc = -1;
+
+	(void)argc;
+	(void)argv;
+	if (!name || !*name) {
+		tui_app_msg(app, 1, "usage: preset NAME (p lists the presets)");
+		goto out;
+	}
+	if (fv->preset_depth >= MAX_PRESET_DEPTH) {
+		tui_app_msg(app, 1, "preset %s: presets run each other in a loop", name);
+		goto out;
+	}
+	if (!(lib = library(app)) || !(p = flt_presets_get(lib, name))) {
+		names_of(lib, names, sizeof(names));
+		if (fv->presets_error)
+			tui_app_msg(app, 1, "no preset '%s': %s", name, fv->presets_error);
+		else
+			tui_app_msg(app, 1, "no preset '%s' (%s%s)", name, *names ? "there are: " : "no preset file found",
+				    names);
+		goto out;
+	}
+	rc = apply(app, p);
+out:
+	free(name);
+	return rc;
+}
+
+/* The current filters as the commands of a preset that rebuilds them from scratch. */
+static int preset_commands(const flt_set *s, char ***out, size_t *count)
+{
+	char **cmds = NULL, **all;
+	size_t n = 0;
+
+	if (flt_set_to_commands(s, &cmds, &n) < 0)
+		return -1;
+	all = calloc(n + 2, sizeof(*all));
+	if (!all || !(all[0] = strdup("clear-filters"))) {
+		free(all);
+		flt_strv_free(cmds, n);
+		return -1;
+	}
+	memcpy(all + 1, cmds, n * sizeof(*cmds));
+	free(cmds);
+	*out = all;
+	*count = n + 1;
+	return 0;
+}
+
+int tui_cmd_save_preset(tui_app *app, int argc, char **argv)
+{
+	char *name = tui_cmd_rest(app), *cause = NULL, *saved = NULL, **cmds = NULL;
+	flt_presets *lib;
+	size_t n = 0;
+	int rc = -1;
+
+	(void)argc;
+	(void)argv;
+	if (!name || !*name) {
+		tui_app_msg(app, 1, "usage: save-preset NAME");
+		goto out;
+	}
+	if (!(lib = library(app)) || preset_commands(app->fv->set, &cmds, &n) < 0) {
+		tui_app_msg(app, 1, "out of memory");
+		goto out;
+	}
+	if (flt_presets_save(lib, name, (const char *const *)cmds, n, NULL, &saved, &cause) < 0) {
+		tui_app_msg(app, 1, "save-preset: %s", cause ? cause : "failed");
+		goto out;
+	}
+	tui_app_msg(app, 0, "saved preset %s (%zu command%s) to %s", name, n, n == 1 ? "" : "s", saved);
+	rc = 0;
+out:
+	flt_strv_free(cmds, n);
+	free(saved);
+	free(cause);
+	free(name);
+	return rc;
+}
+
+/* ---- the picker ---- */
+
+int tui_cmd_presets(tui_app *app, int argc, char **argv)
+{
+	const flt_presets *lib = library(app);
+
+	(void)argc;
+	(void)argv;
+	if (!lib || flt_presets_count(lib) == 0) {
+		if (app->fv->presets_error)
+			tui_app_msg(app, 1, "%s", app->fv->presets_error);
+		else
+			tui_app_msg(app, 1, "no presets: put some in ./.vtui.json or ~/.config/vtui/presets.json "
+				    "(or :save-preset NAME)");
+		return -1;
+	}
+	app->fv->picker_pos = 0;
+	app->mode = TUI_MODE_PICKER;
+	if (app->fv->presets_error) /* the good files loaded: say what the bad one had */
+		tui_app_msg(app, 1, "%s", app->fv->presets_error);
+	return 0;
+}
+
+static void pick(tui_app *app, size_t i)
+{
+	const flt_preset *p = flt_presets_at(app->fv->presets, i);
+
+	app->mode = TUI_MODE_NORMAL;
+	if (p) {
+		app->message[0] = '\0';
+		app->message_is_error = 0;
+		apply(app, p);
+	}
+}
+
+void tui_picker_key(tui_app *app, int key)
+{
+	struct tui_fview *fv = app->fv;
+	size_t n = fv->presets ? flt_presets_count(fv->presets) : 0;
+
+	if (key == 'j' || key == TUI_KEY_DOWN || key == TUI_KEY_TAB)
+		fv->picker_pos = n && fv->picker_pos + 1 < n ? fv->picker_pos + 1 : fv->picker_pos;
+	else if (key == 'k' || key == TUI_KEY_UP || key == TUI_KEY_BTAB)
+		fv->picker_pos = fv->picker_pos ? fv->picker_pos - 1 : 0;
+	else if (key == TUI_KEY_ENTER || key == '\r')
+		pick(app, fv->picker_pos);
+	else if (key >= '1' && key <= '9' && (size_t)(key - '1') < n)
+		pick(app, (size_t)(key - '1'));
+	else if (key == TUI_KEY_ESC || key == 'q' || key == 'p' || key == TUI_KEY_CTRL('c'))
+		app->mode = TUI_MODE_NORMAL;
+}
+
+static void picker_line(const flt_preset *p, size_t i, char *buf, size_t len)
+{
+	const char *base = strrchr(p->path, '/');
+
+	snprintf(buf, len, " %zu  %-16s %s%s(%s)", i + 1, p->name, p->description,
+		 *p->description ? "  " : "", base ? base + 1 : p->path);
+}
+
+void tui_draw_picker(tui_app *app, tui_screen *s, int y0, int h)
+{
+	const flt_presets *lib = app->fv->presets;
+	size_t n = lib ? flt_presets_count(lib) : 0, top = 0;
+	int w = tui_screen_width(s) - 4, rows = h - 2 < (int)n ? h - 2 : (int)n;
+	char line[1024];
+
+	if (w < 20 || rows < 1)
+		return;
+	if (app->fv->picker_pos >= top + (size_t)rows)
+		top = app->fv->picker_pos - (size_t)rows + 1;
+	tui_screen_fill(s, 2, y0, w, L' ', TUI_STYLE_HEADER, TUI_ATTR_BOLD);
+	tui_screen_puts(s, 3, y0, "Presets: Enter or 1-9 applies, j/k move, Esc closes", w - 2,
+			TUI_STYLE_HEADER, TUI_ATTR_BOLD);
+	for (int r = 0; r < rows; r++) {
+		size_t i = top + (size_t)r;
+		uint16_t attr = i == app->fv->picker_pos ? TUI_ATTR_REVERSE | TUI_ATTR_BOLD : 0;
+
+		picker_line(flt_presets_at(lib, i), i, line, sizeof(line));
+		tui_screen_fill(s, 2, y0 + 1 + r, w, L' ', TUI_STYLE_DEFAULT, attr);
+		tui_screen_puts(s, 2, y0 + 1 + r, line, w, TUI_STYLE_DEFAULT, attr);
+	}
+	tui_screen_fill(s, 2, y0 + 1 + rows, w, tui_screen_ascii(s) ? L'-' : L'─', TUI_STYLE_HEADER, 0);
+}

@@ -1,0 +1,246 @@
+/* view_diff.c: `vtui --diff BEFORE AFTER` in the viewer: the app shows one trace and keeps
+ * the other; the diff panel lists functions by impact, Enter goes to the selected
+ * function's longest call in the shown trace (and searches its calls, for n / N), and
+ * `diff-open before|after` swaps the trace on screen, the panel staying as it was. */
+#include "tui/analysis.h"
+#include "tui/filter_view.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void tui_diffv_free(struct tui_diffview *dv)
+{
+	if (!dv)
+		return;
+	vtb_trace_free(dv->other);
+	free(dv->other_path);
+	tui_diff_free(dv->d);
+	free(dv);
+}
+
+static int stats_all(const vtb_trace *t, tui_stats **out, char **cause)
+{
+	return tui_stats_compute(t, NULL, out, cause);
+}
+
+int tui_app_set_diff(tui_app *app, vtb_trace *before, const char *before_path, char **cause)
+{
+	struct tui_diffview *dv = calloc(1, sizeof(*dv));
+	tui_stats *sa = NULL, *sb = NULL;
+	int rc = VTB_E_NOMEM;
+
+	if (!dv || !(dv->other_path = strdup(before_path ? before_path : ""))) {
+		vtb_trace_free(before);
+		goto fail;
+	}
+	dv->other = before;
+	dv->showing_after = 1;
+	if ((rc = stats_all(before, &sa, cause)) < 0 || (rc = stats_all(app->model.trace, &sb, cause)) < 0)
+		goto fail;
+	if ((rc = tui_diff_compute(before, sa, app->model.trace, sb, &dv->d)) < 0)
+		goto fail;
+	tui_diffv_free(app->an->diff);
+	app->an->diff = dv;
+	app->an->panel = TUI_PANEL_DIFF;
+	app->an->focus = 1;
+	dv = NULL;
+	rc = 0;
+fail:
+	if (rc == VTB_E_NOMEM && cause && !*cause)
+		*cause = strdup("out of memory");
+	tui_stats_free(sa);
+	tui_stats_free(sb);
+	tui_diffv_free(dv);
+	return rc;
+}
+
+void tui_diffv_move(tui_app *app, long delta)
+{
+	struct tui_diffview *dv = app->an->diff;
+	long n = dv ? (long)dv->d->count : 0, at = dv ? (long)dv->sel + delta : 0;
+
+	if (n)
+		dv->sel = (size_t)(at < 0 ? 0 : at >= n ? n - 1 : at);
+}
+
+/* The shown trace's id of the row's function, or UINT32_MAX when it has no calls there. */
+static uint32_t shown_id(const struct tui_diffview *dv, const tui_diff_row *r)
+{
+	int64_t id = dv->showing_after ? r->id_b : r->id_a;
+
+	return id < 0 ? UINT32_MAX : (uint32_t)id;
+}
+
+int tui_diffv_enter(tui_app *app)
+{
+	struct tui_diffview *dv = app->an->diff;
+	const tui_diff_row *r;
+	char line[600];
+	uint32_t id;
+
+	if (!dv || dv->sel >= dv->d->count)
+		return -1;
+	r = &dv->d->rows[dv->sel];
+	if ((id = shown_id(dv, r)) == UINT32_MAX) {
+		tui_app_msg(app, 1, "%s has no calls in the %s trace (%s shows the other)", r->name,
+			    dv->showing_after ? "after" : "before", dv->showing_after ? "A" : "B");
+		return -1;
+	}
+	/* \Q..\E: the name is literal text, whatever it holds */
+	snprintf(line, sizeof(line), "search ^\\Q%s\\E$", r->name);
+	if (!strstr(r->name, "\\E"))
+		tui_app_exec(app, line);
+	return tui_select_longest(app, id);
+}
+
+/* Swap the trace on screen with the one kept aside: a new model, view, filter and analysis
+ * state over it; the diff panel moves across as it is. */
+static int swap(tui_app *app)
+{
+	struct tui_diffview *dv = app->an->diff;
+	vtb_trace *shown = app->model.trace;
+	char *path = app->path, *cause = NULL;
+
+	app->an->diff = NULL;
+	app->model.trace = NULL; /* kept: fini must not free it */
+	tui_an_free(app->an);
+	tui_fview_free(app->fv);
+	tui_view_fini(&app->view);
+	tui_model_fini(&app->model);
+	app->an = NULL;
+	app->fv = NULL;
+	app->path = dv->other_path;
+	dv->other_path = path;
+	app->self_ref = TUI_REF_NONE;
+	if (tui_model_init(&app->model, dv->other, &cause) < 0 || tui_view_init(&app->view, &app->model) < 0 ||
+	    !(app->fv = tui_fview_new(&app->model)) || !(app->an = tui_an_new(app))) {
+		dv->other = shown;
+		tui_diffv_free(dv);
+		free(cause);
+		app->quit = 1; /* no trace left to show */
+		return -1;
+	}
+	dv->other = shown;
+	dv->showing_after = !dv->showing_after;
+	app->an->diff = dv;
+	app->an->panel = TUI_PANEL_DIFF;
+	app->an->focus = 1;
+	app->redraw = 1;
+	return 0;
+}
+
+int tui_cmd_diff_open(tui_app *app, int argc, char **argv)
+{
+	struct tui_diffview *dv = app->an->diff;
+	int after;
+
+	if (argc != 2 || (strcmp(argv[1], "before") && strcmp(argv[1], "after"))) {
+		tui_app_msg(app, 1, "usage: diff-open before|after");
+		return -1;
+	}
+	if (!dv) {
+		tui_app_msg(app, 1, "diff-open: no second trace (start with vtui --diff BEFORE AFTER)");
+		return -1;
+	}
+	after = argv[1][0] == 'a';
+	if (after != dv->showing_after && swap(app) < 0) {
+		tui_app_msg(app, 1, "diff-open: out of memory");
+		return -1;
+	}
+	if (app->an->diff->sel < app->an->diff->d->count && shown_id(app->an->diff, &app->an->diff->d->rows[app->an->diff->sel]) != UINT32_MAX)
+		return tui_diffv_enter(app);
+	return 0;
+}
+
+int tui_cmd_diff(tui_app *app, int argc, char **argv)
+{
+	struct tui_analysis *an = app->an;
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "on") && strcmp(argv[1], "off"))) {
+		tui_app_msg(app, 1, "usage: diff [on|off]");
+		return -1;
+	}
+	if (!an->diff) {
+		tui_app_msg(app, 1, "diff: no second trace (start with vtui --diff BEFORE AFTER)");
+		return -1;
+	}
+	if ((argc == 1 && an->panel == TUI_PANEL_DIFF) || (argc == 2 && argv[1][1] == 'f')) {
+		an->panel = TUI_PANEL_NONE;
+		return 0;
+	}
+	an->panel = TUI_PANEL_DIFF;
+	an->focus = 1;
+	return 0;
+}
+
+#define NUM_W 9
+
+static void signed_dur(char *buf, size_t len, uint64_t a, uint64_t b, int ascii)
+{
+	if (a == b) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	buf[0] = b > a ? '+' : '-';
+	tui_fmt_dur(buf + 1, len - 1, b > a ? b - a : a - b, ascii);
+}
+
+static void draw_row(tui_screen *s, int y, const tui_diff_row *r, int name_w, int sel)
+{
+	int ascii = tui_screen_ascii(s);
+	uint64_t v[6] = { r->total_a, r->total_b, 0, r->self_a, r->self_b, 0 };
+	uint16_t attr = sel ? TUI_ATTR_REVERSE : 0;
+	char num[32], cell[48];
+
+	if (sel)
+		tui_screen_fill(s, 0, y, tui_screen_width(s), L' ', TUI_STYLE_DEFAULT, attr);
+	tui_screen_puts(s, 1, y, r->name, name_w - 1, TUI_STYLE_DEFAULT, attr);
+	snprintf(cell, sizeof(cell), "%6llu>%-6llu", (unsigned long long)r->calls_a, (unsigned long long)r->calls_b);
+	tui_screen_puts(s, 1 + name_w, y, cell, 14, TUI_STYLE_DEFAULT, attr);
+	for (int c = 0; c < 6; c++) {
+		uint16_t style = TUI_STYLE_DEFAULT;
+
+		if (c == 2 || c == 5) {
+			signed_dur(num, sizeof(num), v[c - 2], v[c - 1], ascii);
+			style = v[c - 1] > v[c - 2] ? TUI_STYLE_ERROR : TUI_STYLE_LABEL;
+		} else {
+			tui_fmt_dur(num, sizeof(num), v[c], ascii);
+		}
+		snprintf(cell, sizeof(cell), "%*s", NUM_W, num);
+		tui_screen_puts(s, 15 + name_w + c * NUM_W, y, cell, NUM_W, style, attr);
+	}
+}
+
+static void draw_head(tui_screen *s, int y, int name_w)
+{
+	char line[160];
+
+	snprintf(line, sizeof(line), "%-*s%14s%*s%*s%*s%*s%*s%*s", name_w, "function", "calls a>b ", NUM_W,
+		 "total a", NUM_W, "total b", NUM_W, "change", NUM_W, "self a", NUM_W, "self b", NUM_W, "change");
+	tui_screen_puts(s, 1, y, line, -1, TUI_STYLE_LABEL, TUI_ATTR_BOLD);
+}
+
+void tui_diffv_draw(tui_app *app, tui_screen *s, int y0, int h)
+{
+	struct tui_diffview *dv = app->an->diff;
+	int w = tui_screen_width(s), name_w = w - 16 - 6 * NUM_W, rows = h - 2;
+	const char *base = strrchr(dv ? dv->other_path : "", '/');
+	char line[512];
+
+	if (!dv)
+		return;
+	snprintf(line, sizeof(line), " diff: %zu functions, largest change first; showing %s, other: %s%s ",
+		 dv->d->count, dv->showing_after ? "after (b)" : "before (a)", base ? base + 1 : dv->other_path,
+		 app->an->focus ? " (j/k move, Enter: its calls, A/B: show before/after, Esc leaves)" : " (o to focus)");
+	tui_screen_fill(s, 0, y0, w, tui_screen_ascii(s) ? L'-' : L'─', TUI_STYLE_RULER, 0);
+	tui_screen_puts(s, 2, y0, line, -1, TUI_STYLE_RULER, TUI_ATTR_BOLD);
+	if (name_w < 8 || rows < 1)
+		return;
+	draw_head(s, y0 + 1, name_w);
+	if ((long)dv->sel < dv->top)
+		dv->top = (int)dv->sel;
+	if ((long)dv->sel >= dv->top + rows)
+		dv->top = (int)dv->sel - rows + 1;
+	for (int i = 0; i < rows && (size_t)(dv->top + i) < dv->d->count; i++)
+		draw_row(s, y0 + 2 + i, &dv->d->rows[dv->top + i], name_w, (size_t)(dv->top + i) == dv->sel);
+}

@@ -1,0 +1,199 @@
+/* view_statspanel.c: the statistics panel: per function calls, total, self, mean and max
+ * (tui/stats.c) for the whole trace, the visible range or the selected call's subtree,
+ * sorted by any column. Recomputed only when the scope changes (for the visible range:
+ * when the window moves). */
+#define _GNU_SOURCE /* qsort_r */
+#include "tui/analysis.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int tui_scope_fill(tui_app *app, int scope, tui_stats_scope *sc, uint64_t key[4])
+{
+	const tui_view *v = &app->view;
+
+	memset(sc, 0, sizeof(*sc));
+	key[0] = (uint64_t)scope;
+	key[1] = key[2] = key[3] = 0;
+	if (scope == TUI_SCOPE_VISIBLE) {
+		sc->t0_ns = v->start_ns;
+		sc->t1_ns = v->start_ns + v->span_ns;
+		key[1] = sc->t0_ns;
+		key[2] = sc->t1_ns;
+	} else if (scope == TUI_SCOPE_SUBTREE) {
+		if (!tui_model_slice(&app->model, v->sel)) {
+			tui_app_msg(app, 1, "subtree: select a call first (c, Tab)");
+			return -1;
+		}
+		sc->subtree = 1;
+		sc->thread = (size_t)v->sel.thread;
+		sc->depth = v->sel.depth;
+		sc->index = v->sel.index;
+		key[1] = sc->thread;
+		key[2] = sc->depth;
+		key[3] = sc->index;
+	}
+	return 0;
+}
+
+static uint64_t col_value(const tui_stats_row *r, int col)
+{
+	switch (col) {
+	case TUI_COL_CALLS: return r->calls;
+	case TUI_COL_TOTAL: return r->total_ns;
+	case TUI_COL_SELF: return r->self_ns;
+	case TUI_COL_MEAN: return tui_stats_mean(r);
+	case TUI_COL_MAX: return r->max_ns;
+	default: return 0;
+	}
+}
+
+struct sort_ctx {
+	const tui_model *m;
+	int col;
+};
+
+/* Largest first; names A to Z (and as the tie-break). */
+static int cmp_rows(const void *a, const void *b, void *arg)
+{
+	const struct sort_ctx *c = arg;
+	const tui_stats_row *x = a, *y = b;
+	uint64_t vx = col_value(x, c->col), vy = col_value(y, c->col);
+	int n;
+
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	n = strcmp(tui_model_name(c->m, x->name_id), tui_model_name(c->m, y->name_id));
+	return n ? n : (x->name_id > y->name_id) - (x->name_id < y->name_id);
+}
+
+int tui_statsp_update(tui_app *app)
+{
+	struct tui_analysis *an = app->an;
+	struct sort_ctx ctx = { &app->model, an->stats_sort };
+	tui_stats_scope sc;
+	uint64_t key[4];
+	tui_stats *st = NULL;
+	char *cause = NULL;
+
+	if (tui_scope_fill(app, an->stats_scope, &sc, key) < 0)
+		return -1;
+	if (an->stats && !memcmp(key, an->stats_key, sizeof(key))) {
+		if (an->stats_sorted_by != an->stats_sort)
+			goto sort;
+		return 0;
+	}
+	if (tui_stats_compute(app->model.trace, &sc, &st, &cause) < 0) {
+		tui_app_msg(app, 1, "stats: %s", cause ? cause : "failed");
+		free(cause);
+		return -1;
+	}
+	tui_stats_free(an->stats);
+	an->stats = st;
+	memcpy(an->stats_key, key, sizeof(key));
+	an->stats_sel = 0;
+	an->stats_top = 0;
+sort:
+	qsort_r(an->stats->rows, an->stats->count, sizeof(tui_stats_row), cmp_rows, &ctx);
+	an->stats_sorted_by = an->stats_sort;
+	return 0;
+}
+
+uint32_t tui_statsp_selected(const tui_app *app)
+{
+	const struct tui_analysis *an = app->an;
+
+	if (!an->stats || an->stats_sel >= an->stats->count)
+		return UINT32_MAX;
+	return an->stats->rows[an->stats_sel].name_id;
+}
+
+void tui_statsp_move(tui_app *app, long delta)
+{
+	struct tui_analysis *an = app->an;
+	long n = an->stats ? (long)an->stats->count : 0, at = (long)an->stats_sel + delta;
+
+	if (n)
+		an->stats_sel = (size_t)(at < 0 ? 0 : at >= n ? n - 1 : at);
+}
+
+static const char *const col_names[] = { "function", "calls", "total", "self", "mean", "max" };
+#define NUM_W 10
+
+static void draw_head(tui_app *app, tui_screen *s, int y, int name_w)
+{
+	const char *mark = tui_screen_ascii(s) ? "v" : "▼";
+	char line[64];
+
+	for (int c = 0; c < 6; c++) {
+		const char *m = app->an->stats_sort == c ? mark : " ";
+
+		if (!c) {
+			snprintf(line, sizeof(line), "%s%s", col_names[c], m);
+			tui_screen_puts(s, 1, y, line, name_w, TUI_STYLE_LABEL, TUI_ATTR_BOLD);
+		} else {
+			snprintf(line, sizeof(line), "%*s%s", NUM_W - 2, col_names[c], m);
+			tui_screen_puts(s, 1 + name_w + (c - 1) * NUM_W, y, line, NUM_W, TUI_STYLE_LABEL, TUI_ATTR_BOLD);
+		}
+	}
+}
+
+static void draw_row(tui_app *app, tui_screen *s, int y, const tui_stats_row *r, int name_w, int sel)
+{
+	int ascii = tui_screen_ascii(s);
+	uint16_t attr = sel ? TUI_ATTR_REVERSE : 0;
+	char num[32], cell[48];
+
+	if (sel)
+		tui_screen_fill(s, 0, y, tui_screen_width(s), L' ', TUI_STYLE_DEFAULT, attr);
+	tui_screen_puts(s, 1, y, tui_model_name(&app->model, r->name_id), name_w - 1, TUI_STYLE_DEFAULT, attr);
+	for (int c = 1; c < 6; c++) {
+		if (c == TUI_COL_CALLS)
+			tui_fmt_count(num, sizeof(num), r->calls);
+		else
+			tui_fmt_dur(num, sizeof(num), col_value(r, c), ascii);
+		snprintf(cell, sizeof(cell), "%*s ", NUM_W - 1, num);
+		tui_screen_puts(s, 1 + name_w + (c - 1) * NUM_W, y, cell, NUM_W,
+				c == app->an->stats_sort ? TUI_STYLE_LABEL : TUI_STYLE_DEFAULT, attr);
+	}
+}
+
+static void draw_title(tui_app *app, tui_screen *s, int y)
+{
+	static const char *const scopes[] = { "whole trace", "visible range", "selected call's subtree" };
+	struct tui_analysis *an = app->an;
+	char line[512], calls[32];
+
+	tui_fmt_count(calls, sizeof(calls), an->stats ? an->stats->calls : 0);
+	snprintf(line, sizeof(line), " statistics: %s, %zu functions, %s calls%s ", scopes[an->stats_scope],
+		 an->stats ? an->stats->count : 0, calls,
+		 an->focus ? " (j/k move, 1-6 sort, Enter longest call, Esc leaves, S closes)" : " (o to focus)");
+	tui_screen_fill(s, 0, y, tui_screen_width(s), tui_screen_ascii(s) ? L'-' : L'─', TUI_STYLE_RULER, 0);
+	tui_screen_puts(s, 2, y, line, -1, TUI_STYLE_RULER, TUI_ATTR_BOLD);
+}
+
+void tui_statsp_draw(tui_app *app, tui_screen *s, int y0, int h)
+{
+	struct tui_analysis *an = app->an;
+	int w = tui_screen_width(s), name_w = w - 2 - 5 * NUM_W, rows = h - 2;
+
+	/* a subtree scope keeps its last result when the selection goes */
+	if (an->stats_scope != TUI_SCOPE_SUBTREE || tui_model_slice(&app->model, app->view.sel))
+		tui_statsp_update(app);
+	if (!an->stats) {
+		draw_title(app, s, y0);
+		tui_screen_puts(s, 2, y0 + 1, "select a call for the subtree scope (:stats all)", -1, TUI_STYLE_DIM, 0);
+		return;
+	}
+	draw_title(app, s, y0);
+	if (name_w < 8 || rows < 1)
+		return;
+	draw_head(app, s, y0 + 1, name_w);
+	if ((long)an->stats_sel < an->stats_top)
+		an->stats_top = (int)an->stats_sel;
+	if ((long)an->stats_sel >= an->stats_top + rows)
+		an->stats_top = (int)an->stats_sel - rows + 1;
+	for (int i = 0; i < rows && (size_t)(an->stats_top + i) < an->stats->count; i++)
+		draw_row(app, s, y0 + 2 + i, &an->stats->rows[an->stats_top + i], name_w,
+			 (size_t)(an->stats_top + i) == an->stats_sel);
+}
