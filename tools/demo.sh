@@ -6,7 +6,7 @@ build=$1; py=$2
 trace="$build/demo.bin"
 rm -f "$trace"
 echo "demo: tracing examples/orders.py (it ends with an unhandled PricingError on purpose)"
-PYTHONPATH="$build/python" "$py" -m vtrace -o "$trace" examples/orders.py
+PYTHONPATH="$build/python" "$py" -m vtrace --log-handler INFO --log-exceptions -o "$trace" examples/orders.py
 echo "demo: the program exited with status $? (1 is expected: the incident)"
 if [ ! -s "$trace" ]; then
 	echo "demo: no trace was written to $trace" >&2

@@ -145,6 +145,50 @@ static inline void vt_exc_restore(vt_exc *e)
 #endif
 }
 
+/* The exception kept aside: its value (borrowed; normalized first before 3.12) and its
+ * traceback (borrowed; NULL when none). */
+static inline PyObject *vt_exc_value(vt_exc *e)
+{
+#if PY_VERSION_HEX >= 0x030c0000
+	return e->exc;
+#else
+	if (e->type)
+		PyErr_NormalizeException(&e->type, &e->value, &e->tb);
+	return e->value;
+#endif
+}
+
+static inline PyObject *vt_exc_traceback(vt_exc *e)
+{
+#if PY_VERSION_HEX >= 0x030c0000
+	PyObject *tb = e->exc ? PyException_GetTraceback(e->exc) : NULL;
+	Py_XDECREF(tb); /* the exception holds it */
+	return tb;
+#else
+	return e->tb;
+#endif
+}
+
+/* Local i of a frame about to run (borrowed; NULL when unset) and its name (borrowed).
+ * Arguments come first, in both layouts. */
+static inline PyObject *vt_frame_local(vt_frame *f, int i)
+{
+#if PY_VERSION_HEX >= 0x030b0000
+	return f->localsplus[i];
+#else
+	return f->f_localsplus[i];
+#endif
+}
+
+static inline PyObject *vt_code_local_name(PyCodeObject *co, int i)
+{
+#if PY_VERSION_HEX >= 0x030b0000
+	return PyTuple_GET_ITEM(co->co_localsplusnames, i);
+#else
+	return PyTuple_GET_ITEM(co->co_varnames, i);
+#endif
+}
+
 /* The code object of a frame object (borrowed). */
 static inline PyObject *vt_pyframe_code(PyFrameObject *f)
 {

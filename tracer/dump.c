@@ -1,7 +1,9 @@
 /* dump.c: turns the ring into a VTB file. Replays each thread's records so the dump is
  * coherent after a wrap: ends whose begins were overwritten get begins at the window start
  * (VTB_CALL_ENTRY_LOST, outermost first); calls still running end at the dump (VTB_CALL_OPEN,
- * done by vtb_writer_finish). */
+ * done by vtb_writer_finish). Data records whose arena blob was overwritten are dropped and
+ * counted. With a minimum duration, calls shorter than it are dropped here with everything
+ * below them (they took ring space while recording). */
 #include "tracer/vt.h"
 
 #include <errno.h>
@@ -12,11 +14,21 @@
 
 #include "common/vtb.h"
 
+typedef struct lost_call {
+	uint32_t id;
+	uint32_t flags;       /* VTB_CALL_C, _SPAN or _GC */
+} lost_call;
+
 typedef struct dump_thread {
 	int used;
 	int64_t depth;        /* replay depth; below zero means begins were lost */
-	uint32_t *lost;       /* ids of ends with no begin, innermost first */
+	lost_call *lost;      /* ends with no begin, innermost first */
 	size_t lost_count, lost_cap;
+	uint64_t *open;       /* ring indexes of the begins open during the scan (min duration) */
+	size_t open_count, open_cap;
+	uint64_t skip;        /* stream: levels of dropped calls open */
+	int64_t wdepth;       /* stream: calls open in the writer */
+	int can_retval;       /* stream: the last record written was an end */
 	uint32_t *running;    /* frames running at the dump, outermost first */
 	size_t running_count;
 	uint64_t last_ns;     /* keeps each thread's timestamps non-decreasing */
@@ -30,6 +42,10 @@ typedef struct dump_ctx {
 	uint32_t nthreads;
 	uint32_t *string_of;        /* code id -> writer string id (UINT32_MAX: unused) */
 	uint32_t ncodes;
+	uint64_t *short_calls;      /* bitmap over ring records: begins and ends to drop */
+	uint64_t min_ticks;
+	uint64_t data_lost;         /* data records whose blob was overwritten */
+	char *text;                 /* a blob's text, NUL-terminated */
 	vtb_writer *w;
 } dump_ctx;
 
@@ -38,9 +54,18 @@ static const vt_record *ring_at(const dump_ctx *d, uint64_t i)
 	return &vt.ring[(d->first + i) % vt.cap];
 }
 
-static dump_thread *thread_of(dump_ctx *d, uint16_t index)
+static int is_gc(uint16_t kind)
 {
-	return &d->threads[index < d->nthreads - 1 ? index : d->nthreads - 1];
+	return kind == VT_GC_BEGIN || kind == VT_GC_END || kind == VT_D_GC_INFO;
+}
+
+/* Threads past the table share the overflow timeline; collections have their own. */
+static dump_thread *thread_of(dump_ctx *d, const vt_record *r)
+{
+	uint32_t overflow = d->nthreads - 2;
+	if (is_gc(r->kind))
+		return &d->threads[d->nthreads - 1];
+	return &d->threads[r->thread < overflow ? r->thread : overflow];
 }
 
 static uint32_t code_of(const dump_ctx *d, uint32_t id)
@@ -50,37 +75,127 @@ static uint32_t code_of(const dump_ctx *d, uint32_t id)
 
 static int is_begin(uint16_t kind)
 {
-	return kind == VT_BEGIN || kind == VT_C_BEGIN;
+	return kind == VT_BEGIN || kind == VT_C_BEGIN || kind == VT_SPAN_BEGIN || kind == VT_GC_BEGIN;
 }
 
-static int lost_push(dump_thread *t, uint32_t id)
+/* The flags a call of this begin or end kind carries. */
+static uint32_t call_flags(uint16_t kind)
 {
-	if (t->lost_count == t->lost_cap) {
-		size_t cap = t->lost_cap ? t->lost_cap * 2 : 16;
-		uint32_t *l = realloc(t->lost, cap * sizeof *l);
-		if (!l)
-			return VTB_E_NOMEM;
-		t->lost = l;
-		t->lost_cap = cap;
+	switch (kind) {
+	case VT_C_BEGIN: case VT_C_END: case VT_C_END_EXC:
+		return VTB_CALL_C;
+	case VT_SPAN_BEGIN: case VT_SPAN_END: case VT_SPAN_END_EXC:
+		return VTB_CALL_SPAN;
+	case VT_GC_BEGIN: case VT_GC_END:
+		return VTB_CALL_GC;
+	default:
+		return 0;
 	}
-	t->lost[t->lost_count++] = id;
+}
+
+/* The blob a data record points to, or NULL when the arena overwrote it since. */
+static const vt_blob *blob_of(const vt_record *r)
+{
+	const vt_arena *a = &vt.arena;
+	uint64_t back = (uint32_t)((uint32_t)a->head - r->id);
+	if (!a->buf || back > a->head || back > a->cap || back < sizeof(vt_blob))
+		return NULL;
+	uint64_t pos = a->head - back, off = pos % a->cap;
+	const vt_blob *b = (const vt_blob *)(a->buf + off);
+	if (off + sizeof *b > a->cap || b->stamp != pos || b->len_bytes > back ||
+	    off + b->len_bytes > a->cap || sizeof *b + b->text_len > b->len_bytes)
+		return NULL;
+	return b;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap * 2 : 16;
+	void *q = realloc(*p, n * size);
+	if (!q)
+		return VTB_E_NOMEM;
+	*p = q;
+	*cap = n;
 	return 0;
 }
 
-/* Pass 1: which threads and functions the window uses, and which begins it lost. */
+static int lost_push(dump_thread *t, uint32_t id, uint32_t flags)
+{
+	if (grow((void **)&t->lost, &t->lost_cap, t->lost_count + 1, sizeof *t->lost) < 0)
+		return VTB_E_NOMEM;
+	t->lost[t->lost_count].id = id;
+	t->lost[t->lost_count++].flags = flags;
+	return 0;
+}
+
+static void mark_short(dump_ctx *d, uint64_t i)
+{
+	d->short_calls[i >> 6] |= 1ull << (i & 63);
+}
+
+static int is_short(const dump_ctx *d, uint64_t i)
+{
+	return d->short_calls && ((d->short_calls[i >> 6] >> (i & 63)) & 1);
+}
+
+/* The data record's strings are used; a record whose blob is gone is counted. */
+static void scan_data(dump_ctx *d, const vt_record *r)
+{
+	const vt_blob *b = blob_of(r);
+	if (!b) {
+		d->data_lost++;
+		return;
+	}
+	if (r->kind == VT_D_INSTANT || r->kind == VT_D_COUNTER || r->kind == VT_D_LOG ||
+	    r->kind == VT_D_OBJECT)
+		d->string_of[code_of(d, b->name)] = 0;
+	if (r->kind == VT_D_COUNTER)
+		d->string_of[code_of(d, b->aux)] = 0;
+}
+
+/* A begin, or an end matched with the begin it closes (min duration). */
+static int scan_call(dump_ctx *d, dump_thread *t, uint64_t i, const vt_record *r)
+{
+	if (is_begin(r->kind)) {
+		t->depth++;
+		if (!d->short_calls)
+			return 0;
+		if (grow((void **)&t->open, &t->open_cap, t->open_count + 1, sizeof *t->open) < 0)
+			return VTB_E_NOMEM;
+		t->open[t->open_count++] = i;
+		return 0;
+	}
+	if (t->depth <= 0)
+		return lost_push(t, code_of(d, r->id), call_flags(r->kind));
+	t->depth--;
+	if (d->short_calls && t->open_count) {
+		uint64_t b = t->open[--t->open_count];
+		if (r->ticks - ring_at(d, b)->ticks < d->min_ticks) {
+			mark_short(d, b);
+			mark_short(d, i);
+		}
+	}
+	return 0;
+}
+
+/* Pass 1: which threads, functions and names the window uses, which begins it lost, and
+ * which calls are too short to keep. */
 static int scan(dump_ctx *d)
 {
 	for (uint64_t i = 0; i < d->count; i++) {
 		const vt_record *r = ring_at(d, i);
-		dump_thread *t = thread_of(d, r->thread);
+		dump_thread *t = thread_of(d, r);
 		t->used = 1;
+		if (r->kind >= VT_D_FIRST) {
+			scan_data(d, r);
+			continue;
+		}
 		d->string_of[code_of(d, r->id)] = 0;
-		if (is_begin(r->kind))
-			t->depth++;
-		else if (t->depth > 0)
-			t->depth--;
-		else if (lost_push(t, code_of(d, r->id)) < 0)
-			return VTB_E_NOMEM;
+		int rc = scan_call(d, t, i, r);
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -205,6 +320,9 @@ static int add_thread(dump_ctx *d, uint32_t index, uint32_t pid)
 	PyObject *live = NULL;
 	uint64_t native = 0;
 	if (index == d->nthreads - 1) {
+		name = "GC";
+		native = UINT32_MAX; /* no real thread: a tid no kernel gives */
+	} else if (index == d->nthreads - 2) {
 		name = "(more threads)";
 	} else {
 		const vt_thread *vth = &vt.threads[index];
@@ -239,13 +357,65 @@ static int add_lost(dump_ctx *d, dump_thread *t, uint64_t window_ns)
 			return rc;
 	}
 	for (size_t i = t->lost_count; i-- > 0;) {
-		uint32_t id = t->lost[i];
-		uint32_t flags = VTB_CALL_ENTRY_LOST | (vt.codes[id].is_c ? VTB_CALL_C : 0);
-		int rc = vtb_writer_begin(d->w, t->wid, window_ns, d->string_of[id], flags);
+		uint32_t id = t->lost[i].id;
+		int rc = vtb_writer_begin(d->w, t->wid, window_ns, d->string_of[id],
+					  VTB_CALL_ENTRY_LOST | t->lost[i].flags);
 		if (rc < 0)
 			return rc;
 	}
+	t->wdepth = (int64_t)(keep + t->lost_count);
 	return 0;
+}
+
+/* A data record; arguments and return values only where they have their call. */
+static int stream_data(dump_ctx *d, dump_thread *t, const vt_record *r, uint64_t ns)
+{
+	const vt_blob *b = blob_of(r);
+	int rc = 0;
+	if (!b)
+		return 0;
+	memcpy(d->text, b + 1, b->text_len);
+	d->text[b->text_len] = '\0';
+	uint32_t name = d->string_of[code_of(d, b->name)];
+	switch (r->kind) {
+	case VT_D_INSTANT:
+		return vtb_writer_instant(d->w, t->wid, ns, name, d->text);
+	case VT_D_COUNTER:
+		return vtb_writer_counter(d->w, t->wid, ns, name, d->string_of[code_of(d, b->aux)],
+					  b->value);
+	case VT_D_LOG:
+		return vtb_writer_log(d->w, t->wid, ns, b->aux, name, d->text);
+	case VT_D_OBJECT:
+		return vtb_writer_object(d->w, t->wid, ns, name, d->text);
+	case VT_D_ARGS:
+		if (!t->skip && t->wdepth > 0 && !t->can_retval)
+			rc = vtb_writer_args(d->w, t->wid, d->text);
+		return rc;
+	default: /* return values, a collection's result */
+		if (!t->skip && t->can_retval)
+			rc = vtb_writer_retval(d->w, t->wid, d->text);
+		return rc;
+	}
+}
+
+/* A begin or an end, unless it belongs to a dropped (short) call or lies below one. */
+static int stream_call(dump_ctx *d, dump_thread *t, uint64_t i, const vt_record *r, uint64_t ns)
+{
+	int begin = is_begin(r->kind);
+	if (t->skip || is_short(d, i)) {
+		t->skip += begin ? 1 : (t->skip ? -1 : 0);
+		t->can_retval = 0;
+		return 0;
+	}
+	t->can_retval = !begin;
+	if (begin) {
+		t->wdepth++;
+		return vtb_writer_begin(d->w, t->wid, ns, d->string_of[code_of(d, r->id)],
+					call_flags(r->kind));
+	}
+	t->wdepth--;
+	int exc = r->kind == VT_END_EXC || r->kind == VT_C_END_EXC || r->kind == VT_SPAN_END_EXC;
+	return vtb_writer_end(d->w, t->wid, ns, exc ? VTB_CALL_EXCEPTION : 0);
 }
 
 /* Pass 2: every record, in order. */
@@ -253,19 +423,12 @@ static int stream(dump_ctx *d)
 {
 	for (uint64_t i = 0; i < d->count; i++) {
 		const vt_record *r = ring_at(d, i);
-		dump_thread *t = thread_of(d, r->thread);
+		dump_thread *t = thread_of(d, r);
 		uint64_t ns = vt_clock_ns(&d->conv, r->ticks);
 		if (ns < t->last_ns)
 			ns = t->last_ns;
 		t->last_ns = ns;
-		int rc;
-		if (r->kind == VT_BEGIN)
-			rc = vtb_writer_begin(d->w, t->wid, ns, d->string_of[code_of(d, r->id)], 0);
-		else if (r->kind == VT_C_BEGIN)
-			rc = vtb_writer_begin(d->w, t->wid, ns, d->string_of[code_of(d, r->id)], VTB_CALL_C);
-		else
-			rc = vtb_writer_end(d->w, t->wid, ns,
-					    (r->kind == VT_END_EXC || r->kind == VT_C_END_EXC) ? VTB_CALL_EXCEPTION : 0);
+		int rc = r->kind >= VT_D_FIRST ? stream_data(d, t, r, ns) : stream_call(d, t, i, r, ns);
 		if (rc < 0)
 			return rc;
 	}
@@ -408,9 +571,12 @@ static void ctx_free(dump_ctx *d)
 		for (uint32_t i = 0; i < d->nthreads; i++) {
 			free(d->threads[i].lost);
 			free(d->threads[i].running);
+			free(d->threads[i].open);
 		}
 	free(d->threads);
 	free(d->string_of);
+	free(d->short_calls);
+	free(d->text);
 }
 
 static int ctx_init(dump_ctx *d)
@@ -419,8 +585,17 @@ static int ctx_init(dump_ctx *d)
 	vt_clock_calibrate(&d->conv);
 	d->count = vt.total < vt.cap ? vt.total : vt.cap;
 	d->first = vt.total > vt.cap ? vt.pos : 0;
-	d->nthreads = vt.thread_count + 1;
+	d->nthreads = vt.thread_count + 2; /* and the overflow timeline, and the GC track */
 	d->threads = calloc(d->nthreads, sizeof *d->threads);
+	d->text = malloc(VT_TEXT_MAX + 1);
+	if (!d->text)
+		return VTB_E_NOMEM;
+	if (vt.min_ns) {
+		d->min_ticks = (uint64_t)((double)vt.min_ns / d->conv.ns_per_tick);
+		d->short_calls = calloc((d->count + 63) / 64 + 1, sizeof *d->short_calls);
+		if (!d->short_calls)
+			return VTB_E_NOMEM;
+	}
 	if (d->threads && vt.total > vt.cap && walk_stacks(d) < 0)
 		return VTB_E_NOMEM;
 	d->ncodes = vt.code_count;
@@ -460,6 +635,8 @@ int vt_dump(const char *pattern, uint32_t reason, const char *reason_text,
 		unlink(tmp);
 	res->events = d.count;
 	res->dropped = vt.total - d.count;
+	res->data_lost = d.data_lost;
+	vt.data_lost = d.data_lost;
 out:
 	if (rc < 0 && !*cause && asprintf(cause, "%s", vtb_strerror(rc)) < 0)
 		*cause = NULL;

@@ -2,22 +2,93 @@
  * come from sys.monitoring (3.12+) or the profile API, only when asked for. */
 #include "tracer/vt.h"
 
+static PyObject *vt_eval_general(PyThreadState *ts, vt_frame *f, int throwflag, PyObject *code,
+				 uint64_t key);
+
 /* Every Python frame of every thread passes here, generator resumptions included: each
- * resumption is a call and each yield ends it. */
+ * resumption is a call and each yield ends it. Frames whose key has a flag (filtered,
+ * decorated, not hooked) and threads that record nothing take the general path. */
 static PyObject *vt_eval(PyThreadState *ts, vt_frame *f, int throwflag)
 {
 	PyObject *code = vt_frame_code(f);
 	if (VT_UNLIKELY(!vt.recording || !code))
 		return vt.prev_eval(ts, f, throwflag);
 	uint64_t key = vt_code_key(code, vt_frame_globals(f));
-	if (VT_UNLIKELY((key & VT_KEY_NOT_HOOKED) || vt_frame_creates_generator(f, code)))
+	int t = vt_tls_thread;
+	if (VT_UNLIKELY((key & VT_KEY_FLAGS) || t < 0)) {
+		/* Filtered out: nothing to decide per call. */
+		if ((key & VT_KEY_FLAGS) == VT_KEY_EXCLUDED)
+			return vt.prev_eval(ts, f, throwflag);
+		return vt_eval_general(ts, f, throwflag, code, key);
+	}
+	if (VT_UNLIKELY(vt_frame_creates_generator(f, code)))
 		return vt.prev_eval(ts, f, throwflag);
 	uint32_t id = (uint32_t)key;
-	uint16_t th = vt_thread_index(ts);
-	vt_push(vt_ticks(), id, th, VT_BEGIN);
+	vt_push(vt_ticks(), id, (uint16_t)t, VT_BEGIN);
 	PyObject *r = vt.prev_eval(ts, f, throwflag);
-	vt_push(vt_ticks(), id, th, r ? VT_END : VT_END_EXC);
+	vt_push(vt_ticks(), id, (uint16_t)t, r ? VT_END : VT_END_EXC);
 	return r;
+}
+
+/* The hook of runs that need the general path for every frame: a maximum depth, arguments,
+ * return values or exceptions. */
+static PyObject *vt_eval_full(PyThreadState *ts, vt_frame *f, int throwflag)
+{
+	PyObject *code = vt_frame_code(f);
+	if (VT_UNLIKELY(!vt.recording || !code))
+		return vt.prev_eval(ts, f, throwflag);
+	return vt_eval_general(ts, f, throwflag, code, vt_code_key(code, vt_frame_globals(f)));
+}
+
+static PyObject *run_paused(PyThreadState *ts, vt_frame *f, int throwflag)
+{
+	int old = vt_thread_pause();
+	PyObject *r = vt.prev_eval(ts, f, throwflag);
+	vt_thread_resume(old);
+	return r;
+}
+
+static PyObject *record_call(PyThreadState *ts, vt_frame *f, int throwflag, PyObject *code,
+			     uint64_t key, int t, uint32_t depth)
+{
+	uint32_t id = (uint32_t)key;
+	vt_tls_depth = depth + 1;
+	vt_push(vt_ticks(), id, (uint16_t)t, VT_BEGIN);
+	if (vt.log_args)
+		vt_record_args(f, code, t);
+	int sparse = (key & VT_KEY_SPARSE) != 0;
+	int old = sparse ? vt_thread_pause() : t;
+	PyObject *r = vt.prev_eval(ts, f, throwflag);
+	if (sparse)
+		vt_thread_resume(old);
+	if (!r) {
+		if (vt.log_exc)
+			vt_record_exception(t);
+		vt_push(vt_ticks(), id, (uint16_t)t, VT_END_EXC);
+	} else {
+		vt_push(vt_ticks(), id, (uint16_t)t, VT_END);
+		if (vt.log_retval)
+			vt_record_retval(r, t);
+	}
+	vt_tls_depth = depth;
+	return r;
+}
+
+/* Filters, decorators, depth and data. An excluded function runs untouched (its callees
+ * are still looked at); an ignored one, or one past the depth limit, runs with its thread
+ * paused, so nothing below it costs more than a flag test. */
+static PyObject *vt_eval_general(PyThreadState *ts, vt_frame *f, int throwflag, PyObject *code,
+				 uint64_t key)
+{
+	if ((key & VT_KEY_NOT_HOOKED) || vt_frame_creates_generator(f, code))
+		return vt.prev_eval(ts, f, throwflag);
+	int t = vt_thread_recording(ts);
+	if (t < 0 || (key & (VT_KEY_EXCLUDED | VT_KEY_IGNORE | VT_KEY_SPARSE)) == VT_KEY_EXCLUDED)
+		return vt.prev_eval(ts, f, throwflag);
+	uint32_t depth = vt_tls_depth;
+	if ((key & VT_KEY_IGNORE) || depth >= vt.depth_limit)
+		return run_paused(ts, f, throwflag);
+	return record_call(ts, f, throwflag, code, key, t, depth);
 }
 
 /* Id of a C function (builtin or method); descriptors and bound builtins share their
@@ -39,15 +110,22 @@ static inline int is_c_function(PyObject *func)
 	return PyCFunction_Check(func) || Py_IS_TYPE(func, &PyMethodDescr_Type);
 }
 
-/* C calls made by code the tracer does not record (its own) are not recorded either. */
+/* C calls made by code the tracer does not record (its own) are not recorded either, nor
+ * those the filters exclude, nor those below the depth limit (C calls do not count as a
+ * level: the depth is the same at their begin and their end). */
 static void c_event(PyObject *code, PyObject *func, uint16_t kind)
 {
 	if (!vt.recording || !is_c_function(func))
 		return;
 	if (code && PyCode_Check(code) && vt_code_id(code, PyEval_GetGlobals()) == VT_ID_SKIP)
 		return;
-	uint16_t th = vt_thread_index(NULL);
-	vt_push(vt_ticks(), vt_cfunc_id(func), th, kind);
+	int th = vt_thread_recording(NULL);
+	if (th < 0 || vt_tls_depth >= vt.depth_limit)
+		return;
+	uint32_t id = vt_cfunc_id(func);
+	if (vt.filters && id != VT_ID_UNKNOWN && (vt_code_flags(id) & VT_KEY_EXCLUDED))
+		return;
+	vt_push(vt_ticks(), id, (uint16_t)th, kind);
 }
 
 #if VT_HAVE_MONITORING
@@ -83,10 +161,13 @@ static PyObject *mon_py(PyObject *const *args, Py_ssize_t n, uint16_t kind)
 {
 	if (!vt.recording || n < 1 || !PyCode_Check(args[0]))
 		Py_RETURN_NONE;
+	/* A run with other filters reads another co_extra slot: the key may be missing there. */
 	void *p = vt_code_extra(args[0], vt.extra_index);
-	uint64_t key = p ? (uint64_t)(uintptr_t)p - 1 : 0;
-	if ((key & VT_KEY_NOT_HOOKED) && (uint32_t)key != VT_ID_SKIP)
-		vt_push(vt_ticks(), (uint32_t)key, vt_thread_index(NULL), kind);
+	uint64_t key = p ? (uint64_t)(uintptr_t)p - 1 : vt_code_key(args[0], PyEval_GetGlobals());
+	int th;
+	if ((key & VT_KEY_NOT_HOOKED) && (uint32_t)key != VT_ID_SKIP &&
+	    !(key & (VT_KEY_EXCLUDED | VT_KEY_IGNORE)) && (th = vt_thread_recording(NULL)) >= 0)
+		vt_push(vt_ticks(), (uint32_t)key, (uint16_t)th, kind);
 	Py_RETURN_NONE;
 }
 
@@ -165,15 +246,24 @@ static void c_calls_set(int on)
 }
 #endif
 
+static int is_mine(_PyFrameEvalFunction fn)
+{
+	return fn == (_PyFrameEvalFunction)vt_eval || fn == (_PyFrameEvalFunction)vt_eval_full;
+}
+
 /* Chains to whatever hook was installed before (normally CPython's default evaluator). */
 int vt_hook_install(int c_calls)
 {
 	PyInterpreterState *interp = PyThreadState_Get()->interp;
-	if (!vt.installed) {
-		_PyFrameEvalFunction cur = _PyInterpreterState_GetEvalFrameFunc(interp);
-		if (cur != (_PyFrameEvalFunction)vt_eval)
+	_PyFrameEvalFunction mine = vt.full ? (_PyFrameEvalFunction)vt_eval_full :
+					     (_PyFrameEvalFunction)vt_eval;
+	_PyFrameEvalFunction cur = _PyInterpreterState_GetEvalFrameFunc(interp);
+	/* Still chained under another hook: it stays as it is (a run needing the other of the
+	 * two hooks then records as that one does). */
+	if (!vt.installed || is_mine(cur)) {
+		if (!is_mine(cur))
 			vt.prev_eval = (vt_eval_fn)cur;
-		_PyInterpreterState_SetEvalFrameFunc(interp, (_PyFrameEvalFunction)vt_eval);
+		_PyInterpreterState_SetEvalFrameFunc(interp, mine);
 		vt.installed = 1;
 	}
 	vt.c_calls = c_calls;
@@ -192,7 +282,7 @@ void vt_hook_uninstall(void)
 	if (vt.c_calls)
 		c_calls_set(0);
 	vt.c_calls = 0;
-	if (vt.installed && _PyInterpreterState_GetEvalFrameFunc(interp) == (_PyFrameEvalFunction)vt_eval) {
+	if (vt.installed && is_mine(_PyInterpreterState_GetEvalFrameFunc(interp))) {
 		_PyInterpreterState_SetEvalFrameFunc(interp, (_PyFrameEvalFunction)vt.prev_eval);
 		vt.installed = 0;
 	}

@@ -25,6 +25,8 @@ static PyObject *vt_start(PyObject *m, PyObject *args)
 	if (vt_ring_alloc(cap) < 0)
 		return PyErr_Format(PyExc_MemoryError, "cannot allocate a ring of %llu events (%llu bytes)",
 				    cap, cap * (unsigned long long)sizeof(vt_record));
+	if (vt_arena_alloc(cap) < 0)
+		return PyErr_Format(PyExc_MemoryError, "cannot allocate the data arena for %llu events", cap);
 	vt_hook_install(c_calls);
 	Py_RETURN_NONE;
 }
@@ -81,8 +83,8 @@ static PyObject *vt_dump_py(PyObject *m, PyObject *args)
 		PyErr_SetString(rc == VTB_E_NOMEM ? PyExc_MemoryError : PyExc_OSError,
 				cause ? cause : vtb_strerror(rc));
 	else
-		ret = Py_BuildValue("(sKK)", res.path, (unsigned long long)res.events,
-				    (unsigned long long)res.dropped);
+		ret = Py_BuildValue("(sKKK)", res.path, (unsigned long long)res.events,
+				    (unsigned long long)res.dropped, (unsigned long long)res.data_lost);
 	free(cause);
 	free(res.path);
 	return ret;
@@ -145,11 +147,14 @@ static PyObject *vt_stats(PyObject *m, PyObject *unused)
 {
 	(void)m;
 	(void)unused;
-	return Py_BuildValue("{sKsKsKsisIsIss}", "capacity", (unsigned long long)vt.cap,
+	return Py_BuildValue("{sKsKsKsisIsIsssKsKsK}", "capacity", (unsigned long long)vt.cap,
 			     "total", (unsigned long long)vt.total, "record_bytes",
 			     (unsigned long long)sizeof(vt_record), "recording", vt.recording,
 			     "functions", vt.code_count, "threads", vt.thread_count,
-			     "clock", vt.use_tsc ? "tsc" : "monotonic");
+			     "clock", vt.use_tsc ? "tsc" : "monotonic",
+			     "arena_bytes", (unsigned long long)vt.arena.cap,
+			     "arena_used", (unsigned long long)vt.arena.head,
+			     "data_lost", (unsigned long long)vt.data_lost);
 }
 
 static PyMethodDef methods[] = {
@@ -185,8 +190,13 @@ __attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__vtrace(void)
 			return NULL;
 		}
 		vt_clock_init();
+		vt.depth_limit = UINT32_MAX;
 	}
 	if (PyModule_AddFunctions(m, vt_monitor_methods) < 0 ||
+	    PyModule_AddFunctions(m, vt_data_methods) < 0 ||
+	    PyModule_AddFunctions(m, vt_config_methods) < 0 ||
+	    PyModule_AddIntConstant(m, "ARENA_PER_EVENT", VT_ARENA_PER_EVENT) < 0 ||
+	    PyModule_AddIntConstant(m, "ARENA_MIN", VT_ARENA_MIN) < 0 ||
 	    PyModule_AddIntConstant(m, "HAVE_MONITORING", VT_HAVE_MONITORING) < 0 ||
 	    PyModule_AddIntConstant(m, "INIT_BY_MONITORING", VT_INIT_BY_MONITORING) < 0 ||
 	    PyModule_AddIntConstant(m, "RECORD_BYTES", (long)sizeof(vt_record)) < 0) {

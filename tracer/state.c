@@ -7,8 +7,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "filters/filters.h"
+
 struct vt_state vt = { .extra_index = -1 };
 __thread int vt_tls_thread __attribute__((tls_model("initial-exec"))) = -1;
+__thread uint32_t vt_tls_depth __attribute__((tls_model("initial-exec")));
 
 uint64_t vt_mono_ns(void)
 {
@@ -93,6 +96,28 @@ void vt_ring_clear(void)
 {
 	vt.pos = 0;
 	vt.total = 0;
+	vt.arena.head = 0;
+}
+
+/* The arena's pages are touched as blobs land, not up front: a run without data records
+ * never pays for them. */
+int vt_arena_alloc(uint64_t cap)
+{
+	uint64_t bytes = cap * VT_ARENA_PER_EVENT;
+	if (bytes < VT_ARENA_MIN)
+		bytes = VT_ARENA_MIN;
+	if (bytes > (1ull << 31))
+		bytes = 1ull << 31;
+	if (vt.arena.buf && vt.arena.cap == bytes)
+		return 0;
+	uint8_t *b = malloc(bytes);
+	if (!b)
+		return -1;
+	free(vt.arena.buf);
+	vt.arena.buf = b;
+	vt.arena.cap = bytes;
+	vt.arena.head = 0;
+	return 0;
 }
 
 /* Cold: the first event of a thread. */
@@ -166,7 +191,7 @@ static uint32_t *code_slot(const char *name, const char *file, uint32_t line, in
 		if (!*s)
 			return s;
 		const vt_code *c = &vt.codes[*s - 1];
-		if (c->line == line && c->is_c == (uint32_t)is_c && strcmp(c->name, name) == 0 &&
+		if (c->line == line && c->is_c == is_c && strcmp(c->name, name) == 0 &&
 		    strcmp(c->file, file) == 0)
 			return s;
 	}
@@ -212,7 +237,10 @@ static uint32_t codes_add(char *name, char *file, uint32_t line, int is_c)
 	c->name = name;
 	c->file = file;
 	c->line = line;
-	c->is_c = (uint32_t)is_c;
+	c->is_c = (uint8_t)is_c;
+	c->marks = 0;
+	c->verdict = 0;
+	c->verdict_ok = 0;
 	*slot = vt.code_count + 1;
 	return vt.code_count++;
 }
@@ -262,6 +290,53 @@ static int monitor_init(PyCodeObject *co)
 }
 #endif
 
+/* The filters' verdict on a code table entry, once per run, and the decorators' marks:
+ * key flags. A pattern that hits its match limit leaves the function recorded. */
+uint64_t vt_code_flags(uint32_t id)
+{
+	vt_code *c = &vt.codes[id];
+	if (!c->verdict_ok) {
+		c->verdict = 0;
+		if (vt.filters && flt_set_match_entry(vt.filters, c->name, c->file, NULL) == 0)
+			c->verdict = (uint8_t)(VT_KEY_EXCLUDED >> 32);
+		c->verdict_ok = 1;
+	}
+	return (uint64_t)(c->verdict | c->marks) << 32;
+}
+
+Py_ssize_t vt_codes_refilter(Py_ssize_t index)
+{
+	if (index < 0)
+		index = vt_request_extra_index();
+	if (index < 0)
+		return -1;
+	vt.extra_index = index;
+	for (uint32_t i = 0; i < vt.code_count; i++)
+		vt.codes[i].verdict_ok = 0;
+	return index;
+}
+
+uint32_t vt_label_id(const char *name)
+{
+	codes_init();
+	return codes_add(strdup(name), strdup(""), 0, VT_CODE_LABEL);
+}
+
+int vt_code_mark(PyObject *code, PyObject *globals, uint64_t flag)
+{
+	uint64_t key = vt_code_key(code, globals);
+	uint32_t id = (uint32_t)key;
+	if (id == VT_ID_SKIP || id == VT_ID_UNKNOWN)
+		return -1;
+	vt.codes[id].marks |= (uint8_t)(flag >> 32);
+	key = (key & VT_KEY_NOT_HOOKED) | id | vt_code_flags(id);
+	/* Keys cached for other filter sets lack the mark: they are registered again. */
+	for (int i = 0; i < vt.extra_count; i++)
+		if (vt.extra_indices[i] != vt.extra_index)
+			vt_code_set_extra(code, vt.extra_indices[i], NULL);
+	return vt_code_set_extra(code, vt.extra_index, (void *)(uintptr_t)(key + 1));
+}
+
 /* Cold: the first sight of a code object. Names it once (module from the frame's globals)
  * and caches its key on the code object. */
 uint64_t vt_code_register(PyObject *code, PyObject *globals)
@@ -279,6 +354,8 @@ uint64_t vt_code_register(PyObject *code, PyObject *globals)
 	else
 		key = codes_add(join_name(utf8_or(modname, NULL), utf8_or(vt_code_qualname(co), "?")),
 				strdup(file), (uint32_t)co->co_firstlineno, 0);
+	if (key != VT_ID_SKIP && key != VT_ID_UNKNOWN)
+		key |= vt_code_flags((uint32_t)key);
 #if VT_INIT_BY_MONITORING
 	if (key != VT_ID_UNKNOWN && !(key & VT_KEY_NOT_HOOKED) && monitor_init(co))
 		key |= VT_KEY_NOT_HOOKED;

@@ -30,8 +30,9 @@ typedef struct vt_record {
 	uint16_t kind;      /* enum vt_kind */
 } vt_record;
 
-/* Record kinds. Values from VT_KIND_RESERVED up are kept for instants, counters, log
- * records and snapshots, whose variable-length data will live in a side arena. */
+/* Record kinds. Calls and spans are one record each way; data kinds (from VT_D_FIRST on)
+ * keep their variable-length part in the side arena: their `id` is the low 32 bits of the
+ * arena position of a vt_blob, checked against the blob's stamp at dump time. */
 enum vt_kind {
 	VT_BEGIN = 1,
 	VT_END = 2,
@@ -39,8 +40,43 @@ enum vt_kind {
 	VT_C_BEGIN = 4,
 	VT_C_END = 5,
 	VT_C_END_EXC = 6,
-	VT_KIND_RESERVED = 16,
+	VT_SPAN_BEGIN = 7,   /* vtrace.event: id is a label id */
+	VT_SPAN_END = 8,
+	VT_SPAN_END_EXC = 9,
+	VT_GC_BEGIN = 10,    /* a garbage collection: on the GC track, id is a label id */
+	VT_GC_END = 11,
+	VT_D_FIRST = 16,
+	VT_D_INSTANT = 16,   /* blob: name, text */
+	VT_D_COUNTER = 17,   /* blob: name, aux = series, value */
+	VT_D_LOG = 18,       /* blob: name = logger, aux = level, text */
+	VT_D_OBJECT = 19,    /* blob: name, text */
+	VT_D_ARGS = 20,      /* blob: text; attached to the innermost open call */
+	VT_D_RETVAL = 21,    /* blob: text; attached to the call that just ended */
+	VT_D_GC_INFO = 22,   /* blob: text; the result of the collection that just ended */
 };
+
+/* A variable-length record in the arena, 8-byte aligned, followed by its text. */
+typedef struct vt_blob {
+	uint64_t stamp;      /* its own arena position: a stale reference finds another value */
+	double value;        /* counter sample */
+	uint32_t name;       /* code table id of the name (counter, instant, object, logger) */
+	uint32_t aux;        /* counter series id, or log level */
+	uint32_t text_len;   /* bytes of text after the header, no NUL */
+	uint32_t len_bytes;  /* the whole entry, header included */
+} vt_blob;
+
+/* The side arena: a byte ring that wraps with the record ring. A blob never straddles the
+ * end; the tail it would not fit in is skipped. Bytes older than head - cap are gone. */
+typedef struct vt_arena {
+	uint8_t *buf;
+	uint64_t cap;        /* bytes */
+	uint64_t head;       /* bytes ever used (positions are offsets into this sequence) */
+} vt_arena;
+
+#define VT_ARENA_PER_EVENT 4u          /* arena bytes per ring event */
+#define VT_ARENA_MIN (64u << 10)
+#define VT_TEXT_MAX 4096u              /* longest text one record keeps (bytes) */
+#define VT_REPR_MAX 256u               /* longest repr of one value */
 
 /* Sticky flags: set on the hot path, reported and cleared when tracing stops. */
 enum vt_sticky {
@@ -50,20 +86,36 @@ enum vt_sticky {
 };
 
 /* A code object's key, cached in its co_extra (plus one): the id in the low 32 bits, and
- * VT_KEY_NOT_HOOKED when the frame hook must pass its frames through (the tracer's own
- * code, or code recorded through sys.monitoring). */
+ * flags above. Any flag sends the frame hook down its slow path:
+ * VT_KEY_NOT_HOOKED: pass the frames through (the tracer's own code, or code recorded
+ * through sys.monitoring); VT_KEY_EXCLUDED: not recorded, its callees are (filters);
+ * VT_KEY_IGNORE: neither it nor its callees (@vtrace.ignore); VT_KEY_SPARSE: it, not its
+ * callees (@vtrace.sparse). The filters are fixed for a run: a run with other filters
+ * uses a fresh co_extra index, so keys cached under the old ones are never read. */
 #define VT_KEY_NOT_HOOKED (1ull << 32)
+#define VT_KEY_EXCLUDED (1ull << 33)
+#define VT_KEY_IGNORE (1ull << 34)
+#define VT_KEY_SPARSE (1ull << 35)
+#define VT_KEY_FLAGS (0xffull << 32)
 
 /* Code table ids 0 and 1 are reserved. */
 #define VT_ID_SKIP 0u      /* the tracer's own code: run but not recorded */
 #define VT_ID_UNKNOWN 1u   /* could not be registered (out of memory) */
 #define VT_MAX_THREADS 65535u
+#define VT_MAX_FILTER_SETS 16  /* distinct filter sets whose cached keys are kept */
+
+/* Code table entries: Python code, C functions, and labels (names of counters, series,
+ * instants, objects, loggers, spans, GC). */
+enum vt_code_kind { VT_CODE_PY = 0, VT_CODE_C = 1, VT_CODE_LABEL = 2 };
 
 typedef struct vt_code {
 	char *name;         /* module.qualname (malloc'd) */
 	char *file;         /* "" for C functions */
 	uint32_t line;
-	uint32_t is_c;
+	uint8_t is_c;       /* enum vt_code_kind */
+	uint8_t marks;      /* VT_KEY_IGNORE / VT_KEY_SPARSE >> 32, set by the decorators */
+	uint8_t verdict;    /* key flags >> 32 under the run's filters */
+	uint8_t verdict_ok; /* verdict computed for the current filter generation */
 } vt_code;
 
 typedef struct vt_thread {
@@ -82,10 +134,22 @@ struct vt_state {
 	int c_calls;
 	unsigned sticky;
 	vt_eval_fn prev_eval;
-	Py_ssize_t extra_index;
+	Py_ssize_t extra_index;  /* the co_extra slot keys are cached in for the run's filters */
+	Py_ssize_t extra_indices[VT_MAX_FILTER_SETS]; /* one per filter set seen (config.c) */
+	int extra_count;
 	char *skip_prefix;  /* code from files under it is not recorded (the vtrace package) */
 	PyObject *set_local_events; /* sys.monitoring.set_local_events, for __init__ (3.13) */
 	int monitor_tool, monitor_events;
+
+	/* Options of the run (set before start). */
+	void *filters;      /* flt_set *, or NULL: include/exclude over names and files */
+	uint32_t depth_limit;    /* calls at recorded depth < depth_limit are kept */
+	uint64_t min_ns;         /* dump drops calls shorter than this (and their callees) */
+	int log_args, log_retval, log_exc, ignore_c;
+	int full;                /* the run needs the general hook (depth, args, ...) */
+	vt_arena arena;
+	uint64_t data_lost;      /* data records whose text the arena had overwritten (last dump) */
+	PyObject *repr_fn;       /* vtrace's bounded repr (callable), or NULL */
 
 	vt_code *codes;
 	uint32_t code_count, code_cap;
@@ -100,7 +164,11 @@ struct vt_state {
 };
 
 extern struct vt_state vt;
+/* The calling thread's index; -1 before its first event; -(index + 2) while it records
+ * nothing (inside an ignored or sparse function, or while the tracer runs Python code). */
 extern __thread int vt_tls_thread __attribute__((tls_model("initial-exec")));
+/* Recorded calls open on this thread (for max depth). */
+extern __thread uint32_t vt_tls_depth __attribute__((tls_model("initial-exec")));
 
 uint64_t vt_mono_ns(void);
 
@@ -146,6 +214,17 @@ void vt_ring_clear(void);
 /* Cold paths behind the hot lookups below; they never raise (problems go to vt.sticky). */
 uint16_t vt_thread_register(PyThreadState *ts);
 uint64_t vt_code_register(PyObject *code, PyObject *globals);
+/* Key flags of a code table entry: the filters' verdict (once per run) and the marks. */
+uint64_t vt_code_flags(uint32_t id);
+/* Id of a label (counter, instant, logger, span name), registered on first use. */
+uint32_t vt_label_id(const char *name);
+/* Marks a code object for @vtrace.ignore / @vtrace.sparse (flag VT_KEY_IGNORE or _SPARSE). */
+int vt_code_mark(PyObject *code, PyObject *globals, uint64_t flag);
+/* Switch to co_extra slot `index` (-1: a fresh one) for other filters: keys cached under the
+ * previous filters are not read again. Returns the slot, or -1 when none is left. */
+Py_ssize_t vt_codes_refilter(Py_ssize_t index);
+/* The arena for a ring of `cap` events; -1: no memory. */
+int vt_arena_alloc(uint64_t cap);
 uint32_t vt_cfunc_register(PyObject *func, const void *key);
 /* In a fork child: empty ring, empty thread table, dump count back to 0. */
 void vt_after_fork_child(void);
@@ -169,11 +248,43 @@ static inline uint16_t vt_thread_index(PyThreadState *ts)
 	int t = vt_tls_thread;
 	if (VT_LIKELY(t >= 0))
 		return (uint16_t)t;
+	if (t < -1)
+		return (uint16_t)(-t - 2);
 	return vt_thread_register(ts);
 }
 
+/* The thread index to record under, or -1 while the thread records nothing. `ts` may be
+ * NULL where the caller has none (it only matters to the profile API, before 3.12). */
+static inline int vt_thread_recording(PyThreadState *ts)
+{
+	int t = vt_tls_thread;
+	if (VT_LIKELY(t >= 0))
+		return t;
+	if (t < -1)
+		return -1;
+	return vt_thread_register(ts);
+}
+
+/* Stop recording this thread (nesting is the caller's: it keeps the value returned and
+ * gives it back to vt_thread_resume). */
+static inline int vt_thread_pause(void)
+{
+	int old = vt_tls_thread;
+	if (old == -1 && vt.recording)
+		old = vt_thread_register(NULL); /* else its first frame would register it */
+	if (old >= 0)
+		vt_tls_thread = -old - 2;
+	return old;
+}
+
+static inline void vt_thread_resume(int old)
+{
+	vt_tls_thread = old;
+}
+
 /* hook.c */
-/* Chains the frame hook in (once) and starts recording; C calls too when asked. */
+/* Chains the frame hook in (once) and starts recording; C calls too when asked. The lean
+ * hook when vt.full is 0, the general one (depth, arguments, ...) otherwise. */
 int vt_hook_install(int c_calls);
 /* Stops recording; the hook leaves the chain if nothing was installed above it. */
 void vt_hook_uninstall(void);
@@ -186,11 +297,27 @@ uint32_t vt_cfunc_id(PyObject *func);
 /* The sys.monitoring callbacks the module exports (empty before 3.12). */
 extern PyMethodDef vt_monitor_methods[];
 
+/* data.c */
+/* Appends a data record with a blob; text may be NULL. Never raises. */
+void vt_data_push(uint16_t kind, int thread, uint32_t name, uint32_t aux, double value,
+		  const char *text, size_t text_len);
+/* The recording path's data: arguments of a frame about to run, a return value, the
+ * exception leaving a frame (pending). Each runs Python code with the thread paused. */
+void vt_record_args(vt_frame *f, PyObject *code, int thread);
+void vt_record_retval(PyObject *r, int thread);
+void vt_record_exception(int thread);
+/* The Python functions of the data API (instant, counter, log, ...), for module.c. */
+extern PyMethodDef vt_data_methods[];
+
+/* config.c */
+extern PyMethodDef vt_config_methods[];
+
 /* dump.c */
 typedef struct vt_dump_result {
 	char *path;           /* the file written (malloc'd) */
 	uint64_t events;      /* records in it */
 	uint64_t dropped;     /* records the ring overwrote */
+	uint64_t data_lost;   /* data records dropped because the arena overwrote their text */
 } vt_dump_result;
 /* Write the ring to `pattern` ({pid}, {n}, {time} expanded) through a temporary file and a
  * rename. Returns 0, or a negative VTB error with *cause (malloc'd) saying what failed. */

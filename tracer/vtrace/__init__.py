@@ -5,28 +5,78 @@
         work()
         t.dump()            # as often as you like; tracing goes on
 
+Beside the calls: vtrace.log_var, counter, instant, event (a span), LogHandler; and the
+decorators vtrace.ignore and vtrace.sparse.
+
 The recorder is the C extension _vtrace; this package only decides when to dump.
 Code in this package is never recorded.
 """
 import atexit
+import gc
 import os
 import signal
 import sys
 import threading
 
 from . import _vtrace
+from .data import log_var, counter, instant, event, ignore, sparse
 
 __version__ = "0.1.0"
-__all__ = ["Tracer", "get_tracer", "DEFAULT_BUFFER_SIZE", "RECORD_BYTES", "__version__"]
+__all__ = ["Tracer", "get_tracer", "load_config", "LogHandler", "log_var", "counter", "instant",
+           "event", "ignore", "sparse", "DEFAULT_BUFFER_SIZE", "RECORD_BYTES", "ARENA_PER_EVENT",
+           "__version__"]
 
 DEFAULT_BUFFER_SIZE = 1_000_000
 DEFAULT_OUTPUT = "trace.bin"
 RECORD_BYTES = _vtrace.RECORD_BYTES
+# Arena bytes (texts of snapshots, logs, arguments) per ring event, and the least it gets.
+ARENA_PER_EVENT = _vtrace.ARENA_PER_EVENT
+ARENA_MIN = _vtrace.ARENA_MIN
+CONFIG_FILE = ".vtrace.json"
 
 # enum vtb_reason (common/vtb.h)
-REASON_API, REASON_EXIT, REASON_EXCEPTION, REASON_SIGNAL = 0, 1, 2, 3
+REASON_API, REASON_EXIT, REASON_EXCEPTION, REASON_SIGNAL, REASON_LOG = 0, 1, 2, 3, 4
 _REASON_NAMES = {REASON_API: "dump()", REASON_EXIT: "exit", REASON_EXCEPTION: "exception",
-                 REASON_SIGNAL: "signal"}
+                 REASON_SIGNAL: "signal", REASON_LOG: "log"}
+
+
+def __getattr__(name):
+    # logging is imported only by those who use it.
+    if name == "LogHandler":
+        from .logs import LogHandler
+        return LogHandler
+    raise AttributeError("module 'vtrace' has no attribute %r" % name)
+
+
+def load_config(path=CONFIG_FILE):
+    """The Tracer arguments a configuration file holds (a dict): Tracer(**load_config()).
+    Unknown keys and values of the wrong type raise ValueError naming the file, the line and
+    column, and the key."""
+    return _vtrace.load_config(os.fspath(path))
+
+
+def _patterns(name, value):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    value = list(value)
+    for v in value:
+        if not isinstance(v, str):
+            raise TypeError("%s: patterns must be str, not %s" % (name, type(v).__name__))
+    return value
+
+
+def _duration_ns(value):
+    """A duration: a str with its unit ("50us", "1.5ms") or a number of seconds."""
+    if value is None or value == 0:
+        return 0
+    if isinstance(value, str):
+        return _vtrace.parse_duration(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError("min_duration must be a str such as '50us' or seconds >= 0, not %r"
+                         % (value,))
+    return int(round(value * 1e9))
 
 _PKG_DIR = os.path.dirname(os.path.abspath(__file__))
 _vtrace.set_skip_prefix(_PKG_DIR + os.sep)
@@ -62,13 +112,46 @@ def _child_pattern(pattern):
 class Tracer:
     """Records every Python call (and C calls with c_calls=True) into a ring of
     buffer_size events (RECORD_BYTES each), most recent kept, and dumps it to `output`,
-    a path that may hold {pid}, {n} (n-th dump of the process) and {time}."""
+    a path that may hold {pid}, {n} (n-th dump of the process) and {time}. Texts (snapshots,
+    log messages, arguments) go to an arena of ARENA_PER_EVENT bytes per event.
+
+    Data: log_args, log_retval (bounded reprs), log_exceptions (an instant per raised
+    exception), log_gc (collections as spans on a GC track), log_handler (a level: a
+    LogHandler sees every record), dump_on_log (a level: such a record dumps).
+    Filters, fixed for the run: max_depth (levels kept, 0 = all), include / exclude (regexes
+    over module.Class.func), include_files / exclude_files (regexes over file paths),
+    ignore_c (no C calls even with c_calls), min_duration ("50us" or seconds: shorter calls
+    are dropped at dump time, with their callees)."""
 
     def __init__(self, buffer_size=DEFAULT_BUFFER_SIZE, output=DEFAULT_OUTPUT, c_calls=False,
-                 quiet=False, dump_on_exit=False, dump_on_exception=True, dump_signal=None):
+                 quiet=False, dump_on_exit=False, dump_on_exception=True, dump_signal=None,
+                 log_args=False, log_retval=False, log_exceptions=False, log_gc=False,
+                 log_handler=None, dump_on_log=None, max_depth=0, include=None, exclude=None,
+                 include_files=None, exclude_files=None, ignore_c=False, min_duration=0):
         if int(buffer_size) < 16:
             raise ValueError("buffer_size must be at least 16 events")
+        if int(max_depth) < 0:
+            raise ValueError("max_depth must be 0 (no limit) or more")
         self.buffer_size = int(buffer_size)
+        self.log_args = bool(log_args)
+        self.log_retval = bool(log_retval)
+        self.log_exceptions = bool(log_exceptions)
+        self.log_gc = bool(log_gc)
+        self.max_depth = int(max_depth)
+        self.include = _patterns("include", include)
+        self.exclude = _patterns("exclude", exclude)
+        self.include_files = _patterns("include_files", include_files)
+        self.exclude_files = _patterns("exclude_files", exclude_files)
+        self.ignore_c = bool(ignore_c)
+        self.min_duration_ns = _duration_ns(min_duration)
+        self.log_handler = self.dump_on_log = None
+        if log_handler not in (None, False) or dump_on_log is not None:
+            from .logs import level_number
+            self.dump_on_log = level_number(dump_on_log) if dump_on_log is not None else None
+            if log_handler in (None, False):
+                self.log_handler = self.dump_on_log
+            else:
+                self.log_handler = 10 if log_handler is True else level_number(log_handler)
         self.output = str(output)
         self.c_calls = bool(c_calls)
         self.quiet = quiet
@@ -87,14 +170,23 @@ class Tracer:
             raise RuntimeError("another vtrace.Tracer is recording")
         if _active is self:
             return self
-        _vtrace.start(self.buffer_size, self.c_calls and not _vtrace.HAVE_MONITORING)
+        _vtrace.configure(self.include, self.exclude, self.include_files, self.exclude_files,
+                          self.max_depth, self.min_duration_ns, self.log_args, self.log_retval,
+                          self.log_exceptions)
+        c_calls = self.c_calls and not self.ignore_c
+        _vtrace.start(self.buffer_size, c_calls and not _vtrace.HAVE_MONITORING)
         if _vtrace.HAVE_MONITORING:
             try:
-                _monitoring_on(self.c_calls)
+                _monitoring_on(c_calls)
             except Exception:
                 _vtrace.stop()
                 raise
         _active = self
+        if self.log_gc and _vtrace.gc_callback not in gc.callbacks:
+            gc.callbacks.append(_vtrace.gc_callback)
+        if self.log_handler is not None:
+            from .logs import install_root
+            install_root(self.log_handler, self.dump_on_log)
         _hooks_on()
         if self.dump_signal is not None:
             if threading.current_thread() is threading.main_thread():
@@ -113,6 +205,11 @@ class Tracer:
             return
         if _vtrace.HAVE_MONITORING:
             _monitoring_off()
+        if _vtrace.gc_callback in gc.callbacks:
+            gc.callbacks.remove(_vtrace.gc_callback)
+        if self.log_handler is not None:
+            from .logs import uninstall_root
+            uninstall_root()
         self.problems = _vtrace.stop()
         _active = None
         if self._old_signal is not None:
@@ -145,14 +242,15 @@ class Tracer:
     # ---- dumps ----
     def _dump(self, reason, text, path=None):
         try:
-            written, events, dropped = _vtrace.dump(path or self.output, reason, text)
+            written, events, dropped, data_lost = _vtrace.dump(path or self.output, reason, text)
         except (OSError, MemoryError) as e:
             _warn("could not write the trace: %s (the program carries on)" % e)
             return None
         if not self.quiet:
-            _warn("wrote %s: %d events, %d dropped by the ring, reason: %s%s" % (
-                written, events, dropped, _REASON_NAMES.get(reason, "?"),
-                " (%s)" % text if text else ""))
+            _warn("wrote %s: %d events, %d dropped by the ring%s, reason: %s%s" % (
+                written, events, dropped,
+                ", %d texts overwritten in the arena" % data_lost if data_lost else "",
+                _REASON_NAMES.get(reason, "?"), " (%s)" % text if text else ""))
         return written
 
     def _on_signal(self, signum, frame):

@@ -9,9 +9,24 @@ import types
 
 import vtrace
 
-_VALUE_OPTIONS = {"-o", "--output", "--buffer-size", "--dump-signal"}
+_VALUE_OPTIONS = {"-o", "--output", "--buffer-size", "--dump-signal", "--dump-on-log",
+                  "--max-depth", "--include", "--exclude", "--include-files", "--exclude-files",
+                  "--min-duration", "--config"}
 _FLAG_OPTIONS = {"--quiet", "-q", "--c-calls", "--no-exit-dump", "--no-exception-dump",
-                 "--version", "--help", "-h"}
+                 "--version", "--help", "-h", "--log-args", "--log-retval", "--log-exceptions",
+                 "--log-gc", "--ignore-c", "--log-handler"}
+_LEVEL_NAMES = {"CRITICAL", "FATAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "NOTSET"}
+
+# Configuration file keys (Tracer arguments) -> (argparse dest, conversion).
+_CONFIG_DEST = {
+    "output": "output", "buffer_size": "buffer_size", "c_calls": "c_calls", "quiet": "quiet",
+    "dump_on_exit": "no_exit_dump", "dump_on_exception": "no_exception_dump",
+    "dump_signal": "dump_signal", "log_args": "log_args", "log_retval": "log_retval",
+    "log_exceptions": "log_exceptions", "log_gc": "log_gc", "log_handler": "log_handler",
+    "dump_on_log": "dump_on_log", "max_depth": "max_depth", "include": "include",
+    "exclude": "exclude", "include_files": "include_files", "exclude_files": "exclude_files",
+    "ignore_c": "ignore_c", "min_duration": "min_duration",
+}
 
 
 def _parser():
@@ -31,8 +46,10 @@ def _parser():
                         "of the process) and {time} are replaced")
     p.add_argument("--buffer-size", type=int, default=vtrace.DEFAULT_BUFFER_SIZE, metavar="N",
                    help="events the ring keeps (default: %%(default)s); each takes %d bytes, so "
-                        "the ring uses N*%d bytes (%.0f MB by default)"
-                        % (vtrace.RECORD_BYTES, vtrace.RECORD_BYTES, mb))
+                        "the ring uses N*%d bytes (%.0f MB by default), and the arena for texts "
+                        "N*%d more (at least %d KB), touched only as texts arrive"
+                        % (vtrace.RECORD_BYTES, vtrace.RECORD_BYTES, mb, vtrace.ARENA_PER_EVENT,
+                           vtrace.ARENA_MIN // 1024))
     p.add_argument("--c-calls", action="store_true",
                    help="also record calls of C functions (builtins, methods of extension types). "
                         "Costs more: Python 3.12+ takes them from sys.monitoring, which calls "
@@ -47,6 +64,52 @@ def _parser():
                    help="do not dump on an unhandled exception (in any thread)")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="do not print the one line per dump on stderr")
+    p.add_argument("--config", metavar="PATH",
+                   help="read options from this JSON file (default: %s in the working "
+                        "directory, when there is one); the environment and the command line "
+                        "override it" % vtrace.CONFIG_FILE)
+    d = p.add_argument_group(
+        "data beside the calls",
+        "Texts (snapshots, log messages, arguments) go to a side arena of %d bytes per ring "
+        "event (at least %d KB), which wraps with the ring: %.0f MB with the default buffer "
+        "size. The program adds its own with vtrace.log_var, counter, instant, event."
+        % (vtrace.ARENA_PER_EVENT, vtrace.ARENA_MIN // 1024,
+           vtrace.DEFAULT_BUFFER_SIZE * vtrace.ARENA_PER_EVENT / 1e6))
+    d.add_argument("--log-args", action="store_true",
+                   help="record the arguments of each call (bounded reprs, computed untraced)")
+    d.add_argument("--log-retval", action="store_true",
+                   help="record the return value of each call (a bounded repr)")
+    d.add_argument("--log-exceptions", action="store_true",
+                   help="record each raised exception as an instant (type and message) in the "
+                        "function that raised it")
+    d.add_argument("--log-gc", action="store_true",
+                   help="record garbage collections as spans on a GC track")
+    d.add_argument("--log-handler", nargs="?", const="DEBUG", metavar="LEVEL",
+                   help="record log records at LEVEL (default DEBUG) and above, from every "
+                        "logger; loggers still drop what is below their own level")
+    d.add_argument("--dump-on-log", metavar="LEVEL",
+                   help="dump when a record at LEVEL or above is logged (e.g. ERROR); records "
+                        "are recorded from LEVEL on unless --log-handler says lower")
+    f = p.add_argument_group(
+        "filters at record time",
+        "Decided once per function and cached: a function left out costs a flag test per "
+        "call. Its callees are still recorded (unless @vtrace.ignore).")
+    f.add_argument("--max-depth", type=int, metavar="N",
+                   help="record N levels of calls (depths 0 .. N-1); C calls do not count")
+    f.add_argument("--include", action="append", metavar="REGEX",
+                   help="record only functions whose name (module.Class.func) matches "
+                        "(repeatable: any of them; PCRE2)")
+    f.add_argument("--exclude", action="append", metavar="REGEX",
+                   help="do not record functions whose name matches (repeatable)")
+    f.add_argument("--include-files", action="append", metavar="REGEX",
+                   help="record only functions whose file path matches (repeatable)")
+    f.add_argument("--exclude-files", action="append", metavar="REGEX",
+                   help="do not record functions whose file path matches (repeatable)")
+    f.add_argument("--ignore-c", action="store_true",
+                   help="record no C function calls, even with --c-calls")
+    f.add_argument("--min-duration", metavar="DUR",
+                   help="drop calls shorter than DUR (50us, 1.5ms, 2s), with everything they "
+                        "called, when dumping; they still take ring space while recording")
     p.add_argument("--version", action="version", version="vtrace " + vtrace.__version__)
     p.add_argument("-m", dest="module", metavar="MODULE", help="run a library module as a script")
     p.add_argument("-c", dest="code", metavar="CODE", help="run a program passed as a string")
@@ -67,7 +130,12 @@ def _split(argv):
         if a in _VALUE_OPTIONS:
             i += 2
             continue
-        if a.startswith("-") and (a.split("=", 1)[0] in _VALUE_OPTIONS or a in _FLAG_OPTIONS):
+        if a == "--log-handler" and i + 1 < len(argv) and (
+                argv[i + 1].upper() in _LEVEL_NAMES or argv[i + 1].isdigit()):
+            i += 2
+            continue
+        if a.startswith("-") and (a.split("=", 1)[0] in _VALUE_OPTIONS | {"--log-handler"} or
+                                  a in _FLAG_OPTIONS):
             i += 1
             continue
         if a.startswith("-") and a != "-":
@@ -76,21 +144,67 @@ def _split(argv):
     return argv, [], []
 
 
+def _config_path(ours):
+    """The --config value among our options, else the default file when it exists."""
+    for i, a in enumerate(ours):
+        if a == "--config" and i + 1 < len(ours):
+            return ours[i + 1], True
+        if a.startswith("--config="):
+            return a.split("=", 1)[1], True
+    return (vtrace.CONFIG_FILE, False) if os.path.exists(vtrace.CONFIG_FILE) else (None, False)
+
+
+def _config_defaults(path):
+    """The parser's defaults from a configuration file."""
+    cfg = vtrace.load_config(path)
+    out = {}
+    for key, value in cfg.items():
+        dest = _CONFIG_DEST[key]
+        if dest in ("no_exit_dump", "no_exception_dump"):
+            value = not value
+        elif key in ("include", "exclude", "include_files", "exclude_files") and isinstance(value, str):
+            value = [value]
+        elif key == "log_handler":
+            value = ("DEBUG" if value is True else None) if isinstance(value, bool) else str(value)
+        elif key in ("dump_signal", "dump_on_log") and not isinstance(value, str):
+            value = str(value)
+        out[dest] = value
+    return out
+
+
 def parse(argv):
     env = shlex.split(os.environ.get("VTRACE_OPTIONS", ""))
     ours, script, rest = _split(env + list(argv))
     p = _parser()
+    path, explicit = _config_path(ours)
+    if path is not None:
+        try:
+            p.set_defaults(**_config_defaults(path))
+        except (OSError, ValueError) as e:
+            p.error("configuration: %s" % e)
     opts = p.parse_args(ours + script)
     given = [x for x in (opts.module, opts.code, opts.script) if x is not None]
     if len(given) != 1:
         p.error("give exactly one of: a script, -m module, -c code")
     if opts.buffer_size < 16:
         p.error("--buffer-size must be at least 16")
+    if opts.max_depth is not None and opts.max_depth < 0:
+        p.error("--max-depth must be 0 (no limit) or more")
     if opts.dump_signal is not None:
         try:
             opts.dump_signal = vtrace._signal_number(opts.dump_signal)
         except ValueError as e:
             p.error(str(e))
+    for name in ("log_handler", "dump_on_log"):
+        value = getattr(opts, name)
+        if value is not None and not (str(value).upper() in _LEVEL_NAMES or str(value).isdigit()):
+            p.error("--%s: unknown log level %r (DEBUG, INFO, WARNING, ERROR, CRITICAL or a "
+                    "number)" % (name.replace("_", "-"), value))
+    if opts.min_duration is not None and isinstance(opts.min_duration, str):
+        try:
+            vtrace._vtrace.parse_duration(opts.min_duration)
+        except ValueError as e:
+            p.error("--min-duration: %s" % e)
     opts.args = rest
     return opts
 
@@ -145,18 +259,26 @@ def _user_traceback(tb):
     return tb
 
 
+def _tracer_args(opts):
+    return {"buffer_size": opts.buffer_size, "output": opts.output, "c_calls": opts.c_calls,
+            "quiet": opts.quiet, "dump_on_exit": not opts.no_exit_dump,
+            "dump_on_exception": not opts.no_exception_dump, "log_args": opts.log_args,
+            "log_retval": opts.log_retval, "log_exceptions": opts.log_exceptions,
+            "log_gc": opts.log_gc, "log_handler": opts.log_handler,
+            "dump_on_log": opts.dump_on_log, "max_depth": opts.max_depth or 0,
+            "include": opts.include, "exclude": opts.exclude,
+            "include_files": opts.include_files, "exclude_files": opts.exclude_files,
+            "ignore_c": opts.ignore_c, "min_duration": opts.min_duration or 0}
+
+
 def _tracer(opts):
-    return vtrace.Tracer(buffer_size=opts.buffer_size, output=opts.output, c_calls=opts.c_calls,
-                         quiet=opts.quiet, dump_on_exit=not opts.no_exit_dump,
-                         dump_on_exception=not opts.no_exception_dump,
-                         dump_signal=opts.dump_signal)
+    return vtrace.Tracer(dump_signal=opts.dump_signal, **_tracer_args(opts))
 
 
 def _child_options(opts):
-    return json.dumps({"buffer_size": opts.buffer_size, "output": vtrace._child_pattern(opts.output),
-                       "c_calls": opts.c_calls, "quiet": opts.quiet,
-                       "dump_on_exit": not opts.no_exit_dump,
-                       "dump_on_exception": not opts.no_exception_dump})
+    args = _tracer_args(opts)
+    args["output"] = vtrace._child_pattern(opts.output)
+    return json.dumps(args)
 
 
 def _spawn_child(options):
@@ -216,10 +338,10 @@ def main(argv=None):
         sys.meta_path.insert(0, _SpawnPatcher(opts))
     else:
         _patch_spawn(sys.modules["multiprocessing.spawn"], _child_options(opts))
-    tracer = _tracer(opts)
     try:
+        tracer = _tracer(opts)
         tracer.start()
-    except (MemoryError, ValueError, RuntimeError) as e:
+    except (MemoryError, ValueError, RuntimeError, TypeError) as e:
         sys.stderr.write("vtrace: cannot start tracing: %s\n" % e)
         sys.exit(2)
     try:

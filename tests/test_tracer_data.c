@@ -1,0 +1,671 @@
+/* test_tracer_data.c: what vtrace records beside the calls (counters, snapshots, instants,
+ * spans, log records, arguments, return values, exceptions, collections) and its filters at
+ * record time, each read back from the dump (tests/tracer_fixtures.h). */
+#include "tests/tracer_fixtures.h"
+
+/* ---- reading marks, counters and attachments ---- */
+
+/* The i-th mark of `kind` named `name` over all threads (in thread order), or NULL. */
+static const vtb_mark *mark_named(const vtb_trace *t, uint32_t kind, const char *name, size_t i,
+				  const vtb_thread **in)
+{
+	for (size_t k = 0; k < vtb_trace_thread_count(t); k++) {
+		const vtb_thread *th = vtb_trace_thread(t, k);
+		for (size_t m = 0; m < th->mark_count; m++) {
+			const vtb_mark *mk = &th->marks[m];
+			if (mk->kind == kind && strcmp(vtb_trace_string(t, mk->name_id)->name, name) == 0 &&
+			    i-- == 0) {
+				if (in)
+					*in = th;
+				return mk;
+			}
+		}
+	}
+	return NULL;
+}
+
+static size_t marks_of(const vtb_trace *t, uint32_t kind)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < vtb_trace_thread_count(t); k++) {
+		const vtb_thread *th = vtb_trace_thread(t, k);
+		for (size_t m = 0; m < th->mark_count; m++)
+			n += th->marks[m].kind == kind;
+	}
+	return n;
+}
+
+static const vtb_counter *counter_named(const vtb_trace *t, const char *name, const char *series)
+{
+	for (size_t i = 0; i < vtb_trace_counter_count(t); i++) {
+		const vtb_counter *c = vtb_trace_counter(t, i);
+		if (strcmp(vtb_trace_string(t, c->name_id)->name, name) == 0 &&
+		    strcmp(vtb_trace_string(t, c->series_id)->name, series) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* The attachment of the i-th slice named `name` (NULL when it has none); the slice in *out. */
+static const vtb_attachment *attachment_of(const vtb_trace *t, const char *name, size_t i,
+					   const vtb_slice **out)
+{
+	for (size_t k = 0; k < vtb_trace_thread_count(t); k++) {
+		const vtb_thread *th = vtb_trace_thread(t, k);
+		for (uint32_t d = 0; d < th->depth_count; d++)
+			for (size_t s = 0; s < th->rows[d].count; s++)
+				if (strcmp(name_of(t, &th->rows[d].slices[s]), name) == 0 && i-- == 0) {
+					if (out)
+						*out = &th->rows[d].slices[s];
+					return vtb_thread_attachment(th, d, (uint32_t)s);
+				}
+	}
+	ck_abort_msg("no slice %s", name);
+	return NULL;
+}
+
+/* ---- data beside the calls ---- */
+
+START_TEST(test_counters_and_snapshots)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "class Bad:\n    def __repr__(self):\n        raise RuntimeError('no')\n"
+		   "class Deep:\n    def __repr__(self):\n        return repr(self)\n"
+		   "loop = [1]\nloop.append(loop)\n"
+		   "def work():\n"
+		   "    for i in range(3):\n        vtrace.log_var('n', i * 10)\n"
+		   "    vtrace.log_var('ratio', 0.25)\n"
+		   "    vtrace.log_var('cfg', {'a': [1, 2]})\n"
+		   "    vtrace.log_var('big', 'x' * 100000)\n"
+		   "    vtrace.log_var('bad', Bad())\n"
+		   "    vtrace.log_var('deep', Deep())\n"
+		   "    vtrace.log_var('loop', loop)\n"
+		   "    vtrace.counter('queue', pending=3, done=1.5)\n"
+		   "    vtrace.counter('queue', pending=4, done=2)\n"
+		   "    try:\n        vtrace.counter('queue', pending='x')\n"
+		   "    except TypeError as e:\n        print('TypeError', 'pending' in str(e))\n"
+		   "work()\nprint('end')\n");
+	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q -o t.bin prog.py"), 0);
+	char *out = read_file("t.out");
+	ck_assert_str_eq(out, "TypeError True\nend\n");
+	vtb_trace *t = load("t.bin");
+	const vtb_counter *n = counter_named(t, "n", "n");
+	ck_assert_ptr_nonnull(n);
+	ck_assert_uint_eq(n->count, 3);
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_double_eq(n->samples[i].value, (double)i * 10);
+	ck_assert_uint_lt(n->samples[0].ts_ns, n->samples[2].ts_ns);
+	const vtb_counter *r = counter_named(t, "ratio", "ratio");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_double_eq(r->samples[0].value, 0.25);
+	const vtb_counter *p = counter_named(t, "queue", "pending"), *d = counter_named(t, "queue", "done");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(p->count, 2);
+	ck_assert_double_eq(p->samples[1].value, 4);
+	ck_assert_double_eq(d->samples[0].value, 1.5);
+	ck_assert_str_eq(mark_named(t, VTB_MARK_OBJECT, "cfg", 0, NULL)->text, "{'a': [1, 2]}");
+	const char *big = mark_named(t, VTB_MARK_OBJECT, "big", 0, NULL)->text;
+	ck_assert_uint_lt(strlen(big), 300);
+	ck_assert_ptr_nonnull(strstr(big, "'xxxx"));
+	ck_assert_ptr_nonnull(strstr(mark_named(t, VTB_MARK_OBJECT, "bad", 0, NULL)->text, "Bad"));
+	ck_assert_ptr_nonnull(mark_named(t, VTB_MARK_OBJECT, "deep", 0, NULL));
+	ck_assert_ptr_nonnull(strstr(mark_named(t, VTB_MARK_OBJECT, "loop", 0, NULL)->text, "[1, [...]]"));
+	/* The reprs ran untraced. */
+	ck_assert_uint_eq(count_affix(t, "__main__.", "__repr__", 0), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.work"), 1);
+	vtb_trace_free(t);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_instants_and_spans)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "def leaf():\n    pass\n"
+		   "def work():\n"
+		   "    vtrace.instant('start', size=3, name='x')\n"
+		   "    with vtrace.event('load', path='/tmp/a'):\n"
+		   "        leaf()\n"
+		   "        with vtrace.event('parse'):\n            leaf()\n            leaf()\n"
+		   "    try:\n"
+		   "        with vtrace.event('fails'):\n            raise KeyError(1)\n"
+		   "    except KeyError:\n        pass\n"
+		   "    vtrace.instant('end')\n"
+		   "work()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	ck_assert_str_eq(mark_named(t, VTB_MARK_INSTANT, "start", 0, NULL)->text, "size=3, name='x'");
+	ck_assert_str_eq(mark_named(t, VTB_MARK_INSTANT, "end", 0, NULL)->text, "");
+	ck_assert_uint_eq(count_affix(t, "load", "", VTB_CALL_SPAN), 1);
+	ck_assert_uint_eq(count_affix(t, "parse", "", VTB_CALL_SPAN), 1);
+	ck_assert_uint_eq(count_misnested(t, "load", "__main__.work"), 0);
+	ck_assert_uint_eq(count_misnested(t, "parse", "load"), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.leaf"), 3);
+	ck_assert_uint_eq(each_slice(t, NULL, misnested, &(struct nest){ "__main__.leaf", "parse" }), 1);
+	ck_assert_uint_eq(count_affix(t, "fails", "", VTB_CALL_SPAN | VTB_CALL_EXCEPTION), 1);
+	ck_assert_uint_eq(count_affix(t, "load", "", VTB_CALL_EXCEPTION), 0);
+	const vtb_attachment *a = attachment_of(t, "load", 0, NULL);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(a->args, "path='/tmp/a'");
+	/* The instant sits inside work(), the span's time inside the instants'. */
+	const vtb_slice *load;
+	attachment_of(t, "load", 0, &load);
+	ck_assert_uint_le(mark_named(t, VTB_MARK_INSTANT, "start", 0, NULL)->ts_ns, load->start_ns);
+	ck_assert_uint_ge(mark_named(t, VTB_MARK_INSTANT, "end", 0, NULL)->ts_ns,
+			  load->start_ns + load->dur_ns);
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* The handler records every record a logger passes on, on the thread that logs it, and the
+ * program's own logging setup still works. */
+START_TEST(test_log_handler)
+{
+	write_file("prog.py",
+		   "import logging, sys, threading\n"
+		   "logging.basicConfig(level=logging.INFO, stream=sys.stdout, format='%(levelname)s %(message)s')\n"
+		   "log = logging.getLogger('app.db')\n"
+		   "def work():\n"
+		   "    log.debug('not shown')\n"
+		   "    log.info('connected to %s', 'db1')\n"
+		   "    log.warning('slow query')\n"
+		   "def side():\n    logging.getLogger('side').error('from a thread')\n"
+		   "work()\n"
+		   "th = threading.Thread(target=side, name='worker')\nth.start()\nth.join()\n");
+	ck_assert_int_eq(run_py(NULL, "p.out", NULL, "prog.py"), 0);
+	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q --log-handler INFO -o t.bin prog.py"), 0);
+	char *po = read_file("p.out"), *to = read_file("t.out");
+	ck_assert_str_eq(po, to);
+	ck_assert_ptr_nonnull(strstr(to, "INFO connected to db1"));
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(marks_of(t, VTB_MARK_LOG), 3);
+	const vtb_thread *th = NULL;
+	const vtb_mark *m = mark_named(t, VTB_MARK_LOG, "app.db", 0, &th);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(m->level, 20);
+	ck_assert_str_eq(m->text, "connected to db1");
+	ck_assert_str_eq(th->name, "MainThread");
+	m = mark_named(t, VTB_MARK_LOG, "app.db", 1, NULL);
+	ck_assert_uint_eq(m->level, 30);
+	ck_assert_str_eq(m->text, "slow query");
+	m = mark_named(t, VTB_MARK_LOG, "side", 0, &th);
+	ck_assert_uint_eq(m->level, 40);
+	ck_assert_str_eq(th->name, "worker");
+	/* Our handler formats untraced: the program's handler alone calls format methods, as
+	 * many as in a run without ours (names differ between versions, hence the suffix). */
+	size_t formats = count_affix(t, "logging.", ".format", 0);
+	ck_assert_uint_ge(formats, 3);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.work"), 1);
+	vtb_trace_free(t);
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o n.bin prog.py"), 0);
+	t = load("n.bin");
+	ck_assert_uint_eq(count_affix(t, "logging.", ".format", 0), formats);
+	ck_assert_uint_eq(marks_of(t, VTB_MARK_LOG), 0);
+	vtb_trace_free(t);
+	/* WARNING and up only. */
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --log-handler warning -o w.bin prog.py"), 0);
+	t = load("w.bin");
+	ck_assert_uint_eq(marks_of(t, VTB_MARK_LOG), 2);
+	vtb_trace_free(t);
+	free(po), free(to);
+}
+END_TEST
+
+START_TEST(test_dump_on_log)
+{
+	write_file("prog.py",
+		   "import logging\n"
+		   "log = logging.getLogger('pay')\n"
+		   "def charge(n):\n"
+		   "    if n == 2:\n        log.error('card %d declined', n)\n"
+		   "    log.warning('charged %d', n)\n"
+		   "for i in range(4):\n    charge(i)\n");
+	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "-m vtrace --dump-on-log ERROR -o 'd{n}.bin' prog.py"), 0);
+	char *err = read_file("t.err");
+	ck_assert_ptr_nonnull(strstr(err, "reason: log"));
+	vtb_trace *t = load("d1.bin");
+	const vtb_header *h = vtb_trace_header(t);
+	ck_assert_uint_eq(h->reason, VTB_REASON_LOG);
+	ck_assert_ptr_nonnull(strstr(h->reason_text, "ERROR pay: card 2 declined"));
+	/* Records from the dump level on only: the error, not the warnings. */
+	ck_assert_uint_eq(marks_of(t, VTB_MARK_LOG), 1);
+	ck_assert_uint_eq(count_affix(t, "__main__.charge", "", VTB_CALL_OPEN), 1);
+	vtb_trace_free(t);
+	t = load("d2.bin");
+	ck_assert_uint_eq(vtb_trace_header(t)->reason, VTB_REASON_EXIT);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.charge"), 4);
+	vtb_trace_free(t);
+	free(err);
+	/* The API: a LogHandler on one logger, --log-handler lower than the dump level. */
+	write_file("api.py",
+		   "import logging, vtrace\n"
+		   "log = logging.getLogger('api')\nlog.setLevel(logging.DEBUG)\n"
+		   "log.addHandler(vtrace.LogHandler(level='DEBUG', dump_level=logging.CRITICAL))\n"
+		   "with vtrace.Tracer(output='a{n}.bin', quiet=True):\n"
+		   "    log.debug('one')\n    log.critical('two')\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "api.py"), 0);
+	t = load("a1.bin");
+	ck_assert_uint_eq(vtb_trace_header(t)->reason, VTB_REASON_LOG);
+	ck_assert_uint_eq(marks_of(t, VTB_MARK_LOG), 2);
+	ck_assert_str_eq(mark_named(t, VTB_MARK_LOG, "api", 0, NULL)->text, "one");
+	ck_assert_uint_eq(mark_named(t, VTB_MARK_LOG, "api", 1, NULL)->level, 50);
+	vtb_trace_free(t);
+}
+END_TEST
+
+START_TEST(test_args_and_retval)
+{
+	write_file("prog.py",
+		   "class Bad:\n    def __repr__(self):\n        raise ValueError('no repr')\n"
+		   "class Deep:\n    def __repr__(self):\n        return repr(self)\n"
+		   "def add(a, b=2, *rest, key=None, **kw):\n    return a + b\n"
+		   "def take(x):\n    return x\n"
+		   "def gen():\n    yield 1\n"
+		   "add(1, key='k')\n"
+		   "take(Bad())\ntake(Deep())\ntake('y' * 100000)\n"
+		   "list(gen())\n"
+		   "print('ok')\n");
+	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q --log-args --log-retval -o t.bin prog.py"), 0);
+	char *out = read_file("t.out");
+	ck_assert_str_eq(out, "ok\n");
+	vtb_trace *t = load("t.bin");
+	const vtb_attachment *a = attachment_of(t, "__main__.add", 0, NULL);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(a->args, "a=1, b=2, key='k', rest=(), kw={}");
+	ck_assert_str_eq(a->retval, "3");
+	a = attachment_of(t, "__main__.take", 0, NULL);
+	ck_assert_ptr_nonnull(strstr(a->args, "Bad"));
+	ck_assert_ptr_nonnull(strstr(a->retval, "Bad"));
+	a = attachment_of(t, "__main__.take", 1, NULL);
+	ck_assert_ptr_nonnull(a->args);
+	a = attachment_of(t, "__main__.take", 2, NULL);
+	ck_assert_uint_lt(strlen(a->args), 300);
+	ck_assert_uint_lt(strlen(a->retval), 300);
+	ck_assert_uint_eq(count_affix(t, "__main__.", "__repr__", 0), 0);
+	ck_assert_uint_eq(count_affix(t, "reprlib.", "", 0), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.gen"), 2);
+	vtb_trace_free(t);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_exceptions_logged)
+{
+	write_file("prog.py",
+		   "class MyError(Exception):\n    pass\n"
+		   "def bad():\n    raise ValueError('boom')\n"
+		   "def middle():\n    bad()\n"
+		   "def catcher():\n"
+		   "    try:\n        middle()\n    except ValueError:\n        pass\n"
+		   "def mine():\n    raise MyError('mine')\n"
+		   "catcher()\n"
+		   "try:\n    mine()\nexcept MyError:\n    pass\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --log-exceptions -o t.bin prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(marks_of(t, VTB_MARK_INSTANT), 2);
+	const vtb_mark *m = mark_named(t, VTB_MARK_INSTANT, "ValueError", 0, NULL);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(m->text, "boom");
+	const vtb_slice *bad;
+	attachment_of(t, "__main__.bad", 0, &bad);
+	ck_assert_uint_ge(m->ts_ns, bad->start_ns);
+	ck_assert_uint_le(m->ts_ns, bad->start_ns + bad->dur_ns);
+	m = mark_named(t, VTB_MARK_INSTANT, "__main__.MyError", 0, NULL);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(m->text, "mine");
+	vtb_trace_free(t);
+	/* Without the option: none. */
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o u.bin prog.py"), 0);
+	t = load("u.bin");
+	ck_assert_uint_eq(marks_of(t, VTB_MARK_INSTANT), 0);
+	vtb_trace_free(t);
+}
+END_TEST
+
+START_TEST(test_gc_spans)
+{
+	write_file("prog.py",
+		   "import gc\n"
+		   "class Node:\n    def __init__(self):\n        self.me = self\n"
+		   "def churn():\n    for _ in range(100):\n        Node()\n"
+		   "churn()\ngc.collect()\ngc.collect(0)\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --log-gc -o t.bin prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	const vtb_thread *gc = thread_named(t, "GC");
+	ck_assert_ptr_nonnull(gc);
+	ck_assert_uint_ge(count_affix(t, "gc.collect (generation 2)", "", VTB_CALL_GC), 1);
+	ck_assert_uint_ge(count_affix(t, "gc.collect (generation 0)", "", VTB_CALL_GC), 1);
+	ck_assert_uint_eq(each_slice(t, gc, flagged, &(unsigned){ VTB_CALL_GC }), gc->call_count);
+	/* The collections found the 100 cycles between them. */
+	int total = 0;
+	for (uint32_t k = 0; k < gc->rows[0].count; k++) {
+		const vtb_attachment *a = vtb_thread_attachment(gc, 0, k);
+		int n = -1;
+		ck_assert_ptr_nonnull(a);
+		ck_assert_int_eq(sscanf(a->retval, "collected=%d, uncollectable=", &n), 1);
+		total += n;
+	}
+	ck_assert_int_ge(total, 100);
+	vtb_trace_free(t);
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o u.bin prog.py"), 0);
+	t = load("u.bin");
+	ck_assert_ptr_null(thread_named(t, "GC"));
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* A small arena after many long messages keeps the newest texts; older records whose text
+ * was overwritten are dropped and counted, the calls around them are all there. */
+START_TEST(test_arena_wraps)
+{
+	write_file("prog.py",
+		   "import logging, vtrace\n"
+		   "log = logging.getLogger('big')\nlog.propagate = False\n"
+		   "log.addHandler(vtrace.LogHandler())\n"
+		   "def step(i):\n    log.warning('%05d' % i + 'x' * 3995)\n"
+		   "for i in range(300):\n    step(i)\n");
+	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "-m vtrace --buffer-size 200000 -o t.bin prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	/* 200000 events give an 800000-byte arena: 198 blobs of 4000 bytes and their headers. */
+	size_t logs = marks_of(t, VTB_MARK_LOG);
+	ck_assert_uint_eq(logs, 198);
+	const vtb_mark *last = mark_named(t, VTB_MARK_LOG, "big", logs - 1, NULL);
+	ck_assert_uint_eq(strlen(last->text), 4000);
+	ck_assert_int_eq(strncmp(last->text, "00299x", 6), 0);
+	ck_assert_int_eq(strncmp(mark_named(t, VTB_MARK_LOG, "big", 0, NULL)->text, "00102x", 6), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.step"), 300);
+	char *err = read_file("t.err"), want[64];
+	snprintf(want, sizeof want, "%zu texts overwritten", (size_t)300 - logs);
+	ck_assert_msg(strstr(err, want) != NULL, "'%s' not in: %s", want, err);
+	vtb_trace_free(t);
+	free(err);
+}
+END_TEST
+
+/* ---- filters at record time ---- */
+
+static const char filter_prog[] =
+	"import time, helper\n"
+	"def leaf():\n    pass\n"
+	"def slow():\n    time.sleep(0.01)\n    leaf()\n"
+	"def mid():\n    leaf()\n    slow()\n    helper.assist()\n"
+	"def top():\n    for _ in range(3):\n        mid()\n"
+	"top()\n";
+
+static const char helper_py[] = "def assist():\n    return inner()\ndef inner():\n    return 1\n";
+
+/* Runs filter_prog with `opts`; returns its trace. */
+static vtb_trace *run_filtered(const char *opts)
+{
+	write_file("prog.py", filter_prog);
+	write_file("helper.py", helper_py);
+	unlink(path_in("f.bin"));
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q %s -o f.bin prog.py", opts), 0);
+	return load("f.bin");
+}
+
+START_TEST(test_filter_exclude_include)
+{
+	vtb_trace *t = run_filtered("--exclude '^__main__\\.mid$'");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.mid"), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.leaf"), 6);
+	ck_assert_uint_eq(count_calls(t, NULL, "helper.assist"), 3);
+	/* The excluded function's callees take its place under its caller. */
+	ck_assert_uint_eq(count_misnested(t, "__main__.slow", "__main__.top"), 0);
+	ck_assert_uint_eq(count_misnested(t, "helper.assist", "__main__.top"), 0);
+	vtb_trace_free(t);
+	t = run_filtered("--include '^helper\\.' --include 'slow'");
+	ck_assert_uint_eq(count_calls(t, NULL, "helper.assist"), 3);
+	ck_assert_uint_eq(count_calls(t, NULL, "helper.inner"), 3);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.slow"), 3);
+	ck_assert_uint_eq(count_calls(t, NULL, "helper.<module>"), 1); /* the import */
+	ck_assert_uint_eq(vtb_trace_call_count(t), 10);
+	ck_assert_uint_eq(count_misnested(t, "helper.inner", "helper.assist"), 0);
+	vtb_trace_free(t);
+	/* Files: only helper.py, and everything but prog.py. */
+	t = run_filtered("--include-files '/helper\\.py$'");
+	ck_assert_uint_eq(vtb_trace_call_count(t), 7);
+	vtb_trace_free(t);
+	t = run_filtered("--exclude-files '/prog\\.py$' --exclude-files 'threading'");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.top"), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "helper.inner"), 3);
+	ck_assert_uint_eq(count_affix(t, "threading.", "", 0), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "helper.assist"), 3);
+	vtb_trace_free(t);
+}
+END_TEST
+
+START_TEST(test_filter_depth_and_duration)
+{
+	vtb_trace *t = run_filtered("--max-depth 3");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.<module>"), 1);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.top"), 1);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.mid"), 3);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.leaf"), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "helper.assist"), 0);
+	const vtb_thread *th = thread_named(t, "MainThread");
+	ck_assert_uint_le(th->depth_count, 3);
+	vtb_trace_free(t);
+	/* Short calls go, with their callees (leaf under slow); slow calls and the stack
+	 * above them stay, nested as they were. */
+	t = run_filtered("--min-duration 5ms");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.slow"), 3);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.mid"), 3);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.leaf"), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "helper.assist"), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "helper.inner"), 0);
+	ck_assert_uint_eq(count_misnested(t, "__main__.slow", "__main__.mid"), 0);
+	ck_assert_uint_eq(count_misnested(t, "__main__.mid", "__main__.top"), 0);
+	vtb_trace_free(t);
+	/* A bad duration is a usage error. */
+	ck_assert_int_eq(run_py(NULL, NULL, "e.err", "-m vtrace --min-duration 5parsecs -c pass"), 2);
+	char *err = read_file("e.err");
+	ck_assert_ptr_nonnull(strstr(err, "--min-duration"));
+	free(err);
+}
+END_TEST
+
+START_TEST(test_decorators)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "def leaf():\n    pass\n"
+		   "@vtrace.ignore\ndef quiet():\n    leaf()\n    leaf()\n"
+		   "@vtrace.sparse\ndef brief():\n    leaf()\n    quiet()\n"
+		   "class K:\n    @vtrace.ignore\n    def m(self):\n        leaf()\n"
+		   "def main():\n    quiet()\n    brief()\n    brief()\n    K().m()\n    leaf()\n"
+		   "main()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.quiet"), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.brief"), 2);
+	ck_assert_uint_eq(count_affix(t, "__main__.", "m", 0), 0);
+	/* Only main's own leaf(): none from under quiet, brief or K.m. */
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.leaf"), 1);
+	ck_assert_uint_eq(count_misnested(t, "__main__.brief", "__main__.main"), 0);
+	vtb_trace_free(t);
+}
+END_TEST
+
+START_TEST(test_ignore_c_and_bad_patterns)
+{
+	write_file("prog.py", "def f(items):\n    for _ in range(5):\n        len(items)\nf([])\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --c-calls --ignore-c -o t.bin prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(count_flagged(t, VTB_CALL_C), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.f"), 1);
+	vtb_trace_free(t);
+	/* C calls pass through the name filters too. */
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --c-calls --exclude '^builtins\\.len$' -o u.bin prog.py"), 0);
+	t = load("u.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "builtins.len"), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.f"), 1);
+	vtb_trace_free(t);
+	ck_assert_int_eq(run_py(NULL, NULL, "e.err", "-m vtrace -o t.bin --include 'ab(c' prog.py"), 2);
+	char *err = read_file("e.err");
+	ck_assert_ptr_nonnull(strstr(err, "--include"));
+	ck_assert_ptr_nonnull(strstr(err, "missing closing parenthesis"));
+	ck_assert_ptr_nonnull(strstr(err, "offset 4"));
+	free(err);
+}
+END_TEST
+
+/* Runs in one process with different filters: none reuses the verdicts an earlier one
+ * cached on the code objects. (A ring of the same size carries over: clear() empties it.) */
+START_TEST(test_filters_per_run)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "def a():\n    pass\n"
+		   "def b():\n    pass\n"
+		   "class C:\n    def __init__(self):\n        self.x = 1\n"
+		   "def both():\n    a()\n    b()\n    for _ in range(50):\n        C()\n"
+		   "with vtrace.Tracer(output='one.bin', quiet=True, exclude=['a$']) as t:\n"
+		   "    both()\n    t.dump()\n"
+		   "with vtrace.Tracer(output='two.bin', quiet=True, include='a$') as t:\n"
+		   "    t.clear()\n    both()\n    t.dump()\n"
+		   "with vtrace.Tracer(output='three.bin', quiet=True) as t:\n"
+		   "    t.clear()\n    both()\n    t.dump()\n"
+		   "vtrace.ignore(b)\n"
+		   "with vtrace.Tracer(output='four.bin', quiet=True, exclude=['a$']) as t:\n"
+		   "    t.clear()\n    both()\n    t.dump()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "prog.py"), 0);
+	vtb_trace *t = load("one.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.a"), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.b"), 1);
+	vtb_trace_free(t);
+	t = load("two.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.a"), 1);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.b"), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.both"), 0);
+	vtb_trace_free(t);
+	t = load("three.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.a"), 1);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.both"), 1);
+	/* 3.13 takes these from sys.monitoring once the call site is specialized. */
+	ck_assert_uint_eq(count_affix(t, "__main__.", "__init__", 0), 50);
+	vtb_trace_free(t);
+	/* Back to the first filters (their cached keys), with b marked ignored since. */
+	t = load("four.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.a"), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.b"), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.both"), 1);
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* ---- the configuration file ---- */
+
+START_TEST(test_config_file)
+{
+	write_file("prog.py", filter_prog);
+	write_file("helper.py", helper_py);
+	write_file(".vtrace.json",
+		   "{\n  \"output\": \"cfg.bin\",\n  \"quiet\": true,\n"
+		   "  \"include\": \"^helper\\\\.\",\n  \"log_args\": true\n}\n");
+	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "-m vtrace prog.py"), 0);
+	char *err = read_file("t.err");
+	ck_assert_str_eq(err, "");
+	free(err);
+	vtb_trace *t = load("cfg.bin");
+	ck_assert_uint_eq(vtb_trace_call_count(t), 7);
+	ck_assert_str_eq(attachment_of(t, "helper.assist", 0, NULL)->args, "");
+	vtb_trace_free(t);
+	/* The command line wins over the file. */
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -o cli.bin --include slow prog.py"), 0);
+	t = load("cli.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.slow"), 3);
+	vtb_trace_free(t);
+	/* --config names another file. */
+	write_file("other.json", "{\"output\": \"other.bin\", \"max_depth\": 1, \"quiet\": true}");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace --config other.json prog.py"), 0);
+	t = load("other.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.<module>"), 1);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.top"), 0);
+	vtb_trace_free(t);
+	/* The API reads the same file. */
+	write_file("api.py",
+		   "import vtrace\nprint(sorted(vtrace.load_config().items()))\n");
+	ck_assert_int_eq(run_py(NULL, "api.out", NULL, "api.py"), 0);
+	char *out = read_file("api.out");
+	ck_assert_str_eq(out, "[('include', '^helper\\\\.'), ('log_args', True), ('output', 'cfg.bin'), "
+			      "('quiet', True)]\n");
+	free(out);
+}
+END_TEST
+
+START_TEST(test_config_errors)
+{
+	static const struct {
+		const char *json, *want;
+	} cases[] = {
+		{ "{\n  \"quiet\": true,\n  \"colour\": 1\n}\n", ".vtrace.json:3:3: unknown key \"colour\"" },
+		{ "{\n  \"max_depth\": \"3\"\n}\n", ".vtrace.json:2:3: \"max_depth\" must be an integer" },
+		{ "{\"max_depth\": -1}", "\"max_depth\" must be an integer" },
+		{ "{\"include\": [\"a\", 2]}", "\"include\" must be a string or a list of strings" },
+		{ "{\"log_args\": \"yes\"}", "\"log_args\" must be true or false" },
+		{ "{\n  \"quiet\": true,\n  \"output\": \n", ".vtrace.json:4:1: not valid JSON" },
+		{ "[1, 2]", "must be a JSON object" },
+		{ "{\"include\": \"(x\"}", "--include: bad pattern '(x': missing closing parenthesis" },
+	};
+	write_file("prog.py", "print('ran')\n");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		write_file(".vtrace.json", cases[i].json);
+		ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "-m vtrace -o t.bin prog.py"), 2);
+		char *err = read_file("t.err"), *out = read_file("t.out");
+		ck_assert_msg(strstr(err, cases[i].want) != NULL, "case %zu: '%s' not in: %s", i,
+			      cases[i].want, err);
+		ck_assert_str_eq(out, "");
+		free(err), free(out);
+	}
+	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "-m vtrace --config none.json prog.py"), 2);
+	char *err = read_file("t.err");
+	ck_assert_ptr_nonnull(strstr(err, "none.json: No such file"));
+	free(err);
+}
+END_TEST
+
+static Suite *data_suite(void)
+{
+	Suite *s = suite_create("tracer_data");
+	struct {
+		const char *name;
+		const TTest *test;
+	} cases[] = {
+		{ "counters_snapshots", test_counters_and_snapshots },
+		{ "instants_spans", test_instants_and_spans },
+		{ "log_handler", test_log_handler },
+		{ "dump_on_log", test_dump_on_log },
+		{ "args_retval", test_args_and_retval },
+		{ "exceptions", test_exceptions_logged },
+		{ "gc", test_gc_spans },
+		{ "arena", test_arena_wraps },
+		{ "filter_names_files", test_filter_exclude_include },
+		{ "filter_depth_duration", test_filter_depth_and_duration },
+		{ "decorators", test_decorators },
+		{ "ignore_c_bad_patterns", test_ignore_c_and_bad_patterns },
+		{ "filters_per_run", test_filters_per_run },
+		{ "config", test_config_file },
+		{ "config_errors", test_config_errors },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		TCase *tc = tcase_create(cases[i].name);
+		tcase_add_checked_fixture(tc, setup, teardown);
+		tcase_set_timeout(tc, 120);
+		tcase_add_test(tc, cases[i].test);
+		suite_add_tcase(s, tc);
+	}
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(data_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
