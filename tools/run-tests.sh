@@ -54,6 +54,17 @@ for t in "$build"/tests/test_*; do
 	esac
 done
 
+# The man pages must render without a warning (groff -man -ww).
+echo "== man pages"
+for m in man/*.[1-9]; do
+	warn=$(groff -man -ww -z "$m" 2>&1)
+	if [ -z "$warn" ]; then
+		echo "$m: renders cleanly"; pass=$((pass + 1))
+	else
+		echo "$m: groff warns:"; echo "$warn"; fail=$((fail + 1)); suites_failed="$suites_failed $m"
+	fi
+done
+
 echo "tracer tests ran under: $(for py in "$@"; do "$py" -c 'import sys; print("%d.%d" % sys.version_info[:2], end=" ")'; done)"
 [ -n "$suites_failed" ] && echo "failed suites:$suites_failed"
 echo "total: $pass passed, $fail failed"
