@@ -153,6 +153,10 @@ FUZZ_TUI := $(BUILD)/fuzz/libfuzztui.a
 .PHONY: fuzz fuzzers
 
 fuzz: deps
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { (void)d; (void)n; return 0; }' | \
+		$(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null || { echo "make fuzz:" \
+		"$(FUZZ_CC) cannot link libFuzzer (Debian: apt-get install clang libclang-rt-14-dev)" >&2; \
+		exit 1; }
 	@$(MAKE) --no-print-directory fuzzers
 	@./tests/fuzz/run.sh "$(BUILD)" "$(FUZZ_SECONDS)"
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #define PROGRESS_STEP (4u << 20)
+#define LOST_THREADS_MAX (1u << 17) /* placeholder threads one load may make (see ld_lost_threads) */
 
 const char vtb_placeholder_file[] = "";
 
@@ -267,6 +268,14 @@ static int ld_proc(struct ld *l, struct cur *c)
 	return 0;
 }
 
+/* Threads that lost sections could have declared: a THRD entry takes at least 3 bytes. A
+ * placeholder costs a few hundred bytes of model, so their number is capped as well (the
+ * tracer writes at most 65537 threads): 30 MB of damage made 10 million, 3 GB, before. */
+static size_t ld_lost_threads(const struct ld *l)
+{
+	return l->lost / 3 < LOST_THREADS_MAX ? l->lost / 3 : LOST_THREADS_MAX;
+}
+
 static int ld_new_threads(struct ld *l, size_t upto)
 {
 	vtb_trace *t = l->t;
@@ -299,7 +308,7 @@ static int ld_thrd(struct ld *l, struct cur *c)
 	if (count > (uint64_t)(c->end - c->p) / 3)
 		return ld_bad(l, VTB_E_FORMAT, c->base_off, "THRD: %llu threads cannot fit in %zu bytes",
 			      (unsigned long long)count, (size_t)(c->end - c->p));
-	if (first != t->nth && (!l->salvage || first > t->nth + l->lost / 3))
+	if (first != t->nth && (!l->salvage || first > t->nth + ld_lost_threads(l)))
 		return ld_bad(l, VTB_E_FORMAT, c->base_off, "THRD: first index %llu, expected %zu",
 			      (unsigned long long)first, t->nth);
 	if (first + count >= UINT32_MAX)
@@ -634,7 +643,7 @@ static int dec_thread(struct ld *l, struct cur *c, uint64_t ti)
 
 	if (ti < t->nth)
 		return 0;
-	if (l->salvage && ti - t->nth < l->lost / 3) {
+	if (l->salvage && ti - t->nth < ld_lost_threads(l)) {
 		if (ld_new_threads(l, (size_t)ti + 1))
 			return ld_bad(l, VTB_E_NOMEM, c->base_off, "out of memory");
 		return 0;

@@ -510,8 +510,15 @@ static int put_preset(cJSON *root, const char *path, const char *name,
 		p = fresh;
 	}
 	if (description != NULL) {
-		cJSON_DeleteItemFromObjectCaseSensitive(p, "description");
-		cJSON_AddStringToObject(p, "description", description);
+		/* Replaced in place: with a duplicate key, the first is the one a load reads. */
+		cJSON *d = cJSON_CreateString(description);
+
+		if (d == NULL || (cJSON_GetObjectItemCaseSensitive(p, "description")
+				  ? !cJSON_ReplaceItemInObjectCaseSensitive(p, "description", d)
+				  : !cJSON_AddItemToObject(p, "description", d))) {
+			cJSON_Delete(d);
+			return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
+		}
 	}
 	list = count ? cJSON_CreateStringArray(commands, (int)count) : cJSON_CreateArray();
 	if (list == NULL || (cJSON_GetObjectItemCaseSensitive(p, "commands")

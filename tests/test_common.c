@@ -1196,6 +1196,43 @@ START_TEST(resync_after_false_heads)
 }
 END_TEST
 
+/* Found by hand for the fuzzing work (tests/fuzz/): salvage makes a placeholder for every
+ * thread index a lost section could have declared (3 bytes each), and each costs a few
+ * hundred bytes of model: 30 MB of damage before a chunk of thread 10 million took 3 GB.
+ * Placeholders are capped now; a chunk past the cap is damage like any unknown thread. */
+START_TEST(lost_threads_capped)
+{
+	static const uint64_t threads[] = { 1000, 200000 };
+	struct vtb_buf b = { 0 }, e = { 0 };
+	char *cause = NULL;
+
+	craft_file(&b, NULL, 0);
+	size_t good = b.len;
+	uint8_t zero[4096] = { 'X', 'X', 'X', 'X' };
+	for (int i = 0; i < 768; i++) /* 3 MiB lost: room for a million THRD entries */
+		vtb_buf_put(&b, zero, sizeof(zero)), zero[0] = 0;
+	size_t bad = b.len - good;
+	vtb_buf_varint(&e, threads[_i]);
+	vtb_buf_put(&e, (const uint8_t[]){ 0, 10, 2, 0, 0x01, 1, 0x0a }, 7);
+	craft_section(&b, VTB_TAG_EVTS, e.data, e.len);
+	vtb_trace *t = vtb_trace_load_mem(b.data, b.len, VTB_LOAD_SALVAGE, &cause);
+	ck_assert_msg(t != NULL, "%s", cause);
+	check_sane(t);
+	if (_i == 0) { /* under the cap: the chunk loads on a placeholder thread */
+		ck_assert_uint_eq(vtb_trace_thread_count(t), threads[0] + 1);
+		ck_assert_uint_eq(vtb_trace_call_count(t), 1);
+		ck_assert_uint_eq(vtb_trace_damage(t)->bytes_lost, bad);
+	} else {
+		ck_assert_uint_eq(vtb_trace_thread_count(t), 1);
+		ck_assert_uint_eq(vtb_trace_call_count(t), 0);
+		ck_assert_uint_eq(vtb_trace_damage(t)->sections_bad, 2);
+	}
+	vtb_trace_free(t);
+	vtb_buf_free(&b);
+	vtb_buf_free(&e);
+}
+END_TEST
+
 START_TEST(not_vtb_files)
 {
 	static const struct { const char *bytes; size_t n; int code; } cases[] = {
@@ -1464,6 +1501,7 @@ static Suite *common_suite(void)
 	tcase_add_test(damage, absurd_lengths);
 	tcase_add_test(damage, not_vtb_files);
 	tcase_add_test(damage, resync_after_false_heads);
+	tcase_add_loop_test(damage, lost_threads_capped, 0, 2);
 	tcase_add_test(files, file_progress_and_save);
 	tcase_add_loop_test(files, save_round_trip, 0, 3);
 	tcase_add_test(files, save_counter_without_thread);

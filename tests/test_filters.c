@@ -876,6 +876,28 @@ START_TEST(test_preset_fuzz_findings)
 }
 END_TEST
 
+/* Found by fuzzing (tests/fuzz/fuzz_preset.c): saving a description into a preset whose
+ * object has the key twice deleted the first and appended the new one, so the load, which
+ * reads the first, still saw the old second description: the save was silently lost. */
+START_TEST(test_preset_save_duplicate_description)
+{
+	static const char *const cmds[] = { "hide ^x" };
+	flt_presets *lib = NULL;
+	char *path, *cause = NULL;
+
+	make_tmpdir();
+	path = write_file("p.json", "{\"presets\": {\"a\": {\"description\": \"one\", "
+				    "\"description\": \"two\", \"commands\": [\"hide y\"]}}}");
+	ck_assert_int_eq(flt_preset_file_save(path, "a", cmds, 1, "new", &cause), 0);
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	ck_assert_str_eq(flt_presets_get(lib, "a")->description, "new");
+	ck_assert_str_eq(flt_presets_get(lib, "a")->commands[0], "hide ^x");
+	flt_presets_free(lib);
+	free(path);
+	remove_tmpdir();
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *filters_suite(void)
@@ -905,6 +927,7 @@ static Suite *filters_suite(void)
 	tcase_add_test(pre, test_preset_search_path);
 	tcase_add_test(pre, test_example_presets);
 	tcase_add_loop_test(pre, test_preset_fuzz_findings, 0, N(fuzz_preset_cases));
+	tcase_add_test(pre, test_preset_save_duplicate_description);
 	suite_add_tcase(s, re);
 	suite_add_tcase(s, sel);
 	suite_add_tcase(s, cmd);
