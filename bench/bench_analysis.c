@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench_util.h"
 #include "common/vtb.h"
 #include "tui/analysis.h"
 
@@ -24,22 +25,6 @@
 #define NAMES 500
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
-
-static uint64_t next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 struct gen {
 	vtb_writer *w;
@@ -52,24 +37,24 @@ struct gen {
  * child is one of three callees of its parent, so stacks repeat as in a real program. */
 static int gen_call(struct gen *g, uint32_t th, int depth, uint32_t parent)
 {
-	uint32_t idx = depth ? (parent * 7 + 1 + (uint32_t)(next_rand() % 3)) % NAMES
-			     : (uint32_t)((next_rand() % NAMES) * (next_rand() % NAMES) / NAMES);
+	uint32_t idx = depth ? (parent * 7 + 1 + (uint32_t)(bench_rand(&rng) % 3)) % NAMES
+			     : (uint32_t)((bench_rand(&rng) % NAMES) * (bench_rand(&rng) % NAMES) / NAMES);
 	uint32_t name = g->names[idx];
-	int kids = depth < 12 ? (int)(next_rand() % 4) : 0;
+	int kids = depth < 12 ? (int)(bench_rand(&rng) % 4) : 0;
 
-	if (vtb_writer_begin(g->w, th, g->t_ns[th] += 50 + next_rand() % 500, name, 0) < 0)
+	if (vtb_writer_begin(g->w, th, g->t_ns[th] += 50 + bench_rand(&rng) % 500, name, 0) < 0)
 		return -1;
 	g->calls++;
 	if (g->calls % 4 == 0 && vtb_writer_counter(g->w, th, g->t_ns[th], g->counter[th], g->counter[th],
-						    (double)(next_rand() % 1000)) < 0)
+						    (double)(bench_rand(&rng) % 1000)) < 0)
 		return -1;
-	if (g->calls % 64 == 0 && vtb_writer_log(g->w, th, g->t_ns[th], 10 * (1 + next_rand() % 5), g->logger,
+	if (g->calls % 64 == 0 && vtb_writer_log(g->w, th, g->t_ns[th], 10 * (1 + bench_rand(&rng) % 5), g->logger,
 						 "a log record with some text in it") < 0)
 		return -1;
 	for (int i = 0; i < kids && g->calls < g->budget; i++)
 		if (gen_call(g, th, depth + 1, idx) < 0)
 			return -1;
-	return vtb_writer_end(g->w, th, g->t_ns[th] += 50 + next_rand() % 2000, 0);
+	return vtb_writer_end(g->w, th, g->t_ns[th] += 50 + bench_rand(&rng) % 2000, 0);
 }
 
 static vtb_trace *generate(size_t calls)
@@ -104,13 +89,6 @@ out:
 	return t;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Run each command then render; median and max of the renders (ms). */
 static void frames(tui_app *app, tui_screen *s, const char *label, const char *const *cmds, size_t n)
 {
@@ -120,21 +98,21 @@ static void frames(tui_app *app, tui_screen *s, const char *label, const char *c
 		double t0;
 
 		tui_app_exec(app, cmds[i]);
-		t0 = now_s();
+		t0 = bench_now_s();
 		tui_app_render(app, s);
-		ms[i] = (now_s() - t0) * 1e3;
+		ms[i] = (bench_now_s() - t0) * 1e3;
 	}
-	qsort(ms, n, sizeof(*ms), cmp_double);
+	qsort(ms, n, sizeof(*ms), bench_cmp_double);
 	printf("%-34s %3zu frames: median %.2f ms, max %.2f ms\n", label, n, ms[n / 2], ms[n - 1]);
 	free(ms);
 }
 
 static double timed(tui_app *app, const char *cmd)
 {
-	double t0 = now_s();
+	double t0 = bench_now_s();
 
 	tui_app_exec(app, cmd);
-	return (now_s() - t0) * 1e3;
+	return (bench_now_s() - t0) * 1e3;
 }
 
 int main(int argc, char **argv)
@@ -145,7 +123,7 @@ int main(int argc, char **argv)
 	static const char *const pans[] = { "zoom 64x", "pan right", "pan right", "pan right", "pan right",
 					    "pan right 1", "pan right 1", "pan left 1", "pan left", "pan left" };
 	size_t calls = argc > 1 ? strtoull(argv[1], NULL, 10) : 2000000;
-	double t0 = now_s();
+	double t0 = bench_now_s();
 	vtb_trace *t = generate(calls), *t2;
 	tui_stats *sa = NULL, *sb = NULL;
 	struct tui_flame_node *nodes;
@@ -158,7 +136,7 @@ int main(int argc, char **argv)
 	if (!t || !s)
 		return 1;
 	printf("trace: %zu calls, %zu counter samples per counter, generated in %.2f s\n",
-	       vtb_trace_call_count(t), vtb_trace_counter(t, 0)->count, now_s() - t0);
+	       vtb_trace_call_count(t), vtb_trace_counter(t, 0)->count, bench_now_s() - t0);
 	t2 = generate(calls);
 	app = tui_app_new(t, "bench", &cause);
 	if (!app || !t2)
@@ -170,20 +148,20 @@ int main(int argc, char **argv)
 	printf("%-34s %.1f ms\n", "stats: whole trace", timed(app, "stats all"));
 	printf("%-34s %.1f ms\n", "stats: visible, fit", timed(app, "stats visible"));
 	tui_app_exec(app, "zoom 64x");
-	t0 = now_s();
+	t0 = bench_now_s();
 	tui_app_render(app, s); /* the visible scope follows the view: recomputed at the draw */
-	printf("%-34s %.1f ms\n", "stats: visible 1/64, with a redraw", (now_s() - t0) * 1e3);
+	printf("%-34s %.1f ms\n", "stats: visible 1/64, with a redraw", (bench_now_s() - t0) * 1e3);
 	frames(app, s, "stats visible 1/64, panning", pans + 1, sizeof(pans) / sizeof(pans[0]) - 1);
-	t0 = now_s();
+	t0 = bench_now_s();
 	tui_flame_build(t2, NULL, &nodes, &count);
-	printf("%-34s %.1f ms (%zu stacks)\n", "flame: whole trace", (now_s() - t0) * 1e3, count - 1);
+	printf("%-34s %.1f ms (%zu stacks)\n", "flame: whole trace", (bench_now_s() - t0) * 1e3, count - 1);
 	free(nodes);
 	printf("%-34s %.1f ms\n", "flame: visible 1/64", timed(app, "flame visible"));
-	t0 = now_s();
+	t0 = bench_now_s();
 	tui_stats_compute(t2, NULL, &sa, &cause);
 	tui_stats_compute(tui_app_trace(app), NULL, &sb, &cause);
 	tui_diff_compute(t2, sa, tui_app_trace(app), sb, &d);
-	printf("%-34s %.1f ms (%zu functions)\n", "diff: two statistics, compared", (now_s() - t0) * 1e3,
+	printf("%-34s %.1f ms (%zu functions)\n", "diff: two statistics, compared", (bench_now_s() - t0) * 1e3,
 	       d ? d->count : 0);
 	tui_diff_free(d);
 	tui_stats_free(sa);

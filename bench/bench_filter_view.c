@@ -13,25 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench_util.h"
 #include "common/vtb.h"
 #include "tui/tui.h"
 
 #define MAX_RUNS 64
-
-static double now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* The commands measured, each after clear-filters. */
 static const char *const filters[] = {
@@ -56,14 +42,14 @@ static int time_cmd(tui_app *app, const char *before, const char *cmd, int runs,
 
 		if (before && tui_app_exec(app, before) < 0)
 			return -1;
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		if (tui_app_exec(app, cmd) < 0) {
 			fprintf(stderr, "bench_filter_view: '%s': %s\n", cmd, tui_app_message(app));
 			return -1;
 		}
-		t[r] = now_ms() - t0;
+		t[r] = bench_now_ms() - t0;
 	}
-	qsort(t, (size_t)runs, sizeof(t[0]), cmp_double);
+	qsort(t, (size_t)runs, sizeof(t[0]), bench_cmp_double);
 	out[0] = t[runs / 2];
 	out[1] = t[0];
 	out[2] = t[runs - 1];
@@ -78,7 +64,7 @@ static double floor_pass(const vtb_trace *t, int runs)
 	volatile uint64_t sink = 0;
 
 	for (int r = 0; r < runs; r++) {
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 		uint64_t acc = 0;
 
 		for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
@@ -89,9 +75,9 @@ static double floor_pass(const vtb_trace *t, int runs)
 					acc += th->rows[d].slices[k].dur_ns >= 2000;
 		}
 		sink += acc;
-		best[r] = now_ms() - t0;
+		best[r] = bench_now_ms() - t0;
 	}
-	qsort(best, (size_t)runs, sizeof(best[0]), cmp_double);
+	qsort(best, (size_t)runs, sizeof(best[0]), bench_cmp_double);
 	return best[runs / 2];
 }
 
@@ -108,11 +94,11 @@ static double redraws(tui_app *app, tui_screen *s)
 		double t0;
 
 		tui_app_exec(app, moves[i]);
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		tui_app_render(app, s);
-		t[i] = now_ms() - t0;
+		t[i] = bench_now_ms() - t0;
 	}
-	qsort(t, n, sizeof(t[0]), cmp_double);
+	qsort(t, n, sizeof(t[0]), bench_cmp_double);
 	return t[n / 2];
 }
 

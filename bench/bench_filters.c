@@ -11,27 +11,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench_util.h"
 #include "common/vtb.h"
 #include "filters/filters.h"
 #include "tui/stats.h"
 
 static uint64_t rng = 88172645463325252ull;
-
-static uint64_t next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* Names grouped by module, as a tracer interns them: project modules, the standard
  * library and frozen importlib. */
@@ -62,15 +47,15 @@ static void add_names(vtb_writer *w, size_t names)
 static void write_call(vtb_writer *w, uint32_t th, uint64_t *ts, uint32_t depth, size_t names,
 		       size_t *left)
 {
-	uint32_t id = (uint32_t)(next_rand() % names);
-	unsigned kids = depth < 14 ? (unsigned)(next_rand() % 4) : 0;
+	uint32_t id = (uint32_t)(bench_rand(&rng) % names);
+	unsigned kids = depth < 14 ? (unsigned)(bench_rand(&rng) % 4) : 0;
 
 	(*left)--;
 	vtb_writer_begin(w, th, *ts, id, 0);
-	*ts += 1 + next_rand() % 50;
+	*ts += 1 + bench_rand(&rng) % 50;
 	for (unsigned k = 0; k < kids && *left > 0; k++)
 		write_call(w, th, ts, depth + 1, names, left);
-	*ts += 1 + next_rand() % 200;
+	*ts += 1 + bench_rand(&rng) % 200;
 	vtb_writer_end(w, th, *ts, 0);
 }
 
@@ -174,19 +159,6 @@ static size_t sum_bits(const uint32_t *per, const uint64_t *bm, size_t nstr)
 	return n;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static const char *const filter_cmds[] = {
 	"filter ^pkg\\d+\\.mod(?!1\\d\\.)\\d+\\.Class[0-3]\\.",
 	"hide-file ^<frozen |/lib/python3(\\.\\d+)?/(?!site-packages/)",
@@ -209,13 +181,13 @@ int main(int argc, char **argv)
 
 	if (runs < 1 || runs > 64 || search == NULL || interp == NULL)
 		return 2;
-	t0 = now_ms();
+	t0 = bench_now_ms();
 	t = build_trace(calls, names);
 	nstr = vtb_trace_string_count(t);
 	bm = calloc(FLT_BITMAP_WORDS(nstr), sizeof(*bm));
 	per = calls_per_name(t, nstr);
 	printf("trace: %zu calls, %zu names, built and loaded in %.0f ms; pcre2 jit %s\n",
-	       vtb_trace_call_count(t), nstr, now_ms() - t0, flt_pattern_jit(search) ? "on" : "off");
+	       vtb_trace_call_count(t), nstr, bench_now_ms() - t0, flt_pattern_jit(search) ? "on" : "off");
 	for (int r = 0; r < runs; r++) {
 		flt_set *f = flt_set_new();
 		tui_stats_scope scope = { .filter = f };
@@ -224,45 +196,45 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof(filter_cmds) / sizeof(filter_cmds[0]); i++)
 			if (flt_set_command(f, filter_cmds[i], NULL) < 0)
 				return 2;
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		if (flt_set_eval(f, entry_of, t, nstr, NULL) < 0)
 			return 2;
-		ev[r] = now_ms() - t0;
+		ev[r] = bench_now_ms() - t0;
 		visible = pass_calls(t, f);
-		pa[r] = now_ms() - t0 - ev[r];
+		pa[r] = bench_now_ms() - t0 - ev[r];
 		tot[r] = ev[r] + pa[r];
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		flt_pattern_eval(search, entry_of, t, nstr, bm, NULL);
 		hits = count_bits(t, bm);
-		se[r] = now_ms() - t0;
-		t0 = now_ms();
+		se[r] = bench_now_ms() - t0;
+		t0 = bench_now_ms();
 		flt_pattern_eval(search, entry_of, t, nstr, bm, NULL);
 		hits2 = sum_bits(per, bm, nstr);
-		sh[r] = now_ms() - t0;
-		t0 = now_ms();
+		sh[r] = bench_now_ms() - t0;
+		t0 = bench_now_ms();
 		flt_pattern_eval(search, entry_of, t, nstr, bm, NULL);
-		nj[r] = now_ms() - t0;
-		t0 = now_ms();
+		nj[r] = bench_now_ms() - t0;
+		t0 = bench_now_ms();
 		flt_pattern_eval(interp, entry_of, t, nstr, bm, NULL);
-		ni[r] = now_ms() - t0;
-		t0 = now_ms();
+		ni[r] = bench_now_ms() - t0;
+		t0 = bench_now_ms();
 		if (tui_stats_compute(t, &scope, &s, NULL) < 0)
 			return 2;
-		st[r] = now_ms() - t0;
+		st[r] = bench_now_ms() - t0;
 		rows = s->count;
 		tui_stats_free(s);
 		flt_set_free(f);
 	}
 	printf("filter (3 commands) over %zu names: eval %.2f ms, pass over calls %.2f ms, "
-	       "total %.2f ms (%zu calls pass)\n", nstr, median(ev, runs), median(pa, runs),
-	       median(tot, runs), visible);
+	       "total %.2f ms (%zu calls pass)\n", nstr, bench_median(ev, runs), bench_median(pa, runs),
+	       bench_median(tot, runs), visible);
 	printf("search '%s': names + pass over calls %.2f ms (%zu matching calls); names + "
-	       "per-name call counts %.2f ms (%zu)\n", SEARCH, median(se, runs), hits,
-	       median(sh, runs), hits2);
+	       "per-name call counts %.2f ms (%zu)\n", SEARCH, bench_median(se, runs), hits,
+	       bench_median(sh, runs), hits2);
 	printf("one pattern over the names: JIT %.2f ms, interpreter %.2f ms (%.1fx)\n",
-	       median(nj, runs), median(ni, runs), median(ni, runs) / median(nj, runs));
+	       bench_median(nj, runs), bench_median(ni, runs), bench_median(ni, runs) / bench_median(nj, runs));
 	printf("stats with the filter (tree walk, self times, hide subtrees): %.2f ms, %zu rows\n",
-	       median(st, runs), rows);
+	       bench_median(st, runs), rows);
 	printf("median of %d runs\n", runs);
 	free(bm);
 	free(per);

@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench_util.h"
+
 enum { EV_BEGIN, EV_END, EV_INSTANT, EV_COUNTER, EV_LOG, EV_ARGS };
 
 struct ev {
@@ -45,21 +47,6 @@ struct stream {
 
 static uint64_t rng_state = 88172645463325252ull;
 
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static void push(struct stream *s, uint64_t ts, int kind, uint32_t name, uint32_t thread, uint16_t flags)
 {
 	if (s->n == s->cap) {
@@ -77,7 +64,7 @@ static void push(struct stream *s, uint64_t ts, int kind, uint32_t name, uint32_
 /* A step in ns: base plus up to `jitter`. */
 static uint64_t step(uint64_t base, uint64_t jitter)
 {
-	return base + rnd() % (jitter + 1);
+	return base + bench_rand(&rng_state) % (jitter + 1);
 }
 
 static void gen_fib(struct stream *s, uint64_t *ts, int n)
@@ -105,7 +92,7 @@ static void gen_wide(struct stream *s, size_t calls)
 
 	push(s, ts, EV_BEGIN, 200, 0, 0);
 	while (s->calls < calls) {
-		uint32_t f = (uint32_t)(rnd() % 200);
+		uint32_t f = (uint32_t)(bench_rand(&rng_state) % 200);
 		push(s, ts += step(80, 200), EV_BEGIN, f, 0, 0);
 		if (f % 3 == 0) {
 			push(s, ts += step(60, 100), EV_BEGIN, (f + 1) % 200, 0, 0);
@@ -120,7 +107,7 @@ static void gen_wide(struct stream *s, size_t calls)
 /* Zipf-like: name k with weight about 1/(k+1). */
 static uint32_t skewed_name(uint32_t names)
 {
-	double u = (double)(rnd() >> 11) / (double)(1ull << 53);
+	double u = (double)(bench_rand(&rng_state) >> 11) / (double)(1ull << 53);
 	double x = exp2(u * log2((double)names + 1.0)) - 1.0;
 	return (uint32_t)x < names ? (uint32_t)x : names - 1;
 }
@@ -128,7 +115,7 @@ static uint32_t skewed_name(uint32_t names)
 /* Steps: most short, some long (I/O, real work): 40 ns .. ~60 us. */
 static uint64_t mixed_step(void)
 {
-	uint64_t r = rnd() % 100;
+	uint64_t r = bench_rand(&rng_state) % 100;
 
 	if (r < 60)
 		return step(40, 300);
@@ -146,8 +133,8 @@ static void gen_mixed(struct stream *s, size_t calls, uint32_t threads)
 	s->names = 4000;
 	s->threads = threads;
 	while (s->calls < calls) {
-		uint32_t th = (uint32_t)(rnd() % threads);
-		uint64_t r = rnd() % 1000;
+		uint32_t th = (uint32_t)(bench_rand(&rng_state) % threads);
+		uint64_t r = bench_rand(&rng_state) % 1000;
 		ts += mixed_step();
 		if (r < 3) {
 			push(s, ts, EV_INSTANT, skewed_name(s->names), th, 0);
@@ -156,7 +143,7 @@ static void gen_mixed(struct stream *s, size_t calls, uint32_t threads)
 		} else if (r < 6) {
 			push(s, ts, EV_LOG, 1, th, 0);
 		} else if (depth[th] < 40 && (depth[th] == 0 || r < (uint64_t)(500 + 10 * (20 - (int)depth[th])))) {
-			uint32_t name = rnd() % 10 < 3 ? last[th][depth[th]] : skewed_name(s->names);
+			uint32_t name = bench_rand(&rng_state) % 10 < 3 ? last[th][depth[th]] : skewed_name(s->names);
 			last[th][depth[th]] = name;
 			push(s, ts, EV_BEGIN, name, th, name % 20 == 7 ? 8 : 0); /* a C function */
 			if (r % 100 == 7)
@@ -206,31 +193,19 @@ static vtb_writer *encode(const struct stream *s)
 	return w;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static void run_stream(struct stream *s, int runs)
 {
 	double enc[64], dec[64];
 	size_t len = 0, events = 0;
 
 	for (int r = 0; r < runs; r++) {
-		double t0 = now();
+		double t0 = bench_now_s();
 		vtb_writer *w = encode(s);
-		double t1 = now();
+		double t1 = bench_now_s();
 		const uint8_t *b = vtb_writer_mem(w, &len);
 		char *cause = NULL;
 		vtb_trace *t = vtb_trace_load_mem(b, len, 0, &cause);
-		double t2 = now();
+		double t2 = bench_now_s();
 		if (!t || vtb_trace_call_count(t) != s->calls) {
 			fprintf(stderr, "%s: decode failed: %s\n", s->label, cause ? cause : "wrong call count");
 			exit(1);
@@ -242,28 +217,8 @@ static void run_stream(struct stream *s, int runs)
 		vtb_writer_free(w);
 	}
 	printf("| %-7s | %9zu | %9zu | %10zu | %6.2f | %12.1f | %12.1f |\n", s->label, s->calls, events, len,
-	       (double)len / (double)s->calls, (double)s->n / median(enc, runs) / 1e6,
-	       (double)s->n / median(dec, runs) / 1e6);
-}
-
-static double cpu_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static long rss_kb(void)
-{
-	FILE *f = fopen("/proc/self/statm", "r");
-	long pages = 0, res = 0;
-
-	if (f) {
-		if (fscanf(f, "%ld %ld", &pages, &res) != 2)
-			res = 0;
-		fclose(f);
-	}
-	return res * (sysconf(_SC_PAGESIZE) / 1024);
+	       (double)len / (double)s->calls, (double)s->n / bench_median(enc, runs) / 1e6,
+	       (double)s->n / bench_median(dec, runs) / 1e6);
 }
 
 /* Write a big mixed trace to a file by streaming (no event list), then load it. */
@@ -314,17 +269,17 @@ static void run_big(size_t calls, int runs)
 	size_t got = 0;
 	long grown = 0;
 	for (int r = 0; r < runs; r++) {
-		long before = rss_kb();
-		double t0 = now(), c0 = cpu_now();
+		long before = bench_rss_kib();
+		double t0 = bench_now_s(), c0 = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		vtb_trace *t = vtb_trace_load(path, 0, NULL, NULL, &cause);
-		wall[r] = now() - t0;
-		cpu[r] = cpu_now() - c0;
+		wall[r] = bench_now_s() - t0;
+		cpu[r] = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		if (!t) {
 			fprintf(stderr, "%s\n", cause);
 			exit(1);
 		}
 		if (r == 0)
-			grown = rss_kb() - before;
+			grown = bench_rss_kib() - before;
 		got = vtb_trace_call_count(t);
 		vtb_trace_free(t);
 	}
@@ -333,11 +288,11 @@ static void run_big(size_t calls, int runs)
 	long size = ftell(f);
 	fclose(f);
 	unlink(path);
-	double mid = median(wall, runs); /* sorts: wall[0] is the fastest after it */
+	double mid = bench_median(wall, runs); /* sorts: wall[0] is the fastest after it */
 	printf("\nFile load (vtb_trace_load, mmap): %zu calls on 4 threads, %.1f MB (%.2f bytes/call): "
 	       "wall median %.3f s of %d runs (min %.3f s), CPU median %.3f s; model memory %.1f bytes/call "
 	       "(RSS growth)\n",
-	       got, (double)size / 1e6, (double)size / (double)got, mid, runs, wall[0], median(cpu, runs),
+	       got, (double)size / 1e6, (double)size / (double)got, mid, runs, wall[0], bench_median(cpu, runs),
 	       (double)grown * 1024.0 / (double)got);
 }
 

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench_util.h"
 #include "common/vtb.h"
 
 struct gen {
@@ -91,21 +92,13 @@ static int generate(const char *path, size_t target)
 	return fclose(g.f) ? -1 : (int)(g.events > 0);
 }
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 enum what { LOAD_JSON, PARSE_WHOLE, LOAD_VTB };
 
 /* In the child: do it once, write "seconds calls" to fd. */
 static void child(enum what w, const char *path, int fd)
 {
 	char *cause = NULL, out[128];
-	double t0 = now();
+	double t0 = bench_now_s();
 	size_t items = 0;
 
 	if (w == LOAD_JSON || w == LOAD_VTB) {
@@ -127,7 +120,7 @@ static void child(enum what w, const char *path, int fd)
 		cJSON *root = cJSON_ParseWithLength(buf, (size_t)st.st_size);
 		items = (size_t)cJSON_GetArraySize(cJSON_GetObjectItem(root, "traceEvents"));
 	}
-	int n = snprintf(out, sizeof(out), "%.6f %zu\n", now() - t0, items);
+	int n = snprintf(out, sizeof(out), "%.6f %zu\n", bench_now_s() - t0, items);
 	if (write(fd, out, (size_t)n) != n)
 		_exit(1);
 	_exit(0);
@@ -157,12 +150,6 @@ static int measure(enum what w, const char *path, double *secs, size_t *items, l
 	return sscanf(buf, "%lf %zu", secs, items) == 2 ? 0 : -1;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 struct result {
 	double median, min;
 	long rss_kib;
@@ -181,7 +168,7 @@ static int run(enum what w, const char *path, int runs, struct result *r)
 		if (rss > r->rss_kib)
 			r->rss_kib = rss;
 	}
-	qsort(t, (size_t)runs, sizeof(double), cmp_double);
+	qsort(t, (size_t)runs, sizeof(double), bench_cmp_double);
 	r->median = t[runs / 2];
 	r->min = t[0];
 	return 0;

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench_util.h"
 #include "common/vtb.h"
 #include "tui/tui.h"
 
@@ -22,43 +23,6 @@
 #define MAX_DEPTH 24
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static long rss_kb(void)
-{
-	long pages = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (f) {
-		if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
-			resident = 0;
-		fclose(f);
-	}
-	return resident * (sysconf(_SC_PAGESIZE) / 1024);
-}
 
 struct gen {
 	vtb_writer *w;
@@ -70,7 +34,7 @@ struct gen {
 /* One call and a random subtree under it; returns -1 on a writer error. */
 static int gen_call(struct gen *g, uint32_t th, int depth)
 {
-	uint64_t r = next_rand();
+	uint64_t r = bench_rand(&rng);
 	/* Zipf-like: a few functions are called a lot, most rarely. */
 	uint32_t name = g->names[(r % NAMES) * (r % NAMES) / NAMES];
 	int pick = (int)((r >> 20) % 20), children;
@@ -132,13 +96,6 @@ out:
 	return rc;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* The replayed session: what a person does on a big trace. */
 static const int session[] = {
 	'0', 'c', 'w', 'w', 'w', 'w', 'w', 'w', 'w', 'w', 'w', 'w', 'j', 'j', 'j', 'l', 'l', 'h',
@@ -167,38 +124,38 @@ int main(int argc, char **argv)
 	else
 		snprintf(path, sizeof(path), "%s/vtui-bench-%zu.vtb", tmp && *tmp ? tmp : "/tmp", calls);
 	if (access(path, R_OK) != 0) {
-		t0 = now_s();
+		t0 = bench_now_s();
 		if (generate(path, calls) < 0)
 			return 1;
-		printf("generated %s: %zu calls in %.2f s\n", path, calls, now_s() - t0);
+		printf("generated %s: %zu calls in %.2f s\n", path, calls, bench_now_s() - t0);
 	}
-	rss0 = rss_kb();
-	t0 = now_s();
-	c0 = cpu_s();
+	rss0 = bench_rss_kib();
+	t0 = bench_now_s();
+	c0 = bench_clock_s(CLOCK_THREAD_CPUTIME_ID);
 	t = vtb_trace_load(path, VTB_LOAD_SALVAGE, NULL, NULL, &cause);
-	reader_s = now_s() - t0;
+	reader_s = bench_now_s() - t0;
 	if (!t || !(app = tui_app_new(t, path, &cause))) {
 		fprintf(stderr, "bench_viewer: %s\n", cause ? cause : "load failed");
 		return 1;
 	}
-	load_s = now_s() - t0;
-	load_cpu = cpu_s() - c0;
-	rss1 = rss_kb();
+	load_s = bench_now_s() - t0;
+	load_cpu = bench_clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
+	rss1 = bench_rss_kib();
 	calls = vtb_trace_call_count(tui_app_trace(app));
 	s = tui_screen_new(200, 60);
 	tui_app_render(app, s);
 	for (size_t i = 0; i < SESSION_KEYS; i++) {
 		tui_app_key(app, session[i]);
-		t0 = now_s();
-		c0 = cpu_s();
+		t0 = bench_now_s();
+		c0 = bench_clock_s(CLOCK_THREAD_CPUTIME_ID);
 		tui_app_render(app, s);
-		times[i] = (now_s() - t0) * 1e3;
-		cpu[i] = (cpu_s() - c0) * 1e3;
+		times[i] = (bench_now_s() - t0) * 1e3;
+		cpu[i] = (bench_clock_s(CLOCK_THREAD_CPUTIME_ID) - c0) * 1e3;
 		if (getenv("BENCH_VERBOSE") && times[i] > 1)
 			fprintf(stderr, "key %zu (%c): %.3f ms\n", i, session[i] > 32 ? session[i] : '.', times[i]);
 	}
-	qsort(times, SESSION_KEYS, sizeof(times[0]), cmp_double);
-	qsort(cpu, SESSION_KEYS, sizeof(cpu[0]), cmp_double);
+	qsort(times, SESSION_KEYS, sizeof(times[0]), bench_cmp_double);
+	qsort(cpu, SESSION_KEYS, sizeof(cpu[0]), bench_cmp_double);
 	printf("viewer: %zu calls, %zu threads\n", calls, vtb_trace_thread_count(tui_app_trace(app)));
 	printf("load: %.3f s wall (reader %.3f s, viewer index %.3f s), %.3f s cpu\n", load_s, reader_s,
 	       load_s - reader_s, load_cpu);

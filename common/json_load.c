@@ -35,23 +35,14 @@ static uint64_t hash_str(const char *s, int split)
 	return h;
 }
 
+static uint64_t str_hash_of(const void *ctx, size_t i)
+{
+	return ((const struct jimp *)ctx)->strs[i].hash;
+}
+
 static int rehash_strs(struct jimp *im)
 {
-	size_t cap = im->shcap ? im->shcap * 2 : 1024;
-	uint32_t *t = calloc(cap, sizeof(*t));
-
-	if (!t)
-		return VTB_E_NOMEM;
-	for (size_t i = 0; i < im->nstr; i++) {
-		size_t j = im->strs[i].hash & (cap - 1);
-		while (t[j])
-			j = (j + 1) & (cap - 1);
-		t[j] = (uint32_t)i + 1;
-	}
-	free(im->shash);
-	im->shash = t;
-	im->shcap = cap;
-	return 0;
+	return vtb_slots_grow(&im->shash, &im->shcap, 1024, im->nstr, str_hash_of, im);
 }
 
 /* VizTracer names Python functions "qualname (file:line)"; the first " (" after which
@@ -120,42 +111,26 @@ int64_t jimp_intern(struct jimp *im, const char *raw, int split)
 
 /* ---- threads and processes ---- */
 
+static uint64_t thread_hash_of(const void *ctx, size_t i)
+{
+	const struct jimp *im = ctx;
+
+	return im->th[i].tid * 31 + im->th[i].pid;
+}
+
 static int rehash_threads(struct jimp *im)
 {
-	size_t cap = im->thcap_hash ? im->thcap_hash * 2 : 64;
-	uint32_t *t = calloc(cap, sizeof(*t));
+	return vtb_slots_grow(&im->thash, &im->thcap_hash, 64, im->nth, thread_hash_of, im);
+}
 
-	if (!t)
-		return VTB_E_NOMEM;
-	for (size_t i = 0; i < im->nth; i++) {
-		size_t j = (im->th[i].tid * 31 + im->th[i].pid) & (cap - 1);
-		while (t[j])
-			j = (j + 1) & (cap - 1);
-		t[j] = (uint32_t)i + 1;
-	}
-	free(im->thash);
-	im->thash = t;
-	im->thcap_hash = cap;
-	return 0;
+static uint64_t proc_hash_of(const void *ctx, size_t i)
+{
+	return ((const struct jimp *)ctx)->procs[i].pid * 2654435761u;
 }
 
 static int rehash_procs(struct jimp *im)
 {
-	size_t cap = im->phcap ? im->phcap * 2 : 64;
-	uint32_t *t = calloc(cap, sizeof(*t));
-
-	if (!t)
-		return VTB_E_NOMEM;
-	for (size_t i = 0; i < im->nproc; i++) {
-		size_t j = (im->procs[i].pid * 2654435761u) & (cap - 1);
-		while (t[j])
-			j = (j + 1) & (cap - 1);
-		t[j] = (uint32_t)i + 1;
-	}
-	free(im->phash);
-	im->phash = t;
-	im->phcap = cap;
-	return 0;
+	return vtb_slots_grow(&im->phash, &im->phcap, 64, im->nproc, proc_hash_of, im);
 }
 
 /* The process `pid`, made on first sight; NULL when out of memory. */

@@ -11,24 +11,16 @@ static uint64_t ctr_key_hash(uint32_t pid, uint32_t name, uint32_t series)
 	return h ^ (h >> 33);
 }
 
+static uint64_t ctr_hash_of(const void *ctx, size_t i)
+{
+	const vtb_counter *c = &((const vtb_trace *)ctx)->ctr[i].pub;
+
+	return ctr_key_hash(c->pid, c->name_id, c->series_id);
+}
+
 static int ctr_rehash(vtb_trace *t)
 {
-	size_t cap = t->ctr_hcap ? t->ctr_hcap * 2 : 64;
-	uint32_t *tab = calloc(cap, sizeof(*tab));
-
-	if (!tab)
-		return VTB_E_NOMEM;
-	for (size_t i = 0; i < t->nctr; i++) {
-		vtb_counter *c = &t->ctr[i].pub;
-		size_t j = ctr_key_hash(c->pid, c->name_id, c->series_id) & (cap - 1);
-		while (tab[j])
-			j = (j + 1) & (cap - 1);
-		tab[j] = (uint32_t)i + 1;
-	}
-	free(t->ctr_hash);
-	t->ctr_hash = tab;
-	t->ctr_hcap = cap;
-	return 0;
+	return vtb_slots_grow(&t->ctr_hash, &t->ctr_hcap, 64, t->nctr, ctr_hash_of, t);
 }
 
 /* The slot is owned by the trace. */

@@ -30,6 +30,26 @@ int vtb_varint_get_slow(const uint8_t **p, const uint8_t *end, uint64_t *v)
 }
 
 /* On failure the array is untouched and still owned by the caller. */
+int vtb_slots_grow(uint32_t **slots, size_t *cap, size_t first_cap, size_t n,
+		   uint64_t (*hash)(const void *ctx, size_t i), const void *ctx)
+{
+	size_t c = *cap ? *cap * 2 : first_cap;
+	uint32_t *t = calloc(c, sizeof(*t));
+
+	if (!t)
+		return VTB_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = hash(ctx, i) & (c - 1);
+		while (t[j])
+			j = (j + 1) & (c - 1);
+		t[j] = (uint32_t)i + 1;
+	}
+	free(*slots);
+	*slots = t;
+	*cap = c;
+	return 0;
+}
+
 int vtb_grow(void **arr, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap)

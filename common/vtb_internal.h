@@ -149,6 +149,13 @@ void vtb_buf_free(struct vtb_buf *b);
 /* Grow an array to hold `need` items of `size` bytes (x1.5, at least 16). 0 or VTB_E_NOMEM. */
 int vtb_grow(void **arr, size_t *cap, size_t need, size_t size);
 
+/* Rebuild an open-addressing index over entries 0..n-1 with twice its slots (first_cap,
+ * a power of two, when it has none): a slot holds an entry's index + 1 (0: empty), at
+ * hash(ctx, i) & (slots - 1) or the next free slot after it. Frees the old *slots.
+ * 0, or VTB_E_NOMEM with the old index kept. */
+int vtb_slots_grow(uint32_t **slots, size_t *cap, size_t first_cap, size_t n,
+		   uint64_t (*hash)(const void *ctx, size_t i), const void *ctx);
+
 /* printf into a new malloc'd string (NULL when out of memory). */
 char *vtb_vfmt(const char *fmt, va_list ap);
 char *vtb_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -241,23 +241,14 @@ static uint64_t str_hash(const char *name, const char *file, uint32_t line)
 	return h ^ (h >> 29);
 }
 
+static uint64_t str_hash_of(const void *ctx, size_t i)
+{
+	return ((const vtb_writer *)ctx)->strs[i].hash;
+}
+
 static int str_rehash(vtb_writer *w)
 {
-	size_t cap = w->hcap ? w->hcap * 2 : 1024;
-	uint32_t *t = calloc(cap, sizeof(*t));
-
-	if (!t)
-		return VTB_E_NOMEM;
-	for (size_t i = 0; i < w->nstr; i++) {
-		size_t j = w->strs[i].hash & (cap - 1);
-		while (t[j])
-			j = (j + 1) & (cap - 1);
-		t[j] = (uint32_t)i + 1;
-	}
-	free(w->hash);
-	w->hash = t;
-	w->hcap = cap;
-	return 0;
+	return vtb_slots_grow(&w->hash, &w->hcap, 1024, w->nstr, str_hash_of, w);
 }
 
 /* Returns the id of (name, file, line), interning it on first sight. */

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/stats.h"
+
 int tui_parse_size(const char *text, int *width, int *height)
 {
 	char *end;
@@ -28,9 +30,9 @@ static void info_threads(const vtb_trace *t, FILE *out)
 		char calls[32];
 
 		tui_fmt_count(calls, sizeof(calls), th->call_count);
-		fprintf(out, "  thread %zu: pid %u tid %llu %s: %s calls, depth %u, %zu marks\n", i + 1,
-			th->pid, (unsigned long long)th->tid, th->name && *th->name ? th->name : "(unnamed)",
-			calls, th->depth_count, th->mark_count);
+		fprintf(out, "  thread %zu: pid %u tid %llu ", i + 1, th->pid, (unsigned long long)th->tid);
+		tui_stats_put_clean(out, th->name && *th->name ? th->name : "(unnamed)");
+		fprintf(out, ": %s calls, depth %u, %zu marks\n", calls, th->depth_count, th->mark_count);
 	}
 }
 
@@ -45,12 +47,17 @@ int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE 
 	tui_fmt_count(events, sizeof(events), vtb_trace_event_count(t));
 	tui_fmt_count(calls, sizeof(calls), vtb_trace_call_count(t));
 	tui_fmt_count(dropped, sizeof(dropped), h->events_dropped);
-	fprintf(out, "file: %s\n", path);
-	fprintf(out, "process: pid %u, ppid %u\n", h->pid, h->ppid);
-	fprintf(out, "command: %s\n", h->cmdline ? h->cmdline : "");
-	fprintf(out, "python: %s\n", h->python_version ? h->python_version : "");
-	fprintf(out, "dump: %s%s%s\n", vtb_reason_name(h->reason),
-		h->reason_text && *h->reason_text ? ": " : "", h->reason_text ? h->reason_text : "");
+	/* Texts from the file go through tui_stats_put_clean: none may drive the terminal. */
+	fputs("file: ", out);
+	tui_stats_put_clean(out, path);
+	fprintf(out, "\nprocess: pid %u, ppid %u\ncommand: ", h->pid, h->ppid);
+	tui_stats_put_clean(out, h->cmdline ? h->cmdline : "");
+	fputs("\npython: ", out);
+	tui_stats_put_clean(out, h->python_version ? h->python_version : "");
+	fprintf(out, "\ndump: %s%s", vtb_reason_name(h->reason),
+		h->reason_text && *h->reason_text ? ": " : "");
+	tui_stats_put_clean(out, h->reason_text ? h->reason_text : "");
+	fputc('\n', out);
 	fprintf(out, "span: %s\n", span);
 	fprintf(out, "ring: %llu events, %s dropped, %s\n", (unsigned long long)h->ring_capacity,
 		dropped, h->wrapped ? "wrapped" : "not wrapped");
@@ -59,39 +66,27 @@ int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE 
 		vtb_trace_string_count(t), vtb_trace_process_count(t), vtb_trace_counter_count(t),
 		vtb_trace_thread_count(t));
 	info_threads(t, out);
-	if (note)
-		fprintf(out, "note: %s\n", note);
+	if (note) {
+		fputs("note: ", out);
+		tui_stats_put_clean(out, note);
+		fputc('\n', out);
+	}
 	return ferror(out) ? VTB_E_IO : 0;
 }
 
 int tui_render_batch(tui_app *app, int width, int height, int ascii,
 		     const char *const *cmds, size_t cmd_count, FILE *out, char **cause)
 {
-	tui_screen *s = tui_screen_new(width, height);
-	char *text = NULL;
-	int rc = VTB_E_NOMEM;
+	tui_cmd_src *srcs = NULL;
+	size_t n = 0;
+	int rc = 0;
 
-	if (!s)
-		goto out;
-	tui_screen_set_ascii(s, ascii);
-	tui_app_render(app, s); /* lays out the screen the commands then act on */
-	for (size_t i = 0; i < cmd_count; i++) {
-		if (tui_app_exec(app, cmds[i]) < 0) {
-			rc = VTB_E_ARG;
-			*cause = tui_strdupf("--cmd '%s': %s", cmds[i], tui_app_message(app));
-			goto out;
-		}
-		tui_app_render(app, s);
-	}
-	text = tui_screen_text(s);
-	if (!text)
-		goto out;
-	fputs(text, out);
-	rc = ferror(out) ? VTB_E_IO : 0;
-out:
-	if (rc == VTB_E_NOMEM && !*cause)
+	for (size_t i = 0; i < cmd_count && rc == 0; i++)
+		rc = tui_cmd_src_append(&srcs, &n, cmds[i], "--cmd");
+	if (rc == 0)
+		rc = tui_render_script(app, width, height, ascii, srcs, n, out, cause);
+	else
 		*cause = strdup("out of memory");
-	free(text);
-	tui_screen_free(s);
+	tui_cmd_src_free(srcs, n);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/vtb.h"
+#include "tui/tui_private.h"
 
 enum kind { KIND_UNKNOWN, KIND_JSON, KIND_VTB };
 
@@ -29,18 +30,11 @@ struct progress {
 	struct timespec start;
 };
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && !strcmp(s + n - k, suffix);
-}
-
 static enum kind kind_of_name(const char *path)
 {
-	if (ends_with(path, ".json") || ends_with(path, ".json.gz"))
+	if (tui_is_json_name(path))
 		return KIND_JSON;
-	if (ends_with(path, ".bin") || ends_with(path, ".vtb"))
+	if (tui_ends_with(path, ".bin") || tui_ends_with(path, ".vtb"))
 		return KIND_VTB;
 	return KIND_UNKNOWN;
 }
@@ -59,14 +53,6 @@ static enum kind kind_of_file(const char *path)
 	return n == 4 && !memcmp(magic, "VTB", 4) ? KIND_VTB : KIND_JSON;
 }
 
-static double since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* Shown after half a second, so quick conversions print nothing at all. */
 static int show_progress(void *ctx, uint64_t done, uint64_t total)
 {
@@ -75,7 +61,7 @@ static int show_progress(void *ctx, uint64_t done, uint64_t total)
 
 	if (pct > 100)
 		pct = 100;
-	if ((pct == p->last_pct && p->shown) || since(&p->start) < 0.5)
+	if ((pct == p->last_pct && p->shown) || tui_seconds_since(&p->start) < 0.5)
 		return 0;
 	p->last_pct = pct;
 	p->shown = 1;
@@ -132,7 +118,7 @@ static vtb_trace *load(const char *in, struct progress *p, char **cause)
 static char *temp_name(const char *out)
 {
 	const char *base = strrchr(out, '/');
-	const char *ext = ends_with(out, ".json.gz") ? ".json.gz" : strrchr(out, '.');
+	const char *ext = tui_ends_with(out, ".json.gz") ? ".json.gz" : strrchr(out, '.');
 	size_t dir = base ? (size_t)(base - out) + 1 : 0;
 	char *tmp = malloc(strlen(out) + 64);
 

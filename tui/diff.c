@@ -2,7 +2,6 @@
  * the change in calls, total and self time, sorted by impact (the largest change of self
  * time first, then of total time). `vtui stats --diff` prints it; the viewer's diff panel
  * (view_diff.c) lists it and opens either trace at a function's calls. */
-#define _GNU_SOURCE /* asprintf */
 #include "tui/analysis.h"
 
 #include <cjson/cJSON.h>
@@ -104,12 +103,6 @@ static const char *signed_dur(char *buf, size_t len, uint64_t a, uint64_t b)
 	return buf;
 }
 
-static void put_clean(FILE *out, const char *name)
-{
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, out);
-}
-
 static void write_table(const tui_diff *d, size_t n, FILE *out)
 {
 	char b[7][32];
@@ -124,24 +117,9 @@ static void write_table(const tui_diff *d, size_t n, FILE *out)
 			flt_duration_format(r->total_b, b[1], 32), signed_dur(b[2], 32, r->total_a, r->total_b),
 			flt_duration_format(r->self_a, b[3], 32), flt_duration_format(r->self_b, b[4], 32),
 			signed_dur(b[5], 32, r->self_a, r->self_b));
-		put_clean(out, r->name);
+		tui_stats_put_clean(out, r->name);
 		fputc('\n', out);
 	}
-}
-
-static void put_csv_field(FILE *out, const char *text)
-{
-	if (!strpbrk(text, ",\"\r\n")) {
-		fputs(text, out);
-		return;
-	}
-	fputc('"', out);
-	for (const char *p = text; *p; p++) {
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
-	}
-	fputc('"', out);
 }
 
 static void write_csv(const tui_diff *d, size_t n, FILE *out)
@@ -150,7 +128,7 @@ static void write_csv(const tui_diff *d, size_t n, FILE *out)
 	for (size_t i = 0; i < n; i++) {
 		const tui_diff_row *r = &d->rows[i];
 
-		put_csv_field(out, r->name);
+		tui_stats_put_csv_field(out, r->name);
 		fprintf(out, ",%llu,%llu,%lld,%llu,%llu,%lld,%llu,%llu,%lld\n", (unsigned long long)r->calls_a,
 			(unsigned long long)r->calls_b, (long long)r->calls_b - (long long)r->calls_a,
 			(unsigned long long)r->total_a, (unsigned long long)r->total_b,
@@ -159,8 +137,10 @@ static void write_csv(const tui_diff *d, size_t n, FILE *out)
 	}
 }
 
-static cJSON *row_json(const tui_diff_row *r)
+/* Row i of the diff `ctx` as a JSON object; NULL when out of memory. */
+static cJSON *row_json(const void *ctx, size_t i)
 {
+	const tui_diff_row *r = &((const tui_diff *)ctx)->rows[i];
 	cJSON *o = cJSON_CreateObject();
 
 	if (!o || !cJSON_AddStringToObject(o, "name", r->name) ||
@@ -176,33 +156,6 @@ static cJSON *row_json(const tui_diff_row *r)
 	return o;
 }
 
-static int write_json(const tui_diff *d, size_t n, FILE *out)
-{
-	cJSON *root = cJSON_CreateObject(), *list;
-	char *text = NULL;
-	int rc = VTB_E_NOMEM;
-
-	if (!root || !(list = cJSON_AddArrayToObject(root, "functions")))
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		cJSON *o = row_json(&d->rows[i]);
-
-		if (!o || !cJSON_AddItemToArray(list, o)) {
-			cJSON_Delete(o);
-			goto out;
-		}
-	}
-	if (!(text = cJSON_Print(root)))
-		goto out;
-	fputs(text, out);
-	fputc('\n', out);
-	rc = 0;
-out:
-	cJSON_free(text);
-	cJSON_Delete(root);
-	return rc;
-}
-
 int tui_diff_write(const tui_diff *d, enum tui_stats_format fmt, size_t top, FILE *out, char **cause)
 {
 	size_t n = top && top < d->count ? top : d->count;
@@ -211,12 +164,8 @@ int tui_diff_write(const tui_diff *d, enum tui_stats_format fmt, size_t top, FIL
 	if (fmt == TUI_STATS_CSV)
 		write_csv(d, n, out);
 	else if (fmt == TUI_STATS_JSON)
-		rc = write_json(d, n, out);
+		rc = tui_stats_json_write(cJSON_CreateObject(), n, row_json, d, out);
 	else
 		write_table(d, n, out);
-	if (rc == 0 && (fflush(out) || ferror(out)))
-		rc = VTB_E_IO;
-	if (rc < 0 && cause && asprintf(cause, "writing the diff: %s", rc == VTB_E_IO ? "write error" : "out of memory") < 0)
-		*cause = NULL;
-	return rc;
+	return tui_stats_write_end(rc, out, "the diff", cause);
 }

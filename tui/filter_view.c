@@ -34,7 +34,6 @@ void tui_fview_free(struct tui_fview *fv)
 		return;
 	drop_marks(fv);
 	free(fv->row_off);
-	free(fv->parent);
 	flt_set_free(fv->set);
 	tui_search_reset(fv);
 	flt_pattern_free(fv->search);
@@ -52,11 +51,6 @@ static inline int bit(const uint64_t *bm, size_t i)
 	return (int)((bm[i >> 6] >> (i & 63)) & 1);
 }
 
-static inline void set_bit(uint64_t *bm, size_t i)
-{
-	bm[i >> 6] |= (uint64_t)1 << (i & 63);
-}
-
 /* Move *j along `up` to the last call starting at or before t; 1 when it covers t (it is
  * the parent of a call starting at t). Children come in start order, so *j only grows. */
 static inline int parent_at(const vtb_slice *up, size_t n, size_t *j, uint64_t t)
@@ -67,8 +61,7 @@ static inline int parent_at(const vtb_slice *up, size_t n, size_t *j, uint64_t t
 }
 
 /* The layout of the bitmaps, once per trace: rows start on a word, so a row's words can
- * be scanned without its neighbours; one bit past the last row (`always`) stays set and
- * stands for the parent of top-level calls and orphans. */
+ * be scanned without its neighbours. */
 static int ensure_layout(const tui_model *m, struct tui_fview *fv)
 {
 	size_t bits = 0;
@@ -87,111 +80,6 @@ static int ensure_layout(const tui_model *m, struct tui_fview *fv)
 		}
 	}
 	fv->row_off[m->bucket_rows] = bits;
-	fv->always = bits;
-	return 0;
-}
-
-/* One merge of a stretch of a row with the row above: for child i, jj counts the parents
- * starting at or before it, and its parent is the last of those when it covers the child
- * (parent_at's rule). One step per call of either row, without a branch on the data. */
-struct lane {
-	size_t i, end, jj;
-};
-
-static inline void lane_step(struct lane *l, const vtb_slice *sl, const vtb_slice *up, size_t un,
-			     uint32_t ubase, uint32_t none, uint32_t *out)
-{
-	uint64_t t, next;
-	size_t at, prev;
-	int adv, covers;
-
-	if (l->i >= l->end)
-		return;
-	t = sl[l->i].start_ns;
-	at = l->jj < un ? l->jj : un - 1;
-	prev = l->jj ? l->jj - 1 : 0;
-	next = l->jj < un ? up[at].start_ns : UINT64_MAX;
-	adv = next <= t;
-	covers = l->jj > 0 && up[prev].start_ns + up[prev].dur_ns >= t;
-	out[l->i] = covers ? ubase + (uint32_t)prev : none; /* rewritten until the walk stops */
-	l->jj += (size_t)adv;
-	l->i += (size_t)!adv;
-}
-
-/* Parents starting at or before t. */
-static size_t parents_upto(const vtb_slice *up, size_t un, uint64_t t)
-{
-	size_t lo = 0, hi = un;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (up[mid].start_ns <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-#define LANES 4
-_Static_assert(LANES == 4, "row_parents unrolls four lanes");
-
-/* Parents of one row (bit indexes, `none` for none). Each step waits on the one before,
- * so the row is cut in LANES stretches merged side by side, for the CPU to overlap; the
- * lanes are copied to locals so that they stay in registers. */
-static void row_parents(const vtb_slice *sl, size_t n, const vtb_slice *up, size_t un, uint32_t ubase,
-			uint32_t none, uint32_t *out)
-{
-	struct lane l[LANES];
-
-	for (int k = 0; k < LANES; k++) {
-		l[k].i = n * (size_t)k / LANES;
-		l[k].end = n * (size_t)(k + 1) / LANES;
-		l[k].jj = l[k].i < n ? parents_upto(up, un, sl[l[k].i].start_ns) : 0;
-		/* the merge steps to the parent itself: start one parent before it */
-		l[k].jj = l[k].jj ? l[k].jj - 1 : 0;
-	}
-	{
-		struct lane a = l[0], b = l[1], c = l[2], d = l[3];
-
-		while (a.i < a.end || b.i < b.end || c.i < c.end || d.i < d.end) {
-			lane_step(&a, sl, up, un, ubase, none, out);
-			lane_step(&b, sl, up, un, ubase, none, out);
-			lane_step(&c, sl, up, un, ubase, none, out);
-			lane_step(&d, sl, up, un, ubase, none, out);
-		}
-	}
-}
-
-/* Each call's parent as a bit index (fv->always for none), built at the first filter that
- * needs it (show only, hide): 4 bytes a call, so that every later marking pass finds a
- * parent by one load instead of walking the row above. */
-static int ensure_parents(const tui_model *m, struct tui_fview *fv)
-{
-	uint32_t *par;
-
-	if (fv->parent)
-		return 0;
-	if (fv->always >= UINT32_MAX || !(par = malloc((fv->always + 1) * sizeof(*par))))
-		return -1;
-	for (size_t t = 0; t < m->thread_count; t++) {
-		const vtb_thread *th = vtb_trace_thread(m->trace, t);
-
-		for (uint32_t d = 0; d < th->depth_count; d++) {
-			uint32_t *out = par + fv->row_off[m->row_base[t] + d];
-			size_t n = th->rows[d].count;
-
-			if (d == 0 || th->rows[d - 1].count == 0) {
-				for (size_t i = 0; i < n; i++)
-					out[i] = (uint32_t)fv->always;
-				continue;
-			}
-			row_parents(th->rows[d].slices, n, th->rows[d - 1].slices, th->rows[d - 1].count,
-				    (uint32_t)fv->row_off[m->row_base[t] + d - 1], (uint32_t)fv->always, out);
-		}
-	}
-	fv->parent = par;
 	return 0;
 }
 
@@ -202,8 +90,6 @@ struct marking {
 	uint32_t depth_limit;
 	uint64_t *vis;
 	uint64_t *keep;            /* "show only": the kept calls, then the result */
-	const uint32_t *parent;
-	const size_t *off;
 };
 
 static inline uint64_t name_in(const uint64_t *bm, size_t nbits, uint32_t id)
@@ -218,12 +104,11 @@ static inline size_t word_calls(size_t n, size_t w)
 	return n - w * 64 < 64 ? n - w * 64 : 64;
 }
 
-/* One row, top down: the limits per call, and with hide the parent's bit (hide takes the
- * whole subtree). `base` is the row's first bit. Parents come first: rows go top down. */
+/* One row, top down: the limits and the hide patterns per call (hide_children then clears
+ * the subtrees). `base` is the row's first bit. */
 static void down_row(const struct marking *k, const vtb_slice *sl, size_t n, size_t base)
 {
-	const uint64_t min = k->min_ns, *exc = k->exc, *vis = k->vis;
-	const uint32_t *par = k->parent + (k->parent ? base : 0);
+	const uint64_t min = k->min_ns, *exc = k->exc;
 	const size_t nbits = k->nbits;
 	uint64_t *out = k->vis + base / 64;
 
@@ -238,43 +123,85 @@ static void down_row(const struct marking *k, const vtb_slice *sl, size_t n, siz
 			for (size_t b = 0; b < end; b++)
 				word |= (uint64_t)(s[b].dur_ns >= min) << b;
 		} else {
-			for (size_t b = 0; b < end; b++) {
-				uint32_t p = par[w * 64 + b];
-				uint64_t v = (uint64_t)(s[b].dur_ns >= min) & (name_in(exc, nbits, s[b].name_id) ^ 1) &
-					     (vis[p >> 6] >> (p & 63));
-
-				word |= (v & 1) << b;
-			}
+			for (size_t b = 0; b < end; b++)
+				word |= ((uint64_t)(s[b].dur_ns >= min) & (name_in(exc, nbits, s[b].name_id) ^ 1)) << b;
 		}
 		out[w] = word;
 	}
 }
 
-/* One row, bottom up: a visible match, or a call a kept child marked, is kept and marks
- * its parent. vis NULL: every call of the row is visible. */
+/* One row, bottom up: a visible match, or a call a kept child marked, is kept
+ * (keep_parents then marks the row above). vis NULL: every call of the row is visible. */
 static void up_row(const struct marking *k, const vtb_slice *sl, size_t n, size_t base, int all_vis)
 {
 	const uint64_t *inc = k->inc, *vis = all_vis ? NULL : k->vis + base / 64;
-	const uint32_t *par = k->parent + base;
 	const size_t nbits = k->nbits;
-	uint64_t *keep = k->keep, *row = k->keep + base / 64;
+	uint64_t *row = k->keep + base / 64;
 
 	for (size_t w = 0; w * 64 < n; w++) {
 		const vtb_slice *s = sl + w * 64;
 		size_t end = word_calls(n, w);
-		uint64_t m = 0, word;
+		uint64_t m = 0;
 
 		for (size_t b = 0; b < end; b++)
 			m |= name_in(inc, nbits, s[b].name_id) << b;
-		word = row[w] | (vis ? m & vis[w] : m);
-		row[w] = word;
-		while (word) {
-			uint32_t p = par[w * 64 + (size_t)__builtin_ctzll(word)];
+		row[w] |= vis ? m & vis[w] : m;
+	}
+}
 
-			word &= word - 1;
-			keep[p >> 6] |= (uint64_t)1 << (p & 63);
+/* The first and last start a child of up[j] may have; 0 when it can have none. A call
+ * starting where up[j] ends and up[j + 1] begins is up[j + 1]'s (parent_at's rule). */
+static inline int child_starts(const vtb_slice *up, size_t un, size_t j, uint64_t *first, uint64_t *last)
+{
+	*first = up[j].start_ns;
+	*last = up[j].start_ns + up[j].dur_ns;
+	if (j + 1 < un && up[j + 1].start_ns <= *last) {
+		if (up[j + 1].start_ns == *first)
+			return 0;
+		*last = up[j + 1].start_ns - 1;
+	}
+	return 1;
+}
+
+/* Rows merge with the row above by two indexes that only move forward: a row's calls never
+ * overlap, so children in start order have their parents in start order. No per-call
+ * parent index is kept: each filter walks the two rows again, in memory order. */
+
+/* Hide: clear the calls of a row (bits `row`, calls sl[0 .. n)) whose parent is not
+ * visible (bits `upvis`, calls up[0 .. un)): a hidden call takes its whole subtree. Rows
+ * go top down, so the row above is final. Only hidden parents are visited. */
+static void hide_children(uint64_t *row, const vtb_slice *sl, size_t n, const uint64_t *upvis,
+			  const vtb_slice *up, size_t un)
+{
+	size_t i = 0;
+	uint64_t first, last;
+
+	for (size_t w = 0; w * 64 < un && i < n; w++) {
+		size_t calls = word_calls(un, w);
+		uint64_t hid = ~upvis[w] & (calls == 64 ? ~(uint64_t)0 : ((uint64_t)1 << calls) - 1);
+
+		for (; hid; hid &= hid - 1) {
+			if (!child_starts(up, un, w * 64 + (size_t)__builtin_ctzll(hid), &first, &last))
+				continue;
+			while (i < n && sl[i].start_ns < first)
+				i++;
+			for (; i < n && sl[i].start_ns <= last; i++)
+				row[i >> 6] &= ~((uint64_t)1 << (i & 63));
 		}
 	}
+}
+
+/* Show only: keep the parent (in bits `uprow`) of each kept call of a row (bits `row`).
+ * Only kept calls are visited; the parents' starts are read in order. */
+static void keep_parents(const uint64_t *row, const vtb_slice *sl, size_t n, uint64_t *uprow,
+			 const vtb_slice *up, size_t un)
+{
+	size_t j = 0;
+
+	for (size_t w = 0; w * 64 < n; w++)
+		for (uint64_t word = row[w]; word; word &= word - 1)
+			if (parent_at(up, un, &j, sl[w * 64 + (size_t)__builtin_ctzll(word)].start_ns))
+				uprow[j >> 6] |= (uint64_t)1 << (j & 63);
 }
 
 /* Rows of `th` that hold a visible call; counts them into *calls. */
@@ -307,10 +234,20 @@ static void mark_thread(const struct marking *k, const vtb_thread *th, const siz
 {
 	uint32_t top = th->depth_count < k->depth_limit ? th->depth_count : k->depth_limit;
 
-	for (uint32_t d = 0; d < top && !all_vis; d++)
-		down_row(k, th->rows[d].slices, th->rows[d].count, off[d]);
-	for (uint32_t d = top; k->inc && d-- > 0;)
-		up_row(k, th->rows[d].slices, th->rows[d].count, off[d], all_vis);
+	const vtb_row *r = th->rows;
+
+	for (uint32_t d = 0; d < top && !all_vis; d++) {
+		down_row(k, r[d].slices, r[d].count, off[d]);
+		if (k->exc && d > 0)
+			hide_children(k->vis + off[d] / 64, r[d].slices, r[d].count, k->vis + off[d - 1] / 64,
+				      r[d - 1].slices, r[d - 1].count);
+	}
+	for (uint32_t d = top; k->inc && d-- > 0;) {
+		up_row(k, r[d].slices, r[d].count, off[d], all_vis);
+		if (d > 0)
+			keep_parents(k->keep + off[d] / 64, r[d].slices, r[d].count, k->keep + off[d - 1] / 64,
+				     r[d - 1].slices, r[d - 1].count);
+	}
 }
 
 static void snapshot(struct marking *k, flt_set *s)
@@ -332,16 +269,13 @@ static int mark_all(const tui_model *m, struct tui_fview *fv, flt_set *s, struct
 
 	memset(mk, 0, sizeof(*mk));
 	snapshot(&k, s);
-	if (ensure_layout(m, fv) < 0 || ((k.inc || k.exc) && ensure_parents(m, fv) < 0))
+	if (ensure_layout(m, fv) < 0)
 		goto out;
-	words = fv->always / 64 + 1;
+	words = fv->row_off[m->bucket_rows] / 64 + 1;
 	mk->shown = calloc(m->thread_count + 1, sizeof(*mk->shown));
 	k.vis = mk->vis = calloc(words, sizeof(uint64_t));
 	if (!mk->shown || !mk->vis || (k.inc && !(k.keep = calloc(words, sizeof(uint64_t)))))
 		goto out;
-	set_bit(k.vis, fv->always);
-	k.parent = fv->parent;
-	k.off = fv->row_off;
 	all_vis = k.inc && !k.exc && !k.min_ns; /* the top-down pass would set every bit */
 	for (size_t t = 0; t < m->thread_count; t++) {
 		const vtb_thread *th = vtb_trace_thread(m->trace, t);

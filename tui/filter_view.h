@@ -31,10 +31,8 @@ struct tui_fview {
 	flt_set *set;              /* the active filters, evaluated over the string table */
 	int has_include;           /* "show only" is on: non-matching stacks are drawn dim */
 	uint64_t *vis;             /* one bit per call, rows laid out by row_off; NULL: all */
-	size_t *row_off;           /* per model row: its first bit (computed once) */
-	size_t always;             /* a bit past every row, always set: "no parent" */
-	uint32_t *parent;          /* per call: its parent's bit, or `always` (built once, at
-				    * the first filter that needs it) */
+	size_t *row_off;           /* per model row: its first bit (computed once); no per-call
+				    * parent index: marking merges each row with the row above */
 	uint32_t *shown_depths;    /* per thread: depth rows left to show, or TUI_THREAD_HIDDEN */
 	uint64_t shown_calls;      /* calls left visible */
 

@@ -76,17 +76,9 @@ static uint32_t child_node(struct builder *b, uint32_t parent, uint32_t name)
 /* Index of the last slice of `row` starting at or before t, or NONE. */
 static size_t last_at_or_before(const vtb_row *row, uint64_t t)
 {
-	size_t lo = 0, hi = row->count;
+	size_t n = t == UINT64_MAX ? row->count : tui_row_first_from(row, t + 1);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (row->slices[mid].start_ns <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? lo - 1 : (size_t)NONE;
+	return n ? n - 1 : (size_t)NONE;
 }
 
 /* The part of a slice that counts: clipped to [t0, t1) when the scope has a range. */

@@ -69,22 +69,6 @@ static int flush(struct merge *m, uint64_t ts)
 	}
 }
 
-/* Index of the first slice of `row` starting at or after t. */
-static size_t first_from(const vtb_row *row, uint64_t t)
-{
-	size_t lo = 0, hi = row->count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (row->slices[mid].start_ns < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* Call (d, i) and everything below it. */
 static int put_call(struct merge *m, uint32_t d, size_t i)
 {
@@ -100,7 +84,7 @@ static int put_call(struct merge *m, uint32_t d, size_t i)
 	if (d + 1 < m->th->depth_count) {
 		const vtb_row *down = &m->th->rows[d + 1];
 
-		for (size_t j = first_from(down, s->start_ns); j < down->count; j++) {
+		for (size_t j = tui_row_first_from(down, s->start_ns); j < down->count; j++) {
 			if (down->slices[j].start_ns > end || tui_slice_end(&down->slices[j]) > end)
 				break;
 			if (put_call(m, d + 1, j) < 0)

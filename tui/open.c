@@ -16,21 +16,13 @@ struct progress {
 	int shown;
 };
 
-static double since(const struct timespec *t0)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static int show_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	struct progress *p = ctx;
 	char bar[31];
 	int fill;
 
-	if (since(&p->start) < PROGRESS_AFTER_S)
+	if (tui_seconds_since(&p->start) < PROGRESS_AFTER_S)
 		return 0;
 	fill = total ? (int)((double)done / (double)total * 30) : 0;
 	for (int i = 0; i < 30; i++)
@@ -41,13 +33,6 @@ static int show_progress(void *ctx, uint64_t done, uint64_t total)
 	fflush(stderr);
 	p->shown = 1;
 	return 0;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !strcmp(s + n - m, suffix);
 }
 
 static char *damage_note(const vtb_trace *t)
@@ -71,7 +56,7 @@ vtb_trace *tui_load(const char *path, int progress, char **note, char **cause)
 
 	*note = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
-	if (ends_with(path, ".json") || ends_with(path, ".json.gz")) {
+	if (tui_is_json_name(path)) {
 		vtb_json_report report = { 0 };
 
 		t = vtb_json_load(path, fn, &p, &report, cause);

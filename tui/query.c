@@ -3,6 +3,7 @@
  * query is a binary search or a walk bounded by what it returns, never a scan of a row. */
 #include "tui/tui_private.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,20 +44,9 @@ const char *tui_model_name(const tui_model *m, uint32_t name_id)
 	return s && s->name ? s->name : "?";
 }
 
-/* Index of the first slice of `row` starting at or after t. */
-static size_t lower_bound_start(const vtb_row *row, uint64_t t)
+size_t tui_row_first_from(const vtb_row *row, uint64_t t)
 {
-	size_t lo = 0, hi = row->count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (row->slices[mid].start_ns < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return tui_lower_bound(row->slices, row->count, sizeof(*row->slices), offsetof(vtb_slice, start_ns), t);
 }
 
 int tui_query_at(const tui_model *m, int32_t thread, uint32_t depth, uint64_t t0, uint64_t t1,
@@ -83,7 +73,7 @@ int tui_query_parent(const tui_model *m, tui_ref r, tui_ref *out)
 	if (!s || r.depth == 0 || !(up = row_of(m, r.thread, r.depth - 1)))
 		return -1;
 	/* The parent is the last call one level up that starts no later than the child. */
-	i = lower_bound_start(up, s->start_ns + 1);
+	i = tui_row_first_from(up, s->start_ns + 1);
 	if (i == 0 || tui_slice_end(&up->slices[i - 1]) < s->start_ns)
 		return -1;
 	*out = (tui_ref){ r.thread, r.depth - 1, i - 1 };
@@ -98,7 +88,7 @@ int tui_query_first_child(const tui_model *m, tui_ref r, tui_ref *out)
 
 	if (!s || !(down = row_of(m, r.thread, r.depth + 1)))
 		return -1;
-	i = lower_bound_start(down, s->start_ns);
+	i = tui_row_first_from(down, s->start_ns);
 	if (i >= down->count)
 		return -1;
 	if (down->slices[i].start_ns >= tui_slice_end(s) && down->slices[i].start_ns != s->start_ns)
@@ -150,7 +140,7 @@ uint64_t tui_query_self_ns(const tui_model *m, tui_ref r)
 	down = row_of(m, r.thread, r.depth + 1);
 	end = tui_slice_end(s);
 	if (down) {
-		for (size_t i = lower_bound_start(down, s->start_ns);
+		for (size_t i = tui_row_first_from(down, s->start_ns);
 		     i < down->count && down->slices[i].start_ns < end; i++)
 			children += down->slices[i].dur_ns;
 	}

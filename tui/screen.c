@@ -87,14 +87,16 @@ void tui_screen_fill(tui_screen *s, int x, int y, int n, wchar_t ch, uint16_t st
 		tui_screen_put(s, x + i, y, ch, style, attr);
 }
 
-/* Decode one UTF-8 sequence; invalid bytes decode as U+FFFD one byte at a time. */
+/* Decode one UTF-8 sequence; invalid bytes decode as U+FFFD one byte at a time: overlong
+ * forms (an ESC in two bytes), surrogates and code points past U+10FFFF included. */
 static wchar_t utf8_next(const unsigned char **p)
 {
+	static const uint32_t least[] = { 0, 0x80, 0x800, 0x10000 };
 	const unsigned char *c = *p;
-	int n = c[0] >= 0xf0 ? 3 : c[0] >= 0xe0 ? 2 : c[0] >= 0xc0 ? 1 : 0;
+	int n = c[0] >= 0xf8 ? -1 : c[0] >= 0xf0 ? 3 : c[0] >= 0xe0 ? 2 : c[0] >= 0xc0 ? 1 : 0;
 	uint32_t cp = n == 3 ? c[0] & 7 : n == 2 ? c[0] & 15 : n == 1 ? c[0] & 31 : c[0];
 
-	if (c[0] >= 0x80 && n == 0) {
+	if (n < 0 || (c[0] >= 0x80 && n == 0)) {
 		*p = c + 1;
 		return 0xfffd;
 	}
@@ -105,8 +107,22 @@ static wchar_t utf8_next(const unsigned char **p)
 		}
 		cp = cp << 6 | (c[i] & 0x3f);
 	}
+	if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+		*p = c + 1;
+		return 0xfffd;
+	}
 	*p = c + n + 1;
 	return (wchar_t)cp;
+}
+
+/* What a cell shows for a character from a file: C0 controls as spaces (tabs, newlines in
+ * messages), DEL and the C1 controls (U+009B is CSI to many terminals) as U+FFFD, so no
+ * text from a trace ever reaches the terminal as a control. */
+static wchar_t shown(wchar_t ch)
+{
+	if (ch < 0x20)
+		return L' ';
+	return ch >= 0x7f && ch < 0xa0 ? 0xfffd : ch;
 }
 
 static int char_width(const tui_screen *s, wchar_t ch)
@@ -129,14 +145,14 @@ int tui_screen_puts(tui_screen *s, int x, int y, const char *utf8, int max_cols,
 	if (limit > s->width - x)
 		limit = s->width - x;
 	while (*p && col < limit) {
-		wchar_t ch = utf8_next(&p);
+		wchar_t ch = shown(utf8_next(&p));
 		int w = char_width(s, ch);
 
 		if (w == 0)
 			continue; /* combining marks: dropped rather than misplaced */
 		if (col + w > limit)
 			break;
-		tui_screen_put(s, x + col, y, ch < 0x20 ? L' ' : ch, style, attr);
+		tui_screen_put(s, x + col, y, ch, style, attr);
 		if (w == 2)
 			tui_screen_put(s, x + col + 1, y, 0, style, attr);
 		col += w;

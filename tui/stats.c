@@ -291,7 +291,7 @@ struct sort_ctx {
 	enum tui_stats_sort by;
 };
 
-static uint64_t sort_key(const tui_stats_row *r, enum tui_stats_sort by)
+uint64_t tui_stats_key(const tui_stats_row *r, enum tui_stats_sort by)
 {
 	switch (by) {
 	case TUI_STATS_SELF:
@@ -300,6 +300,10 @@ static uint64_t sort_key(const tui_stats_row *r, enum tui_stats_sort by)
 		return r->calls;
 	case TUI_STATS_MAX:
 		return r->max_ns;
+	case TUI_STATS_MEAN:
+		return tui_stats_mean(r);
+	case TUI_STATS_NAME:
+		return 0;
 	default:
 		return r->total_ns;
 	}
@@ -309,7 +313,7 @@ static int compare_rows(const void *a, const void *b, void *arg)
 {
 	const struct sort_ctx *c = arg;
 	const tui_stats_row *x = a, *y = b;
-	uint64_t kx = sort_key(x, c->by), ky = sort_key(y, c->by);
+	uint64_t kx = tui_stats_key(x, c->by), ky = tui_stats_key(y, c->by);
 	int by_name;
 
 	if (kx != ky)
@@ -354,11 +358,38 @@ int tui_stats_parse_format(const char *text, enum tui_stats_format *fmt)
 
 /* ---- output ---- */
 
-/* A name for a one-line table cell: control characters become '?'. */
-static void put_clean(FILE *out, const char *name)
+/* Bytes of the valid, shortest UTF-8 sequence at p that is no control character (C0, DEL,
+ * C1: U+009B is CSI to many terminals); 0 when there is none. */
+static int printable_utf8(const unsigned char *p)
 {
-	for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++)
-		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, out);
+	static const uint32_t least[] = { 0, 0x80, 0x800, 0x10000 };
+	int n = p[0] >= 0xf8 ? -1 : p[0] >= 0xf0 ? 3 : p[0] >= 0xe0 ? 2 : p[0] >= 0xc0 ? 1 : 0;
+	uint32_t cp = n == 3 ? p[0] & 7 : n == 2 ? p[0] & 15 : n == 1 ? p[0] & 31 : p[0];
+
+	if (n < 0 || (p[0] >= 0x80 && n == 0))
+		return 0;
+	for (int i = 1; i <= n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp < 0x20 ||
+	    (cp >= 0x7f && cp < 0xa0))
+		return 0;
+	return n + 1;
+}
+
+void tui_stats_put_clean(FILE *out, const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p != '\0';) {
+		int n = printable_utf8(p);
+
+		if (n == 0)
+			fputc('?', out);
+		else
+			fwrite(p, 1, (size_t)n, out);
+		p += n ? n : 1;
+	}
 }
 
 static void write_table(const tui_stats *s, const vtb_trace *t, size_t n, FILE *out)
@@ -375,25 +406,49 @@ static void write_table(const tui_stats *s, const vtb_trace *t, size_t n, FILE *
 			flt_duration_format(r->self_ns, b[2], sizeof(b[2])),
 			flt_duration_format(tui_stats_mean(r), b[3], sizeof(b[3])),
 			flt_duration_format(r->max_ns, b[4], sizeof(b[4])));
-		put_clean(out, vtb_trace_string(t, r->name_id)->name);
+		tui_stats_put_clean(out, vtb_trace_string(t, r->name_id)->name);
 		fputc('\n', out);
 	}
 }
 
-/* RFC 4180: quote a field holding a comma, a quote or a line break. */
-static void put_csv_field(FILE *out, const char *text)
+/* Control characters and invalid bytes become '?' here too (a newline in a quoted field
+ * stays): CSV goes to terminals as often as to files. */
+void tui_stats_put_csv_field(FILE *out, const char *text)
 {
-	if (strpbrk(text, ",\"\r\n") == NULL) {
-		fputs(text, out);
-		return;
+	int quote = strpbrk(text, ",\"\r\n") != NULL;
+
+	if (quote)
+		fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)text; *p != '\0';) {
+		int n = printable_utf8(p);
+
+		if (n == 0)
+			fputc(*p == '\n' ? '\n' : '?', out);
+		else if (*p == '"')
+			fputs("\"\"", out);
+		else
+			fwrite(p, 1, (size_t)n, out);
+		p += n ? n : 1;
 	}
-	fputc('"', out);
-	for (const char *p = text; *p != '\0'; p++) {
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
+	if (quote)
+		fputc('"', out);
+}
+
+/* Printed JSON with what cJSON leaves raw escaped: DEL and the C1 controls as \u00XX, bytes
+ * that are not UTF-8 as \ufffd (they only occur inside strings). */
+static void put_json_text(FILE *out, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p != '\0';) {
+		int n = *p < 0x80 && *p != 0x7f ? 1 : printable_utf8(p);
+
+		if (n > 0)
+			fwrite(p, 1, (size_t)n, out);
+		else if (*p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0))
+			fprintf(out, "\\u%04x", *p == 0x7f ? 0x7f : p[1]);
+		else
+			fputs("\\ufffd", out);
+		p += n > 0 ? n : *p == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0 ? 2 : 1;
 	}
-	fputc('"', out);
 }
 
 static void write_csv(const tui_stats *s, const vtb_trace *t, size_t n, FILE *out)
@@ -402,16 +457,24 @@ static void write_csv(const tui_stats *s, const vtb_trace *t, size_t n, FILE *ou
 	for (size_t i = 0; i < n; i++) {
 		const tui_stats_row *r = &s->rows[i];
 
-		put_csv_field(out, vtb_trace_string(t, r->name_id)->name);
+		tui_stats_put_csv_field(out, vtb_trace_string(t, r->name_id)->name);
 		fprintf(out, ",%llu,%llu,%llu,%llu,%llu\n", (unsigned long long)r->calls,
 			(unsigned long long)r->total_ns, (unsigned long long)r->self_ns,
 			(unsigned long long)tui_stats_mean(r), (unsigned long long)r->max_ns);
 	}
 }
 
-/* One function as a JSON object; NULL when out of memory. */
-static cJSON *row_json(const tui_stats_row *r, const vtb_string *str)
+struct json_ctx {
+	const tui_stats *s;
+	const vtb_trace *t;
+};
+
+/* Function i as a JSON object; NULL when out of memory. */
+static cJSON *row_json(const void *ctx, size_t i)
 {
+	const struct json_ctx *c = ctx;
+	const tui_stats_row *r = &c->s->rows[i];
+	const vtb_string *str = vtb_trace_string(c->t, r->name_id);
 	cJSON *o = cJSON_CreateObject();
 
 	if (o == NULL || !cJSON_AddStringToObject(o, "name", str->name) ||
@@ -428,17 +491,17 @@ static cJSON *row_json(const tui_stats_row *r, const vtb_string *str)
 	return o;
 }
 
-static int write_json(const tui_stats *s, const vtb_trace *t, size_t n, FILE *out)
+int tui_stats_json_write(cJSON *root, size_t n, cJSON *(*item)(const void *ctx, size_t i),
+			 const void *ctx, FILE *out)
 {
-	cJSON *root = cJSON_CreateObject(), *list;
+	cJSON *list;
 	char *text = NULL;
 	int rc = VTB_E_NOMEM;
 
-	if (root == NULL || !cJSON_AddNumberToObject(root, "calls", (double)s->calls) ||
-	    (list = cJSON_AddArrayToObject(root, "functions")) == NULL)
+	if (root == NULL || (list = cJSON_AddArrayToObject(root, "functions")) == NULL)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		cJSON *o = row_json(&s->rows[i], vtb_trace_string(t, s->rows[i].name_id));
+		cJSON *o = item(ctx, i);
 
 		if (o == NULL || !cJSON_AddItemToArray(list, o)) {
 			cJSON_Delete(o);
@@ -447,12 +510,34 @@ static int write_json(const tui_stats *s, const vtb_trace *t, size_t n, FILE *ou
 	}
 	if ((text = cJSON_Print(root)) == NULL)
 		goto out;
-	fputs(text, out);
+	put_json_text(out, text);
 	fputc('\n', out);
 	rc = 0;
 out:
 	cJSON_free(text);
 	cJSON_Delete(root);
+	return rc;
+}
+
+static int write_json(const tui_stats *s, const vtb_trace *t, size_t n, FILE *out)
+{
+	struct json_ctx c = { s, t };
+	cJSON *root = cJSON_CreateObject();
+
+	if (root != NULL && !cJSON_AddNumberToObject(root, "calls", (double)s->calls)) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	return tui_stats_json_write(root, n, row_json, &c, out);
+}
+
+int tui_stats_write_end(int rc, FILE *out, const char *what, char **cause)
+{
+	if (rc == 0 && (fflush(out) != 0 || ferror(out)))
+		rc = VTB_E_IO;
+	if (rc < 0 && cause != NULL &&
+	    asprintf(cause, "writing %s: %s", what, rc == VTB_E_IO ? "write error" : "out of memory") < 0)
+		*cause = NULL;
 	return rc;
 }
 
@@ -468,11 +553,5 @@ int tui_stats_write(const tui_stats *s, const vtb_trace *t, enum tui_stats_forma
 		rc = write_json(s, t, n, out);
 	else
 		write_table(s, t, n, out);
-	if (rc == 0 && (fflush(out) != 0 || ferror(out)))
-		rc = VTB_E_IO;
-	if (rc < 0 && cause != NULL &&
-	    asprintf(cause, "writing statistics: %s", rc == VTB_E_IO ? "write error" :
-		     "out of memory") < 0)
-		*cause = NULL;
-	return rc;
+	return tui_stats_write_end(rc, out, "statistics", cause);
 }

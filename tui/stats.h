@@ -23,7 +23,9 @@
 #include "common/vtb.h"
 #include "filters/filters.h"
 
-enum tui_stats_sort { TUI_STATS_TOTAL, TUI_STATS_SELF, TUI_STATS_CALLS, TUI_STATS_MAX };
+/* The first four are what `--sort` parses; the panel also sorts by mean and by name. */
+enum tui_stats_sort { TUI_STATS_TOTAL, TUI_STATS_SELF, TUI_STATS_CALLS, TUI_STATS_MAX, TUI_STATS_MEAN,
+		      TUI_STATS_NAME };
 enum tui_stats_format { TUI_STATS_TABLE, TUI_STATS_CSV, TUI_STATS_JSON };
 
 /* Which calls count. Zeroed, it means every call of every thread. */
@@ -60,14 +62,31 @@ typedef struct tui_stats {
 int tui_stats_compute(const vtb_trace *t, const tui_stats_scope *scope, tui_stats **out,
 		      char **cause);
 void tui_stats_free(tui_stats *s);
-/* Sort rows by `by`, largest first; ties by name, then id. */
+/* Sort rows by `by`, largest first; ties by name, then id (TUI_STATS_NAME: names A to Z). */
 void tui_stats_sort(tui_stats *s, const vtb_trace *t, enum tui_stats_sort by);
+/* The value of a row that `by` sorts on (0 for TUI_STATS_NAME). */
+uint64_t tui_stats_key(const tui_stats_row *r, enum tui_stats_sort by);
 /* Mean duration of a row, rounded to the nearest ns. */
 uint64_t tui_stats_mean(const tui_stats_row *r);
 /* Write the first `top` rows (0: all) as a table, CSV (header name,calls,total,self,mean,max,
  * times in ns) or JSON (through cJSON). Returns 0 or VTB_E_IO / VTB_E_NOMEM with *cause. */
 int tui_stats_write(const tui_stats *s, const vtb_trace *t, enum tui_stats_format fmt,
 		    size_t top, FILE *out, char **cause);
+
+/* Writers of per-function tables (this file's and diff.c's) share these. */
+/* A name for a one-line table cell or a terminal: control characters and bytes that are
+ * not valid UTF-8 become '?', so a file's text never sends the terminal a sequence. */
+void tui_stats_put_clean(FILE *out, const char *name);
+/* RFC 4180: quote a field holding a comma, a quote or a line break. */
+void tui_stats_put_csv_field(FILE *out, const char *text);
+struct cJSON;
+/* Add "functions": [item(ctx, 0) .. item(ctx, n - 1)] to `root` (NULL: out of memory),
+ * print it and a newline to `out`, and delete it. 0 or VTB_E_NOMEM. */
+int tui_stats_json_write(struct cJSON *root, size_t n, struct cJSON *(*item)(const void *ctx, size_t i),
+			 const void *ctx, FILE *out);
+/* End a write to `out` that returned rc (0 or VTB_E_NOMEM): flush it. Returns rc, or
+ * VTB_E_IO; when not 0, *cause (if cause is not NULL) says "writing WHAT: ...". */
+int tui_stats_write_end(int rc, FILE *out, const char *what, char **cause);
 
 /* Parse "total|self|calls|max" and "table|csv|json"; 0 or VTB_E_ARG. */
 int tui_stats_parse_sort(const char *text, enum tui_stats_sort *by);

@@ -90,6 +90,13 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The option's argument (optarg) is not `what`. */
+static int bad_value(const char *option, const char *what)
+{
+	fprintf(stderr, "vtui stats: %s: '%s' is not %s\n", option, optarg, what);
+	return EXIT_USAGE;
+}
+
 /* One option; returns 0, or an exit code (-1: help printed, exit 0). A long option table
  * dispatch, hence its length. */
 static int parse_one(struct stats_opts *o, int c, int index)
@@ -101,20 +108,11 @@ static int parse_one(struct stats_opts *o, int c, int index)
 	case 'D': o->diff = 1; return 0;
 	case 'h': usage(stdout); return -1;
 	case 's':
-		if (tui_stats_parse_sort(optarg, &o->sort) == 0)
-			return 0;
-		fprintf(stderr, "vtui stats: --sort: '%s' is not total, self, calls or max\n", optarg);
-		return EXIT_USAGE;
+		return tui_stats_parse_sort(optarg, &o->sort) == 0 ? 0 : bad_value("--sort", "total, self, calls or max");
 	case 'f':
-		if (tui_stats_parse_format(optarg, &o->format) == 0)
-			return 0;
-		fprintf(stderr, "vtui stats: --format: '%s' is not table, csv or json\n", optarg);
-		return EXIT_USAGE;
+		return tui_stats_parse_format(optarg, &o->format) == 0 ? 0 : bad_value("--format", "table, csv or json");
 	case 'n':
-		if (parse_top(optarg, &o->top) == 0)
-			return 0;
-		fprintf(stderr, "vtui stats: --top: '%s' is not a count\n", optarg);
-		return EXIT_USAGE;
+		return parse_top(optarg, &o->top) == 0 ? 0 : bad_value("--top", "a count");
 	case 'C':
 		/* --thread is short for the command word filter-thread */
 		if (add_command(o, strcmp(long_opts[index].name, "thread") == 0 ? "filter-thread"
@@ -147,19 +145,12 @@ static int parse_args(struct stats_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 static vtb_trace *load_trace(const struct stats_opts *o)
 {
 	vtb_trace *t;
 	char *cause = NULL;
 
-	if (ends_with(o->trace, ".json") || ends_with(o->trace, ".json.gz"))
+	if (tui_is_json_name(o->trace))
 		t = vtb_json_load(o->trace, NULL, NULL, NULL, &cause);
 	else
 		t = vtb_trace_load(o->trace, o->salvage ? VTB_LOAD_SALVAGE : 0, NULL, NULL, &cause);
@@ -227,38 +218,6 @@ static int build_filter(const struct stats_opts *o, flt_set *f)
 	return 0;
 }
 
-static int run(const struct stats_opts *o, flt_set *f)
-{
-	tui_stats_scope scope = { .filter = f };
-	tui_stats *s = NULL;
-	vtb_trace *t = load_trace(o);
-	char *cause = NULL;
-	int rc = EXIT_TRACE;
-
-	if (t == NULL)
-		goto out;
-	if (flt_set_eval(f, string_entry, t, vtb_trace_string_count(t), &cause) < 0) {
-		fprintf(stderr, "vtui stats: %s\n", cause);
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (tui_stats_compute(t, &scope, &s, &cause) < 0) {
-		fprintf(stderr, "vtui stats: %s\n", cause ? cause : "failed");
-		goto out;
-	}
-	tui_stats_sort(s, t, o->sort);
-	if (tui_stats_write(s, t, o->format, o->top, stdout, &cause) < 0) {
-		fprintf(stderr, "vtui stats: %s\n", cause ? cause : "write error");
-		goto out;
-	}
-	rc = 0;
-out:
-	free(cause);
-	tui_stats_free(s);
-	vtb_trace_free(t);
-	return rc;
-}
-
 /* The statistics of `path` with the filters `f`; 0 or an exit code. */
 static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vtb_trace **t, tui_stats **s)
 {
@@ -280,6 +239,27 @@ static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vt
 		return EXIT_TRACE;
 	}
 	return 0;
+}
+
+static int run(const struct stats_opts *o, flt_set *f)
+{
+	vtb_trace *t = NULL;
+	tui_stats *s = NULL;
+	char *cause = NULL;
+	int rc = stats_of(o, o->trace, f, &t, &s);
+
+	if (rc != 0)
+		goto out;
+	tui_stats_sort(s, t, o->sort);
+	if (tui_stats_write(s, t, o->format, o->top, stdout, &cause) < 0) {
+		fprintf(stderr, "vtui stats: %s\n", cause ? cause : "write error");
+		rc = EXIT_TRACE;
+	}
+out:
+	free(cause);
+	tui_stats_free(s);
+	vtb_trace_free(t);
+	return rc;
 }
 
 /* --diff: both traces through the same filters, compared by function name. */

@@ -6,6 +6,7 @@
 #include "tui/analysis.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,32 +163,12 @@ int tui_gc_build(struct tui_analysis *an, const tui_model *m)
 
 size_t tui_counter_find(const vtb_counter *c, uint64_t t)
 {
-	size_t lo = 0, hi = c->count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->samples[mid].ts_ns < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return tui_lower_bound(c->samples, c->count, sizeof(*c->samples), offsetof(vtb_sample, ts_ns), t);
 }
 
 size_t tui_mark_find(const vtb_thread *th, uint64_t t)
 {
-	size_t lo = 0, hi = th->mark_count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (th->marks[mid].ts_ns < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return tui_lower_bound(th->marks, th->mark_count, sizeof(*th->marks), offsetof(vtb_mark, ts_ns), t);
 }
 
 size_t tui_tracks_max_rows(const tui_model *m)
@@ -377,30 +358,15 @@ static void draw_marks(tui_app *app, tui_screen *s, int y, const tui_row *r, con
 	}
 }
 
-/* The first GC slice ending after t (ends are sorted: the slices do not overlap). */
-static size_t gc_find(const struct tui_gc_track *g, uint64_t t)
-{
-	size_t lo = 0, hi = g->count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (tui_slice_end(&g->slices[mid]) <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static void draw_gc(tui_app *app, tui_screen *s, int y, const tui_row *r, const uint64_t *col_t)
 {
 	const struct tui_gc_track *g = &app->an->gc[r->depth];
+	const vtb_row row = { g->slices, g->count }; /* the slices do not overlap: a row */
 	int col = 0, ascii = tui_screen_ascii(s);
 
 	tui_screen_puts(s, 0, y, "GC", -1, TUI_STYLE_DIM, 0);
 	while (col < app->view.cols) {
-		size_t i = gc_find(g, col_t[col]);
+		size_t i = vtb_row_find(&row, col_t[col]);
 		const vtb_slice *sl;
 		int64_t last;
 		char dur[32], label[128];

@@ -148,8 +148,7 @@ vtb_trace *tui_load(const char *path, int progress, char **note, char **cause);
 int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE *out);
 /* Parse "WxH"; 0 or VTB_E_ARG. */
 int tui_parse_size(const char *text, int *width, int *height);
-/* Run `cmds` in order, then print the screen as plain text (vtui --render).
- * Returns 0, or VTB_E_ARG with *cause naming the command that failed. */
+/* tui_render_script over `cmds`, each with the origin "--cmd". */
 int tui_render_batch(tui_app *app, int width, int height, int ascii,
 		     const char *const *cmds, size_t cmd_count, FILE *out, char **cause);
 
@@ -172,7 +171,8 @@ int tui_cmd_src_append(tui_cmd_src **cmds, size_t *count, const char *line, cons
  * with # skipped. 0, or a negative VTB_E_* code with *cause (file and line). */
 int tui_script_append(const char *path, tui_cmd_src **cmds, size_t *count, char **cause);
 void tui_cmd_src_free(tui_cmd_src *cmds, size_t count);
-/* tui_render_batch over commands with origins: a failing command's cause names its origin. */
+/* Run `cmds` in order, then print the screen as plain text (vtui --render). Returns 0, or
+ * VTB_E_ARG with *cause naming the failing command's origin, VTB_E_NOMEM or VTB_E_IO. */
 int tui_render_script(tui_app *app, int width, int height, int ascii, const tui_cmd_src *cmds,
 		      size_t count, FILE *out, char **cause);
 

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common/vtb.h"
 #include "tui/tui.h"
@@ -72,6 +73,30 @@ const vtb_slice *tui_model_slice(const tui_model *m, tui_ref r);
 /* A string's name, "?" for an id out of range. */
 const char *tui_model_name(const tui_model *m, uint32_t name_id);
 uint64_t tui_slice_end(const vtb_slice *s);
+/* Index of the first of `count` records of `size` bytes at `base`, sorted by the uint64_t
+ * at byte `key_offset` of each, whose key is >= t (count if none): one binary search for
+ * slices, marks and counter samples. Inline, so each caller's constant size and offset
+ * fold into it. */
+static inline size_t tui_lower_bound(const void *base, size_t count, size_t size, size_t key_offset,
+				     uint64_t t)
+{
+	const unsigned char *p = base;
+	size_t lo = 0, hi = count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t key;
+
+		memcpy(&key, p + mid * size + key_offset, sizeof(key));
+		if (key < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+/* Index of the first slice of `row` starting at or after t (row count if none). */
+size_t tui_row_first_from(const vtb_row *row, uint64_t t);
 /* The first slice of rows[depth] of `thread` that overlaps [t0, t1) (t1 > t0); its
  * index goes to *index. Returns how many slices overlap, capped at 2 (0: none). */
 int tui_query_at(const tui_model *m, int32_t thread, uint32_t depth, uint64_t t0, uint64_t t1,
@@ -166,6 +191,13 @@ void tui_fmt_count(char *buf, size_t len, uint64_t n);
  * leading + or -. Returns 0 or VTB_E_ARG. */
 int tui_parse_time(const char *text, int64_t *ns, int *relative);
 
+/* Whether `s` ends with `suffix`. */
+int tui_ends_with(const char *s, const char *suffix);
+/* Whether `path` names Chrome trace JSON (.json, .json.gz) rather than VTB. */
+int tui_is_json_name(const char *path);
+struct timespec;
+/* Seconds from *t0 (CLOCK_MONOTONIC) to now. */
+double tui_seconds_since(const struct timespec *t0);
 /* A malloc'd printf-style string (the caller frees), or NULL when out of memory. */
 char *tui_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const struct unit {
 	double ns;
@@ -116,6 +117,26 @@ int tui_parse_time(const char *text, int64_t *ns, int *relative)
 		return VTB_E_ARG;
 	*ns = (int64_t)llround(v);
 	return 0;
+}
+
+int tui_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+int tui_is_json_name(const char *path)
+{
+	return tui_ends_with(path, ".json") || tui_ends_with(path, ".json.gz");
+}
+
+double tui_seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 char *tui_strdupf(const char *fmt, ...)

@@ -2,7 +2,6 @@
  * (tui/stats.c) for the whole trace, the visible range or the selected call's subtree,
  * sorted by any column. Recomputed only when the scope changes (for the visible range:
  * when the window moves). */
-#define _GNU_SOURCE /* qsort_r */
 #include "tui/analysis.h"
 
 #include <stdlib.h>
@@ -36,41 +35,13 @@ int tui_scope_fill(tui_app *app, int scope, tui_stats_scope *sc, uint64_t key[4]
 	return 0;
 }
 
-static uint64_t col_value(const tui_stats_row *r, int col)
-{
-	switch (col) {
-	case TUI_COL_CALLS: return r->calls;
-	case TUI_COL_TOTAL: return r->total_ns;
-	case TUI_COL_SELF: return r->self_ns;
-	case TUI_COL_MEAN: return tui_stats_mean(r);
-	case TUI_COL_MAX: return r->max_ns;
-	default: return 0;
-	}
-}
-
-struct sort_ctx {
-	const tui_model *m;
-	int col;
-};
-
-/* Largest first; names A to Z (and as the tie-break). */
-static int cmp_rows(const void *a, const void *b, void *arg)
-{
-	const struct sort_ctx *c = arg;
-	const tui_stats_row *x = a, *y = b;
-	uint64_t vx = col_value(x, c->col), vy = col_value(y, c->col);
-	int n;
-
-	if (vx != vy)
-		return vx > vy ? -1 : 1;
-	n = strcmp(tui_model_name(c->m, x->name_id), tui_model_name(c->m, y->name_id));
-	return n ? n : (x->name_id > y->name_id) - (x->name_id < y->name_id);
-}
+/* What each column (enum tui_col) sorts on. */
+static const enum tui_stats_sort col_sort[] = { TUI_STATS_NAME, TUI_STATS_CALLS, TUI_STATS_TOTAL,
+						TUI_STATS_SELF, TUI_STATS_MEAN, TUI_STATS_MAX };
 
 int tui_statsp_update(tui_app *app)
 {
 	struct tui_analysis *an = app->an;
-	struct sort_ctx ctx = { &app->model, an->stats_sort };
 	tui_stats_scope sc;
 	uint64_t key[4];
 	tui_stats *st = NULL;
@@ -94,7 +65,7 @@ int tui_statsp_update(tui_app *app)
 	an->stats_sel = 0;
 	an->stats_top = 0;
 sort:
-	qsort_r(an->stats->rows, an->stats->count, sizeof(tui_stats_row), cmp_rows, &ctx);
+	tui_stats_sort(an->stats, app->model.trace, col_sort[an->stats_sort]);
 	an->stats_sorted_by = an->stats_sort;
 	return 0;
 }
@@ -151,7 +122,7 @@ static void draw_row(tui_app *app, tui_screen *s, int y, const tui_stats_row *r,
 		if (c == TUI_COL_CALLS)
 			tui_fmt_count(num, sizeof(num), r->calls);
 		else
-			tui_fmt_dur(num, sizeof(num), col_value(r, c), ascii);
+			tui_fmt_dur(num, sizeof(num), tui_stats_key(r, col_sort[c]), ascii);
 		snprintf(cell, sizeof(cell), "%*s ", NUM_W - 1, num);
 		tui_screen_puts(s, 1 + name_w + (c - 1) * NUM_W, y, cell, NUM_W,
 				c == app->an->stats_sort ? TUI_STYLE_LABEL : TUI_STYLE_DEFAULT, attr);
