@@ -152,11 +152,8 @@ FUZZ_CORE := $(BUILD)/fuzz/libfuzzcore.a
 FUZZ_TUI := $(BUILD)/fuzz/libfuzztui.a
 .PHONY: fuzz fuzzers
 
-fuzz: deps
-	@echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { (void)d; (void)n; return 0; }' | \
-		$(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null || { echo "make fuzz:" \
-		"$(FUZZ_CC) cannot link libFuzzer (Debian: apt-get install clang libclang-rt-14-dev)" >&2; \
-		exit 1; }
+fuzz:
+	@./tools/deps.sh $(PYTHON) fuzz
 	@$(MAKE) --no-print-directory fuzzers
 	@./tests/fuzz/run.sh "$(BUILD)" "$(FUZZ_SECONDS)"
 

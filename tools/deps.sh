@@ -1,8 +1,9 @@
 #!/bin/sh
 # Find the build and test dependencies that are missing and install them (as root) or print
 # the apt-get line that would (otherwise). Quiet and quick when nothing is missing.
-# Usage: tools/deps.sh PYTHON
+# Usage: tools/deps.sh PYTHON [fuzz]   (fuzz: also clang with libFuzzer, for make fuzz)
 py=${1:-python3}
+want_fuzz=${2:-}
 missing=""
 need() { missing="$missing $1"; }
 
@@ -18,6 +19,12 @@ command -v groff >/dev/null 2>&1 || need groff-base
 inc=$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
 if [ -z "$inc" ] || [ ! -f "$inc/Python.h" ]; then
 	need python3-dev
+fi
+
+if [ "$want_fuzz" = fuzz ]; then
+	command -v clang >/dev/null 2>&1 || need clang
+	echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { (void)d; (void)n; return 0; }' |
+		clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 || need libclang-rt-dev
 fi
 
 [ -z "$missing" ] && exit 0
