@@ -3,8 +3,8 @@
  * For each command, RUNS times: clear-filters, then the command through tui_app_exec
  * (the regex once per name, the marking pass over every call), timed; then redraws of a
  * 200x60 screen with the filter on, at fit and zoomed in. Medians and extremes. The first
- * filter of a session also builds the per-call parent index, and is reported apart; a
- * pass that only reads every call's duration is measured side by side as the floor.
+ * filter of a session (fresh pages, cold caches) is reported apart; a pass that only
+ * reads every call's duration is measured side by side as the floor.
  * Usage: bench_filter_view [FILE [RUNS]]   (FILE defaults to $TMPDIR/vtui-bench-10000000.vtb;
  * make it with `bench_viewer 10000000` first). */
 #include <stdio.h>
@@ -135,7 +135,7 @@ int main(int argc, char **argv)
 	       floor_pass(tui_app_trace(app), runs));
 	if (time_cmd(app, NULL, filters[0], 1, m) < 0)
 		return 1;
-	printf("%-58s first filter of the session (builds the parent index): %.2f ms\n", filters[0], m[0]);
+	printf("%-58s first filter of the session: %.2f ms\n", filters[0], m[0]);
 	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
 		char msg[256];
 

@@ -65,10 +65,64 @@ static vtb_trace *random_trace(void)
 	return t;
 }
 
+/* Calls on the edges of the parent rule (the last call one level up that starts no later,
+ * when it reaches the child's start), as "begin end name" in ns from FX_T0, outer first:
+ * a zero-length child at its parent's end that the next call, starting there, takes; a
+ * child starting with its parent; zero-length calls at a start shared by the next; a gap
+ * between two calls hidden together. Names: a=0 b=1 c=2 d=3 e=4. */
+static const uint64_t edge_calls[][3] = {
+	{ 0, 10, 0 }, { 0, 0, 1 }, { 0, 4, 2 }, { 4, 10, 3 }, { 10, 10, 4 },
+	{ 10, 20, 1 }, { 10, 15, 2 }, { 15, 15, 4 }, { 20, 20, 3 },
+	{ 20, 30, 0 }, { 20, 22, 0 }, { 22, 22, 4 }, { 25, 27, 0 }, { 27, 27, 2 }, { 27, 30, 3 },
+	{ 30, 30, 2 }, { 30, 30, 4 }, { 30, 40, 3 }, { 30, 30, 1 }, { 40, 40, 4 },
+};
+
+/* Writes edge_calls[*k ..] nested under the call at *k - 1 that ends at `end`. */
+static int edge_nest(vtb_writer *w, uint32_t th, const int64_t *names, size_t *k, uint64_t end)
+{
+	const size_t n = sizeof(edge_calls) / sizeof(edge_calls[0]);
+
+	while (*k < n && edge_calls[*k][0] <= end && edge_calls[*k][1] <= end) {
+		const uint64_t *c = edge_calls[(*k)++];
+
+		if (vtb_writer_begin(w, th, FX_T0 + c[0], (uint32_t)names[c[2]], 0) < 0 ||
+		    edge_nest(w, th, names, k, c[1]) < 0 || vtb_writer_end(w, th, FX_T0 + c[1], 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static vtb_trace *edges_trace(void)
+{
+	static const char *const nm[] = { "a.alpha", "b.beta", "c.gamma", "d.delta", "e.eps" };
+	vtb_header h;
+	vtb_writer *w;
+	vtb_trace *t = NULL;
+	const uint8_t *buf;
+	size_t len, k = 0;
+	char *cause = NULL;
+	int64_t th, names[5];
+
+	fx_header("edges", &h);
+	h.dump_ns = FX_T0 + 1000;
+	w = vtb_writer_open_mem(&h);
+	th = vtb_writer_thread(w, 100, 1000, "MainThread");
+	for (int i = 0; i < 5; i++)
+		names[i] = vtb_writer_string(w, nm[i], "e.py", (uint32_t)i + 1);
+	if (edge_nest(w, (uint32_t)th, names, &k, UINT64_MAX) == 0 && vtb_writer_finish(w, &cause) == 0 &&
+	    (buf = vtb_writer_mem(w, &len)))
+		t = vtb_trace_load_mem(buf, len, 0, &cause);
+	if (!t)
+		fprintf(stderr, "edges trace: %s\n", cause ? cause : "?");
+	free(cause);
+	vtb_writer_free(w);
+	return t;
+}
+
 static tui_app *open_fx(const char *name)
 {
 	char path[64], *cause = NULL;
-	vtb_trace *t = strcmp(name, "random") ? fx_trace(name) : random_trace();
+	vtb_trace *t = !strcmp(name, "random") ? random_trace() : !strcmp(name, "edges") ? edges_trace() : fx_trace(name);
 	tui_app *app;
 
 	ck_assert_msg(t != NULL, "fixture %s did not load", name);
@@ -253,6 +307,14 @@ static const struct ref_case {
 	{ "random", { "filter gamma", NULL } },
 	{ "random", { "hide beta", NULL } },
 	{ "random", { "filter eps|alpha", "hide delta", "min-duration 2ns", NULL } },
+	{ "edges", { "hide alpha", NULL } },
+	{ "edges", { "hide beta", NULL } },
+	{ "edges", { "hide delta", NULL } },
+	{ "edges", { "hide gamma|beta", NULL } },
+	{ "edges", { "filter eps", NULL } },
+	{ "edges", { "filter gamma", NULL } },
+	{ "edges", { "filter beta", "hide alpha", NULL } },
+	{ "edges", { "filter eps", "hide delta", NULL } },
 };
 
 START_TEST(visible_matches_reference)

@@ -149,44 +149,89 @@ static void up_row(const struct marking *k, const vtb_slice *sl, size_t n, size_
 	}
 }
 
-/* The first and last start a child of up[j] may have; 0 when it can have none. A call
- * starting where up[j] ends and up[j + 1] begins is up[j + 1]'s (parent_at's rule). */
-static inline int child_starts(const vtb_slice *up, size_t un, size_t j, uint64_t *first, uint64_t *last)
+/* The last start a child of up[j] may have (its children start in [up[j].start_ns,
+ * *last]); 0 when it can have none. A call starting where up[j] ends and up[j + 1]
+ * begins is up[j + 1]'s (parent_at's rule). */
+static inline int child_last(const vtb_slice *up, size_t un, size_t j, uint64_t *last)
 {
-	*first = up[j].start_ns;
 	*last = up[j].start_ns + up[j].dur_ns;
 	if (j + 1 < un && up[j + 1].start_ns <= *last) {
-		if (up[j + 1].start_ns == *first)
+		if (up[j + 1].start_ns == up[j].start_ns)
 			return 0;
 		*last = up[j + 1].start_ns - 1;
 	}
 	return 1;
 }
 
-/* Rows merge with the row above by two indexes that only move forward: a row's calls never
- * overlap, so children in start order have their parents in start order. No per-call
- * parent index is kept: each filter walks the two rows again, in memory order. */
+/* No per-call parent index: a row's calls never overlap, so children in start order have
+ * their parents in start order, and each filter finds the parents it needs by walking the
+ * row above forward: hide visits the runs of hidden calls of the row above, a show-only
+ * filter the kept calls of the row below. */
+
+/* Index of the first bit equal to `want` among bits [from, hi) of bm; hi when none. */
+static size_t find_bit(const uint64_t *bm, size_t from, size_t hi, int want)
+{
+	uint64_t flip = want ? 0 : ~(uint64_t)0, word;
+	size_t w = from >> 6;
+
+	if (from >= hi)
+		return hi;
+	word = (bm[w] ^ flip) & (~(uint64_t)0 << (from & 63));
+	while (!word && ++w < (hi + 63) >> 6)
+		word = bm[w] ^ flip;
+	from = word ? w * 64 + (size_t)__builtin_ctzll(word) : hi;
+	return from < hi ? from : hi;
+}
+
+/* Hide, for one run of hidden calls up[ja .. jb] of the row above: clear the calls of the
+ * row (from *i on) that one of them covers (parent_at's rule). The run's calls are
+ * consecutive, so its children are one stretch of the row. No call lies in a gap between
+ * two of them: the model nests every call at depth d > 0 inside a call at depth d - 1
+ * (the reader builds calls from a stack), so the whole stretch goes. */
+static void clear_run(uint64_t *row, const vtb_slice *sl, size_t n, const vtb_slice *up, size_t un,
+		      size_t ja, size_t jb, size_t *i)
+{
+	uint64_t last;
+
+	if (!child_last(up, un, jb, &last)) {
+		if (!up[jb].start_ns)
+			return;
+		last = up[jb].start_ns - 1; /* up[jb]'s calls are up[jb + 1]'s */
+	}
+	while (*i < n && sl[*i].start_ns < up[ja].start_ns)
+		(*i)++;
+	for (; *i < n && sl[*i].start_ns <= last; (*i)++)
+		row[*i >> 6] &= ~((uint64_t)1 << (*i & 63));
+}
+
+#define RUNS_AHEAD 16
 
 /* Hide: clear the calls of a row (bits `row`, calls sl[0 .. n)) whose parent is not
  * visible (bits `upvis`, calls up[0 .. un)): a hidden call takes its whole subtree. Rows
- * go top down, so the row above is final. Only hidden parents are visited. */
+ * go top down, so the row above is final. Runs of hidden calls are found in the bitmap
+ * RUNS_AHEAD ahead of the one being cleared and their calls prefetched: the row above is
+ * read only at the runs, and out of cache. */
 static void hide_children(uint64_t *row, const vtb_slice *sl, size_t n, const uint64_t *upvis,
 			  const vtb_slice *up, size_t un)
 {
-	size_t i = 0;
-	uint64_t first, last;
+	size_t i = 0, ja = 0, q[RUNS_AHEAD][2], head = 0, tail = 0;
 
-	for (size_t w = 0; w * 64 < un && i < n; w++) {
-		size_t calls = word_calls(un, w);
-		uint64_t hid = ~upvis[w] & (calls == 64 ? ~(uint64_t)0 : ((uint64_t)1 << calls) - 1);
+	for (;;) {
+		if (tail - head < RUNS_AHEAD && (ja = find_bit(upvis, ja, un, 0)) < un) {
+			size_t jb = find_bit(upvis, ja + 1, un, 1) - 1;
 
-		for (; hid; hid &= hid - 1) {
-			if (!child_starts(up, un, w * 64 + (size_t)__builtin_ctzll(hid), &first, &last))
-				continue;
-			while (i < n && sl[i].start_ns < first)
-				i++;
-			for (; i < n && sl[i].start_ns <= last; i++)
-				row[i >> 6] &= ~((uint64_t)1 << (i & 63));
+			__builtin_prefetch(&up[ja]);
+			__builtin_prefetch(&up[jb]);
+			__builtin_prefetch(&up[jb + 1 < un ? jb + 1 : jb]);
+			q[tail % RUNS_AHEAD][0] = ja;
+			q[tail % RUNS_AHEAD][1] = jb;
+			tail++;
+			ja = jb + 1;
+		} else if (head < tail) {
+			clear_run(row, sl, n, up, un, q[head % RUNS_AHEAD][0], q[head % RUNS_AHEAD][1], &i);
+			head++;
+		} else {
+			break;
 		}
 	}
 }
