@@ -567,6 +567,88 @@ START_TEST(test_api)
 }
 END_TEST
 
+/* Each new Tracer starts with an empty ring, even with the buffer size of the one before;
+ * the same Tracer started again keeps what it recorded. */
+START_TEST(test_new_tracer_empty_ring)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "def a():\n    pass\n"
+		   "def b():\n    pass\n"
+		   "t1 = vtrace.Tracer(buffer_size=5000, quiet=True, output='t1.bin')\n"
+		   "t1.start()\na()\nt1.stop()\n"
+		   "t2 = vtrace.Tracer(buffer_size=5000, quiet=True, output='t2.bin')\n"
+		   "t2.start()\nb()\nt2.stop()\nt2.dump()\n"
+		   "t2.start()\nb()\nt2.stop()\nt2.dump('t3.bin')\n"
+		   "t1.start()\na()\nt1.stop()\nt1.dump()\n"
+		   "with vtrace.Tracer(buffer_size=5000, quiet=True) as t4:\n    pass\n"
+		   "print(t4.stats()['total'])\n");
+	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "prog.py"), 0);
+	char *out = read_file("t.out");
+	ck_assert_str_eq(out, "0\n");
+	free(out);
+	struct {
+		const char *file;
+		size_t a, b;
+	} want[] = { { "t2.bin", 0, 1 }, { "t3.bin", 0, 2 }, { "t1.bin", 1, 0 } };
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+		vtb_trace *t = load(want[i].file);
+		ck_assert_msg(count_calls(t, NULL, "__main__.a") == want[i].a, "%s: a", want[i].file);
+		ck_assert_msg(count_calls(t, NULL, "__main__.b") == want[i].b, "%s: b", want[i].file);
+		ck_assert_uint_eq(vtb_trace_header(t)->events_dropped, 0);
+		vtb_trace_free(t);
+	}
+}
+END_TEST
+
+/* vtrace keeps off sys.monitoring's PROFILER_ID and frees the tool id it takes when it
+ * stops (3.12+): cProfile runs after it in the same process, and during it. Before 3.12
+ * the same program checks that cProfile still runs after vtrace's profile function
+ * (c_calls). Each run records its own calls, __init__ included (3.13 records specialized
+ * __init__ calls through the tool's local events, which must come back with a new tool). */
+START_TEST(test_cprofile_after_vtrace)
+{
+	write_file("prog.py",
+		   "import cProfile, pstats, sys, vtrace\n"
+		   "class A:\n    def __init__(self):\n        self.n = len('ab')\n"
+		   "def work():\n    return [A() for _ in range(20)]\n"
+		   "def calls(p):\n"
+		   "    return sum(v[1] for k, v in pstats.Stats(p).stats.items() if k[2] == 'work')\n"
+		   "def profiled():\n"
+		   "    p = cProfile.Profile()\n    p.enable()\n    work()\n    p.disable()\n"
+		   "    return calls(p)\n"
+		   "mon = getattr(sys, 'monitoring', None)\n"
+		   "for i, c_calls in enumerate((False, True, False)):\n"
+		   "    with vtrace.Tracer(buffer_size=10000, c_calls=c_calls, quiet=True,\n"
+		   "                       output='v%d.bin' % i) as t:\n"
+		   "        work()\n        t.dump()\n"
+		   "    held = [mon.get_tool(k) for k in range(6) if mon.get_tool(k)] if mon else []\n"
+		   "    print(c_calls, profiled(), held)\n"
+		   "p = cProfile.Profile()\np.enable()\n"
+		   "with vtrace.Tracer(buffer_size=10000, c_calls=bool(mon), quiet=True, output='v3.bin') as t:\n"
+		   "    work()\n    t.dump()\n"
+		   "p.disable()\nprint('both', calls(p))\n");
+	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "prog.py"), 0);
+	char *out = read_file("t.out"), *err = read_file("t.err");
+	ck_assert_msg(strcmp(out, "False 1 []\nTrue 1 []\nFalse 1 []\nboth 1\n") == 0,
+		      "out: %s err: %s", out, err);
+	free(out);
+	free(err);
+	for (int i = 0; i < 4; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "v%d.bin", i);
+		vtb_trace *t = load(name);
+		ck_assert_uint_eq(count_calls(t, NULL, "__main__.work"), 1);
+		ck_assert_msg(count_affix(t, "__main__.", "__init__", 0) == 20, "%s: __init__ %zu",
+			      name, count_affix(t, "__main__.", "__init__", 0));
+		ck_assert_msg(count_affix(t, "builtins.len", "", VTB_CALL_C) == (i == 1 ? 20u : 0u) ||
+			      (i == 3 && count_affix(t, "builtins.len", "", VTB_CALL_C) == 20),
+			      "%s: C calls", name);
+		vtb_trace_free(t);
+	}
+}
+END_TEST
+
 static Suite *tracer_suite(void)
 {
 	Suite *s = suite_create("tracer");
@@ -593,6 +675,8 @@ static Suite *tracer_suite(void)
 		{ "unittest", test_unittest },
 		{ "c_calls", test_c_calls },
 		{ "api", test_api },
+		{ "new_tracer_empty_ring", test_new_tracer_empty_ring },
+		{ "cprofile_after_vtrace", test_cprofile_after_vtrace },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		TCase *tc = tcase_create(cases[i].name);

@@ -325,6 +325,181 @@ START_TEST(test_exceptions_logged)
 }
 END_TEST
 
+/* ---- --log-exceptions: every raise once, caught where raised or not ---- */
+
+static const char raise_prog[] =
+	"import contextlib, threading\n"
+	"class MyError(Exception):\n    pass\n"
+	"class Bad(Exception):\n    def __str__(self):\n        raise RuntimeError('no str')\n"
+	"def same():\n    try:\n        raise ValueError('caught here')\n    except ValueError:\n        pass\n"
+	"def loop():\n    for i in range(3):\n        try:\n            raise IndexError(i)\n"
+	"        except IndexError:\n            pass\n"
+	"def from_c():\n    try:\n        int('x')\n    except ValueError:\n        pass\n"
+	"def c():\n    raise KeyError('deep')\n"
+	"def b():\n    c()\n"
+	"def a():\n    b()\n"
+	"def top():\n    try:\n        a()\n    except KeyError:\n        pass\n"
+	"def down(n):\n    return down(n + 1)\n"
+	"def deep():\n    try:\n        down(0)\n    except RecursionError:\n        pass\n"
+	"def bare():\n    try:\n        raise MyError('again')\n    except MyError:\n        raise\n"
+	"def named():\n    try:\n        bare()\n    except MyError as e:\n        try:\n"
+	"            raise e\n        except MyError:\n            pass\n"
+	"def nested():\n    try:\n        try:\n            raise TypeError('outer')\n        finally:\n"
+	"            try:\n                raise OSError('inner')\n            except OSError:\n"
+	"                pass\n    except TypeError:\n        pass\n"
+	"@contextlib.contextmanager\ndef cm():\n    yield\n"
+	"def through_cm():\n    try:\n        with cm():\n            raise ZeroDivisionError('cm')\n"
+	"    except ZeroDivisionError:\n        pass\n"
+	"def bad():\n    try:\n        raise Bad()\n    except Bad:\n        pass\n"
+	"def worker():\n    for i in range(2):\n        try:\n            raise LookupError('in thread %d' % i)\n"
+	"        except LookupError:\n            pass\n"
+	"def main():\n    same()\n    loop()\n    from_c()\n    top()\n    deep()\n    named()\n"
+	"    nested()\n"
+	"    through_cm()\n    bad()\n"
+	"    t = threading.Thread(target=worker, name='w')\n    t.start()\n    t.join()\n"
+	"    print('done')\n"
+	"main()\n";
+
+/* Runs raise_prog under vtrace with `opts`; its output must be as without vtrace. */
+static vtb_trace *run_raise_prog(const char *opts)
+{
+	write_file("prog.py", raise_prog);
+	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q %s -o t.bin prog.py", opts), 0);
+	char *out = read_file("t.out");
+	ck_assert_str_eq(out, "done\n");
+	free(out);
+	return load("t.bin");
+}
+
+static size_t marks_count(const vtb_trace *t, uint32_t kind, const char *name)
+{
+	size_t n = 0;
+	while (mark_named(t, kind, name, n, NULL))
+		n++;
+	return n;
+}
+
+/* Exactly one instant is named `name` with text `text`, inside the first call of `fn`
+ * (the import system raises and catches exceptions of its own: KeyError on 3.12+). */
+static void assert_raised_in(const vtb_trace *t, const char *name, const char *text,
+			     const char *fn)
+{
+	const vtb_mark *m = NULL, *k;
+	size_t n = 0;
+	for (size_t i = 0; (k = mark_named(t, VTB_MARK_INSTANT, name, i, NULL)) != NULL; i++)
+		if (strcmp(k->text, text) == 0) {
+			m = k;
+			n++;
+		}
+	ck_assert_msg(n == 1, "%zu instants %s '%s', not 1", n, name, text);
+	const vtb_slice *s;
+	attachment_of(t, fn, 0, &s);
+	ck_assert_uint_ge(m->ts_ns, s->start_ns);
+	ck_assert_uint_le(m->ts_ns, s->start_ns + s->dur_ns);
+}
+
+/* Raised and caught in one function: recorded once each, the loop's three exceptions
+ * (likely at one reused address) three times, one raised by a C function in its caller. */
+START_TEST(test_raise_caught_where_raised)
+{
+	vtb_trace *t = run_raise_prog("--log-exceptions");
+	assert_raised_in(t, "ValueError", "caught here", "__main__.same");
+	assert_raised_in(t, "ValueError", "invalid literal for int() with base 10: 'x'",
+			 "__main__.from_c");
+	ck_assert_uint_eq(marks_count(t, VTB_MARK_INSTANT, "IndexError"), 3);
+	for (size_t i = 0; i < 3; i++) {
+		char want[4];
+		snprintf(want, sizeof want, "%zu", i);
+		assert_raised_in(t, "IndexError", want, "__main__.loop");
+	}
+	/* A __str__ that raises gives a note, and its own exception is not recorded. */
+	assert_raised_in(t, "__main__.Bad", "<repr failed: RuntimeError>", "__main__.bad");
+	ck_assert_uint_eq(marks_count(t, VTB_MARK_INSTANT, "__main__.Bad"), 1);
+	ck_assert_uint_eq(marks_count(t, VTB_MARK_INSTANT, "RuntimeError"), 0);
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* Up through three frames (and out of a with block over a generator context manager):
+ * once, in the frame that raised it. */
+START_TEST(test_raise_propagates_once)
+{
+	vtb_trace *t = run_raise_prog("--log-exceptions");
+	assert_raised_in(t, "KeyError", "'deep'", "__main__.c");
+	ck_assert_uint_eq(count_affix(t, "__main__", ".c", VTB_CALL_EXCEPTION), 1);
+	ck_assert_uint_eq(count_affix(t, "__main__", ".a", VTB_CALL_EXCEPTION), 1);
+	ck_assert_uint_eq(marks_count(t, VTB_MARK_INSTANT, "ZeroDivisionError"), 1);
+	assert_raised_in(t, "ZeroDivisionError", "cm", "__main__.through_cm");
+	/* Up through a thousand frames, its message read at the recursion limit. */
+	ck_assert_uint_eq(marks_count(t, VTB_MARK_INSTANT, "RecursionError"), 1);
+	const vtb_mark *m = mark_named(t, VTB_MARK_INSTANT, "RecursionError", 0, NULL);
+	ck_assert_msg(strncmp(m->text, "maximum recursion depth exceeded", 32) == 0, "%s", m->text);
+	ck_assert_uint_ge(count_calls(t, NULL, "__main__.down"), 900);
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* A bare raise, then raise e of the same exception one frame up: once. An exception raised
+ * and caught in a finally block while another is on its way out: each once. */
+START_TEST(test_raise_reraised_once)
+{
+	vtb_trace *t = run_raise_prog("--log-exceptions");
+	ck_assert_uint_eq(marks_count(t, VTB_MARK_INSTANT, "__main__.MyError"), 1);
+	assert_raised_in(t, "__main__.MyError", "again", "__main__.bare");
+	ck_assert_uint_eq(marks_count(t, VTB_MARK_INSTANT, "TypeError"), 1);
+	assert_raised_in(t, "TypeError", "outer", "__main__.nested");
+	ck_assert_uint_eq(marks_count(t, VTB_MARK_INSTANT, "OSError"), 1);
+	assert_raised_in(t, "OSError", "inner", "__main__.nested");
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* A thread started after the tracer records its raises, on its own track. */
+START_TEST(test_raise_in_thread)
+{
+	vtb_trace *t = run_raise_prog("--log-exceptions");
+	const vtb_thread *w = thread_named(t, "w"), *in = NULL;
+	ck_assert_ptr_nonnull(w);
+	ck_assert_uint_eq(marks_count(t, VTB_MARK_INSTANT, "LookupError"), 2);
+	for (size_t i = 0; i < 2; i++) {
+		char want[16];
+		snprintf(want, sizeof want, "in thread %zu", i);
+		assert_raised_in(t, "LookupError", want, "__main__.worker");
+		mark_named(t, VTB_MARK_INSTANT, "LookupError", i, &in);
+		ck_assert_ptr_eq(in, w);
+	}
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* Without the option nothing is recorded, and the calls are the same. */
+START_TEST(test_raise_off)
+{
+	vtb_trace *t = run_raise_prog("");
+	ck_assert_uint_eq(marks_of(t, VTB_MARK_INSTANT), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.same"), 1);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.worker"), 1);
+	vtb_trace_free(t);
+	/* The API's log_exceptions=True is the option. */
+	write_file("api.py",
+		   "import vtrace\n"
+		   "def f():\n    try:\n        raise ValueError('api')\n    except ValueError:\n        pass\n"
+		   "with vtrace.Tracer(output='a.bin', quiet=True, log_exceptions=True) as tr:\n"
+		   "    f()\n    tr.dump()\n"
+		   "with vtrace.Tracer(output='b.bin', quiet=True) as tr:\n"
+		   "    tr.clear()\n    f()\n    tr.dump()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "api.py"), 0);
+	t = load("a.bin");
+	assert_raised_in(t, "ValueError", "api", "__main__.f");
+	ck_assert_uint_eq(marks_count(t, VTB_MARK_INSTANT, "ValueError"), 1);
+	vtb_trace_free(t);
+	t = load("b.bin");
+	ck_assert_uint_eq(marks_of(t, VTB_MARK_INSTANT), 0);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.f"), 1);
+	vtb_trace_free(t);
+}
+END_TEST
+
 START_TEST(test_gc_spans)
 {
 	write_file("prog.py",
@@ -641,6 +816,11 @@ static Suite *data_suite(void)
 		{ "dump_on_log", test_dump_on_log },
 		{ "args_retval", test_args_and_retval },
 		{ "exceptions", test_exceptions_logged },
+		{ "raise_caught_here", test_raise_caught_where_raised },
+		{ "raise_propagates", test_raise_propagates_once },
+		{ "raise_reraised", test_raise_reraised_once },
+		{ "raise_thread", test_raise_in_thread },
+		{ "raise_off", test_raise_off },
 		{ "gc", test_gc_spans },
 		{ "arena", test_arena_wraps },
 		{ "filter_names_files", test_filter_exclude_include },

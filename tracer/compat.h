@@ -211,6 +211,79 @@ static inline PyObject *vt_pyframe_globals(PyFrameObject *f)
 #endif
 }
 
+/* The C stack. With a frame-evaluation hook every Python call is a C call into the
+ * evaluator: 3.11+ no longer run Python-to-Python calls inside one C frame. From 3.12 each
+ * evaluator entry also costs PY_EVAL_C_STACK_UNITS (2, ceval.c) of the C recursion budget,
+ * which an inlined call does not: a program 800 calls deep would meet RecursionError on
+ * 3.12 (budget 1500) under the hook only. The hook gives those units back (vt_c_budget) and
+ * guards the real stack itself (vt_stack_low in vt.h). */
+#if PY_VERSION_HEX >= 0x030c0000
+#define VT_EVAL_C_UNITS 2
+static inline void vt_c_budget(PyThreadState *ts, int units)
+{
+	ts->c_recursion_remaining += units;
+}
+#else
+#define VT_EVAL_C_UNITS 0
+static inline void vt_c_budget(PyThreadState *ts, int units)
+{
+	(void)ts;
+	(void)units;
+}
+#endif
+
+/* Refuses to run a frame for want of C stack: the RecursionError CPython raises when a
+ * frame enters past its limit, through the evaluator's own check (3.11+: the evaluator
+ * unlinks and frees the frame; 3.12+ it must, as only it can), or, before 3.11, where
+ * that check is the evaluator's first statement, as it does. */
+static inline PyObject *vt_eval_refuse(PyThreadState *ts, vt_frame *f, int throwflag, vt_eval_fn eval)
+{
+#if PY_VERSION_HEX >= 0x030c0000
+	int saved = ts->c_recursion_remaining;
+	ts->c_recursion_remaining = -1;
+	PyObject *r = eval(ts, f, throwflag);
+	ts->c_recursion_remaining = saved;
+	return r;
+#elif PY_VERSION_HEX >= 0x030b0000
+	int saved = ts->recursion_remaining;
+	ts->recursion_remaining = 0;
+	PyObject *r = eval(ts, f, throwflag);
+	ts->recursion_remaining = saved;
+	return r;
+#else
+	(void)ts;
+	(void)f;
+	(void)throwflag;
+	(void)eval;
+	PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded");
+	return NULL;
+#endif
+}
+
+/* The calling thread's recursion depth as the limit sees it, and a move of it by `frames`
+ * (negative: shallower), for the command-line runner's levels below the program's own. */
+static inline int vt_recursion_depth(PyThreadState *ts)
+{
+#if PY_VERSION_HEX >= 0x030c0000
+	return ts->py_recursion_limit - ts->py_recursion_remaining;
+#elif PY_VERSION_HEX >= 0x030b0000
+	return ts->recursion_limit - ts->recursion_remaining;
+#else
+	return ts->recursion_depth;
+#endif
+}
+
+static inline void vt_recursion_shift(PyThreadState *ts, int frames)
+{
+#if PY_VERSION_HEX >= 0x030c0000
+	ts->py_recursion_remaining -= frames;
+#elif PY_VERSION_HEX >= 0x030b0000
+	ts->recursion_remaining -= frames;
+#else
+	ts->recursion_depth += frames;
+#endif
+}
+
 #if !VT_HAVE_MONITORING
 /* Set (func non-NULL) or clear the C profile function of one thread. */
 static inline void vt_set_thread_profile(PyThreadState *ts, Py_tracefunc func)

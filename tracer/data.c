@@ -73,6 +73,17 @@ static void text_end(vt_text *t)
 	t->buf[t->len] = '\0';
 }
 
+/* str(o). A builtin exception type's own str is called directly: PyObject_Str's recursion
+ * check would refuse it at the recursion limit, where RecursionError is raised (and
+ * recorded, --log-exceptions); what it calls in turn is checked as usual. */
+static PyObject *str_of(PyObject *o)
+{
+	PyTypeObject *tp = Py_TYPE(o);
+	if (PyExceptionInstance_Check(o) && !(tp->tp_flags & Py_TPFLAGS_HEAPTYPE) && tp->tp_str)
+		return tp->tp_str(o);
+	return PyObject_Str(o);
+}
+
 /* str(o) or repr(o) of at most VT_REPR_MAX bytes, appended to t. Runs with the thread paused
  * (the tracer does not record itself) and the pending exception kept aside; a repr that
  * raises (RecursionError included) gives "<repr failed: Type>". */
@@ -81,7 +92,7 @@ static void text_repr(vt_text *t, PyObject *o, int use_str)
 	vt_exc exc;
 	vt_exc_save(&exc);
 	int old = vt_thread_pause();
-	PyObject *s = use_str ? PyObject_Str(o) :
+	PyObject *s = use_str ? str_of(o) :
 		      vt.repr_fn ? PyObject_CallOneArg(vt.repr_fn, o) : PyObject_Repr(o);
 	vt_thread_resume(old);
 	Py_ssize_t n = 0;
@@ -118,6 +129,24 @@ static void text_items(vt_text *t, PyObject *dict)
 	}
 }
 
+/* Record `kind` with the bounded str (use_str) or repr of `o` as its text. */
+static void push_repr(uint16_t kind, int thread, uint32_t name, PyObject *o, int use_str)
+{
+	vt_text t = { .len = 0 };
+	text_repr(&t, o, use_str);
+	text_end(&t);
+	vt_data_push(kind, thread, name, 0, 0, t.buf, t.len);
+}
+
+/* Record `kind` with "k=repr, k=repr" of `dict` (NULL: none) as its text. */
+static void push_items(uint16_t kind, int thread, uint32_t name, PyObject *dict)
+{
+	vt_text t = { .len = 0 };
+	text_items(&t, dict);
+	text_end(&t);
+	vt_data_push(kind, thread, name, 0, 0, t.buf, t.len);
+}
+
 /* ---- the recording path's data ---- */
 
 void vt_record_args(vt_frame *f, PyObject *code, int thread)
@@ -142,10 +171,7 @@ void vt_record_args(vt_frame *f, PyObject *code, int thread)
 
 void vt_record_retval(PyObject *r, int thread)
 {
-	vt_text t = { .len = 0 };
-	text_repr(&t, r, 0);
-	text_end(&t);
-	vt_data_push(VT_D_RETVAL, thread, 0, 0, 0, t.buf, t.len);
+	push_repr(VT_D_RETVAL, thread, 0, r, 0);
 }
 
 /* The exception's type as a traceback shows it: module.Qualname, or Qualname for builtins. */
@@ -165,23 +191,25 @@ static void type_name(PyObject *value, char *buf, size_t len)
 	PyErr_Clear();
 }
 
-/* Called as a frame ends by an exception: an instant for the frame it was raised in (its
- * traceback has that one frame), none for the frames it passes through afterwards. */
+void vt_record_raised(PyObject *value, int thread)
+{
+	char name[256];
+	int old = vt_thread_pause();
+	type_name(value, name, sizeof name);
+	vt_thread_resume(old);
+	push_repr(VT_D_INSTANT, thread, vt_label_id(name), value, 1);
+}
+
+/* Called as a frame ends by an exception where raises are not reported as they happen
+ * (raise.c): an instant for the frame it was raised in (its traceback has that one frame),
+ * none for the frames it passes through afterwards. */
 void vt_record_exception(int thread)
 {
 	vt_exc exc;
 	vt_exc_save(&exc);
 	PyObject *value = vt_exc_value(&exc), *tb = vt_exc_traceback(&exc);
-	if (value && tb && PyTraceBack_Check(tb) && !((PyTracebackObject *)tb)->tb_next) {
-		char name[256];
-		int old = vt_thread_pause();
-		type_name(value, name, sizeof name);
-		vt_thread_resume(old);
-		vt_text t = { .len = 0 };
-		text_repr(&t, value, 1);
-		text_end(&t);
-		vt_data_push(VT_D_INSTANT, thread, vt_label_id(name), 0, 0, t.buf, t.len);
-	}
+	if (value && tb && PyTraceBack_Check(tb) && !((PyTracebackObject *)tb)->tb_next)
+		vt_record_raised(value, thread);
 	vt_exc_restore(&exc);
 }
 
@@ -204,23 +232,30 @@ static uint32_t label_of(PyObject *name)
 	return vt_label_id(s);
 }
 
+/* The (name, args: dict | None) of instant and span_begin: the name's label id, with the
+ * calling thread (-1: not recording) in *th and the args in *kw; UINT32_MAX with an
+ * exception set. */
+static uint32_t api_name_args(PyObject *args, int *th, PyObject **kw)
+{
+	PyObject *name;
+	*kw = Py_None;
+	if (!PyArg_ParseTuple(args, "U|O", &name, kw))
+		return UINT32_MAX;
+	*th = api_thread();
+	return label_of(name);
+}
+
 /* instant(name, args: dict | None) */
 static PyObject *api_instant(PyObject *m, PyObject *args)
 {
 	(void)m;
-	PyObject *name, *kw = Py_None;
-	if (!PyArg_ParseTuple(args, "U|O", &name, &kw))
-		return NULL;
-	int th = api_thread();
-	uint32_t id = label_of(name);
+	PyObject *kw;
+	int th;
+	uint32_t id = api_name_args(args, &th, &kw);
 	if (id == UINT32_MAX)
 		return NULL;
-	if (th >= 0) {
-		vt_text t = { .len = 0 };
-		text_items(&t, PyDict_Check(kw) ? kw : NULL);
-		text_end(&t);
-		vt_data_push(VT_D_INSTANT, th, id, 0, 0, t.buf, t.len);
-	}
+	if (th >= 0)
+		push_items(VT_D_INSTANT, th, id, PyDict_Check(kw) ? kw : NULL);
 	Py_RETURN_NONE;
 }
 
@@ -279,14 +314,10 @@ static PyObject *api_log_var(PyObject *m, PyObject *args)
 		return NULL;
 	if (th < 0)
 		Py_RETURN_NONE;
-	if (!PyBool_Check(value) && number_of(value, &x)) {
+	if (!PyBool_Check(value) && number_of(value, &x))
 		vt_data_push(VT_D_COUNTER, th, id, id, x, NULL, 0);
-	} else {
-		vt_text t = { .len = 0 };
-		text_repr(&t, value, 0);
-		text_end(&t);
-		vt_data_push(VT_D_OBJECT, th, id, 0, 0, t.buf, t.len);
-	}
+	else
+		push_repr(VT_D_OBJECT, th, id, value, 0);
 	Py_RETURN_NONE;
 }
 
@@ -313,23 +344,17 @@ static PyObject *api_log(PyObject *m, PyObject *args)
 static PyObject *api_span_begin(PyObject *m, PyObject *args)
 {
 	(void)m;
-	PyObject *name, *kw = Py_None;
-	if (!PyArg_ParseTuple(args, "U|O", &name, &kw))
-		return NULL;
-	int th = api_thread();
-	uint32_t id = label_of(name);
+	PyObject *kw;
+	int th;
+	uint32_t id = api_name_args(args, &th, &kw);
 	if (id == UINT32_MAX)
 		return NULL;
 	if (th < 0 || vt_tls_depth >= vt.depth_limit)
 		Py_RETURN_NONE;
 	vt_tls_depth++;
 	vt_push(vt_ticks(), id, (uint16_t)th, VT_SPAN_BEGIN);
-	if (PyDict_Check(kw) && PyDict_GET_SIZE(kw)) {
-		vt_text t = { .len = 0 };
-		text_items(&t, kw);
-		text_end(&t);
-		vt_data_push(VT_D_ARGS, th, 0, 0, 0, t.buf, t.len);
-	}
+	if (PyDict_Check(kw) && PyDict_GET_SIZE(kw))
+		push_items(VT_D_ARGS, th, 0, kw);
 	return PyLong_FromUnsignedLong(id);
 }
 

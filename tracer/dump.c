@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/vtb.h"
@@ -49,9 +50,12 @@ typedef struct dump_ctx {
 	vtb_writer *w;
 } dump_ctx;
 
-static const vt_record *ring_at(const dump_ctx *d, uint64_t i)
+/* Record i of the window (i < count). A subtraction, not a 64-bit division: this runs
+ * twice per record. */
+static inline const vt_record *ring_at(const dump_ctx *d, uint64_t i)
 {
-	return &vt.ring[(d->first + i) % vt.cap];
+	uint64_t k = d->first + i;
+	return &vt.ring[k >= vt.cap ? k - vt.cap : k];
 }
 
 static int is_gc(uint16_t kind)
@@ -620,12 +624,20 @@ int vt_dump(const char *pattern, uint32_t reason, const char *reason_text,
 	*cause = NULL;
 	rc = ctx_init(&d);
 	res->path = expand_pattern(pattern);
-	if (rc < 0 || !res->path || asprintf(&tmp, "%s.vtb.tmp%d", res->path, (int)getpid()) < 0) {
+	/* A device or a pipe (/dev/null, /dev/full, a FIFO) is written in place: a rename
+	 * would replace it with a regular file. */
+	struct stat st;
+	int special = res->path && stat(res->path, &st) == 0 && !S_ISREG(st.st_mode);
+	if (rc < 0 || !res->path ||
+	    (special ? !(tmp = strdup(res->path)) :
+		       asprintf(&tmp, "%s.vtb.tmp%d", res->path, (int)getpid()) < 0)) {
 		tmp = NULL;
 		rc = VTB_E_NOMEM;
 		goto out;
 	}
 	rc = dump_to(&d, tmp, now, reason, reason_text, cause);
+	if (special)
+		goto done;
 	if (rc == 0 && rename(tmp, res->path) < 0) {
 		rc = VTB_E_IO;
 		if (asprintf(cause, "cannot rename %s to %s: %s", tmp, res->path, strerror(errno)) < 0)
@@ -633,6 +645,7 @@ int vt_dump(const char *pattern, uint32_t reason, const char *reason_text,
 	}
 	if (rc < 0)
 		unlink(tmp);
+done:
 	res->events = d.count;
 	res->dropped = vt.total - d.count;
 	res->data_lost = d.data_lost;

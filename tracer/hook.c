@@ -5,39 +5,107 @@
 static PyObject *vt_eval_general(PyThreadState *ts, vt_frame *f, int throwflag, PyObject *code,
 				 uint64_t key);
 
+/* The end word of a call from its begin word: VT_END, or VT_END_EXC when it raised. */
+static inline uint64_t end_word(uint64_t begin, PyObject *r)
+{
+	return begin + (r ? VT_WORD_KIND(VT_END - VT_BEGIN) : VT_WORD_KIND(VT_END_EXC - VT_BEGIN));
+}
+
+/* The lean hook's slow path, out of line so that the common path saves fewer registers:
+ * the first sight of a code object, keys with a flag (filtered, decorated, not hooked:
+ * the general path), threads that record nothing, generator code. */
+static __attribute__((noinline)) PyObject *lean_slow(PyThreadState *ts, vt_frame *f, int throwflag,
+						     PyObject *code)
+{
+	uint64_t key = vt_code_key(code, vt_frame_globals(f));
+	uint64_t flags = key & VT_KEY_FLAGS & ~VT_KEY_GENERATOR;
+	/* Filtered out: nothing to decide per call. */
+	if (flags == VT_KEY_EXCLUDED)
+		return vt.prev_eval(ts, f, throwflag);
+	int t = vt_tls_thread;
+	if (flags || t < 0)
+		return vt_eval_general(ts, f, throwflag, code, key);
+	if (vt_frame_creates_generator(f, code))
+		return vt.prev_eval(ts, f, throwflag);
+	uint64_t word = vt_word((uint32_t)key, (uint16_t)t, VT_BEGIN);
+	vt_push_word(vt_ticks(), word);
+	PyObject *r = vt.prev_eval(ts, f, throwflag);
+	vt_push_word(vt_ticks(), end_word(word, r));
+	return r;
+}
+
+/* The lean hook's clock, chosen once at install: `tsc` is a constant in each hook. */
+static inline __attribute__((always_inline)) uint64_t lean_ticks(int tsc)
+{
+#if VT_HAVE_TSC
+	if (tsc)
+		return __rdtsc();
+#endif
+	(void)tsc;
+	return vt_mono_ns();
+}
+
 /* Every Python frame of every thread passes here, generator resumptions included: each
- * resumption is a call and each yield ends it. Frames whose key has a flag (filtered,
- * decorated, not hooked) and threads that record nothing take the general path. */
-static PyObject *vt_eval(PyThreadState *ts, vt_frame *f, int throwflag)
+ * resumption is a call and each yield ends it. A code object without a key yet reads as
+ * all ones, a flag: it goes the slow way with the other flags. */
+static inline __attribute__((always_inline)) PyObject *eval_lean(PyThreadState *ts, vt_frame *f,
+								  int throwflag, int tsc)
 {
 	PyObject *code = vt_frame_code(f);
 	if (VT_UNLIKELY(!vt.recording || !code))
 		return vt.prev_eval(ts, f, throwflag);
-	uint64_t key = vt_code_key(code, vt_frame_globals(f));
+	uint64_t key = (uint64_t)(uintptr_t)vt_code_extra(code, vt.extra_index) - 1;
 	int t = vt_tls_thread;
-	if (VT_UNLIKELY((key & VT_KEY_FLAGS) || t < 0)) {
-		/* Filtered out: nothing to decide per call. */
-		if ((key & VT_KEY_FLAGS) == VT_KEY_EXCLUDED)
-			return vt.prev_eval(ts, f, throwflag);
-		return vt_eval_general(ts, f, throwflag, code, key);
-	}
-	if (VT_UNLIKELY(vt_frame_creates_generator(f, code)))
-		return vt.prev_eval(ts, f, throwflag);
-	uint32_t id = (uint32_t)key;
-	vt_push(vt_ticks(), id, (uint16_t)t, VT_BEGIN);
+	if (VT_UNLIKELY((key & VT_KEY_FLAGS) || t < 0))
+		return lean_slow(ts, f, throwflag, code);
+	uint64_t word = vt_word((uint32_t)key, (uint16_t)t, VT_BEGIN);
+	vt_push_word(lean_ticks(tsc), word);
 	PyObject *r = vt.prev_eval(ts, f, throwflag);
-	vt_push(vt_ticks(), id, (uint16_t)t, r ? VT_END : VT_END_EXC);
+	vt_push_word(lean_ticks(tsc), end_word(word, r));
 	return r;
 }
 
 /* The hook of runs that need the general path for every frame: a maximum depth, arguments,
  * return values or exceptions. */
-static PyObject *vt_eval_full(PyThreadState *ts, vt_frame *f, int throwflag)
+static inline PyObject *eval_full(PyThreadState *ts, vt_frame *f, int throwflag)
 {
 	PyObject *code = vt_frame_code(f);
 	if (VT_UNLIKELY(!vt.recording || !code))
 		return vt.prev_eval(ts, f, throwflag);
 	return vt_eval_general(ts, f, throwflag, code, vt_code_key(code, vt_frame_globals(f)));
+}
+
+/* The hooks proper: the C stack guard and the C recursion budget (compat.h) around the two
+ * bodies above. Past the guard a frame does not run: RecursionError, as CPython raises when
+ * a program recurses deeper than its stack (it is not recorded, as it never started). */
+static PyObject *vt_eval(PyThreadState *ts, vt_frame *f, int throwflag)
+{
+	if (VT_UNLIKELY(vt_stack_low()))
+		return vt_eval_refuse(ts, f, throwflag, vt.prev_eval);
+	vt_c_budget(ts, VT_EVAL_C_UNITS);
+	PyObject *r = eval_lean(ts, f, throwflag, 1);
+	vt_c_budget(ts, -VT_EVAL_C_UNITS);
+	return r;
+}
+
+static PyObject *vt_eval_mono(PyThreadState *ts, vt_frame *f, int throwflag)
+{
+	if (VT_UNLIKELY(vt_stack_low()))
+		return vt_eval_refuse(ts, f, throwflag, vt.prev_eval);
+	vt_c_budget(ts, VT_EVAL_C_UNITS);
+	PyObject *r = eval_lean(ts, f, throwflag, 0);
+	vt_c_budget(ts, -VT_EVAL_C_UNITS);
+	return r;
+}
+
+static PyObject *vt_eval_full(PyThreadState *ts, vt_frame *f, int throwflag)
+{
+	if (VT_UNLIKELY(vt_stack_low()))
+		return vt_eval_refuse(ts, f, throwflag, vt.prev_eval);
+	vt_c_budget(ts, VT_EVAL_C_UNITS);
+	PyObject *r = eval_full(ts, f, throwflag);
+	vt_c_budget(ts, -VT_EVAL_C_UNITS);
+	return r;
 }
 
 static PyObject *run_paused(PyThreadState *ts, vt_frame *f, int throwflag)
@@ -62,7 +130,7 @@ static PyObject *record_call(PyThreadState *ts, vt_frame *f, int throwflag, PyOb
 	if (sparse)
 		vt_thread_resume(old);
 	if (!r) {
-		if (vt.log_exc)
+		if (vt.log_exc && !vt_raise_hooked(ts))
 			vt_record_exception(t);
 		vt_push(vt_ticks(), id, (uint16_t)t, VT_END_EXC);
 	} else {
@@ -117,7 +185,7 @@ static void c_event(PyObject *code, PyObject *func, uint16_t kind)
 {
 	if (!vt.recording || !is_c_function(func))
 		return;
-	if (code && PyCode_Check(code) && vt_code_id(code, PyEval_GetGlobals()) == VT_ID_SKIP)
+	if (code && PyCode_Check(code) && (uint32_t)vt_code_key_here(code) == VT_ID_SKIP)
 		return;
 	int th = vt_thread_recording(NULL);
 	if (th < 0 || vt_tls_depth >= vt.depth_limit)
@@ -162,8 +230,7 @@ static PyObject *mon_py(PyObject *const *args, Py_ssize_t n, uint16_t kind)
 	if (!vt.recording || n < 1 || !PyCode_Check(args[0]))
 		Py_RETURN_NONE;
 	/* A run with other filters reads another co_extra slot: the key may be missing there. */
-	void *p = vt_code_extra(args[0], vt.extra_index);
-	uint64_t key = p ? (uint64_t)(uintptr_t)p - 1 : vt_code_key(args[0], PyEval_GetGlobals());
+	uint64_t key = vt_code_key_here(args[0]);
 	int th;
 	if ((key & VT_KEY_NOT_HOOKED) && (uint32_t)key != VT_ID_SKIP &&
 	    !(key & (VT_KEY_EXCLUDED | VT_KEY_IGNORE)) && (th = vt_thread_recording(NULL)) >= 0)
@@ -248,15 +315,23 @@ static void c_calls_set(int on)
 
 static int is_mine(_PyFrameEvalFunction fn)
 {
-	return fn == (_PyFrameEvalFunction)vt_eval || fn == (_PyFrameEvalFunction)vt_eval_full;
+	return fn == (_PyFrameEvalFunction)vt_eval || fn == (_PyFrameEvalFunction)vt_eval_mono ||
+	       fn == (_PyFrameEvalFunction)vt_eval_full;
+}
+
+/* The hook for this run: the lean one reads the clock it was built for. */
+static _PyFrameEvalFunction hook_for_run(void)
+{
+	if (vt.full)
+		return (_PyFrameEvalFunction)vt_eval_full;
+	return VT_HAVE_TSC && vt.use_tsc ? (_PyFrameEvalFunction)vt_eval : (_PyFrameEvalFunction)vt_eval_mono;
 }
 
 /* Chains to whatever hook was installed before (normally CPython's default evaluator). */
 int vt_hook_install(int c_calls)
 {
 	PyInterpreterState *interp = PyThreadState_Get()->interp;
-	_PyFrameEvalFunction mine = vt.full ? (_PyFrameEvalFunction)vt_eval_full :
-					     (_PyFrameEvalFunction)vt_eval;
+	_PyFrameEvalFunction mine = hook_for_run();
 	_PyFrameEvalFunction cur = _PyInterpreterState_GetEvalFrameFunc(interp);
 	/* Still chained under another hook: it stays as it is (a run needing the other of the
 	 * two hooks then records as that one does). */
@@ -271,6 +346,8 @@ int vt_hook_install(int c_calls)
 	vt.recording = 1;
 	if (c_calls)
 		c_calls_set(1);
+	if (vt.log_exc)
+		vt_raise_set(1);
 	return 0;
 }
 
@@ -281,6 +358,7 @@ void vt_hook_uninstall(void)
 	vt.recording = 0;
 	if (vt.c_calls)
 		c_calls_set(0);
+	vt_raise_set(0);
 	vt.c_calls = 0;
 	if (vt.installed && is_mine(_PyInterpreterState_GetEvalFrameFunc(interp))) {
 		_PyInterpreterState_SetEvalFrameFunc(interp, (_PyFrameEvalFunction)vt.prev_eval);

@@ -11,8 +11,8 @@ static PyObject *vt_start(PyObject *m, PyObject *args)
 {
 	(void)m;
 	unsigned long long cap;
-	int c_calls;
-	if (!PyArg_ParseTuple(args, "Kp", &cap, &c_calls))
+	int c_calls, fresh = 0;
+	if (!PyArg_ParseTuple(args, "Kp|p", &cap, &c_calls, &fresh))
 		return NULL;
 	if (cap < 16 || cap > (1ull << 40)) {
 		PyErr_Format(PyExc_ValueError, "buffer size %llu is out of range (16 .. 2^40 events)", cap);
@@ -27,6 +27,8 @@ static PyObject *vt_start(PyObject *m, PyObject *args)
 				    cap, cap * (unsigned long long)sizeof(vt_record));
 	if (vt_arena_alloc(cap) < 0)
 		return PyErr_Format(PyExc_MemoryError, "cannot allocate the data arena for %llu events", cap);
+	if (fresh)
+		vt_ring_clear();
 	vt_hook_install(c_calls);
 	Py_RETURN_NONE;
 }
@@ -113,6 +115,21 @@ static PyObject *vt_after_fork(PyObject *m, PyObject *unused)
 	Py_RETURN_NONE;
 }
 
+/* shift_depth(levels) -> the depth before: the runner's levels below the program stop
+ * counting (negative) toward the recursion limit, and count again (positive) once it is
+ * done. shift_depth(0) reads the depth. */
+static PyObject *vt_shift_depth(PyObject *m, PyObject *arg)
+{
+	(void)m;
+	int levels = (int)PyLong_AsLong(arg);
+	if (levels == -1 && PyErr_Occurred())
+		return NULL;
+	PyThreadState *ts = PyThreadState_Get();
+	int before = vt_recursion_depth(ts);
+	vt_recursion_shift(ts, levels);
+	return PyLong_FromLong(before);
+}
+
 static PyObject *vt_set_skip(PyObject *m, PyObject *arg)
 {
 	(void)m;
@@ -124,7 +141,8 @@ static PyObject *vt_set_skip(PyObject *m, PyObject *arg)
 	Py_RETURN_NONE;
 }
 
-/* set_init_monitor(tool, set_local_events, events): where __init__ code goes (3.13). */
+/* set_init_monitor(tool, set_local_events, events): where __init__ code goes (3.13);
+ * set_local_events None: nowhere, the tool id is about to be freed. */
 static PyObject *vt_set_init_monitor(PyObject *m, PyObject *args)
 {
 	(void)m;
@@ -132,14 +150,7 @@ static PyObject *vt_set_init_monitor(PyObject *m, PyObject *args)
 	int tool, events;
 	if (!PyArg_ParseTuple(args, "iOi", &tool, &fn, &events))
 		return NULL;
-	Py_XDECREF(vt.set_local_events);
-	vt.set_local_events = NULL;
-	if (fn != Py_None) {
-		Py_INCREF(fn);
-		vt.set_local_events = fn;
-	}
-	vt.monitor_tool = tool;
-	vt.monitor_events = events;
+	vt_init_monitor_set(tool, fn == Py_None ? NULL : fn, events);
 	Py_RETURN_NONE;
 }
 
@@ -158,12 +169,13 @@ static PyObject *vt_stats(PyObject *m, PyObject *unused)
 }
 
 static PyMethodDef methods[] = {
-	{"start", vt_start, METH_VARARGS, "start(buffer_size, c_calls): record into a ring of buffer_size events"},
+	{"start", vt_start, METH_VARARGS, "start(buffer_size, c_calls, fresh=False): record into a ring of buffer_size events (emptied first when fresh)"},
 	{"stop", vt_stop, METH_NOARGS, "stop() -> list of problems met while recording"},
 	{"clear", vt_clear, METH_NOARGS, "clear(): empty the ring"},
 	{"dump", vt_dump_py, METH_VARARGS, "dump(pattern, reason, text=None) -> (path, events, dropped)"},
 	{"thread_ended", vt_thread_ended, METH_O, "thread_ended(name): the calling thread ends"},
 	{"after_fork_child", vt_after_fork, METH_NOARGS, "after_fork_child(): fresh ring in a child"},
+	{"shift_depth", vt_shift_depth, METH_O, "shift_depth(levels) -> depth: move this thread's recursion depth"},
 	{"set_skip_prefix", vt_set_skip, METH_O, "set_skip_prefix(dir): do not record code from files under dir"},
 	{"set_init_monitor", vt_set_init_monitor, METH_VARARGS, "set_init_monitor(tool, set_local_events, events)"},
 	{"stats", vt_stats, METH_NOARGS, "stats() -> dict"},
@@ -193,6 +205,7 @@ __attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__vtrace(void)
 		vt.depth_limit = UINT32_MAX;
 	}
 	if (PyModule_AddFunctions(m, vt_monitor_methods) < 0 ||
+	    PyModule_AddFunctions(m, vt_raise_methods) < 0 ||
 	    PyModule_AddFunctions(m, vt_data_methods) < 0 ||
 	    PyModule_AddFunctions(m, vt_config_methods) < 0 ||
 	    PyModule_AddIntConstant(m, "ARENA_PER_EVENT", VT_ARENA_PER_EVENT) < 0 ||

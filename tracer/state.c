@@ -1,6 +1,7 @@
 /* state.c: the ring, the clock, and the code and thread tables behind the hot path. */
 #include "tracer/vt.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,31 @@
 struct vt_state vt = { .extra_index = -1 };
 __thread int vt_tls_thread __attribute__((tls_model("initial-exec"))) = -1;
 __thread uint32_t vt_tls_depth __attribute__((tls_model("initial-exec")));
+__thread uintptr_t vt_tls_stack_lo __attribute__((tls_model("initial-exec"))) = UINTPTR_MAX;
+static __thread uintptr_t stack_end; /* the stack's lowest address */
+
+/* The bound is read once per thread: pthread_getattr_np gives the stack's lowest address
+ * and size (the main thread's from its rlimit). A quarter of a small stack is the margin.
+ * Code running on a stack of its own (below this one) is not judged by this one's end. */
+int vt_stack_low_slow(void)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	if (vt_tls_stack_lo == UINTPTR_MAX) {
+		pthread_attr_t a;
+		void *addr;
+		size_t size;
+		vt_tls_stack_lo = 0;
+		if (pthread_getattr_np(pthread_self(), &a) == 0) {
+			if (pthread_attr_getstack(&a, &addr, &size) == 0 && addr) {
+				stack_end = (uintptr_t)addr;
+				vt_tls_stack_lo = stack_end +
+						  (size / 4 < VT_STACK_MARGIN ? size / 4 : VT_STACK_MARGIN);
+			}
+			pthread_attr_destroy(&a);
+		}
+	}
+	return sp < vt_tls_stack_lo && sp >= stack_end;
+}
 
 uint64_t vt_mono_ns(void)
 {
@@ -57,6 +83,16 @@ void vt_clock_init(void)
 	vt.base_ticks = vt_ticks();
 }
 
+/* The most fractional bits that keep mult under 2^63: as exact as the double rate. */
+static void clock_fixed_point(vt_clock_conv *c)
+{
+	const double limit = 9.2e18; /* just under 2^63 */
+	c->shift = 63;
+	while (c->shift > 0 && c->ns_per_tick * (double)(1ull << c->shift) >= limit)
+		c->shift--;
+	c->mult = (uint64_t)(c->ns_per_tick * (double)(1ull << c->shift) + 0.5);
+}
+
 /* Pairs the base with a reading now; a short interval is stretched so the rate is exact
  * to a few parts per million. */
 void vt_clock_calibrate(vt_clock_conv *c)
@@ -64,6 +100,7 @@ void vt_clock_calibrate(vt_clock_conv *c)
 	c->base_ticks = vt.base_ticks;
 	c->base_ns = vt.base_mono_ns;
 	c->ns_per_tick = 1.0;
+	clock_fixed_point(c);
 	if (!vt.use_tsc)
 		return;
 	uint64_t ns, ticks;
@@ -73,6 +110,7 @@ void vt_clock_calibrate(vt_clock_conv *c)
 	} while (ns - vt.base_mono_ns < 20000000u);
 	if (ticks > vt.base_ticks)
 		c->ns_per_tick = (double)(ns - vt.base_mono_ns) / (double)(ticks - vt.base_ticks);
+	clock_fixed_point(c);
 }
 
 int vt_ring_alloc(uint64_t cap)
@@ -143,6 +181,8 @@ uint16_t vt_thread_register(PyThreadState *ts)
 #if !VT_HAVE_MONITORING
 	if (vt.c_calls && vt.installed && ts)
 		vt_hook_thread_started(ts);
+	if (vt.log_exc)
+		vt_raise_thread_started(ts ? ts : PyThreadState_Get());
 #endif
 	return (uint16_t)vt.thread_count++;
 }
@@ -267,28 +307,97 @@ static char *join_name(const char *module, const char *qualname)
 	return s;
 }
 
+/* A str's UTF-8 (borrowed), or dflt. A str with surrogates (a file name that was not UTF-8
+ * on disk, a name made with code.replace) gets its bytes back (surrogateescape) or
+ * backslashes: the last few such encodings are kept here, long enough to be copied. */
 static const char *utf8_or(PyObject *o, const char *dflt)
 {
-	const char *s = (o && PyUnicode_Check(o)) ? PyUnicode_AsUTF8(o) : NULL;
-	if (!s)
+	static PyObject *kept[4];
+	static unsigned next;
+	if (!o || !PyUnicode_Check(o))
+		return dflt;
+	const char *s = PyUnicode_AsUTF8(o);
+	if (s)
+		return s;
+	PyErr_Clear();
+	PyObject *b = PyUnicode_AsEncodedString(o, "utf-8", "surrogateescape");
+	if (!b) {
 		PyErr_Clear();
-	return s ? s : dflt;
+		b = PyUnicode_AsEncodedString(o, "utf-8", "backslashreplace");
+	}
+	if (!b) {
+		PyErr_Clear();
+		return dflt;
+	}
+	Py_XSETREF(kept[next], b);
+	next = (next + 1) % 4;
+	return PyBytes_AS_STRING(b);
 }
 
 #if VT_INIT_BY_MONITORING
-/* Hands an __init__ code object to sys.monitoring; nonzero when it took it. */
+/* Hands an __init__ code object to sys.monitoring; nonzero when it took it. It is kept
+ * (weakly) so its local events can leave with the tool id: one it could not keep is left
+ * to the frame hook. */
 static int monitor_init(PyCodeObject *co)
 {
 	if (!vt.set_local_events || !PyUnicode_Check(co->co_name) ||
 	    !PyUnicode_EqualToUTF8(co->co_name, "__init__"))
 		return 0;
-	PyObject *r = PyObject_CallFunction(vt.set_local_events, "iOi", vt.monitor_tool, (PyObject *)co,
-					    vt.monitor_events);
+	if (!vt.init_codes)
+		vt.init_codes = PyList_New(0);
+	PyObject *ref = vt.init_codes ? PyWeakref_NewRef((PyObject *)co, NULL) : NULL;
+	PyObject *r = NULL;
+	if (ref && PyList_Append(vt.init_codes, ref) == 0) {
+		r = PyObject_CallFunction(vt.set_local_events, "iOi", vt.monitor_tool, (PyObject *)co,
+					  vt.monitor_events);
+		Py_ssize_t n = PyList_GET_SIZE(vt.init_codes);
+		if (!r)
+			PyList_SetSlice(vt.init_codes, n - 1, n, NULL);
+	}
+	Py_XDECREF(ref);
 	Py_XDECREF(r);
 	PyErr_Clear();
 	return r != NULL;
 }
+
+/* Sets the local events of every code object still alive that was given to sys.monitoring,
+ * and forgets the dead ones. */
+static void init_codes_apply(PyObject *set_local_events, int tool, int events)
+{
+	Py_ssize_t n = vt.init_codes ? PyList_GET_SIZE(vt.init_codes) : 0;
+	PyObject *live = PyList_New(0);
+	for (Py_ssize_t i = 0; live && i < n; i++) {
+		PyObject *ref = PyList_GET_ITEM(vt.init_codes, i), *code = NULL;
+		if (PyWeakref_GetRef(ref, &code) != 1)
+			continue;
+		PyObject *r = PyObject_CallFunction(set_local_events, "iOi", tool, code, events);
+		Py_XDECREF(r);
+		Py_DECREF(code);
+		if (PyList_Append(live, ref) < 0)
+			Py_CLEAR(live);
+	}
+	PyErr_Clear();
+	if (live) {
+		Py_XDECREF(vt.init_codes);
+		vt.init_codes = live;
+	}
+}
 #endif
+
+void vt_init_monitor_set(int tool, PyObject *set_local_events, int events)
+{
+#if VT_INIT_BY_MONITORING
+	if (set_local_events)
+		init_codes_apply(set_local_events, tool, events);
+	else if (vt.set_local_events)
+		init_codes_apply(vt.set_local_events, vt.monitor_tool, 0);
+#endif
+	Py_XINCREF(set_local_events);
+	Py_XDECREF(vt.set_local_events);
+	vt.set_local_events = set_local_events;
+	vt.monitor_tool = tool;
+	vt.monitor_events = events;
+}
 
 /* The filters' verdict on a code table entry, once per run, and the decorators' marks:
  * key flags. A pattern that hits its match limit leaves the function recorded. */
@@ -329,7 +438,7 @@ int vt_code_mark(PyObject *code, PyObject *globals, uint64_t flag)
 	if (id == VT_ID_SKIP || id == VT_ID_UNKNOWN)
 		return -1;
 	vt.codes[id].marks |= (uint8_t)(flag >> 32);
-	key = (key & VT_KEY_NOT_HOOKED) | id | vt_code_flags(id);
+	key = (key & (VT_KEY_NOT_HOOKED | VT_KEY_GENERATOR)) | id | vt_code_flags(id);
 	/* Keys cached for other filter sets lack the mark: they are registered again. */
 	for (int i = 0; i < vt.extra_count; i++)
 		if (vt.extra_indices[i] != vt.extra_index)
@@ -359,6 +468,10 @@ uint64_t vt_code_register(PyObject *code, PyObject *globals)
 #if VT_INIT_BY_MONITORING
 	if (key != VT_ID_UNKNOWN && !(key & VT_KEY_NOT_HOOKED) && monitor_init(co))
 		key |= VT_KEY_NOT_HOOKED;
+#endif
+#if PY_VERSION_HEX >= 0x030b0000
+	if (co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR))
+		key |= VT_KEY_GENERATOR;
 #endif
 	if (key != VT_ID_UNKNOWN && vt_code_set_extra(code, vt.extra_index, (void *)(uintptr_t)(key + 1)) < 0)
 		vt.sticky |= VT_STICKY_NOMEM;

@@ -22,13 +22,16 @@
 #define VT_LIKELY(x) __builtin_expect(!!(x), 1)
 #define VT_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-/* One event: 16 bytes. */
+/* One event: 16 bytes. id, thread and kind are written as one word (vt_push_word). */
 typedef struct vt_record {
 	uint64_t ticks;     /* TSC ticks, or CLOCK_MONOTONIC ns where there is no TSC */
 	uint32_t id;        /* code table id */
 	uint16_t thread;    /* thread table index */
 	uint16_t kind;      /* enum vt_kind */
 } vt_record;
+_Static_assert(sizeof(vt_record) == 16 && __builtin_offsetof(vt_record, id) == 8 &&
+	       __builtin_offsetof(vt_record, thread) == 12 && __builtin_offsetof(vt_record, kind) == 14,
+	       "vt_push_word writes id, thread and kind as one word");
 
 /* Record kinds. Calls and spans are one record each way; data kinds (from VT_D_FIRST on)
  * keep their variable-length part in the side arena: their `id` is the low 32 bits of the
@@ -96,6 +99,9 @@ enum vt_sticky {
 #define VT_KEY_EXCLUDED (1ull << 33)
 #define VT_KEY_IGNORE (1ull << 34)
 #define VT_KEY_SPARSE (1ull << 35)
+/* VT_KEY_GENERATOR: generator or coroutine code (3.11+), whose frames the lean hook sends to
+ * its slow path: some only create their generator (vt_frame_creates_generator). */
+#define VT_KEY_GENERATOR (1ull << 36)
 #define VT_KEY_FLAGS (0xffull << 32)
 
 /* Code table ids 0 and 1 are reserved. */
@@ -140,6 +146,7 @@ struct vt_state {
 	char *skip_prefix;  /* code from files under it is not recorded (the vtrace package) */
 	PyObject *set_local_events; /* sys.monitoring.set_local_events, for __init__ (3.13) */
 	int monitor_tool, monitor_events;
+	PyObject *init_codes;    /* weak references to the code objects given to it (a list) */
 
 	/* Options of the run (set before start). */
 	void *filters;      /* flt_set *, or NULL: include/exclude over names and files */
@@ -169,6 +176,21 @@ extern struct vt_state vt;
 extern __thread int vt_tls_thread __attribute__((tls_model("initial-exec")));
 /* Recorded calls open on this thread (for max depth). */
 extern __thread uint32_t vt_tls_depth __attribute__((tls_model("initial-exec")));
+/* The lowest stack address a Python frame may start at on this thread (stacks grow down):
+ * its stack's end plus a margin. UINTPTR_MAX until the thread's first frame reads it; 0
+ * when it could not be read (no guard). */
+extern __thread uintptr_t vt_tls_stack_lo __attribute__((tls_model("initial-exec")));
+#define VT_STACK_MARGIN (1u << 20) /* bytes kept for what runs past the guard */
+
+/* Cold: reads the bound, then says whether the stack is past it. */
+int vt_stack_low_slow(void);
+
+/* Is this thread's C stack too deep for one more Python frame? */
+static inline int vt_stack_low(void)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	return VT_UNLIKELY(sp < vt_tls_stack_lo) && vt_stack_low_slow();
+}
 
 uint64_t vt_mono_ns(void);
 
@@ -181,32 +203,55 @@ static inline uint64_t vt_ticks(void)
 	return vt_mono_ns();
 }
 
+/* A record's id, thread and kind as one 8-byte word: one store instead of three, and the
+ * end of a call is its begin's word plus a kind step. */
+static inline uint64_t vt_word(uint32_t id, uint16_t thread, uint16_t kind)
+{
+	return id | (uint64_t)thread << 32 | (uint64_t)kind << 48;
+}
+
+#define VT_WORD_KIND(kind) ((uint64_t)(kind) << 48)
+
+static inline void vt_push_word(uint64_t ticks, uint64_t word)
+{
+	/* The position moves first: a record store could alias it and force a reload. */
+	uint64_t pos = vt.pos, next = pos + 1;
+	vt.pos = VT_LIKELY(next != vt.cap) ? next : 0;
+	vt.total++;
+	vt_record *r = &vt.ring[pos];
+	r->ticks = ticks;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	__builtin_memcpy(&r->id, &word, sizeof word);
+#else
+	r->id = (uint32_t)word;
+	r->thread = (uint16_t)(word >> 32);
+	r->kind = (uint16_t)(word >> 48);
+#endif
+}
+
 static inline void vt_push(uint64_t ticks, uint32_t id, uint16_t thread, uint16_t kind)
 {
-	vt_record *r = &vt.ring[vt.pos];
-	r->ticks = ticks;
-	r->id = id;
-	r->thread = thread;
-	r->kind = kind;
-	if (VT_UNLIKELY(++vt.pos == vt.cap))
-		vt.pos = 0;
-	vt.total++;
+	vt_push_word(ticks, vt_word(id, thread, kind));
 }
 
 /* state.c */
 /* Reads the clock base (once, at import) and picks TSC or CLOCK_MONOTONIC. */
 void vt_clock_init(void);
-/* Converts ticks to CLOCK_MONOTONIC ns; vt_clock_calibrate() first (once per dump). */
+/* Converts ticks to CLOCK_MONOTONIC ns; vt_clock_calibrate() first (once per dump). The
+ * rate is also kept in fixed point, mult / 2^shift ns per tick with mult < 2^63: a dump
+ * converts every timestamp, and a 128-bit multiply costs less than a double round trip. */
 typedef struct vt_clock_conv {
 	uint64_t base_ticks, base_ns;
 	double ns_per_tick;
+	uint64_t mult;
+	unsigned shift;
 } vt_clock_conv;
 void vt_clock_calibrate(vt_clock_conv *c);
 static inline uint64_t vt_clock_ns(const vt_clock_conv *c, uint64_t ticks)
 {
 	if (ticks <= c->base_ticks)
 		return c->base_ns;
-	return c->base_ns + (uint64_t)((double)(ticks - c->base_ticks) * c->ns_per_tick);
+	return c->base_ns + (uint64_t)(((unsigned __int128)(ticks - c->base_ticks) * c->mult) >> c->shift);
 }
 /* (Re)allocates the ring for `cap` records, touched and empty; the state owns it. -1: no memory. */
 int vt_ring_alloc(uint64_t cap);
@@ -226,6 +271,10 @@ Py_ssize_t vt_codes_refilter(Py_ssize_t index);
 /* The arena for a ring of `cap` events; -1: no memory. */
 int vt_arena_alloc(uint64_t cap);
 uint32_t vt_cfunc_register(PyObject *func, const void *key);
+/* Where __init__ code goes (3.13): `set_local_events` is sys.monitoring's, `tool` vtrace's
+ * tool id. NULL takes the local events off every code object given so far (before the tool
+ * id is freed); a later call with the function puts them back under its tool. */
+void vt_init_monitor_set(int tool, PyObject *set_local_events, int events);
 /* In a fork child: empty ring, empty thread table, dump count back to 0. */
 void vt_after_fork_child(void);
 
@@ -241,6 +290,16 @@ static inline uint64_t vt_code_key(PyObject *code, PyObject *globals)
 static inline uint32_t vt_code_id(PyObject *code, PyObject *globals)
 {
 	return (uint32_t)vt_code_key(code, globals);
+}
+
+/* vt_code_key for callers without the frame at hand (sys.monitoring and profile callbacks):
+ * the running frame's globals are fetched only on first sight, when they name the module. */
+static inline uint64_t vt_code_key_here(PyObject *code)
+{
+	void *p = vt_code_extra(code, vt.extra_index);
+	if (VT_LIKELY(p != NULL))
+		return (uint64_t)(uintptr_t)p - 1;
+	return vt_code_register(code, PyEval_GetGlobals());
 }
 
 static inline uint16_t vt_thread_index(PyThreadState *ts)
@@ -306,8 +365,24 @@ void vt_data_push(uint16_t kind, int thread, uint32_t name, uint32_t aux, double
 void vt_record_args(vt_frame *f, PyObject *code, int thread);
 void vt_record_retval(PyObject *r, int thread);
 void vt_record_exception(int thread);
+/* An instant for a raised exception: its type (module.Qualname) and its bounded str. */
+void vt_record_raised(PyObject *value, int thread);
 /* The Python functions of the data API (instant, counter, log, ...), for module.c. */
 extern PyMethodDef vt_data_methods[];
+
+/* raise.c (--log-exceptions: every raise recorded once, caught where raised or not) */
+/* Switches the raise events on (1) or off (0) for every thread (before 3.12; from 3.12
+ * the Python package switches sys.monitoring's RAISE). */
+void vt_raise_set(int on);
+/* Does this thread report raises as they happen? Else exceptions are recorded as they
+ * leave their first frame (vt_record_exception). */
+int vt_raise_hooked(PyThreadState *ts);
+#if !VT_HAVE_MONITORING
+/* Gives a thread seen for the first time the raise events, when the run asks for them. */
+void vt_raise_thread_started(PyThreadState *ts);
+#endif
+/* The module functions of raise.c (the RAISE callback from 3.12). */
+extern PyMethodDef vt_raise_methods[];
 
 /* config.c */
 extern PyMethodDef vt_config_methods[];

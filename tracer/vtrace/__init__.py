@@ -82,6 +82,7 @@ _PKG_DIR = os.path.dirname(os.path.abspath(__file__))
 _vtrace.set_skip_prefix(_PKG_DIR + os.sep)
 
 _active = None
+_ring_user = None  # the Tracer whose events the ring holds
 
 
 def get_tracer():
@@ -165,7 +166,7 @@ class Tracer:
 
     # ---- recording ----
     def start(self):
-        global _active
+        global _active, _ring_user
         if _active is not None and _active is not self:
             raise RuntimeError("another vtrace.Tracer is recording")
         if _active is self:
@@ -174,11 +175,15 @@ class Tracer:
                           self.max_depth, self.min_duration_ns, self.log_args, self.log_retval,
                           self.log_exceptions)
         c_calls = self.c_calls and not self.ignore_c
-        _vtrace.start(self.buffer_size, c_calls and not _vtrace.HAVE_MONITORING)
+        # The ring is shared: another Tracer's events are not this one's to dump.
+        _vtrace.start(self.buffer_size, c_calls and not _vtrace.HAVE_MONITORING,
+                      _ring_user is not self)
+        _ring_user = self
         if _vtrace.HAVE_MONITORING:
             try:
-                _monitoring_on(c_calls)
+                _monitoring_on(c_calls, self.log_exceptions)
             except Exception:
+                _monitoring_off()
                 _vtrace.stop()
                 raise
         _active = self
@@ -311,22 +316,38 @@ def _threading_excepthook(args):
 
 
 def _thread_bootstrap_inner(self):
-    """Thread._bootstrap_inner, then the thread's name to the recorder: names outlive threads."""
+    """Thread._bootstrap_inner, then the thread's name to the recorder: names outlive threads.
+    This frame is hidden from the recursion limit: the thread's code meets it as deep as
+    without the tracer."""
+    _vtrace.shift_depth(-1)
     try:
         _orig["bootstrap"](self)
     finally:
+        _vtrace.shift_depth(1)
         try:
             _vtrace.thread_ended(self._name)
         except Exception:
             pass
 
 
+def _dressed_as(hook, original):
+    """hook with the name, module and doc of the function it stands in for: code that looks
+    (threading.__all__ checks, help()) sees what it would see without the tracer."""
+    for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+        try:
+            setattr(hook, attr, getattr(original, attr))
+        except (AttributeError, TypeError):
+            pass
+    hook.__wrapped__ = original
+    return hook
+
+
 def _hooks_on():
     if "sys" not in _orig:
         _orig["sys"] = sys.excepthook
-        sys.excepthook = _sys_excepthook
+        sys.excepthook = _dressed_as(_sys_excepthook, sys.excepthook)
         _orig["threading"] = threading.excepthook
-        threading.excepthook = _threading_excepthook
+        threading.excepthook = _dressed_as(_threading_excepthook, threading.excepthook)
 
 
 def _after_fork_child():
@@ -361,12 +382,13 @@ _tool = None
 
 
 def _monitoring_tool():
-    """The sys.monitoring tool id vtrace holds (kept once taken: code objects keep local
-    events that point at it), or None when every id is taken."""
+    """The sys.monitoring tool id vtrace takes while it records, or None when both ids it
+    may use are taken. It keeps off the ids of debuggers, coverage, profilers (cProfile
+    takes PROFILER_ID) and optimizers, and frees its own when it stops (_monitoring_off)."""
     global _tool
     if _tool is None:
         mon = sys.monitoring
-        for tool in (mon.PROFILER_ID, 4, 3, 5):
+        for tool in (4, 3):
             if mon.get_tool(tool) is None:
                 mon.use_tool_id(tool, "vtrace")
                 _tool = tool
@@ -374,14 +396,15 @@ def _monitoring_tool():
     return _tool
 
 
-def _monitoring_on(c_calls):
-    if not (c_calls or _vtrace.INIT_BY_MONITORING):
+def _monitoring_on(c_calls, log_exceptions=False):
+    if not (c_calls or log_exceptions or _vtrace.INIT_BY_MONITORING):
         return
     tool = _monitoring_tool()
     if tool is None:
         if c_calls:
             raise RuntimeError("no free sys.monitoring tool id for vtrace's C calls")
-        _warn("no free sys.monitoring tool id: calls of __init__ may be missed")
+        _warn("no free sys.monitoring tool id: calls of __init__ may be missed%s"
+              % (", exceptions caught where raised are not recorded" if log_exceptions else ""))
         return
     mon = sys.monitoring
     ev = mon.events
@@ -397,14 +420,28 @@ def _monitoring_on(c_calls):
         mon.register_callback(tool, ev.PY_UNWIND, _vtrace._mon_py_unwind)
         _vtrace.set_init_monitor(tool, mon.set_local_events, ev.PY_START | ev.PY_RETURN)
         events |= ev.PY_UNWIND
+    if log_exceptions:
+        # RAISE fires in every frame an exception passes through; raise.c keeps the first.
+        mon.register_callback(tool, ev.RAISE, _vtrace._mon_raise)
+        events |= ev.RAISE
     mon.set_events(tool, events)
+    _vtrace.set_raise_monitor(log_exceptions)
 
 
 def _monitoring_off():
+    """Every event, local ones included, and every callback leave the tool id before it is
+    freed: freeing alone keeps them, for whoever takes the id next."""
+    global _tool
     if _tool is None:
         return
     mon = sys.monitoring
     ev = mon.events
     mon.set_events(_tool, 0)
-    for e in (ev.CALL, ev.C_RETURN, ev.C_RAISE):
+    _vtrace.set_raise_monitor(False)
+    if _vtrace.INIT_BY_MONITORING:
+        _vtrace.set_init_monitor(_tool, None, 0)
+    for e in (ev.CALL, ev.C_RETURN, ev.C_RAISE, ev.RAISE, ev.PY_START, ev.PY_RETURN,
+              ev.PY_UNWIND):
         mon.register_callback(_tool, e, None)
+    mon.free_tool_id(_tool)
+    _tool = None
