@@ -220,19 +220,6 @@ END_TEST
 
 /* ---- dumps ---- */
 
-static char *without_vtrace_lines(const char *text)
-{
-	char *out = calloc(1, strlen(text) + 1);
-	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
-		if (strncmp(p, "vtrace: ", 8) != 0)
-			strncat(out, p, n);
-		p += n;
-	}
-	return out;
-}
-
 START_TEST(test_dump_on_exception)
 {
 	write_file("prog.py",
@@ -244,7 +231,7 @@ START_TEST(test_dump_on_exception)
 	ck_assert_int_eq(plain, 1);
 	ck_assert_int_eq(traced, 1);
 	char *po = read_file("p.out"), *to = read_file("t.out"), *pe = read_file("p.err"),
-	     *te = read_file("t.err"), *te2 = without_vtrace_lines(te);
+	     *te = read_file("t.err"), *te2 = drop_vtrace_lines(te);
 	ck_assert_str_eq(po, to);
 	ck_assert_str_eq(pe, te2);
 	ck_assert_ptr_nonnull(strstr(te, "vtrace: wrote"));
@@ -267,7 +254,7 @@ START_TEST(test_keyboard_interrupt)
 	int traced = run_py(NULL, NULL, "t.err", "-m vtrace -o t.bin prog.py");
 	ck_assert_int_eq(traced, plain);
 	ck_assert_int_ne(plain, 0);
-	char *pe = read_file("p.err"), *te = read_file("t.err"), *te2 = without_vtrace_lines(te);
+	char *pe = read_file("p.err"), *te = read_file("t.err"), *te2 = drop_vtrace_lines(te);
 	ck_assert_str_eq(pe, te2);
 	vtb_trace *t = load("t.bin");
 	ck_assert_uint_eq(vtb_trace_header(t)->reason, VTB_REASON_EXCEPTION);
@@ -341,7 +328,7 @@ START_TEST(test_program_unchanged)
 	ck_assert_int_eq(plain, 3);
 	ck_assert_int_eq(traced, 3);
 	char *po = read_file("p.out"), *to = read_file("t.out"), *pe = read_file("p.err"),
-	     *te = read_file("t.err"), *te2 = without_vtrace_lines(te);
+	     *te = read_file("t.err"), *te2 = drop_vtrace_lines(te);
 	ck_assert_str_eq(po, to);
 	ck_assert_ptr_nonnull(strstr(to, "HELLO\nWORLD"));
 	ck_assert_ptr_nonnull(strstr(to, "['prog.py', 'a', '-o', 'b'] __main__ /"));
@@ -652,10 +639,7 @@ END_TEST
 static Suite *tracer_suite(void)
 {
 	Suite *s = suite_create("tracer");
-	struct {
-		const char *name;
-		const TTest *test;
-	} cases[] = {
+	const struct tf_case cases[] = {
 		{ "calls", test_calls_and_nesting },
 		{ "cprofile", test_counts_match_cprofile },
 		{ "threads", test_threads },
@@ -678,21 +662,11 @@ static Suite *tracer_suite(void)
 		{ "new_tracer_empty_ring", test_new_tracer_empty_ring },
 		{ "cprofile_after_vtrace", test_cprofile_after_vtrace },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		TCase *tc = tcase_create(cases[i].name);
-		tcase_add_checked_fixture(tc, setup, teardown);
-		tcase_set_timeout(tc, 120);
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
+	tf_add_cases(s, cases, sizeof cases / sizeof *cases, 120);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(tracer_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tf_run(tracer_suite());
 }

@@ -806,10 +806,7 @@ END_TEST
 static Suite *data_suite(void)
 {
 	Suite *s = suite_create("tracer_data");
-	struct {
-		const char *name;
-		const TTest *test;
-	} cases[] = {
+	const struct tf_case cases[] = {
 		{ "counters_snapshots", test_counters_and_snapshots },
 		{ "instants_spans", test_instants_and_spans },
 		{ "log_handler", test_log_handler },
@@ -831,21 +828,11 @@ static Suite *data_suite(void)
 		{ "config", test_config_file },
 		{ "config_errors", test_config_errors },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		TCase *tc = tcase_create(cases[i].name);
-		tcase_add_checked_fixture(tc, setup, teardown);
-		tcase_set_timeout(tc, 120);
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
+	tf_add_cases(s, cases, sizeof cases / sizeof *cases, 120);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(data_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tf_run(data_suite());
 }

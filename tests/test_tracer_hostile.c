@@ -4,20 +4,6 @@
  * one is expected, reads back. Harness: tests/tracer_fixtures.h. */
 #include "tests/tracer_fixtures.h"
 
-/* `text` without the lines vtrace prints ("vtrace: ..."); malloc'd. */
-static char *drop_vtrace_lines(const char *text)
-{
-	char *out = calloc(1, strlen(text) + 1);
-	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
-		if (strncmp(p, "vtrace: ", 8) != 0)
-			strncat(out, p, n);
-		p += n;
-	}
-	return out;
-}
-
 /* Runs `prog.py ARGS` plain (p.out, p.err) and under `-m vtrace OPTS` (t.out, t.err);
  * asserts the same status, stdout and stderr (vtrace's lines aside). Returns the status. */
 static int same_as_plain(const char *opts, const char *args)
@@ -527,21 +513,12 @@ static Suite *hostile_suite(void)
 		{ "generators_async", test_deep_generators_and_async, 120 },
 		{ "cpython_test_json", test_cpython_test_module, 180 },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		TCase *tc = tcase_create(cases[i].name);
-		tcase_add_checked_fixture(tc, setup, teardown);
-		tcase_set_timeout(tc, cases[i].timeout);
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		tf_add_case(s, cases[i].name, cases[i].test, cases[i].timeout);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(hostile_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tf_run(hostile_suite());
 }

@@ -18,20 +18,10 @@
 
 static tui_app *open_fx(const char *name)
 {
-	char path[64], *cause = NULL;
-	vtb_trace *t = fx_trace(name);
-	tui_app *app;
+	char path[64];
 
-	ck_assert_msg(t != NULL, "fixture %s did not load", name);
 	snprintf(path, sizeof(path), "%s.vtb", name);
-	app = tui_app_new(t, path, &cause);
-	ck_assert_msg(app != NULL, "tui_app_new: %s", cause ? cause : "?");
-	return app;
-}
-
-static void run(tui_app *app, const char *cmd)
-{
-	ck_assert_msg(tui_app_exec(app, cmd) == 0, "'%s' failed: %s", cmd, tui_app_message(app));
+	return fx_app(fx_trace(name), path);
 }
 
 /* Render at w x h (ASCII) and return the whole screen as text; the caller frees. */
@@ -46,23 +36,6 @@ static char *draw(tui_app *app, int w, int h)
 	tui_screen_free(s);
 	return text;
 }
-
-static char *line_of(tui_app *app, int w, int h, int y)
-{
-	tui_screen *s = tui_screen_new(w, h);
-	char *line;
-
-	tui_screen_set_ascii(s, 1);
-	tui_app_render(app, s);
-	line = tui_screen_line(s, y < 0 ? h + y : y);
-	tui_screen_free(s);
-	return line;
-}
-
-#define ck_assert_has(hay, needle) \
-	ck_assert_msg(strstr((hay), (needle)) != NULL, "'%s' not in:\n%.1800s", (needle), (hay))
-#define ck_assert_lacks(hay, needle) \
-	ck_assert_msg(strstr((hay), (needle)) == NULL, "'%s' unexpected in:\n%.1800s", (needle), (hay))
 
 /* ---- the screen model ---- */
 
@@ -127,8 +100,6 @@ static vtb_trace *bursty_trace(void)
 	vtb_header h;
 	vtb_writer *w;
 	vtb_trace *t = NULL;
-	const uint8_t *buf;
-	size_t len;
 	char *cause = NULL;
 	uint64_t now = FX_T0, r = 12345;
 	int64_t th, name;
@@ -144,8 +115,7 @@ static vtb_trace *bursty_trace(void)
 		now += (r >> 33) % 3 == 0 ? 0 : (r >> 20) % 50;
 		vtb_writer_end(w, (uint32_t)th, now, 0);
 	}
-	if (vtb_writer_finish(w, &cause) == 0 && (buf = vtb_writer_mem(w, &len)))
-		t = vtb_trace_load_mem(buf, len, 0, &cause);
+	t = fx_load_mem(w, 0, &cause);
 	free(cause);
 	vtb_writer_free(w);
 	return t;
@@ -229,11 +199,11 @@ START_TEST(timeline_fit)
 	free(l);
 	ck_assert_int_eq(tui_screen_cell(s, 40, 1)->ch, 'v'); /* the cursor at 50ms */
 	/* on a tick label the cursor reverses the label's character instead of hiding it */
-	run(app, "goto 21.25ms");
+	fx_run(app, "goto 21.25ms");
 	tui_app_render(app, s);
 	ck_assert_int_eq(tui_screen_cell(s, 17, 1)->ch, '2');
 	ck_assert_int_eq(tui_screen_cell(s, 17, 1)->attr & TUI_ATTR_REVERSE, TUI_ATTR_REVERSE);
-	run(app, "zoom fit");
+	fx_run(app, "zoom fit");
 	tui_app_render(app, s);
 	ck_assert_int_eq(tui_screen_cell(s, 0, 3)->style >= TUI_STYLE_FUNC, 1);
 	/* the same function has the same colour everywhere; another has its own */
@@ -274,9 +244,9 @@ START_TEST(timeline_zoom_levels)
 	char *row, *status;
 
 	for (int i = 0; zc->cmds[i]; i++)
-		run(app, zc->cmds[i]);
-	row = line_of(app, 80, 24, zc->y);
-	status = line_of(app, 80, 24, -1);
+		fx_run(app, zc->cmds[i]);
+	row = fx_line_of(app, 80, 24, zc->y);
+	status = fx_line_of(app, 80, 24, -1);
 	ck_assert_has(row, zc->expect);
 	ck_assert_has(status, zc->status);
 	free(row);
@@ -288,8 +258,8 @@ END_TEST
 START_TEST(timeline_resize)
 {
 	tui_app *app = open_fx("simple");
-	char *a = line_of(app, 80, 24, 3), *b = line_of(app, 120, 30, 3), *small = draw(app, 30, 6);
-	char *status = line_of(app, 120, 30, 29);
+	char *a = fx_line_of(app, 80, 24, 3), *b = fx_line_of(app, 120, 30, 3), *small = draw(app, 30, 6);
+	char *status = fx_line_of(app, 120, 30, 29);
 
 	ck_assert_int_eq((int)strlen(a), 80);
 	ck_assert_int_eq((int)strlen(b), 120);
@@ -309,8 +279,8 @@ END_TEST
 START_TEST(timeline_wrapped_and_open)
 {
 	tui_app *app = open_fx("wrapped");
-	char *text = draw(app, 120, 24), *ruler = line_of(app, 80, 24, 1), *row = line_of(app, 80, 24, 3);
-	char *deeper = line_of(app, 80, 24, 10);
+	char *text = draw(app, 120, 24), *ruler = fx_line_of(app, 80, 24, 1), *row = fx_line_of(app, 80, 24, 3);
+	char *deeper = fx_line_of(app, 80, 24, 10);
 
 	ck_assert_has(text, "5,000 dropped (ring wrapped)");
 	ck_assert_has(text, "dump: signal SIGUSR1");
@@ -320,7 +290,7 @@ START_TEST(timeline_wrapped_and_open)
 	ck_assert_int_eq(row[79], '~');
 	ck_assert_has(row, "server.serve_forever >=50ms");
 	ck_assert_int_eq(deeper[0], ':'); /* the wrap moment, drawn down the empty rows */
-	run(app, "select cursor");
+	fx_run(app, "select cursor");
 	free(text);
 	text = draw(app, 80, 30);
 	ck_assert_has(text, "entry lost when the ring wrapped");
@@ -339,10 +309,10 @@ START_TEST(timeline_dump_marker)
 	char *ruler;
 
 	/* with the view ending at the dump, the last column marks it */
-	run(app, "goto 45ms");
-	run(app, "zoom 2x");
-	run(app, "pan right 1");
-	ruler = line_of(app, 80, 24, 1);
+	fx_run(app, "goto 45ms");
+	fx_run(app, "zoom 2x");
+	fx_run(app, "pan right 1");
+	ruler = fx_line_of(app, 80, 24, 1);
 	ck_assert_int_eq(ruler[79], 'D');
 	free(ruler);
 	tui_app_free(app);
@@ -359,23 +329,23 @@ START_TEST(threads_and_folding)
 	ck_assert_has(text, "worker-1 tid 1001  9 calls, depth 2");
 	ck_assert_has(text, "[worker.job 7.1ms");
 	free(text);
-	run(app, "thread next"); /* worker-1, selecting its call under the cursor */
+	fx_run(app, "thread next"); /* worker-1, selecting its call under the cursor */
 	text = draw(app, 300, 30);
 	ck_assert_has(text, "name worker.run");
 	free(text);
-	run(app, "fold");
+	fx_run(app, "fold");
 	text = draw(app, 300, 30);
 	ck_assert_has(text, "worker-1 tid 1001  9 calls, depth 2  (folded: z opens)");
 	ck_assert_lacks(text, "[worker.job 7.1ms");
 	ck_assert_has(text, "[worker.job 7.2ms");
 	ck_assert_lacks(text, "name worker.run");
 	free(text);
-	run(app, "fold all");
+	fx_run(app, "fold all");
 	text = draw(app, 300, 30);
 	ck_assert_lacks(text, "[main 100ms");
 	ck_assert_lacks(text, "[worker.job 7.2ms");
 	free(text);
-	run(app, "fold all"); /* all were folded: unfold all */
+	fx_run(app, "fold all"); /* all were folded: unfold all */
 	text = draw(app, 300, 30);
 	ck_assert_has(text, "[main 100ms");
 	ck_assert_has(text, "[worker.job 7.1ms");
@@ -392,12 +362,12 @@ START_TEST(scrolling_pages)
 	/* 14 timeline rows do not fit in 12 lines: page down shows the last process */
 	top = draw(app, 80, 12);
 	ck_assert_lacks(top, "process 101");
-	run(app, "scroll page-down");
+	fx_run(app, "scroll page-down");
 	paged = draw(app, 80, 12);
 	ck_assert_has(paged, "process 101");
 	ck_assert_lacks(paged, "process 100 ");
 	free(paged);
-	run(app, "scroll top");
+	fx_run(app, "scroll top");
 	paged = draw(app, 80, 12);
 	ck_assert_str_eq(paged, top);
 	free(paged);
@@ -437,13 +407,13 @@ START_TEST(navigation)
 	for (size_t i = 0; i < sizeof(nav_cases) / sizeof(nav_cases[0]); i++) {
 		char *text;
 
-		run(app, nav_cases[i].cmd);
+		fx_run(app, nav_cases[i].cmd);
 		text = draw(app, 100, 30);
 		ck_assert_msg(strstr(text, nav_cases[i].name), "step %zu '%s': no '%s' in\n%s", i,
 			      nav_cases[i].cmd, nav_cases[i].name, text);
 		free(text);
 	}
-	run(app, "select none");
+	fx_run(app, "select none");
 	{
 		char *text = draw(app, 100, 30);
 
@@ -459,29 +429,29 @@ START_TEST(details_pane)
 	tui_app *app = open_fx("simple");
 	char *text;
 
-	run(app, "goto 5ms");
-	run(app, "select cursor");
-	run(app, "select child");
+	fx_run(app, "goto 5ms");
+	fx_run(app, "select cursor");
+	fx_run(app, "select child");
 	text = draw(app, 100, 30);
 	ck_assert_has(text, "file app.py:10");
 	ck_assert_has(text, "time start 1ms  duration 20ms  self 3ms");
 	ck_assert_has(text, "calls depth 1, 1 call of this function in the trace");
 	free(text);
-	run(app, "select next-sibling");
-	run(app, "select child");
+	fx_run(app, "select next-sibling");
+	fx_run(app, "select child");
 	text = draw(app, 100, 30);
 	ck_assert_has(text, "name app.step");
 	ck_assert_has(text, "duration 200us  self 200us");
 	ck_assert_has(text, "calls depth 2, 200 calls of this function in the trace");
 	free(text);
-	run(app, "select parent");
-	run(app, "select next-sibling");
+	fx_run(app, "select parent");
+	fx_run(app, "select next-sibling");
 	text = draw(app, 100, 30);
 	ck_assert_has(text, "args path='/tmp/out.json', mode='w'");
 	ck_assert_has(text, "return None");
 	ck_assert_has(text, "flags left by an exception");
 	free(text);
-	run(app, "details off");
+	fx_run(app, "details off");
 	text = draw(app, 100, 30);
 	ck_assert_lacks(text, "return None");
 	free(text);
@@ -495,18 +465,18 @@ START_TEST(selection_is_highlighted)
 	tui_screen *s = tui_screen_new(80, 24);
 
 	tui_screen_set_ascii(s, 1);
-	run(app, "goto 5ms");
-	run(app, "select cursor");
-	run(app, "select child"); /* app.load: columns 0..16 of row 4 */
+	fx_run(app, "goto 5ms");
+	fx_run(app, "select cursor");
+	fx_run(app, "select child"); /* app.load: columns 0..16 of row 4 */
 	tui_app_render(app, s);
 	ck_assert_int_eq(tui_screen_cell(s, 3, 4)->attr & TUI_ATTR_REVERSE, TUI_ATTR_REVERSE);
 	ck_assert_int_eq(tui_screen_cell(s, 25, 4)->attr & TUI_ATTR_REVERSE, 0);
 	ck_assert_int_eq(tui_screen_cell(s, 3, 3)->attr & TUI_ATTR_REVERSE, 0);
 	/* a call narrower than a column: its cell is highlighted among many */
-	run(app, "goto 40ms");
-	run(app, "select parent");
-	run(app, "select child"); /* app.compute, under the cursor */
-	run(app, "select child"); /* app.step 39.8ms..40ms: column 31 */
+	fx_run(app, "goto 40ms");
+	fx_run(app, "select parent");
+	fx_run(app, "select child"); /* app.compute, under the cursor */
+	fx_run(app, "select child"); /* app.step 39.8ms..40ms: column 31 */
 	tui_app_render(app, s);
 	for (int x = 0; x < 80; x++)
 		ck_assert_int_eq(tui_screen_cell(s, x, 5)->attr & TUI_ATTR_REVERSE, x == 31 ? TUI_ATTR_REVERSE : 0);
@@ -528,7 +498,7 @@ START_TEST(mouse_click_and_wheel)
 	free(text);
 	free(draw(app, 80, 24));
 	tui_app_wheel(app, 40, 10, 1); /* zoom in 1.25x around column 40 = 50ms */
-	status = line_of(app, 80, 24, -1);
+	status = fx_line_of(app, 80, 24, -1);
 	ck_assert_has(status, "(80ms)");
 	free(status);
 	tui_app_click(app, 5, 0);  /* the header: nothing happens */
@@ -544,11 +514,11 @@ START_TEST(zoom_to_selection)
 
 	ck_assert_int_eq(tui_app_exec(app, "zoom sel"), -1);
 	ck_assert_has(tui_app_message(app), "nothing selected");
-	run(app, "goto 5ms");
-	run(app, "select cursor");
-	run(app, "select child");
-	run(app, "zoom sel"); /* app.load: 1ms..21ms plus a margin of 1ms each side */
-	status = line_of(app, 80, 24, -1);
+	fx_run(app, "goto 5ms");
+	fx_run(app, "select cursor");
+	fx_run(app, "select child");
+	fx_run(app, "zoom sel"); /* app.load: 1ms..21ms plus a margin of 1ms each side */
+	status = fx_line_of(app, 80, 24, -1);
 	ck_assert_has(status, "view 0-22ms (22ms)");
 	free(status);
 	tui_app_free(app);
@@ -593,18 +563,18 @@ START_TEST(keys_and_prompt)
 	char *text, *status;
 
 	tui_app_key(app, 'w'); /* zoom in: 50ms around the cursor at 50ms */
-	status = line_of(app, 80, 24, -1);
+	status = fx_line_of(app, 80, 24, -1);
 	ck_assert_has(status, "view 25ms-75ms (50ms)");
 	free(status);
 	tui_app_key(app, '0');
 	tui_app_key(app, ':');
 	for (const char *p = typed; *p; p++)
 		tui_app_key(app, *p);
-	status = line_of(app, 80, 24, -1);
+	status = fx_line_of(app, 80, 24, -1);
 	ck_assert_str_eq(status, ":goto 20ms_");
 	free(status);
 	tui_app_key(app, TUI_KEY_ENTER);
-	status = line_of(app, 80, 24, -1);
+	status = fx_line_of(app, 80, 24, -1);
 	ck_assert_has(status, "cursor 20ms");
 	free(status);
 	tui_app_key(app, 'c');
@@ -639,7 +609,7 @@ START_TEST(help_lists_every_command)
 	char *text, *first;
 
 	free(draw(app, 100, 30)); /* the help pages by the screen's height */
-	run(app, "help");
+	fx_run(app, "help");
 	first = draw(app, 100, 30);
 	ck_assert_has(first, "Keys (q, ? or Esc closes this help");
 	tui_app_key(app, TUI_KEY_NPAGE);
@@ -695,51 +665,12 @@ static const struct golden {
 	{ "too_small", "simple", "30x6", 1, { NULL } },
 };
 
-static char *slurp(FILE *f)
-{
-	long n;
-	char *buf;
-
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	return buf;
-}
-
 START_TEST(golden_render)
 {
 	const struct golden *g = &goldens[_i];
 	tui_app *app = open_fx(g->fixture);
-	const char *update = getenv("VTUI_GOLDEN_UPDATE");
-	char path[256], *cause = NULL, *got, *want;
-	size_t n = 0;
-	FILE *out = tmpfile(), *f;
-	int w, h;
 
-	while (g->cmds[n])
-		n++;
-	ck_assert_int_eq(tui_parse_size(g->size, &w, &h), 0);
-	ck_assert_int_eq(tui_render_batch(app, w, h, g->ascii, g->cmds, n, out, &cause), 0);
-	got = slurp(out);
-	snprintf(path, sizeof(path), "tests/golden/%s.txt", g->file);
-	if (update && *update == '1') {
-		f = fopen(path, "w");
-		ck_assert_msg(f != NULL, "cannot write %s", path);
-		fputs(got, f);
-		fclose(f);
-	}
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "%s is missing (run from the source tree)", path);
-	want = slurp(f);
-	fclose(f);
-	ck_assert_msg(!strcmp(got, want), "%s differs; got:\n%.3000s", path, got);
-	free(got);
-	free(want);
-	fclose(out);
+	fx_golden_check(app, g->file, g->size, g->ascii, g->cmds);
 	tui_app_free(app);
 }
 END_TEST

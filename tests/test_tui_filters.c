@@ -41,8 +41,6 @@ static vtb_trace *random_trace(void)
 	vtb_header h;
 	vtb_writer *w;
 	vtb_trace *t = NULL;
-	const uint8_t *buf;
-	size_t len;
 	char *cause = NULL;
 	uint64_t now = FX_T0, r = 99;
 	int64_t th, names[5];
@@ -56,8 +54,7 @@ static vtb_trace *random_trace(void)
 	for (int k = 0; k < 40; k++)
 		if (random_calls(w, (uint32_t)th, names, 0, &now, &r) < 0)
 			break;
-	if (vtb_writer_finish(w, &cause) == 0 && (buf = vtb_writer_mem(w, &len)))
-		t = vtb_trace_load_mem(buf, len, 0, &cause);
+	t = fx_load_mem(w, 0, &cause);
 	if (!t)
 		fprintf(stderr, "random trace: %s\n", cause ? cause : "?");
 	free(cause);
@@ -98,8 +95,7 @@ static vtb_trace *edges_trace(void)
 	vtb_header h;
 	vtb_writer *w;
 	vtb_trace *t = NULL;
-	const uint8_t *buf;
-	size_t len, k = 0;
+	size_t k = 0;
 	char *cause = NULL;
 	int64_t th, names[5];
 
@@ -109,9 +105,8 @@ static vtb_trace *edges_trace(void)
 	th = vtb_writer_thread(w, 100, 1000, "MainThread");
 	for (int i = 0; i < 5; i++)
 		names[i] = vtb_writer_string(w, nm[i], "e.py", (uint32_t)i + 1);
-	if (edge_nest(w, (uint32_t)th, names, &k, UINT64_MAX) == 0 && vtb_writer_finish(w, &cause) == 0 &&
-	    (buf = vtb_writer_mem(w, &len)))
-		t = vtb_trace_load_mem(buf, len, 0, &cause);
+	if (edge_nest(w, (uint32_t)th, names, &k, UINT64_MAX) == 0)
+		t = fx_load_mem(w, 0, &cause);
 	if (!t)
 		fprintf(stderr, "edges trace: %s\n", cause ? cause : "?");
 	free(cause);
@@ -121,36 +116,12 @@ static vtb_trace *edges_trace(void)
 
 static tui_app *open_fx(const char *name)
 {
-	char path[64], *cause = NULL;
+	char path[64];
 	vtb_trace *t = !strcmp(name, "random") ? random_trace() : !strcmp(name, "edges") ? edges_trace() : fx_trace(name);
-	tui_app *app;
 
-	ck_assert_msg(t != NULL, "fixture %s did not load", name);
 	snprintf(path, sizeof(path), "%s.vtb", name);
-	app = tui_app_new(t, path, &cause);
-	ck_assert_msg(app != NULL, "tui_app_new: %s", cause ? cause : "?");
-	return app;
+	return fx_app(t, path);
 }
-
-static void run(tui_app *app, const char *cmd)
-{
-	ck_assert_msg(tui_app_exec(app, cmd) == 0, "'%s' failed: %s", cmd, tui_app_message(app));
-}
-
-static char *line_of(tui_app *app, int w, int h, int y)
-{
-	tui_screen *s = tui_screen_new(w, h);
-	char *line;
-
-	tui_screen_set_ascii(s, 1);
-	tui_app_render(app, s);
-	line = tui_screen_line(s, y < 0 ? h + y : y);
-	tui_screen_free(s);
-	return line;
-}
-
-#define ck_assert_has(hay, needle) \
-	ck_assert_msg(strstr((hay), (needle)) != NULL, "'%s' not in:\n%.1800s", (needle), (hay))
 
 /* Visible calls per name, "name:count" sorted by name and joined by spaces. */
 static char *visible_counts(tui_app *app)
@@ -228,7 +199,7 @@ START_TEST(visible_sets)
 	char *got;
 
 	for (int i = 0; vc->cmds[i]; i++)
-		run(app, vc->cmds[i]);
+		fx_run(app, vc->cmds[i]);
 	got = visible_counts(app);
 	ck_assert_msg(!strcmp(got, vc->want), "%s %s: got '%s', want '%s'", vc->fixture,
 		      vc->cmds[0] ? vc->cmds[0] : "", got, vc->want);
@@ -325,7 +296,7 @@ START_TEST(visible_matches_reference)
 	size_t checked = 0, shown = 0;
 
 	for (int i = 0; rc->cmds[i]; i++)
-		run(app, rc->cmds[i]);
+		fx_run(app, rc->cmds[i]);
 	for (size_t t = 0; t < m->thread_count; t++) {
 		const vtb_thread *th = tui_model_thread(m, (int32_t)t);
 
@@ -357,7 +328,7 @@ START_TEST(drawing_follows_filters)
 	tui_screen *s = tui_screen_new(100, 20);
 
 	tui_screen_set_ascii(s, 1);
-	run(app, "filter ^app\\.(load|step)$");
+	fx_run(app, "filter ^app\\.(load|step)$");
 	tui_app_render(app, s);
 	text = tui_screen_text(s);
 	ck_assert_msg(strstr(text, "parse") == NULL && strstr(text, "app.save") == NULL, "%s", text);
@@ -378,13 +349,13 @@ START_TEST(drawing_follows_filters)
 	free(status);
 	free(text);
 	/* max-depth: fewer rows; a thread filter that matches nothing: no rows at all */
-	run(app, "clear-filters");
-	run(app, "max-depth 1");
+	fx_run(app, "clear-filters");
+	fx_run(app, "max-depth 1");
 	tui_app_render(app, s);
 	text = tui_screen_text(s);
 	ck_assert_msg(strstr(text, "app.load") == NULL, "%s", text);
 	free(text);
-	run(app, "filter-thread nothing-like-this");
+	fx_run(app, "filter-thread nothing-like-this");
 	tui_app_render(app, s);
 	text = tui_screen_text(s);
 	ck_assert_msg(strstr(text, "MainThread") == NULL && strstr(text, "main 100ms") == NULL, "%s", text);
@@ -406,34 +377,34 @@ START_TEST(navigation_skips_hidden)
 {
 	tui_app *app = open_fx("simple");
 
-	run(app, "hide compute");
-	run(app, "goto 50ms");
-	run(app, "select cursor");
+	fx_run(app, "hide compute");
+	fx_run(app, "goto 50ms");
+	fx_run(app, "select cursor");
 	ck_assert_str_eq(sel_name(app), "main");
-	run(app, "select child"); /* app.compute under the cursor is hidden: the next child */
+	fx_run(app, "select child"); /* app.compute under the cursor is hidden: the next child */
 	ck_assert_str_eq(sel_name(app), "app.save");
-	run(app, "select prev");
+	fx_run(app, "select prev");
 	ck_assert_str_eq(sel_name(app), "app.load");
-	run(app, "select next-sibling");
+	fx_run(app, "select next-sibling");
 	ck_assert_str_eq(sel_name(app), "app.save");
-	run(app, "clear-filters");
-	run(app, "hide parse");
-	run(app, "select prev-sibling");
-	run(app, "select prev-sibling");
+	fx_run(app, "clear-filters");
+	fx_run(app, "hide parse");
+	fx_run(app, "select prev-sibling");
+	fx_run(app, "select prev-sibling");
 	ck_assert_str_eq(sel_name(app), "app.load");
-	run(app, "select child"); /* both children hidden: nothing moves */
+	fx_run(app, "select child"); /* both children hidden: nothing moves */
 	ck_assert_str_eq(sel_name(app), "app.load");
 	ck_assert_has(tui_app_message(app), "no child call");
 	tui_app_free(app);
 
 	app = open_fx("threads");
-	run(app, "filter-thread worker-2");
-	run(app, "thread next");
+	fx_run(app, "filter-thread worker-2");
+	fx_run(app, "thread next");
 	ck_assert_str_eq(tui_model_thread(&app->model, (int32_t)app->model.order[app->view.focus])->name, "worker-2");
 	ck_assert_str_eq(sel_name(app), "worker.run");
-	run(app, "thread next");
+	fx_run(app, "thread next");
 	ck_assert_has(tui_app_message(app), "no next thread");
-	run(app, "thread prev");
+	fx_run(app, "thread prev");
 	ck_assert_has(tui_app_message(app), "no previous thread");
 	tui_app_free(app);
 }
@@ -446,14 +417,14 @@ START_TEST(bad_pattern_keeps_filters)
 	tui_app *app = open_fx("simple");
 	char *before, *after, *status;
 
-	run(app, "filter json");
+	fx_run(app, "filter json");
 	before = visible_counts(app);
 	ck_assert_int_eq(tui_app_exec(app, "filter ("), -1);
 	ck_assert_has(tui_app_message(app), "missing closing parenthesis");
 	ck_assert_has(tui_app_message(app), "filters unchanged");
 	after = visible_counts(app);
 	ck_assert_str_eq(before, after);
-	status = line_of(app, 120, 24, -1);
+	status = fx_line_of(app, 120, 24, -1);
 	ck_assert_has(status, "[filter json]");
 	ck_assert_has(status, "missing closing parenthesis");
 	free(status);
@@ -465,7 +436,7 @@ START_TEST(bad_pattern_keeps_filters)
 	after = visible_counts(app);
 	ck_assert_str_eq(before, after);
 	/* a search with a bad pattern keeps the search there was */
-	run(app, "search step");
+	fx_run(app, "search step");
 	ck_assert_int_eq(tui_app_exec(app, "search [z-a]"), -1);
 	ck_assert_has(tui_app_message(app), "search unchanged");
 	ck_assert_str_eq(flt_pattern_source(app->fv->search), "step");
@@ -481,7 +452,7 @@ START_TEST(pattern_is_rest_of_line)
 	tui_app *app = open_fx("simple");
 	char *got;
 
-	run(app, "filter   app\\.(load|save) |main  ");
+	fx_run(app, "filter   app\\.(load|save) |main  ");
 	ck_assert_str_eq(flt_set_list_pattern(app->fv->set, FLT_INCLUDE_NAME, 0), "app\\.(load|save) |main");
 	got = visible_counts(app);
 	ck_assert_str_eq(got, "main:1");
@@ -506,15 +477,15 @@ START_TEST(search_count_and_order)
 	uint64_t prev, first;
 	size_t steps = 1;
 
-	run(app, "goto 0");
-	run(app, "search ^app\\.step$");
+	fx_run(app, "goto 0");
+	fx_run(app, "search ^app\\.step$");
 	ck_assert_uint_eq(app->fv->search_calls, 200);
 	ck_assert_uint_eq(app->fv->search_names, 1);
 	ck_assert_has(tui_app_message(app), "match 1 of 200");
 	first = prev = selected(app)->start_ns;
 	ck_assert_uint_eq(first, FX_US(25100));
 	for (;;) {
-		run(app, "next-match");
+		fx_run(app, "next-match");
 		if (strstr(tui_app_message(app), "from the start"))
 			break;
 		ck_assert_uint_gt(selected(app)->start_ns, prev);
@@ -523,19 +494,19 @@ START_TEST(search_count_and_order)
 	}
 	ck_assert_uint_eq(steps, 200);
 	ck_assert_uint_eq(selected(app)->start_ns, first);
-	run(app, "prev-match");
+	fx_run(app, "prev-match");
 	ck_assert_has(tui_app_message(app), "match 200 of 200 (from the end)");
 	ck_assert_uint_eq(selected(app)->start_ns, FX_US(25100 + 199 * 300));
-	run(app, "prev-match");
+	fx_run(app, "prev-match");
 	ck_assert_has(tui_app_message(app), "match 199 of 200");
 	/* the count is in the status line */
 	{
-		char *status = line_of(app, 120, 24, -1);
+		char *status = fx_line_of(app, 120, 24, -1);
 
 		ck_assert_has(status, "/^app\\.step$ 200 calls");
 		free(status);
 	}
-	run(app, "search");
+	fx_run(app, "search");
 	ck_assert_ptr_null(app->fv->search);
 	ck_assert_int_eq(tui_app_exec(app, "next-match"), -1);
 	tui_app_free(app);
@@ -557,12 +528,12 @@ START_TEST(search_next_prev_inverse)
 		tui_ref *seen = calloc(cases[k].count + 1, sizeof(*seen));
 		size_t n = 0;
 
-		run(app, "goto 0");
-		run(app, cases[k].search);
+		fx_run(app, "goto 0");
+		fx_run(app, cases[k].search);
 		ck_assert_uint_eq(app->fv->search_calls, cases[k].count);
 		seen[n++] = app->view.sel;
 		for (;;) {
-			run(app, "next-match");
+			fx_run(app, "next-match");
 			if (strstr(tui_app_message(app), "from the start"))
 				break;
 			ck_assert_uint_lt(n, cases[k].count);
@@ -579,7 +550,7 @@ START_TEST(search_next_prev_inverse)
 		ck_assert_uint_eq(n, cases[k].count);
 		/* back from the first, round to the last, then every one in reverse */
 		for (size_t j = n; j-- > 0;) {
-			run(app, "prev-match");
+			fx_run(app, "prev-match");
 			ck_assert_msg(memcmp(&seen[j], &app->view.sel, sizeof(tui_ref)) == 0,
 				      "%s: prev-match %zu went elsewhere", cases[k].fixture, j);
 		}
@@ -594,17 +565,17 @@ START_TEST(search_skips_hidden)
 {
 	tui_app *app = open_fx("threads");
 
-	run(app, "filter-thread worker-2");
-	run(app, "goto 0");
-	run(app, "search ^worker\\.job$");
+	fx_run(app, "filter-thread worker-2");
+	fx_run(app, "goto 0");
+	fx_run(app, "search ^worker\\.job$");
 	ck_assert_uint_eq(app->fv->search_calls, 24);
 	for (int i = 0; i < 10; i++) {
 		const vtb_thread *th = tui_model_thread(&app->model, app->view.sel.thread);
 
 		ck_assert_str_eq(th->name, "worker-2");
-		run(app, "next-match");
+		fx_run(app, "next-match");
 	}
-	run(app, "filter-thread nothing");
+	fx_run(app, "filter-thread nothing");
 	ck_assert_int_eq(tui_app_exec(app, "next-match"), -1);
 	ck_assert_has(tui_app_message(app), "no visible call");
 	tui_app_free(app);
@@ -639,12 +610,12 @@ START_TEST(keys_search_filter_clear)
 	tui_app_key(app, 'H');
 	type(app, "parse");
 	tui_app_key(app, TUI_KEY_ENTER);
-	status = line_of(app, 120, 24, -1);
+	status = fx_line_of(app, 120, 24, -1);
 	ck_assert_has(status, "[filter load | hide parse]");
 	free(status);
 	tui_app_key(app, 'X');
 	ck_assert_int_ne(flt_set_is_empty(app->fv->set), 0);
-	status = line_of(app, 120, 24, -1);
+	status = fx_line_of(app, 120, 24, -1);
 	ck_assert_msg(strstr(status, "[filter") == NULL, "%s", status);
 	free(status);
 	tui_app_free(app);
@@ -713,16 +684,16 @@ START_TEST(preset_round_trip)
 
 	write_file("p.json", "{ \"about\": \"kept\", \"presets\": { \"other\": [\"max-depth 2\"] } }\n");
 	app = open_with_presets("simple", "p.json", 0);
-	run(app, "filter ^app\\.");
-	run(app, "hide save");
-	run(app, "min-duration 150us");
-	run(app, "max-depth 3");
+	fx_run(app, "filter ^app\\.");
+	fx_run(app, "hide save");
+	fx_run(app, "min-duration 150us");
+	fx_run(app, "max-depth 3");
 	before = visible_counts(app);
-	run(app, "save-preset mine");
+	fx_run(app, "save-preset mine");
 	ck_assert_has(tui_app_message(app), "saved preset mine");
-	run(app, "clear-filters");
-	run(app, "preset other");
-	run(app, "preset mine"); /* replaces: the saved preset starts with clear-filters */
+	fx_run(app, "clear-filters");
+	fx_run(app, "preset other");
+	fx_run(app, "preset mine"); /* replaces: the saved preset starts with clear-filters */
 	after = visible_counts(app);
 	ck_assert_str_eq(before, after);
 	free(after);
@@ -734,7 +705,7 @@ START_TEST(preset_round_trip)
 	ck_assert_has(file, "min-duration 150us");
 	free(file);
 	app = open_with_presets("simple", "p.json", 0);
-	run(app, "preset mine");
+	fx_run(app, "preset mine");
 	after = visible_counts(app);
 	ck_assert_str_eq(before, after);
 	free(before);
@@ -753,10 +724,10 @@ START_TEST(preset_runs_viewer_commands)
 		   " \"a\": [\"preset b\"], \"b\": [\"preset a\"],"
 		   " \"bad\": [\"filter ok\", \"filter (\"] } }");
 	app = open_with_presets("simple", "p.json", 0);
-	run(app, "preset look");
+	fx_run(app, "preset look");
 	ck_assert_uint_eq(app->view.span_ns, 25000000);
 	ck_assert_ptr_nonnull(app->fv->search);
-	status = line_of(app, 120, 24, -1);
+	status = fx_line_of(app, 120, 24, -1);
 	ck_assert_has(status, "[filter step] /step 200 calls");
 	free(status);
 	ck_assert_int_eq(tui_app_exec(app, "preset a"), -1);
@@ -818,7 +789,7 @@ START_TEST(broken_preset_file)
 	free(cause);
 	ck_assert_int_eq(tui_app_exec(app, "preset x"), -1);
 	ck_assert_has(tui_app_message(app), "bad.json:2:");
-	run(app, "filter json"); /* the viewer itself works on */
+	fx_run(app, "filter json"); /* the viewer itself works on */
 	ck_assert_int_eq(tui_app_exec(app, "presets"), -1);
 	ck_assert_has(tui_app_message(app), "bad.json:2:");
 	tui_app_free(app);
@@ -873,51 +844,12 @@ static const struct golden {
 	{ "filter_deep", "deep", "120x20", { "filter ^fib$", "min-duration 40us", "goto 100us", "zoom 2x", NULL } },
 };
 
-static char *slurp(FILE *f)
-{
-	long n;
-	char *buf;
-
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	return buf;
-}
-
 START_TEST(golden_render)
 {
 	const struct golden *g = &goldens[_i];
 	tui_app *app = open_fx(g->fixture);
-	const char *update = getenv("VTUI_GOLDEN_UPDATE");
-	char path[256], *cause = NULL, *got, *want;
-	size_t n = 0;
-	FILE *out = tmpfile(), *f;
-	int w, h;
 
-	while (g->cmds[n])
-		n++;
-	ck_assert_int_eq(tui_parse_size(g->size, &w, &h), 0);
-	ck_assert_int_eq(tui_render_batch(app, w, h, 1, g->cmds, n, out, &cause), 0);
-	got = slurp(out);
-	snprintf(path, sizeof(path), "tests/golden/%s.txt", g->file);
-	if (update && *update == '1') {
-		f = fopen(path, "w");
-		ck_assert_msg(f != NULL, "cannot write %s", path);
-		fputs(got, f);
-		fclose(f);
-	}
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "%s is missing (run from the source tree)", path);
-	want = slurp(f);
-	fclose(f);
-	ck_assert_msg(!strcmp(got, want), "%s differs; got:\n%.3000s", path, got);
-	free(got);
-	free(want);
-	fclose(out);
+	fx_golden_check(app, g->file, g->size, 1, g->cmds);
 	tui_app_free(app);
 }
 END_TEST

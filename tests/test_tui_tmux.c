@@ -5,32 +5,23 @@
  * fail before that, vtui ends by `timeout` and the server with its shell soon after.
  * The binary is $VTUI_BUILD/vtui (tools/run-tests.sh sets VTUI_BUILD; default "build"). */
 #include <check.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "tests/tmux_harness.h"
 #include "tests/tui_fixtures.h"
 
 static char vtui[512];
 static char dir[] = "/tmp/vtui-tmux-XXXXXX";
-static char sock[64];
 
 static void fixtures_setup(void)
 {
-	const char *build = getenv("VTUI_BUILD");
-	char path[600], *abs;
+	char path[600];
 
-	snprintf(vtui, sizeof(vtui), "%s/vtui", build && *build ? build : "build");
-	abs = realpath(vtui, NULL);
-	if (abs) {
-		snprintf(vtui, sizeof(vtui), "%s", abs);
-		free(abs);
-	}
+	tmux_find_vtui(vtui, sizeof(vtui));
 	if (!mkdtemp(dir))
 		abort();
 	for (int i = 0; fx_names[i]; i++) {
@@ -48,116 +39,17 @@ static void fixtures_setup(void)
 
 static void fixtures_teardown(void)
 {
-	char cmd[700];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
+	tmux_remove_dir(dir);
 }
 
-/* Run a shell command built from fmt; returns its exit status. */
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-/* Output of a shell command (at most 64 KiB); the caller frees. */
-static char *sh_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sh_out(const char *fmt, ...)
-{
-	char cmd[4096], *buf = calloc(1, 65536);
-	size_t n = 0, r;
-	va_list ap;
-	FILE *p;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	ck_assert_ptr_nonnull(p);
-	while (n < 65535 && (r = fread(buf + n, 1, 65535 - n, p)) > 0)
-		n += r;
-	pclose(p);
-	return buf;
-}
-
-/* Start vtui on fixture `name` in an 80x24 pane (extra: more words for the shell). */
+/* Start vtui on fixture `name` in an 80x24 pane (env: more words for env). */
 static void start(const char *name, const char *env)
 {
-	static int servers;
+	char cmd[2048];
 
-	/* a fresh socket per server: a dying server must not meet the next one */
-	snprintf(sock, sizeof(sock), "vtui-test-%d-%d", (int)getpid(), servers++);
-	ck_assert_int_eq(sh("tmux -L %s -f /dev/null new-session -d -x 80 -y 24 "
-			    "\"env %s timeout --foreground 120 '%s' '%s/%s.vtb'; echo EXIT=\\$?; sleep 30\"",
-			    sock, env ? env : "", vtui, dir, name), 0);
-	sh("tmux -L %s set-option -g status off >/dev/null 2>&1", sock);
-}
-
-static void stop(void)
-{
-	/* kill-server leaves the socket file behind: remove it too */
-	sh("p=$(tmux -L %s display-message -p '#{socket_path}' 2>/dev/null); "
-	   "tmux -L %s kill-server >/dev/null 2>&1; [ -n \"$p\" ] && rm -f \"$p\"", sock, sock);
-}
-
-static void keys(const char *k)
-{
-	ck_assert_int_eq(sh("tmux -L %s send-keys %s", sock, k), 0);
-}
-
-static char *capture(void)
-{
-	return sh_out("tmux -L %s capture-pane -p", sock);
-}
-
-/* Wait (up to 10 s) until the pane shows `text`; returns the pane. */
-static char *wait_for(const char *text)
-{
-	struct timespec nap = { 0, 50 * 1000 * 1000 };
-	char *pane = NULL;
-
-	for (int i = 0; i < 200; i++) {
-		free(pane);
-		pane = capture();
-		if (strstr(pane, text))
-			return pane;
-		nanosleep(&nap, NULL);
-	}
-	ck_abort_msg("pane never showed '%s'; it shows:\n%.1800s", text, pane);
-	return pane;
-}
-
-static void expect(const char *text)
-{
-	free(wait_for(text));
-}
-
-/* Wait (up to 10 s) until the pane no longer shows `text`. */
-static void expect_gone(const char *text)
-{
-	struct timespec nap = { 0, 50 * 1000 * 1000 };
-	char *pane = NULL;
-
-	for (int i = 0; i < 200; i++) {
-		free(pane);
-		pane = capture();
-		if (!strstr(pane, text)) {
-			free(pane);
-			return;
-		}
-		nanosleep(&nap, NULL);
-	}
-	ck_abort_msg("pane still shows '%s':\n%.1800s", text, pane);
+	snprintf(cmd, sizeof(cmd), "env %s timeout --foreground 120 '%s' '%s/%s.vtb'",
+		 env ? env : "", vtui, dir, name);
+	tmux_start(80, 24, cmd);
 }
 
 START_TEST(opens_and_quits)
@@ -165,82 +57,82 @@ START_TEST(opens_and_quits)
 	char *pane;
 
 	start("simple", NULL);
-	pane = wait_for("? help");
+	pane = tmux_wait_for("? help");
 	ck_assert_ptr_nonnull(strstr(pane, "simple.vtb"));
 	ck_assert_ptr_nonnull(strstr(pane, "dump: exception ValueError: bad input"));
 	ck_assert_ptr_nonnull(strstr(pane, "[main 100ms"));
 	ck_assert_ptr_nonnull(strstr(pane, "cursor 50ms"));
 	free(pane);
-	keys("q");
-	pane = wait_for("EXIT=0");
+	tmux_keys("q");
+	pane = tmux_wait_for("EXIT=0");
 	/* the terminal is back: the viewer's screen is gone */
 	ck_assert_ptr_null(strstr(pane, "[main 100ms"));
 	free(pane);
-	stop();
+	tmux_stop();
 }
 END_TEST
 
 START_TEST(navigate_and_details)
 {
 	start("simple", NULL);
-	expect("? help");
-	keys("c");
-	expect("name main");
-	keys("j");
-	expect("name app.compute"); /* the child under the cursor (50ms) */
-	keys("h");
-	expect("name app.load");
-	keys("j");
-	expect("2 calls of this function"); /* json.parse */
-	keys("Enter");
-	expect("view 1.5ms-12.5ms (11ms)");
-	keys("0");
-	expect("view 0-100ms (100ms)");
-	keys("k l l");
-	expect("name app.save");
-	expect("args path='/tmp/out.json', mode='w'");
-	expect("flags left by an exception");
-	keys("Escape");
-	expect_gone("details (i hides)");
-	expect("cursor 93.5ms"); /* the cursor stays where the selection was */
-	keys("w");
-	expect("view 46.8ms-96.8ms (50ms)"); /* and zooming keeps it in its column */
-	keys("q");
-	expect("EXIT=0");
-	stop();
+	tmux_expect("? help");
+	tmux_keys("c");
+	tmux_expect("name main");
+	tmux_keys("j");
+	tmux_expect("name app.compute"); /* the child under the cursor (50ms) */
+	tmux_keys("h");
+	tmux_expect("name app.load");
+	tmux_keys("j");
+	tmux_expect("2 calls of this function"); /* json.parse */
+	tmux_keys("Enter");
+	tmux_expect("view 1.5ms-12.5ms (11ms)");
+	tmux_keys("0");
+	tmux_expect("view 0-100ms (100ms)");
+	tmux_keys("k l l");
+	tmux_expect("name app.save");
+	tmux_expect("args path='/tmp/out.json', mode='w'");
+	tmux_expect("flags left by an exception");
+	tmux_keys("Escape");
+	tmux_expect_gone("details (i hides)");
+	tmux_expect("cursor 93.5ms"); /* the cursor stays where the selection was */
+	tmux_keys("w");
+	tmux_expect("view 46.8ms-96.8ms (50ms)"); /* and zooming keeps it in its column */
+	tmux_keys("q");
+	tmux_expect("EXIT=0");
+	tmux_stop();
 }
 END_TEST
 
 START_TEST(help_and_prompt)
 {
 	start("simple", NULL);
-	expect("? help");
-	keys("?");
-	expect("zoom in around the cursor");
-	expect("page down through the threads");
-	keys("q");
-	expect_gone("zoom in around the cursor");
-	keys(": 'goto 20ms' Enter");
-	expect("cursor 20ms");
-	keys(": 'goto nowhere' Enter");
-	expect("goto: 'nowhere' is not a time");
-	keys(": q Enter");
-	expect("EXIT=0");
-	stop();
+	tmux_expect("? help");
+	tmux_keys("?");
+	tmux_expect("zoom in around the cursor");
+	tmux_expect("page down through the threads");
+	tmux_keys("q");
+	tmux_expect_gone("zoom in around the cursor");
+	tmux_keys(": 'goto 20ms' Enter");
+	tmux_expect("cursor 20ms");
+	tmux_keys(": 'goto nowhere' Enter");
+	tmux_expect("goto: 'nowhere' is not a time");
+	tmux_keys(": q Enter");
+	tmux_expect("EXIT=0");
+	tmux_stop();
 }
 END_TEST
 
 START_TEST(threads_tab_and_fold)
 {
 	start("threads", NULL);
-	expect("worker-1 tid 1001");
-	keys("Tab");
-	expect("name worker.run");
-	keys("z");
-	expect("(folded: z opens)");
-	keys("q");
-	expect("EXIT=0");
-	stop();
+	tmux_expect("worker-1 tid 1001");
+	tmux_keys("Tab");
+	tmux_expect("name worker.run");
+	tmux_keys("z");
+	tmux_expect("(folded: z opens)");
+	tmux_keys("q");
+	tmux_expect("EXIT=0");
+	tmux_stop();
 }
 END_TEST
 
@@ -249,9 +141,9 @@ START_TEST(resize_redraws)
 	char *pane;
 
 	start("simple", NULL);
-	expect("? help");
-	sh("tmux -L %s resize-window -x 120 -y 30", sock);
-	pane = wait_for("\xe2\x94\xac" "10ms"); /* 120 columns leave room for a tick every 10ms */
+	tmux_expect("? help");
+	tmux_resize(120, 30);
+	pane = tmux_wait_for("\xe2\x94\xac" "10ms"); /* 120 columns leave room for a tick every 10ms */
 	{ /* the main block now spans 120 columns: its closing bracket is in column 119 */
 		char *line = strstr(pane, "[main 100ms");
 		char *eol = line ? strchr(line, '\n') : NULL;
@@ -260,13 +152,13 @@ START_TEST(resize_redraws)
 		ck_assert_int_eq((int)(eol - line), 120);
 	}
 	free(pane);
-	sh("tmux -L %s resize-window -x 30 -y 6", sock);
-	expect("terminal too small");
-	sh("tmux -L %s resize-window -x 80 -y 24", sock);
-	expect("[main 100ms");
-	keys("q");
-	expect("EXIT=0");
-	stop();
+	tmux_resize(30, 6);
+	tmux_expect("terminal too small");
+	tmux_resize(80, 24);
+	tmux_expect("[main 100ms");
+	tmux_keys("q");
+	tmux_expect("EXIT=0");
+	tmux_stop();
 }
 END_TEST
 
@@ -275,72 +167,50 @@ START_TEST(crash_signal_restores_terminal)
 	char *pane;
 
 	start("simple", NULL);
-	expect("? help");
+	tmux_expect("? help");
 	/* SIGSEGV from outside: the handler ends curses, then dies of the signal */
 	/* the pane runs sh -> timeout -> vtui: signal the grandchild */
-	ck_assert_int_eq(sh("kill -SEGV $(pgrep -P $(pgrep -P $(tmux -L %s list-panes -F '#{pane_pid}')))", sock), 0);
-	pane = wait_for("EXIT=139");
+	ck_assert_int_eq(sh("kill -SEGV $(pgrep -P $(pgrep -P $(tmux -L %s list-panes -F '#{pane_pid}')))", tmux_sock), 0);
+	pane = tmux_wait_for("EXIT=139");
 	ck_assert_ptr_null(strstr(pane, "[main 100ms"));
 	/* and vtui itself is gone, not left behind its parent */
-	ck_assert_int_ne(sh("pgrep -P $(tmux -L %s list-panes -F '#{pane_pid}') -x timeout >/dev/null", sock), 0);
+	ck_assert_int_ne(sh("pgrep -P $(tmux -L %s list-panes -F '#{pane_pid}') -x timeout >/dev/null", tmux_sock), 0);
 	free(pane);
-	stop();
+	tmux_stop();
 }
 END_TEST
-
-/* Does captured text set a foreground or background colour (SGR 30-37, 40-47, 38;5, 48;5)? */
-static int has_colour(const char *text)
-{
-	for (const char *p = strstr(text, "\033["); p; p = strstr(p + 1, "\033[")) {
-		const char *q = p + 2;
-
-		while (*q && *q != 'm') {
-			int code = atoi(q);
-
-			if ((code >= 30 && code <= 38) || (code >= 40 && code <= 48))
-				return 1;
-			while (*q >= '0' && *q <= '9')
-				q++;
-			if (*q == ';')
-				q++;
-			else
-				break;
-		}
-	}
-	return 0;
-}
 
 START_TEST(no_color_and_ascii)
 {
 	char *pane;
 
 	start("simple", "NO_COLOR=1 LC_ALL=C");
-	pane = wait_for("? help");
+	pane = tmux_wait_for("? help");
 	ck_assert_ptr_nonnull(strstr(pane, "v MainThread"));  /* ASCII fold mark */
 	ck_assert_ptr_nonnull(strstr(pane, "##########"));    /* ASCII dense cells */
 	free(pane);
-	pane = sh_out("tmux -L %s capture-pane -p -e", sock);
-	ck_assert_msg(!has_colour(pane), "colours under NO_COLOR:\n%.500s", pane);
+	pane = tmux_capture(1);
+	ck_assert_msg(!tmux_has_colour(pane), "colours under NO_COLOR:\n%.500s", pane);
 	free(pane);
-	stop();
+	tmux_stop();
 	start("simple", "TERM=xterm-256color");
-	expect("? help");
-	pane = sh_out("tmux -L %s capture-pane -p -e", sock);
+	tmux_expect("? help");
+	pane = tmux_capture(1);
 	ck_assert_msg(strstr(pane, "48;5;"), "no 256-colour backgrounds:\n%.500s", pane);
 	free(pane);
-	stop();
+	tmux_stop();
 	start("simple", "TERM=xterm"); /* 8 colours: colours, but none from the 256 palette */
-	expect("? help");
-	pane = sh_out("tmux -L %s capture-pane -p -e", sock);
-	ck_assert_msg(has_colour(pane) && !strstr(pane, "48;5;"), "not 8 colours:\n%.500s", pane);
+	tmux_expect("? help");
+	pane = tmux_capture(1);
+	ck_assert_msg(tmux_has_colour(pane) && !strstr(pane, "48;5;"), "not 8 colours:\n%.500s", pane);
 	free(pane);
-	stop();
+	tmux_stop();
 	start("simple", "TERM=dumb");
-	expect("? help");
-	pane = sh_out("tmux -L %s capture-pane -p -e", sock);
-	ck_assert_msg(!has_colour(pane), "colours under TERM=dumb:\n%.500s", pane);
+	tmux_expect("? help");
+	pane = tmux_capture(1);
+	ck_assert_msg(!tmux_has_colour(pane), "colours under TERM=dumb:\n%.500s", pane);
 	free(pane);
-	stop();
+	tmux_stop();
 }
 END_TEST
 
@@ -413,13 +283,5 @@ static Suite *tmux_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(tmux_suite());
-	int failed;
-
-	fixtures_setup();
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	fixtures_teardown();
-	return failed ? 1 : 0;
+	return tmux_run(tmux_suite(), fixtures_setup, fixtures_teardown);
 }

@@ -4,19 +4,16 @@
  * with capture-pane). Also the batch command line: --preset, --presets, --script, the
  * stats and convert subcommands, exit statuses. The binary is $VTUI_BUILD/vtui. */
 #include <check.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "tests/tmux_harness.h"
 #include "tests/tui_fixtures.h"
 
 static char vtui[512];
 static char dir[] = "/tmp/vtui-tmuxf-XXXXXX";
-static char sock[64];
 
 static void write_text(const char *name, const char *text)
 {
@@ -33,15 +30,9 @@ static void write_text(const char *name, const char *text)
 
 static void fixtures_setup(void)
 {
-	const char *build = getenv("VTUI_BUILD");
-	char path[600], *abs;
+	char path[600];
 
-	snprintf(vtui, sizeof(vtui), "%s/vtui", build && *build ? build : "build");
-	abs = realpath(vtui, NULL);
-	if (abs) {
-		snprintf(vtui, sizeof(vtui), "%s", abs);
-		free(abs);
-	}
+	tmux_find_vtui(vtui, sizeof(vtui));
 	if (!mkdtemp(dir))
 		abort();
 	for (int i = 0; fx_names[i]; i++) {
@@ -59,177 +50,78 @@ static void fixtures_setup(void)
 
 static void fixtures_teardown(void)
 {
-	char cmd[700];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static char *sh_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sh_out(const char *fmt, ...)
-{
-	char cmd[4096], *buf = calloc(1, 65536);
-	size_t n = 0, r;
-	va_list ap;
-	FILE *p;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	ck_assert_ptr_nonnull(p);
-	while (n < 65535 && (r = fread(buf + n, 1, 65535 - n, p)) > 0)
-		n += r;
-	pclose(p);
-	return buf;
+	tmux_remove_dir(dir);
 }
 
 /* Start vtui with `args` (words for the shell, may name files in dir as DIR/...) on fixture
  * `name` in a 100x24 pane. */
 static void start(const char *name, const char *args)
 {
-	static int servers;
+	char cmd[2048];
 
-	snprintf(sock, sizeof(sock), "vtui-testf-%d-%d", (int)getpid(), servers++);
-	ck_assert_int_eq(sh("cd '%s' && tmux -L %s -f /dev/null new-session -d -x 100 -y 24 "
-			    "\"timeout --foreground 120 '%s' %s '%s/%s.vtb'; echo EXIT=\\$?; sleep 30\"",
-			    dir, sock, vtui, args ? args : "", dir, name), 0);
-	sh("tmux -L %s set-option -g status off >/dev/null 2>&1", sock);
-}
-
-static void stop(void)
-{
-	sh("p=$(tmux -L %s display-message -p '#{socket_path}' 2>/dev/null); "
-	   "tmux -L %s kill-server >/dev/null 2>&1; [ -n \"$p\" ] && rm -f \"$p\"", sock, sock);
-}
-
-static void keys(const char *k)
-{
-	ck_assert_int_eq(sh("tmux -L %s send-keys %s", sock, k), 0);
-}
-
-/* Type text literally (regexes have characters tmux would read as key names). */
-static void type(const char *text)
-{
-	ck_assert_int_eq(sh("tmux -L %s send-keys -l '%s'", sock, text), 0);
-}
-
-static char *capture(void)
-{
-	return sh_out("tmux -L %s capture-pane -p", sock);
-}
-
-static char *wait_for(const char *text)
-{
-	struct timespec nap = { 0, 50 * 1000 * 1000 };
-	char *pane = NULL;
-
-	for (int i = 0; i < 200; i++) {
-		free(pane);
-		pane = capture();
-		if (strstr(pane, text))
-			return pane;
-		nanosleep(&nap, NULL);
-	}
-	ck_abort_msg("pane never showed '%s'; it shows:\n%.2400s", text, pane);
-	return pane;
-}
-
-static void expect(const char *text)
-{
-	free(wait_for(text));
-}
-
-static void expect_gone(const char *text)
-{
-	struct timespec nap = { 0, 50 * 1000 * 1000 };
-	char *pane = NULL;
-
-	for (int i = 0; i < 200; i++) {
-		free(pane);
-		pane = capture();
-		if (!strstr(pane, text)) {
-			free(pane);
-			return;
-		}
-		nanosleep(&nap, NULL);
-	}
-	ck_abort_msg("pane still shows '%s':\n%.2400s", text, pane);
+	snprintf(cmd, sizeof(cmd), "timeout --foreground 120 '%s' %s '%s/%s.vtb'",
+		 vtui, args ? args : "", dir, name);
+	tmux_start_in(dir, 100, 24, cmd);
 }
 
 START_TEST(search_with_slash_and_n)
 {
 	start("simple", NULL);
-	expect("? help");
-	keys("/");
-	expect(":search _");
-	type("^app\\.step$");
-	keys("Enter");
+	tmux_expect("? help");
+	tmux_keys("/");
+	tmux_expect(":search _");
+	tmux_type("^app\\.step$");
+	tmux_keys("Enter");
 	/* from the cursor (50ms): the 84th step starts there */
-	expect("match 84 of 200");
-	expect("/^app\\.step$ 200 calls");
-	expect("name app.step");
-	keys("n");
-	expect("match 85 of 200");
-	keys("N N");
-	expect("match 83 of 200");
-	keys(": 'search' Enter");
-	expect("search cleared");
-	expect_gone("/^app\\.step$ 200");
-	keys("q");
-	expect("EXIT=0");
-	stop();
+	tmux_expect("match 84 of 200");
+	tmux_expect("/^app\\.step$ 200 calls");
+	tmux_expect("name app.step");
+	tmux_keys("n");
+	tmux_expect("match 85 of 200");
+	tmux_keys("N N");
+	tmux_expect("match 83 of 200");
+	tmux_keys(": 'search' Enter");
+	tmux_expect("search cleared");
+	tmux_expect_gone("/^app\\.step$ 200");
+	tmux_keys("q");
+	tmux_expect("EXIT=0");
+	tmux_stop();
 }
 END_TEST
 
 START_TEST(filter_hide_and_clear)
 {
 	start("simple", NULL);
-	expect("[app.compute 60ms");
-	keys("F");
-	expect(":filter _");
-	type("^app\\.load$");
-	keys("Enter");
-	expect("[filter ^app\\.load$]");
-	expect_gone("[app.compute 60ms");
-	expect("[app.load 20ms");
+	tmux_expect("[app.compute 60ms");
+	tmux_keys("F");
+	tmux_expect(":filter _");
+	tmux_type("^app\\.load$");
+	tmux_keys("Enter");
+	tmux_expect("[filter ^app\\.load$]");
+	tmux_expect_gone("[app.compute 60ms");
+	tmux_expect("[app.load 20ms");
 	/* a bad pattern: the error, and the filter there was */
-	keys(":");
-	type("filter (");
-	keys("Enter");
-	expect("missing closing parenthesis");
-	expect("[filter ^app\\.load$]");
-	keys("X");
-	expect_gone("[filter");
-	expect("[app.compute 60ms");
-	keys("H");
-	type("compute");
-	keys("Enter");
-	expect("[hide compute]");
-	expect_gone("[app.compute 60ms");
-	keys(":");
-	type("min-duration 8ms");
-	keys("Enter");
-	expect("[hide compute | min-duration 8ms]");
-	expect("4 of 206 calls shown");
-	keys("q");
-	expect("EXIT=0");
-	stop();
+	tmux_keys(":");
+	tmux_type("filter (");
+	tmux_keys("Enter");
+	tmux_expect("missing closing parenthesis");
+	tmux_expect("[filter ^app\\.load$]");
+	tmux_keys("X");
+	tmux_expect_gone("[filter");
+	tmux_expect("[app.compute 60ms");
+	tmux_keys("H");
+	tmux_type("compute");
+	tmux_keys("Enter");
+	tmux_expect("[hide compute]");
+	tmux_expect_gone("[app.compute 60ms");
+	tmux_keys(":");
+	tmux_type("min-duration 8ms");
+	tmux_keys("Enter");
+	tmux_expect("[hide compute | min-duration 8ms]");
+	tmux_expect("4 of 206 calls shown");
+	tmux_keys("q");
+	tmux_expect("EXIT=0");
+	tmux_stop();
 }
 END_TEST
 
@@ -238,23 +130,23 @@ START_TEST(presets_start_pick_save)
 	char *file;
 
 	start("simple", "--presets presets.json -p steps");
-	expect("[filter ^app\\.step$]");
-	expect("view 30ms-55ms");
-	keys("p");
-	expect("Presets: Enter or 1-9 applies");
-	expect("2  slow");
-	keys("2");
-	expect("[filter ^app\\.step$ | min-duration 8ms]");
-	keys("X :");
-	type("hide json");
-	keys("Enter");
-	keys(":");
-	type("save-preset nojson");
-	keys("Enter");
-	expect("saved preset nojson");
-	keys("q");
-	expect("EXIT=0");
-	stop();
+	tmux_expect("[filter ^app\\.step$]");
+	tmux_expect("view 30ms-55ms");
+	tmux_keys("p");
+	tmux_expect("Presets: Enter or 1-9 applies");
+	tmux_expect("2  slow");
+	tmux_keys("2");
+	tmux_expect("[filter ^app\\.step$ | min-duration 8ms]");
+	tmux_keys("X :");
+	tmux_type("hide json");
+	tmux_keys("Enter");
+	tmux_keys(":");
+	tmux_type("save-preset nojson");
+	tmux_keys("Enter");
+	tmux_expect("saved preset nojson");
+	tmux_keys("q");
+	tmux_expect("EXIT=0");
+	tmux_stop();
 	file = sh_out("cat '%s/presets.json'", dir);
 	ck_assert_msg(strstr(file, "\"nojson\"") && strstr(file, "hide json") && strstr(file, "kept as is") &&
 		      strstr(file, "\"steps\""), "%s", file);
@@ -265,11 +157,11 @@ END_TEST
 START_TEST(broken_presets_still_open)
 {
 	start("simple", "--presets broken.json -p x");
-	expect("[main 100ms");
-	expect("broken.json:2:");
-	keys("q");
-	expect("EXIT=0");
-	stop();
+	tmux_expect("[main 100ms");
+	tmux_expect("broken.json:2:");
+	tmux_keys("q");
+	tmux_expect("EXIT=0");
+	tmux_stop();
 }
 END_TEST
 
@@ -340,13 +232,5 @@ static Suite *tmux_filters_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(tmux_filters_suite());
-	int failed;
-
-	fixtures_setup();
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	fixtures_teardown();
-	return failed ? 1 : 0;
+	return tmux_run(tmux_filters_suite(), fixtures_setup, fixtures_teardown);
 }

@@ -70,15 +70,9 @@ out:
 
 static void fixtures_setup(void)
 {
-	const char *build = getenv("VTUI_BUILD");
-	char path[600], *abs;
+	char path[600];
 
-	snprintf(vtui, sizeof(vtui), "%s/vtui", build && *build ? build : "build");
-	abs = realpath(vtui, NULL);
-	if (abs) {
-		snprintf(vtui, sizeof(vtui), "%s", abs);
-		free(abs);
-	}
+	tmux_find_vtui(vtui, sizeof(vtui));
 	if (!mkdtemp(dir))
 		abort();
 	snprintf(path, sizeof(path), "%s/simple.vtb", dir);
@@ -91,11 +85,7 @@ static void fixtures_setup(void)
 
 static void fixtures_teardown(void)
 {
-	char cmd[700];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
+	tmux_remove_dir(dir);
 }
 
 /* vtui with `env` and `args` on fixture `name`, in a WxH pane. */
@@ -146,28 +136,6 @@ static char *title(void)
 	return sh_bytes(NULL, "tmux -L %s display-message -p '#{pane_title}'", tmux_sock);
 }
 
-/* Does captured text set a colour (SGR 30-37, 40-47, 38;5, 48;5; 39 and 49 are the
- * defaults)? */
-static int has_colour(const char *text)
-{
-	for (const char *p = strstr(text, "\x1b["); p; p = strstr(p + 1, "\x1b[")) {
-		const char *q = p + 2;
-
-		while (*q && *q != 'm') {
-			int code = atoi(q);
-
-			if ((code >= 30 && code <= 38) || (code >= 40 && code <= 48))
-				return 1;
-			while (*q >= '0' && *q <= '9')
-				q++;
-			if (*q != ';')
-				break;
-			q++;
-		}
-	}
-	return 0;
-}
-
 /* ---- the terminal ---- */
 
 START_TEST(resize_to_1x1_and_back)
@@ -213,7 +181,7 @@ START_TEST(dumb_and_vt100)
 		tmux_keys(": 'goto 20ms' Enter");
 		tmux_expect("cursor 20ms");
 		pane = tmux_capture(1);
-		ck_assert_msg(!has_colour(pane), "%s: colours on the screen:\n%.600s", terms[i], pane);
+		ck_assert_msg(!tmux_has_colour(pane), "%s: colours on the screen:\n%.600s", terms[i], pane);
 		free(pane);
 		tmux_keys("q");
 		tmux_expect("EXIT=0");
@@ -380,13 +348,5 @@ static Suite *hostile_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(hostile_suite());
-	int failed;
-
-	fixtures_setup();
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	fixtures_teardown();
-	return failed ? 1 : 0;
+	return tmux_run(hostile_suite(), fixtures_setup, fixtures_teardown);
 }

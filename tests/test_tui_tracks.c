@@ -17,19 +17,7 @@
 
 static tui_app *open_a(int slow)
 {
-	char *cause = NULL;
-	vtb_trace *t = fxa_trace(slow, NULL);
-	tui_app *app;
-
-	ck_assert_ptr_nonnull(t);
-	app = tui_app_new(t, slow ? "b.vtb" : "a.vtb", &cause);
-	ck_assert_msg(app != NULL, "tui_app_new: %s", cause ? cause : "?");
-	return app;
-}
-
-static void run(tui_app *app, const char *cmd)
-{
-	ck_assert_msg(tui_app_exec(app, cmd) == 0, "'%s' failed: %s", cmd, tui_app_message(app));
+	return fx_app(fxa_trace(slow, NULL), slow ? "b.vtb" : "a.vtb");
 }
 
 /* Render into a new screen (the caller frees). */
@@ -60,9 +48,6 @@ static char *text_of(const tui_screen *s)
 {
 	return tui_screen_text(s);
 }
-
-#define ck_assert_has(hay, needle) \
-	ck_assert_msg(strstr((hay), (needle)) != NULL, "'%s' not in:\n%.3000s", (needle), (hay))
 
 /* Show [t0, t1) (ns from the start) exactly. */
 static void window(tui_app *app, uint64_t t0, uint64_t t1)
@@ -99,13 +84,13 @@ START_TEST(counter_fit)
 	ck_assert_int_gt(find_row(s, "mem  counter (rss, heap), scale 50 .. 200"), 0);
 	tui_screen_free(s);
 	/* the value under the cursor: the last sample at or before it */
-	run(app, "goto 25ms");
+	fx_run(app, "goto 25ms");
 	s = render(app, 120, 40, 1);
 	status = tui_screen_line(s, 39);
 	ck_assert_has(status, "queue=2");
 	free(status);
 	tui_screen_free(s);
-	run(app, "counter 2");
+	fx_run(app, "counter 2");
 	s = render(app, 120, 40, 1);
 	status = tui_screen_line(s, 39);
 	ck_assert_has(status, "mem/rss=100");
@@ -187,9 +172,9 @@ START_TEST(marks_row_and_details)
 	ck_assert_int_eq(tui_screen_cell(s, col_of(app, 45 * MS) - 1, y)->ch, L' ');
 	tui_screen_free(s);
 	/* mark next from the cursor: the snapshot at 10 ms, its text in the details pane */
-	run(app, "zoom fit");
-	run(app, "goto 5ms");
-	run(app, "mark next");
+	fx_run(app, "zoom fit");
+	fx_run(app, "goto 5ms");
+	fx_run(app, "mark next");
 	ck_assert_int_eq(app->view.cursor_ns, FX_US(10000));
 	s = render(app, 120, 40, 1);
 	text = text_of(s);
@@ -197,9 +182,9 @@ START_TEST(marks_row_and_details)
 	ck_assert_has(text, "text {'a': 1}");
 	free(text);
 	tui_screen_free(s);
-	run(app, "mark next");
+	fx_run(app, "mark next");
 	ck_assert_int_eq(app->view.cursor_ns, FX_US(15000));
-	run(app, "mark prev");
+	fx_run(app, "mark prev");
 	ck_assert_int_eq(app->view.cursor_ns, FX_US(10000));
 	/* a click on the marks row selects the mark under it */
 	s = render(app, 120, 40, 1);
@@ -249,9 +234,9 @@ START_TEST(log_panel_follows_timeline)
 	tui_screen *s;
 	int y;
 
-	run(app, "logs");
+	fx_run(app, "logs");
 	ck_assert_int_eq(an->log_count, 5);
-	run(app, "goto 40ms"); /* the timeline moves: the panel selects the next record */
+	fx_run(app, "goto 40ms"); /* the timeline moves: the panel selects the next record */
 	s = render(app, 120, 40, 1);
 	ck_assert_int_eq(an->logs[an->log_shown[an->log_sel]].ts_ns, FX_US(45000));
 	y = find_row(s, "failed to connect");
@@ -275,7 +260,7 @@ START_TEST(log_panel_follows_timeline)
 	ck_assert_int_eq(an->focus, 0);
 	tui_app_key(app, 'j');
 	ck_assert_int_eq(app->view.cursor_ns, FX_US(6000));
-	run(app, "logs off");
+	fx_run(app, "logs off");
 	ck_assert_int_eq(an->panel, TUI_PANEL_NONE);
 	tui_app_free(app);
 }
@@ -288,14 +273,14 @@ START_TEST(log_panel_filters)
 	char *text;
 	tui_screen *s;
 
-	run(app, "log-level warning");
+	fx_run(app, "log-level warning");
 	ck_assert_int_eq(an->log_shown_count, 2);
-	run(app, "log-level error");
+	fx_run(app, "log-level error");
 	ck_assert_int_eq(an->log_shown_count, 1);
-	run(app, "log-level all");
-	run(app, "log-filter slow|worker");
+	fx_run(app, "log-level all");
+	fx_run(app, "log-filter slow|worker");
 	ck_assert_int_eq(an->log_shown_count, 2);
-	run(app, "log-filter ^app\\.db$"); /* the logger's name matches too */
+	fx_run(app, "log-filter ^app\\.db$"); /* the logger's name matches too */
 	ck_assert_int_eq(an->log_shown_count, 1);
 	s = render(app, 120, 40, 1);
 	text = text_of(s);
@@ -306,7 +291,7 @@ START_TEST(log_panel_filters)
 	ck_assert_int_eq(tui_app_exec(app, "log-filter (unclosed"), -1);
 	ck_assert_int_eq(an->log_shown_count, 1); /* the old filter stays */
 	ck_assert_int_eq(tui_app_exec(app, "log-level loud"), -1);
-	run(app, "log-filter");
+	fx_run(app, "log-filter");
 	ck_assert_int_eq(an->log_shown_count, 5);
 	tui_app_free(app);
 }
@@ -330,7 +315,7 @@ START_TEST(stats_scopes_exact)
 	tui_app *app = open_a(0);
 	const tui_stats_row *r;
 
-	run(app, "stats all");
+	fx_run(app, "stats all");
 	r = row_named(app, "step");
 	ck_assert_uint_eq(r->calls, 6);
 	ck_assert_uint_eq(r->total_ns, 50 * MS);
@@ -347,14 +332,14 @@ START_TEST(stats_scopes_exact)
 	ck_assert_uint_eq(row_named(app, "load-config")->total_ns, 5 * MS);
 	/* the visible range: calls starting in [0, 20 ms) */
 	window(app, 0, 20 * MS);
-	run(app, "stats visible");
+	fx_run(app, "stats visible");
 	r = row_named(app, "step");
 	ck_assert_uint_eq(r->calls, 3);
 	ck_assert_uint_eq(r->total_ns, 30 * MS);
 	/* the first work call's subtree */
-	run(app, "zoom fit");
+	fx_run(app, "zoom fit");
 	app->view.sel = (tui_ref){ 0, 1, 0 };
-	run(app, "stats subtree");
+	fx_run(app, "stats subtree");
 	ck_assert_uint_eq(app->an->stats->count, 2);
 	r = row_named(app, "step");
 	ck_assert_uint_eq(r->calls, 4);
@@ -384,8 +369,8 @@ START_TEST(stats_sort_and_longest)
 	tui_screen *s;
 	int y;
 
-	run(app, "stats all");
-	run(app, c->cmd);
+	fx_run(app, "stats all");
+	fx_run(app, c->cmd);
 	if (!strcmp(c->cmd, "sort name")) /* names have no magnitude: A to Z */
 		ck_assert_int_eq(app->an->stats_sort, TUI_COL_NAME);
 	s = render(app, 120, 40, 1);
@@ -410,8 +395,8 @@ START_TEST(longest_call)
 	const vtb_slice *sl;
 
 	ck_assert_int_eq(tui_app_exec(app, "longest"), -1); /* nothing selected */
-	run(app, "stats all");
-	run(app, "sort calls"); /* step first */
+	fx_run(app, "stats all");
+	fx_run(app, "sort calls"); /* step first */
 	tui_app_key(app, TUI_KEY_ENTER); /* Enter in the stats panel: its longest call */
 	sl = tui_model_slice(&app->model, app->view.sel);
 	ck_assert_ptr_nonnull(sl);
@@ -420,7 +405,7 @@ START_TEST(longest_call)
 	ck_assert_int_eq(app->view.sel.thread, 1); /* worker-1's */
 	ck_assert_has(tui_app_message(app), "longest call of step: 20ms");
 	/* J from a selected call, panel closed */
-	run(app, "stats off");
+	fx_run(app, "stats off");
 	app->view.sel = (tui_ref){ 0, 1, 1 }; /* the second work call */
 	tui_app_key(app, 'J');
 	sl = tui_model_slice(&app->model, app->view.sel);
@@ -494,7 +479,7 @@ START_TEST(flame_panel_zoom)
 	char *line;
 	int y;
 
-	run(app, "flame all");
+	fx_run(app, "flame all");
 	s = render(app, 120, 40, 1);
 	y = find_row(s, "flame graph: whole trace, 7 stacks");
 	ck_assert_int_gt(y, 0);
@@ -598,7 +583,7 @@ START_TEST(diff_view_opens_both)
 		tui_app_key(app, 'j');
 	ck_assert_int_eq(tui_app_exec(app, "panel enter"), -1);
 	ck_assert_has(tui_app_message(app), "extra has no calls in the before trace");
-	run(app, "diff-open after");
+	fx_run(app, "diff-open after");
 	ck_assert_str_eq(app->path, "b.vtb");
 	sl = tui_model_slice(&app->model, app->view.sel);
 	ck_assert_str_eq(tui_model_name(&app->model, sl->name_id), "extra");
@@ -661,7 +646,7 @@ START_TEST(multi_view_groups)
 	tui_screen *s;
 
 	ck_assert_ptr_nonnull(app);
-	run(app, "logs");
+	fx_run(app, "logs");
 	s = render(app, 120, 50, 1);
 	text = text_of(s);
 	ck_assert_has(text, "process 100  python app.py");

@@ -1,6 +1,6 @@
 /* tracer_fixtures.h: running small programs under vtrace and reading their dumps back, for
- * the tracer's suites (test_tracer.c, test_tracer_data.c). Each test writes a program into a
- * temporary directory, runs it under the interpreter named by VTRACE_PYTHON with the
+ * the tracer's suites (test_tracer*.c). Each test writes a program into a temporary
+ * directory, runs it under the interpreter named by VTRACE_PYTHON with the
  * extension from VTRACE_PYPATH (tools/run-tests.sh sets both, once per interpreter), and
  * reads the dump with the common/ reader. Static functions: one copy per suite. */
 #ifndef VTUI_TESTS_TRACER_FIXTURES_H
@@ -224,6 +224,54 @@ static inline int flagged(const vtb_trace *t, const vtb_thread *th, const vtb_sl
 static inline size_t count_flagged(const vtb_trace *t, unsigned flags)
 {
 	return each_slice(t, NULL, flagged, &flags);
+}
+
+/* `text` without the lines vtrace prints ("vtrace: ..."); malloc'd. */
+static inline char *drop_vtrace_lines(const char *text)
+{
+	char *out = calloc(1, strlen(text) + 1);
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+		if (strncmp(p, "vtrace: ", 8) != 0)
+			strncat(out, p, n);
+		p += n;
+	}
+	return out;
+}
+
+/* Adds one test to s in a TCase of its own, with the fixture directory (setup, teardown)
+ * and a time limit in seconds. */
+static inline void tf_add_case(Suite *s, const char *name, const TTest *test, int timeout)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, timeout);
+	tcase_add_test(tc, test);
+	suite_add_tcase(s, tc);
+}
+
+struct tf_case {
+	const char *name;
+	const TTest *test;
+};
+
+/* Adds n tests to s, each as tf_add_case does, with the same time limit. */
+static inline void tf_add_cases(Suite *s, const struct tf_case *cases, size_t n, int timeout)
+{
+	for (size_t i = 0; i < n; i++)
+		tf_add_case(s, cases[i].name, cases[i].test, timeout);
+}
+
+/* Runs suite s (the runner takes it) in Check's fork mode; the process's exit status. */
+static inline int tf_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 #endif

@@ -1,6 +1,7 @@
 /* tui_fixtures.h: small traces for the viewer's tests, written with the VTB writer so the
- * tests read them through the same reader as real files. Included by test_tui.c and
- * test_tui_tmux.c (static functions, no Check dependency).
+ * tests read them through the same reader as real files, and the viewer's test helpers
+ * around them (an app on a fixture, golden --render texts). Included by the test_tui*.c
+ * suites after check.h (static functions: one copy per suite).
  *
  * Times: the trace starts at T0; fixture times are given in microseconds from T0.
  *   simple   one thread: main > app.load > json.parse x2, app.compute > 200 x app.step,
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "common/vtb.h"
+#include "tui/tui.h"
 
 #define FX_T0 1000000000ull
 #define FX_US(us) (FX_T0 + (uint64_t)(us) * 1000ull)
@@ -156,22 +158,52 @@ static int fx_events(const char *name, vtb_writer *w)
 	return fx_simple(w, (uint32_t)th, 0);
 }
 
+/* Finishes the memory writer w and loads what it wrote with `flags`: the trace (the caller
+ * frees), or NULL with *cause set when either step failed. w stays the caller's. */
+static inline vtb_trace *fx_load_mem(vtb_writer *w, unsigned flags, char **cause)
+{
+	const uint8_t *buf;
+	size_t len;
+
+	if (vtb_writer_finish(w, cause) < 0 || !(buf = vtb_writer_mem(w, &len)))
+		return NULL;
+	return vtb_trace_load_mem(buf, len, flags, cause);
+}
+
+/* The whole of the open file f from its start, NUL-terminated (the caller frees), or NULL
+ * when it cannot be read in full. */
+static inline char *fx_slurp(FILE *f)
+{
+	long n;
+	char *buf;
+
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[n] = '\0';
+	return buf;
+}
+
 /* The fixture `name` as a loaded trace (NULL on failure). */
 static inline vtb_trace *fx_trace(const char *name)
 {
 	vtb_header h;
 	vtb_writer *w;
 	vtb_trace *t = NULL;
-	const uint8_t *buf;
-	size_t len;
 	char *cause = NULL;
 
 	fx_header(name, &h);
 	w = vtb_writer_open_mem(&h);
 	if (!w)
 		return NULL;
-	if (fx_events(name, w) == 0 && vtb_writer_finish(w, &cause) == 0 && (buf = vtb_writer_mem(w, &len)))
-		t = vtb_trace_load_mem(buf, len, VTB_LOAD_SALVAGE, &cause);
+	if (fx_events(name, w) == 0)
+		t = fx_load_mem(w, VTB_LOAD_SALVAGE, &cause);
 	if (!t && cause)
 		fprintf(stderr, "fixture %s: %s\n", name, cause);
 	free(cause);
@@ -196,6 +228,78 @@ static inline int fx_write(const char *name, const char *path)
 	free(cause);
 	vtb_writer_free(w);
 	return rc;
+}
+
+/* A viewer on trace t (the app takes it), opened as file `path`; asserts both. */
+static inline tui_app *fx_app(vtb_trace *t, const char *path)
+{
+	char *cause = NULL;
+	tui_app *app;
+
+	ck_assert_msg(t != NULL, "fixture %s did not load", path);
+	app = tui_app_new(t, path, &cause);
+	ck_assert_msg(app != NULL, "tui_app_new: %s", cause ? cause : "?");
+	return app;
+}
+
+/* Runs one command in app; asserts it succeeded. */
+static inline void fx_run(tui_app *app, const char *cmd)
+{
+	ck_assert_msg(tui_app_exec(app, cmd) == 0, "'%s' failed: %s", cmd, tui_app_message(app));
+}
+
+/* Line y (from the bottom when negative) of app drawn in ASCII on a WxH screen; the
+ * caller frees. */
+static inline char *fx_line_of(tui_app *app, int w, int h, int y)
+{
+	tui_screen *s = tui_screen_new(w, h);
+	char *line;
+
+	tui_screen_set_ascii(s, 1);
+	tui_app_render(app, s);
+	line = tui_screen_line(s, y < 0 ? h + y : y);
+	tui_screen_free(s);
+	return line;
+}
+
+#define ck_assert_has(hay, needle) \
+	ck_assert_msg(strstr((hay), (needle)) != NULL, "'%s' not in:\n%.3000s", (needle), (hay))
+#define ck_assert_lacks(hay, needle) \
+	ck_assert_msg(strstr((hay), (needle)) == NULL, "'%s' unexpected in:\n%.3000s", (needle), (hay))
+
+/* Renders app at `size` after cmds (NULL-terminated) as `vtui --render` does and asserts
+ * the text is tests/golden/<file>.txt (VTUI_GOLDEN_UPDATE=1 rewrites that file first). */
+static inline void fx_golden_check(tui_app *app, const char *file, const char *size, int ascii,
+				   const char *const *cmds)
+{
+	const char *update = getenv("VTUI_GOLDEN_UPDATE");
+	char path[256], *cause = NULL, *got, *want;
+	size_t n = 0;
+	FILE *out = tmpfile(), *f;
+	int w, h;
+
+	while (cmds[n])
+		n++;
+	ck_assert_int_eq(tui_parse_size(size, &w, &h), 0);
+	ck_assert_int_eq(tui_render_batch(app, w, h, ascii, cmds, n, out, &cause), 0);
+	got = fx_slurp(out);
+	ck_assert_ptr_nonnull(got);
+	snprintf(path, sizeof(path), "tests/golden/%s.txt", file);
+	if (update && *update == '1') {
+		f = fopen(path, "w");
+		ck_assert_msg(f != NULL, "cannot write %s", path);
+		fputs(got, f);
+		fclose(f);
+	}
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "%s is missing (run from the source tree)", path);
+	want = fx_slurp(f);
+	ck_assert_ptr_nonnull(want);
+	fclose(f);
+	ck_assert_msg(!strcmp(got, want), "%s differs; got:\n%.3000s", path, got);
+	free(got);
+	free(want);
+	fclose(out);
 }
 
 #endif

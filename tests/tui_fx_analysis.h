@@ -95,17 +95,16 @@ static inline vtb_trace *fxa_trace(int slow, const char *path)
 	vtb_header h;
 	vtb_writer *w;
 	vtb_trace *t = NULL;
-	const uint8_t *buf;
-	size_t len;
 	char *cause = NULL;
 
 	fx_header("simple", &h);
 	w = path ? vtb_writer_open_file(path, &h, &cause) : vtb_writer_open_mem(&h);
 	if (w && fxa_events(w, slow) < 0)
 		fprintf(stderr, "analysis fixture: the writer refused an event\n");
-	else if (w && vtb_writer_finish(w, &cause) == 0 && !path &&
-	    (buf = vtb_writer_mem(w, &len)))
-		t = vtb_trace_load_mem(buf, len, VTB_LOAD_SALVAGE, &cause);
+	else if (w && !path)
+		t = fx_load_mem(w, VTB_LOAD_SALVAGE, &cause);
+	else if (w)
+		vtb_writer_finish(w, &cause);
 	if (cause)
 		fprintf(stderr, "analysis fixture: %s\n", cause);
 	free(cause);
@@ -123,8 +122,6 @@ static inline vtb_trace *fxa_child(const char *path)
 	vtb_header h;
 	vtb_writer *w;
 	vtb_trace *t = NULL;
-	const uint8_t *buf;
-	size_t len;
 	char *cause = NULL;
 	int64_t th, cm, lg;
 	uint64_t at = FXA_CHILD_MONO;
@@ -143,8 +140,10 @@ static inline vtb_trace *fxa_child(const char *path)
 	    vtb_writer_log(w, (uint32_t)th, at + 11000000, 40, (uint32_t)lg, "child failed") < 0 ||
 	    vtb_writer_end(w, (uint32_t)th, at + 31000000, 0) < 0)
 		fprintf(stderr, "child fixture: the writer refused an event\n");
-	else if (vtb_writer_finish(w, &cause) == 0 && !path && (buf = vtb_writer_mem(w, &len)))
-		t = vtb_trace_load_mem(buf, len, VTB_LOAD_SALVAGE, &cause);
+	else if (!path)
+		t = fx_load_mem(w, VTB_LOAD_SALVAGE, &cause);
+	else
+		vtb_writer_finish(w, &cause);
 	if (cause)
 		fprintf(stderr, "child fixture: %s\n", cause);
 	free(cause);
