@@ -367,7 +367,7 @@ def recorded(fn, py, c):
     out = []
     for c_calls, calls in ((False, py), (True, py + c)):
         tracer = vtrace_tracer(vtrace, c_calls, events=2 * calls + 4096)
-        tracer.clear()  # a ring of the same size keeps an earlier Tracer's events
+        tracer.clear()
         tracer.start()
         fn()
         tracer.stop()
