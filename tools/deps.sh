@@ -16,6 +16,7 @@ pc check || need check
 pc zlib || need zlib1g-dev
 command -v tmux >/dev/null 2>&1 || need tmux
 command -v groff >/dev/null 2>&1 || need groff-base
+command -v valgrind >/dev/null 2>&1 || need valgrind
 inc=$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
 if [ -z "$inc" ] || [ ! -f "$inc/Python.h" ]; then
 	need python3-dev
