@@ -416,7 +416,7 @@ static int js_open(struct jscan *s, const char *path, char **cause)
 	}
 	if (stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			*cause = vtb_fmt("%s: is a directory", path);
+			*cause = vtb_fmt("%s: is a directory, not a trace", path);
 			return VTB_E_IO;
 		}
 		s->total_bytes = (uint64_t)st.st_size;

@@ -874,6 +874,8 @@ static int ld_preamble(struct ld *l)
 {
 	if (l->len < VTB_PREAMBLE_BYTES || memcmp(l->buf, vtb_magic, 4)) {
 		int code = l->len >= 4 && !memcmp(l->buf, vtb_magic, 4) ? VTB_E_TRUNCATED : VTB_E_FORMAT;
+		if (!l->len)
+			return ld_bad(l, VTB_E_FORMAT, 0, "the file is empty");
 		if (!l->salvage || l->len < VTB_PREAMBLE_BYTES)
 			return ld_bad(l, code, 0, code == VTB_E_FORMAT ? "not a VTB file (bad magic)" : "truncated preamble");
 		return ld_bad(l, 0, 0, "bad magic");
@@ -987,7 +989,8 @@ vtb_trace *vtb_trace_load(const char *path, unsigned flags, vtb_progress_fn prog
 	}
 	if (!S_ISREG(st.st_mode)) {
 		if (cause)
-			*cause = vtb_fmt("%s: not a regular file", path);
+			*cause = vtb_fmt("%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory, not a trace"
+									  : "not a regular file");
 		goto out;
 	}
 	if (st.st_size == 0) {

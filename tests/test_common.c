@@ -612,8 +612,18 @@ START_TEST(writer_file_errors)
 	free(cause);
 	cause = NULL;
 	ck_assert_ptr_null(vtb_trace_load("/tmp", 0, NULL, NULL, &cause));
-	ck_assert_msg(strstr(cause, "/tmp: not a regular file") != NULL, "%s", cause);
+	ck_assert_msg(strstr(cause, "/tmp: is a directory, not a trace") != NULL, "%s", cause);
 	free(cause);
+	cause = NULL;
+	ck_assert_ptr_null(vtb_trace_load("/dev/null", 0, NULL, NULL, &cause));
+	ck_assert_msg(strstr(cause, "/dev/null: not a regular file") != NULL, "%s", cause);
+	free(cause);
+	for (unsigned flags = 0; flags <= VTB_LOAD_SALVAGE; flags += VTB_LOAD_SALVAGE) {
+		cause = NULL;
+		ck_assert_ptr_null(vtb_trace_load_mem((const uint8_t *)"", 0, flags, &cause));
+		ck_assert_msg(cause && strstr(cause, "the file is empty"), "%s", cause ? cause : "(null)");
+		free(cause);
+	}
 }
 END_TEST
 

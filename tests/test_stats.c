@@ -510,6 +510,9 @@ static const struct cli_case cli_cases[] = {
 	{ { "@T", "@T" }, 2, "", "one trace file at a time" },
 	{ { "/nonexistent/trace.vtb" }, 1, "", "/nonexistent/trace.vtb" },
 	{ { "@P" }, 1, "", "vtui stats: " },     /* a JSON preset file is not a VTB trace */
+	/* Chrome JSON under a name that does not say so is known by its first bytes. */
+	{ { "@J", "--format", "csv" }, 0, "name,calls,total,self,mean,max\nf,1,5000,5000,5000,5000\n", NULL },
+	{ { "@E" }, 1, "", "the file is empty" },
 	{ { "@T", "--presets", "@P", "--preset", "nope" }, 3, "", "no preset 'nope' (2 presets found)" },
 	{ { "@T", "--presets", "@P", "--preset", "bad" }, 3, "",
 	  "preset 'bad' (" },
@@ -523,14 +526,19 @@ START_TEST(test_cli_table)
 {
 	const struct cli_case *c = &cli_cases[_i];
 	char *trace = write_known_file(), *presets = tmp_path("p.json"), *broken = tmp_path("b.json");
+	char *json = tmp_path("trace"), *empty = tmp_path("empty.bin");
 	const char *args[10] = { NULL };
 	char *out, *err;
 
 	put_text(presets, preset_file);
 	put_text(broken, "{\"presets\": {}\n");
+	put_text(json, " {\"traceEvents\": [{\"ph\": \"X\", \"pid\": 1, \"tid\": 1, \"ts\": 0, \"dur\": 5, "
+		       "\"name\": \"f\"}]}\n");
+	put_text(empty, "");
 	for (int i = 0; i < 10 && c->args[i]; i++)
 		args[i] = strcmp(c->args[i], "@T") == 0 ? trace : strcmp(c->args[i], "@P") == 0
-			  ? presets : strcmp(c->args[i], "@B") == 0 ? broken : c->args[i];
+			  ? presets : strcmp(c->args[i], "@B") == 0 ? broken : strcmp(c->args[i], "@J") == 0
+			  ? json : strcmp(c->args[i], "@E") == 0 ? empty : c->args[i];
 	ck_assert_int_eq(run_stats(args, &out, &err), c->rc);
 	if (c->out != NULL)
 		ck_assert_str_eq(out, c->out);
@@ -545,6 +553,8 @@ START_TEST(test_cli_table)
 	free(trace);
 	free(presets);
 	free(broken);
+	free(json);
+	free(empty);
 	remove_tmpdir();
 }
 END_TEST

@@ -307,6 +307,12 @@ START_TEST(test_dump_on_signal)
 	ck_assert_uint_eq(count_affix(t, "__main__.<module>", "", VTB_CALL_OPEN), 1);
 	ck_assert_int_ne(access(path_in("s2.bin"), F_OK), 0);
 	vtb_trace_free(t);
+	/* The signal by number, as vtrace(1) allows. */
+	ck_assert_int_eq(run_py(NULL, NULL, NULL,
+				"-m vtrace -q --dump-signal %d --no-exit-dump -o n.bin prog.py", SIGUSR2), 0);
+	t = load("n.bin");
+	ck_assert_str_eq(vtb_trace_header(t)->reason_text, "SIGUSR2");
+	vtb_trace_free(t);
 	free(out), free(err);
 }
 END_TEST

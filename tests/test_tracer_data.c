@@ -210,6 +210,11 @@ START_TEST(test_log_handler)
 	t = load("w.bin");
 	ck_assert_uint_eq(marks_of(t, VTB_MARK_LOG), 2);
 	vtb_trace_free(t);
+	/* No level, the script right after: the script is not taken for the level (DEBUG). */
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o d.bin --log-handler prog.py"), 0);
+	t = load("d.bin");
+	ck_assert_uint_eq(marks_of(t, VTB_MARK_LOG), 3);
+	vtb_trace_free(t);
 	free(po), free(to);
 }
 END_TEST

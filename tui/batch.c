@@ -32,7 +32,8 @@ static void info_threads(const vtb_trace *t, FILE *out)
 		tui_fmt_count(calls, sizeof(calls), th->call_count);
 		fprintf(out, "  thread %zu: pid %u tid %llu ", i + 1, th->pid, (unsigned long long)th->tid);
 		tui_stats_put_clean(out, th->name && *th->name ? th->name : "(unnamed)");
-		fprintf(out, ": %s calls, depth %u, %zu marks\n", calls, th->depth_count, th->mark_count);
+		fprintf(out, ": %s calls, depth %u, %zu mark%s\n", calls, th->depth_count, th->mark_count,
+			th->mark_count == 1 ? "" : "s");
 	}
 }
 

@@ -49,10 +49,12 @@ static void usage(FILE *out)
 	      "  -p, --preset NAME  start with a preset's filters and commands\n"
 	      "  --presets FILE     presets from FILE only (default: ./.vtui.json, then\n"
 	      "                     ~/.config/vtui/presets.json)\n"
-	      "  --cmd C      a command to run before rendering (repeatable), e.g. 'goto 3ms'\n"
-	      "  --script F   the commands of file F, one per line, # comments (repeatable)\n"
-	      "  --ascii      draw with ASCII only (default when the locale is not UTF-8)\n"
-	      "  --no-mouse   leave the mouse to the terminal\n"
+	      "  --cmd C            with --render, a command to run first (repeatable),\n"
+	      "                     e.g. 'goto 3ms'\n"
+	      "  --script F         with --render, the commands of file F, one per line,\n"
+	      "                     # comments (repeatable)\n"
+	      "  --ascii            draw with ASCII only (default when the locale is not UTF-8)\n"
+	      "  --no-mouse         leave the mouse to the terminal\n"
 	      "  --help, --version\n"
 	      "Press ? in the viewer for the keys; see vtui(1).\n",
 	      out);

@@ -56,7 +56,7 @@ vtb_trace *tui_load(const char *path, int progress, char **note, char **cause)
 
 	*note = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
-	if (tui_is_json_name(path)) {
+	if (tui_is_json_file(path)) {
 		vtb_json_report report = { 0 };
 
 		t = vtb_json_load(path, fn, &p, &report, cause);

@@ -195,6 +195,8 @@ int tui_parse_time(const char *text, int64_t *ns, int *relative);
 int tui_ends_with(const char *s, const char *suffix);
 /* Whether `path` names Chrome trace JSON (.json, .json.gz) rather than VTB. */
 int tui_is_json_name(const char *path);
+/* Whether the file at `path` is JSON: by its name, or for other names by its first bytes. */
+int tui_is_json_file(const char *path);
 struct timespec;
 /* Seconds from *t0 (CLOCK_MONOTONIC) to now. */
 double tui_seconds_since(const struct timespec *t0);

@@ -131,6 +131,28 @@ int tui_is_json_name(const char *path)
 	return tui_ends_with(path, ".json") || tui_ends_with(path, ".json.gz");
 }
 
+/* A name that says nothing (a download called "trace") leaves it to the first bytes:
+ * gzip, or { or [ after blanks, is JSON. What cannot be read goes to the VTB reader,
+ * whose message says why. */
+int tui_is_json_file(const char *path)
+{
+	unsigned char b[64];
+	size_t n, i = 0;
+	FILE *f;
+
+	if (tui_is_json_name(path))
+		return 1;
+	if (tui_ends_with(path, ".bin") || tui_ends_with(path, ".vtb") || !(f = fopen(path, "rb")))
+		return 0;
+	n = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+		return 1;
+	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))
+		i++;
+	return i < n && (b[i] == '{' || b[i] == '[');
+}
+
 double tui_seconds_since(const struct timespec *t0)
 {
 	struct timespec now;

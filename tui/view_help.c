@@ -19,6 +19,8 @@ static const char *const legend[][2] = {
 	{ "~ at the right", "still running when the dump was taken" },
 	{ "! at the right", "left by an exception" },
 	{ "| or #", "one short call in a cell, or several (the unicode glyphs are half and full blocks)" },
+	{ "* o l W E  (marks)", "under a thread's title: an instant (an exception too), a snapshot, a log "
+	  "record, a warning, an error (in unicode a diamond, square, dot, triangle, cross); m and K walk them" },
 	{ "W  D  (ruler)", "where the record begins after the ring wrapped, and the dump; : marks them below" },
 	{ "v  (ruler)", "the cursor: zooming keeps it in place" },
 	{ "TIME", "12.5ms, 300us, 40ns, 2s; a bare number is milliseconds; +/- is from the cursor" },

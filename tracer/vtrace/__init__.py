@@ -275,6 +275,8 @@ class Tracer:
 
 
 def _signal_number(sig):
+    if isinstance(sig, str) and sig.strip().isdigit():
+        sig = int(sig)  # "12" from a command line or VTRACE_OPTIONS, as the man page allows
     if isinstance(sig, str):
         name = sig.upper()
         if not name.startswith("SIG"):
@@ -283,7 +285,10 @@ def _signal_number(sig):
             return signal.Signals[name]
         except KeyError:
             raise ValueError("unknown signal %r" % sig) from None
-    return signal.Signals(int(sig))
+    try:
+        return signal.Signals(int(sig))
+    except ValueError:
+        raise ValueError("unknown signal %r" % sig) from None
 
 
 def _warn(msg):

@@ -189,8 +189,11 @@ def parse(argv):
             p.set_defaults(**_config_defaults(path))
         except (OSError, ValueError) as e:
             p.error("configuration: %s" % e)
-    opts = p.parse_args(ours + script)
+    # "--" keeps an optional-valued flag (--log-handler) from taking the script as its value.
+    opts = p.parse_args(ours + (["--"] + script if script else []))
     given = [x for x in (opts.module, opts.code, opts.script) if x is not None]
+    if not given:
+        p.error("nothing to run: give a script, -m module or -c code (--help lists the options)")
     if len(given) != 1:
         p.error("give exactly one of: a script, -m module, -c code")
     if opts.buffer_size < 16:
