@@ -6,6 +6,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "tui/tui_private.h"
+
 struct tui_screen {
 	int width, height;
 	int ascii;
@@ -87,9 +89,7 @@ void tui_screen_fill(tui_screen *s, int x, int y, int n, wchar_t ch, uint16_t st
 		tui_screen_put(s, x + i, y, ch, style, attr);
 }
 
-/* Decode one UTF-8 sequence; invalid bytes decode as U+FFFD one byte at a time: overlong
- * forms (an ESC in two bytes), surrogates and code points past U+10FFFF included. */
-static wchar_t utf8_next(const unsigned char **p)
+wchar_t tui_utf8_next(const unsigned char **p)
 {
 	static const uint32_t least[] = { 0, 0x80, 0x800, 0x10000 };
 	const unsigned char *c = *p;
@@ -145,7 +145,7 @@ int tui_screen_puts(tui_screen *s, int x, int y, const char *utf8, int max_cols,
 	if (limit > s->width - x)
 		limit = s->width - x;
 	while (*p && col < limit) {
-		wchar_t ch = shown(utf8_next(&p));
+		wchar_t ch = shown(tui_utf8_next(&p));
 		int w = char_width(s, ch);
 
 		if (w == 0)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/tui_private.h"
+
 /* One open call during the walk. */
 struct frame {
 	const vtb_slice *s;
@@ -359,24 +361,17 @@ int tui_stats_parse_format(const char *text, enum tui_stats_format *fmt)
 /* ---- output ---- */
 
 /* Bytes of the valid, shortest UTF-8 sequence at p that is no control character (C0, DEL,
- * C1: U+009B is CSI to many terminals); 0 when there is none. */
+ * C1: U+009B is CSI to many terminals); 0 when there is none. An invalid byte decodes as
+ * U+FFFD one byte long; a real U+FFFD takes three. */
 static int printable_utf8(const unsigned char *p)
 {
-	static const uint32_t least[] = { 0, 0x80, 0x800, 0x10000 };
-	int n = p[0] >= 0xf8 ? -1 : p[0] >= 0xf0 ? 3 : p[0] >= 0xe0 ? 2 : p[0] >= 0xc0 ? 1 : 0;
-	uint32_t cp = n == 3 ? p[0] & 7 : n == 2 ? p[0] & 15 : n == 1 ? p[0] & 31 : p[0];
+	const unsigned char *next = p;
+	wchar_t ch = tui_utf8_next(&next);
+	int n = (int)(next - p);
 
-	if (n < 0 || (p[0] >= 0x80 && n == 0))
+	if (ch < 0x20 || (ch >= 0x7f && ch < 0xa0) || (ch == 0xfffd && n == 1))
 		return 0;
-	for (int i = 1; i <= n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp < 0x20 ||
-	    (cp >= 0x7f && cp < 0xa0))
-		return 0;
-	return n + 1;
+	return n;
 }
 
 void tui_stats_put_clean(FILE *out, const char *name)
