@@ -7,6 +7,7 @@
  * check out) and the first problem is kept with its byte offset.
  */
 #include "common/trace_internal.h"
+#include "common/ring_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -980,7 +981,8 @@ vtb_trace *vtb_trace_load(const char *path, unsigned flags, vtb_progress_fn prog
 	vtb_trace *t = NULL;
 	struct stat st;
 	void *map = MAP_FAILED;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO in a trace's place must not hang the open. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0 || fstat(fd, &st)) {
 		if (cause)
@@ -991,6 +993,10 @@ vtb_trace *vtb_trace_load(const char *path, unsigned flags, vtb_progress_fn prog
 		if (cause)
 			*cause = vtb_fmt("%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory, not a trace"
 									  : "not a regular file");
+		goto out;
+	}
+	if (vtb_ring_fd_is(fd)) {
+		t = vtb_ring_load(path, cause);
 		goto out;
 	}
 	if (st.st_size == 0) {

@@ -205,7 +205,7 @@ void vtb_arena_free(struct vtb_arena *a)
 const char *vtb_reason_name(uint32_t reason)
 {
 	static const char *const names[VTB_REASON_COUNT] = {
-		"api", "exit", "exception", "signal", "log", "import",
+		"api", "exit", "exception", "signal", "log", "import", "ring",
 	};
 	return reason < VTB_REASON_COUNT ? names[reason] : "unknown";
 }

@@ -34,6 +34,8 @@ enum vtb_reason {
 	VTB_REASON_SIGNAL = 3,
 	VTB_REASON_LOG = 4,       /* a log record at or above the dump level */
 	VTB_REASON_IMPORT = 5,    /* converted from another format (Chrome JSON) */
+	VTB_REASON_RING = 6,      /* read from a ring file (the black box): reason_text says how
+				   * the process ended */
 	VTB_REASON_COUNT
 };
 
@@ -255,6 +257,146 @@ const char *vtb_strerror(int err);
 
 /* CRC32C (Castagnoli) of a buffer, continuing from `crc` (start with 0). */
 uint32_t vtb_crc32c(uint32_t crc, const void *buf, size_t len_bytes);
+
+/* ---- ring files (the black box; layout in man/vtb.5, RING FILES) ----
+ * A traced process keeps its ring in a file mapped shared: this header, then the 16-byte
+ * records, the text arena, the code table, the thread table and the strings they point to.
+ * The writer publishes `head`, `arena_head`, `strings_used` and the table counts with
+ * release stores after what they cover; a reader trusts none of it (every offset and count
+ * is checked against the file's size). Little-endian, as the tracer's machine. */
+#define VTB_RING_MAGIC "VTBRING"  /* 8 bytes with its NUL */
+#define VTB_RING_VERSION 1
+#define VTB_RING_HEADER_BYTES 4096u
+#define VTB_RING_SUFFIX ".ring"
+
+enum vtb_ring_state {
+	VTB_RING_RECORDING = 1,
+	VTB_RING_STOPPED = 2,     /* recording stopped; the process went on */
+	VTB_RING_DUMPED = 3,      /* the last dump succeeded (dump_path); still recording */
+	VTB_RING_CRASHED = 4,     /* a fatal signal (signal, crash_tid) */
+	VTB_RING_EXITED = 5,      /* exited normally (the file is usually removed then) */
+};
+
+/* Record kinds as the tracer writes them (tracer/vt.h's enum vt_kind). */
+enum vtb_ring_kind {
+	VTB_RK_BEGIN = 1, VTB_RK_END = 2, VTB_RK_END_EXC = 3,
+	VTB_RK_C_BEGIN = 4, VTB_RK_C_END = 5, VTB_RK_C_END_EXC = 6,
+	VTB_RK_SPAN_BEGIN = 7, VTB_RK_SPAN_END = 8, VTB_RK_SPAN_END_EXC = 9,
+	VTB_RK_GC_BEGIN = 10, VTB_RK_GC_END = 11,
+	VTB_RK_DATA_FIRST = 16,
+	VTB_RK_INSTANT = 16, VTB_RK_COUNTER = 17, VTB_RK_LOG = 18, VTB_RK_OBJECT = 19,
+	VTB_RK_ARGS = 20, VTB_RK_RETVAL = 21, VTB_RK_GC_INFO = 22,
+};
+
+typedef struct vtb_ring_header {
+	char magic[8];
+	uint32_t version, header_bytes;
+	uint32_t pid, ppid;
+	uint64_t proc_start;        /* /proc/PID/stat start time: a reused pid is told apart */
+	uint64_t start_wall_ns;     /* CLOCK_REALTIME at base_ns */
+	uint64_t base_ticks, base_ns;   /* a clock pair (ns: CLOCK_MONOTONIC) ... */
+	uint64_t calib_ticks, calib_ns; /* ... and a later one: their slope converts ticks */
+	uint64_t start_ticks;       /* recording started */
+	uint32_t use_tsc;           /* 0: ticks are CLOCK_MONOTONIC ns */
+	uint32_t record_bytes;      /* 16 */
+	uint64_t capacity;          /* records */
+	uint64_t records_off, arena_off, arena_bytes;
+	uint64_t codes_off, code_cap, threads_off, thread_cap, strings_off, strings_bytes;
+	uint64_t file_bytes;
+	/* Written while recording. */
+	uint64_t head;              /* records ever written; record i is at slot i % capacity */
+	uint64_t arena_head;        /* arena bytes ever used */
+	uint64_t strings_used;
+	uint32_t code_count, thread_count;
+	uint32_t state;             /* enum vtb_ring_state */
+	uint32_t signal;            /* the fatal signal (crashed) */
+	uint64_t crash_tid;         /* the thread it hit (gettid) */
+	int32_t crash_thread;       /* its thread table index, or -1 */
+	uint32_t tables_full;       /* names or threads past the tables' room were not kept */
+	uint64_t end_ticks;         /* when it crashed or exited */
+	char cmdline[2048];         /* argv joined by spaces, NUL-terminated */
+	char python_version[32];
+	char dump_path[1024];       /* the last dump written */
+} vtb_ring_header;
+_Static_assert(sizeof(vtb_ring_header) <= VTB_RING_HEADER_BYTES, "ring header fits its page");
+
+/* A record: tracer/vt.h's vt_record. Data kinds point into the arena (low 32 bits of a
+ * blob's position); a blob is vtb_ring_blob then its text. */
+typedef struct vtb_ring_record {
+	uint64_t ticks;
+	uint32_t id;
+	uint16_t thread, kind;
+} vtb_ring_record;
+
+typedef struct vtb_ring_blob {
+	uint64_t stamp;      /* its own arena position */
+	double value;
+	uint32_t name, aux, text_len, len_bytes;
+} vtb_ring_blob;
+
+typedef struct vtb_ring_code {
+	uint32_t name_off, file_off;   /* into the strings (offset 0 is "") */
+	uint32_t line, kind;           /* kind: 0 Python, 1 C, 2 label */
+} vtb_ring_code;
+
+typedef struct vtb_ring_thread {
+	uint64_t ident, native_id;
+	uint32_t name_off, pad;        /* name_off 0: not named yet */
+} vtb_ring_thread;
+
+/* What a ring file says about its process, read from the header without the records. */
+typedef struct vtb_ring_info {
+	uint32_t pid, ppid;
+	uint32_t state, signal;
+	int alive;                  /* the pid runs and is the same process */
+	uint64_t start_wall_ns;
+	uint64_t capacity, head;
+	uint64_t file_bytes;
+	int64_t age_s;              /* since the file last changed */
+	char cmdline[2048];
+	char python_version[32];
+	char crash_thread[128];     /* the crashed thread's name ("" when unknown) */
+	char dump_path[1024];
+	char state_text[1400];      /* "pid 1234 is gone and never dumped: killed (...)" */
+} vtb_ring_info;
+
+/* What one snapshot met. */
+typedef struct vtb_ring_snap_stats {
+	uint64_t records;           /* records decoded */
+	uint64_t overwritten;       /* copied but overwritten by the writer while copying */
+	uint64_t bad;               /* records of no known kind (dropped) */
+	uint64_t data_lost;         /* data records whose arena text was gone */
+} vtb_ring_snap_stats;
+
+typedef struct vtb_ring vtb_ring;
+
+/* Open a ring file for reading (no symlinks, FIFOs or devices; never blocks) and check its
+ * header against the file's size. Returns 0 or a negative error with *cause. The caller
+ * owns *out (vtb_ring_close). */
+int vtb_ring_open(const char *path, vtb_ring **out, char **cause);
+void vtb_ring_close(vtb_ring *r);
+/* Rereads the header (cheap: call it every refresh) into *info. 0, or an error + cause. */
+int vtb_ring_info_read(vtb_ring *r, vtb_ring_info *info, char **cause);
+/* A consistent snapshot of the ring as a trace model: copies the records, validates them
+ * against the write position before and after the copy (what the writer overwrote while
+ * copying is dropped and counted in *st, which may be NULL), and decodes them. Calls still
+ * open are drawn open; ends whose begins were overwritten start at the window start. The
+ * header's reason is VTB_REASON_RING with the state text. Repeatable on one open ring (the
+ * copy buffers are reused). The caller owns the trace; NULL and *cause on failure. */
+vtb_trace *vtb_ring_snapshot(vtb_ring *r, vtb_ring_snap_stats *st, char **cause);
+/* Does this buffer start like a ring file? */
+int vtb_ring_is(const uint8_t *buf, size_t len_bytes);
+/* The default ring directory ($XDG_RUNTIME_DIR/vtrace, else /dev/shm/vtrace-UID) into buf. */
+/* Field 22 of /proc/PID/stat (its start time in clock ticks), or 0: tells a reused pid apart. */
+uint64_t vtb_ring_proc_start(uint32_t pid);
+int vtb_ring_default_dir(char *buf, size_t len_bytes);
+/* The name of a fatal signal ("SIGSEGV"), or NULL. */
+const char *vtb_ring_signal_name(uint32_t sig);
+/* The ring files of `dir` (regular files named vtrace-*.ring, not followed through links),
+ * newest first: paths into *paths (malloc'd array of malloc'd strings). Returns the count
+ * or a negative error with *cause. */
+int vtb_ring_list(const char *dir, char ***paths, char **cause);
+void vtb_ring_list_free(char **paths, int count);
 
 /* ---- Chrome trace event JSON (VizTracer, Perfetto) ----
  * Implemented in common/json_*.c through cJSON (and zlib for .gz). */

@@ -210,6 +210,8 @@ static const struct cfg_key {
 	{ "exclude_files", CFG_STR | CFG_LIST },
 	{ "ignore_c", CFG_BOOL },
 	{ "min_duration", CFG_STR | CFG_NUM },
+	{ "ring_dir", CFG_STR },
+	{ "ring_file", CFG_BOOL },
 };
 
 /* Line and column (from 1) of byte `off` of `text`. */

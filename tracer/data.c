@@ -40,8 +40,11 @@ void vt_data_push(uint16_t kind, int thread, uint32_t name, uint32_t aux, double
 	b->len_bytes = (uint32_t)need;
 	if (tl)
 		memcpy(b + 1, text, tl);
-	vt_push(vt_ticks(), (uint32_t)a->head, (uint16_t)thread, kind);
+	uint64_t pos = a->head;
 	a->head += need;
+	/* The head moves before the record that points below it is published. */
+	__atomic_store_n(vt.arena_head, a->head, __ATOMIC_RELEASE);
+	vt_push(vt_ticks(), (uint32_t)pos, (uint16_t)thread, kind);
 }
 
 /* ---- bounded reprs ---- */

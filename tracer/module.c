@@ -25,11 +25,10 @@ static PyObject *vt_start(PyObject *m, PyObject *args)
 	if (vt_ring_alloc(cap) < 0)
 		return PyErr_Format(PyExc_MemoryError, "cannot allocate a ring of %llu events (%llu bytes)",
 				    cap, cap * (unsigned long long)sizeof(vt_record));
-	if (vt_arena_alloc(cap) < 0)
-		return PyErr_Format(PyExc_MemoryError, "cannot allocate the data arena for %llu events", cap);
 	if (fresh)
 		vt_ring_clear();
 	vt_hook_install(c_calls);
+	vt_ring_set_state(VTB_RING_RECORDING);
 	Py_RETURN_NONE;
 }
 
@@ -45,6 +44,7 @@ static PyObject *vt_stop(PyObject *m, PyObject *unused)
 	(void)m;
 	(void)unused;
 	vt_hook_uninstall();
+	vt_ring_set_state(VTB_RING_STOPPED);
 	PyObject *list = PyList_New(0);
 	for (unsigned i = 0; list && i < sizeof sticky_names / sizeof *sticky_names; i++) {
 		if (!(vt.sticky & (1u << i)))
@@ -103,7 +103,66 @@ static PyObject *vt_thread_ended(PyObject *m, PyObject *name)
 	if (t >= 0 && (uint32_t)t < vt.thread_count) {
 		free(vt.threads[t].name);
 		vt.threads[t].name = strdup(s);
+		vt_ring_thread_named((uint32_t)t, s);
 	}
+	Py_RETURN_NONE;
+}
+
+/* Called by a thread as it starts, with its threading name: the ring file names it while
+ * it runs (a crash report names the thread). */
+static PyObject *vt_thread_started(PyObject *m, PyObject *name)
+{
+	(void)m;
+	const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+	if (!s)
+		return NULL;
+	int t = vt_tls_thread;
+	if (t == -1 && vt.recording)
+		t = vt_thread_register(PyThreadState_Get());
+	if (t < -1)
+		t = -t - 2;
+	if (t >= 0 && (uint32_t)t < vt.thread_count)
+		vt_ring_thread_named((uint32_t)t, s);
+	Py_RETURN_NONE;
+}
+
+/* ring_config(dir, no_file): where the next ring goes (dir None: the default). */
+static PyObject *vt_ring_config(PyObject *m, PyObject *args)
+{
+	(void)m;
+	const char *dir;
+	int no_file;
+	if (!PyArg_ParseTuple(args, "zp", &dir, &no_file))
+		return NULL;
+	vt_ring_configure(dir, no_file);
+	Py_RETURN_NONE;
+}
+
+/* ring_info() -> (path or None, warning or None): the warning is given once. */
+static PyObject *vt_ring_info(PyObject *m, PyObject *unused)
+{
+	(void)m;
+	(void)unused;
+	char *w = vt_ring_take_warning();
+	PyObject *r = Py_BuildValue("(zz)", vt_ring_path(), w);
+	free(w);
+	return r;
+}
+
+static PyObject *vt_ring_dumped_py(PyObject *m, PyObject *arg)
+{
+	(void)m;
+	const char *s = PyUnicode_Check(arg) ? PyUnicode_AsUTF8(arg) : NULL;
+	if (!s)
+		return NULL;
+	vt_ring_dumped(s);
+	Py_RETURN_NONE;
+}
+
+static PyObject *vt_ring_exit_py(PyObject *m, PyObject *arg)
+{
+	(void)m;
+	vt_ring_exit(PyObject_IsTrue(arg) == 1);
 	Py_RETURN_NONE;
 }
 
@@ -174,6 +233,11 @@ static PyMethodDef methods[] = {
 	{"clear", vt_clear, METH_NOARGS, "clear(): empty the ring"},
 	{"dump", vt_dump_py, METH_VARARGS, "dump(pattern, reason, text=None) -> (path, events, dropped)"},
 	{"thread_ended", vt_thread_ended, METH_O, "thread_ended(name): the calling thread ends"},
+	{"thread_started", vt_thread_started, METH_O, "thread_started(name): the calling thread starts"},
+	{"ring_config", vt_ring_config, METH_VARARGS, "ring_config(dir, no_file): where the next ring goes"},
+	{"ring_info", vt_ring_info, METH_NOARGS, "ring_info() -> (ring file path or None, warning or None)"},
+	{"ring_dumped", vt_ring_dumped_py, METH_O, "ring_dumped(path): the ring file's header says so"},
+	{"ring_exit", vt_ring_exit_py, METH_O, "ring_exit(remove): a normal exit; the ring file goes when remove"},
 	{"after_fork_child", vt_after_fork, METH_NOARGS, "after_fork_child(): fresh ring in a child"},
 	{"shift_depth", vt_shift_depth, METH_O, "shift_depth(levels) -> depth: move this thread's recursion depth"},
 	{"set_skip_prefix", vt_set_skip, METH_O, "set_skip_prefix(dir): do not record code from files under dir"},

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/vtb.h"
 #include "filters/filters.h"
 
 struct vt_state vt = { .extra_index = -1 };
@@ -115,17 +116,10 @@ void vt_clock_calibrate(vt_clock_conv *c)
 
 int vt_ring_alloc(uint64_t cap)
 {
-	if (vt.ring && vt.cap == cap)
+	if (vt_ring_matches(cap))
 		return 0;
-	vt_record *r = malloc(cap * sizeof *r);
-	if (!r)
+	if (vt_ring_map(cap) < 0)
 		return -1;
-	/* Touch every page now: page faults inside the traced run would cost more than the
-	 * recording, and the memory is the user's to give anyway. */
-	memset(r, 0, cap * sizeof *r);
-	free(vt.ring);
-	vt.ring = r;
-	vt.cap = cap;
 	vt_ring_clear();
 	return 0;
 }
@@ -135,27 +129,10 @@ void vt_ring_clear(void)
 	vt.pos = 0;
 	vt.total = 0;
 	vt.arena.head = 0;
-}
-
-/* The arena's pages are touched as blobs land, not up front: a run without data records
- * never pays for them. */
-int vt_arena_alloc(uint64_t cap)
-{
-	uint64_t bytes = cap * VT_ARENA_PER_EVENT;
-	if (bytes < VT_ARENA_MIN)
-		bytes = VT_ARENA_MIN;
-	if (bytes > (1ull << 31))
-		bytes = 1ull << 31;
-	if (vt.arena.buf && vt.arena.cap == bytes)
-		return 0;
-	uint8_t *b = malloc(bytes);
-	if (!b)
-		return -1;
-	free(vt.arena.buf);
-	vt.arena.buf = b;
-	vt.arena.cap = bytes;
-	vt.arena.head = 0;
-	return 0;
+	if (vt.ring_head)
+		__atomic_store_n(vt.ring_head, 0, __ATOMIC_RELEASE);
+	if (vt.arena_head)
+		__atomic_store_n(vt.arena_head, 0, __ATOMIC_RELEASE);
 }
 
 /* Cold: the first event of a thread. */
@@ -184,6 +161,7 @@ uint16_t vt_thread_register(PyThreadState *ts)
 	if (vt.log_exc)
 		vt_raise_thread_started(ts ? ts : PyThreadState_Get());
 #endif
+	vt_ring_thread_added(vt.thread_count);
 	return (uint16_t)vt.thread_count++;
 }
 
@@ -282,7 +260,8 @@ static uint32_t codes_add(char *name, char *file, uint32_t line, int is_c)
 	c->verdict = 0;
 	c->verdict_ok = 0;
 	*slot = vt.code_count + 1;
-	return vt.code_count++;
+	vt_ring_code_added(vt.code_count++);
+	return vt.code_count - 1;
 }
 
 static void codes_init(void)
@@ -571,8 +550,10 @@ void vt_after_fork_child(void)
 		free(vt.threads[i].name);
 	vt.thread_count = 0;
 	vt_tls_thread = -1;
+	vt.start_ticks = vt_ticks();
+	vt_ring_after_fork();
 	vt_ring_clear();
 	vt.sticky = 0;
 	vt.dump_seq = 0;
-	vt.start_ticks = vt_ticks();
+	vt_ring_set_state(vt.recording ? VTB_RING_RECORDING : VTB_RING_STOPPED);
 }

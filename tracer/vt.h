@@ -135,6 +135,8 @@ struct vt_state {
 	uint64_t cap;       /* records the ring holds */
 	uint64_t pos;       /* next slot */
 	uint64_t total;     /* records ever pushed since the last clear */
+	uint64_t *ring_head;  /* the ring header's copy of total, for readers (ring.c) */
+	uint64_t *arena_head; /* the ring header's copy of arena.head */
 	int recording;      /* the hook records (it stays chained while this is 0) */
 	int installed;
 	int c_calls;
@@ -215,9 +217,10 @@ static inline uint64_t vt_word(uint32_t id, uint16_t thread, uint16_t kind)
 static inline void vt_push_word(uint64_t ticks, uint64_t word)
 {
 	/* The position moves first: a record store could alias it and force a reload. */
-	uint64_t pos = vt.pos, next = pos + 1;
+	uint64_t pos = vt.pos, next = pos + 1, total = vt.total + 1;
+	uint64_t *head = vt.ring_head;
 	vt.pos = VT_LIKELY(next != vt.cap) ? next : 0;
-	vt.total++;
+	vt.total = total;
 	vt_record *r = &vt.ring[pos];
 	r->ticks = ticks;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -227,6 +230,8 @@ static inline void vt_push_word(uint64_t ticks, uint64_t word)
 	r->thread = (uint16_t)(word >> 32);
 	r->kind = (uint16_t)(word >> 48);
 #endif
+	/* Published after the record: a reader of the ring file sees it whole. */
+	__atomic_store_n(head, total, __ATOMIC_RELEASE);
 }
 
 static inline void vt_push(uint64_t ticks, uint32_t id, uint16_t thread, uint16_t kind)
@@ -253,7 +258,8 @@ static inline uint64_t vt_clock_ns(const vt_clock_conv *c, uint64_t ticks)
 		return c->base_ns;
 	return c->base_ns + (uint64_t)(((unsigned __int128)(ticks - c->base_ticks) * c->mult) >> c->shift);
 }
-/* (Re)allocates the ring for `cap` records, touched and empty; the state owns it. -1: no memory. */
+/* (Re)allocates the ring and its arena for `cap` records, touched and empty (ring.c maps
+ * them); the state owns it. -1: no memory. */
 int vt_ring_alloc(uint64_t cap);
 void vt_ring_clear(void);
 /* Cold paths behind the hot lookups below; they never raise (problems go to vt.sticky). */
@@ -268,8 +274,6 @@ int vt_code_mark(PyObject *code, PyObject *globals, uint64_t flag);
 /* Switch to co_extra slot `index` (-1: a fresh one) for other filters: keys cached under the
  * previous filters are not read again. Returns the slot, or -1 when none is left. */
 Py_ssize_t vt_codes_refilter(Py_ssize_t index);
-/* The arena for a ring of `cap` events; -1: no memory. */
-int vt_arena_alloc(uint64_t cap);
 uint32_t vt_cfunc_register(PyObject *func, const void *key);
 /* Where __init__ code goes (3.13): `set_local_events` is sys.monitoring's, `tool` vtrace's
  * tool id. NULL takes the local events off every code object given so far (before the tool
@@ -340,6 +344,30 @@ static inline void vt_thread_resume(int old)
 {
 	vt_tls_thread = old;
 }
+
+/* ring.c: the ring's memory, a shared file (the black box) or anonymous memory */
+/* Maps a ring of `cap` records with its arena and tables (a file unless the options or the
+ * directory say no: then vt_ring_take_warning says why) and points vt at it. -1: no memory. */
+int vt_ring_map(uint64_t cap);
+/* Is the mapping made for `cap` records under the current options? */
+int vt_ring_matches(uint64_t cap);
+/* --ring-dir (NULL: the default) and --no-ring-file, for the next mapping. */
+void vt_ring_configure(const char *dir, int no_file);
+/* The ring file's path, or NULL when the ring is in anonymous memory. */
+const char *vt_ring_path(void);
+/* Why the ring is not in a file (malloc'd, once per process), or NULL. */
+char *vt_ring_take_warning(void);
+/* Table entries to the file: code `id` and thread `index` were just registered. */
+void vt_ring_code_added(uint32_t id);
+void vt_ring_thread_added(uint32_t index);
+void vt_ring_thread_named(uint32_t index, const char *name);
+/* The state word (enum vtb_ring_state); a successful dump to `path`. */
+void vt_ring_set_state(uint32_t state);
+void vt_ring_dumped(const char *path);
+/* In a fork child where a Tracer records: its own ring file. */
+int vt_ring_after_fork(void);
+/* A normal exit: state exited, and the file removed when `remove`. */
+void vt_ring_exit(int remove);
 
 /* hook.c */
 /* Chains the frame hook in (once) and starts recording; C calls too when asked. The lean

@@ -34,7 +34,7 @@ static enum kind kind_of_name(const char *path)
 {
 	if (tui_is_json_name(path))
 		return KIND_JSON;
-	if (tui_ends_with(path, ".bin") || tui_ends_with(path, ".vtb"))
+	if (tui_ends_with(path, ".bin") || tui_ends_with(path, ".vtb") || tui_ends_with(path, VTB_RING_SUFFIX))
 		return KIND_VTB;
 	return KIND_UNKNOWN;
 }
@@ -50,7 +50,7 @@ static enum kind kind_of_file(const char *path)
 		return k == KIND_UNKNOWN ? KIND_JSON : k;
 	size_t n = fread(magic, 1, sizeof(magic), f);
 	fclose(f);
-	return n == 4 && !memcmp(magic, "VTB", 4) ? KIND_VTB : KIND_JSON;
+	return n == 4 && (!memcmp(magic, "VTB", 4) || !memcmp(magic, "VTBR", 4)) ? KIND_VTB : KIND_JSON;
 }
 
 /* Shown after half a second, so quick conversions print nothing at all. */

@@ -142,7 +142,8 @@ int tui_is_json_file(const char *path)
 
 	if (tui_is_json_name(path))
 		return 1;
-	if (tui_ends_with(path, ".bin") || tui_ends_with(path, ".vtb") || !(f = fopen(path, "rb")))
+	if (tui_ends_with(path, ".bin") || tui_ends_with(path, ".vtb") || tui_ends_with(path, VTB_RING_SUFFIX) ||
+	    !(f = fopen(path, "rb")))
 		return 0;
 	n = fread(b, 1, sizeof(b), f);
 	fclose(f);

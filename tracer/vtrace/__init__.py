@@ -122,13 +122,17 @@ class Tracer:
     Filters, fixed for the run: max_depth (levels kept, 0 = all), include / exclude (regexes
     over module.Class.func), include_files / exclude_files (regexes over file paths),
     ignore_c (no C calls even with c_calls), min_duration ("50us" or seconds: shorter calls
-    are dropped at dump time, with their callees)."""
+    are dropped at dump time, with their callees).
+    The black box: the ring lives in a file vtrace-PID.ring in ring_dir (default
+    $XDG_RUNTIME_DIR/vtrace, else /dev/shm/vtrace-UID) that a killed or crashed process
+    leaves behind for vtui; ring_file=False keeps it in anonymous memory."""
 
     def __init__(self, buffer_size=DEFAULT_BUFFER_SIZE, output=DEFAULT_OUTPUT, c_calls=False,
                  quiet=False, dump_on_exit=False, dump_on_exception=True, dump_signal=None,
                  log_args=False, log_retval=False, log_exceptions=False, log_gc=False,
                  log_handler=None, dump_on_log=None, max_depth=0, include=None, exclude=None,
-                 include_files=None, exclude_files=None, ignore_c=False, min_duration=0):
+                 include_files=None, exclude_files=None, ignore_c=False, min_duration=0,
+                 ring_dir=None, ring_file=True):
         if int(buffer_size) < 16:
             raise ValueError("buffer_size must be at least 16 events")
         if int(max_depth) < 0:
@@ -153,6 +157,8 @@ class Tracer:
                 self.log_handler = self.dump_on_log
             else:
                 self.log_handler = 10 if log_handler is True else level_number(log_handler)
+        self.ring_dir = os.fspath(ring_dir) if ring_dir is not None else None
+        self.ring_file = bool(ring_file)
         self.output = str(output)
         self.c_calls = bool(c_calls)
         self.quiet = quiet
@@ -175,10 +181,12 @@ class Tracer:
                           self.max_depth, self.min_duration_ns, self.log_args, self.log_retval,
                           self.log_exceptions)
         c_calls = self.c_calls and not self.ignore_c
+        _vtrace.ring_config(self.ring_dir, not self.ring_file)
         # The ring is shared: another Tracer's events are not this one's to dump.
         _vtrace.start(self.buffer_size, c_calls and not _vtrace.HAVE_MONITORING,
                       _ring_user is not self)
         _ring_user = self
+        _ring_warning(self.quiet)
         if _vtrace.HAVE_MONITORING:
             try:
                 _monitoring_on(c_calls, self.log_exceptions)
@@ -250,7 +258,10 @@ class Tracer:
             written, events, dropped, data_lost = _vtrace.dump(path or self.output, reason, text)
         except (OSError, MemoryError) as e:
             _warn("could not write the trace: %s (the program carries on)" % e)
+            global _ring_keep
+            _ring_keep = True  # the ring file still holds what the dump could not write
             return None
+        _vtrace.ring_dumped(written)
         if not self.quiet:
             _warn("wrote %s: %d events, %d dropped by the ring%s, reason: %s%s" % (
                 written, events, dropped,
@@ -326,6 +337,10 @@ def _thread_bootstrap_inner(self):
     without the tracer."""
     _vtrace.shift_depth(-1)
     try:
+        _vtrace.thread_started(self._name)  # the ring file names it while it runs
+    except Exception:
+        pass
+    try:
         _orig["bootstrap"](self)
     finally:
         _vtrace.shift_depth(1)
@@ -370,8 +385,34 @@ def _exit_with_dump(code):
     t = _active
     if t is not None:
         t._on_exit()
+    _ring_exit()
     _real_exit(code)
 
+
+# ---- the ring file (the black box) ----
+_ring_keep = False   # a dump failed: the ring file stays at exit, it holds the data
+_ring_warned = False
+
+
+def _ring_warning(quiet):
+    """The one warning of a process whose ring could not go to a file."""
+    global _ring_warned
+    path, warning = _vtrace.ring_info()
+    if warning and not quiet and not _ring_warned:
+        _warn(warning)
+    _ring_warned = _ring_warned or bool(warning)
+
+
+def _ring_exit():
+    """A normal exit: the exit dump has run (atexit runs this after every Tracer's own
+    handler), so the ring file goes, unless a dump failed and it holds the only copy."""
+    try:
+        _vtrace.ring_exit(not _ring_keep)
+    except Exception:
+        pass
+
+
+atexit.register(_ring_exit)
 
 # Threads started from now on tell their name as they end.
 if hasattr(threading.Thread, "_bootstrap_inner"):

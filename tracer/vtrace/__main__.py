@@ -11,10 +11,10 @@ import vtrace
 
 _VALUE_OPTIONS = {"-o", "--output", "--buffer-size", "--dump-signal", "--dump-on-log",
                   "--max-depth", "--include", "--exclude", "--include-files", "--exclude-files",
-                  "--min-duration", "--config"}
+                  "--min-duration", "--config", "--ring-dir"}
 _FLAG_OPTIONS = {"--quiet", "-q", "--c-calls", "--no-exit-dump", "--no-exception-dump",
                  "--version", "--help", "-h", "--log-args", "--log-retval", "--log-exceptions",
-                 "--log-gc", "--ignore-c", "--log-handler"}
+                 "--log-gc", "--ignore-c", "--log-handler", "--no-ring-file"}
 _LEVEL_NAMES = {"CRITICAL", "FATAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "NOTSET"}
 
 # Configuration file keys (Tracer arguments) -> (argparse dest, conversion).
@@ -25,7 +25,8 @@ _CONFIG_DEST = {
     "log_exceptions": "log_exceptions", "log_gc": "log_gc", "log_handler": "log_handler",
     "dump_on_log": "dump_on_log", "max_depth": "max_depth", "include": "include",
     "exclude": "exclude", "include_files": "include_files", "exclude_files": "exclude_files",
-    "ignore_c": "ignore_c", "min_duration": "min_duration",
+    "ignore_c": "ignore_c", "min_duration": "min_duration", "ring_dir": "ring_dir",
+    "ring_file": "no_ring_file",
 }
 
 
@@ -64,6 +65,13 @@ def _parser():
                    help="do not dump on an unhandled exception (in any thread)")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="do not print the one line per dump on stderr")
+    p.add_argument("--ring-dir", metavar="DIR",
+                   help="where the ring file vtrace-PID.ring goes (default: $XDG_RUNTIME_DIR/vtrace, "
+                        "else /dev/shm/vtrace-UID): a process killed or crashed leaves its last "
+                        "events there for vtui; the directory must be yours and writable by no one "
+                        "else (else, or when it lacks room, anonymous memory with a warning)")
+    p.add_argument("--no-ring-file", action="store_true",
+                   help="keep the ring in anonymous memory: nothing survives a kill or a crash")
     p.add_argument("--config", metavar="PATH",
                    help="read options from this JSON file (default: %s in the working "
                         "directory, when there is one); the environment and the command line "
@@ -167,7 +175,7 @@ def _config_defaults(path):
     out = {}
     for key, value in cfg.items():
         dest = _CONFIG_DEST[key]
-        if dest in ("no_exit_dump", "no_exception_dump"):
+        if dest in ("no_exit_dump", "no_exception_dump", "no_ring_file"):
             value = not value
         elif key in ("include", "exclude", "include_files", "exclude_files") and isinstance(value, str):
             value = [value]
@@ -278,7 +286,8 @@ def _tracer_args(opts):
             "dump_on_log": opts.dump_on_log, "max_depth": opts.max_depth or 0,
             "include": opts.include, "exclude": opts.exclude,
             "include_files": opts.include_files, "exclude_files": opts.exclude_files,
-            "ignore_c": opts.ignore_c, "min_duration": opts.min_duration or 0}
+            "ignore_c": opts.ignore_c, "min_duration": opts.min_duration or 0,
+            "ring_dir": opts.ring_dir, "ring_file": not opts.no_ring_file}
 
 
 def _tracer(opts):

@@ -1,0 +1,492 @@
+/* ring.c: where the ring lives. By default in a file mapped shared (the black box: a
+ * process killed without running any code leaves its last events there, see common/ring.c
+ * for the reader), else in anonymous memory. The file holds the header, the records, the
+ * text arena and append-only tables of names and threads (common/vtb.h, vtb_ring_header),
+ * written on the slow paths that register them; the hot path only publishes the write
+ * position. A crash handler marks the header and hands the signal on. */
+#include "tracer/vt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/vtb.h"
+
+_Static_assert(sizeof(vt_record) == sizeof(vtb_ring_record) && sizeof(vt_blob) == sizeof(vtb_ring_blob),
+	       "the ring file's records and blobs are the tracer's");
+_Static_assert((int)VT_BEGIN == (int)VTB_RK_BEGIN && (int)VT_C_END_EXC == (int)VTB_RK_C_END_EXC &&
+	       (int)VT_GC_END == (int)VTB_RK_GC_END && (int)VT_D_INSTANT == (int)VTB_RK_INSTANT &&
+	       (int)VT_D_GC_INFO == (int)VTB_RK_GC_INFO,
+	       "the ring file's record kinds are the tracer's");
+
+#define RING_THREAD_CAP 4096u
+#define RING_CALIB_EVERY_NS 100000000u  /* refresh the clock pair at most this often */
+#define RING_CALIB_MIN_NS 2000000u      /* the first pair is at least this far from the base */
+
+static struct {
+	vtb_ring_header *h;      /* the mapping (header first), or NULL */
+	size_t map_bytes;
+	int is_file;
+	char path[PATH_MAX];     /* the file ("" when anonymous) */
+	char *dir;               /* --ring-dir, or NULL for the default */
+	int no_file;             /* --no-ring-file */
+	char *warning;           /* the fallback's reason, until Python takes it */
+	int warned;              /* one warning per process */
+	int handlers;            /* the crash handler is installed */
+	char *mapped_dir;        /* the options the mapping was made under */
+	int mapped_no_file;
+} rf;
+
+static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+#define NFATAL (sizeof fatal_signals / sizeof *fatal_signals)
+static struct sigaction fatal_old[NFATAL];
+
+static uint64_t arena_bytes_for(uint64_t cap)
+{
+	uint64_t bytes = cap * VT_ARENA_PER_EVENT;
+	if (bytes < VT_ARENA_MIN)
+		bytes = VT_ARENA_MIN;
+	return bytes > (1ull << 31) ? 1ull << 31 : bytes;
+}
+
+static uint64_t strings_bytes_for(uint64_t cap)
+{
+	uint64_t bytes = cap * 4;
+	if (bytes < (1u << 20))
+		bytes = 1u << 20;
+	return bytes > (64u << 20) ? 64u << 20 : bytes;
+}
+
+/* The layout of a ring of `cap` records (offsets and sizes in *h), and the file's size. */
+static uint64_t layout(vtb_ring_header *h, uint64_t cap)
+{
+	h->capacity = cap;
+	h->records_off = VTB_RING_HEADER_BYTES;
+	h->arena_off = h->records_off + cap * sizeof(vt_record);
+	h->arena_bytes = arena_bytes_for(cap);
+	h->codes_off = h->arena_off + h->arena_bytes;
+	h->strings_bytes = strings_bytes_for(cap);
+	h->code_cap = h->strings_bytes / 64;
+	h->threads_off = h->codes_off + h->code_cap * sizeof(vtb_ring_code);
+	h->thread_cap = RING_THREAD_CAP;
+	h->strings_off = h->threads_off + h->thread_cap * sizeof(vtb_ring_thread);
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	h->file_bytes = (h->strings_off + h->strings_bytes + page - 1) / page * page;
+	return h->file_bytes;
+}
+
+static void set_warning(const char *fmt, const char *a, const char *b)
+{
+	char buf[PATH_MAX + 512];
+	snprintf(buf, sizeof buf, fmt, a, b);
+	free(rf.warning);
+	rf.warning = rf.warned ? NULL : strdup(buf);
+	rf.warned = 1;
+}
+
+/* A directory fit to hold a black box: ours, not a link, writable by nobody else. Made
+ * (0700) when missing. Returns its fd, or -1 with the warning set. */
+static int open_dir(const char *dir)
+{
+	struct stat st;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		set_warning("cannot make the ring directory %s (%s)", dir, strerror(errno));
+		return -1;
+	}
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		set_warning("the ring directory %s: %s", dir,
+			    errno == ELOOP || errno == ENOTDIR ? "is a symbolic link or not a directory" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		set_warning("the ring directory %s %s", dir,
+			    st.st_uid != geteuid() ? "is not yours" : "is writable by others");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Creates vtrace-PID.ring (or vtrace-PID-N.ring beside a dead process's file of the same
+ * pid) with its space reserved. Returns the fd, or -1 with the warning set. */
+static int create_file(int dirfd, const char *dir, uint64_t bytes)
+{
+	char name[64];
+	int fd = -1;
+	for (int n = 1; n <= 9 && fd < 0; n++) {
+		if (n == 1)
+			snprintf(name, sizeof name, "vtrace-%d%s", (int)getpid(), VTB_RING_SUFFIX);
+		else
+			snprintf(name, sizeof name, "vtrace-%d-%d%s", (int)getpid(), n, VTB_RING_SUFFIX);
+		fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		set_warning("cannot create a ring file in %s (%s)", dir, strerror(errno));
+		return -1;
+	}
+	if (snprintf(rf.path, sizeof rf.path, "%s/%s", dir, name) >= (int)sizeof rf.path)
+		rf.path[0] = '\0'; /* too long to unlink by name later: kept */
+	const char *fail = getenv("VTRACE_TEST_FALLOCATE_FAIL"); /* tests: a full disk on demand */
+	int err = fail && *fail ? ENOSPC : posix_fallocate(fd, 0, (off_t)bytes);
+	if (err) {
+		char what[64];
+		snprintf(what, sizeof what, "%.1f MB", (double)bytes / 1e6);
+		set_warning("no room for a ring file of %s in %s", what, dir);
+		unlinkat(dirfd, name, 0);
+		close(fd);
+		rf.path[0] = '\0';
+		return -1;
+	}
+	return fd;
+}
+
+/* The ring's pages, every one touched now (MAP_POPULATE): page faults inside the traced run
+ * would cost more than the recording. A file where the options and the directory allow. */
+static vtb_ring_header *map_ring(uint64_t bytes, int *is_file)
+{
+	char dir[PATH_MAX];
+	void *m = MAP_FAILED;
+	*is_file = 0;
+	rf.path[0] = '\0';
+	if (!rf.no_file && (rf.dir ? snprintf(dir, sizeof dir, "%s", rf.dir) >= 0 :
+				      vtb_ring_default_dir(dir, sizeof dir) == 0)) {
+		int dirfd = open_dir(dir), fd = dirfd >= 0 ? create_file(dirfd, dir, bytes) : -1;
+		if (fd >= 0) {
+			m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+			if (m == MAP_FAILED) {
+				set_warning("cannot map the ring file in %s (%s)", dir, strerror(errno));
+				unlink(rf.path);
+				rf.path[0] = '\0';
+			}
+			close(fd);
+		}
+		if (dirfd >= 0)
+			close(dirfd);
+		*is_file = m != MAP_FAILED;
+		if (m == MAP_FAILED && rf.warning) {
+			char *w = rf.warning;
+			if (asprintf(&rf.warning, "%s: the ring is in anonymous memory, a crash or kill leaves nothing", w) < 0)
+				rf.warning = NULL;
+			free(w);
+		}
+	}
+	if (m == MAP_FAILED)
+		m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	return m == MAP_FAILED ? NULL : m;
+}
+
+static void read_cmdline(char *buf, size_t len)
+{
+	size_t n = 0;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t r = read(fd, buf, len - 1);
+		n = r > 0 ? (size_t)r : 0;
+		close(fd);
+	}
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+}
+
+/* A clock pair far enough from the base for a rate exact to a few parts per million;
+ * refreshed on slow paths, so a long run converts as well as a dump would. */
+static void calibrate(vtb_ring_header *h, int wait)
+{
+	uint64_t ns = vt_mono_ns();
+	if (!wait && ns - h->calib_ns < RING_CALIB_EVERY_NS)
+		return;
+	while (wait && vt.use_tsc && ns - vt.base_mono_ns < RING_CALIB_MIN_NS)
+		ns = vt_mono_ns();
+	h->calib_ticks = vt_ticks();
+	__atomic_store_n(&h->calib_ns, ns, __ATOMIC_RELEASE);
+}
+
+static void fill_header(vtb_ring_header *h)
+{
+	memcpy(h->magic, VTB_RING_MAGIC, 8);
+	h->version = VTB_RING_VERSION;
+	h->header_bytes = VTB_RING_HEADER_BYTES;
+	h->record_bytes = sizeof(vt_record);
+	h->pid = (uint32_t)getpid();
+	h->ppid = (uint32_t)getppid();
+	h->proc_start = vtb_ring_proc_start(h->pid);
+	h->base_ticks = vt.base_ticks;
+	h->base_ns = vt.base_mono_ns;
+	h->start_wall_ns = vt.base_wall_ns;
+	h->use_tsc = (uint32_t)vt.use_tsc;
+	h->start_ticks = vt.start_ticks;
+	h->crash_thread = -1;
+	h->strings_used = 1; /* offset 0 is "" */
+	read_cmdline(h->cmdline, sizeof h->cmdline);
+	const char *v = Py_GetVersion();
+	snprintf(h->python_version, sizeof h->python_version, "%.*s", (int)strcspn(v, " "), v);
+	calibrate(h, 1);
+	h->state = VTB_RING_STOPPED;
+}
+
+/* Appends a string to the file's strings; its offset, or 0 ("") when they are full. */
+static uint32_t ring_str(const char *s)
+{
+	vtb_ring_header *h = rf.h;
+	size_t n = strlen(s) + 1;
+	if (n > h->strings_bytes - h->strings_used) {
+		h->tables_full = 1;
+		return 0;
+	}
+	uint64_t off = h->strings_used;
+	memcpy((char *)h + h->strings_off + off, s, n);
+	__atomic_store_n(&h->strings_used, off + n, __ATOMIC_RELEASE);
+	return (uint32_t)off;
+}
+
+void vt_ring_code_added(uint32_t id)
+{
+	vtb_ring_header *h = rf.h;
+	if (!h || id != h->code_count)
+		return;
+	if (id >= h->code_cap) {
+		h->tables_full = 1;
+		return;
+	}
+	const vt_code *c = &vt.codes[id];
+	vtb_ring_code *e = (vtb_ring_code *)((char *)h + h->codes_off) + id;
+	e->name_off = ring_str(c->name);
+	e->file_off = *c->file ? ring_str(c->file) : 0;
+	e->line = c->line;
+	e->kind = c->is_c;
+	__atomic_store_n(&h->code_count, id + 1, __ATOMIC_RELEASE);
+	calibrate(h, 0);
+}
+
+void vt_ring_thread_added(uint32_t index)
+{
+	vtb_ring_header *h = rf.h;
+	if (!h || index != h->thread_count)
+		return;
+	if (index >= h->thread_cap) {
+		h->tables_full = 1;
+		return;
+	}
+	vtb_ring_thread *e = (vtb_ring_thread *)((char *)h + h->threads_off) + index;
+	e->ident = vt.threads[index].ident;
+	e->native_id = vt.threads[index].native_id;
+	e->name_off = vt.threads[index].name ? ring_str(vt.threads[index].name) : 0;
+	__atomic_store_n(&h->thread_count, index + 1, __ATOMIC_RELEASE);
+}
+
+void vt_ring_thread_named(uint32_t index, const char *name)
+{
+	vtb_ring_header *h = rf.h;
+	if (!h || index >= h->thread_count)
+		return;
+	vtb_ring_thread *e = (vtb_ring_thread *)((char *)h + h->threads_off) + index;
+	uint32_t off = ring_str(name);
+	if (off)
+		__atomic_store_n(&e->name_off, off, __ATOMIC_RELEASE);
+}
+
+/* The tables of everything registered before this mapping. */
+static void copy_tables(void)
+{
+	for (uint32_t i = 0; i < vt.code_count; i++)
+		vt_ring_code_added(i);
+	for (uint32_t i = 0; i < vt.thread_count; i++)
+		vt_ring_thread_added(i);
+}
+
+void vt_ring_set_state(uint32_t state)
+{
+	if (rf.h)
+		__atomic_store_n(&rf.h->state, state, __ATOMIC_RELEASE);
+}
+
+void vt_ring_dumped(const char *path)
+{
+	if (!rf.h)
+		return;
+	snprintf(rf.h->dump_path, sizeof rf.h->dump_path, "%s", path);
+	vt_ring_set_state(VTB_RING_DUMPED);
+}
+
+/* ---- the crash handler ---- */
+
+/* Async-signal-safe: stores into the mapping and system calls, nothing else. */
+static void on_fatal(int sig, siginfo_t *si, void *uc)
+{
+	vtb_ring_header *h = rf.h;
+	size_t i = 0;
+	while (i < NFATAL && fatal_signals[i] != sig)
+		i++;
+	if (h && rf.is_file && h->pid == (uint32_t)getpid() && h->state != VTB_RING_CRASHED) {
+		int t = vt_tls_thread;
+		h->signal = (uint32_t)sig;
+		h->crash_tid = (uint64_t)syscall(SYS_gettid);
+		h->crash_thread = t >= 0 ? t : t < -1 ? -t - 2 : -1;
+		h->end_ticks = vt_ticks();
+		__atomic_store_n(&h->state, VTB_RING_CRASHED, __ATOMIC_RELEASE);
+	}
+	if (i == NFATAL)
+		return;
+	struct sigaction *old = &fatal_old[i];
+	if (old->sa_flags & SA_SIGINFO) {
+		old->sa_sigaction(sig, si, uc);
+		return;
+	}
+	if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+		old->sa_handler(sig);
+		return;
+	}
+	/* The default again: a fault re-executes and dies, a sent signal is raised anew. */
+	sigaction(sig, old, NULL);
+	if (old->sa_handler == SIG_DFL)
+		raise(sig);
+}
+
+static void install_handlers(void)
+{
+	struct sigaction sa;
+	if (rf.handlers)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_fatal;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < NFATAL; i++)
+		sigaction(fatal_signals[i], &sa, &fatal_old[i]);
+	rf.handlers = 1;
+}
+
+/* ---- mapping, fork and exit ---- */
+
+/* In a fork child, before any Python code: the parent's file must not receive the child's
+ * records. Zero pages over the mapping (touched only if the child records); the child's
+ * own file comes with vt_ring_after_fork, when a Tracer runs on in it. */
+static void child_after_fork(void)
+{
+	if (!rf.h)
+		return;
+	if (mmap(rf.h, rf.map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+	    MAP_FAILED)
+		return;
+	rf.is_file = 0;
+	rf.path[0] = '\0';
+	layout(rf.h, vt.cap);
+}
+
+static void unmap(void)
+{
+	if (!rf.h)
+		return;
+	munmap(rf.h, rf.map_bytes);
+	rf.h = NULL;
+	if (rf.path[0])
+		unlink(rf.path);
+	rf.path[0] = '\0';
+}
+
+int vt_ring_map(uint64_t cap)
+{
+	static int atfork;
+	vtb_ring_header tmp;
+	int is_file;
+	memset(&tmp, 0, sizeof tmp);
+	uint64_t bytes = layout(&tmp, cap);
+	char old_path[PATH_MAX];
+	snprintf(old_path, sizeof old_path, "%s", rf.path);
+	vtb_ring_header *h = map_ring(bytes, &is_file);
+	if (!h) {
+		snprintf(rf.path, sizeof rf.path, "%s", old_path);
+		return -1;
+	}
+	char new_path[PATH_MAX];
+	snprintf(new_path, sizeof new_path, "%s", rf.path);
+	snprintf(rf.path, sizeof rf.path, "%s", old_path);
+	unmap();
+	snprintf(rf.path, sizeof rf.path, "%s", new_path);
+	layout(h, cap);
+	rf.h = h;
+	rf.map_bytes = bytes;
+	rf.is_file = is_file;
+	free(rf.mapped_dir);
+	rf.mapped_dir = rf.dir ? strdup(rf.dir) : NULL;
+	rf.mapped_no_file = rf.no_file;
+	fill_header(h);
+	vt.ring = (vt_record *)((char *)h + h->records_off);
+	vt.cap = cap;
+	vt.ring_head = &h->head;
+	vt.arena.buf = (uint8_t *)h + h->arena_off;
+	vt.arena.cap = h->arena_bytes;
+	vt.arena_head = &h->arena_head;
+	copy_tables();
+	if (is_file)
+		install_handlers();
+	if (!atfork && pthread_atfork(NULL, NULL, child_after_fork) == 0)
+		atfork = 1;
+	return 0;
+}
+
+int vt_ring_after_fork(void)
+{
+	if (!rf.h || !vt.cap)
+		return 0;
+	rf.warned = 0; /* the child's own warning */
+	return vt_ring_map(vt.cap);
+}
+
+void vt_ring_exit(int remove)
+{
+	if (!rf.h || rf.h->pid != (uint32_t)getpid())
+		return;
+	rf.h->end_ticks = vt_ticks();
+	vt_ring_set_state(VTB_RING_EXITED);
+	if (remove && rf.path[0])
+		unlink(rf.path);
+	rf.path[0] = '\0';
+}
+
+void vt_ring_configure(const char *dir, int no_file)
+{
+	free(rf.dir);
+	rf.dir = dir && *dir ? strdup(dir) : NULL;
+	rf.no_file = no_file;
+}
+
+const char *vt_ring_path(void)
+{
+	return rf.path[0] ? rf.path : NULL;
+}
+
+char *vt_ring_take_warning(void)
+{
+	char *w = rf.warning;
+	rf.warning = NULL;
+	return w;
+}
+
+int vt_ring_matches(uint64_t cap)
+{
+	const char *a = rf.dir ? rf.dir : "", *b = rf.mapped_dir ? rf.mapped_dir : "";
+	return rf.h && vt.cap == cap && rf.no_file == rf.mapped_no_file && strcmp(a, b) == 0;
+}
+
+void vt_ring_calibrate(void)
+{
+	if (rf.h)
+		calibrate(rf.h, 0);
+}
