@@ -41,6 +41,8 @@ static void usage(FILE *out)
 	      "       vtui [options] A B ...     the dumps of several processes of one run, one clock\n"
 	      "       vtui --diff BEFORE AFTER   compare two traces function by function\n"
 	      "       vtui --info FILE           print the header and counts\n"
+	      "       vtui vtrace-PID.ring       what a killed, crashed or running process left\n"
+	      "       vtui --rings [DIR]         list the ring files (black boxes) and open one\n"
 	      "       vtui --render WxH [-p NAME] [--cmd C]... [--script FILE]... FILE\n"
 	      "                                  run commands, print the screen as text\n"
 	      "       vtui stats FILE [options]  per-function statistics (vtui stats --help)\n"
@@ -276,6 +278,8 @@ int main(int argc, char **argv)
 		return vtui_stats_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "convert"))
 		return vtui_convert_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "--rings"))
+		return vtui_rings_main(argc - 1, argv + 1);
 	if ((rc = parse(argc, argv, &o)) != 0) {
 		tui_cmd_src_free(o.cmds, o.cmd_count);
 		return rc < 0 ? 0 : 2;

@@ -322,3 +322,61 @@ out:
 	stop();
 	return rc;
 }
+
+/* The picker's frame: the title, then the rows around the selected one. */
+static void pick_draw(tui_screen *s, const char *title, const char *const *lines, int count, int sel)
+{
+	int h = tui_screen_height(s) - 2, top = sel >= h ? sel - h + 1 : 0;
+
+	tui_screen_clear(s);
+	tui_screen_puts(s, 0, 0, title, -1, TUI_STYLE_HEADER, TUI_ATTR_BOLD);
+	for (int i = top; i < count && i - top < h; i++)
+		tui_screen_puts(s, 0, 1 + i - top, lines[i], -1, TUI_STYLE_DEFAULT, i == sel ? TUI_ATTR_REVERSE : 0);
+	tui_screen_puts(s, 0, tui_screen_height(s) - 1, "Enter: open   up/down: move   q: quit", -1,
+			TUI_STYLE_STATUS, 0);
+}
+
+int tui_term_pick(const char *title, const char *const *lines, int count, char **cause)
+{
+	tui_screen *s;
+	int rc, sel = 0, mode;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		*cause = strdup("the list needs a terminal on stdin and stdout");
+		return VTB_E_ARG;
+	}
+	if ((rc = start(cause)) < 0)
+		return rc;
+	mode = colour_mode();
+	init_pairs(mode);
+	if (!(s = tui_screen_new(COLS, LINES))) {
+		stop();
+		*cause = strdup("out of memory");
+		return VTB_E_NOMEM;
+	}
+	for (rc = -1; rc == -1;) {
+		wint_t k;
+		int kind;
+
+		pick_draw(s, title, lines, count, sel);
+		paint(s, mode);
+		kind = get_wch(&k);
+		if (kind == KEY_CODE_YES && k == KEY_RESIZE) {
+			tui_screen_resize(s, COLS, LINES);
+			clear();
+			continue;
+		}
+		int key = kind == ERR ? -1 : map_key(kind, k);
+		if ((key == TUI_KEY_DOWN || key == 'j') && sel + 1 < count)
+			sel++;
+		else if ((key == TUI_KEY_UP || key == 'k') && sel > 0)
+			sel--;
+		else if (key == TUI_KEY_ENTER && count > 0)
+			rc = sel;
+		else if (key == 'q' || key == TUI_KEY_ESC)
+			rc = count;
+	}
+	tui_screen_free(s);
+	stop();
+	return rc;
+}

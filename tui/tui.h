@@ -144,6 +144,8 @@ const vtb_trace *tui_app_trace(const tui_app *app);
  * than half a second. *note receives a malloc'd description of damage or import
  * problems (or NULL). Returns NULL and sets *cause on failure. The caller owns the trace. */
 vtb_trace *tui_load(const char *path, int progress, char **note, char **cause);
+/* vtui --rings [DIR]: list the ring files, open one (rings.c). Returns the exit status. */
+int vtui_rings_main(int argc, char **argv);
 /* Print the header and counts of `t` (vtui --info). Returns 0 or VTB_E_IO. */
 int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE *out);
 /* Parse "WxH"; 0 or VTB_E_ARG. */
@@ -182,5 +184,9 @@ int tui_render_script(tui_app *app, int width, int height, int ascii, const tui_
  * restored on return and on crash signals. mouse: clicks select, the wheel zooms.
  * Returns 0, or a negative error with *cause (malloc'd, the caller frees). */
 int tui_term_run(tui_app *app, int mouse, char **cause);
+/* A list to choose from on the terminal: `title` above, `lines` one per row (arrows or j/k
+ * move). Returns the index Enter picked, `count` for q or Esc, or a negative VTB error
+ * with *cause. */
+int tui_term_pick(const char *title, const char *const *lines, int count, char **cause);
 
 #endif
