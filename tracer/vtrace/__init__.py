@@ -157,7 +157,7 @@ class Tracer:
                 self.log_handler = self.dump_on_log
             else:
                 self.log_handler = 10 if log_handler is True else level_number(log_handler)
-        self.ring_dir = os.fspath(ring_dir) if ring_dir is not None else None
+        self.ring_dir = os.path.abspath(os.fspath(ring_dir)) if ring_dir is not None else None
         self.ring_file = bool(ring_file)
         self.output = str(output)
         self.c_calls = bool(c_calls)
