@@ -115,7 +115,8 @@ int vtb_ring_header_read(vtb_ring *r, char **cause)
 	return 0;
 }
 
-int vtb_ring_open(const char *path, vtb_ring **out, char **cause)
+/* Takes fd over (closed on failure too). */
+static int ring_open(int fd, const char *path, vtb_ring **out, char **cause)
 {
 	struct stat st;
 	vtb_ring *r = calloc(1, sizeof *r);
@@ -123,13 +124,15 @@ int vtb_ring_open(const char *path, vtb_ring **out, char **cause)
 
 	*out = NULL;
 	*cause = NULL;
-	if (!r)
+	if (!r) {
+		if (fd >= 0)
+			close(fd);
+		*cause = vtb_fmt("%s: out of memory", path);
 		return rc;
-	r->fd = -1;
+	}
+	r->fd = fd;
 	if (!(r->path = strdup(path)))
 		goto fail;
-	/* O_NONBLOCK: a FIFO put in the ring's place must not hang the open. */
-	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	rc = VTB_E_IO;
 	if (r->fd < 0 || fstat(r->fd, &st) < 0) {
 		*cause = vtb_fmt("%s: %s", path, errno == ELOOP ? "is a symbolic link (not followed)" : strerror(errno));
@@ -153,6 +156,18 @@ fail:
 		*cause = vtb_fmt("%s: %s", path, vtb_strerror(rc));
 	vtb_ring_close(r);
 	return rc;
+}
+
+int vtb_ring_open(const char *path, vtb_ring **out, char **cause)
+{
+	/* O_NONBLOCK: a FIFO put in the ring's place must not hang the open. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	return ring_open(fd, path, out, cause);
+}
+
+int vtb_ring_open_fd(int fd, const char *name, vtb_ring **out, char **cause)
+{
+	return ring_open(fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1, name, out, cause);
 }
 
 void vtb_ring_close(vtb_ring *r)

@@ -374,6 +374,8 @@ typedef struct vtb_ring vtb_ring;
  * header against the file's size. Returns 0 or a negative error with *cause. The caller
  * owns *out (vtb_ring_close). */
 int vtb_ring_open(const char *path, vtb_ring **out, char **cause);
+/* The same over an open file (duplicated: the caller keeps fd); `name` names it in messages. */
+int vtb_ring_open_fd(int fd, const char *name, vtb_ring **out, char **cause);
 void vtb_ring_close(vtb_ring *r);
 /* Rereads the header (cheap: call it every refresh) into *info. 0, or an error + cause. */
 int vtb_ring_info_read(vtb_ring *r, vtb_ring_info *info, char **cause);

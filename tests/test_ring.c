@@ -1,0 +1,338 @@
+/* test_ring.c: the ring file reader (common/ring.c, ring_decode.c) on files made by hand
+ * (tests/ring_fixture.h): what it decodes from a sound file, and that a hostile one
+ * (truncated, lying header, huge counts, garbage records, a symlink, a FIFO, a file that
+ * shrinks under it) gives an error or a bounded model, never a crash or a hang. */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/vtb.h"
+#include "tests/ring_fixture.h"
+
+#define DEAD_PID 4194303u /* above any pid_max this machine uses: never alive */
+
+static char dir[PATH_MAX];
+static char path[PATH_MAX + 64];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/vtui-ring-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/vtrace-1.ring", dir);
+}
+
+static void teardown(void)
+{
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void put(const rf_ring *r, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(r->buf, 1, len, f), len);
+	fclose(f);
+}
+
+/* Snapshot of the file at `path`: the trace, or NULL with the cause in *why (malloc'd). */
+static vtb_trace *snap(vtb_ring_snap_stats *st, char **why)
+{
+	vtb_ring *r = NULL;
+	vtb_trace *t = NULL;
+	*why = NULL;
+	if (vtb_ring_open(path, &r, why) == 0)
+		t = vtb_ring_snapshot(r, st, why);
+	vtb_ring_close(r);
+	return t;
+}
+
+static size_t calls_named(const vtb_trace *t, const char *name, unsigned flags)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
+		const vtb_thread *th = vtb_trace_thread(t, i);
+		for (uint32_t d = 0; d < th->depth_count; d++)
+			for (size_t k = 0; k < th->rows[d].count; k++) {
+				const vtb_slice *s = &th->rows[d].slices[k];
+				n += !strcmp(vtb_trace_string(t, s->name_id)->name, name) && (s->flags & flags) == flags;
+			}
+	}
+	return n;
+}
+
+START_TEST(test_sound_ring)
+{
+	rf_ring r;
+	vtb_ring_snap_stats st;
+	char *why;
+	rf_sample(&r);
+	r.h->pid = DEAD_PID;
+	put(&r, r.len);
+	vtb_trace *t = snap(&st, &why);
+	ck_assert_msg(t != NULL, "%s", why);
+	ck_assert_uint_eq(st.records, 7);
+	ck_assert_uint_eq(st.bad + st.overwritten + st.data_lost, 0);
+	const vtb_header *h = vtb_trace_header(t);
+	ck_assert_str_eq(h->reason_text, "pid 4194303 crashed: SIGSEGV in thread worker-2");
+	ck_assert_str_eq(h->cmdline, "python3 prog.py");
+	ck_assert_uint_eq(calls_named(t, "__main__.leaf", 0), 2);
+	ck_assert_uint_eq(calls_named(t, "__main__.leaf", VTB_CALL_EXCEPTION), 1);
+	ck_assert_uint_eq(calls_named(t, "__main__.work", VTB_CALL_OPEN), 1);
+	ck_assert_uint_eq(calls_named(t, "__main__.main", VTB_CALL_OPEN), 1);
+	/* Open calls end at the crash. */
+	ck_assert_uint_eq(h->dump_ns, 2000600);
+	const vtb_thread *th = vtb_trace_thread(t, 0);
+	ck_assert_str_eq(th->name, "worker-2");
+	ck_assert_uint_eq(th->mark_count, 1);
+	ck_assert_str_eq(th->marks[0].text, "x=1");
+	vtb_trace_free(t);
+	free(r.buf);
+}
+END_TEST
+
+/* The states and their texts, by liveness. */
+START_TEST(test_state_texts)
+{
+	static const struct {
+		uint32_t state;
+		int dead;
+		const char *text;
+	} cases[] = {
+		{ VTB_RING_RECORDING, 1, "pid 4194303 is gone and never dumped: killed (SIGKILL or the OOM killer?)" },
+		{ VTB_RING_STOPPED, 1, "pid 4194303 is gone and never dumped: killed (SIGKILL or the OOM killer?)" },
+		{ VTB_RING_DUMPED, 1, "pid 4194303 is gone: killed (SIGKILL or the OOM killer?) after a dump to t.bin" },
+		{ VTB_RING_EXITED, 1, "pid 4194303 exited" },
+		{ VTB_RING_RECORDING, 0, "is alive: recording" },
+		{ VTB_RING_DUMPED, 0, "is alive: recording, last dumped to t.bin" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		rf_ring r;
+		vtb_ring *ring;
+		vtb_ring_info in;
+		char *why = NULL;
+		rf_init(&r, cases[i].state);
+		strcpy(r.h->dump_path, "t.bin");
+		if (cases[i].dead)
+			r.h->pid = DEAD_PID;
+		put(&r, r.len);
+		ck_assert_int_eq(vtb_ring_open(path, &ring, &why), 0);
+		ck_assert_int_eq(vtb_ring_info_read(ring, &in, &why), 0);
+		ck_assert_int_eq(in.alive, !cases[i].dead);
+		ck_assert_msg(strstr(in.state_text, cases[i].text), "case %zu: %s", i, in.state_text);
+		vtb_ring_close(ring);
+		free(r.buf);
+	}
+}
+END_TEST
+
+/* A wrapped ring: an end whose begin was overwritten starts at the window, flagged. */
+START_TEST(test_wrapped_entry_lost)
+{
+	rf_ring r;
+	vtb_ring_snap_stats st;
+	char *why;
+	rf_init(&r, VTB_RING_RECORDING);
+	r.h->pid = DEAD_PID;
+	uint32_t outer = rf_code(&r, "outer"), inner = rf_code(&r, "inner");
+	rf_thread(&r, DEAD_PID, NULL);
+	rf_push(&r, 2000000, outer, 0, VTB_RK_BEGIN);
+	for (uint64_t i = 0; i < RF_CAP; i++)
+		rf_push(&r, 2000001 + i, inner, 0, i % 2 ? VTB_RK_END : VTB_RK_BEGIN);
+	rf_push(&r, 2000100, outer, 0, VTB_RK_END);
+	put(&r, r.len);
+	vtb_trace *t = snap(&st, &why);
+	ck_assert_msg(t != NULL, "%s", why);
+	ck_assert_uint_eq(st.records, RF_CAP);
+	ck_assert_uint_eq(calls_named(t, "outer", VTB_CALL_ENTRY_LOST), 1);
+	ck_assert_str_eq(vtb_trace_thread(t, 0)->name, "MainThread");
+	ck_assert_uint_eq(vtb_trace_header(t)->events_dropped, 2);
+	vtb_trace_free(t);
+	free(r.buf);
+}
+END_TEST
+
+/* Each hostile change either fails with a message or loads a bounded model. */
+typedef void (*spoil_fn)(rf_ring *r, size_t *len);
+
+static void spoil_truncate(rf_ring *r, size_t *len) { (void)r; *len = 100; }
+static void spoil_half(rf_ring *r, size_t *len) { (void)r; *len = VTB_RING_HEADER_BYTES + 40; }
+static void spoil_capacity(rf_ring *r, size_t *len) { (void)len; r->h->capacity = 1ull << 60; }
+static void spoil_zero_cap(rf_ring *r, size_t *len) { (void)len; r->h->capacity = 0; }
+static void spoil_offsets(rf_ring *r, size_t *len) { (void)len; r->h->strings_off = UINT64_MAX - 8; }
+static void spoil_arena(rf_ring *r, size_t *len) { (void)len; r->h->arena_bytes = UINT64_MAX; }
+static void spoil_counts(rf_ring *r, size_t *len)
+{
+	(void)len;
+	r->h->code_count = r->h->thread_count = UINT32_MAX;
+	r->h->strings_used = UINT64_MAX;
+	r->h->head = UINT64_MAX;
+	r->h->arena_head = UINT64_MAX / 3;
+}
+static void spoil_records(rf_ring *r, size_t *len)
+{
+	(void)len;
+	for (size_t i = 0; i < RF_CAP * sizeof(vtb_ring_record); i++)
+		r->buf[r->h->records_off + i] = (uint8_t)(i * 131 + 7);
+	r->h->head = RF_CAP * 5;
+}
+static void spoil_strings(rf_ring *r, size_t *len)
+{
+	(void)len;
+	memset(r->buf + r->h->strings_off, 'A', RF_STRINGS); /* no NUL anywhere */
+	vtb_ring_code *c = (vtb_ring_code *)(r->buf + r->h->codes_off);
+	c[1].name_off = UINT32_MAX;
+	r->h->cmdline[sizeof r->h->cmdline - 1] = 'X';
+}
+static void spoil_version(rf_ring *r, size_t *len) { (void)len; r->h->version = 99; }
+static void spoil_clock(rf_ring *r, size_t *len)
+{
+	(void)len;
+	r->h->use_tsc = 1;
+	r->h->calib_ticks = r->h->base_ticks + 1;
+	r->h->calib_ns = UINT64_MAX;
+	r->h->end_ticks = UINT64_MAX;
+	r->h->start_ticks = UINT64_MAX;
+}
+static void spoil_deep(rf_ring *r, size_t *len)
+{
+	(void)len;
+	/* Begins only, far more than a thread may hold open, as the head says. */
+	vtb_ring_record *rec = (vtb_ring_record *)(r->buf + r->h->records_off);
+	for (size_t i = 0; i < RF_CAP; i++)
+		rec[i] = (vtb_ring_record){ 2000000 + i, 0, 0, VTB_RK_BEGIN };
+	r->h->head = RF_CAP;
+}
+
+START_TEST(test_hostile_files)
+{
+	static const struct {
+		const char *name;
+		spoil_fn fn;
+		int fails;
+	} cases[] = {
+		{ "truncated", spoil_truncate, 1 }, { "half", spoil_half, 1 },
+		{ "capacity", spoil_capacity, 1 }, { "zero capacity", spoil_zero_cap, 1 },
+		{ "offsets", spoil_offsets, 1 }, { "arena", spoil_arena, 1 },
+		{ "version", spoil_version, 1 }, { "counts", spoil_counts, 0 },
+		{ "records", spoil_records, 0 }, { "strings", spoil_strings, 0 },
+		{ "clock", spoil_clock, 0 }, { "deep", spoil_deep, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		rf_ring r;
+		vtb_ring_snap_stats st;
+		char *why = NULL;
+		size_t len;
+		rf_sample(&r);
+		len = r.len;
+		cases[i].fn(&r, &len);
+		put(&r, len);
+		vtb_trace *t = snap(&st, &why);
+		if (cases[i].fails) {
+			ck_assert_msg(t == NULL && why && strstr(why, path), "%s: %s", cases[i].name, why ? why : "loaded");
+		} else {
+			ck_assert_msg(t != NULL, "%s: %s", cases[i].name, why);
+			ck_assert_uint_le(st.records, RF_CAP);
+			ck_assert_uint_le(vtb_trace_call_count(t), RF_CAP);
+		}
+		vtb_trace_free(t);
+		free(why);
+		free(r.buf);
+	}
+}
+END_TEST
+
+/* Links, FIFOs and devices are refused at once; a directory listing names them. */
+START_TEST(test_not_regular)
+{
+	char *why = NULL, **paths = NULL;
+	vtb_ring *ring = NULL;
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	alarm(10); /* a hang fails the test instead of the run */
+	ck_assert_int_lt(vtb_ring_open(path, &ring, &why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "not a regular file"));
+	free(why);
+	char link[PATH_MAX + 64];
+	snprintf(link, sizeof link, "%s/vtrace-2.ring", dir);
+	ck_assert_int_eq(symlink("/etc/passwd", link), 0);
+	ck_assert_int_lt(vtb_ring_open(link, &ring, &why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "symbolic link"));
+	free(why);
+	/* vtb_trace_load, as vtui FILE does, refuses the FIFO without blocking too. */
+	ck_assert_ptr_null(vtb_trace_load(path, 0, NULL, NULL, &why));
+	free(why);
+	int n = vtb_ring_list(dir, &paths, &why);
+	ck_assert_int_eq(n, 2);
+	vtb_ring_list_free(paths, n);
+	alarm(0);
+}
+END_TEST
+
+/* A file that shrinks between the open and the snapshot: an error, not a SIGBUS. */
+START_TEST(test_shrinks_under_reader)
+{
+	rf_ring r;
+	vtb_ring *ring = NULL;
+	char *why = NULL;
+	rf_sample(&r);
+	put(&r, r.len);
+	ck_assert_int_eq(vtb_ring_open(path, &ring, &why), 0);
+	ck_assert_int_eq(truncate(path, VTB_RING_HEADER_BYTES + 64), 0);
+	ck_assert_ptr_null(vtb_ring_snapshot(ring, NULL, &why));
+	ck_assert_ptr_nonnull(why);
+	free(why);
+	vtb_ring_close(ring);
+	free(r.buf);
+}
+END_TEST
+
+/* Records the writer overwrote while the reader copied are dropped and counted: simulated
+ * by moving the head between the two header reads is not possible from outside, so the
+ * slot a live writer may be writing (the oldest) is what a live ring drops. */
+START_TEST(test_live_drops_oldest_slot)
+{
+	rf_ring r;
+	vtb_ring_snap_stats st;
+	char *why;
+	rf_init(&r, VTB_RING_RECORDING); /* this process: alive */
+	uint32_t f = rf_code(&r, "f");
+	rf_thread(&r, 1, NULL);
+	for (uint64_t i = 0; i < RF_CAP + 4; i++)
+		rf_push(&r, 2000000 + i, f, 0, i % 2 ? VTB_RK_END : VTB_RK_BEGIN);
+	put(&r, r.len);
+	vtb_trace *t = snap(&st, &why);
+	ck_assert_msg(t != NULL, "%s", why);
+	ck_assert_uint_eq(st.overwritten, 1);
+	ck_assert_uint_eq(st.records, RF_CAP - 1);
+	vtb_trace_free(t);
+	free(r.buf);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ring");
+	TCase *tc = tcase_create("reader");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_sound_ring);
+	tcase_add_test(tc, test_state_texts);
+	tcase_add_test(tc, test_wrapped_entry_lost);
+	tcase_add_test(tc, test_hostile_files);
+	tcase_add_test(tc, test_not_regular);
+	tcase_add_test(tc, test_shrinks_under_reader);
+	tcase_add_test(tc, test_live_drops_oldest_slot);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
