@@ -474,7 +474,8 @@ vtb_trace *vtb_ring_snapshot(vtb_ring *r, vtb_ring_snap_stats *st, char **cause)
 	uint64_t keep_from = first_intact(r, first, head_after, live);
 	uint64_t skip = keep_from - first < n ? keep_from - first : n;
 	d.st.overwritten = skip;
-	memmove(r->records, r->records + skip, (n - skip) * sizeof *r->records);
+	if (skip && n > skip)
+		memmove(r->records, r->records + skip, (n - skip) * sizeof *r->records);
 	d.n = n - skip;
 	d.st.records = d.n;
 	d.arena_head = arena_head;

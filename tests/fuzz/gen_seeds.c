@@ -6,6 +6,7 @@
  *                   reads) and DIR/fuzz_json/ (the same traces exported, plain and gzip)
  */
 #include "common/vtb.h"
+#include "tests/ring_fixture.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -143,6 +144,23 @@ static void one_seed(const char *dir, const struct seed *sd)
 	vtb_writer_free(w);
 }
 
+/* A ring file (tests/ring_fixture.h's sample) and a wrapped one, for fuzz_ring. */
+static void ring_seeds(const char *dir)
+{
+	char path[4096];
+	rf_ring r;
+
+	rf_sample(&r);
+	snprintf(path, sizeof(path), "%s/fuzz_ring/sample.ring", dir);
+	write_file(path, (const uint8_t *)"", 0, r.buf, r.len);
+	r.h->state = VTB_RING_RECORDING;
+	for (int i = 0; i < 40; i++)
+		rf_push(&r, 3000000 + (uint64_t)i, (uint32_t)(i % 3), 0, i % 2 ? VTB_RK_END : VTB_RK_BEGIN);
+	snprintf(path, sizeof(path), "%s/fuzz_ring/wrapped.ring", dir);
+	write_file(path, (const uint8_t *)"", 0, r.buf, r.len);
+	free(r.buf);
+}
+
 int main(int argc, char **argv)
 {
 	char path[4096];
@@ -156,7 +174,10 @@ int main(int argc, char **argv)
 	make_dir(path);
 	snprintf(path, sizeof(path), "%s/fuzz_json", argv[1]);
 	make_dir(path);
+	snprintf(path, sizeof(path), "%s/fuzz_ring", argv[1]);
+	make_dir(path);
 	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
 		one_seed(argv[1], &seeds[i]);
+	ring_seeds(argv[1]);
 	return 0;
 }

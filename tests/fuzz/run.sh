@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh BUILD SECONDS [TARGET...]: run each fuzz target (vtb json preset command by
+# run.sh BUILD SECONDS [TARGET...]: run each fuzz target (vtb json preset command ring by
 # default) for SECONDS, one after another on one core, from the committed seeds
 # (tests/fuzz/corpus/<target>/), the generated ones and what earlier runs found
 # (BUILD/fuzz/corpus/<target>/). Crashes go to BUILD/fuzz/artifacts/<target>/.
@@ -9,7 +9,7 @@ set -u
 build=${1:?usage: run.sh BUILD SECONDS [TARGET...]}
 secs=${2:?usage: run.sh BUILD SECONDS [TARGET...]}
 shift 2
-targets=${*:-vtb json preset command}
+targets=${*:-vtb json preset command ring}
 here=$(dirname "$0")
 out=$build/fuzz
 malloc_mb=${FUZZ_MALLOC_MB:-256}
