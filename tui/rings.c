@@ -99,21 +99,13 @@ static int pick(const char *self, const char *dir, char **paths, char **rows, in
 {
 	char title[4200], *cause = NULL;
 	snprintf(title, sizeof title, "ring files in %s", dir);
-	char *lines[n + 1];
-	lines[0] = RINGS_HEAD;
-	for (int i = 0; i < n; i++)
-		lines[i + 1] = rows[i] ? rows[i] : "?";
-	int k;
-	/* The heading is row 0 of the list: Enter on it opens nothing. */
-	do
-		k = tui_term_pick(title, (const char *const *)lines, n + 1, &cause);
-	while (k == 0);
+	int k = tui_term_pick(title, RINGS_HEAD, (const char *const *)rows, n, &cause);
 	if (k < 0) {
 		fprintf(stderr, "vtui: %s\n", cause ? cause : "cannot use the terminal");
 		free(cause);
 		return 1;
 	}
-	return k <= n ? open_in_viewer(self, paths[k - 1]) : 0;
+	return k < n ? open_in_viewer(self, paths[k]) : 0;
 }
 
 int vtui_rings_main(int argc, char **argv)
@@ -142,8 +134,9 @@ int vtui_rings_main(int argc, char **argv)
 	}
 	char **rows = calloc((size_t)n + 1, sizeof *rows);
 	for (int i = 0; rows && i < n; i++)
-		rows[i] = ring_row(paths[i]);
-	if (!rows) {
+		if (!(rows[i] = ring_row(paths[i])) && !(rows[i] = strdup("?")))
+			break;
+	if (!rows || (n && !rows[n - 1])) {
 		rc = 1;
 	} else if (n && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		rc = pick(argv[0], dir, paths, rows, n);

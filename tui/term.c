@@ -323,20 +323,22 @@ out:
 	return rc;
 }
 
-/* The picker's frame: the title, then the rows around the selected one. */
-static void pick_draw(tui_screen *s, const char *title, const char *const *lines, int count, int sel)
+/* The picker's frame: the title and the heading, then the rows around the selected one. */
+static void pick_draw(tui_screen *s, const char *title, const char *heading, const char *const *lines, int count,
+		      int sel)
 {
-	int h = tui_screen_height(s) - 2, top = sel >= h ? sel - h + 1 : 0;
+	int h = tui_screen_height(s) - 3, top = sel >= h ? sel - h + 1 : 0;
 
 	tui_screen_clear(s);
 	tui_screen_puts(s, 0, 0, title, -1, TUI_STYLE_HEADER, TUI_ATTR_BOLD);
+	tui_screen_puts(s, 0, 1, heading, -1, TUI_STYLE_LABEL, 0);
 	for (int i = top; i < count && i - top < h; i++)
-		tui_screen_puts(s, 0, 1 + i - top, lines[i], -1, TUI_STYLE_DEFAULT, i == sel ? TUI_ATTR_REVERSE : 0);
+		tui_screen_puts(s, 0, 2 + i - top, lines[i], -1, TUI_STYLE_DEFAULT, i == sel ? TUI_ATTR_REVERSE : 0);
 	tui_screen_puts(s, 0, tui_screen_height(s) - 1, "Enter: open   up/down: move   q: quit", -1,
 			TUI_STYLE_STATUS, 0);
 }
 
-int tui_term_pick(const char *title, const char *const *lines, int count, char **cause)
+int tui_term_pick(const char *title, const char *heading, const char *const *lines, int count, char **cause)
 {
 	tui_screen *s;
 	int rc, sel = 0, mode;
@@ -358,7 +360,7 @@ int tui_term_pick(const char *title, const char *const *lines, int count, char *
 		wint_t k;
 		int kind;
 
-		pick_draw(s, title, lines, count, sel);
+		pick_draw(s, title, heading, lines, count, sel);
 		paint(s, mode);
 		kind = get_wch(&k);
 		if (kind == KEY_CODE_YES && k == KEY_RESIZE) {

@@ -184,9 +184,10 @@ int tui_render_script(tui_app *app, int width, int height, int ascii, const tui_
  * restored on return and on crash signals. mouse: clicks select, the wheel zooms.
  * Returns 0, or a negative error with *cause (malloc'd, the caller frees). */
 int tui_term_run(tui_app *app, int mouse, char **cause);
-/* A list to choose from on the terminal: `title` above, `lines` one per row (arrows or j/k
- * move). Returns the index Enter picked, `count` for q or Esc, or a negative VTB error
+/* A list to choose from on the terminal: `title` and a `heading` above, `lines` one per
+ * row (arrows or j/k move). Returns the index Enter picked, `count` for q or Esc, or a negative VTB error
  * with *cause. */
-int tui_term_pick(const char *title, const char *const *lines, int count, char **cause);
+int tui_term_pick(const char *title, const char *heading, const char *const *lines, int count,
+		  char **cause);
 
 #endif
