@@ -55,6 +55,9 @@ START_TEST(rings_list_and_open)
 	/* The viewer on that ring: its header says how the process ended. */
 	tmux_expect("crashed: SIGSEGV in thread worker-2");
 	tmux_expect("? help");
+	/* R goes back to the list, where q quits. */
+	tmux_keys("R");
+	tmux_expect("ring files in");
 	tmux_keys("q");
 	tmux_expect("EXIT=0");
 	tmux_stop();

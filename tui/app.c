@@ -65,6 +65,7 @@ void tui_app_msg(tui_app *app, int error, const char *fmt, ...)
 const char *tui_app_message(const tui_app *app) { return app->message; }
 int tui_app_done(const tui_app *app) { return app->quit; }
 const vtb_trace *tui_app_trace(const tui_app *app) { return app->model.trace; }
+int tui_app_to_rings(const tui_app *app) { return app->quit == 2; }
 
 int tui_app_exec(tui_app *app, const char *line)
 {

@@ -316,6 +316,15 @@ static int cmd_quit(tui_app *app, int argc, char **argv)
 	return 0;
 }
 
+/* Quits to the ring list: main starts vtui --rings once the terminal is restored. */
+static int cmd_rings(tui_app *app, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	app->quit = 2;
+	return 0;
+}
+
 static const tui_command commands[] = {
 	{ "zoom", NULL, "in|out|fit|sel|FACTORx", "zoom around the cursor, fit all, or to the selection", cmd_zoom },
 	{ "pan", NULL, "left|right [FRACTION] | [+-]TIME", "move the view in time", cmd_pan },
@@ -354,6 +363,7 @@ static const tui_command commands[] = {
 	{ "prompt", NULL, "[WORDS]", "open the : command line (with WORDS typed)", cmd_prompt },
 	{ "help", "h", "", "show every key and command", cmd_help },
 	{ "redraw", NULL, "", "redraw the whole terminal", cmd_redraw },
+	{ "rings", NULL, "", "quit to the list of ring files (black boxes) of the ring directory", cmd_rings },
 	{ "quit", "q", "", "quit vtui", cmd_quit },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

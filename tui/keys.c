@@ -71,6 +71,7 @@ static const tui_binding bindings[] = {
 	{ ':', "prompt", "type a command (:goto 12.5ms, :zoom 2x, :help)" },
 	{ '?', "help", "this help" },
 	{ TUI_KEY_CTRL('l'), "redraw", "redraw the screen" },
+	{ 'R', "rings", "leave for the list of ring files (vtui --rings)" },
 	{ 'q', "quit", "quit" },
 	{ 0, NULL, NULL },
 };

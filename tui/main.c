@@ -199,7 +199,10 @@ static int run(struct options *o, vtb_trace *t, const char *note)
 		rc = tui_render_script(app, o->width, o->height, o->ascii, o->cmds, o->cmd_count, stdout, &cause);
 	else
 		rc = tui_term_run(app, o->mouse, &cause);
+	int to_rings = rc == 0 && tui_app_to_rings(app);
 	tui_app_free(app);
+	if (to_rings)
+		return vtui_rings_reopen(o->path);
 	if (rc == 0) /* interactive, the screen said what was wrong with the presets */
 		return o->render ? preset_rc : 0;
 fail:

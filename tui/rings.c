@@ -81,8 +81,8 @@ static void usage(FILE *out)
 	      "otherwise the list is printed with each file's path.\n", out);
 }
 
-/* Opens `path` in the viewer: this program again, so the viewer starts as from the shell. */
-static int open_in_viewer(const char *self, const char *path)
+/* Runs this program again with `a` `b`: the viewer (or the list) starts as from the shell. */
+static int exec_self(const char *self, const char *a, const char *b)
 {
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -90,9 +90,25 @@ static int open_in_viewer(const char *self, const char *path)
 		exe[n] = '\0';
 		self = exe;
 	}
-	execl(self, "vtui", "--", path, (char *)NULL);
-	fprintf(stderr, "vtui: cannot start the viewer (%s): %s\n", self, strerror(errno));
+	execl(self, "vtui", a, b, (char *)NULL);
+	fprintf(stderr, "vtui: cannot start %s: %s\n", self, strerror(errno));
 	return 1;
+}
+
+static int open_in_viewer(const char *self, const char *path)
+{
+	return exec_self(self, "--", path);
+}
+
+int vtui_rings_reopen(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	if (tui_ends_with(path, VTB_RING_SUFFIX))
+		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	else if (vtb_ring_default_dir(dir, sizeof dir) < 0)
+		return 1;
+	return exec_self("vtui", "--rings", dir[0] ? dir : "/");
 }
 
 static int pick(const char *self, const char *dir, char **paths, char **rows, int n)

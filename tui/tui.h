@@ -134,6 +134,8 @@ void tui_app_render(tui_app *app, tui_screen *s);
 const char *tui_app_message(const tui_app *app);
 /* Nonzero once a quit command ran. */
 int tui_app_done(const tui_app *app);
+/* Did the viewer quit to the ring list (:rings)? */
+int tui_app_to_rings(const tui_app *app);
 /* The trace the app shows; owned by the app. */
 const vtb_trace *tui_app_trace(const tui_app *app);
 
@@ -146,6 +148,9 @@ const vtb_trace *tui_app_trace(const tui_app *app);
 vtb_trace *tui_load(const char *path, int progress, char **note, char **cause);
 /* vtui --rings [DIR]: list the ring files, open one (rings.c). Returns the exit status. */
 int vtui_rings_main(int argc, char **argv);
+/* Replaces this process by vtui --rings on the directory of `path` when it is a ring file
+ * (else the default); returns 1 only when that fails. */
+int vtui_rings_reopen(const char *path);
 /* Print the header and counts of `t` (vtui --info). Returns 0 or VTB_E_IO. */
 int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE *out);
 /* Parse "WxH"; 0 or VTB_E_ARG. */
