@@ -223,9 +223,12 @@ def load_vtrace():
         return None, "not built (%s: %s)" % (type(e).__name__, e)
 
 
-def vtrace_tracer(vtrace, c_calls, events=None):
-    """A Tracer as a user makes one: the default ring unless `events` asks for more."""
+def vtrace_tracer(vtrace, c_calls, events=None, ring_file=True):
+    """A Tracer as a user makes one: the default ring (in a ring file unless ring_file is
+    False) unless `events` asks for more."""
     kwargs = {"c_calls": c_calls, "quiet": True, "dump_on_exception": False}
+    if not ring_file:
+        kwargs["ring_file"] = False
     if events:
         kwargs["buffer_size"] = events
     return vtrace.Tracer(**kwargs)
@@ -233,14 +236,17 @@ def vtrace_tracer(vtrace, c_calls, events=None):
 
 def vtrace_variants(vtrace, why):
     out = []
-    for name, c_calls in (("vtrace", False), ("vtrace --c-calls", True)):
+    # "vtrace" keeps its ring in the ring file (the default); "--no-ring-file" in anonymous
+    # memory: side by side, what the black box costs on the hot path.
+    for name, c_calls, ring_file in (("vtrace", False, True), ("vtrace --no-ring-file", False, False),
+                                     ("vtrace --c-calls", True, True)):
         if vtrace is None:
             out.append(Variant(name, missing=why))
             continue
         holder = {}
 
-        def start(c_calls=c_calls, holder=holder):
-            holder["t"] = vtrace_tracer(vtrace, c_calls)
+        def start(c_calls=c_calls, holder=holder, ring_file=ring_file):
+            holder["t"] = vtrace_tracer(vtrace, c_calls, ring_file=ring_file)
             holder["t"].start()
 
         def stop(holder=holder):
@@ -355,6 +361,10 @@ def speed_table(args, workloads, variants):
         if "vtrace" in med and floor:
             summary.append("%s: vtrace / floor-evalframe = %.2f (target <= 1.25); vtrace %.2fx plain."
                            % (wname, med["vtrace"] / floor, med["vtrace"] / plain))
+        if "vtrace" in med and "vtrace --no-ring-file" in med:
+            summary.append("%s: ring file / anonymous ring = %.3f median, %.3f best runs (target <= 1.02)."
+                           % (wname, med["vtrace"] / med["vtrace --no-ring-file"],
+                              best["vtrace"] / best["vtrace --no-ring-file"]))
         if "vtrace --c-calls" in med and "cProfile" in med:
             summary.append("%s: vtrace --c-calls / cProfile = %.2f (target <= 1.00)."
                            % (wname, med["vtrace --c-calls"] / med["cProfile"]))
@@ -384,6 +394,34 @@ def raw_medians(workloads, variants, rounds):
         med, best = measure(variants, fn, rounds)
         out[wname] = {name: [med[name], best[name]] for name in med}
     return out
+
+
+def ring_rows(vtrace, why, repeats):
+    """What start() costs to set up the default ring (1M events), every page touched: in a
+    ring file (posix_fallocate, MAP_POPULATE) and in anonymous memory. Each start maps anew
+    (the options alternate), and the wall time of start() is the figure."""
+    lines = ["| ring of %d events | start() wall ms (median of %d) | min | ring + arena + tables MB |"
+             % (vtrace.DEFAULT_BUFFER_SIZE if vtrace else 0, repeats), "| --- | ---: | ---: | ---: |"]
+    if vtrace is None:
+        return lines + ["| | vtrace: %s | | |" % why]
+    times = {True: [], False: []}
+    size = 0
+    for _ in range(repeats):
+        for ring_file in (True, False):
+            t = vtrace_tracer(vtrace, False, ring_file=ring_file)
+            t0 = time.perf_counter_ns()
+            t.start()
+            times[ring_file].append(time.perf_counter_ns() - t0)
+            t.stop()
+            path = vtrace._vtrace.ring_info()[0]
+            if path:
+                size = os.path.getsize(path)
+    for ring_file in (True, False):
+        lines.append("| %s | %.1f | %.1f | %s |" % (
+            "ring file" if ring_file else "anonymous (--no-ring-file)",
+            statistics.median(times[ring_file]) / 1e6, min(times[ring_file]) / 1e6,
+            "%.1f" % (size / 1e6) if size else ""))
+    return lines
 
 
 def fib_2m():
@@ -536,6 +574,7 @@ def main():
     print("\n".join(lines) + "\n")
     print("\n".join("- " + s for s in summary) + "\n")
     if not args.no_dump:
+        print("\n".join(ring_rows(vtrace, why, args.dump_repeats)) + "\n")
         lines, notes = dump_rows(vtrace, why, args.dump_repeats, data)
         print("\n".join(lines) + "\n")
         print("\n".join("- " + s for s in notes) + ("\n" if notes else ""))
