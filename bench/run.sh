@@ -30,6 +30,14 @@ for py in "$@"; do
 	"$py" bench/tracer_bench.py --pybuild "$pybuild" || failed="$failed tracer-$ver"
 done
 
+# ---- the black box: from a SIGKILL to a readable view of a full ring file ----
+# (the ring file against anonymous memory on the hot path is in tracer_bench.py's table)
+if [ -n "${1:-}" ]; then
+	ver=$("$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	echo "== ring file read after a SIGKILL, Python $ver"
+	"$1" bench/ring_bench.py --pybuild "$build/py/$ver" --vtui "$build/vtui" || failed="$failed ring"
+fi
+
 # ---- more sections go here; "$@" holds the interpreters `make bench` was given ----
 
 if [ -n "$failed" ]; then

@@ -47,8 +47,9 @@ def _parser():
                         "of the process) and {time} are replaced")
     p.add_argument("--buffer-size", type=int, default=vtrace.DEFAULT_BUFFER_SIZE, metavar="N",
                    help="events the ring keeps (default: %%(default)s); each takes %d bytes, so "
-                        "the ring uses N*%d bytes (%.0f MB by default), and the arena for texts "
-                        "N*%d more (at least %d KB), touched only as texts arrive"
+                        "the ring uses N*%d bytes (%.0f MB by default), the arena for texts "
+                        "N*%d more (at least %d KB), and the ring file's name tables N*4 more "
+                        "(1 to 64 MB): all reserved and touched when tracing starts"
                         % (vtrace.RECORD_BYTES, vtrace.RECORD_BYTES, mb, vtrace.ARENA_PER_EVENT,
                            vtrace.ARENA_MIN // 1024))
     p.add_argument("--c-calls", action="store_true",
