@@ -442,18 +442,7 @@ static int stream(dump_ctx *d)
 static char *read_cmdline(void)
 {
 	char buf[4096];
-	size_t n = 0;
-	FILE *f = fopen("/proc/self/cmdline", "r");
-	if (f) {
-		n = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-	}
-	while (n > 0 && buf[n - 1] == '\0')
-		n--;
-	for (size_t i = 0; i < n; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
-	buf[n] = '\0';
+	vt_read_cmdline(buf, sizeof buf);
 	return strdup(buf);
 }
 

@@ -187,23 +187,6 @@ static vtb_ring_header *map_ring(uint64_t bytes, int *is_file)
 	return m == MAP_FAILED ? NULL : m;
 }
 
-static void read_cmdline(char *buf, size_t len)
-{
-	size_t n = 0;
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t r = read(fd, buf, len - 1);
-		n = r > 0 ? (size_t)r : 0;
-		close(fd);
-	}
-	while (n > 0 && buf[n - 1] == '\0')
-		n--;
-	for (size_t i = 0; i < n; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
-	buf[n] = '\0';
-}
-
 /* A clock pair far enough from the base for a rate exact to a few parts per million;
  * refreshed on slow paths, so a long run converts as well as a dump would. */
 static void calibrate(vtb_ring_header *h, int wait)
@@ -233,7 +216,7 @@ static void fill_header(vtb_ring_header *h)
 	h->start_ticks = vt.start_ticks;
 	h->crash_thread = -1;
 	h->strings_used = 1; /* offset 0 is "" */
-	read_cmdline(h->cmdline, sizeof h->cmdline);
+	vt_read_cmdline(h->cmdline, sizeof h->cmdline);
 	const char *v = Py_GetVersion();
 	snprintf(h->python_version, sizeof h->python_version, "%.*s", (int)strcspn(v, " "), v);
 	calibrate(h, 1);

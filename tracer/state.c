@@ -1,6 +1,7 @@
 /* state.c: the ring, the clock, and the code and thread tables behind the hot path. */
 #include "tracer/vt.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,23 @@ int vt_stack_low_slow(void)
 		}
 	}
 	return sp < vt_tls_stack_lo && sp >= stack_end;
+}
+
+void vt_read_cmdline(char *buf, size_t len)
+{
+	size_t n = 0;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t r = read(fd, buf, len - 1);
+		n = r > 0 ? (size_t)r : 0;
+		close(fd);
+	}
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
 }
 
 uint64_t vt_mono_ns(void)

@@ -195,6 +195,8 @@ static inline int vt_stack_low(void)
 }
 
 uint64_t vt_mono_ns(void);
+/* This process's command line, arguments joined by spaces, into buf (NUL-terminated). */
+void vt_read_cmdline(char *buf, size_t len);
 
 static inline uint64_t vt_ticks(void)
 {

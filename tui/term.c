@@ -291,36 +291,47 @@ static void loop(tui_app *app, tui_screen *s, int mode)
 	}
 }
 
-int tui_term_run(tui_app *app, int mouse, char **cause)
+/* The terminal in curses mode and a screen model of its size; NULL with *rc and *cause
+ * (`need` says what wants a terminal). */
+static tui_screen *term_open(const char *need, int *mode, int *rc, char **cause)
 {
-	tui_screen *s = NULL;
+	tui_screen *s;
 	const char *cs;
-	int rc, mode;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		*cause = strdup("the viewer needs a terminal on stdin and stdout (use --render or --info without one)");
-		return VTB_E_ARG;
+		*cause = strdup(need);
+		*rc = VTB_E_ARG;
+		return NULL;
 	}
-	if ((rc = start(cause)) < 0)
-		return rc;
-	mode = colour_mode();
-	init_pairs(mode);
-	if (mouse)
-		mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-	s = tui_screen_new(COLS, LINES);
-	if (!s) {
-		rc = VTB_E_NOMEM;
+	if ((*rc = start(cause)) < 0)
+		return NULL;
+	*mode = colour_mode();
+	init_pairs(*mode);
+	if (!(s = tui_screen_new(COLS, LINES))) {
+		stop();
 		*cause = strdup("out of memory");
-		goto out;
+		*rc = VTB_E_NOMEM;
+		return NULL;
 	}
 	cs = nl_langinfo(CODESET);
 	tui_screen_set_ascii(s, !cs || strcmp(cs, "UTF-8"));
+	return s;
+}
+
+int tui_term_run(tui_app *app, int mouse, char **cause)
+{
+	int rc, mode;
+	tui_screen *s = term_open("the viewer needs a terminal on stdin and stdout (use --render or --info without one)",
+				  &mode, &rc, cause);
+
+	if (!s)
+		return rc;
+	if (mouse)
+		mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	loop(app, s, mode);
-	rc = 0;
-out:
 	tui_screen_free(s);
 	stop();
-	return rc;
+	return 0;
 }
 
 /* The picker's frame: the title and the heading, then the rows around the selected one. */
@@ -340,22 +351,11 @@ static void pick_draw(tui_screen *s, const char *title, const char *heading, con
 
 int tui_term_pick(const char *title, const char *heading, const char *const *lines, int count, char **cause)
 {
-	tui_screen *s;
 	int rc, sel = 0, mode;
+	tui_screen *s = term_open("the list needs a terminal on stdin and stdout", &mode, &rc, cause);
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		*cause = strdup("the list needs a terminal on stdin and stdout");
-		return VTB_E_ARG;
-	}
-	if ((rc = start(cause)) < 0)
+	if (!s)
 		return rc;
-	mode = colour_mode();
-	init_pairs(mode);
-	if (!(s = tui_screen_new(COLS, LINES))) {
-		stop();
-		*cause = strdup("out of memory");
-		return VTB_E_NOMEM;
-	}
 	for (rc = -1; rc == -1;) {
 		wint_t k;
 		int kind;
