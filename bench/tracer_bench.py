@@ -540,7 +540,7 @@ def main():
     ap.add_argument("--only", choices=("fib", "mixed"))
     ap.add_argument("--callgrind", type=int, metavar="N",
                     help="instead: instructions per call of fib(N) under valgrind's callgrind")
-    ap.add_argument("--variants", help=argparse.SUPPRESS)
+    ap.add_argument("--variants", metavar="A,B", help="only these variants (names as in the table)")
     ap.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--one", help=argparse.SUPPRESS)
     ap.add_argument("--fib", type=int, help=argparse.SUPPRESS)
@@ -553,6 +553,9 @@ def main():
                 + [cprofile_variant()])
     if args.one:
         return run_one(variants, args.one, args.fib)
+    if args.variants:
+        wanted = args.variants.split(",")
+        variants = [v for v in variants if v.name in wanted]
     if args.callgrind:
         print("### %s\n" % machine())
         print("\n".join(callgrind_table(args, variants, args.callgrind)) + "\n")
@@ -561,9 +564,6 @@ def main():
     workloads = [("fib(25)", lambda: fib(25)), ("mixed", lambda: mixed(data))]
     if args.only:
         workloads = [w for w in workloads if w[0].startswith(args.only)]
-    if args.variants:
-        wanted = args.variants.split(",")
-        variants = [v for v in variants if v.name in wanted]
     if args.raw:
         json.dump(raw_medians(workloads, variants, args.rounds), sys.stdout)
         return

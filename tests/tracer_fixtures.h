@@ -89,7 +89,7 @@ static inline char *read_file(const char *name)
  * into files `out` and `err`; returns the exit status (128+N for signal N). */
 static inline int run_py(const char *in, const char *out, const char *err, const char *fmt, ...)
 {
-	char args[4096], cmd[16384];
+	char args[4096], cmd[24576];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof args, fmt, ap);
@@ -98,8 +98,10 @@ static inline int run_py(const char *in, const char *out, const char *err, const
 	char pre[2048] = "";
 	if (preload && *preload)
 		snprintf(pre, sizeof pre, "LD_PRELOAD='%s' ASAN_OPTIONS=detect_leaks=0 ", preload);
-	snprintf(cmd, sizeof cmd, "cd '%s' && %sPYTHONPATH='%s' VTRACE_OPTIONS= %s'%s' %s <'%s' >'%s' 2>'%s'",
-		 dir, pre, pypath, extra_env, python(), args, in ? in : "/dev/null",
+	/* XDG_RUNTIME_DIR: the ring files (vtrace(1), THE BLACK BOX) go to the test's directory,
+	 * removed with it, rather than accumulate in /dev/shm. */
+	snprintf(cmd, sizeof cmd, "cd '%s' && %sPYTHONPATH='%s' XDG_RUNTIME_DIR='%s' VTRACE_OPTIONS= %s'%s' %s <'%s' >'%s' 2>'%s'",
+		 dir, pre, pypath, dir, extra_env, python(), args, in ? in : "/dev/null",
 		 out ? out : "/dev/null", err ? err : "/dev/null");
 	int st = system(cmd);
 	ck_assert_int_ne(st, -1);
