@@ -14,8 +14,6 @@
 
 #include "common/vtb.h"
 
-#define TUI_VERSION "0.1.0"
-
 /* The smallest screen the viewer draws on; below it, it says so instead. */
 #define TUI_MIN_WIDTH 40
 #define TUI_MIN_HEIGHT 8
