@@ -78,7 +78,9 @@ EXT_LIBS = $(call pc_libs,$(PKGS)) -lm
 PYBUILD ?= $(BUILD)/python
 PY_INC = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
 PY_EXT = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
-TRACER_OBJ = $(patsubst tracer/%.c,$(PYBUILD)/obj/%.o,$(TRACER_SRC))
+# Objects per interpreter (obj.cpython-312-x86_64-linux-gnu), so one PYBUILD serves several.
+TRACER_OBJDIR = obj$(basename $(PY_EXT))
+TRACER_OBJ = $(patsubst tracer/%.c,$(PYBUILD)/$(TRACER_OBJDIR)/%.o,$(TRACER_SRC))
 TRACER_EXT = $(PYBUILD)/vtrace/_vtrace$(PY_EXT)
 TRACER_PKG = $(patsubst tracer/vtrace/%,$(PYBUILD)/vtrace/%,$(TRACER_PY)) $(PYBUILD)/vtrace/_version.py
 
@@ -131,7 +133,7 @@ $(BUILD)/vtui: $(BUILD)/obj/tui/main.o $(LIBS_ALL)
 
 tracer: $(TRACER_EXT) $(TRACER_PKG)
 
-$(PYBUILD)/obj/%.o: tracer/%.c $(FLAGS_STAMP)
+$(PYBUILD)/$(TRACER_OBJDIR)/%.o: tracer/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(call cflags_for,$(TRACER_PKGS)) -fvisibility=hidden -I$(PY_INC) -c $< -o $@
 
@@ -224,21 +226,45 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE)
 $(BUILD)/fuzz/gen_seeds: tests/fuzz/gen_seeds.c $(FUZZ_CORE)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pc_cflags,$(PKGS)) -o $@ $< $(FUZZ_CORE) $(EXT_LIBS)
 
-# ---- install ----
-PY_SITE = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])')
+# ---- wheel, install ----
+# The vtrace package is built and installed as a wheel (with its metadata and the `vtrace`
+# command), by the same backend `pip install .` uses (tools/vtrace_build.py), reusing this build.
+WHEEL_DIR := $(BUILD)/wheel
+BUILD_WHEEL = $(PYTHON) tools/vtrace_build.py wheel $(WHEEL_DIR) $(BUILD)
+
+wheel: all
+	$(BUILD_WHEEL)
+
+# pip puts the package where $(PYTHON) looks under PREFIX (lib/pythonX.Y/site-packages on most
+# systems) and the vtrace command into PREFIX/bin.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 $(BUILD)/vtui $(DESTDIR)$(PREFIX)/bin/vtui
-	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -d $(DESTDIR)$(PY_SITE)/vtrace
-	install -m 644 $(PYBUILD)/vtrace/* $(DESTDIR)$(PY_SITE)/vtrace/
+	install -m 644 $(filter %.1,$(MAN)) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 $(filter %.5,$(MAN)) $(DESTDIR)$(PREFIX)/share/man/man5/
+	@$(PYTHON) -m pip --version >/dev/null 2>&1 || { \
+		echo "make install: $(PYTHON) has no pip to install the vtrace wheel with" \
+		     "(Debian: apt-get install python3-pip)" >&2; exit 1; }
+	wheel=$$($(BUILD_WHEEL)) && PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip install -q \
+		--no-index --no-deps --ignore-installed --no-warn-script-location \
+		--disable-pip-version-check $(if $(DESTDIR),--root '$(DESTDIR)') --prefix '$(PREFIX)' "$$wheel"
+	@# pip notes where the wheel came from (a path in this build): not for a package
+	@for d in $(DESTDIR)$(PREFIX)/lib/python3*/*-packages/vtrace-$(VERSION).dist-info; do \
+		rm -f "$$d/direct_url.json" && sed -i '/direct_url\.json/d' "$$d/RECORD" || exit 1; \
+	done
 
+# The package goes by the RECORD pip wrote (its files and the vtrace command), for every
+# interpreter it was installed for under PREFIX.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vtui
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(wildcard man/*.1)))
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man5/,$(notdir $(wildcard man/*.5)))
-	rm -rf $(DESTDIR)$(PY_SITE)/vtrace
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(filter %.1,$(MAN_SRC))))
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man5/,$(notdir $(filter %.5,$(MAN_SRC))))
+	@for r in $(DESTDIR)$(PREFIX)/lib/python3*/*-packages/vtrace-*.dist-info/RECORD; do \
+		[ -f "$$r" ] || continue; site=$${r%/vtrace-*.dist-info/RECORD}; \
+		echo "removing vtrace from $$site"; \
+		(cd "$$site" && cut -d, -f1 "$$r" | tr '\n' '\0' | xargs -0 rm -f && \
+			rm -rf vtrace vtrace-*.dist-info) || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD)

@@ -21,6 +21,8 @@ inc=$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/de
 if [ -z "$inc" ] || [ ! -f "$inc/Python.h" ]; then
 	need python3-dev
 fi
+# the pip install test makes a venv (Debian's python3 has venv and pip apart)
+"$py" -c 'import ensurepip, venv' >/dev/null 2>&1 || need python3-venv
 
 if [ "$want_fuzz" = fuzz ]; then
 	command -v clang >/dev/null 2>&1 || need clang

@@ -90,6 +90,24 @@ else
 	rm -rf "$vgdir"
 fi
 
+# pip install of the package, offline, into a fresh venv: under the oldest interpreter from
+# the tree, under the newest from the sdist.
+echo "== pip install"
+oldest=; newest=
+for py in "$@"; do
+	v=$("$py" -c 'import sys; print(sys.version_info[1])')
+	if [ -z "$oldest" ] || [ "$v" -lt "$ov" ]; then oldest=$py; ov=$v; fi
+	if [ -z "$newest" ] || [ "$v" -gt "$nv" ]; then newest=$py; nv=$v; fi
+done
+for run in "$oldest" "$newest --sdist"; do
+	[ -n "$oldest" ] || break
+	if ./tests/pip_install.sh "$build" $run; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1)); suites_failed="$suites_failed pip-install:$(echo $run | tr ' ' ':')"
+	fi
+done
+
 # The man pages (as built, the version filled in) must render without a warning (groff -man
 # -ww) and keep no @PLACEHOLDER@.
 echo "== man pages"
