@@ -191,7 +191,7 @@ $(PYBUILD)/bench/_%$(PY_EXT): bench/floors/%.c $(FLAGS_STAMP)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -MMD -MP -fno-omit-frame-pointer \
-	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined $(filter -Werror,$(VT_CFLAGS))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 FUZZ_CORE := $(BUILD)/fuzz/libfuzzcore.a

@@ -108,6 +108,14 @@ for run in "$oldest" "$newest --sdist"; do
 	fi
 done
 
+# Every source file says its licence (tools/spdx.sh adds the line to new files).
+echo "== SPDX lines"
+if ./tools/spdx.sh --check; then
+	echo "every source file has an SPDX-License-Identifier line"; pass=$((pass + 1))
+else
+	fail=$((fail + 1)); suites_failed="$suites_failed spdx"
+fi
+
 # The man pages (as built, the version filled in) must render without a warning (groff -man
 # -ww) and keep no @PLACEHOLDER@.
 echo "== man pages"
