@@ -12,8 +12,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/vtrace-pip-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "pip install ($py${from:+ $from}): $*"; exit 1; }
 
-# A plain build, whatever make ran this (SANITIZE=1 would give the interpreter an ASan library).
-unset MAKEFLAGS MFLAGS MAKELEVEL
+# A plain build, whatever make ran this (make puts its command line's variables into the
+# environment, and SANITIZE=1 would give the interpreter an ASan library it cannot load).
+unset MAKEFLAGS MFLAGS MAKELEVEL SANITIZE
 src=$top
 if [ "$from" = --sdist ]; then
 	sdist=$("$py" -c 'import sys; sys.path.insert(0, "tools"); import vtrace_build as b
