@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # vtui: the vtrace tracer, the VTB format and the vtui viewer. The only build system.
 #
 #   make            build everything into build/

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `pip install` of the vtrace package into a fresh venv, offline (--no-index: pyproject.toml's
 # in-tree backend needs nothing from an index), then the installed `vtrace` command traces a
 # script into a file the viewer reads. From the source tree, or with --sdist from the sdist

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tui_tmux.c: the real vtui binary in a real terminal. Each test starts a private
  * tmux server (tmux -L vtui-test-<pid>-<n>), runs vtui on a fixture trace inside a shell that
  * prints vtui's exit status afterwards, sends keys, and reads the pane as a person would

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tui_tmux_hostile.c: the viewer in hostile terminals and on hostile files (issue 9,
  * reliability): resized down to 1x1 and back, TERM=dumb and vt100, a non-UTF-8 locale, no
  * colours, no terminal at all; and a trace whose names, thread names, command line, dump

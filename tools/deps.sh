@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Find the build and test dependencies that are missing and install them (as root) or print
 # the apt-get line that would (otherwise). Quiet and quick when nothing is missing.
 # Usage: tools/deps.sh PYTHON [fuzz]   (fuzz: also clang with libFuzzer, for make fuzz)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Run every Check suite in BUILD/tests. Suites named test_tracer* run once per interpreter
 # given, against the extension built for it. Ends with one total line.
 # Usage: tools/run-tests.sh BUILD SANITIZE PYTHON PYTHONS...

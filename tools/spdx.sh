@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Put an SPDX-License-Identifier line (MIT, see LICENSE) at the top of every source file that
 # has none (C, Python, shell, the Makefile, pyproject.toml, the man pages; after a #! line),
 # among the files git tracks or would track. Run it again after adding files or merging.

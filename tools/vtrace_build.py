@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The PEP 517 build backend of the vtrace package (pyproject.toml names it by backend-path).
 
 It drives the Makefile (`make tracer`) for the interpreter it runs under and packs the result,

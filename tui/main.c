@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c: the vtui command line. */
 #include <errno.h>
 #include <getopt.h>

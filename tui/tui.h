@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tui.h: the vtui viewer as a library: load a trace, hold the view state, run named
  * commands, render into a screen model, and (term.c) drive a real terminal.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """vtrace: record every call into a ring buffer and dump it like a dashcam.
 
     import vtrace
