@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Time from a SIGKILL to a readable view of a full ring file (the black box).
 
 Usage: python bench/ring_bench.py --pybuild BUILD/py/X.Y --vtui BUILD/vtui [--repeats 5]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ring.c: ring files (the tracer's black box) from the reader's side: opening one without
  * trusting it, reading its header, saying how its process ended, listing a ring directory.
  * The records are decoded in ring_decode.c. Every offset and count the file gives is

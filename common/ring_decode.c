@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ring_decode.c: a snapshot of a ring file as a trace model. The copy is checked against
  * the write position read before and after it: a live writer may have overwritten the
  * oldest records (and the one slot it is writing) meanwhile, and those are dropped and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ring_internal.h: what ring.c and ring_decode.c share (not a public header). */
 #ifndef VTUI_RING_INTERNAL_H
 #define VTUI_RING_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ring_fixture.h: small ring files made by hand (common/vtb.h's layout), for the ring
  * reader's tests and the fuzz seeds. Tables are small so a file is a few KB. Static
  * functions: one copy per user. */

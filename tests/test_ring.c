@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_ring.c: the ring file reader (common/ring.c, ring_decode.c) on files made by hand
  * (tests/ring_fixture.h): what it decodes from a sound file, and that a hostile one
  * (truncated, lying header, huge counts, garbage records, a symlink, a FIFO, a file that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tracer_ring.c: the black box end to end. A traced program is killed (SIGKILL),
  * crashes (SIGSEGV, abort) or runs on, and its ring file is read back through the common/
  * ring reader and through vtui's batch modes ($VTUI_BUILD/vtui); the ring directory's

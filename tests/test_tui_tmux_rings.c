@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tui_tmux_rings.c: vtui --rings in a terminal (tmux): the ring files of a directory
  * are listed with how each process ended, a hostile one as unreadable, and Enter opens the
  * selected one in the viewer. The binary is $VTUI_BUILD/vtui (default "build"). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ring.c: where the ring lives. By default in a file mapped shared (the black box: a
  * process killed without running any code leaves its last events there, see common/ring.c
  * for the reader), else in anonymous memory. The file holds the header, the records, the

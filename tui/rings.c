@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rings.c: vtui --rings: the ring files (black boxes) of a ring directory, with how each
  * process ended; in a terminal a list where Enter opens one in the viewer. Every text of
  * the files goes through the control-character cleaning: they are not trusted. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_ring.c: libFuzzer target for the ring file reader (common/ring.c, ring_decode.c):
  * a black box left in the ring directory is read without trusting a byte of it.
  *
