@@ -144,6 +144,11 @@ int vtui_rings_main(int argc, char **argv)
 		fprintf(stderr, "vtui: no ring directory (XDG_RUNTIME_DIR is too long)\n");
 		return 1;
 	}
+	if (access(dir, F_OK) != 0 && errno == ENOENT) {
+		/* No traced process ever ran here: nothing to list, nothing wrong. */
+		printf("no ring files in %s (no such directory)\n", dir);
+		return 0;
+	}
 	if ((n = vtb_ring_list(dir, &paths, &cause)) < 0) {
 		fprintf(stderr, "vtui: %s\n", cause);
 		free(cause);
