@@ -85,10 +85,12 @@ static PyObject *vt_dump_py(PyObject *m, PyObject *args)
 		PyErr_SetString(rc == VTB_E_NOMEM ? PyExc_MemoryError : PyExc_OSError,
 				cause ? cause : vtb_strerror(rc));
 	else
-		ret = Py_BuildValue("(sKKK)", res.path, (unsigned long long)res.events,
-				    (unsigned long long)res.dropped, (unsigned long long)res.data_lost);
+		ret = Py_BuildValue("(sKKKzK)", res.path, (unsigned long long)res.events,
+				    (unsigned long long)res.dropped, (unsigned long long)res.data_lost,
+				    res.asked, (unsigned long long)res.too_deep);
 	free(cause);
 	free(res.path);
+	free(res.asked);
 	return ret;
 }
 
@@ -172,7 +174,7 @@ static PyMethodDef methods[] = {
 	{"start", vt_start, METH_VARARGS, "start(buffer_size, c_calls, fresh=False): record into a ring of buffer_size events (emptied first when fresh)"},
 	{"stop", vt_stop, METH_NOARGS, "stop() -> list of problems met while recording"},
 	{"clear", vt_clear, METH_NOARGS, "clear(): empty the ring"},
-	{"dump", vt_dump_py, METH_VARARGS, "dump(pattern, reason, text=None) -> (path, events, dropped)"},
+	{"dump", vt_dump_py, METH_VARARGS, "dump(pattern, reason, text=None) -> (path, events, dropped, data_lost, asked, too_deep)"},
 	{"thread_ended", vt_thread_ended, METH_O, "thread_ended(name): the calling thread ends"},
 	{"after_fork_child", vt_after_fork, METH_NOARGS, "after_fork_child(): fresh ring in a child"},
 	{"shift_depth", vt_shift_depth, METH_O, "shift_depth(levels) -> depth: move this thread's recursion depth"},

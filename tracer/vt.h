@@ -390,13 +390,31 @@ extern PyMethodDef vt_config_methods[];
 /* dump.c */
 typedef struct vt_dump_result {
 	char *path;           /* the file written (malloc'd) */
+	char *asked;          /* the path the pattern gave when an earlier dump had it (malloc'd) */
 	uint64_t events;      /* records in it */
 	uint64_t dropped;     /* records the ring overwrote */
 	uint64_t data_lost;   /* data records dropped because the arena overwrote their text */
+	uint64_t too_deep;    /* calls left out: deeper than the format's depth limit */
 } vt_dump_result;
 /* Write the ring to `pattern` ({pid}, {n}, {time} expanded) through a temporary file and a
- * rename. Returns 0, or a negative VTB error with *cause (malloc'd) saying what failed. */
+ * rename (output.c). Returns 0, or a negative VTB error with *cause (malloc'd) saying what
+ * failed. */
 int vt_dump(const char *pattern, uint32_t reason, const char *reason_text,
 	    vt_dump_result *res, char **cause);
+
+/* output.c: the file a dump goes to. */
+typedef struct vt_output {
+	char *path;           /* the file to write */
+	char *asked;          /* what the pattern gave, when path had to differ from it */
+	char *tmp;            /* the temporary file renamed to path; NULL: written in place */
+	int fd;               /* open for writing; -1 once handed on */
+} vt_output;
+/* Chooses the path of dump number seq from pattern and opens it: 0, or a negative VTB error
+ * with *cause (malloc'd). vt_output_free releases o either way. */
+int vt_output_open(vt_output *o, const char *pattern, uint64_t seq, char **cause);
+/* Renames the finished temporary file into place (ok) or removes it (!ok): 0, or a negative
+ * VTB error with *cause (malloc'd). */
+int vt_output_commit(vt_output *o, int ok, char **cause);
+void vt_output_free(vt_output *o);
 
 #endif

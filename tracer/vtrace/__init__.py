@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 from . import _vtrace
 from .data import log_var, counter, instant, event, ignore, sparse
@@ -33,6 +34,9 @@ RECORD_BYTES = _vtrace.RECORD_BYTES
 ARENA_PER_EVENT = _vtrace.ARENA_PER_EVENT
 ARENA_MIN = _vtrace.ARENA_MIN
 CONFIG_FILE = ".vtrace.json"
+# Dumps on the dump signal come at most this often (seconds); signals in between, or during a
+# dump, are coalesced into the dump before them.
+SIGNAL_DUMP_INTERVAL = 1.0
 
 # enum vtb_reason (common/vtb.h)
 REASON_API, REASON_EXIT, REASON_EXCEPTION, REASON_SIGNAL, REASON_LOG = 0, 1, 2, 3, 4
@@ -160,9 +164,13 @@ class Tracer:
         self.dump_on_exception = dump_on_exception
         self.dump_signal = _signal_number(dump_signal) if dump_signal is not None else None
         self.problems = []
-        self._old_signal = None
+        self._old_signals = {}     # signal -> the disposition before ours
         self._exit_dumped = False
         self._atexit = False
+        self._dumping = False
+        self._term_dumped = False
+        self._last_signal_dump = None
+        self._coalesced = 0
 
     # ---- recording ----
     def start(self):
@@ -171,6 +179,10 @@ class Tracer:
             raise RuntimeError("another vtrace.Tracer is recording")
         if _active is self:
             return self
+        _take_stderr()
+        # A relative path names a file in the directory of the start, wherever the program
+        # goes later.
+        self.output = _absolute(self.output)
         _vtrace.configure(self.include, self.exclude, self.include_files, self.exclude_files,
                           self.max_depth, self.min_duration_ns, self.log_args, self.log_retval,
                           self.log_exceptions)
@@ -193,18 +205,13 @@ class Tracer:
             from .logs import install_root
             install_root(self.log_handler, self.dump_on_log)
         _hooks_on()
-        if self.dump_signal is not None:
-            if threading.current_thread() is threading.main_thread():
-                self._old_signal = signal.signal(self.dump_signal, self._on_signal)
-            else:
-                _warn("dump_signal needs start() in the main thread: no dump on %s"
-                      % signal.Signals(self.dump_signal).name)
-        if self.dump_on_exit and not self._atexit:
+        self._signals_on()
+        if (self.dump_on_exit or self._old_signals) and not self._atexit:
             atexit.register(self._on_exit)
             self._atexit = True
         return self
 
-    def stop(self):
+    def stop(self, _restore_signals=True):
         global _active
         if _active is not self:
             return
@@ -217,9 +224,8 @@ class Tracer:
             uninstall_root()
         self.problems = _vtrace.stop()
         _active = None
-        if self._old_signal is not None:
-            signal.signal(self.dump_signal, self._old_signal)
-            self._old_signal = None
+        if _restore_signals:
+            self._signals_off()
         if self.problems and not self.quiet:
             _warn("recording had problems: " + "; ".join(self.problems))
 
@@ -239,39 +245,158 @@ class Tracer:
         return self.start()
 
     def __exit__(self, tp, value, tb):
-        if tp is not None and self.dump_on_exception and _active is self:
-            self._dump(REASON_EXCEPTION, _exc_text(tp, value))
+        """The end of the block dumps (an exception dump when one leaves it)."""
+        if _active is self:
+            if tp is None:
+                self._dump(REASON_EXIT, "end of the with block")
+            elif self.dump_on_exception:
+                self._dump(REASON_EXCEPTION, _exc_text(tp, value))
         self.stop()
         return False
 
     # ---- dumps ----
     def _dump(self, reason, text, path=None):
+        # One dump at a time: a signal handler that runs while a dump is written (Python
+        # runs handlers between any two bytecodes) is coalesced, never nested.
+        if self._dumping:
+            self._coalesced += 1
+            return None
+        self._dumping = True
         try:
-            written, events, dropped, data_lost = _vtrace.dump(path or self.output, reason, text)
+            return self._dump_now(reason, text, path)
+        finally:
+            self._dumping = False
+
+    def _dump_now(self, reason, text, path):
+        try:
+            written, events, dropped, data_lost, asked, too_deep = _vtrace.dump(
+                _absolute(path) if path else self.output, reason, text)
         except (OSError, MemoryError) as e:
             _warn("could not write the trace: %s (the program carries on)" % e)
             return None
+        coalesced, self._coalesced = self._coalesced, 0
         if not self.quiet:
-            _warn("wrote %s: %d events, %d dropped by the ring%s, reason: %s%s" % (
-                written, events, dropped,
+            _warn("wrote %s%s: %d events, %d dropped by the ring%s%s%s, reason: %s%s" % (
+                written, " (%s holds an earlier dump of this process)" % asked if asked else "",
+                events, dropped,
                 ", %d texts overwritten in the arena" % data_lost if data_lost else "",
+                ", %d calls nested deeper than %d levels left out" % (too_deep, 65535)
+                if too_deep else "",
+                ", %d dump signals coalesced" % coalesced if coalesced else "",
                 _REASON_NAMES.get(reason, "?"), " (%s)" % text if text else ""))
         return written
 
+    # ---- signals ----
+    def _signals_on(self):
+        """The dump signal, and SIGTERM when the tracer dumps at exit. A disposition of the
+        program's, set before, runs after the dump (_chain)."""
+        wanted = []
+        if self.dump_signal is not None:
+            wanted.append(self.dump_signal)
+        if self.dump_on_exit and signal.SIGTERM not in wanted:
+            wanted.append(signal.SIGTERM)
+        for signum in wanted:
+            if signum in self._old_signals:
+                continue
+            old = signal.getsignal(signum)
+            if signum != self.dump_signal and (old is None or old == signal.SIG_IGN):
+                continue  # ignored, or a C handler we could not chain to: left alone
+            if threading.current_thread() is not threading.main_thread():
+                _warn("signals need start() in the main thread: no dump on %s"
+                      % signal.Signals(signum).name)
+                continue
+            signal.signal(signum, self._on_signal)
+            self._old_signals[signum] = old
+
+    def _signals_off(self):
+        for signum, old in self._old_signals.items():
+            try:
+                signal.signal(signum, old if old is not None else signal.SIG_DFL)
+            except (ValueError, OSError, TypeError):
+                pass
+        self._old_signals = {}
+
     def _on_signal(self, signum, frame):
+        if _active is self:
+            if signum == signal.SIGTERM and self.dump_on_exit:
+                if not self._term_dumped:
+                    self._term_dumped = self._exit_dumped = True
+                    self._dump(REASON_SIGNAL, "SIGTERM")
+            elif signum == self.dump_signal:
+                self._signal_dump(signum)
+        self._chain(signum, frame)
+
+    def _signal_dump(self, signum):
+        """Rate-limited: at most one dump per SIGNAL_DUMP_INTERVAL, counted from the end
+        of the last one, so a storm of signals cannot keep the program dumping."""
+        now = time.monotonic()
+        if self._dumping or (self._last_signal_dump is not None and
+                             now - self._last_signal_dump < SIGNAL_DUMP_INTERVAL):
+            self._coalesced += 1
+            return
         self._dump(REASON_SIGNAL, signal.Signals(signum).name)
+        self._last_signal_dump = time.monotonic()
+
+    def _chain(self, signum, frame):
+        """What the signal would have done without the tracer: the program's handler runs;
+        a signal whose default action ends the process ends it (killed by that signal). The
+        user signals are the dump signal's to take: without a handler of the program they
+        would have killed it, which is not what asking for dumps on them means."""
+        old = self._old_signals.get(signum)
+        if callable(old):
+            old(signum, frame)
+        elif old == signal.SIG_DFL and signum in _TERMINATING:
+            _die_by(signum)
 
     def _on_exit(self):
-        if _active is self and not self._exit_dumped:
+        if _active is self and self.dump_on_exit and not self._exit_dumped:
             self._exit_dumped = True
             self._dump(REASON_EXIT, None)
-            self.stop()
+        if _active is self:
+            # The process ends: a dump signal must not find SIG_DFL now.
+            self.stop(_restore_signals=False)
+            self._keep_signals_to_the_end()
+
+    def _keep_signals_to_the_end(self):
+        """The interpreter's finalization sets SIG_DFL where a Python handler was: a dump
+        signal the program did not handle would kill it on its way out. Ignored instead
+        (the handler would do nothing now)."""
+        for signum, old in self._old_signals.items():
+            if old == signal.SIG_DFL and signum not in _TERMINATING:
+                try:
+                    signal.signal(signum, signal.SIG_IGN)
+                except (ValueError, OSError):
+                    pass
 
     def _after_fork_child(self):
         self.output = _child_pattern(self.output)
-        self._exit_dumped = False
+        self._exit_dumped = self._term_dumped = self._dumping = False
+        self._last_signal_dump = None
+        self._coalesced = 0
         if self.dump_on_exit:
             os._exit = _exit_with_dump
+
+
+# Signals whose default action ends the process, but the user signals (Tracer._chain).
+_TERMINATING = {getattr(signal, n) for n in (
+    "SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGPIPE",
+    "SIGXCPU", "SIGXFSZ", "SIGPWR", "SIGSTKFLT", "SIGIO", "SIGSYS", "SIGTRAP", "SIGABRT",
+    "SIGBUS", "SIGFPE", "SIGILL", "SIGSEGV") if hasattr(signal, n)}
+
+
+def _die_by(signum):
+    """Ends the process as the signal's default action would (the shell sees 128+signum)."""
+    try:
+        signal.signal(signum, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signum])
+        os.kill(os.getpid(), signum)
+    finally:
+        _real_exit(128 + signum)
+
+
+def _absolute(path):
+    path = os.fspath(path)
+    return path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
 
 
 def _signal_number(sig):
@@ -291,10 +416,28 @@ def _signal_number(sig):
         raise ValueError("unknown signal %r" % sig) from None
 
 
+_err_fd = None  # the stderr of the first start (a duplicate: the program may close fd 2)
+
+
+def _take_stderr():
+    global _err_fd
+    if _err_fd is None:
+        try:
+            _err_fd = os.dup(2)
+        except OSError:
+            _err_fd = -1
+
+
 def _warn(msg):
+    """One line to the stderr the tracer started with, never to what fd 2 became."""
+    data = ("vtrace: %s\n" % msg).encode("utf-8", "backslashreplace")
     try:
-        sys.stderr.write("vtrace: %s\n" % msg)
-        sys.stderr.flush()
+        if _err_fd is None:
+            sys.stderr.write(data.decode("utf-8"))
+            sys.stderr.flush()
+            return
+        while data and _err_fd >= 0:
+            data = data[os.write(_err_fd, data):]
     except Exception:
         pass
 

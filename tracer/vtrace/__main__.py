@@ -296,17 +296,24 @@ def _spawn_child(options):
     vtrace.Tracer(**json.loads(options)).start()
 
 
-class _SpawnPatcher:
-    """Makes multiprocessing's spawned interpreters start tracing too, once the program
-    imports multiprocessing.spawn (nothing is imported ahead of the program)."""
+_PATCHES = {}  # module name -> function(module, options) that makes its children traced
 
-    def __init__(self, opts):
-        self.options = _child_options(opts)
+
+class _SpawnPatcher:
+    """Makes multiprocessing's spawned interpreters (spawn, and the forkserver whose forks
+    become the workers) start tracing too, once the program imports multiprocessing.spawn
+    or .forkserver (nothing is imported ahead of the program)."""
+
+    def __init__(self, options, waiting):
+        self.options = options
+        self.waiting = set(waiting)
 
     def find_spec(self, name, path=None, target=None):
-        if name != "multiprocessing.spawn":
+        if name not in self.waiting:
             return None
-        sys.meta_path.remove(self)
+        self.waiting.discard(name)
+        if not self.waiting:
+            sys.meta_path.remove(self)
         import importlib.util
         spec = importlib.util.find_spec(name)
         if spec is None or spec.loader is None:
@@ -319,35 +326,68 @@ class _SpawnPatcher:
 
             def exec_module(self, module):
                 loader.exec_module(module)
-                _patch_spawn(module, options)
+                _PATCHES[name](module, options)
 
         spec.loader = _Loader()
         return spec
+
+
+def _traced_command(cmd, options):
+    """A `python ... -c CODE` command line that starts tracing before CODE."""
+    if "-c" not in cmd:
+        return cmd
+    i = cmd.index("-c") + 1
+    prefix = ("import sys; sys.path.insert(0, %r); import vtrace.__main__; "
+              "vtrace.__main__._spawn_child(%r); del sys.path[0]; "
+              % (os.path.dirname(vtrace._PKG_DIR), options))
+    return cmd[:i] + [prefix + cmd[i]] + cmd[i + 1:]
 
 
 def _patch_spawn(spawn, options):
     original = spawn.get_command_line
 
     def get_command_line(**kwds):
-        cmd = original(**kwds)
-        if "-c" in cmd:
-            i = cmd.index("-c") + 1
-            prefix = ("import sys; sys.path.insert(0, %r); import vtrace.__main__; "
-                      "vtrace.__main__._spawn_child(%r); del sys.path[0]; "
-                      % (os.path.dirname(vtrace._PKG_DIR), options))
-            cmd = cmd[:i] + [prefix + cmd[i]] + cmd[i + 1:]
-        return cmd
+        return _traced_command(original(**kwds), options)
 
     spawn.get_command_line = get_command_line
 
 
+class _TracedUtil:
+    """multiprocessing.util as the forkserver module sees it: the server it starts runs
+    traced, and so do the workers it forks (they inherit its tracer)."""
+
+    def __init__(self, util, options):
+        self._util = util
+        self._options = options
+
+    def __getattr__(self, name):
+        return getattr(self._util, name)
+
+    def spawnv_passfds(self, path, args, passfds):
+        return self._util.spawnv_passfds(path, _traced_command(list(args), self._options),
+                                         passfds)
+
+
+def _patch_forkserver(forkserver, options):
+    forkserver.util = _TracedUtil(forkserver.util, options)
+
+
+_PATCHES["multiprocessing.spawn"] = _patch_spawn
+_PATCHES["multiprocessing.forkserver"] = _patch_forkserver
+
+
 def main(argv=None):
     opts = parse(sys.argv[1:] if argv is None else argv)
+    # Resolved now: the program may change directory; its children get the same path.
+    opts.output = vtrace._absolute(opts.output)
     code, globs = _prepare(opts)
-    if "multiprocessing.spawn" not in sys.modules:
-        sys.meta_path.insert(0, _SpawnPatcher(opts))
-    else:
-        _patch_spawn(sys.modules["multiprocessing.spawn"], _child_options(opts))
+    options = _child_options(opts)
+    waiting = [name for name in _PATCHES if name not in sys.modules]
+    for name in _PATCHES:
+        if name in sys.modules:
+            _PATCHES[name](sys.modules[name], options)
+    if waiting:
+        sys.meta_path.insert(0, _SpawnPatcher(options, waiting))
     try:
         tracer = _tracer(opts)
         tracer.start()
