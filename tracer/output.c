@@ -153,17 +153,8 @@ static void clean_stale(const char *path)
 
 static const char *kind_name(mode_t m)
 {
-	return S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : S_ISDIR(m) ? "a directory" :
-	       S_ISBLK(m) ? "a block device" : "not a regular file";
-}
-
-static int refuse(const char *path, mode_t m, char **cause)
-{
-	if (asprintf(cause, "%s is %s: a dump goes to a regular file (or a new one) or a "
-		     "character device such as /dev/null; refusing to write there", path,
-		     kind_name(m)) < 0)
-		*cause = NULL;
-	return VTB_E_ARG;
+	return S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : S_ISBLK(m) ? "a block device" :
+	       "not a regular file";
 }
 
 static int fail_errno(const char *what, const char *path, char **cause)
@@ -172,6 +163,19 @@ static int fail_errno(const char *what, const char *path, char **cause)
 	if (asprintf(cause, "%s: %s: %s", path, what, strerror(e)) < 0)
 		*cause = NULL;
 	return VTB_E_IO;
+}
+
+static int refuse(const char *path, mode_t m, char **cause)
+{
+	if (S_ISDIR(m)) {
+		errno = EISDIR;
+		return fail_errno("open", path, cause);
+	}
+	if (asprintf(cause, "%s is %s: a dump goes to a regular file (or a new one) or a "
+		     "character device such as /dev/null; refusing to write there", path,
+		     kind_name(m)) < 0)
+		*cause = NULL;
+	return VTB_E_ARG;
 }
 
 /* A character device (/dev/null, /dev/full) is written in place: a rename would replace

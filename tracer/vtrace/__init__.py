@@ -14,10 +14,14 @@ Code in this package is never recorded.
 import atexit
 import gc
 import os
+import re
 import signal
 import sys
 import threading
 import time
+# signal.signal raises and catches a TypeError inside (a traced stdlib frame) for every
+# callable handler: --log-exceptions would record it. _signal is what it wraps.
+import _signal
 
 from . import _vtrace
 from .data import log_var, counter, instant, event, ignore, sparse
@@ -157,7 +161,7 @@ class Tracer:
                 self.log_handler = self.dump_on_log
             else:
                 self.log_handler = 10 if log_handler is True else level_number(log_handler)
-        self.output = str(output)
+        self.output = _check_output(output)
         self.c_calls = bool(c_calls)
         self.quiet = quiet
         self.dump_on_exit = dump_on_exit
@@ -298,20 +302,20 @@ class Tracer:
         for signum in wanted:
             if signum in self._old_signals:
                 continue
-            old = signal.getsignal(signum)
+            old = _signal.getsignal(signum)
             if signum != self.dump_signal and (old is None or old == signal.SIG_IGN):
                 continue  # ignored, or a C handler we could not chain to: left alone
             if threading.current_thread() is not threading.main_thread():
                 _warn("signals need start() in the main thread: no dump on %s"
                       % signal.Signals(signum).name)
                 continue
-            signal.signal(signum, self._on_signal)
+            _signal.signal(signum, self._on_signal)
             self._old_signals[signum] = old
 
     def _signals_off(self):
         for signum, old in self._old_signals.items():
             try:
-                signal.signal(signum, old if old is not None else signal.SIG_DFL)
+                _signal.signal(signum, old if old is not None else _signal.SIG_DFL)
             except (ValueError, OSError, TypeError):
                 pass
         self._old_signals = {}
@@ -364,7 +368,7 @@ class Tracer:
         for signum, old in self._old_signals.items():
             if old == signal.SIG_DFL and signum not in _TERMINATING:
                 try:
-                    signal.signal(signum, signal.SIG_IGN)
+                    _signal.signal(signum, _signal.SIG_IGN)
                 except (ValueError, OSError):
                     pass
 
@@ -387,7 +391,7 @@ _TERMINATING = {getattr(signal, n) for n in (
 def _die_by(signum):
     """Ends the process as the signal's default action would (the shell sees 128+signum)."""
     try:
-        signal.signal(signum, signal.SIG_DFL)
+        _signal.signal(signum, _signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signum])
         os.kill(os.getpid(), signum)
     finally:
@@ -399,7 +403,50 @@ def _absolute(path):
     return path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
 
 
+_PLACEHOLDER = re.compile(r"\{(pid|n|time)\}")
+_PATH_MAX = 4000     # bytes of the pattern, leaving room for what {n}, {pid}, {time} add
+_NAME_MAX = 200      # bytes of one component, leaving room for a -<n> and .vtb.tmp<pid>
+
+
+def _check_output(pattern):
+    """The output pattern, or ValueError saying what is wrong with it."""
+    if not isinstance(pattern, (str, bytes, os.PathLike)):
+        raise TypeError("output must be a path, not %s" % type(pattern).__name__)
+    pattern = os.fsdecode(pattern)
+    if not pattern:
+        raise ValueError("output: the path is empty")
+    if "\0" in pattern:
+        raise ValueError("output: the path holds a NUL character")
+    left = _PLACEHOLDER.sub("", pattern)
+    if "{" in left or "}" in left:
+        raise ValueError("output %r: a brace that is not {pid}, {n} or {time}" % pattern)
+    raw = os.fsencode(pattern)
+    if len(raw) > _PATH_MAX:
+        raise ValueError("output: the path is %d bytes long (at most %d)" % (len(raw), _PATH_MAX))
+    if any(len(part) > _NAME_MAX for part in raw.split(b"/")):
+        raise ValueError("output: a path component is longer than %d bytes" % _NAME_MAX)
+    return pattern
+
+
+# No dumps on these: they cannot be caught, or they mean a crash (no Python code can run
+# safely in their handler; a crash handler of their own marks them).
+_NOT_DUMP_SIGNALS = {getattr(signal, n) for n in (
+    "SIGKILL", "SIGSTOP", "SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
+    if hasattr(signal, n)}
+
+
 def _signal_number(sig):
+    """The signal a dump_signal value names; ValueError when it names none or one that
+    cannot carry dumps."""
+    signum = _signal_named(sig)
+    if signum in _NOT_DUMP_SIGNALS:
+        raise ValueError("%s cannot be a dump signal (%s)" % (
+            signum.name, "it cannot be caught" if signum in (signal.SIGKILL, signal.SIGSTOP)
+            else "it means a crash"))
+    return signum
+
+
+def _signal_named(sig):
     if isinstance(sig, str) and sig.strip().isdigit():
         sig = int(sig)  # "12" from a command line or VTRACE_OPTIONS, as the man page allows
     if isinstance(sig, str):

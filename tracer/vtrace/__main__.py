@@ -180,9 +180,12 @@ def _config_defaults(path):
 
 
 def parse(argv):
-    env = shlex.split(os.environ.get("VTRACE_OPTIONS", ""))
-    ours, script, rest = _split(env + list(argv))
     p = _parser()
+    try:
+        env = shlex.split(os.environ.get("VTRACE_OPTIONS", ""))
+    except ValueError as e:
+        p.error("VTRACE_OPTIONS: %s" % e)
+    ours, script, rest = _split(env + list(argv))
     path, explicit = _config_path(ours)
     if path is not None:
         try:
@@ -196,6 +199,10 @@ def parse(argv):
         p.error("nothing to run: give a script, -m module or -c code (--help lists the options)")
     if len(given) != 1:
         p.error("give exactly one of: a script, -m module, -c code")
+    try:
+        opts.output = vtrace._check_output(opts.output)
+    except (ValueError, TypeError) as e:
+        p.error(str(e))
     if opts.buffer_size < 16:
         p.error("--buffer-size must be at least 16")
     if opts.max_depth is not None and opts.max_depth < 0:
