@@ -192,14 +192,27 @@ static int count_work(const vtb_trace *t, const vtb_thread *th, const vtb_slice 
 	return l >= 5 && strcmp(n + l - 5, ".work") == 0;
 }
 
+/* Entries in a directory of the test dir, but . and .. */
+static int count_in(const char *sub)
+{
+	DIR *d = opendir(path_in(sub));
+	struct dirent *e;
+	int n = 0;
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
 /* Every process of a pool program leaves one readable recording: the parent, each worker
  * (and the forkserver), whichever way the pool ends; the workers' files hold every task. */
 static void check_pool(const char *method, int processes)
 {
 	static const char *hows[] = { "with", "terminate", "close" };
 	write_file("pool.py",
-		   "import multiprocessing as mp, sys\n"
-		   "def work(x):\n    return x * x\n"
+		   "import multiprocessing as mp, sys, time\n"
+		   "def work(x):\n    time.sleep(0.01)\n    return x * x\n"
 		   "if __name__ == '__main__':\n"
 		   "    ctx = mp.get_context(sys.argv[1])\n"
 		   "    if sys.argv[2] == 'with':\n"
@@ -222,6 +235,9 @@ static void check_pool(const char *method, int processes)
 		ck_assert_msg(st == 0 && strcmp(out, "8555\n") == 0, "%s %s: status %d, out %s, "
 			      "err %.2000s", method, hows[h], st, out, err);
 		free(out), free(err);
+		/* The forkserver ends after the program (when it sees the program gone). */
+		for (int wait = 0; wait < 300 && count_in("out") < processes; wait++)
+			usleep(100 * 1000);
 		DIR *d = opendir(path_in("out"));
 		struct dirent *e;
 		int files = 0;

@@ -209,6 +209,7 @@ __attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__vtrace(void)
 	if (PyModule_AddFunctions(m, vt_monitor_methods) < 0 ||
 	    PyModule_AddFunctions(m, vt_raise_methods) < 0 ||
 	    PyModule_AddFunctions(m, vt_data_methods) < 0 ||
+	    PyModule_AddFunctions(m, vt_nudge_methods) < 0 ||
 	    PyModule_AddFunctions(m, vt_config_methods) < 0 ||
 	    PyModule_AddIntConstant(m, "ARENA_PER_EVENT", VT_ARENA_PER_EVENT) < 0 ||
 	    PyModule_AddIntConstant(m, "ARENA_MIN", VT_ARENA_MIN) < 0 ||

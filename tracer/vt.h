@@ -369,6 +369,9 @@ void vt_record_exception(int thread);
 void vt_record_raised(PyObject *value, int thread);
 /* The Python functions of the data API (instant, counter, log, ...), for module.c. */
 extern PyMethodDef vt_data_methods[];
+/* nudge.c: terminating signals handled in Python still terminate (nudge_install, _ack,
+ * _after_fork), for module.c. */
+extern PyMethodDef vt_nudge_methods[];
 
 /* raise.c (--log-exceptions: every raise recorded once, caught where raised or not) */
 /* Switches the raise events on (1) or off (0) for every thread (before 3.12; from 3.12

@@ -171,7 +171,8 @@ class Tracer:
         self._old_signals = {}     # signal -> the disposition before ours
         self._exit_dumped = False
         self._atexit = False
-        self._dumping = False
+        self._dumping = None        # the reason of the dump being written
+        self._pending_signal = None  # a dump signal that came during another kind of dump
         self._term_dumped = False
         self._last_signal_dump = None
         self._coalesced = 0
@@ -261,15 +262,17 @@ class Tracer:
     # ---- dumps ----
     def _dump(self, reason, text, path=None):
         # One dump at a time: a signal handler that runs while a dump is written (Python
-        # runs handlers between any two bytecodes) is coalesced, never nested.
-        if self._dumping:
-            self._coalesced += 1
+        # runs handlers between any two bytecodes) never nests another (_signal_dump).
+        if self._dumping is not None:
             return None
-        self._dumping = True
+        self._dumping = reason
         try:
             return self._dump_now(reason, text, path)
         finally:
-            self._dumping = False
+            self._dumping = None
+            pending, self._pending_signal = self._pending_signal, None
+            if pending is not None:
+                self._signal_dump(pending)
 
     def _dump_now(self, reason, text, path):
         try:
@@ -311,6 +314,9 @@ class Tracer:
                 continue
             _signal.signal(signum, self._on_signal)
             self._old_signals[signum] = old
+            if old == signal.SIG_DFL and signum in _TERMINATING:
+                # Python may not get to run the handler (nudge.c): it still terminates.
+                _vtrace.nudge_install(signum)
 
     def _signals_off(self):
         for signum, old in self._old_signals.items():
@@ -321,6 +327,7 @@ class Tracer:
         self._old_signals = {}
 
     def _on_signal(self, signum, frame):
+        _vtrace.nudge_ack(signum)
         if _active is self:
             if signum == signal.SIGTERM and self.dump_on_exit:
                 if not self._term_dumped:
@@ -332,10 +339,16 @@ class Tracer:
 
     def _signal_dump(self, signum):
         """Rate-limited: at most one dump per SIGNAL_DUMP_INTERVAL, counted from the end
-        of the last one, so a storm of signals cannot keep the program dumping."""
+        of the last one, so a storm of signals cannot keep the program dumping. A signal
+        during a signal dump is coalesced into it; during another dump it waits for it."""
+        if self._dumping is not None:
+            if self._dumping == REASON_SIGNAL:
+                self._coalesced += 1
+            else:
+                self._pending_signal = signum
+            return
         now = time.monotonic()
-        if self._dumping or (self._last_signal_dump is not None and
-                             now - self._last_signal_dump < SIGNAL_DUMP_INTERVAL):
+        if self._last_signal_dump is not None and now - self._last_signal_dump < SIGNAL_DUMP_INTERVAL:
             self._coalesced += 1
             return
         self._dump(REASON_SIGNAL, signal.Signals(signum).name)
@@ -374,7 +387,8 @@ class Tracer:
 
     def _after_fork_child(self):
         self.output = _child_pattern(self.output)
-        self._exit_dumped = self._term_dumped = self._dumping = False
+        self._exit_dumped = self._term_dumped = False
+        self._dumping = self._pending_signal = None
         self._last_signal_dump = None
         self._coalesced = 0
         if self.dump_on_exit:
@@ -546,6 +560,7 @@ def _hooks_on():
 
 
 def _after_fork_child():
+    _vtrace.nudge_after_fork()
     t = _active
     if t is not None:
         _vtrace.after_fork_child()

@@ -43,7 +43,10 @@ def _parser():
         epilog="See vtrace(1) for details.")
     p.add_argument("-o", "--output", default=vtrace.DEFAULT_OUTPUT, metavar="PATH",
                    help="where to write dumps (default: %(default)s); {pid}, {n} (the n-th dump "
-                        "of the process) and {time} are replaced")
+                        "of the process) and {time} are replaced, other braces refused. "
+                        "Resolved at start; a regular file (written as a new 0600 file), a new "
+                        "one or a character device; a later dump of the process never "
+                        "replaces an earlier one: it gets -N before the extension")
     p.add_argument("--buffer-size", type=int, default=vtrace.DEFAULT_BUFFER_SIZE, metavar="N",
                    help="events the ring keeps (default: %%(default)s); each takes %d bytes, so "
                         "the ring uses N*%d bytes (%.0f MB by default), and the arena for texts "
@@ -57,9 +60,13 @@ def _parser():
                         "interpreter on its slow path. On call-heavy code (fib) that is about "
                         "3x plain on 3.12 and 4x on 3.11, against about 2x without it")
     p.add_argument("--dump-signal", metavar="SIG",
-                   help="dump when the process gets this signal (e.g. SIGUSR2); the handler "
-                        "only sets a flag, the dump runs at the next safe point")
-    p.add_argument("--no-exit-dump", action="store_true", help="do not dump when the program exits")
+                   help="dump when the process gets this signal (e.g. SIGUSR2), at most once a "
+                        "second (signals in between are coalesced); the signal then does what "
+                        "it would have done (a terminating one still terminates; SIGUSR1/2 "
+                        "do not kill a program without a handler)")
+    p.add_argument("--no-exit-dump", action="store_true",
+                   help="do not dump when the program exits, nor on SIGTERM (which otherwise "
+                        "dumps once, then terminates the program as it would have)")
     p.add_argument("--no-exception-dump", action="store_true",
                    help="do not dump on an unhandled exception (in any thread)")
     p.add_argument("-q", "--quiet", action="store_true",
