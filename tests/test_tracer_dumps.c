@@ -497,10 +497,14 @@ START_TEST(test_hostile_options)
 		{ "VTRACE_OPTIONS=\"-o 'x\" ", NULL, "", "VTRACE_OPTIONS: No closing quotation" },
 		{ "VTRACE_OPTIONS='--dump-signal KILL' ", NULL, "", "cannot be caught" },
 		{ "", "{\"output\": \"{time\"}", "", "a brace" },
+		{ "", "{\"output\": \"a\\u0000b\"}", "", ".vtrace.json:1:14: a string holds \\u0000" },
+		{ "", NULL, "--config /dev/zero", "/dev/zero: not a regular file" },
+		{ "", NULL, "--config fifo", "fifo: not a regular file" },
 		{ "", "{\"dump_signal\": 9}", "", "cannot be caught" },
 		{ "", "{\"dump_signal\": \"SIGSTOP\"}", "", "cannot be caught" },
 	};
 	write_file("prog.py", "print('ran')\n");
+	ck_assert_int_eq(mkfifo(path_in("fifo"), 0600), 0);
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		unlink(path_in(".vtrace.json"));
 		if (cases[i].config)
