@@ -17,6 +17,13 @@ static vtb_trace *load_reason(const char *name, uint32_t reason)
 	return t;
 }
 
+static void assert_file_is(const char *name, const char *want)
+{
+	char *text = read_file(name);
+	ck_assert_str_eq(text, want);
+	free(text);
+}
+
 static void assert_err_has(const char *name, const char *what)
 {
 	char *err = read_file(name);
@@ -115,9 +122,7 @@ START_TEST(test_sigterm_dumps_and_dies)
 		   "time.sleep(10)\nprint('after')\n");
 	ck_assert_int_eq(run_py(NULL, "p.out", NULL, "prog.py"), 143);
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "-m vtrace -o t.bin prog.py"), 143);
-	char *out = read_file("t.out");
-	ck_assert_str_eq(out, "before\n");
-	free(out);
+	assert_file_is("t.out", "before\n");
 	vtb_trace *t = load_reason("t.bin", VTB_REASON_SIGNAL);
 	ck_assert_str_eq(vtb_trace_header(t)->reason_text, "SIGTERM");
 	ck_assert_uint_eq(count_calls(t, NULL, "__main__.work"), 100);
@@ -151,9 +156,7 @@ START_TEST(test_sigterm_program_handler)
 		   "def work():\n    os.kill(os.getpid(), signal.SIGTERM)\n    time.sleep(10)\n"
 		   "work()\n");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "prog.py"), 3);
-	char *out = read_file("t.out");
-	ck_assert_str_eq(out, "handled\n");
-	free(out);
+	assert_file_is("t.out", "handled\n");
 	vtb_trace *t = load_reason("t.bin", VTB_REASON_SIGNAL);
 	ck_assert_uint_eq(count_calls(t, NULL, "__main__.work"), 1);
 	vtb_trace_free(t);
@@ -352,9 +355,7 @@ START_TEST(test_deeper_than_format)
 		   "t = threading.Thread(target=lambda: out.append(r(70000)), name='deep')\n"
 		   "t.start()\nt.join()\nafter()\nprint(out)\n");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "-m vtrace -o t.bin prog.py"), 0);
-	char *out = read_file("t.out");
-	ck_assert_str_eq(out, "[70000]\n");
-	free(out);
+	assert_file_is("t.out", "[70000]\n");
 	assert_err_has("t.err", "calls nested deeper than 65535 levels left out");
 	vtb_trace *t = load_reason("t.bin", VTB_REASON_EXIT);
 	const vtb_thread *th = thread_named(t, "deep");
@@ -537,9 +538,7 @@ START_TEST(test_hostile_api_values)
 		   "    try:\n        vtrace.Tracer(**kw)\n        print('accepted', kw)\n"
 		   "    except (ValueError, TypeError) as e:\n        print(type(e).__name__)\n");
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "prog.py"), 0);
-	char *out = read_file("t.out");
-	ck_assert_str_eq(out, "ValueError\nValueError\nValueError\nValueError\nValueError\nTypeError\n");
-	free(out);
+	assert_file_is("t.out", "ValueError\nValueError\nValueError\nValueError\nValueError\nTypeError\n");
 }
 END_TEST
 
