@@ -330,7 +330,7 @@ class Tracer:
         _vtrace.nudge_ack(signum)
         if _active is self:
             if signum == signal.SIGTERM and self.dump_on_exit:
-                if not self._term_dumped:
+                if not (self._term_dumped or self._exit_dumped):
                     self._term_dumped = self._exit_dumped = True
                     self._dump(REASON_SIGNAL, "SIGTERM")
             elif signum == self.dump_signal:
