@@ -309,8 +309,9 @@ class Tracer:
             if signum != self.dump_signal and (old is None or old == signal.SIG_IGN):
                 continue  # ignored, or a C handler we could not chain to: left alone
             if threading.current_thread() is not threading.main_thread():
-                _warn("signals need start() in the main thread: no dump on %s"
-                      % signal.Signals(signum).name)
+                if signum == self.dump_signal:
+                    _warn("dump_signal needs start() in the main thread: no dump on %s"
+                          % signal.Signals(signum).name)
                 continue
             _signal.signal(signum, self._on_signal)
             self._old_signals[signum] = old
