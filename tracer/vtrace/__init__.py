@@ -41,6 +41,7 @@ CONFIG_FILE = ".vtrace.json"
 # Dumps on the dump signal come at most this often (seconds); signals in between, or during a
 # dump, are coalesced into the dump before them.
 SIGNAL_DUMP_INTERVAL = 1.0
+_DEPTH_LIMIT = 65535  # open calls per thread a VTB file holds (VTB_DEPTH_LIMIT, man/vtb.5)
 
 # enum vtb_reason (common/vtb.h)
 REASON_API, REASON_EXIT, REASON_EXCEPTION, REASON_SIGNAL, REASON_LOG = 0, 1, 2, 3, 4
@@ -287,7 +288,7 @@ class Tracer:
                 written, " (%s holds an earlier dump of this process)" % asked if asked else "",
                 events, dropped,
                 ", %d texts overwritten in the arena" % data_lost if data_lost else "",
-                ", %d calls nested deeper than %d levels left out" % (too_deep, 65535)
+                ", %d calls nested deeper than %d levels left out" % (too_deep, _DEPTH_LIMIT)
                 if too_deep else "",
                 ", %d dump signals coalesced" % coalesced if coalesced else "",
                 _REASON_NAMES.get(reason, "?"), " (%s)" % text if text else ""))
@@ -399,8 +400,8 @@ class Tracer:
 # Signals whose default action ends the process, but the user signals (Tracer._chain).
 _TERMINATING = {getattr(signal, n) for n in (
     "SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGPIPE",
-    "SIGXCPU", "SIGXFSZ", "SIGPWR", "SIGSTKFLT", "SIGIO", "SIGSYS", "SIGTRAP", "SIGABRT",
-    "SIGBUS", "SIGFPE", "SIGILL", "SIGSEGV") if hasattr(signal, n)}
+    "SIGXCPU", "SIGXFSZ", "SIGPWR", "SIGSTKFLT", "SIGIO", "SIGSYS", "SIGTRAP")
+    if hasattr(signal, n)}
 
 
 def _die_by(signum):
