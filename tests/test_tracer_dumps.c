@@ -80,6 +80,14 @@ START_TEST(test_thread_crash_and_exit_dumps)
 	vtb_trace_free(load_reason("n1.bin", VTB_REASON_EXCEPTION));
 	vtb_trace_free(load_reason("n2.bin", VTB_REASON_EXIT));
 	assert_err_lacks("t.err", "earlier dump");
+	/* A device takes every dump: no /dev/null-2. */
+	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "-m vtrace -o /dev/null prog.py"), 0);
+	char *err = read_file("t.err");
+	const char *second = strstr(err, "vtrace: wrote /dev/null: ");
+	ck_assert_ptr_nonnull(second);
+	ck_assert_ptr_nonnull(strstr(second + 1, "vtrace: wrote /dev/null: "));
+	free(err);
+	ck_assert_int_ne(access("/dev/null-2", F_OK), 0);
 	/* A file from an earlier run is replaced as before: it is not this process's. */
 	write_file("old.bin", "an earlier run");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --no-exception-dump -o old.bin "
