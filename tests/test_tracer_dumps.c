@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tracer_dumps.c: no dump is lost, overwritten or written where it must not go
  * (issues 12 and 17): distinct names for later dumps, SIGTERM, the with block,
  * multiprocessing pools, the temporary file and the output path, deep recursion, dump

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nudge.c: makes sure a terminating signal that vtrace handles in Python (to dump first)
  * still terminates. Python runs a signal handler only between bytecodes of the main
  * thread: a signal that lands just before the main thread blocks in C (a multiprocessing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* output.c: where a dump goes. Expands the path pattern, never replaces a file an earlier
  * dump of this process wrote (a -<n> suffix instead, unless the pattern has {n}), refuses
  * what is neither a regular file, a new one nor a character device (a FIFO would hang the
