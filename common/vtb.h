@@ -77,13 +77,17 @@ typedef struct vtb_header {
  * refers to them, so a truncated file keeps the names of every intact chunk.
  * Events of one thread must come in non-decreasing time order; ends must match begins
  * (the writer rejects an end with no open call with VTB_E_ARG). Limits, each refused with
- * VTB_E_ARG: 65535 open calls per thread, flags in 16 bits, texts and names of 64 MB.
+ * VTB_E_ARG: VTB_DEPTH_LIMIT open calls per thread, flags in 16 bits, texts and names of 64 MB.
  */
+#define VTB_DEPTH_LIMIT 65535 /* open calls per thread the format holds (man/vtb.5) */
 typedef struct vtb_writer vtb_writer;
 
 /* Open a writer on `path` (written directly; atomic rename is the caller's business).
  * Returns NULL and sets *cause on failure. The caller owns the writer. */
 vtb_writer *vtb_writer_open_file(const char *path, const vtb_header *h, char **cause);
+/* The same on an open descriptor (named `path` in messages), which the writer owns from
+ * then on, failure included. */
+vtb_writer *vtb_writer_open_fd(int fd, const char *path, const vtb_header *h, char **cause);
 /* Open a writer into memory; vtb_writer_mem() gives the bytes after finish. */
 vtb_writer *vtb_writer_open_mem(const vtb_header *h);
 
@@ -121,6 +125,8 @@ int vtb_writer_object(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t n
 int vtb_writer_finish(vtb_writer *w, char **cause);
 /* After finish on a memory writer: the bytes (owned by the writer). */
 const uint8_t *vtb_writer_mem(const vtb_writer *w, size_t *len_bytes);
+/* The message of the failure that stuck (I/O, memory), owned by the writer; NULL if none. */
+const char *vtb_writer_cause(const vtb_writer *w);
 void vtb_writer_free(vtb_writer *w);
 
 /* ---- the trace model (what the reader builds) ---- */

@@ -17,7 +17,7 @@
 #define VTB_PREAMBLE_BYTES 8   /* "VTB\0", u16 major, u16 minor */
 #define VTB_TRAILER_BYTES 16   /* u64 offset of INDX, "VTBTRAIL" */
 #define VTB_SECTION_OVERHEAD 12 /* tag, u32 length, u32 CRC32C */
-#define VTB_MAX_DEPTH 65535    /* open calls per thread; vtb_slice.depth is a u16 */
+#define VTB_MAX_DEPTH VTB_DEPTH_LIMIT /* vtb_slice.depth is a u16 */
 #define VTB_MAX_TEXT (64u << 20) /* longest string or text the writer accepts */
 #define VTB_MTF_SLOTS 4
 

@@ -189,24 +189,36 @@ static vtb_writer *w_new(const vtb_header *h)
 /* Opens (truncating) `path`; the caller owns the writer and frees it. */
 vtb_writer *vtb_writer_open_file(const char *path, const vtb_header *h, char **cause)
 {
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0) {
+		if (cause)
+			*cause = vtb_fmt("%s: open: %s", path, strerror(errno));
+		return NULL;
+	}
+	return vtb_writer_open_fd(fd, path, h, cause);
+}
+
+/* The writer owns fd from here on, failure included; the caller owns the writer. */
+vtb_writer *vtb_writer_open_fd(int fd, const char *path, const vtb_header *h, char **cause)
+{
 	vtb_writer *w = w_new(h);
 
-	if (!w || w->err) {
+	if (!w || w->err || !(w->path = strdup(path))) {
 		if (cause)
 			*cause = vtb_fmt("%s: %s", path, w && w->cause ? w->cause : "out of memory");
-		goto fail;
+		close(fd);
+		vtb_writer_free(w);
+		return NULL;
 	}
-	w->path = strdup(path);
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (!w->path || w->fd < 0) {
-		if (cause)
-			*cause = vtb_fmt("%s: open: %s", path, w->path ? strerror(errno) : "out of memory");
-		goto fail;
-	}
+	w->fd = fd;
 	return w;
-fail:
-	vtb_writer_free(w);
-	return NULL;
+}
+
+/* The message of the failure that stuck (owned by the writer), or NULL. */
+const char *vtb_writer_cause(const vtb_writer *w)
+{
+	return w->err ? w->cause : NULL;
 }
 
 /* The caller owns the writer; NULL when out of memory. */

@@ -527,7 +527,7 @@ END_TEST
 START_TEST(test_api)
 {
 	write_file("prog.py",
-		   "import vtrace\n"
+		   "import os, vtrace\n"
 		   "def a():\n    pass\n"
 		   "def b():\n    pass\n"
 		   "assert vtrace.get_tracer() is None\n"
@@ -543,7 +543,9 @@ START_TEST(test_api)
 		   "    grew = t.stats()['functions'] - n0\n"
 		   "assert vtrace.get_tracer() is None\n"
 		   "a()\n"
-		   "print(p, t.dump('after.bin'), grew)\n");
+		   "q = t.dump('after.bin')\n"
+		   "assert os.path.isabs(p) and os.path.isabs(q), (p, q)\n"
+		   "print(os.path.relpath(p), os.path.relpath(q), grew)\n");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "prog.py"), 0);
 	char *out = read_file("t.out");
 	/* 500 compilations of the same code: one name each for <module> and <lambda>. */

@@ -150,9 +150,9 @@ END_TEST
 
 /* Signals arrive while dumps run: a 0.2 ms interval timer with a Python handler, and the
  * dump signal sent from another thread every 10 ms while the program dumps a large ring
- * itself. Every dump reads back, the handler ran, the program's output is as plain. (A
- * dump signal faster than dumps take would keep the program dumping: signals are not
- * rate-limited.) */
+ * itself. Every dump reads back, the handler ran, the program's output is as plain; a
+ * signal that came during an API dump gets its dump after it (signal dumps are
+ * rate-limited: tests/test_tracer_dumps.c). */
 START_TEST(test_signals_during_dump)
 {
 	write_file("prog.py",

@@ -4,9 +4,13 @@
 #include "tracer/vt.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -331,13 +335,28 @@ static int cfg_item(const char *path, const char *text, const cJSON *item, PyObj
 	return rc;
 }
 
-static char *read_all(const char *path, size_t *len)
+#define CFG_MAX_BYTES (1 << 20)
+
+/* The whole file, NUL-terminated (malloc'd); NULL with errno, or with *why for a file that
+ * is not a regular one (a FIFO would block, a device never end) or is over a megabyte. */
+static char *read_all(const char *path, size_t *len, const char **why)
 {
-	FILE *f = fopen(path, "rb");
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f = NULL;
 	char *buf = NULL;
 	size_t cap = 0, n = 0, got;
-	if (!f)
+	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > CFG_MAX_BYTES) {
+		*why = !S_ISREG(st.st_mode) ? "not a regular file" : "larger than a megabyte";
+		close(fd);
+		return NULL;
+	}
+	if (!(f = fdopen(fd, "rb"))) {
+		close(fd);
+		return NULL;
+	}
 	do {
 		if (n + 4096 + 1 > cap) {
 			char *b = realloc(buf, cap = (n + 4096 + 1) * 2);
@@ -351,7 +370,7 @@ static char *read_all(const char *path, size_t *len)
 		}
 		got = fread(buf + n, 1, 4096, f);
 		n += got;
-	} while (got > 0);
+	} while (got > 0 && n <= CFG_MAX_BYTES);
 	int bad = ferror(f);
 	fclose(f);
 	if (bad) {
@@ -364,6 +383,19 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
+/* The first \u0000 escape in JSON text (a NUL that C strings would cut at), or NULL. */
+static const char *nul_escape(const char *text)
+{
+	for (const char *p = strstr(text, "\\u0000"); p; p = strstr(p + 1, "\\u0000")) {
+		size_t slashes = 0;
+		while (p - slashes > text && p[-(ptrdiff_t)slashes - 1] == '\\')
+			slashes++;
+		if (slashes % 2 == 0)
+			return p;
+	}
+	return NULL;
+}
+
 /* load_config(path) -> dict of Tracer arguments. */
 static PyObject *vt_load_config(PyObject *m, PyObject *arg)
 {
@@ -373,9 +405,16 @@ static PyObject *vt_load_config(PyObject *m, PyObject *arg)
 	size_t len = 0;
 	if (!path)
 		return PyErr_Occurred() ? NULL : PyErr_Format(PyExc_TypeError, "a path must be a str");
-	char *text = read_all(path, &len);
+	const char *why = NULL;
+	char *text = read_all(path, &len, &why);
 	if (!text)
-		return PyErr_Format(PyExc_OSError, "%s: %s", path, strerror(errno));
+		return PyErr_Format(PyExc_OSError, "%s: %s", path, why ? why : strerror(errno));
+	const char *nul = nul_escape(text);
+	if (nul) {
+		cfg_error(path, text, (size_t)(nul - text), "a string holds \\u0000 (NUL)%s%s", "", "");
+		free(text);
+		return NULL;
+	}
 	/* The length counts the NUL: cJSON wants to see it to accept the end of the text. */
 	cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
 	if (!root) {

@@ -29,6 +29,7 @@ typedef struct dump_thread {
 	uint64_t *open;       /* ring indexes of the begins open during the scan (min duration) */
 	size_t open_count, open_cap;
 	uint64_t skip;        /* stream: levels of dropped calls open */
+	uint64_t deep;        /* stream: levels open past the format's depth limit */
 	int64_t wdepth;       /* stream: calls open in the writer */
 	int can_retval;       /* stream: the last record written was an end */
 	uint32_t *running;    /* frames running at the dump, outermost first */
@@ -47,7 +48,9 @@ typedef struct dump_ctx {
 	uint64_t *short_calls;      /* bitmap over ring records: begins and ends to drop */
 	uint64_t min_ticks;
 	uint64_t data_lost;         /* data records whose blob was overwritten */
+	uint64_t too_deep;          /* begins left out: past the format's depth limit */
 	char *text;                 /* a blob's text, NUL-terminated */
+	uint32_t note_id;           /* string of the depth note; UINT32_MAX: none */
 	vtb_writer *w;
 } dump_ctx;
 
@@ -355,6 +358,11 @@ static int add_thread(dump_ctx *d, uint32_t index, uint32_t pid)
 static int add_lost(dump_ctx *d, dump_thread *t, uint64_t window_ns)
 {
 	size_t keep = t->running_count > (size_t)t->depth ? t->running_count - (size_t)t->depth : 0;
+	/* Past the depth limit the outermost go: their ends then close nothing (stream_call). */
+	if (keep > VTB_DEPTH_LIMIT / 2)
+		keep = VTB_DEPTH_LIMIT / 2;
+	if (t->lost_count > VTB_DEPTH_LIMIT / 2)
+		t->lost_count = VTB_DEPTH_LIMIT / 2;
 	for (size_t i = 0; i < keep; i++) {
 		int rc = vtb_writer_begin(d->w, t->wid, window_ns, d->string_of[t->running[i]],
 					  VTB_CALL_ENTRY_LOST);
@@ -393,20 +401,41 @@ static int stream_data(dump_ctx *d, dump_thread *t, const vt_record *r, uint64_t
 	case VT_D_OBJECT:
 		return vtb_writer_object(d->w, t->wid, ns, name, d->text);
 	case VT_D_ARGS:
-		if (!t->skip && t->wdepth > 0 && !t->can_retval)
+		if (!t->skip && !t->deep && t->wdepth > 0 && !t->can_retval)
 			rc = vtb_writer_args(d->w, t->wid, d->text);
 		return rc;
 	default: /* return values, a collection's result */
-		if (!t->skip && t->can_retval)
+		if (!t->skip && !t->deep && t->can_retval)
 			rc = vtb_writer_retval(d->w, t->wid, d->text);
 		return rc;
 	}
+}
+
+/* An instant where the first call too deep for the format was left out. */
+static void note_too_deep(dump_ctx *d, dump_thread *t, uint64_t ns)
+{
+	char text[128];
+	snprintf(text, sizeof text, "calls nested deeper than %d levels are left out of this dump",
+		 VTB_DEPTH_LIMIT);
+	if (d->note_id != UINT32_MAX)
+		vtb_writer_instant(d->w, t->wid, ns, d->note_id, text);
 }
 
 /* A begin or an end, unless it belongs to a dropped (short) call or lies below one. */
 static int stream_call(dump_ctx *d, dump_thread *t, uint64_t i, const vt_record *r, uint64_t ns)
 {
 	int begin = is_begin(r->kind);
+	if (t->deep || (begin && !t->skip && t->wdepth >= VTB_DEPTH_LIMIT)) {
+		/* Depth is kept up to the format's limit; deeper calls are left out (counted and
+		 * noted), not the dump. */
+		if (begin && !d->too_deep++)
+			note_too_deep(d, t, ns);
+		t->deep += begin ? 1 : -1;
+		t->can_retval = 0;
+		return 0;
+	}
+	if (!begin && !t->skip && t->wdepth <= 0)
+		return 0; /* its begin was left out with the outermost lost calls */
 	if (t->skip || is_short(d, i)) {
 		t->skip += begin ? 1 : (t->skip ? -1 : 0);
 		t->can_retval = 0;
@@ -453,45 +482,6 @@ static char *python_version(void)
 	return strndup(v, strcspn(v, " "));
 }
 
-/* Expands {pid}, {n} and {time} in a path pattern (malloc'd). */
-static char *expand_pattern(const char *pattern)
-{
-	char pid[32], n[32], tbuf[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(tbuf, sizeof tbuf, "%Y%m%d-%H%M%S", &tm);
-	snprintf(pid, sizeof pid, "%d", (int)getpid());
-	snprintf(n, sizeof n, "%llu", (unsigned long long)vt.dump_seq);
-	size_t cap = strlen(pattern) * 4 + 64, len = 0;
-	char *out = malloc(cap);
-	for (const char *p = pattern; out && *p;) {
-		const char *rep = NULL;
-		size_t skip = 0;
-		if (strncmp(p, "{pid}", 5) == 0)
-			rep = pid, skip = 5;
-		else if (strncmp(p, "{n}", 3) == 0)
-			rep = n, skip = 3;
-		else if (strncmp(p, "{time}", 6) == 0)
-			rep = tbuf, skip = 6;
-		size_t add = rep ? strlen(rep) : 1;
-		if (len + add + 1 > cap) {
-			char *o = realloc(out, cap = (len + add + 1) * 2);
-			if (!o) {
-				free(out);
-				return NULL;
-			}
-			out = o;
-		}
-		memcpy(out + len, rep ? rep : p, add);
-		len += add;
-		p += rep ? skip : 1;
-	}
-	if (out)
-		out[len] = '\0';
-	return out;
-}
-
 static void fill_header(vtb_header *h, const dump_ctx *d, uint64_t now_ticks, uint32_t reason,
 			const char *reason_text)
 {
@@ -516,6 +506,8 @@ static int write_events(dump_ctx *d, const vtb_header *h)
 	int rc = vtb_writer_process(d->w, h->pid, h->ppid, NULL);
 	if (rc == 0)
 		rc = add_strings(d);
+	int64_t note = rc == 0 ? vtb_writer_string(d->w, "vtrace.depth_limit", "", 0) : -1;
+	d->note_id = note >= 0 ? (uint32_t)note : UINT32_MAX;
 	for (uint32_t i = 0; rc == 0 && i < d->nthreads; i++)
 		if (d->threads[i].used)
 			rc = add_thread(d, i, h->pid);
@@ -529,7 +521,7 @@ static int write_events(dump_ctx *d, const vtb_header *h)
 	return rc;
 }
 
-static int dump_to(dump_ctx *d, const char *tmp, uint64_t now_ticks, uint32_t reason,
+static int dump_to(dump_ctx *d, vt_output *o, uint64_t now_ticks, uint32_t reason,
 		   const char *reason_text, char **cause)
 {
 	vtb_header h;
@@ -538,9 +530,10 @@ static int dump_to(dump_ctx *d, const char *tmp, uint64_t now_ticks, uint32_t re
 	h.cmdline = cmdline ? cmdline : "";
 	h.python_version = pyver ? pyver : "";
 	int rc = 0;
-	d->w = vtb_writer_open_file(tmp, &h, cause);
+	d->w = vtb_writer_open_fd(o->fd, o->tmp ? o->tmp : o->path, &h, cause);
+	o->fd = -1;
 	if (!d->w) {
-		rc = VTB_E_IO;
+		rc = VTB_E_NOMEM;
 		goto out;
 	}
 	rc = scan(d);
@@ -548,7 +541,10 @@ static int dump_to(dump_ctx *d, const char *tmp, uint64_t now_ticks, uint32_t re
 		use_stacks(d);
 		rc = write_events(d, &h);
 	}
-	if (rc < 0 && !*cause && asprintf(cause, "%s: writing events: %s", tmp, vtb_strerror(rc)) < 0)
+	/* An I/O error says what the system said (ENOSPC, EFBIG), not only "I/O error". */
+	const char *wc = rc < 0 ? vtb_writer_cause(d->w) : NULL;
+	if (rc < 0 && !*cause && asprintf(cause, "%s: writing events: %s", o->tmp ? o->tmp : o->path,
+					  wc ? wc : vtb_strerror(rc)) < 0)
 		*cause = NULL;
 	if (rc == 0)
 		rc = vtb_writer_finish(d->w, cause);
@@ -604,46 +600,36 @@ int vt_dump(const char *pattern, uint32_t reason, const char *reason_text,
 	    vt_dump_result *res, char **cause)
 {
 	dump_ctx d;
-	char *tmp = NULL;
+	vt_output o;
 	uint64_t now = vt_ticks();
-	int was_recording = vt.recording, rc;
+	int was_recording = vt.recording;
 	/* Nothing the dump runs may add records while the ring is read. */
 	vt.recording = 0;
 	vt.dump_seq++;
 	memset(res, 0, sizeof *res);
 	*cause = NULL;
-	rc = ctx_init(&d);
-	res->path = expand_pattern(pattern);
-	/* A device or a pipe (/dev/null, /dev/full, a FIFO) is written in place: a rename
-	 * would replace it with a regular file. */
-	struct stat st;
-	int special = res->path && stat(res->path, &st) == 0 && !S_ISREG(st.st_mode);
-	if (rc < 0 || !res->path ||
-	    (special ? !(tmp = strdup(res->path)) :
-		       asprintf(&tmp, "%s.vtb.tmp%d", res->path, (int)getpid()) < 0)) {
-		tmp = NULL;
-		rc = VTB_E_NOMEM;
-		goto out;
+	int rc = ctx_init(&d);
+	if (rc == 0)
+		rc = vt_output_open(&o, pattern, vt.dump_seq, cause);
+	else
+		memset(&o, 0, sizeof o), o.fd = -1;
+	if (rc == 0)
+		rc = dump_to(&d, &o, now, reason, reason_text, cause);
+	if (o.path) {
+		int crc = vt_output_commit(&o, rc == 0, cause);
+		rc = rc < 0 ? rc : crc;
 	}
-	rc = dump_to(&d, tmp, now, reason, reason_text, cause);
-	if (special)
-		goto done;
-	if (rc == 0 && rename(tmp, res->path) < 0) {
-		rc = VTB_E_IO;
-		if (asprintf(cause, "cannot rename %s to %s: %s", tmp, res->path, strerror(errno)) < 0)
-			*cause = NULL;
-	}
-	if (rc < 0)
-		unlink(tmp);
-done:
+	res->path = o.path;
+	res->asked = o.asked;
+	o.path = o.asked = NULL;
 	res->events = d.count;
 	res->dropped = vt.total - d.count;
 	res->data_lost = d.data_lost;
+	res->too_deep = d.too_deep;
 	vt.data_lost = d.data_lost;
-out:
 	if (rc < 0 && !*cause && asprintf(cause, "%s", vtb_strerror(rc)) < 0)
 		*cause = NULL;
-	free(tmp);
+	vt_output_free(&o);
 	ctx_free(&d);
 	vt.recording = was_recording;
 	return rc;

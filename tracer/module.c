@@ -86,10 +86,12 @@ static PyObject *vt_dump_py(PyObject *m, PyObject *args)
 		PyErr_SetString(rc == VTB_E_NOMEM ? PyExc_MemoryError : PyExc_OSError,
 				cause ? cause : vtb_strerror(rc));
 	else
-		ret = Py_BuildValue("(sKKK)", res.path, (unsigned long long)res.events,
-				    (unsigned long long)res.dropped, (unsigned long long)res.data_lost);
+		ret = Py_BuildValue("(sKKKzK)", res.path, (unsigned long long)res.events,
+				    (unsigned long long)res.dropped, (unsigned long long)res.data_lost,
+				    res.asked, (unsigned long long)res.too_deep);
 	free(cause);
 	free(res.path);
+	free(res.asked);
 	return ret;
 }
 
@@ -232,7 +234,7 @@ static PyMethodDef methods[] = {
 	{"start", vt_start, METH_VARARGS, "start(buffer_size, c_calls, fresh=False): record into a ring of buffer_size events (emptied first when fresh)"},
 	{"stop", vt_stop, METH_NOARGS, "stop() -> list of problems met while recording"},
 	{"clear", vt_clear, METH_NOARGS, "clear(): empty the ring"},
-	{"dump", vt_dump_py, METH_VARARGS, "dump(pattern, reason, text=None) -> (path, events, dropped)"},
+	{"dump", vt_dump_py, METH_VARARGS, "dump(pattern, reason, text=None) -> (path, events, dropped, data_lost, asked, too_deep)"},
 	{"thread_ended", vt_thread_ended, METH_O, "thread_ended(name): the calling thread ends"},
 	{"thread_started", vt_thread_started, METH_O, "thread_started(name): the calling thread starts"},
 	{"ring_config", vt_ring_config, METH_VARARGS, "ring_config(dir, no_file): where the next ring goes"},
@@ -272,6 +274,7 @@ __attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__vtrace(void)
 	if (PyModule_AddFunctions(m, vt_monitor_methods) < 0 ||
 	    PyModule_AddFunctions(m, vt_raise_methods) < 0 ||
 	    PyModule_AddFunctions(m, vt_data_methods) < 0 ||
+	    PyModule_AddFunctions(m, vt_nudge_methods) < 0 ||
 	    PyModule_AddFunctions(m, vt_config_methods) < 0 ||
 	    PyModule_AddIntConstant(m, "ARENA_PER_EVENT", VT_ARENA_PER_EVENT) < 0 ||
 	    PyModule_AddIntConstant(m, "ARENA_MIN", VT_ARENA_MIN) < 0 ||

@@ -400,6 +400,9 @@ void vt_record_exception(int thread);
 void vt_record_raised(PyObject *value, int thread);
 /* The Python functions of the data API (instant, counter, log, ...), for module.c. */
 extern PyMethodDef vt_data_methods[];
+/* nudge.c: terminating signals handled in Python still terminate (nudge_install, _ack,
+ * _after_fork), for module.c. */
+extern PyMethodDef vt_nudge_methods[];
 
 /* raise.c (--log-exceptions: every raise recorded once, caught where raised or not) */
 /* Switches the raise events on (1) or off (0) for every thread (before 3.12; from 3.12
@@ -421,13 +424,31 @@ extern PyMethodDef vt_config_methods[];
 /* dump.c */
 typedef struct vt_dump_result {
 	char *path;           /* the file written (malloc'd) */
+	char *asked;          /* the path the pattern gave when an earlier dump had it (malloc'd) */
 	uint64_t events;      /* records in it */
 	uint64_t dropped;     /* records the ring overwrote */
 	uint64_t data_lost;   /* data records dropped because the arena overwrote their text */
+	uint64_t too_deep;    /* calls left out: deeper than the format's depth limit */
 } vt_dump_result;
 /* Write the ring to `pattern` ({pid}, {n}, {time} expanded) through a temporary file and a
- * rename. Returns 0, or a negative VTB error with *cause (malloc'd) saying what failed. */
+ * rename (output.c). Returns 0, or a negative VTB error with *cause (malloc'd) saying what
+ * failed. */
 int vt_dump(const char *pattern, uint32_t reason, const char *reason_text,
 	    vt_dump_result *res, char **cause);
+
+/* output.c: the file a dump goes to. */
+typedef struct vt_output {
+	char *path;           /* the file to write */
+	char *asked;          /* what the pattern gave, when path had to differ from it */
+	char *tmp;            /* the temporary file renamed to path; NULL: written in place */
+	int fd;               /* open for writing; -1 once handed on */
+} vt_output;
+/* Chooses the path of dump number seq from pattern and opens it: 0, or a negative VTB error
+ * with *cause (malloc'd). vt_output_free releases o either way. */
+int vt_output_open(vt_output *o, const char *pattern, uint64_t seq, char **cause);
+/* Renames the finished temporary file into place (ok) or removes it (!ok): 0, or a negative
+ * VTB error with *cause (malloc'd). */
+int vt_output_commit(vt_output *o, int ok, char **cause);
+void vt_output_free(vt_output *o);
 
 #endif

@@ -15,9 +15,14 @@ Code in this package is never recorded.
 import atexit
 import gc
 import os
+import re
 import signal
 import sys
 import threading
+import time
+# signal.signal raises and catches a TypeError inside (a traced stdlib frame) for every
+# callable handler: --log-exceptions would record it. _signal is what it wraps.
+import _signal
 
 from . import _vtrace
 from .data import log_var, counter, instant, event, ignore, sparse
@@ -34,6 +39,10 @@ RECORD_BYTES = _vtrace.RECORD_BYTES
 ARENA_PER_EVENT = _vtrace.ARENA_PER_EVENT
 ARENA_MIN = _vtrace.ARENA_MIN
 CONFIG_FILE = ".vtrace.json"
+# Dumps on the dump signal come at most this often (seconds); signals in between, or during a
+# dump, are coalesced into the dump before them.
+SIGNAL_DUMP_INTERVAL = 1.0
+_DEPTH_LIMIT = 65535  # open calls per thread a VTB file holds (VTB_DEPTH_LIMIT, man/vtb.5)
 
 # enum vtb_reason (common/vtb.h)
 REASON_API, REASON_EXIT, REASON_EXCEPTION, REASON_SIGNAL, REASON_LOG = 0, 1, 2, 3, 4
@@ -160,16 +169,21 @@ class Tracer:
                 self.log_handler = 10 if log_handler is True else level_number(log_handler)
         self.ring_dir = os.path.abspath(os.fspath(ring_dir)) if ring_dir is not None else None
         self.ring_file = bool(ring_file)
-        self.output = str(output)
+        self.output = _check_output(output)
         self.c_calls = bool(c_calls)
         self.quiet = quiet
         self.dump_on_exit = dump_on_exit
         self.dump_on_exception = dump_on_exception
         self.dump_signal = _signal_number(dump_signal) if dump_signal is not None else None
         self.problems = []
-        self._old_signal = None
+        self._old_signals = {}     # signal -> the disposition before ours
         self._exit_dumped = False
         self._atexit = False
+        self._dumping = None        # the reason of the dump being written
+        self._pending_signal = None  # a dump signal that came during another kind of dump
+        self._term_dumped = False
+        self._last_signal_dump = None
+        self._coalesced = 0
 
     # ---- recording ----
     def start(self):
@@ -178,6 +192,10 @@ class Tracer:
             raise RuntimeError("another vtrace.Tracer is recording")
         if _active is self:
             return self
+        _take_stderr()
+        # A relative path names a file in the directory of the start, wherever the program
+        # goes later.
+        self.output = _absolute(self.output)
         _vtrace.configure(self.include, self.exclude, self.include_files, self.exclude_files,
                           self.max_depth, self.min_duration_ns, self.log_args, self.log_retval,
                           self.log_exceptions)
@@ -202,18 +220,13 @@ class Tracer:
             from .logs import install_root
             install_root(self.log_handler, self.dump_on_log)
         _hooks_on()
-        if self.dump_signal is not None:
-            if threading.current_thread() is threading.main_thread():
-                self._old_signal = signal.signal(self.dump_signal, self._on_signal)
-            else:
-                _warn("dump_signal needs start() in the main thread: no dump on %s"
-                      % signal.Signals(self.dump_signal).name)
-        if self.dump_on_exit and not self._atexit:
+        self._signals_on()
+        if (self.dump_on_exit or self._old_signals) and not self._atexit:
             atexit.register(self._on_exit)
             self._atexit = True
         return self
 
-    def stop(self):
+    def stop(self, _restore_signals=True):
         global _active
         if _active is not self:
             return
@@ -226,9 +239,8 @@ class Tracer:
             uninstall_root()
         self.problems = _vtrace.stop()
         _active = None
-        if self._old_signal is not None:
-            signal.signal(self.dump_signal, self._old_signal)
-            self._old_signal = None
+        if _restore_signals:
+            self._signals_off()
         if self.problems and not self.quiet:
             _warn("recording had problems: " + "; ".join(self.problems))
 
@@ -248,45 +260,221 @@ class Tracer:
         return self.start()
 
     def __exit__(self, tp, value, tb):
-        if tp is not None and self.dump_on_exception and _active is self:
-            self._dump(REASON_EXCEPTION, _exc_text(tp, value))
+        """The end of the block dumps (an exception dump when one leaves it)."""
+        if _active is self:
+            if tp is None:
+                self._dump(REASON_EXIT, "end of the with block")
+            elif self.dump_on_exception:
+                self._dump(REASON_EXCEPTION, _exc_text(tp, value))
         self.stop()
         return False
 
     # ---- dumps ----
     def _dump(self, reason, text, path=None):
+        # One dump at a time: a signal handler that runs while a dump is written (Python
+        # runs handlers between any two bytecodes) never nests another (_signal_dump).
+        if self._dumping is not None:
+            return None
+        self._dumping = reason
         try:
-            written, events, dropped, data_lost = _vtrace.dump(path or self.output, reason, text)
+            return self._dump_now(reason, text, path)
+        finally:
+            self._dumping = None
+            pending, self._pending_signal = self._pending_signal, None
+            if pending is not None:
+                self._signal_dump(pending)
+
+    def _dump_now(self, reason, text, path):
+        try:
+            written, events, dropped, data_lost, asked, too_deep = _vtrace.dump(
+                _absolute(path) if path else self.output, reason, text)
         except (OSError, MemoryError) as e:
             _warn("could not write the trace: %s (the program carries on)" % e)
             global _ring_keep
             _ring_keep = True  # the ring file still holds what the dump could not write
             return None
         _vtrace.ring_dumped(written)
+        coalesced, self._coalesced = self._coalesced, 0
         if not self.quiet:
-            _warn("wrote %s: %d events, %d dropped by the ring%s, reason: %s%s" % (
-                written, events, dropped,
+            _warn("wrote %s%s: %d events, %d dropped by the ring%s%s%s, reason: %s%s" % (
+                written, " (%s holds an earlier dump of this process)" % asked if asked else "",
+                events, dropped,
                 ", %d texts overwritten in the arena" % data_lost if data_lost else "",
+                ", %d calls nested deeper than %d levels left out" % (too_deep, _DEPTH_LIMIT)
+                if too_deep else "",
+                ", %d dump signals coalesced" % coalesced if coalesced else "",
                 _REASON_NAMES.get(reason, "?"), " (%s)" % text if text else ""))
         return written
 
+    # ---- signals ----
+    def _signals_on(self):
+        """The dump signal, and SIGTERM when the tracer dumps at exit. A disposition of the
+        program's, set before, runs after the dump (_chain)."""
+        wanted = []
+        if self.dump_signal is not None:
+            wanted.append(self.dump_signal)
+        if self.dump_on_exit and signal.SIGTERM not in wanted:
+            wanted.append(signal.SIGTERM)
+        for signum in wanted:
+            if signum in self._old_signals:
+                continue
+            old = _signal.getsignal(signum)
+            if signum != self.dump_signal and (old is None or old == signal.SIG_IGN):
+                continue  # ignored, or a C handler we could not chain to: left alone
+            if threading.current_thread() is not threading.main_thread():
+                if signum == self.dump_signal:
+                    _warn("dump_signal needs start() in the main thread: no dump on %s"
+                          % signal.Signals(signum).name)
+                continue
+            _signal.signal(signum, self._on_signal)
+            self._old_signals[signum] = old
+            if old == signal.SIG_DFL and signum in _TERMINATING:
+                # Python may not get to run the handler (nudge.c): it still terminates.
+                _vtrace.nudge_install(signum)
+
+    def _signals_off(self):
+        for signum, old in self._old_signals.items():
+            try:
+                _signal.signal(signum, old if old is not None else _signal.SIG_DFL)
+            except (ValueError, OSError, TypeError):
+                pass
+        self._old_signals = {}
+
     def _on_signal(self, signum, frame):
+        _vtrace.nudge_ack(signum)
+        if _active is self:
+            if signum == signal.SIGTERM and self.dump_on_exit:
+                if not (self._term_dumped or self._exit_dumped):
+                    self._term_dumped = self._exit_dumped = True
+                    self._dump(REASON_SIGNAL, "SIGTERM")
+            elif signum == self.dump_signal:
+                self._signal_dump(signum)
+        self._chain(signum, frame)
+
+    def _signal_dump(self, signum):
+        """Rate-limited: at most one dump per SIGNAL_DUMP_INTERVAL, counted from the end
+        of the last one, so a storm of signals cannot keep the program dumping. A signal
+        during a signal dump is coalesced into it; during another dump it waits for it."""
+        if self._dumping is not None:
+            if self._dumping == REASON_SIGNAL:
+                self._coalesced += 1
+            else:
+                self._pending_signal = signum
+            return
+        now = time.monotonic()
+        if self._last_signal_dump is not None and now - self._last_signal_dump < SIGNAL_DUMP_INTERVAL:
+            self._coalesced += 1
+            return
         self._dump(REASON_SIGNAL, signal.Signals(signum).name)
+        self._last_signal_dump = time.monotonic()
+
+    def _chain(self, signum, frame):
+        """What the signal would have done without the tracer: the program's handler runs;
+        a signal whose default action ends the process ends it (killed by that signal). The
+        user signals are the dump signal's to take: without a handler of the program they
+        would have killed it, which is not what asking for dumps on them means."""
+        old = self._old_signals.get(signum)
+        if callable(old):
+            old(signum, frame)
+        elif old == signal.SIG_DFL and signum in _TERMINATING:
+            _die_by(signum)
 
     def _on_exit(self):
-        if _active is self and not self._exit_dumped:
+        if _active is self and self.dump_on_exit and not self._exit_dumped:
             self._exit_dumped = True
             self._dump(REASON_EXIT, None)
-            self.stop()
+        if _active is self:
+            # The process ends: a dump signal must not find SIG_DFL now.
+            self.stop(_restore_signals=False)
+            self._keep_signals_to_the_end()
+
+    def _keep_signals_to_the_end(self):
+        """The interpreter's finalization sets SIG_DFL where a Python handler was: a dump
+        signal the program did not handle would kill it on its way out. Ignored instead
+        (the handler would do nothing now)."""
+        for signum, old in self._old_signals.items():
+            if old == signal.SIG_DFL and signum not in _TERMINATING:
+                try:
+                    _signal.signal(signum, _signal.SIG_IGN)
+                except (ValueError, OSError):
+                    pass
 
     def _after_fork_child(self):
         self.output = _child_pattern(self.output)
-        self._exit_dumped = False
+        self._exit_dumped = self._term_dumped = False
+        self._dumping = self._pending_signal = None
+        self._last_signal_dump = None
+        self._coalesced = 0
         if self.dump_on_exit:
             os._exit = _exit_with_dump
 
 
+# Signals whose default action ends the process, but the user signals (Tracer._chain).
+_TERMINATING = {getattr(signal, n) for n in (
+    "SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGPIPE",
+    "SIGXCPU", "SIGXFSZ", "SIGPWR", "SIGSTKFLT", "SIGIO", "SIGSYS", "SIGTRAP")
+    if hasattr(signal, n)}
+
+
+def _die_by(signum):
+    """Ends the process as the signal's default action would (the shell sees 128+signum)."""
+    try:
+        _signal.signal(signum, _signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signum])
+        os.kill(os.getpid(), signum)
+    finally:
+        _real_exit(128 + signum)
+
+
+def _absolute(path):
+    path = os.fspath(path)
+    return path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
+
+
+_PLACEHOLDER = re.compile(r"\{(pid|n|time)\}")
+_PATH_MAX = 4000     # bytes of the pattern, leaving room for what {n}, {pid}, {time} add
+_NAME_MAX = 200      # bytes of one component, leaving room for a -<n> and .vtb.tmp<pid>
+
+
+def _check_output(pattern):
+    """The output pattern, or ValueError saying what is wrong with it."""
+    if not isinstance(pattern, (str, bytes, os.PathLike)):
+        raise TypeError("output must be a path, not %s" % type(pattern).__name__)
+    pattern = os.fsdecode(pattern)
+    if not pattern:
+        raise ValueError("output: the path is empty")
+    if "\0" in pattern:
+        raise ValueError("output: the path holds a NUL character")
+    left = _PLACEHOLDER.sub("", pattern)
+    if "{" in left or "}" in left:
+        raise ValueError("output %r: a brace that is not {pid}, {n} or {time}" % pattern)
+    raw = os.fsencode(pattern)
+    if len(raw) > _PATH_MAX:
+        raise ValueError("output: the path is %d bytes long (at most %d)" % (len(raw), _PATH_MAX))
+    if any(len(part) > _NAME_MAX for part in raw.split(b"/")):
+        raise ValueError("output: a path component is longer than %d bytes" % _NAME_MAX)
+    return pattern
+
+
+# No dumps on these: they cannot be caught, or they mean a crash (no Python code can run
+# safely in their handler; a crash handler of their own marks them).
+_NOT_DUMP_SIGNALS = {getattr(signal, n) for n in (
+    "SIGKILL", "SIGSTOP", "SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
+    if hasattr(signal, n)}
+
+
 def _signal_number(sig):
+    """The signal a dump_signal value names; ValueError when it names none or one that
+    cannot carry dumps."""
+    signum = _signal_named(sig)
+    if signum in _NOT_DUMP_SIGNALS:
+        raise ValueError("%s cannot be a dump signal (%s)" % (
+            signum.name, "it cannot be caught" if signum in (signal.SIGKILL, signal.SIGSTOP)
+            else "it means a crash"))
+    return signum
+
+
+def _signal_named(sig):
     if isinstance(sig, str) and sig.strip().isdigit():
         sig = int(sig)  # "12" from a command line or VTRACE_OPTIONS, as the man page allows
     if isinstance(sig, str):
@@ -303,10 +491,28 @@ def _signal_number(sig):
         raise ValueError("unknown signal %r" % sig) from None
 
 
+_err_fd = None  # the stderr of the first start (a duplicate: the program may close fd 2)
+
+
+def _take_stderr():
+    global _err_fd
+    if _err_fd is None:
+        try:
+            _err_fd = os.dup(2)
+        except OSError:
+            _err_fd = -1
+
+
 def _warn(msg):
+    """One line to the stderr the tracer started with, never to what fd 2 became."""
+    data = ("vtrace: %s\n" % msg).encode("utf-8", "backslashreplace")
     try:
-        sys.stderr.write("vtrace: %s\n" % msg)
-        sys.stderr.flush()
+        if _err_fd is None:
+            sys.stderr.write(data.decode("utf-8"))
+            sys.stderr.flush()
+            return
+        while data and _err_fd >= 0:
+            data = data[os.write(_err_fd, data):]
     except Exception:
         pass
 
@@ -372,6 +578,7 @@ def _hooks_on():
 
 
 def _after_fork_child():
+    _vtrace.nudge_after_fork()
     t = _active
     if t is not None:
         _vtrace.after_fork_child()

@@ -45,7 +45,10 @@ def _parser():
         epilog="See vtrace(1) for details.")
     p.add_argument("-o", "--output", default=vtrace.DEFAULT_OUTPUT, metavar="PATH",
                    help="where to write dumps (default: %(default)s); {pid}, {n} (the n-th dump "
-                        "of the process) and {time} are replaced")
+                        "of the process) and {time} are replaced, other braces refused. "
+                        "Resolved at start; a regular file (written as a new 0600 file), a new "
+                        "one or a character device; a later dump of the process never "
+                        "replaces an earlier one: it gets -N before the extension")
     p.add_argument("--buffer-size", type=int, default=vtrace.DEFAULT_BUFFER_SIZE, metavar="N",
                    help="events the ring keeps (default: %%(default)s); each takes %d bytes, so "
                         "the ring uses N*%d bytes (%.0f MB by default), the arena for texts "
@@ -60,9 +63,13 @@ def _parser():
                         "interpreter on its slow path. On call-heavy code (fib) that is about "
                         "3x plain on 3.12 and 4x on 3.11, against about 2x without it")
     p.add_argument("--dump-signal", metavar="SIG",
-                   help="dump when the process gets this signal (e.g. SIGUSR2); the handler "
-                        "only sets a flag, the dump runs at the next safe point")
-    p.add_argument("--no-exit-dump", action="store_true", help="do not dump when the program exits")
+                   help="dump when the process gets this signal (e.g. SIGUSR2), at most once a "
+                        "second (signals in between are coalesced); the signal then does what "
+                        "it would have done (a terminating one still terminates; SIGUSR1/2 "
+                        "do not kill a program without a handler)")
+    p.add_argument("--no-exit-dump", action="store_true",
+                   help="do not dump when the program exits, nor on SIGTERM (which otherwise "
+                        "dumps once, then terminates the program as it would have)")
     p.add_argument("--no-exception-dump", action="store_true",
                    help="do not dump on an unhandled exception (in any thread)")
     p.add_argument("-q", "--quiet", action="store_true",
@@ -190,9 +197,12 @@ def _config_defaults(path):
 
 
 def parse(argv):
-    env = shlex.split(os.environ.get("VTRACE_OPTIONS", ""))
-    ours, script, rest = _split(env + list(argv))
     p = _parser()
+    try:
+        env = shlex.split(os.environ.get("VTRACE_OPTIONS", ""))
+    except ValueError as e:
+        p.error("VTRACE_OPTIONS: %s" % e)
+    ours, script, rest = _split(env + list(argv))
     path, explicit = _config_path(ours)
     if path is not None:
         try:
@@ -206,6 +216,10 @@ def parse(argv):
         p.error("nothing to run: give a script, -m module or -c code (--help lists the options)")
     if len(given) != 1:
         p.error("give exactly one of: a script, -m module, -c code")
+    try:
+        opts.output = vtrace._check_output(opts.output)
+    except (ValueError, TypeError) as e:
+        p.error(str(e))
     if opts.buffer_size < 16:
         p.error("--buffer-size must be at least 16")
     if opts.max_depth is not None and opts.max_depth < 0:
@@ -307,17 +321,24 @@ def _spawn_child(options):
     vtrace.Tracer(**json.loads(options)).start()
 
 
-class _SpawnPatcher:
-    """Makes multiprocessing's spawned interpreters start tracing too, once the program
-    imports multiprocessing.spawn (nothing is imported ahead of the program)."""
+_PATCHES = {}  # module name -> function(module, options) that makes its children traced
 
-    def __init__(self, opts):
-        self.options = _child_options(opts)
+
+class _SpawnPatcher:
+    """Makes multiprocessing's spawned interpreters (spawn, and the forkserver whose forks
+    become the workers) start tracing too, once the program imports multiprocessing.spawn
+    or .forkserver (nothing is imported ahead of the program)."""
+
+    def __init__(self, options, waiting):
+        self.options = options
+        self.waiting = set(waiting)
 
     def find_spec(self, name, path=None, target=None):
-        if name != "multiprocessing.spawn":
+        if name not in self.waiting:
             return None
-        sys.meta_path.remove(self)
+        self.waiting.discard(name)
+        if not self.waiting:
+            sys.meta_path.remove(self)
         import importlib.util
         spec = importlib.util.find_spec(name)
         if spec is None or spec.loader is None:
@@ -330,35 +351,68 @@ class _SpawnPatcher:
 
             def exec_module(self, module):
                 loader.exec_module(module)
-                _patch_spawn(module, options)
+                _PATCHES[name](module, options)
 
         spec.loader = _Loader()
         return spec
+
+
+def _traced_command(cmd, options):
+    """A `python ... -c CODE` command line that starts tracing before CODE."""
+    if "-c" not in cmd:
+        return cmd
+    i = cmd.index("-c") + 1
+    prefix = ("import sys; sys.path.insert(0, %r); import vtrace.__main__; "
+              "vtrace.__main__._spawn_child(%r); del sys.path[0]; "
+              % (os.path.dirname(vtrace._PKG_DIR), options))
+    return cmd[:i] + [prefix + cmd[i]] + cmd[i + 1:]
 
 
 def _patch_spawn(spawn, options):
     original = spawn.get_command_line
 
     def get_command_line(**kwds):
-        cmd = original(**kwds)
-        if "-c" in cmd:
-            i = cmd.index("-c") + 1
-            prefix = ("import sys; sys.path.insert(0, %r); import vtrace.__main__; "
-                      "vtrace.__main__._spawn_child(%r); del sys.path[0]; "
-                      % (os.path.dirname(vtrace._PKG_DIR), options))
-            cmd = cmd[:i] + [prefix + cmd[i]] + cmd[i + 1:]
-        return cmd
+        return _traced_command(original(**kwds), options)
 
     spawn.get_command_line = get_command_line
 
 
+class _TracedUtil:
+    """multiprocessing.util as the forkserver module sees it: the server it starts runs
+    traced, and so do the workers it forks (they inherit its tracer)."""
+
+    def __init__(self, util, options):
+        self._util = util
+        self._options = options
+
+    def __getattr__(self, name):
+        return getattr(self._util, name)
+
+    def spawnv_passfds(self, path, args, passfds):
+        return self._util.spawnv_passfds(path, _traced_command(list(args), self._options),
+                                         passfds)
+
+
+def _patch_forkserver(forkserver, options):
+    forkserver.util = _TracedUtil(forkserver.util, options)
+
+
+_PATCHES["multiprocessing.spawn"] = _patch_spawn
+_PATCHES["multiprocessing.forkserver"] = _patch_forkserver
+
+
 def main(argv=None):
     opts = parse(sys.argv[1:] if argv is None else argv)
+    # Resolved now: the program may change directory; its children get the same path.
+    opts.output = vtrace._absolute(opts.output)
     code, globs = _prepare(opts)
-    if "multiprocessing.spawn" not in sys.modules:
-        sys.meta_path.insert(0, _SpawnPatcher(opts))
-    else:
-        _patch_spawn(sys.modules["multiprocessing.spawn"], _child_options(opts))
+    options = _child_options(opts)
+    waiting = [name for name in _PATCHES if name not in sys.modules]
+    for name in _PATCHES:
+        if name in sys.modules:
+            _PATCHES[name](sys.modules[name], options)
+    if waiting:
+        sys.meta_path.insert(0, _SpawnPatcher(options, waiting))
     try:
         tracer = _tracer(opts)
         tracer.start()
