@@ -224,36 +224,94 @@ static PyObject *mon_c_raise(PyObject *m, PyObject *const *args, Py_ssize_t n)
 }
 
 #if VT_INIT_BY_MONITORING
-/* PY_START, PY_RETURN, PY_UNWIND of code the hook passes through: (code, offset, ...). */
-static PyObject *mon_py(PyObject *const *args, Py_ssize_t n, uint16_t kind)
+/* Starts of recording: an entry of an earlier run is stale (it stopped inside the frame). */
+static uint64_t mon_run;
+
+/* The frames whose start this thread recorded through sys.monitoring, innermost last. An
+ * end is recorded only for such a frame, so begins and ends pair up as the hook's do: a
+ * frame already running when recording started (start() called in an __init__), or one
+ * whose first event made the code known (PY_UNWIND is global), ends unrecorded. Frames of
+ * one thread nest (generator code is never monitored); past the array they are counted. */
+#define MON_FRAMES 64
+static __thread struct {
+	uint64_t run;
+	uint32_t n, deeper;
+	const void *frame[MON_FRAMES];
+	uint32_t id[MON_FRAMES];
+} mon;
+
+/* The key of code the hook passes through and sys.monitoring records, or 0. */
+static uint64_t mon_key(PyObject *const *args, Py_ssize_t n)
 {
 	if (!vt.recording || n < 1 || !PyCode_Check(args[0]))
-		Py_RETURN_NONE;
+		return 0;
 	/* A run with other filters reads another co_extra slot: the key may be missing there. */
 	uint64_t key = vt_code_key_here(args[0]);
-	int th;
-	if ((key & VT_KEY_NOT_HOOKED) && (uint32_t)key != VT_ID_SKIP &&
-	    !(key & (VT_KEY_EXCLUDED | VT_KEY_IGNORE)) && (th = vt_thread_recording(NULL)) >= 0)
-		vt_push(vt_ticks(), (uint32_t)key, (uint16_t)th, kind);
-	Py_RETURN_NONE;
+	if (!(key & VT_KEY_NOT_HOOKED) || (uint32_t)key == VT_ID_SKIP ||
+	    (key & (VT_KEY_EXCLUDED | VT_KEY_IGNORE)))
+		return 0;
+	if (mon.run != mon_run) {
+		mon.run = mon_run;
+		mon.n = mon.deeper = 0;
+	}
+	return key;
 }
 
+/* PY_START of code the hook passes through: (code, offset). */
 static PyObject *mon_py_start(PyObject *m, PyObject *const *args, Py_ssize_t n)
 {
 	(void)m;
-	return mon_py(args, n, VT_BEGIN);
+	uint64_t key = mon_key(args, n);
+	int th;
+	if (!key || (th = vt_thread_recording(NULL)) < 0)
+		Py_RETURN_NONE;
+	if (mon.n < MON_FRAMES) {
+		mon.frame[mon.n] = vt_current_frame(PyThreadState_Get());
+		mon.id[mon.n++] = (uint32_t)key;
+	} else {
+		mon.deeper++;
+	}
+	vt_push(vt_ticks(), (uint32_t)key, (uint16_t)th, VT_BEGIN);
+	Py_RETURN_NONE;
+}
+
+/* PY_RETURN, PY_UNWIND: (code, offset, value). The frame's own start was recorded when it
+ * is on the stack; ends missed above it (none are expected) are closed first. */
+static PyObject *mon_py_end(PyObject *const *args, Py_ssize_t n, uint16_t kind)
+{
+	uint64_t key = mon_key(args, n);
+	int th;
+	if (!key || (th = vt_thread_recording(NULL)) < 0 || (!mon.n && !mon.deeper))
+		Py_RETURN_NONE;
+	uint64_t now = vt_ticks();
+	if (mon.deeper) {
+		mon.deeper--;
+		vt_push(now, (uint32_t)key, (uint16_t)th, kind);
+		Py_RETURN_NONE;
+	}
+	const void *f = vt_current_frame(PyThreadState_Get());
+	uint32_t i = mon.n;
+	while (i > 0 && mon.frame[i - 1] != f)
+		i--;
+	if (i == 0)
+		Py_RETURN_NONE;
+	while (mon.n > i)
+		vt_push(now, mon.id[--mon.n], (uint16_t)th, VT_END);
+	mon.n--;
+	vt_push(now, (uint32_t)key, (uint16_t)th, kind);
+	Py_RETURN_NONE;
 }
 
 static PyObject *mon_py_return(PyObject *m, PyObject *const *args, Py_ssize_t n)
 {
 	(void)m;
-	return mon_py(args, n, VT_END);
+	return mon_py_end(args, n, VT_END);
 }
 
 static PyObject *mon_py_unwind(PyObject *m, PyObject *const *args, Py_ssize_t n)
 {
 	(void)m;
-	return mon_py(args, n, VT_END_EXC);
+	return mon_py_end(args, n, VT_END_EXC);
 }
 
 #define VT_INIT_METHODS \
@@ -343,6 +401,9 @@ int vt_hook_install(int c_calls)
 	}
 	vt.c_calls = c_calls;
 	vt.start_ticks = vt_ticks();
+#if VT_INIT_BY_MONITORING
+	mon_run++;
+#endif
 	vt.recording = 1;
 	if (c_calls)
 		c_calls_set(1);

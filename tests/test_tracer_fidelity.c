@@ -1,0 +1,154 @@
+/* test_tracer_fidelity.c: every call recorded, whichever way CPython makes it. A tracer
+ * started after the program has warmed up meets call sites that the specializer (3.11+)
+ * has rewritten; some of those (3.13's CALL_ALLOC_AND_ENTER_INIT) enter Python code without
+ * the frame-evaluation hook. tests/programs/late_start.py runs each kind of call under
+ * cProfile, then warmed up and under vtrace; the counts must agree exactly. */
+#include "tests/tracer_fixtures.h"
+
+#define MAX_FUNCS 64
+
+/* One scenario's calls per function (file and first line), as cProfile counted them. */
+struct want {
+	char scenario[64];
+	char file[PATH_MAX];
+	unsigned line, calls;
+};
+
+/* Calls recorded in `t` of the function at (file, line). */
+static size_t count_at(const vtb_trace *t, const char *file, unsigned line)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
+		const vtb_thread *th = vtb_trace_thread(t, i);
+		for (uint32_t d = 0; d < th->depth_count; d++)
+			for (size_t k = 0; k < th->rows[d].count; k++) {
+				const vtb_string *s = vtb_trace_string(t, th->rows[d].slices[k].name_id);
+				n += s->line == line && strcmp(s->file, file) == 0;
+			}
+	}
+	return n;
+}
+
+/* Calls recorded in `t` of functions of `file` that cProfile did not see at all. */
+static size_t count_unexpected(const vtb_trace *t, const char *file, const struct want *w, size_t nw)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
+		const vtb_thread *th = vtb_trace_thread(t, i);
+		for (uint32_t d = 0; d < th->depth_count; d++)
+			for (size_t k = 0; k < th->rows[d].count; k++) {
+				const vtb_string *s = vtb_trace_string(t, th->rows[d].slices[k].name_id);
+				int known = strcmp(s->file, file) != 0;
+				for (size_t j = 0; !known && j < nw; j++)
+					known = w[j].line == s->line && strcmp(w[j].file, s->file) == 0;
+				n += !known;
+			}
+	}
+	return n;
+}
+
+static size_t read_wants(struct want *w, size_t cap)
+{
+	char *txt = read_file("prof.txt"), *save = NULL;
+	size_t n = 0;
+	for (char *l = strtok_r(txt, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		ck_assert_uint_lt(n, cap);
+		ck_assert_msg(sscanf(l, "%63[^\t]\t%4095[^\t]\t%u\t%u", w[n].scenario, w[n].file,
+				     &w[n].line, &w[n].calls) == 4, "bad line: %s", l);
+		n++;
+	}
+	free(txt);
+	return n;
+}
+
+/* Each scenario's dump holds exactly the calls cProfile counted, function by function. */
+START_TEST(test_late_start_counts)
+{
+	char prog[PATH_MAX];
+	ck_assert_msg(realpath("tests/programs/late_start.py", prog) != NULL,
+		      "run from the source tree: tests/programs/late_start.py not found");
+	ck_assert_int_eq(run_py(NULL, "prof.txt", "err.txt", "'%s' t", prog), 0);
+	static struct want w[MAX_FUNCS * 4];
+	size_t nw = read_wants(w, sizeof w / sizeof *w), scenarios = 0, inits = 0;
+	for (size_t i = 0; i < nw; i++) {
+		if (i > 0 && strcmp(w[i].scenario, w[i - 1].scenario) == 0)
+			continue;
+		scenarios++;
+		char name[128];
+		snprintf(name, sizeof name, "t-%s.bin", w[i].scenario);
+		vtb_trace *t = load(name);
+		size_t j;
+		for (j = i; j < nw && strcmp(w[j].scenario, w[i].scenario) == 0; j++) {
+			size_t got = count_at(t, w[j].file, w[j].line);
+			ck_assert_msg(got == w[j].calls, "%s: %s:%u: cProfile %u calls, vtrace %zu",
+				      w[i].scenario, w[j].file, w[j].line, w[j].calls, got);
+			inits += strcmp(w[i].scenario, "init") == 0 && got == 1000;
+		}
+		ck_assert_msg(count_unexpected(t, prog, w + i, j - i) == 0,
+			      "%s: vtrace recorded functions cProfile did not see", w[i].scenario);
+		ck_assert_uint_eq(vtb_trace_header(t)->events_dropped, 0);
+		vtb_trace_free(t);
+	}
+	ck_assert_uint_eq(scenarios, 17); /* every step_ function of the program */
+	ck_assert_uint_eq(inits, 2); /* step_init and Plain.__init__, 1000 each */
+}
+END_TEST
+
+/* An __init__ not called by make() or fail(). */
+static int init_misplaced(const vtb_trace *t, const vtb_thread *th, const vtb_slice *s, void *ctx)
+{
+	(void)ctx;
+	const char *n = name_of(t, s);
+	size_t len = strlen(n);
+	if (len < 8 || strcmp(n + len - 8, "__init__") != 0)
+		return 0;
+	const vtb_slice *p = parent_of(th, s);
+	return !p || (strcmp(name_of(t, p), "__main__.make") != 0 && strcmp(name_of(t, p), "__main__.fail") != 0);
+}
+
+/* An __init__ running when recording starts ends unrecorded, as the hook's frames do; one
+ * that raises on the first step after a warm-up is recorded once, with its exception, and
+ * the calls around it nest as they ran. */
+START_TEST(test_init_running_at_start)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "class A:\n    def __init__(self):\n        self.x = 1\n"
+		   "class Bad:\n    def __init__(self):\n        raise KeyError(1)\n"
+		   "def make():\n    return A()\n"
+		   "def fail():\n    try:\n        Bad()\n    except KeyError:\n        pass\n"
+		   "for _ in range(5000):\n    make()\n    fail()\n"
+		   "class App:\n"
+		   "    def __init__(self):\n"
+		   "        self.t = vtrace.Tracer(output='t.bin', quiet=True).start()\n"
+		   "        make()\n"
+		   "app = App()\n"
+		   "for _ in range(10):\n    make()\n    fail()\n"
+		   "app.t.stop()\napp.t.dump()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	/* Names lack the class before 3.11: A's calls are those without an exception. */
+	ck_assert_uint_eq(count_affix(t, "__main__.", "__init__", 0), 21);
+	ck_assert_uint_eq(count_affix(t, "__main__.", "__init__", VTB_CALL_EXCEPTION), 10);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.make"), 11);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.fail"), 10);
+	ck_assert_uint_eq(each_slice(t, NULL, init_misplaced, NULL), 0);
+	vtb_trace_free(t);
+}
+END_TEST
+
+static Suite *fidelity_suite(void)
+{
+	Suite *s = suite_create("tracer_fidelity");
+	const struct tf_case cases[] = {
+		{ "late_start_counts", test_late_start_counts },
+		{ "init_running_at_start", test_init_running_at_start },
+	};
+	tf_add_cases(s, cases, sizeof cases / sizeof *cases, 240);
+	return s;
+}
+
+int main(void)
+{
+	return tf_run(fidelity_suite());
+}
