@@ -137,12 +137,101 @@ START_TEST(test_init_running_at_start)
 }
 END_TEST
 
+/* The __init__ calls (named module.__init__ before 3.11) whose first line is `line`, and
+ * how many of them have arguments "self=..., n=N" and the return value None attached. */
+static size_t inits_at(const vtb_trace *t, unsigned line, size_t *with_data)
+{
+	size_t n = 0;
+	*with_data = 0;
+	for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
+		const vtb_thread *th = vtb_trace_thread(t, i);
+		for (uint32_t d = 0; d < th->depth_count; d++)
+			for (size_t k = 0; k < th->rows[d].count; k++) {
+				const vtb_string *s = vtb_trace_string(t, th->rows[d].slices[k].name_id);
+				size_t len = strlen(s->name);
+				if (s->line != line || len < 8 || strcmp(s->name + len - 8, "__init__") != 0)
+					continue;
+				n++;
+				const vtb_attachment *a = vtb_thread_attachment(th, d, (uint32_t)k);
+				*with_data += a && a->args && strncmp(a->args, "self=", 5) == 0 &&
+					      strstr(a->args, ", n=") && a->retval && strcmp(a->retval, "None") == 0;
+			}
+	}
+	return n;
+}
+
+/* The run's options apply to an __init__ entered past the hook as to any call: arguments
+ * and return values, the depth limit, @vtrace.ignore (neither it nor its callees) and
+ * @vtrace.sparse (it, not its callees). */
+START_TEST(test_init_options_after_warm_up)
+{
+	write_file("prog.py",
+		   "import sys, vtrace\n"                          /* 1 */
+		   "class A:\n    def __init__(self, n):\n"        /* 2, 3 */
+		   "        self.n = helper(n)\n"                  /* 4 */
+		   "def helper(n):\n    return n\n"                /* 5, 6 */
+		   "class Quiet:\n    @vtrace.ignore\n"            /* 7, 8 */
+		   "    def __init__(self):\n        helper(0)\n"  /* 9, 10 */
+		   "class Few:\n    @vtrace.sparse\n"              /* 11, 12 */
+		   "    def __init__(self):\n        helper(0)\n"  /* 13, 14 */
+		   "def make(i):\n    A(i)\n    Quiet()\n    Few()\n"
+		   "for i in range(5000):\n    make(i)\n"
+		   "opts = dict(log_args=True, log_retval=True) if sys.argv[1] == 'data' else dict(max_depth=2)\n"
+		   "t = vtrace.Tracer(output=sys.argv[1] + '.bin', quiet=True, **opts).start()\n"
+		   "for i in range(3):\n    make(i)\n"
+		   "t.stop()\nt.dump()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, "err.txt", "prog.py data"), 0);
+	ck_assert_int_eq(run_py(NULL, NULL, "err.txt", "prog.py depth"), 0);
+	size_t data;
+	vtb_trace *t = load("data.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.make"), 3);
+	ck_assert_uint_eq(inits_at(t, 3, &data), 3);
+	ck_assert_uint_eq(data, 3);
+	ck_assert_uint_eq(inits_at(t, 8, &data), 0); /* a decorated function starts at its decorator */
+	ck_assert_uint_eq(inits_at(t, 12, &data), 3);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.helper"), 3); /* A's only */
+	ck_assert_uint_eq(each_slice(t, NULL, init_misplaced, NULL), 0);
+	vtb_trace_free(t);
+	t = load("depth.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.make"), 3);
+	ck_assert_uint_eq(inits_at(t, 3, &data), 3);
+	ck_assert_uint_eq(inits_at(t, 12, &data), 3);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.helper"), 0); /* depth 2 */
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* A tracer stopped inside an ignored __init__ (its end is never seen) leaves the thread
+ * recording for the next one, at the right depth. */
+START_TEST(test_stop_inside_ignored_init)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "class Off:\n    def stop(self):\n        pass\n"
+		   "tracer = Off()\n"
+		   "def helper():\n    pass\n"
+		   "class Q:\n    @vtrace.ignore\n    def __init__(self):\n"
+		   "        tracer.stop()\n        helper()\n"
+		   "for _ in range(5000):\n    Q()\n"
+		   "tracer = vtrace.Tracer(output='one.bin', quiet=True, max_depth=1).start()\n"
+		   "Q()\n"
+		   "t = vtrace.Tracer(output='two.bin', quiet=True, max_depth=1).start()\n"
+		   "helper()\nt.stop()\nt.dump()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, "err.txt", "prog.py"), 0);
+	vtb_trace *t = load("two.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.helper"), 1);
+	vtb_trace_free(t);
+}
+END_TEST
+
 static Suite *fidelity_suite(void)
 {
 	Suite *s = suite_create("tracer_fidelity");
 	const struct tf_case cases[] = {
 		{ "late_start_counts", test_late_start_counts },
 		{ "init_running_at_start", test_init_running_at_start },
+		{ "init_options_after_warm_up", test_init_options_after_warm_up },
+		{ "stop_inside_ignored_init", test_stop_inside_ignored_init },
 	};
 	tf_add_cases(s, cases, sizeof cases / sizeof *cases, 240);
 	return s;

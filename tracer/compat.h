@@ -39,9 +39,8 @@ typedef PyObject *(*vt_eval_fn)(PyThreadState *tstate, vt_frame *f, int throwfla
 #define VT_INIT_BY_MONITORING (PY_VERSION_HEX >= 0x030d0000)
 
 #if VT_INIT_BY_MONITORING
-/* The frame running on a thread (a sys.monitoring callback sees its caller's): an identity
- * only, never dereferenced. */
-static inline const void *vt_current_frame(PyThreadState *ts)
+/* The frame running on a thread: a sys.monitoring callback's is the instrumented frame. */
+static inline vt_frame *vt_current_frame(PyThreadState *ts)
 {
 	return ts->current_frame;
 }
