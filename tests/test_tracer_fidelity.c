@@ -14,37 +14,38 @@ struct want {
 	unsigned line, calls;
 };
 
-/* Calls recorded in `t` of the function at (file, line). */
-static size_t count_at(const vtb_trace *t, const char *file, unsigned line)
+/* The slices of the function at (file, line); with `w`, those of `file` that no entry of
+ * w (nw of them) names. */
+struct place {
+	const char *file;
+	unsigned line;
+	const struct want *w;
+	size_t nw;
+};
+
+static int at_place(const vtb_trace *t, const vtb_thread *th, const vtb_slice *sl, void *ctx)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
-		const vtb_thread *th = vtb_trace_thread(t, i);
-		for (uint32_t d = 0; d < th->depth_count; d++)
-			for (size_t k = 0; k < th->rows[d].count; k++) {
-				const vtb_string *s = vtb_trace_string(t, th->rows[d].slices[k].name_id);
-				n += s->line == line && strcmp(s->file, file) == 0;
-			}
-	}
-	return n;
+	(void)th;
+	const struct place *p = ctx;
+	const vtb_string *s = vtb_trace_string(t, sl->name_id);
+	if (!p->w)
+		return s->line == p->line && strcmp(s->file, p->file) == 0;
+	int known = strcmp(s->file, p->file) != 0;
+	for (size_t j = 0; !known && j < p->nw; j++)
+		known = p->w[j].line == s->line && strcmp(p->w[j].file, s->file) == 0;
+	return !known;
 }
 
-/* Calls recorded in `t` of functions of `file` that cProfile did not see at all. */
+static size_t count_at(const vtb_trace *t, const char *file, unsigned line)
+{
+	struct place p = { file, line, NULL, 0 };
+	return each_slice(t, NULL, at_place, &p);
+}
+
 static size_t count_unexpected(const vtb_trace *t, const char *file, const struct want *w, size_t nw)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
-		const vtb_thread *th = vtb_trace_thread(t, i);
-		for (uint32_t d = 0; d < th->depth_count; d++)
-			for (size_t k = 0; k < th->rows[d].count; k++) {
-				const vtb_string *s = vtb_trace_string(t, th->rows[d].slices[k].name_id);
-				int known = strcmp(s->file, file) != 0;
-				for (size_t j = 0; !known && j < nw; j++)
-					known = w[j].line == s->line && strcmp(w[j].file, s->file) == 0;
-				n += !known;
-			}
-	}
-	return n;
+	struct place p = { file, 0, w, nw };
+	return each_slice(t, NULL, at_place, &p);
 }
 
 static size_t read_wants(struct want *w, size_t cap)
@@ -75,7 +76,7 @@ START_TEST(test_late_start_counts)
 			continue;
 		scenarios++;
 		char name[128];
-		snprintf(name, sizeof name, "t-%s.bin", w[i].scenario);
+		snprintf(name, sizeof name, "t-%.63s.bin", w[i].scenario);
 		vtb_trace *t = load(name);
 		size_t j;
 		for (j = i; j < nw && strcmp(w[j].scenario, w[i].scenario) == 0; j++) {
@@ -137,26 +138,32 @@ START_TEST(test_init_running_at_start)
 }
 END_TEST
 
-/* The __init__ calls (named module.__init__ before 3.11) whose first line is `line`, and
- * how many of them have arguments "self=..., n=N" and the return value None attached. */
+/* The __init__ calls (named module.__init__ before 3.11) whose first line is `line`; in
+ * `with_data` those with arguments "self=..., n=N" and the return value None attached. */
+struct init_at {
+	unsigned line;
+	size_t with_data;
+};
+
+static int is_init_at(const vtb_trace *t, const vtb_thread *th, const vtb_slice *sl, void *ctx)
+{
+	struct init_at *c = ctx;
+	const vtb_string *s = vtb_trace_string(t, sl->name_id);
+	size_t len = strlen(s->name);
+	if (s->line != c->line || len < 8 || strcmp(s->name + len - 8, "__init__") != 0)
+		return 0;
+	const vtb_attachment *a =
+		vtb_thread_attachment(th, sl->depth, (uint32_t)(sl - th->rows[sl->depth].slices));
+	c->with_data += a && a->args && strncmp(a->args, "self=", 5) == 0 && strstr(a->args, ", n=") &&
+			a->retval && strcmp(a->retval, "None") == 0;
+	return 1;
+}
+
 static size_t inits_at(const vtb_trace *t, unsigned line, size_t *with_data)
 {
-	size_t n = 0;
-	*with_data = 0;
-	for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
-		const vtb_thread *th = vtb_trace_thread(t, i);
-		for (uint32_t d = 0; d < th->depth_count; d++)
-			for (size_t k = 0; k < th->rows[d].count; k++) {
-				const vtb_string *s = vtb_trace_string(t, th->rows[d].slices[k].name_id);
-				size_t len = strlen(s->name);
-				if (s->line != line || len < 8 || strcmp(s->name + len - 8, "__init__") != 0)
-					continue;
-				n++;
-				const vtb_attachment *a = vtb_thread_attachment(th, d, (uint32_t)k);
-				*with_data += a && a->args && strncmp(a->args, "self=", 5) == 0 &&
-					      strstr(a->args, ", n=") && a->retval && strcmp(a->retval, "None") == 0;
-			}
-	}
+	struct init_at c = { line, 0 };
+	size_t n = each_slice(t, NULL, is_init_at, &c);
+	*with_data = c.with_data;
 	return n;
 }
 
