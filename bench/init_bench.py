@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Cost of recording a plain class's __init__ that 3.13 enters past the frame hook: N calls
 of A() (and of a plain function, for comparison) at call sites warmed up before the
 tracer starts, plain and under vtrace, alternately; medians of the thread's CPU time, in

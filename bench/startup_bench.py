@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """CPU cost of starting a program under vtrace: `python empty.py` against
 `python -m vtrace empty.py` (and the import alone), run alternately, medians of the
 processes' user+system CPU time. Usage: python bench/startup_bench.py --pybuild BUILD/py/X.Y

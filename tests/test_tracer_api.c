@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tracer_api.c: the vtrace package's edges: what importing it changes (nothing), what
  * the command-line runner imports ahead of the program (as little as it can), the C
  * extension's errors (always an exception, never a SystemError), and `-m module` run as

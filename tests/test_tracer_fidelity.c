@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tracer_fidelity.c: every call recorded, whichever way CPython makes it. A tracer
  * started after the program has warmed up meets call sites that the specializer (3.11+)
  * has rewritten; some of those (3.13's CALL_ALLOC_AND_ENTER_INIT) enter Python code without

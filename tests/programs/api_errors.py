@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Calls every function of vtrace's C extension with arguments of the wrong kind and count,
 once idle and once while a Tracer records: each call returns or raises an exception, never
 CPython's SystemError for a C function that failed without saying why. Prints one line per

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every kind of call, each at a call site warmed up before the tracer starts.
 
 Usage: python late_start.py PREFIX [SCENARIO...]
