@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 """CPU cost of starting a program under vtrace: `python empty.py` against
-`python -m vtrace empty.py` (and the import alone), run alternately, medians of the
-processes' user+system CPU time. Usage: python bench/startup_bench.py --pybuild BUILD/py/X.Y
-[--runs 21]. Prints a Markdown table."""
+`python -m vtrace empty.py` (and the import alone; and `python -m empty`, what python's own
+-m machinery costs), run alternately, medians of the processes' user+system CPU time.
+Usage: python bench/startup_bench.py --pybuild BUILD/py/X.Y [--runs 21]. Prints Markdown."""
 import argparse
 import os
 import statistics
@@ -33,6 +33,7 @@ def main():
         open(os.path.join(d, "empty.py"), "w").close()
         variants = [
             ("python empty.py", [py, "empty.py"]),
+            ("python -m empty (runpy's own cost)", [py, "-m", "empty"]),
             ("python -c 'import vtrace'", [py, "-c", "import vtrace"]),
             ("python -m vtrace empty.py", [py, "-m", "vtrace", "empty.py"]),
             ("python -m vtrace -q --no-exit-dump empty.py",
