@@ -59,8 +59,9 @@ class _Defaults:
     def ArgumentParser(self, *args, **kwargs):
         return self
 
-    def add_argument_group(self, *args, **kwargs):
-        return self
+    def __getattr__(self, name):
+        # Any other declaration (a group, argparse.FileType(...)) stands for itself.
+        return lambda *args, **kwargs: self
 
     def set_defaults(self, **kwargs):
         self.values.update(kwargs)
