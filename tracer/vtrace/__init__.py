@@ -408,9 +408,14 @@ def _hooks_on():
         _on_import("threading", _patch_threading)
 
 
+def _thread_names(threading):
+    return {t.ident: t.name for t in threading.enumerate()}
+
+
 def _patch_threading(threading):
-    # Threads already running end without telling their name: the dump takes it from here.
-    _vtrace.name_threads({t.ident: t.name for t in threading.enumerate()})
+    # Threads already running end without telling their name: the dump takes it from here
+    # (threading's code that tells it is not the program's: not recorded).
+    _vtrace.name_threads(_vtrace.call_untraced(_thread_names, threading))
     _orig["threading"] = threading.excepthook
     threading.excepthook = _dressed_as(_threading_excepthook, threading.excepthook)
     # Threads started from now on tell their name as they end.
