@@ -432,11 +432,16 @@ static void monitor_classes(void)
 		Py_DECREF(tp);
 		for (Py_ssize_t i = 0; subs && PyList_Check(subs) && i < PyList_GET_SIZE(subs); i++) {
 			PyObject *sub = PyList_GET_ITEM(subs, i);
-			if (!PyType_Check(sub) || PySet_Contains(seen, sub) != 0)
-				continue;
-			if (PySet_Add(seen, sub) < 0 || PyList_Append(todo, sub) < 0)
+			/* Seen by address: a metaclass's __hash__ or __eq__ is the program's code. */
+			PyObject *id = PyType_Check(sub) ? PyLong_FromVoidPtr(sub) : NULL;
+			int known = id ? PySet_Contains(seen, id) : 1;
+			if (!known && (PySet_Add(seen, id) < 0 || PyList_Append(todo, sub) < 0))
+				known = -1;
+			Py_XDECREF(id);
+			if (known < 0)
 				break;
-			monitor_class((PyTypeObject *)sub, name);
+			if (!known)
+				monitor_class((PyTypeObject *)sub, name);
 		}
 		Py_XDECREF(subs);
 		PyErr_Clear();
