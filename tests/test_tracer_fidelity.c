@@ -232,6 +232,32 @@ START_TEST(test_stop_inside_ignored_init)
 }
 END_TEST
 
+/* Classes made after the start, each with an __init__ of its own, first called at a site
+ * specialized for another class: 3.13 respecializes such a site for the class at hand every
+ * so often, at that class's first call. */
+START_TEST(test_new_classes_at_a_warm_site)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "class X:\n    def __init__(self):\n        pass\n"
+		   "def make(cls):\n    return cls()\n"
+		   "for _ in range(5000):\n    make(X)\n"
+		   "t = vtrace.Tracer(output='t.bin', quiet=True).start()\n"
+		   "classes = []\n"
+		   "for i in range(200):\n"
+		   "    ns = {}\n"
+		   "    exec('class K%d:\\n    def __init__(self):\\n        self.i = %d\\n' % (i, i), ns)\n"
+		   "    classes.append(ns['K%d' % i])\n"
+		   "for k in classes:\n    make(k)\n"
+		   "t.stop()\nt.dump()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, "err.txt", "prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(count_affix(t, "", "__init__", 0), 200);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.make"), 200);
+	vtb_trace_free(t);
+}
+END_TEST
+
 static Suite *fidelity_suite(void)
 {
 	Suite *s = suite_create("tracer_fidelity");
@@ -240,6 +266,7 @@ static Suite *fidelity_suite(void)
 		{ "init_running_at_start", test_init_running_at_start },
 		{ "init_options_after_warm_up", test_init_options_after_warm_up },
 		{ "stop_inside_ignored_init", test_stop_inside_ignored_init },
+		{ "new_classes_at_a_warm_site", test_new_classes_at_a_warm_site },
 	};
 	tf_add_cases(s, cases, sizeof cases / sizeof *cases, 240);
 	return s;

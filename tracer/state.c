@@ -393,6 +393,19 @@ static void init_codes_apply(PyObject *set_local_events, int tool, int events)
 	}
 }
 
+/* Hands a function's code to sys.monitoring, whether or not the hook met it before. */
+static void monitor_function(PyObject *func)
+{
+	PyObject *code = PyFunction_GET_CODE(func);
+	uint64_t key = vt_code_key(code, PyFunction_GET_GLOBALS(func));
+	uint32_t id = (uint32_t)key;
+	if (id == VT_ID_SKIP || id == VT_ID_UNKNOWN || (key & VT_KEY_NOT_HOOKED) ||
+	    !monitor_code((PyCodeObject *)code))
+		return;
+	if (vt_code_set_extra(code, vt.extra_index, (void *)(uintptr_t)((key | VT_KEY_NOT_HOOKED) + 1)) < 0)
+		vt.sticky |= VT_STICKY_NOMEM;
+}
+
 /* A class whose instances object.__new__ makes: its __init__, when a Python function, is
  * what a specialized call of the class enters inline (whatever the function's name). */
 static void monitor_class(PyTypeObject *tp, PyObject *init_name)
@@ -400,16 +413,36 @@ static void monitor_class(PyTypeObject *tp, PyObject *init_name)
 	if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE) || tp->tp_new != PyBaseObject_Type.tp_new)
 		return;
 	PyObject *init = _PyType_Lookup(tp, init_name); /* borrowed */
-	if (!init || !PyFunction_Check(init))
-		return;
-	PyObject *code = PyFunction_GET_CODE(init);
-	uint64_t key = vt_code_key(code, PyFunction_GET_GLOBALS(init));
-	uint32_t id = (uint32_t)key;
-	if (id == VT_ID_SKIP || id == VT_ID_UNKNOWN || (key & VT_KEY_NOT_HOOKED) ||
-	    !monitor_code((PyCodeObject *)code))
-		return;
-	if (vt_code_set_extra(code, vt.extra_index, (void *)(uintptr_t)((key | VT_KEY_NOT_HOOKED) + 1)) < 0)
-		vt.sticky |= VT_STICKY_NOMEM;
+	if (init && PyFunction_Check(init))
+		monitor_function(init);
+}
+
+/* A function named __init__ made while recording (a class statement, a dataclass's exec)
+ * goes to sys.monitoring at once: a call site specialized for another class respecializes
+ * for its class at a first call now and then, which the hook would then never see. */
+static int init_watcher = -1;
+
+static int on_function(PyFunction_WatchEvent event, PyFunctionObject *func, PyObject *new_value)
+{
+	(void)new_value;
+	PyObject *name = ((PyCodeObject *)func->func_code)->co_name;
+	if (event != PyFunction_EVENT_CREATE || !vt.recording || !PyUnicode_Check(name) ||
+	    PyUnicode_GET_LENGTH(name) != 8 || !PyUnicode_EqualToUTF8(name, "__init__"))
+		return 0;
+	vt_exc exc;
+	vt_exc_save(&exc);
+	monitor_function((PyObject *)func);
+	vt_exc_restore(&exc);
+	return 0;
+}
+
+static void watch_functions(int on)
+{
+	if (on && init_watcher < 0)
+		init_watcher = PyFunction_AddWatcher(on_function);
+	else if (!on && init_watcher >= 0 && PyFunction_ClearWatcher(init_watcher) == 0)
+		init_watcher = -1;
+	PyErr_Clear(); /* without a watcher, the hook still meets most of them first */
 }
 
 /* Call sites specialized before recording started enter __init__ without the frame hook,
@@ -471,6 +504,7 @@ void vt_init_monitor_set(int tool, PyObject *set_local_events, int events)
 #if VT_INIT_BY_MONITORING
 	if (set_local_events)
 		monitor_classes();
+	watch_functions(set_local_events != NULL);
 #endif
 }
 

@@ -276,7 +276,8 @@ uint32_t vt_cfunc_register(PyObject *func, const void *key);
  * tool id. NULL takes the local events off every code object given so far (before the tool
  * id is freed); a later call with the function puts them back under its tool, and hands
  * over the __init__ of every class alive (call sites specialized before the start enter
- * them past the frame hook). */
+ * them past the frame hook) and, until the next call with NULL, each function named
+ * __init__ as it is made. */
 void vt_init_monitor_set(int tool, PyObject *set_local_events, int events);
 /* In a fork child: empty ring, empty thread table, dump count back to 0. */
 void vt_after_fork_child(void);
