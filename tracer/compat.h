@@ -34,9 +34,18 @@ typedef PyObject *(*vt_eval_fn)(PyThreadState *tstate, vt_frame *f, int throwfla
 #define VT_HAVE_MONITORING (PY_VERSION_HEX >= 0x030c0000)
 
 /* 3.13's CALL_ALLOC_AND_ENTER_INIT enters a plain class's __init__ without the
- * frame-evaluation hook once the call site is specialized: those code objects are
- * recorded through sys.monitoring (PY_START, PY_RETURN, PY_UNWIND) instead. */
+ * frame-evaluation hook once the call site is specialized (unlike every other specialized
+ * call, it does not check for a hook): those code objects are recorded through
+ * sys.monitoring (PY_START, PY_RETURN, PY_UNWIND) instead. */
 #define VT_INIT_BY_MONITORING (PY_VERSION_HEX >= 0x030d0000)
+
+#if VT_INIT_BY_MONITORING
+/* The frame running on a thread: a sys.monitoring callback's is the instrumented frame. */
+static inline vt_frame *vt_current_frame(PyThreadState *ts)
+{
+	return ts->current_frame;
+}
+#endif
 
 /* The code object a frame runs (borrowed), or NULL for a shim frame that runs none. */
 static inline PyObject *vt_frame_code(vt_frame *f)

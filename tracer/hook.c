@@ -3,6 +3,10 @@
  * come from sys.monitoring (3.12+) or the profile API, only when asked for. */
 #include "tracer/vt.h"
 
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+
 static PyObject *vt_eval_general(PyThreadState *ts, vt_frame *f, int throwflag, PyObject *code,
 				 uint64_t key);
 
@@ -225,36 +229,173 @@ static PyObject *mon_c_raise(PyObject *m, PyObject *const *args, Py_ssize_t n)
 }
 
 #if VT_INIT_BY_MONITORING
-/* PY_START, PY_RETURN, PY_UNWIND of code the hook passes through: (code, offset, ...). */
-static PyObject *mon_py(PyObject *const *args, Py_ssize_t n, uint16_t kind)
+/* Starts of recording: an entry of an earlier run is stale (it stopped inside the frame). */
+static uint64_t mon_run;
+
+/* The frames this thread acted on through sys.monitoring, innermost last: recorded, or run
+ * with the thread paused (ignored, sparse, past the depth limit), as the hook does. An end
+ * acts only for such a frame, so begins and ends pair up as the hook's do: a frame already
+ * running when recording started (start() called in an __init__), or one whose first event
+ * made the code known (PY_UNWIND is global), ends unrecorded. Frames of one thread nest
+ * (generator code is never monitored). The stack is on the heap, grown as frames nest
+ * (cold), freed with its thread: it is too big for the static TLS block. */
+#define MON_NOT_PAUSED INT_MIN
+struct mon_frame {
+	vt_frame *frame;
+	uint32_t id;       /* the code's id; VT_ID_SKIP: not recorded */
+	int resume;        /* the thread's value to give back at the end, or MON_NOT_PAUSED */
+};
+struct mon_stack {
+	uint64_t run;
+	uint32_t n, cap;
+	struct mon_frame f[];
+};
+static __thread struct mon_stack *mon;
+static pthread_key_t mon_owner; /* frees a thread's stack as it ends */
+static pthread_once_t mon_once = PTHREAD_ONCE_INIT;
+
+/* A fork child's thread starts afresh (vt_after_fork_child): what it had paused and the
+ * thread index to give back belong to the parent. */
+static void mon_forget(void)
 {
-	if (!vt.recording || n < 1 || !PyCode_Check(args[0]))
-		Py_RETURN_NONE;
-	/* A run with other filters reads another co_extra slot: the key may be missing there. */
-	uint64_t key = vt_code_key_here(args[0]);
-	int th;
-	if ((key & VT_KEY_NOT_HOOKED) && (uint32_t)key != VT_ID_SKIP &&
-	    !(key & (VT_KEY_EXCLUDED | VT_KEY_IGNORE)) && (th = vt_thread_recording(NULL)) >= 0)
-		vt_push(vt_ticks(), (uint32_t)key, (uint16_t)th, kind);
-	Py_RETURN_NONE;
+	if (mon)
+		mon->n = 0;
 }
 
+static void mon_key_create(void)
+{
+	if (pthread_key_create(&mon_owner, free) != 0)
+		mon_owner = (pthread_key_t)-1;
+	pthread_atfork(NULL, NULL, mon_forget);
+}
+
+/* Room for one more frame; 0 when there is none (the frame is then not acted on). */
+static int mon_reserve(void)
+{
+	if (mon && mon->n < mon->cap)
+		return 1;
+	uint32_t cap = mon ? mon->cap * 2 : 64;
+	struct mon_stack *m = realloc(mon, sizeof *m + cap * sizeof m->f[0]);
+	if (!m) {
+		vt.sticky |= VT_STICKY_NOMEM;
+		return 0;
+	}
+	if (!mon)
+		m->run = mon_run, m->n = 0;
+	m->cap = cap;
+	mon = m;
+	pthread_once(&mon_once, mon_key_create);
+	if (mon_owner != (pthread_key_t)-1)
+		pthread_setspecific(mon_owner, m);
+	return 1;
+}
+
+/* A thread left inside frames of a run that stopped records again, at its depth. */
+static void mon_sync(void)
+{
+	if (!mon || mon->run == mon_run)
+		return;
+	int resumed = 0;
+	for (uint32_t i = 0; i < mon->n; i++) {
+		if (mon->f[i].resume != MON_NOT_PAUSED && !resumed++)
+			vt_thread_resume(mon->f[i].resume);
+		if (mon->f[i].id != VT_ID_SKIP && vt_tls_depth > 0)
+			vt_tls_depth--;
+	}
+	mon->run = mon_run;
+	mon->n = 0;
+}
+
+/* The key of code the hook passes through and sys.monitoring records, or 0. */
+static uint64_t mon_key(PyObject *const *args, Py_ssize_t n)
+{
+	if (!vt.recording || n < 1 || !PyCode_Check(args[0]))
+		return 0;
+	/* A run with other filters reads another co_extra slot: the key may be missing there. */
+	uint64_t key = vt_code_key_here(args[0]);
+	if (!(key & VT_KEY_NOT_HOOKED) || (uint32_t)key == VT_ID_SKIP ||
+	    (key & (VT_KEY_EXCLUDED | VT_KEY_IGNORE | VT_KEY_SPARSE)) == VT_KEY_EXCLUDED)
+		return 0;
+	mon_sync();
+	return key;
+}
+
+/* What the hook's general path does as a frame starts, but for the end, which the matching
+ * PY_RETURN or PY_UNWIND does. */
+static struct mon_frame mon_begin(PyThreadState *ts, PyObject *code, uint64_t key, int t)
+{
+	struct mon_frame e = { vt_current_frame(ts), VT_ID_SKIP, MON_NOT_PAUSED };
+	uint32_t depth = vt_tls_depth;
+	if ((key & VT_KEY_IGNORE) || depth >= vt.depth_limit) {
+		e.resume = vt_thread_pause();
+		return e;
+	}
+	e.id = (uint32_t)key;
+	vt_tls_depth = depth + 1;
+	vt_push(vt_ticks(), e.id, (uint16_t)t, VT_BEGIN);
+	if (vt.log_args)
+		vt_record_args(e.frame, code, t);
+	if (key & VT_KEY_SPARSE)
+		e.resume = vt_thread_pause();
+	return e;
+}
+
+/* PY_START of code the hook passes through: (code, offset). */
 static PyObject *mon_py_start(PyObject *m, PyObject *const *args, Py_ssize_t n)
 {
 	(void)m;
-	return mon_py(args, n, VT_BEGIN);
+	uint64_t key = mon_key(args, n);
+	int t;
+	if (!key || (t = vt_thread_recording(NULL)) < 0 || !mon_reserve())
+		Py_RETURN_NONE;
+	mon->f[mon->n] = mon_begin(PyThreadState_Get(), args[0], key, t);
+	mon->n++;
+	Py_RETURN_NONE;
+}
+
+static void mon_finish(const struct mon_frame *e, uint16_t kind, PyObject *value)
+{
+	if (e->resume != MON_NOT_PAUSED)
+		vt_thread_resume(e->resume);
+	int t = vt_tls_thread;
+	if (e->id == VT_ID_SKIP || t < 0)
+		return;
+	vt_tls_depth--;
+	vt_push(vt_ticks(), e->id, (uint16_t)t, kind);
+	if (kind == VT_END && vt.log_retval && value)
+		vt_record_retval(value, t);
+}
+
+/* PY_RETURN, PY_UNWIND: (code, offset, value). The frame's own start was acted on when it
+ * is on the stack; ends missed above it (none are expected) are made first. */
+static PyObject *mon_py_end(PyObject *const *args, Py_ssize_t n, uint16_t kind)
+{
+	if (!mon_key(args, n) || !mon || !mon->n)
+		Py_RETURN_NONE;
+	PyObject *value = n >= 3 ? args[2] : NULL;
+	const vt_frame *f = vt_current_frame(PyThreadState_Get());
+	uint32_t i = mon->n;
+	while (i > 0 && mon->f[i - 1].frame != f)
+		i--;
+	if (i == 0)
+		Py_RETURN_NONE;
+	while (mon->n >= i) {
+		struct mon_frame e = mon->f[--mon->n];
+		mon_finish(&e, mon->n + 1 == i ? kind : VT_END, mon->n + 1 == i ? value : NULL);
+	}
+	Py_RETURN_NONE;
 }
 
 static PyObject *mon_py_return(PyObject *m, PyObject *const *args, Py_ssize_t n)
 {
 	(void)m;
-	return mon_py(args, n, VT_END);
+	return mon_py_end(args, n, VT_END);
 }
 
 static PyObject *mon_py_unwind(PyObject *m, PyObject *const *args, Py_ssize_t n)
 {
 	(void)m;
-	return mon_py(args, n, VT_END_EXC);
+	return mon_py_end(args, n, VT_END_EXC);
 }
 
 #define VT_INIT_METHODS \
@@ -344,6 +485,10 @@ int vt_hook_install(int c_calls)
 	}
 	vt.c_calls = c_calls;
 	vt.start_ticks = vt_ticks();
+#if VT_INIT_BY_MONITORING
+	mon_run++;
+	mon_sync(); /* other threads do at their next __init__ */
+#endif
 	vt.recording = 1;
 	if (c_calls)
 		c_calls_set(1);

@@ -67,6 +67,61 @@ static PyObject *vt_clear(PyObject *m, PyObject *unused)
 	Py_RETURN_NONE;
 }
 
+/* Names of threads that were running when the first tracer started ({ident: name}): they
+ * end without telling theirs (their Thread._bootstrap_inner was not vtrace's). */
+static PyObject *early_names;
+
+/* The ident of the thread that started the interpreter: its oldest thread state. */
+static uint64_t main_thread_ident(void)
+{
+	PyThreadState *ts = PyInterpreterState_ThreadHead(PyThreadState_Get()->interp);
+	while (ts && PyThreadState_Next(ts))
+		ts = PyThreadState_Next(ts);
+	return ts ? (uint64_t)ts->thread_id : 0;
+}
+
+/* The name the dump gives a thread that has none and is no longer running, or NULL: its
+ * name at the start, or MainThread in a program that never imported threading. */
+static const char *fallback_name(uint64_t ident, PyObject *threading, PyObject *active)
+{
+	PyObject *id = PyLong_FromUnsignedLongLong(ident);
+	PyObject *live = id && active && PyDict_Check(active) ? PyDict_GetItemWithError(active, id) : NULL;
+	PyObject *n = id && !live && early_names ? PyDict_GetItemWithError(early_names, id) : NULL;
+	Py_XDECREF(id);
+	if (n && PyUnicode_Check(n))
+		return PyUnicode_AsUTF8(n);
+	return !threading && ident == main_thread_ident() ? "MainThread" : NULL;
+}
+
+static void name_unnamed_threads(void)
+{
+	vt_exc exc;
+	vt_exc_save(&exc);
+	PyObject *key = PyUnicode_FromString("threading");
+	PyObject *threading = key ? PyImport_GetModule(key) : NULL;
+	PyObject *active = threading ? PyObject_GetAttrString(threading, "_active") : NULL;
+	for (uint32_t i = 0; i < vt.thread_count; i++) {
+		const char *s = vt.threads[i].name ? NULL : fallback_name(vt.threads[i].ident, threading, active);
+		if (s)
+			vt.threads[i].name = strdup(s);
+	}
+	Py_XDECREF(key);
+	Py_XDECREF(threading);
+	Py_XDECREF(active);
+	vt_exc_restore(&exc);
+}
+
+/* name_threads({ident: name}): the threads running as tracing starts. */
+static PyObject *vt_name_threads(PyObject *m, PyObject *names)
+{
+	(void)m;
+	if (!PyDict_Check(names))
+		return PyErr_Format(PyExc_TypeError, "names must be a dict, not %.100s", Py_TYPE(names)->tp_name);
+	Py_INCREF(names);
+	Py_XSETREF(early_names, names);
+	Py_RETURN_NONE;
+}
+
 static PyObject *vt_dump_py(PyObject *m, PyObject *args)
 {
 	(void)m;
@@ -80,6 +135,7 @@ static PyObject *vt_dump_py(PyObject *m, PyObject *args)
 	}
 	vt_dump_result res;
 	char *cause = NULL;
+	name_unnamed_threads();
 	int rc = vt_dump(pattern, reason, text, &res, &cause);
 	PyObject *ret = NULL;
 	if (rc < 0)
@@ -95,12 +151,22 @@ static PyObject *vt_dump_py(PyObject *m, PyObject *args)
 	return ret;
 }
 
+/* A str argument's UTF-8 (borrowed), or NULL with an exception set. */
+static const char *str_arg(PyObject *o, const char *what)
+{
+	if (!PyUnicode_Check(o)) {
+		PyErr_Format(PyExc_TypeError, "%s must be a str, not %.100s", what, Py_TYPE(o)->tp_name);
+		return NULL;
+	}
+	return PyUnicode_AsUTF8(o);
+}
+
 /* Called by a thread as it ends, with its threading name (the name outlives the thread). */
 static PyObject *vt_thread_ended(PyObject *m, PyObject *name)
 {
 	(void)m;
 	int t = vt_tls_thread;
-	const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+	const char *s = str_arg(name, "a thread name");
 	if (!s)
 		return NULL;
 	if (t >= 0 && (uint32_t)t < vt.thread_count) {
@@ -195,11 +261,12 @@ static PyObject *vt_shift_depth(PyObject *m, PyObject *arg)
 static PyObject *vt_set_skip(PyObject *m, PyObject *arg)
 {
 	(void)m;
-	const char *s = PyUnicode_Check(arg) ? PyUnicode_AsUTF8(arg) : NULL;
-	if (!s)
-		return NULL;
+	const char *s = str_arg(arg, "the prefix");
+	char *copy = s ? strdup(s) : NULL;
+	if (!copy)
+		return s ? PyErr_NoMemory() : NULL;
 	free(vt.skip_prefix);
-	vt.skip_prefix = strdup(s);
+	vt.skip_prefix = copy;
 	Py_RETURN_NONE;
 }
 
@@ -241,6 +308,7 @@ static PyMethodDef methods[] = {
 	{"ring_info", vt_ring_info, METH_NOARGS, "ring_info() -> (ring file path or None, warning or None)"},
 	{"ring_dumped", vt_ring_dumped_py, METH_O, "ring_dumped(path): the ring file's header says so"},
 	{"ring_exit", vt_ring_exit_py, METH_O, "ring_exit(remove): a normal exit; the ring file goes when remove"},
+	{"name_threads", vt_name_threads, METH_O, "name_threads({ident: name}): threads running as tracing starts"},
 	{"after_fork_child", vt_after_fork, METH_NOARGS, "after_fork_child(): fresh ring in a child"},
 	{"shift_depth", vt_shift_depth, METH_O, "shift_depth(levels) -> depth: move this thread's recursion depth"},
 	{"set_skip_prefix", vt_set_skip, METH_O, "set_skip_prefix(dir): do not record code from files under dir"},

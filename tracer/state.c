@@ -114,7 +114,7 @@ static void clock_fixed_point(vt_clock_conv *c)
 }
 
 /* Pairs the base with a reading now; a short interval is stretched so the rate is exact
- * to a few parts per million. */
+ * to a few parts per million, asleep: a short program's exit dump costs no CPU for it. */
 void vt_clock_calibrate(vt_clock_conv *c)
 {
 	c->base_ticks = vt.base_ticks;
@@ -124,10 +124,12 @@ void vt_clock_calibrate(vt_clock_conv *c)
 	if (!vt.use_tsc)
 		return;
 	uint64_t ns, ticks;
-	do {
-		ns = vt_mono_ns();
-		ticks = vt_ticks();
-	} while (ns - vt.base_mono_ns < 20000000u);
+	while ((ns = vt_mono_ns()) - vt.base_mono_ns < 20000000u) {
+		uint64_t left = 20000000u - (ns - vt.base_mono_ns);
+		struct timespec nap = { 0, (long)left };
+		nanosleep(&nap, NULL);
+	}
+	ticks = vt_ticks();
 	if (ticks > vt.base_ticks)
 		c->ns_per_tick = (double)(ns - vt.base_mono_ns) / (double)(ticks - vt.base_ticks);
 	clock_fixed_point(c);
@@ -333,13 +335,13 @@ static const char *utf8_or(PyObject *o, const char *dflt)
 }
 
 #if VT_INIT_BY_MONITORING
-/* Hands an __init__ code object to sys.monitoring; nonzero when it took it. It is kept
- * (weakly) so its local events can leave with the tool id: one it could not keep is left
- * to the frame hook. */
-static int monitor_init(PyCodeObject *co)
+/* Hands a code object to sys.monitoring; nonzero when it took it. It is kept (weakly) so
+ * its local events can leave with the tool id: one it could not keep is left to the frame
+ * hook. Generator code never goes: CALL_ALLOC_AND_ENTER_INIT runs such an __init__ only up
+ * to its RETURN_GENERATOR, which the hook does not record either. */
+static int monitor_code(PyCodeObject *co)
 {
-	if (!vt.set_local_events || !PyUnicode_Check(co->co_name) ||
-	    !PyUnicode_EqualToUTF8(co->co_name, "__init__"))
+	if (!vt.set_local_events || (co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)))
 		return 0;
 	if (!vt.init_codes)
 		vt.init_codes = PyList_New(0);
@@ -356,6 +358,13 @@ static int monitor_init(PyCodeObject *co)
 	Py_XDECREF(r);
 	PyErr_Clear();
 	return r != NULL;
+}
+
+/* Code named __init__ goes to sys.monitoring at first sight. */
+static int monitor_init(PyCodeObject *co)
+{
+	return PyUnicode_Check(co->co_name) && PyUnicode_EqualToUTF8(co->co_name, "__init__") &&
+	       monitor_code(co);
 }
 
 /* Sets the local events of every code object still alive that was given to sys.monitoring,
@@ -380,6 +389,100 @@ static void init_codes_apply(PyObject *set_local_events, int tool, int events)
 		vt.init_codes = live;
 	}
 }
+
+/* Hands a function's code to sys.monitoring, whether or not the hook met it before. */
+static void monitor_function(PyObject *func)
+{
+	PyObject *code = PyFunction_GET_CODE(func);
+	uint64_t key = vt_code_key(code, PyFunction_GET_GLOBALS(func));
+	uint32_t id = (uint32_t)key;
+	if (id == VT_ID_SKIP || id == VT_ID_UNKNOWN || (key & VT_KEY_NOT_HOOKED) ||
+	    !monitor_code((PyCodeObject *)code))
+		return;
+	if (vt_code_set_extra(code, vt.extra_index, (void *)(uintptr_t)((key | VT_KEY_NOT_HOOKED) + 1)) < 0)
+		vt.sticky |= VT_STICKY_NOMEM;
+}
+
+/* A class whose instances object.__new__ makes: its __init__, when a Python function, is
+ * what a specialized call of the class enters inline (whatever the function's name). */
+static void monitor_class(PyTypeObject *tp, PyObject *init_name)
+{
+	if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE) || tp->tp_new != PyBaseObject_Type.tp_new)
+		return;
+	PyObject *init = _PyType_Lookup(tp, init_name); /* borrowed */
+	if (init && PyFunction_Check(init))
+		monitor_function(init);
+}
+
+/* A function named __init__ made while recording (a class statement, a dataclass's exec)
+ * goes to sys.monitoring at once: a call site specialized for another class respecializes
+ * for its class at a first call now and then, which the hook would then never see. */
+static int init_watcher = -1;
+
+static int on_function(PyFunction_WatchEvent event, PyFunctionObject *func, PyObject *new_value)
+{
+	(void)new_value;
+	PyObject *name = ((PyCodeObject *)func->func_code)->co_name;
+	if (event != PyFunction_EVENT_CREATE || !vt.recording || !PyUnicode_Check(name) ||
+	    PyUnicode_GET_LENGTH(name) != 8 || !PyUnicode_EqualToUTF8(name, "__init__"))
+		return 0;
+	vt_exc exc;
+	vt_exc_save(&exc);
+	monitor_function((PyObject *)func);
+	vt_exc_restore(&exc);
+	return 0;
+}
+
+static void watch_functions(int on)
+{
+	if (on && init_watcher < 0)
+		init_watcher = PyFunction_AddWatcher(on_function);
+	else if (!on && init_watcher >= 0 && PyFunction_ClearWatcher(init_watcher) == 0)
+		init_watcher = -1;
+	PyErr_Clear(); /* without a watcher, the hook still meets most of them first */
+}
+
+/* Call sites specialized before recording started enter __init__ without the frame hook,
+ * which therefore never saw that code: every class alive (object's subclasses, transitively)
+ * hands its __init__ over now. */
+static void monitor_classes(void)
+{
+	vt_exc exc;
+	vt_exc_save(&exc);
+	PyObject *name = PyUnicode_InternFromString("__init__");
+	PyObject *subclasses = PyObject_GetAttrString((PyObject *)&PyType_Type, "__subclasses__");
+	PyObject *seen = PySet_New(NULL), *todo = PyList_New(0);
+	if (!name || !subclasses || !seen || !todo || PyList_Append(todo, (PyObject *)&PyBaseObject_Type) < 0)
+		goto out;
+	Py_ssize_t n;
+	while ((n = PyList_GET_SIZE(todo)) > 0) {
+		PyObject *tp = Py_NewRef(PyList_GET_ITEM(todo, n - 1));
+		PyObject *subs = PyList_SetSlice(todo, n - 1, n, NULL) == 0 ?
+			PyObject_CallOneArg(subclasses, tp) : NULL;
+		Py_DECREF(tp);
+		for (Py_ssize_t i = 0; subs && PyList_Check(subs) && i < PyList_GET_SIZE(subs); i++) {
+			PyObject *sub = PyList_GET_ITEM(subs, i);
+			/* Seen by address: a metaclass's __hash__ or __eq__ is the program's code. */
+			PyObject *id = PyType_Check(sub) ? PyLong_FromVoidPtr(sub) : NULL;
+			int known = id ? PySet_Contains(seen, id) : 1;
+			if (!known && (PySet_Add(seen, id) < 0 || PyList_Append(todo, sub) < 0))
+				known = -1;
+			Py_XDECREF(id);
+			if (known < 0)
+				break;
+			if (!known)
+				monitor_class((PyTypeObject *)sub, name);
+		}
+		Py_XDECREF(subs);
+		PyErr_Clear();
+	}
+out:
+	Py_XDECREF(name);
+	Py_XDECREF(subclasses);
+	Py_XDECREF(seen);
+	Py_XDECREF(todo);
+	vt_exc_restore(&exc);
+}
 #endif
 
 void vt_init_monitor_set(int tool, PyObject *set_local_events, int events)
@@ -395,6 +498,11 @@ void vt_init_monitor_set(int tool, PyObject *set_local_events, int events)
 	vt.set_local_events = set_local_events;
 	vt.monitor_tool = tool;
 	vt.monitor_events = events;
+#if VT_INIT_BY_MONITORING
+	if (set_local_events)
+		monitor_classes();
+	watch_functions(set_local_events != NULL);
+#endif
 }
 
 /* The filters' verdict on a code table entry, once per run, and the decorators' marks:

@@ -280,7 +280,10 @@ Py_ssize_t vt_codes_refilter(Py_ssize_t index);
 uint32_t vt_cfunc_register(PyObject *func, const void *key);
 /* Where __init__ code goes (3.13): `set_local_events` is sys.monitoring's, `tool` vtrace's
  * tool id. NULL takes the local events off every code object given so far (before the tool
- * id is freed); a later call with the function puts them back under its tool. */
+ * id is freed); a later call with the function puts them back under its tool, and hands
+ * over the __init__ of every class alive (call sites specialized before the start enter
+ * them past the frame hook) and, until the next call with NULL, each function named
+ * __init__ as it is made. */
 void vt_init_monitor_set(int tool, PyObject *set_local_events, int events);
 /* In a fork child: empty ring, empty thread table, dump count back to 0. */
 void vt_after_fork_child(void);

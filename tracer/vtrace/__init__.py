@@ -15,16 +15,66 @@ Code in this package is never recorded.
 import atexit
 import gc
 import os
-import re
-import signal
 import sys
-import threading
 import time
 # signal.signal raises and catches a TypeError inside (a traced stdlib frame) for every
 # callable handler: --log-exceptions would record it. _signal is what it wraps.
 import _signal
 
-from . import _vtrace
+
+class _LazyModule:
+    """A module imported at its first attribute access: importing vtrace costs the program
+    little (python -m vtrace adds under 10 ms of CPU to an empty script), and a module the
+    program never needs is never imported (signal imports enum; threading, collections)."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __getattr__(self, attr):
+        return getattr(__import__(self._name), attr)
+
+
+signal = _LazyModule("signal")
+threading = _LazyModule("threading")
+
+
+class _OnImport:
+    """Calls fn(module) once the program has imported module `name`, without importing it
+    first: a finder ahead of the others, which steps aside at its first use."""
+
+    def __init__(self, name, fn):
+        self.name, self.fn = name, fn
+
+    def find_spec(self, name, path=None, target=None):
+        if name != self.name:
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _LoaderThen(spec.loader, self.fn)
+        return spec
+
+
+class _LoaderThen:
+    def __init__(self, loader, fn):
+        self.loader, self.fn = loader, fn
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        self.loader.exec_module(module)
+        self.fn(module)
+
+
+def _on_import(name, fn):
+    if name in sys.modules:
+        fn(sys.modules[name])
+    else:
+        sys.meta_path.insert(0, _OnImport(name, fn))
+
+from . import _vtrace  # noqa: E402 (after the helper the package's modules share)
 from .data import log_var, counter, instant, event, ignore, sparse
 
 from ._version import __version__
@@ -431,7 +481,7 @@ def _absolute(path):
     return path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
 
 
-_PLACEHOLDER = re.compile(r"\{(pid|n|time)\}")
+_PLACEHOLDERS = ("{pid}", "{n}", "{time}")
 _PATH_MAX = 4000     # bytes of the pattern, leaving room for what {n}, {pid}, {time} add
 _NAME_MAX = 200      # bytes of one component, leaving room for a -<n> and .vtb.tmp<pid>
 
@@ -445,7 +495,9 @@ def _check_output(pattern):
         raise ValueError("output: the path is empty")
     if "\0" in pattern:
         raise ValueError("output: the path holds a NUL character")
-    left = _PLACEHOLDER.sub("", pattern)
+    left = pattern
+    for placeholder in _PLACEHOLDERS:
+        left = left.replace(placeholder, "")
     if "{" in left or "}" in left:
         raise ValueError("output %r: a brace that is not {pid}, {n} or {time}" % pattern)
     raw = os.fsencode(pattern)
@@ -570,11 +622,28 @@ def _dressed_as(hook, original):
 
 
 def _hooks_on():
+    """Installed by the first start, not at import: importing vtrace changes nothing. Those
+    of threading wait for the program to import it."""
     if "sys" not in _orig:
         _orig["sys"] = sys.excepthook
         sys.excepthook = _dressed_as(_sys_excepthook, sys.excepthook)
-        _orig["threading"] = threading.excepthook
-        threading.excepthook = _dressed_as(_threading_excepthook, threading.excepthook)
+        _on_import("threading", _patch_threading)
+
+
+def _thread_names(threading):
+    return {t.ident: t.name for t in threading.enumerate()}
+
+
+def _patch_threading(threading):
+    # Threads already running end without telling their name: the dump takes it from here
+    # (threading's code that tells it is not the program's: not recorded).
+    _vtrace.name_threads(_vtrace.call_untraced(_thread_names, threading))
+    _orig["threading"] = threading.excepthook
+    threading.excepthook = _dressed_as(_threading_excepthook, threading.excepthook)
+    # Threads started from now on tell their name as they end.
+    if hasattr(threading.Thread, "_bootstrap_inner"):
+        _orig["bootstrap"] = threading.Thread._bootstrap_inner
+        threading.Thread._bootstrap_inner = _thread_bootstrap_inner
 
 
 def _after_fork_child():
@@ -621,11 +690,6 @@ def _ring_exit():
 
 
 atexit.register(_ring_exit)
-
-# Threads started from now on tell their name as they end.
-if hasattr(threading.Thread, "_bootstrap_inner"):
-    _orig["bootstrap"] = threading.Thread._bootstrap_inner
-    threading.Thread._bootstrap_inner = _thread_bootstrap_inner
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_child)

@@ -1,14 +1,17 @@
 # SPDX-License-Identifier: MIT
 """python -m vtrace [options] (script.py | -m module | -c code) [args...]"""
-import argparse
 import builtins
-import json
 import os
-import shlex
 import sys
 import types
 
 import vtrace
+
+# Imported when needed: the runner adds as little as it can to the program's start (argparse
+# and json import re, enum and gettext: more CPU than all the rest of vtrace's start).
+argparse = vtrace._LazyModule("argparse")
+json = vtrace._LazyModule("json")
+shlex = vtrace._LazyModule("shlex")
 
 _VALUE_OPTIONS = {"-o", "--output", "--buffer-size", "--dump-signal", "--dump-on-log",
                   "--max-depth", "--include", "--exclude", "--include-files", "--exclude-files",
@@ -31,9 +34,55 @@ _CONFIG_DEST = {
 }
 
 
-def _parser():
+def _formatter(prog):
+    """argparse's formatter, given the terminal's width as shutil would find it: argparse
+    builds one for each option it is given, and finding the width itself imports shutil
+    (and with it bz2, lzma, fnmatch) on every run, help or not."""
+    try:
+        width = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        try:
+            width = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            width = 80
+    return argparse.HelpFormatter(prog, width=width - 2)
+
+
+class _Defaults:
+    """Stands in for argparse while _parser() declares the options, to learn their defaults
+    without importing it: a run given no option but what to run (the common case) needs
+    nothing else from the parser. The same declarations serve both, so they cannot drift."""
+    SUPPRESS = "==SUPPRESS=="
+
+    def __init__(self):
+        self.values = {}
+
+    def ArgumentParser(self, *args, **kwargs):
+        return self
+
+    def __getattr__(self, name):
+        # Any other declaration (a group, argparse.FileType(...)) stands for itself.
+        return lambda *args, **kwargs: self
+
+    def set_defaults(self, **kwargs):
+        self.values.update(kwargs)
+
+    def add_argument(self, *flags, **kwargs):
+        action = kwargs.get("action")
+        if action in ("help", "version"):
+            return
+        dest = kwargs.get("dest")
+        if dest is None:
+            longs = [f for f in flags if f.startswith("--")]
+            dest = (longs or list(flags))[0].lstrip("-").replace("-", "_")
+        default = {"store_true": False, "store_false": True}.get(action)
+        self.values.setdefault(dest, kwargs.get("default", default))
+
+
+def _parser(argparse=argparse):
     mb = vtrace.DEFAULT_BUFFER_SIZE * vtrace.RECORD_BYTES / 1e6
     p = argparse.ArgumentParser(
+        formatter_class=_formatter,
         prog="python -m vtrace",
         usage="%(prog)s [options] (script.py | -m module | -c code) [args...]",
         description="Run a Python program exactly as it would run, recording every function call "
@@ -197,13 +246,16 @@ def _config_defaults(path):
 
 
 def parse(argv):
-    p = _parser()
     try:
-        env = shlex.split(os.environ.get("VTRACE_OPTIONS", ""))
+        env = os.environ.get("VTRACE_OPTIONS", "")
+        env = shlex.split(env) if env.strip() else []
     except ValueError as e:
-        p.error("VTRACE_OPTIONS: %s" % e)
+        _parser().error("VTRACE_OPTIONS: %s" % e)
     ours, script, rest = _split(env + list(argv))
     path, explicit = _config_path(ours)
+    if path is None and ((not ours and script) or (len(ours) == 2 and ours[0] in ("-m", "-c"))):
+        return _defaults(ours, script, rest)
+    p = _parser()
     if path is not None:
         try:
             p.set_defaults(**_config_defaults(path))
@@ -243,6 +295,46 @@ def parse(argv):
     return opts
 
 
+def _defaults(ours, script, rest):
+    """The options of a run given none but what to run (-m module, -c code, or a script)."""
+    d = _Defaults()
+    _parser(d)
+    opts = types.SimpleNamespace(**d.values)
+    if ours:
+        setattr(opts, "module" if ours[0] == "-m" else "code", ours[1])
+    else:
+        opts.script = script[0]
+    opts.args = rest
+    return opts
+
+
+def _module_code(name):
+    """(spec, code) of what `python -m name` runs (a package runs its __main__), through
+    importlib's public API; ImportError with python's wording when there is none."""
+    import importlib.util
+    if name.startswith("."):
+        raise ImportError("Relative module names not supported")
+    try:
+        spec = importlib.util.find_spec(name)  # imports the parent packages
+    except (ImportError, AttributeError, TypeError, ValueError) as e:
+        raise ImportError("Error while finding module specification for %r (%s: %s)"
+                          % (name, type(e).__name__, e)) from e
+    if spec is None:
+        raise ImportError("No module named %s" % name)
+    if spec.submodule_search_locations is not None:
+        if name == "__main__" or name.endswith(".__main__"):
+            raise ImportError("Cannot use package as __main__ module")
+        try:
+            return _module_code(name + ".__main__")
+        except ImportError as e:
+            raise ImportError("%s; %r is a package and cannot be directly executed"
+                              % (e, name)) from None
+    code = spec.loader.get_code(name) if spec.loader is not None else None
+    if code is None:
+        raise ImportError("No code object available for %s" % name)
+    return spec, code
+
+
 def _fresh_main(**attrs):
     main = types.ModuleType("__main__")
     main.__dict__.update(__builtins__=builtins, **attrs)
@@ -258,9 +350,8 @@ def _prepare(opts):
         main = _fresh_main(__spec__=None, __loader__=None, __package__=None)
         return compile(opts.code, "<string>", "exec", dont_inherit=True), main.__dict__
     if opts.module is not None:
-        import runpy
         try:
-            _, spec, code = runpy._get_module_details(opts.module)
+            spec, code = _module_code(opts.module)
         except ImportError as e:
             sys.stderr.write("%s: %s\n" % (sys.executable, e))
             sys.exit(1)
@@ -329,8 +420,8 @@ class _SpawnPatcher:
     become the workers) start tracing too, once the program imports multiprocessing.spawn
     or .forkserver (nothing is imported ahead of the program)."""
 
-    def __init__(self, options, waiting):
-        self.options = options
+    def __init__(self, opts, waiting):
+        self.opts = opts  # their text for the child only when needed: it imports json
         self.waiting = set(waiting)
 
     def find_spec(self, name, path=None, target=None):
@@ -343,7 +434,7 @@ class _SpawnPatcher:
         spec = importlib.util.find_spec(name)
         if spec is None or spec.loader is None:
             return spec
-        loader, options = spec.loader, self.options
+        loader, options = spec.loader, _child_options(self.opts)
 
         class _Loader:
             def create_module(self, spec):
@@ -406,13 +497,12 @@ def main(argv=None):
     # Resolved now: the program may change directory; its children get the same path.
     opts.output = vtrace._absolute(opts.output)
     code, globs = _prepare(opts)
-    options = _child_options(opts)
     waiting = [name for name in _PATCHES if name not in sys.modules]
     for name in _PATCHES:
         if name in sys.modules:
-            _PATCHES[name](sys.modules[name], options)
+            _PATCHES[name](sys.modules[name], _child_options(opts))
     if waiting:
-        sys.meta_path.insert(0, _SpawnPatcher(options, waiting))
+        sys.meta_path.insert(0, _SpawnPatcher(opts, waiting))
     try:
         tracer = _tracer(opts)
         tracer.start()

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: MIT */
+/* test_tracer_fidelity.c: every call recorded, whichever way CPython makes it. A tracer
+ * started after the program has warmed up meets call sites that the specializer (3.11+)
+ * has rewritten; some of those (3.13's CALL_ALLOC_AND_ENTER_INIT) enter Python code without
+ * the frame-evaluation hook. tests/programs/late_start.py runs each kind of call under
+ * cProfile, then warmed up and under vtrace; the counts must agree exactly. */
+#include "tests/tracer_fixtures.h"
+
+#define MAX_FUNCS 64
+
+/* One scenario's calls per function (file and first line), as cProfile counted them. */
+struct want {
+	char scenario[64];
+	char file[PATH_MAX];
+	unsigned line, calls;
+};
+
+/* The slices of the function at (file, line); with `w`, those of `file` that no entry of
+ * w (nw of them) names. */
+struct place {
+	const char *file;
+	unsigned line;
+	const struct want *w;
+	size_t nw;
+};
+
+static int at_place(const vtb_trace *t, const vtb_thread *th, const vtb_slice *sl, void *ctx)
+{
+	(void)th;
+	const struct place *p = ctx;
+	const vtb_string *s = vtb_trace_string(t, sl->name_id);
+	if (!p->w)
+		return s->line == p->line && strcmp(s->file, p->file) == 0;
+	int known = strcmp(s->file, p->file) != 0;
+	for (size_t j = 0; !known && j < p->nw; j++)
+		known = p->w[j].line == s->line && strcmp(p->w[j].file, s->file) == 0;
+	return !known;
+}
+
+static size_t count_at(const vtb_trace *t, const char *file, unsigned line)
+{
+	struct place p = { file, line, NULL, 0 };
+	return each_slice(t, NULL, at_place, &p);
+}
+
+static size_t count_unexpected(const vtb_trace *t, const char *file, const struct want *w, size_t nw)
+{
+	struct place p = { file, 0, w, nw };
+	return each_slice(t, NULL, at_place, &p);
+}
+
+static size_t read_wants(struct want *w, size_t cap)
+{
+	char *txt = read_file("prof.txt"), *save = NULL;
+	size_t n = 0;
+	for (char *l = strtok_r(txt, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		ck_assert_uint_lt(n, cap);
+		ck_assert_msg(sscanf(l, "%63[^\t]\t%4095[^\t]\t%u\t%u", w[n].scenario, w[n].file,
+				     &w[n].line, &w[n].calls) == 4, "bad line: %s", l);
+		n++;
+	}
+	free(txt);
+	return n;
+}
+
+/* Each scenario's dump holds exactly the calls cProfile counted, function by function. */
+START_TEST(test_late_start_counts)
+{
+	char prog[PATH_MAX];
+	ck_assert_msg(realpath("tests/programs/late_start.py", prog) != NULL,
+		      "run from the source tree: tests/programs/late_start.py not found");
+	ck_assert_int_eq(run_py(NULL, "prof.txt", "err.txt", "'%s' t", prog), 0);
+	static struct want w[MAX_FUNCS * 4];
+	size_t nw = read_wants(w, sizeof w / sizeof *w), scenarios = 0, inits = 0;
+	for (size_t i = 0; i < nw; i++) {
+		if (i > 0 && strcmp(w[i].scenario, w[i - 1].scenario) == 0)
+			continue;
+		scenarios++;
+		char name[128];
+		snprintf(name, sizeof name, "t-%.63s.bin", w[i].scenario);
+		vtb_trace *t = load(name);
+		size_t j;
+		for (j = i; j < nw && strcmp(w[j].scenario, w[i].scenario) == 0; j++) {
+			size_t got = count_at(t, w[j].file, w[j].line);
+			ck_assert_msg(got == w[j].calls, "%s: %s:%u: cProfile %u calls, vtrace %zu",
+				      w[i].scenario, w[j].file, w[j].line, w[j].calls, got);
+			inits += strcmp(w[i].scenario, "init") == 0 && got == 1000;
+		}
+		ck_assert_msg(count_unexpected(t, prog, w + i, j - i) == 0,
+			      "%s: vtrace recorded functions cProfile did not see", w[i].scenario);
+		ck_assert_uint_eq(vtb_trace_header(t)->events_dropped, 0);
+		vtb_trace_free(t);
+	}
+	ck_assert_uint_eq(scenarios, 17); /* every step_ function of the program */
+	ck_assert_uint_eq(inits, 2); /* step_init and Plain.__init__, 1000 each */
+}
+END_TEST
+
+/* An __init__ not called by make() or fail(). */
+static int init_misplaced(const vtb_trace *t, const vtb_thread *th, const vtb_slice *s, void *ctx)
+{
+	(void)ctx;
+	const char *n = name_of(t, s);
+	size_t len = strlen(n);
+	if (len < 8 || strcmp(n + len - 8, "__init__") != 0)
+		return 0;
+	const vtb_slice *p = parent_of(th, s);
+	return !p || (strcmp(name_of(t, p), "__main__.make") != 0 && strcmp(name_of(t, p), "__main__.fail") != 0);
+}
+
+/* An __init__ running when recording starts ends unrecorded, as the hook's frames do; one
+ * that raises on the first step after a warm-up is recorded once, with its exception, and
+ * the calls around it nest as they ran. */
+START_TEST(test_init_running_at_start)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "class A:\n    def __init__(self):\n        self.x = 1\n"
+		   "class Bad:\n    def __init__(self):\n        raise KeyError(1)\n"
+		   "def make():\n    return A()\n"
+		   "def fail():\n    try:\n        Bad()\n    except KeyError:\n        pass\n"
+		   "for _ in range(5000):\n    make()\n    fail()\n"
+		   "class App:\n"
+		   "    def __init__(self):\n"
+		   "        self.t = vtrace.Tracer(output='t.bin', quiet=True).start()\n"
+		   "        make()\n"
+		   "app = App()\n"
+		   "for _ in range(10):\n    make()\n    fail()\n"
+		   "app.t.stop()\napp.t.dump()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	/* Names lack the class before 3.11: A's calls are those without an exception. */
+	ck_assert_uint_eq(count_affix(t, "__main__.", "__init__", 0), 21);
+	ck_assert_uint_eq(count_affix(t, "__main__.", "__init__", VTB_CALL_EXCEPTION), 10);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.make"), 11);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.fail"), 10);
+	ck_assert_uint_eq(each_slice(t, NULL, init_misplaced, NULL), 0);
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* The __init__ calls (named module.__init__ before 3.11) whose first line is `line`; in
+ * `with_data` those with arguments "self=..., n=N" and the return value None attached. */
+struct init_at {
+	unsigned line;
+	size_t with_data;
+};
+
+static int is_init_at(const vtb_trace *t, const vtb_thread *th, const vtb_slice *sl, void *ctx)
+{
+	struct init_at *c = ctx;
+	const vtb_string *s = vtb_trace_string(t, sl->name_id);
+	size_t len = strlen(s->name);
+	if (s->line != c->line || len < 8 || strcmp(s->name + len - 8, "__init__") != 0)
+		return 0;
+	const vtb_attachment *a =
+		vtb_thread_attachment(th, sl->depth, (uint32_t)(sl - th->rows[sl->depth].slices));
+	c->with_data += a && a->args && strncmp(a->args, "self=", 5) == 0 && strstr(a->args, ", n=") &&
+			a->retval && strcmp(a->retval, "None") == 0;
+	return 1;
+}
+
+static size_t inits_at(const vtb_trace *t, unsigned line, size_t *with_data)
+{
+	struct init_at c = { line, 0 };
+	size_t n = each_slice(t, NULL, is_init_at, &c);
+	*with_data = c.with_data;
+	return n;
+}
+
+/* The run's options apply to an __init__ entered past the hook as to any call: arguments
+ * and return values, the depth limit, @vtrace.ignore (neither it nor its callees) and
+ * @vtrace.sparse (it, not its callees). */
+START_TEST(test_init_options_after_warm_up)
+{
+	write_file("prog.py",
+		   "import sys, vtrace\n"                          /* 1 */
+		   "class A:\n    def __init__(self, n):\n"        /* 2, 3 */
+		   "        self.n = helper(n)\n"                  /* 4 */
+		   "def helper(n):\n    return n\n"                /* 5, 6 */
+		   "class Quiet:\n    @vtrace.ignore\n"            /* 7, 8 */
+		   "    def __init__(self):\n        helper(0)\n"  /* 9, 10 */
+		   "class Few:\n    @vtrace.sparse\n"              /* 11, 12 */
+		   "    def __init__(self):\n        helper(0)\n"  /* 13, 14 */
+		   "def make(i):\n    A(i)\n    Quiet()\n    Few()\n"
+		   "for i in range(5000):\n    make(i)\n"
+		   "opts = dict(log_args=True, log_retval=True) if sys.argv[1] == 'data' else dict(max_depth=2)\n"
+		   "t = vtrace.Tracer(output=sys.argv[1] + '.bin', quiet=True, **opts).start()\n"
+		   "for i in range(3):\n    make(i)\n"
+		   "t.stop()\nt.dump()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, "err.txt", "prog.py data"), 0);
+	ck_assert_int_eq(run_py(NULL, NULL, "err.txt", "prog.py depth"), 0);
+	size_t data;
+	vtb_trace *t = load("data.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.make"), 3);
+	ck_assert_uint_eq(inits_at(t, 3, &data), 3);
+	ck_assert_uint_eq(data, 3);
+	ck_assert_uint_eq(inits_at(t, 8, &data), 0); /* a decorated function starts at its decorator */
+	ck_assert_uint_eq(inits_at(t, 12, &data), 3);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.helper"), 3); /* A's only */
+	ck_assert_uint_eq(each_slice(t, NULL, init_misplaced, NULL), 0);
+	vtb_trace_free(t);
+	t = load("depth.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.make"), 3);
+	ck_assert_uint_eq(inits_at(t, 3, &data), 3);
+	ck_assert_uint_eq(inits_at(t, 12, &data), 3);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.helper"), 0); /* depth 2 */
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* A tracer stopped inside an ignored __init__ (its end is never seen) leaves the thread
+ * recording for the next one, at the right depth. */
+START_TEST(test_stop_inside_ignored_init)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "class Off:\n    def stop(self):\n        pass\n"
+		   "tracer = Off()\n"
+		   "def helper():\n    pass\n"
+		   "class Q:\n    @vtrace.ignore\n    def __init__(self):\n"
+		   "        tracer.stop()\n        helper()\n"
+		   "for _ in range(5000):\n    Q()\n"
+		   "tracer = vtrace.Tracer(output='one.bin', quiet=True, max_depth=1).start()\n"
+		   "Q()\n"
+		   "t = vtrace.Tracer(output='two.bin', quiet=True, max_depth=1).start()\n"
+		   "helper()\nt.stop()\nt.dump()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, "err.txt", "prog.py"), 0);
+	vtb_trace *t = load("two.bin");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.helper"), 1);
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* Classes made after the start, each with an __init__ of its own, first called at a site
+ * specialized for another class: 3.13 respecializes such a site for the class at hand every
+ * so often, at that class's first call. */
+START_TEST(test_new_classes_at_a_warm_site)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "class X:\n    def __init__(self):\n        pass\n"
+		   "def make(cls):\n    return cls()\n"
+		   "for _ in range(5000):\n    make(X)\n"
+		   "t = vtrace.Tracer(output='t.bin', quiet=True).start()\n"
+		   "classes = []\n"
+		   "for i in range(200):\n"
+		   "    ns = {}\n"
+		   "    exec('class K%d:\\n    def __init__(self):\\n        self.i = %d\\n' % (i, i), ns)\n"
+		   "    classes.append(ns['K%d' % i])\n"
+		   "for k in classes:\n    make(k)\n"
+		   "t.stop()\nt.dump()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, "err.txt", "prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(count_affix(t, "", "__init__", 0), 200);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.make"), 200);
+	vtb_trace_free(t);
+}
+END_TEST
+
+static Suite *fidelity_suite(void)
+{
+	Suite *s = suite_create("tracer_fidelity");
+	const struct tf_case cases[] = {
+		{ "late_start_counts", test_late_start_counts },
+		{ "init_running_at_start", test_init_running_at_start },
+		{ "init_options_after_warm_up", test_init_options_after_warm_up },
+		{ "stop_inside_ignored_init", test_stop_inside_ignored_init },
+		{ "new_classes_at_a_warm_site", test_new_classes_at_a_warm_site },
+	};
+	tf_add_cases(s, cases, sizeof cases / sizeof *cases, 240);
+	return s;
+}
+
+int main(void)
+{
+	return tf_run(fidelity_suite());
+}
