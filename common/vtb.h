@@ -15,6 +15,17 @@
 
 #define VTB_VERSION 1
 
+/* The latest time (ns) any time field or timestamp may hold: 2^62 ns, 146 years. Readers
+ * refuse later ones and the writer refuses to write them, so that a time plus a span, or
+ * the difference of two times, never overflows 64 bits anywhere above the reader. */
+#define VTB_TIME_MAX (UINT64_C(1) << 62)
+
+/* a + b, or UINT64_MAX when that overflows: sums of durations over many calls. */
+static inline uint64_t vtb_add_sat(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
 enum vtb_error {
 	VTB_OK = 0,
 	VTB_E_IO = -1,       /* open/read/write/rename failed (errno in the cause) */

@@ -152,7 +152,7 @@ static int add_thread(struct builder *b, const vtb_thread *th, size_t t, const t
 				continue;
 			if ((cur[i - lo] = child_node(b, parent, sl->name_id)) == NONE)
 				goto out;
-			b->nodes[cur[i - lo]].total_ns += clipped(sl, sc);
+			b->nodes[cur[i - lo]].total_ns = vtb_add_sat(b->nodes[cur[i - lo]].total_ns, clipped(sl, sc));
 			b->nodes[cur[i - lo]].calls++;
 		}
 	}
@@ -193,7 +193,7 @@ static int link_children(struct tui_flame_node *n, size_t count)
 	}
 	n[0].total_ns = 0;
 	for (uint32_t c = n[0].first_child; c != NONE; c = n[c].next)
-		n[0].total_ns += n[c].total_ns;
+		n[0].total_ns = vtb_add_sat(n[0].total_ns, n[c].total_ns);
 	free(order);
 	return 0;
 }

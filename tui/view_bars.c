@@ -106,7 +106,8 @@ void tui_draw_ruler(tui_app *app, tui_screen *s, int y)
 	int ascii = tui_screen_ascii(s);
 
 	tui_screen_fill(s, 0, y, v->cols, ascii ? L'-' : L'─', TUI_STYLE_RULER, 0);
-	for (; t < rel + v->span_ns; t += step) {
+	/* Ticks are at least a column apart: the screen bounds the loop, whatever the times. */
+	for (int n = 0; t < rel + v->span_ns && n <= v->cols; t += step, n++) {
 		int64_t c = tui_view_col(v, origin + t);
 		char label[32];
 
