@@ -724,6 +724,11 @@ static int ld_evts(struct ld *l, struct cur *c)
 	for (const uint8_t *p = c->p; p < c->end && !rc; d.n++)
 		rc = dec_record(&d, &p, c->end);
 	d.th->last_ts = d.ts;
+	if (!d.th->depth && d.th->stackcap > 64) { /* a deep stack unwound: 100 of them held 150 MB */
+		free(d.th->stack);
+		d.th->stack = NULL;
+		d.th->stackcap = 0;
+	}
 	if (!rc && d.n != records)
 		rc = ld_bad(l, VTB_E_FORMAT, c->base_off, "EVTS: declares %llu records, holds %llu",
 			    (unsigned long long)records, (unsigned long long)d.n);
