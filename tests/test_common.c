@@ -6,6 +6,7 @@
  */
 #include "common/vtb.h"
 #include "common/vtb_internal.h"
+#include "tests/vtb_craft.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -985,19 +986,6 @@ END_TEST
 struct craft {
 	struct vtb_buf b;
 };
-
-static void craft_section(struct vtb_buf *b, uint32_t tag, const void *payload, size_t len)
-{
-	uint8_t h[8], c[4];
-	size_t start = b->len;
-
-	vtb_put_u32(h, tag);
-	vtb_put_u32(h + 4, (uint32_t)len);
-	vtb_buf_put(b, h, 8);
-	vtb_buf_put(b, payload, len);
-	vtb_put_u32(c, vtb_crc32c(0, b->data + start, 8 + len));
-	vtb_buf_put(b, c, 4);
-}
 
 /* Preamble, HEAD, STRS with 2 strings, THRD with 1 thread, then the EVTS payload given. */
 static void craft_file(struct vtb_buf *b, const uint8_t *evts, size_t n)
