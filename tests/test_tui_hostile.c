@@ -301,6 +301,32 @@ START_TEST(bombs_stay_in_memory_cap)
 }
 END_TEST
 
+/* 100,000 distinct counter names: each redraw searched every earlier counter for its group
+ * (13.5 s a frame). */
+START_TEST(many_counters_render)
+{
+	vtb_header h = { .pid = 1, .cmdline = "", .python_version = "", .reason_text = "" };
+	char path[600], name[32], *cause = NULL;
+	struct run r;
+
+	snprintf(path, sizeof(path), "%s/counters.vtb", dir);
+	vtb_writer *w = vtb_writer_open_file(path, &h, &cause);
+	ck_assert_msg(w != NULL, "%s", cause);
+	ck_assert_int_eq(vtb_writer_thread(w, 1, 1, "t"), 0);
+	for (int i = 0; i < 100000; i++) {
+		snprintf(name, sizeof(name), "c%d", i);
+		int64_t id = vtb_writer_string(w, name, NULL, 0);
+		ck_assert_int_eq(vtb_writer_counter(w, 0, (uint64_t)i, (uint32_t)id, (uint32_t)id, i), 0);
+	}
+	ck_assert_int_eq(vtb_writer_finish(w, &cause), 0);
+	vtb_writer_free(w);
+	const char *render[] = { "vtui", "--render", "100x40", "--cmd", "scroll page-down", path, NULL };
+	run_vtui(&r, 1024, 10, render);
+	ck_assert_msg(!r.timed_out, "a frame of 100,000 counters still drawing after 10 s");
+	ck_assert_int_eq(r.status, 0);
+}
+END_TEST
+
 /* `--script /dev/zero` read until memory ran out and then ran as an empty script (exit 0). */
 START_TEST(script_from_dev_zero)
 {
@@ -329,6 +355,7 @@ static Suite *hostile_suite(void)
 	tc = tcase_create("memory");
 	tcase_add_loop_test(tc, bombs_stay_in_memory_cap, 0, 2);
 	tcase_add_test(tc, script_from_dev_zero);
+	tcase_add_test(tc, many_counters_render);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 	return s;
