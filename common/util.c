@@ -226,6 +226,7 @@ const char *vtb_strerror(int err)
 	case VTB_E_TRUNCATED: return "truncated file";
 	case VTB_E_VERSION: return "unsupported VTB version";
 	case VTB_E_ARG: return "invalid argument";
+	case VTB_E_LIMIT: return "over a limit";
 	default: return "unknown error";
 	}
 }

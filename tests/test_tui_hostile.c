@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define MEM_CAP 0
@@ -358,6 +359,40 @@ START_TEST(regex_total_budget)
 }
 END_TEST
 
+/* gzip had no caps: 4 MB expanding to 4 GiB of spaces, 3 MB of 20M events. Both are bounded
+ * by options now, and passing one says which limit and how to raise it. */
+START_TEST(gzip_limits)
+{
+	static const char ev[] = "{\"ph\":\"X\",\"name\":\"f\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":1},";
+	char path[600], blanks[4096];
+	struct run r;
+
+	snprintf(path, sizeof(path), "%s/bomb.json.gz", dir);
+	gzFile gz = gzopen(path, "wb9");
+	ck_assert_ptr_nonnull(gz);
+	memset(blanks, ' ', sizeof(blanks));
+	gzputs(gz, "{\"traceEvents\": [");
+	for (int i = 0; i < (_i ? 0 : 8 << 10); i++) /* 32 MiB of blanks */
+		ck_assert_int_eq(gzwrite(gz, blanks, sizeof(blanks)), sizeof(blanks));
+	for (int i = 0; i < (_i ? 200000 : 0); i++)
+		ck_assert_int_gt(gzputs(gz, ev), 0);
+	gzputs(gz, "{}]}");
+	ck_assert_int_eq(gzclose(gz), Z_OK);
+	const char *limit[] = { "--max-json-bytes", "--max-events" }, *value[] = { "1M", "1000" };
+	const char *info[] = { "vtui", "--info", limit[_i], value[_i], path, NULL };
+	run_vtui(&r, 512, 30, info);
+	assert_sane_run(&r, "--info");
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "over the limit") && strstr(r.err, limit[_i]), "%s", r.err);
+	const char *stats[] = { "vtui", "stats", limit[_i], value[_i], path, NULL };
+	run_vtui(&r, 512, 30, stats);
+	ck_assert_msg(strstr(r.err, "over the limit") && strstr(r.err, limit[_i]), "%s", r.err);
+	const char *unlimited[] = { "vtui", "--info", limit[_i], "0", path, NULL };
+	run_vtui(&r, 512, 60, unlimited);
+	ck_assert_int_eq(r.status, 0);
+}
+END_TEST
+
 /* `--script /dev/zero` read until memory ran out and then ran as an empty script (exit 0). */
 START_TEST(script_from_dev_zero)
 {
@@ -388,6 +423,7 @@ static Suite *hostile_suite(void)
 	tcase_add_test(tc, script_from_dev_zero);
 	tcase_add_test(tc, many_counters_render);
 	tcase_add_test(tc, regex_total_budget);
+	tcase_add_loop_test(tc, gzip_limits, 0, 2);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 	return s;

@@ -98,7 +98,7 @@ static vtb_trace *load(const char *in, struct progress *p, char **cause)
 	p->path = in;
 	if (kind_of_file(in) == KIND_JSON) {
 		vtb_json_report r = { 0 };
-		t = vtb_json_load(in, fn, p, &r, cause);
+		t = tui_json_load(in, fn, p, &r, cause);
 		end_progress(p);
 		print_notes(in, r.notes);
 		free(r.notes);
@@ -158,10 +158,10 @@ static int save(const vtb_trace *t, const char *out, enum kind k, struct progres
 
 static void usage(FILE *f)
 {
-	fputs("usage: vtui convert IN -o OUT\n"
+	fputs("usage: vtui convert IN -o OUT [--max-json-bytes SIZE] [--max-events N]\n"
 	      "  Convert between VTB (.bin, .vtb) and Chrome trace event JSON (.json, .json.gz),\n"
-	      "  the format VizTracer and Perfetto read and write. OUT's name picks its format.\n",
-	      f);
+	      "  the format VizTracer and Perfetto read and write. OUT's name picks its format.\n"
+	      TUI_JSON_LIMITS_HELP, f);
 }
 
 /* Parse the command line; 0, or the exit status of a usage error (or of --help). */
@@ -169,14 +169,23 @@ static int parse(int argc, char **argv, const char **in, const char **out)
 {
 	static const struct option opts[] = { { "output", required_argument, NULL, 'o' },
 					      { "help", no_argument, NULL, 'h' },
+					      { "max-json-bytes", required_argument, NULL, 'L' },
+					      { "max-events", required_argument, NULL, 'L' },
 					      { NULL, 0, NULL, 0 } };
-	int c;
+	int c, index = 0;
+	char *cause = NULL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		if (c == 'o')
+	while ((c = getopt_long(argc, argv, "o:h", opts, &index)) != -1) {
+		if (c == 'o') {
 			*out = optarg;
-		else
+		} else if (c == 'L') {
+			if (tui_json_limit_option(opts[index].name, optarg, &cause) < 0) {
+				fprintf(stderr, "vtui convert: %s\n", cause ? cause : "out of memory");
+				free(cause);
+				return 2;
+			}
+		} else
 			return usage(c == 'h' ? stdout : stderr), c == 'h' ? -1 : 2;
 	}
 	if (optind != argc - 1 || !*out) {

@@ -55,6 +55,7 @@ static void usage(FILE *out)
 	      "                     # comments (repeatable)\n"
 	      "  --ascii            draw with ASCII only (default when the locale is not UTF-8)\n"
 	      "  --no-mouse         leave the mouse to the terminal\n"
+	      TUI_JSON_LIMITS_HELP
 	      "  --help, --version\n"
 	      "Press ? in the viewer for the keys; see vtui(1).\n",
 	      out);
@@ -69,13 +70,14 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "cmd", required_argument, NULL, 'c' }, { "ascii", no_argument, NULL, 'a' },
 		{ "no-mouse", no_argument, NULL, 'm' }, { "preset", required_argument, NULL, 'p' },
 		{ "presets", required_argument, NULL, 'P' }, { "script", required_argument, NULL, 's' },
-		{ "diff", no_argument, NULL, 'd' },
+		{ "diff", no_argument, NULL, 'd' }, { "max-json-bytes", required_argument, NULL, 'L' },
+		{ "max-events", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *cause = NULL;
-	int c;
+	int c, index = 0;
 
-	while ((c = getopt_long(argc, argv, "hVp:", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVp:", longs, &index)) != -1) {
 		switch (c) {
 		case 'h': usage(stdout); return -1;
 		case 'V': printf("vtui %s (VTB format %d)\n", TUI_VERSION, VTB_VERSION); return -1;
@@ -105,6 +107,13 @@ static int parse(int argc, char **argv, struct options *o)
 		case 's':
 			if (tui_script_append(optarg, &o->cmds, &o->cmd_count, &cause) < 0) {
 				fprintf(stderr, "vtui: --script %s\n", cause ? cause : optarg);
+				free(cause);
+				return 1;
+			}
+			break;
+		case 'L':
+			if (tui_json_limit_option(longs[index].name, optarg, &cause) < 0) {
+				fprintf(stderr, "vtui: %s\n", cause ? cause : "out of memory");
 				free(cause);
 				return 1;
 			}

@@ -38,6 +38,7 @@ static void usage(FILE *out)
 	      "                  [--thread REGEX] [--min-duration DUR] [--max-depth N]\n"
 	      "                  [--sort total|self|calls|max] [--top N]\n"
 	      "                  [--format table|csv|json] [--salvage]\n"
+	      "                  [--max-json-bytes SIZE] [--max-events N]\n"
 	      "       vtui stats --diff BEFORE AFTER [the same options]\n"
 	      "Per-function statistics: calls, total (inclusive, recursion counted once), self,\n"
 	      "mean and max. CSV and JSON times are in ns. --diff compares two traces by\n"
@@ -79,6 +80,8 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "salvage", no_argument, NULL, 'S' },
 	{ "diff", no_argument, NULL, 'D' },
+	{ "max-json-bytes", required_argument, NULL, 'L' },
+	{ "max-events", required_argument, NULL, 'L' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "filter", required_argument, NULL, 'C' },
 	{ "hide", required_argument, NULL, 'C' },
@@ -107,6 +110,14 @@ static int parse_one(struct stats_opts *o, int c, int index)
 	case 'S': o->salvage = 1; return 0;
 	case 'D': o->diff = 1; return 0;
 	case 'h': usage(stdout); return -1;
+	case 'L': {
+		char *cause = NULL;
+		if (tui_json_limit_option(long_opts[index].name, optarg, &cause) == 0)
+			return 0;
+		fprintf(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
+		free(cause);
+		return EXIT_USAGE;
+	}
 	case 's':
 		return tui_stats_parse_sort(optarg, &o->sort) == 0 ? 0 : bad_value("--sort", "total, self, calls or max");
 	case 'f':
@@ -151,7 +162,7 @@ static vtb_trace *load_trace(const struct stats_opts *o)
 	char *cause = NULL;
 
 	if (tui_is_json_file(o->trace))
-		t = vtb_json_load(o->trace, NULL, NULL, NULL, &cause);
+		t = tui_json_load(o->trace, NULL, NULL, NULL, &cause);
 	else
 		t = vtb_trace_load(o->trace, o->salvage ? VTB_LOAD_SALVAGE : 0, NULL, NULL, &cause);
 	if (t == NULL)

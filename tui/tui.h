@@ -144,6 +144,18 @@ const vtb_trace *tui_app_trace(const tui_app *app);
  * than half a second. *note receives a malloc'd description of damage or import
  * problems (or NULL). Returns NULL and sets *cause on failure. The caller owns the trace. */
 vtb_trace *tui_load(const char *path, int progress, char **note, char **cause);
+/* --max-json-bytes SIZE (K, M, G suffixes) or --max-events N (`option` without dashes):
+ * the limits of every JSON load that follows. 0, or -1 with *cause. */
+int tui_json_limit_option(const char *option, const char *value, char **cause);
+/* vtb_json_load under those limits (the caller owns the trace and report->notes). */
+vtb_trace *tui_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_json_report *report,
+			 char **cause);
+/* The --help lines of the two options. */
+#define TUI_JSON_LIMITS_HELP \
+	"  --max-json-bytes SIZE  stop reading JSON past SIZE bytes once uncompressed\n" \
+	"                     (default 1G; K, M, G suffixes; 0: no limit)\n" \
+	"  --max-events N     stop reading JSON past N events (default 20000000; 0: none)\n"
+
 /* Print the header and counts of `t` (vtui --info). Returns 0 or VTB_E_IO. */
 int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE *out);
 /* Parse "WxH"; 0 or VTB_E_ARG. */
