@@ -393,6 +393,73 @@ START_TEST(gzip_limits)
 }
 END_TEST
 
+/* Bytes that drive or reorder a terminal: ESC, BEL, C1 CSI, U+202E, U+2028. */
+static const char *const unsafe[] = { "\x1b", "\x07", "\xc2\x9b", "\xe2\x80\xae", "\xe2\x80\xa8" };
+
+static void assert_clean(const char *text, const char *what)
+{
+	for (size_t i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++)
+		ck_assert_msg(!strstr(text, unsafe[i]), "%s: unsafe byte sequence %zu reached the output: %s",
+			      what, i, text);
+}
+
+/* Messages quoted names, paths, preset names and commands raw: the match-limit message,
+ * -p errors, vtui convert on success and on load errors. One cleaner for all of them. */
+START_TEST(messages_are_clean)
+{
+	static const char evil[] = "\x1b]2;PWNED\x07\xc2\x9b" "31m\xe2\x80\xae\xe2\x80\xa8";
+	vtb_header h = { .pid = 1, .cmdline = evil, .python_version = "", .reason_text = evil };
+	char path[600], out[700], name[128], bad[700], *cause = NULL, stdout_path[700];
+	struct run r;
+
+	snprintf(path, sizeof(path), "%s/evil%s.vtb", dir, evil);
+	snprintf(name, sizeof(name), "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa%s", evil);
+	vtb_writer *w = vtb_writer_open_file(path, &h, &cause);
+	ck_assert_msg(w != NULL, "%s", cause);
+	ck_assert_int_eq(vtb_writer_thread(w, 1, 1, evil), 0);
+	int64_t id = vtb_writer_string(w, name, evil, 1);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, 1, (uint32_t)id, 0), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, 2, 0), 0);
+	ck_assert_int_eq(vtb_writer_finish(w, &cause), 0);
+	vtb_writer_free(w);
+	snprintf(out, sizeof(out), "%s/out%s.json", dir, evil);
+	snprintf(bad, sizeof(bad), "%s/missing%s.vtb", dir, evil);
+	snprintf(stdout_path, sizeof(stdout_path), "%s/stdout", dir);
+	const char *const runs[][8] = {
+		{ "vtui", "stats", path, "--filter", "(a+)+$", NULL },
+		{ "vtui", "--render", "80x20", "--cmd", "search (a+)+$", path, NULL },
+		{ "vtui", "--render", "80x20", "--cmd", evil, path, NULL },
+		{ "vtui", "-p", evil, "--render", "80x20", path, NULL },
+		{ "vtui", "convert", bad, "-o", out, NULL },
+		{ "vtui", "convert", path, "-o", out, NULL },
+		{ "vtui", "--info", path, NULL },
+		{ "vtui", "stats", path, NULL },
+	};
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		run_vtui(&r, 512, 30, (const char *const *)runs[i]);
+		ck_assert_msg(!r.timed_out, "run %zu hung", i);
+		ck_assert_msg(i < 4 ? r.status != 0 : 1, "run %zu: no error: %s", i, r.err);
+		assert_clean(r.err, runs[i][1]);
+		ck_assert_msg(*r.err || i >= 5, "run %zu: nothing on stderr", i);
+	}
+	/* stdout too: the success line of convert, --info and stats */
+	char cmd[2200];
+	for (int i = 0; i < 3; i++) {
+		snprintf(cmd, sizeof(cmd), i == 0 ? "'%s' convert '%s' -o '%s' > '%s' 2>&1"
+			 : i == 1 ? "'%s' --info '%s' > '%s' 2>&1%s" : "'%s' stats '%s' > '%s' 2>&1%s",
+			 vtui, path, i == 0 ? out : stdout_path, i == 0 ? stdout_path : "");
+		ck_assert_int_eq(system(cmd), 0);
+		FILE *f = fopen(stdout_path, "r");
+		char text[8192] = "";
+		ck_assert_ptr_nonnull(f);
+		text[fread(text, 1, sizeof(text) - 1, f)] = '\0';
+		fclose(f);
+		ck_assert_msg(*text, "no output");
+		assert_clean(text, "stdout");
+	}
+}
+END_TEST
+
 /* `--script /dev/zero` read until memory ran out and then ran as an empty script (exit 0). */
 START_TEST(script_from_dev_zero)
 {
@@ -424,6 +491,10 @@ static Suite *hostile_suite(void)
 	tcase_add_test(tc, many_counters_render);
 	tcase_add_test(tc, regex_total_budget);
 	tcase_add_loop_test(tc, gzip_limits, 0, 2);
+	tcase_set_timeout(tc, 300);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("terminal");
+	tcase_add_test(tc, messages_are_clean);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 	return s;

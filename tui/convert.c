@@ -65,7 +65,8 @@ static int show_progress(void *ctx, uint64_t done, uint64_t total)
 		return 0;
 	p->last_pct = pct;
 	p->shown = 1;
-	fprintf(stderr, "\r\033[Kvtui convert: %s %s %3d%%", p->what, p->path, pct);
+	fputs("\r\033[K", stderr); /* ours; the path is cleaned */
+	tui_fprintf_clean(stderr, "vtui convert: %s %s %3d%%", p->what, p->path, pct);
 	fflush(stderr);
 	return 0;
 }
@@ -73,7 +74,7 @@ static int show_progress(void *ctx, uint64_t done, uint64_t total)
 static void end_progress(struct progress *p)
 {
 	if (p->shown)
-		fprintf(stderr, "\r\033[K");
+		fputs("\r\033[K", stderr);
 	p->shown = 0;
 }
 
@@ -84,7 +85,7 @@ static void print_notes(const char *path, const char *notes)
 	while (p && *p) {
 		const char *nl = strchr(p, '\n');
 		int n = nl ? (int)(nl - p) : (int)strlen(p);
-		fprintf(stderr, "vtui convert: %s: note: %.*s\n", path, n, p);
+		tui_fprintf_clean(stderr, "vtui convert: %s: note: %.*s\n", path, n, p);
 		p = nl ? nl + 1 : NULL;
 	}
 }
@@ -108,7 +109,7 @@ static vtb_trace *load(const char *in, struct progress *p, char **cause)
 	end_progress(p);
 	const vtb_damage *d = t ? vtb_trace_damage(t) : NULL;
 	if (d && (d->sections_bad || d->truncated))
-		fprintf(stderr, "vtui convert: %s: note: damaged: %zu section(s) skipped, %zu bytes lost%s%s\n", in,
+		tui_fprintf_clean(stderr, "vtui convert: %s: note: damaged: %zu section(s) skipped, %zu bytes lost%s%s\n", in,
 			d->sections_bad, d->bytes_lost, d->first_problem ? "; first: " : "",
 			d->first_problem ? d->first_problem : "");
 	return t;
@@ -181,7 +182,7 @@ static int parse(int argc, char **argv, const char **in, const char **out)
 			*out = optarg;
 		} else if (c == 'L') {
 			if (tui_json_limit_option(opts[index].name, optarg, &cause) < 0) {
-				fprintf(stderr, "vtui convert: %s\n", cause ? cause : "out of memory");
+				tui_fprintf_clean(stderr, "vtui convert: %s\n", cause ? cause : "out of memory");
 				free(cause);
 				return 2;
 			}
@@ -189,13 +190,13 @@ static int parse(int argc, char **argv, const char **in, const char **out)
 			return usage(c == 'h' ? stdout : stderr), c == 'h' ? -1 : 2;
 	}
 	if (optind != argc - 1 || !*out) {
-		fprintf(stderr, "vtui convert: %s\n", optind >= argc ? "no input file" :
+		tui_fprintf_clean(stderr, "vtui convert: %s\n", optind >= argc ? "no input file" :
 			optind < argc - 1 ? "one input file only" : "no output: give -o OUT");
 		return usage(stderr), 2;
 	}
 	*in = argv[optind];
 	if (kind_of_name(*out) == KIND_UNKNOWN) {
-		fprintf(stderr, "vtui convert: %s: cannot tell the output format: name it .json, .json.gz, "
+		tui_fprintf_clean(stderr, "vtui convert: %s: cannot tell the output format: name it .json, .json.gz, "
 			".bin or .vtb\n", *out);
 		return 2;
 	}
@@ -216,16 +217,16 @@ int vtui_convert_main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	t = load(in, &p, &cause);
 	if (!t) {
-		fprintf(stderr, "vtui convert: %s\n", cause ? cause : "failed");
+		tui_fprintf_clean(stderr, "vtui convert: %s\n", cause ? cause : "failed");
 		status = 1;
 		goto out;
 	}
 	if (save(t, out, kind_of_name(out), &p, &cause)) {
-		fprintf(stderr, "vtui convert: cannot write %s: %s\n", out, cause ? cause : "failed");
+		tui_fprintf_clean(stderr, "vtui convert: cannot write %s: %s\n", out, cause ? cause : "failed");
 		status = 1;
 		goto out;
 	}
-	printf("%s -> %s: %zu calls, %zu events, %zu threads\n", in, out, vtb_trace_call_count(t),
+	tui_fprintf_clean(stdout, "%s -> %s: %zu calls, %zu events, %zu threads\n", in, out, vtb_trace_call_count(t),
 	       vtb_trace_event_count(t), vtb_trace_thread_count(t));
 out:
 	free(cause);

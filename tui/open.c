@@ -29,7 +29,8 @@ static int show_progress(void *ctx, uint64_t done, uint64_t total)
 	for (int i = 0; i < 30; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[30] = '\0';
-	fprintf(stderr, "\rvtui: loading %s [%s] %.1f / %.1f MB", p->path, bar, (double)done / 1e6,
+	fputc('\r', stderr);
+	tui_fprintf_clean(stderr, "vtui: loading %s [%s] %.1f / %.1f MB", p->path, bar, (double)done / 1e6,
 		(double)total / 1e6);
 	fflush(stderr);
 	p->shown = 1;

@@ -364,8 +364,8 @@ int tui_stats_parse_format(const char *text, enum tui_stats_format *fmt)
 
 /* ---- output ---- */
 
-/* Bytes of the valid, shortest UTF-8 sequence at p that is no control character (C0, DEL,
- * C1: U+009B is CSI to many terminals); 0 when there is none. An invalid byte decodes as
+/* Bytes of the valid, shortest UTF-8 sequence at p that may reach a terminal (no C0, DEL or
+ * C1 control, U+009B being CSI to many, no bidi control or line separator); 0 when not. An invalid byte decodes as
  * U+FFFD one byte long; a real U+FFFD takes three. */
 static int printable_utf8(const unsigned char *p)
 {
@@ -373,7 +373,7 @@ static int printable_utf8(const unsigned char *p)
 	wchar_t ch = tui_utf8_next(&next);
 	int n = (int)(next - p);
 
-	if (ch < 0x20 || (ch >= 0x7f && ch < 0xa0) || (ch == 0xfffd && n == 1))
+	if (!tui_char_safe(ch) || (ch == 0xfffd && n == 1))
 		return 0;
 	return n;
 }

@@ -144,6 +144,15 @@ const vtb_trace *tui_app_trace(const tui_app *app);
  * than half a second. *note receives a malloc'd description of damage or import
  * problems (or NULL). Returns NULL and sets *cause on failure. The caller owns the trace. */
 vtb_trace *tui_load(const char *path, int progress, char **note, char **cause);
+/* Whether a character from a file may reach a terminal as it is: not a C0 or C1 control,
+ * DEL, a bidirectional control (U+202E...) or a line or paragraph separator. */
+int tui_char_safe(wchar_t ch);
+/* A malloc'd copy of `text` with each unsafe character and invalid byte as '?' per byte
+ * ('\n' kept when keep_newlines); NULL when out of memory. */
+char *tui_clean(const char *text, int keep_newlines);
+/* fprintf of a message that quotes names, paths or commands: every unsafe character of
+ * the result but '\n' is printed as '?'. The one way the batch modes write to stderr. */
+int tui_fprintf_clean(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* --max-json-bytes SIZE (K, M, G suffixes) or --max-events N (`option` without dashes):
  * the limits of every JSON load that follows. 0, or -1 with *cause. */
 int tui_json_limit_option(const char *option, const char *value, char **cause);
