@@ -556,6 +556,32 @@ START_TEST(bad_commands)
 }
 END_TEST
 
+/* Found by fuzz_view: on a trace without threads, `select cursor` failed with no message
+ * (--render printed "--cmd 'select cursor': " and nothing else). */
+START_TEST(select_in_empty_trace)
+{
+	vtb_header h;
+	char *cause = NULL;
+	size_t len;
+
+	fx_header("simple", &h);
+	vtb_writer *w = vtb_writer_open_mem(&h);
+	ck_assert_int_eq(vtb_writer_finish(w, &cause), 0);
+	const uint8_t *b = vtb_writer_mem(w, &len);
+	vtb_trace *t = vtb_trace_load_mem(b, len, 0, &cause);
+	ck_assert_ptr_nonnull(t);
+	vtb_writer_free(w);
+	tui_app *app = tui_app_new(t, "empty.vtb", &cause);
+	ck_assert_ptr_nonnull(app);
+	const char *cmds[] = { "select cursor", "select next", "select child" };
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_lt(tui_app_exec(app, cmds[i]), 0);
+		ck_assert_has(tui_app_message(app), "no threads");
+	}
+	tui_app_free(app);
+}
+END_TEST
+
 START_TEST(keys_and_prompt)
 {
 	tui_app *app = open_fx("simple");
@@ -705,6 +731,7 @@ static Suite *tui_suite(void)
 	tc = tcase_create("commands");
 	tcase_add_loop_test(tc, bad_commands, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, keys_and_prompt);
+	tcase_add_test(tc, select_in_empty_trace);
 	tcase_add_test(tc, help_lists_every_command);
 	tcase_add_test(tc, render_batch_reports_bad_command);
 	suite_add_tcase(s, tc);

@@ -171,8 +171,12 @@ static int cmd_select(tui_app *app, int argc, char **argv)
 		app->view.sel = TUI_REF_NONE;
 		return 0;
 	}
+	if (!app->model.thread_count) {
+		tui_app_msg(app, 1, "no call to select: the trace has no threads");
+		return -1;
+	}
 	if (!strcmp(what, "cursor") || cur.thread < 0)
-		return app->model.thread_count ? select_cursor(app, 0) : -1;
+		return select_cursor(app, 0);
 	if (!strcmp(what, "parent"))
 		rc = tui_query_parent(&app->model, cur, &r);
 	else if (!strcmp(what, "child"))
