@@ -88,7 +88,9 @@ static int cmd_pan(tui_app *app, int argc, char **argv)
 		tui_app_msg(app, 1, "pan: the fraction of the view must be positive");
 		return -1;
 	}
-	ns = (int64_t)((double)v->span_ns * frac);
+	/* a huge fraction is a pan to the end, not a double past int64 (undefined) */
+	ns = (double)v->span_ns * frac < (double)VTB_TIME_MAX ? (int64_t)((double)v->span_ns * frac)
+							       : (int64_t)VTB_TIME_MAX;
 	tui_view_pan(v, &app->model, argv[1][0] == 'l' ? -(ns ? ns : 1) : (ns ? ns : 1));
 	return 0;
 }
@@ -106,8 +108,9 @@ static int cmd_goto(tui_app *app, int argc, char **argv)
 		tui_app_msg(app, 1, "goto: '%s' is not a time like 12.5ms, 300us or 2s", argv[1]);
 		return -1;
 	}
-	t = (rel ? (int64_t)v->cursor_ns : (int64_t)app->model.first_ns) + ns;
-	if (t < (int64_t)app->model.first_ns || t > (int64_t)app->model.last_ns) {
+	/* times are below 2^62, a typed one below 9e18: the sum may pass 2^63 (fuzz_view) */
+	if (__builtin_add_overflow(rel ? (int64_t)v->cursor_ns : (int64_t)app->model.first_ns, ns, &t) ||
+	    t < (int64_t)app->model.first_ns || t > (int64_t)app->model.last_ns) {
 		tui_fmt_dur(buf, sizeof(buf), app->model.last_ns - app->model.first_ns, app->ascii);
 		tui_app_msg(app, 1, "goto: %s is outside the trace (0 to %s)", argv[1], buf);
 		return -1;
