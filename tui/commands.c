@@ -204,8 +204,12 @@ static int cmd_thread(tui_app *app, int argc, char **argv)
 	long n = (long)v->focus;
 	char *end;
 
-	if (want_args(app, argc, 1, 1, "thread next|prev|N") < 0 || !app->model.thread_count)
+	if (want_args(app, argc, 1, 1, "thread next|prev|N") < 0)
 		return -1;
+	if (!app->model.thread_count) {
+		tui_app_msg(app, 1, "thread: the trace has no threads");
+		return -1;
+	}
 	if (!strcmp(argv[1], "next"))
 		n++;
 	else if (!strcmp(argv[1], "prev"))
