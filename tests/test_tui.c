@@ -557,7 +557,7 @@ START_TEST(bad_commands)
 END_TEST
 
 /* Found by fuzz_view: on a trace without threads, `select cursor` and `thread next` failed
- * with no message
+ * with no message, and so did fold
  * (--render printed "--cmd 'select cursor': " and nothing else). */
 START_TEST(select_in_empty_trace)
 {
@@ -574,8 +574,9 @@ START_TEST(select_in_empty_trace)
 	vtb_writer_free(w);
 	tui_app *app = tui_app_new(t, "empty.vtb", &cause);
 	ck_assert_ptr_nonnull(app);
-	const char *cmds[] = { "select cursor", "select next", "select child", "thread next", "thread 1" };
-	for (int i = 0; i < 5; i++) {
+	const char *cmds[] = { "select cursor", "select next", "select child", "thread next", "thread 1", "fold",
+			       "fold all" };
+	for (int i = 0; i < 7; i++) {
 		ck_assert_int_lt(tui_app_exec(app, cmds[i]), 0);
 		ck_assert_has(tui_app_message(app), "no threads");
 	}

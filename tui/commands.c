@@ -239,8 +239,12 @@ static int cmd_fold(tui_app *app, int argc, char **argv)
 	tui_view *v = &app->view;
 	size_t n = app->model.thread_count, folded = 0;
 
-	if (want_args(app, argc, 0, 1, "fold [all]") < 0 || !n)
+	if (want_args(app, argc, 0, 1, "fold [all]") < 0)
 		return -1;
+	if (!n) {
+		tui_app_msg(app, 1, "fold: the trace has no threads");
+		return -1;
+	}
 	if (argc == 2 && strcmp(argv[1], "all")) {
 		tui_app_msg(app, 1, "usage: fold [all]");
 		return -1;
