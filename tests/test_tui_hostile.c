@@ -214,6 +214,34 @@ START_TEST(edge_times_end)
 }
 END_TEST
 
+/* Found by fuzz_view: zoomed in at the start, a mark or GC slice far right of the view has
+ * a column past 2^31; cast to int it went negative and the marks row read before its array. */
+START_TEST(far_marks_zoomed_in)
+{
+	vtb_header h = { .pid = 1, .cmdline = "", .python_version = "", .reason_text = "", .dump_ns = T62 };
+	char path[600], *cause = NULL;
+	struct run r;
+
+	snprintf(path, sizeof(path), "%s/marks.vtb", dir);
+	vtb_writer *w = vtb_writer_open_file(path, &h, &cause);
+	ck_assert_msg(w != NULL, "%s", cause);
+	int64_t f = vtb_writer_string(w, "f", "f.py", 1);
+	ck_assert_int_eq(vtb_writer_thread(w, 1, 1, "t"), 0);
+	ck_assert_int_eq(vtb_writer_instant(w, 0, 0, (uint32_t)f, NULL), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, 1, (uint32_t)f, 0), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, 2, 0), 0);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(vtb_writer_instant(w, 0, (T62 >> 3) * (uint64_t)(i + 1), (uint32_t)f, NULL), 0);
+	ck_assert_int_eq(vtb_writer_finish(w, &cause), 0);
+	vtb_writer_free(w);
+	const char *render[] = { "vtui", "--render", "80x24", "--cmd", "goto 0", "--cmd", "zoom 1000000000x",
+				 "--cmd", "zoom 1000000000x", "--cmd", "pan right", path, NULL };
+	run_vtui(&r, 512, EDGE_SECS, render);
+	assert_sane_run(&r, "marks far right");
+	ck_assert_int_eq(r.status, 0);
+}
+END_TEST
+
 /* Times past 2^62 are refused at load with a note that says so. */
 START_TEST(edge_times_noted)
 {
@@ -483,6 +511,7 @@ static Suite *hostile_suite(void)
 
 	tcase_add_loop_test(tc, edge_times_end, 0, sizeof(edges) / sizeof(edges[0]));
 	tcase_add_test(tc, edge_times_noted);
+	tcase_add_test(tc, far_marks_zoomed_in);
 	tcase_set_timeout(tc, 200);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("memory");

@@ -364,6 +364,18 @@ static void mark_glyph(const vtb_mark *mk, int ascii, wchar_t *ch, uint16_t *sty
 	*style = rank == 5 ? TUI_STYLE_ERROR : rank == 4 ? TUI_STYLE_MARKER : rank == 3 ? TUI_STYLE_LABEL : TUI_STYLE_DEFAULT;
 }
 
+/* The column after `col` where time t falls, at most the screen's width: the column of a
+ * time far right of the view does not fit an int (a negative column read before the array,
+ * found by fuzz_view). */
+static int skip_to(const tui_view *v, int col, uint64_t t)
+{
+	int64_t next = tui_view_col(v, t);
+
+	if (next <= col)
+		return col + 1;
+	return next < v->cols ? (int)next : v->cols;
+}
+
 /* Marks examined per column at most: enough to find an error among a burst. */
 #define MARK_SCAN 256
 
@@ -377,13 +389,11 @@ static void draw_marks(tui_app *app, tui_screen *s, int y, const tui_row *r, con
 		size_t i = tui_mark_find(th, col_t[col]), best, k;
 		uint16_t style, attr = 0;
 		wchar_t ch;
-		int64_t next;
 
 		if (i >= th->mark_count)
 			break;
 		if (th->marks[i].ts_ns >= col_t[col + 1]) {
-			next = tui_view_col(&app->view, th->marks[i].ts_ns);
-			col = next > col ? (int)next : col + 1;
+			col = skip_to(&app->view, col, th->marks[i].ts_ns);
 			continue;
 		}
 		best = i;
@@ -419,8 +429,7 @@ static void draw_gc(tui_app *app, tui_screen *s, int y, const tui_row *r, const 
 			break;
 		sl = &g->slices[i];
 		if (sl->start_ns >= col_t[col + 1]) {
-			int64_t next = tui_view_col(&app->view, sl->start_ns);
-			col = next > col ? (int)next : col + 1;
+			col = skip_to(&app->view, col, sl->start_ns);
 			continue;
 		}
 		style = TUI_STYLE_FUNC + app->model.hue[sl->name_id < app->model.string_count ? sl->name_id : 0];

@@ -87,9 +87,9 @@ static void draw_marker(tui_app *app, tui_screen *s, int y, uint64_t t, wchar_t 
 static void draw_cursor(tui_app *app, tui_screen *s, int y, int ascii)
 {
 	int64_t c = tui_view_col(&app->view, app->view.cursor_ns);
-	const tui_cell *cell = tui_screen_cell(s, (int)c, y);
+	const tui_cell *cell = c >= 0 && c < app->view.cols ? tui_screen_cell(s, (int)c, y) : NULL;
 
-	if (c < 0 || !cell)
+	if (!cell)
 		return;
 	if (cell->ch != L'-' && cell->ch != L'─' && cell->ch != L'|' && cell->ch != L'┬')
 		tui_screen_put(s, (int)c, y, cell->ch, cell->style, cell->attr | TUI_ATTR_REVERSE);
