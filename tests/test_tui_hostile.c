@@ -330,18 +330,27 @@ START_TEST(bombs_stay_in_memory_cap)
 }
 END_TEST
 
+/* A writer on dir/name (path filled) with one thread; the header's pid is 1. */
+static vtb_writer *one_thread_file(const char *name, char *path, size_t size)
+{
+	vtb_header h = { .pid = 1, .cmdline = "", .python_version = "", .reason_text = "" };
+	char *cause = NULL;
+
+	snprintf(path, size, "%s/%s", dir, name);
+	vtb_writer *w = vtb_writer_open_file(path, &h, &cause);
+	ck_assert_msg(w != NULL, "%s", cause);
+	ck_assert_int_eq(vtb_writer_thread(w, 1, 1, "t"), 0);
+	return w;
+}
+
 /* 100,000 distinct counter names: each redraw searched every earlier counter for its group
  * (13.5 s a frame). */
 START_TEST(many_counters_render)
 {
-	vtb_header h = { .pid = 1, .cmdline = "", .python_version = "", .reason_text = "" };
 	char path[600], name[32], *cause = NULL;
 	struct run r;
+	vtb_writer *w = one_thread_file("counters.vtb", path, sizeof(path));
 
-	snprintf(path, sizeof(path), "%s/counters.vtb", dir);
-	vtb_writer *w = vtb_writer_open_file(path, &h, &cause);
-	ck_assert_msg(w != NULL, "%s", cause);
-	ck_assert_int_eq(vtb_writer_thread(w, 1, 1, "t"), 0);
 	for (int i = 0; i < 100000; i++) {
 		snprintf(name, sizeof(name), "c%d", i);
 		int64_t id = vtb_writer_string(w, name, NULL, 0);
@@ -360,14 +369,10 @@ END_TEST
  * matching before; the evaluation now has a total budget and says so. */
 START_TEST(regex_total_budget)
 {
-	vtb_header h = { .pid = 1, .cmdline = "", .python_version = "", .reason_text = "" };
 	char path[600], *cause = NULL;
 	struct run r;
+	vtb_writer *w = one_thread_file("names.vtb", path, sizeof(path));
 
-	snprintf(path, sizeof(path), "%s/names.vtb", dir);
-	vtb_writer *w = vtb_writer_open_file(path, &h, &cause);
-	ck_assert_msg(w != NULL, "%s", cause);
-	ck_assert_int_eq(vtb_writer_thread(w, 1, 1, "t"), 0);
 	for (uint32_t i = 0; i < 40000; i++) {
 		int64_t id = vtb_writer_string(w, "aaaaaaaaaaaaaaaaN!", "x.py", i + 1);
 		ck_assert_int_eq(vtb_writer_begin(w, 0, 2 * i, (uint32_t)id, 0), 0);

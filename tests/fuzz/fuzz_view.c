@@ -22,9 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SEC_OVERHEAD 12
-#define TRAILER_BYTES 16
-
 static const char *const commands[] = {
 	"zoom 1000000x", "pan right", "goto 4611686018427387904ns", "select cursor", "select child",
 	"select next", "zoom sel", "pan -1000000000s", "goto +1ns", "filter a|f", "search .",
@@ -35,26 +32,6 @@ static const char *const commands[] = {
 static const int sizes[][2] = { { 80, 24 }, { 1, 1 }, { 200, 60 }, { 17, 5 } };
 
 static vtb_trace *other; /* the fixed other side of the diff */
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void fix_crcs(uint8_t *b, size_t len)
-{
-	for (size_t off = 8; len >= off && len - off >= SEC_OVERHEAD;) {
-		if (len - off == TRAILER_BYTES && !memcmp(b + off + 8, "VTBTRAIL", 8))
-			return;
-		uint32_t plen = get_u32(b + off + 4);
-		if (plen > len - off - SEC_OVERHEAD)
-			return;
-		uint32_t crc = vtb_crc32c(0, b + off, 8 + (size_t)plen);
-		for (int i = 0; i < 4; i++)
-			b[off + 8 + plen + i] = (uint8_t)(crc >> (8 * i));
-		off += SEC_OVERHEAD + plen;
-	}
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -184,7 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(b, data + 1, len);
 	if (!(mode & 1) && (mode & 2))
-		fix_crcs(b, len);
+		fz_fix_crcs(b, len);
 	vtb_trace *t = load(b, len, mode & 1);
 	free(b);
 	if (!t)
