@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tui_hostile.c: what a hostile file does to the whole viewer, not only its reader
  * (issue 17). Each file is a few hundred bytes to a few MB, written raw (tests/vtb_craft.h)
  * where the writer would refuse it; each run of $VTUI_BUILD/vtui (default build/vtui) is

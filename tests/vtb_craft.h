@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vtb_craft.h: raw VTB sections with sound checksums around whatever content a test wants,
  * for files the writer refuses to make (lying counts, times past the format's range).
  * Included by test suites after common/vtb_internal.h (static functions). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_view.c: libFuzzer target for what a file does above the reader (issue 17): load,
  * then statistics, a diff against a fixed trace, conversion both ways, and the viewer
  * drawing at several sizes after commands that move in time, select, filter and search.
