@@ -315,6 +315,8 @@ static void draw_tree(tui_app *app, tui_screen *s, int y, int y_end, double x0, 
 	for (uint32_t c = n[id].first_child; c != NONE; c = n[c].next) {
 		double w = n[id].total_ns ? (x1 - x0) * (double)n[c].total_ns / (double)n[id].total_ns : 0;
 
+		if (w > x1 - x) /* a damaged trace's child may outweigh its parent: stay inside it */
+			w = x1 - x;
 		if (w < 0.5)
 			break; /* widest first: the rest are narrower still */
 		draw_tree(app, s, y + 1, y_end, x, x + w, c);

@@ -309,12 +309,13 @@ static void draw_counter_title(tui_app *app, tui_screen *s, int y, const tui_row
 /* Level 0..8 of v on [lo, hi]; 0 only for the bottom of the scale. */
 static int level_of(double v, double lo, double hi)
 {
-	int l;
+	double l;
 
 	if (!(hi > lo))
 		return v > 0 || lo == hi ? 4 : 0;
-	l = (int)ceil((v - lo) / (hi - lo) * 8.0);
-	return l < 0 ? 0 : l > 8 ? 8 : l;
+	/* clamped as a double: a NaN or infinite sample (a file's bytes) has no int (fuzz_view) */
+	l = ceil((v - lo) / (hi - lo) * 8.0);
+	return !(l > 0) ? 0 : l > 8 ? 8 : (int)l;
 }
 
 /* One series: per column the min and max of its samples (or the value carried from the
