@@ -160,7 +160,8 @@ vtb_trace *tui_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_js
 			 char **cause);
 /* The --help lines of the two options. */
 #define TUI_JSON_LIMITS_HELP \
-	"  --max-json-bytes SIZE  stop reading JSON past SIZE bytes once uncompressed\n" \
+	"  --max-json-bytes SIZE\n" \
+	"                     stop reading JSON past SIZE bytes once uncompressed\n" \
 	"                     (default 1G; K, M, G suffixes; 0: no limit)\n" \
 	"  --max-events N     stop reading JSON past N events (default 20000000; 0: none)\n"
 
