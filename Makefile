@@ -218,8 +218,8 @@ $(FUZZ_CORE) $(FUZZ_TUI):
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-# Only the command target (the viewer's `:` commands) needs tui/.
-$(BUILD)/fuzz/fuzz_command: $(FUZZ_TUI)
+# The command and view targets (the viewer itself) need tui/.
+$(BUILD)/fuzz/fuzz_command $(BUILD)/fuzz/fuzz_view: $(FUZZ_TUI)
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(call pc_cflags,$(PKGS)) -o $@ $< \
 		$(filter $(FUZZ_TUI),$^) $(FUZZ_CORE) $(EXT_LIBS)

@@ -329,10 +329,19 @@ static int take_problem(struct jimp *im, struct js_result *res, char **cause)
 vtb_trace *vtb_json_load(const char *path, vtb_progress_fn progress, void *progress_ctx,
 			 vtb_json_report *report, char **cause)
 {
+	return vtb_json_load_limited(path, NULL, progress, progress_ctx, report, cause);
+}
+
+vtb_trace *vtb_json_load_limited(const char *path, const vtb_json_limits *limits, vtb_progress_fn progress,
+				 void *progress_ctx, vtb_json_report *report, char **cause)
+{
+	static const vtb_json_limits defaults = { VTB_JSON_MAX_BYTES_DEFAULT, VTB_JSON_MAX_EVENTS_DEFAULT };
+	const vtb_json_limits *lim = limits ? limits : &defaults;
 	struct jimp im = { 0 };
 	struct js_result res = { 0 };
 	vtb_trace *t = NULL;
-	struct js_callbacks cb = { jimp_event, on_member, wanted_members, &im, progress, progress_ctx };
+	struct js_callbacks cb = { jimp_event, on_member, wanted_members, &im, progress, progress_ctx,
+				   lim->max_bytes, lim->max_events };
 
 	im.path = path;
 	im.min_ns = UINT64_MAX;

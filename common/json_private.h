@@ -32,6 +32,7 @@ struct js_callbacks {
 	void *ctx;
 	vtb_progress_fn progress;
 	void *progress_ctx;
+	uint64_t max_bytes, max_events; /* 0: no limit */
 };
 
 /* What a walk ended with. */

@@ -112,6 +112,11 @@ static int js_more(struct jscan *s)
 	if (!s->base && !s->len)
 		s->plain = gzdirect(s->gz);
 	s->len += (size_t)n;
+	if (s->cb->max_bytes && s->base + s->len > s->cb->max_bytes) {
+		s->cause = vtb_fmt("more than %llu bytes of JSON%s: over the limit (raise it with --max-json-bytes)",
+				   (unsigned long long)s->cb->max_bytes, s->plain ? "" : " once uncompressed");
+		return s->rc = VTB_E_LIMIT;
+	}
 	uint64_t done = (uint64_t)gzoffset(s->gz);
 	if (s->cb->progress && done >= s->next_report) {
 		s->next_report = done + (4u << 20);
@@ -274,7 +279,11 @@ static int js_events(struct jscan *s, int bare, struct js_result *res)
 		cJSON_Delete(ev);
 		if (rc)
 			return s->rc = rc;
-		res->elements++;
+		if (++res->elements > s->cb->max_events && s->cb->max_events) {
+			s->cause = vtb_fmt("more than %llu events: over the limit (raise it with --max-events)",
+					   (unsigned long long)s->cb->max_events);
+			return s->rc = VTB_E_LIMIT;
+		}
 		s->keep = s->pos;
 		c = js_ws(s);
 		if (c == ',')
@@ -435,6 +444,8 @@ int js_walk(const char *path, const struct js_callbacks *cb, struct js_result *r
 	if (rc)
 		goto out;
 	rc = js_top(&s, res);
+	if (rc == JS_BAD && s.rc) /* a hard error met where a character was expected */
+		rc = s.rc;
 	if (rc == JS_BAD) {
 		char *where = js_where(&s);
 		res->problem = vtb_fmt("%s: %s: %s", path, where ? where : "?", s.msg);

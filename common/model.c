@@ -99,6 +99,10 @@ static int publish_rows(vtb_trace *t, struct vtb_rthread *th)
 		if (r->n)
 			span_add(t, r->s[0].start_ns, r->s[r->n - 1].start_ns + r->s[r->n - 1].dur_ns);
 	}
+	/* The public rows own the slices from here: the growable ones go (24 bytes a depth). */
+	free(th->rows);
+	th->rows = NULL;
+	th->rowcap = 0;
 	th->pub.depth_count = (uint32_t)th->nrows;
 	th->pub.rows = th->pubrows;
 	th->pub.call_count = calls;
@@ -160,8 +164,8 @@ void vtb_trace_free(vtb_trace *t)
 		return;
 	for (size_t i = 0; i < t->nth; i++) {
 		struct vtb_rthread *th = &t->th[i];
-		for (size_t d = 0; d < th->nrows; d++)
-			free(th->rows[d].s);
+		for (size_t d = 0; d < th->nrows; d++) /* rows until published, pubrows after */
+			free(th->rows ? th->rows[d].s : (void *)th->pubrows[d].slices);
 		free(th->rows);
 		free(th->pubrows);
 		free(th->marks);

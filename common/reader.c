@@ -38,6 +38,8 @@ struct ld {
 	int code;           /* the error that fails a strict load */
 	char *err;
 	size_t lost;        /* bytes in skipped sections: bounds the ids they could have declared */
+	size_t placeholders; /* strings and threads made up for ids the lost bytes declared */
+	size_t lost_threads; /* the threads among them */
 	vtb_progress_fn progress;
 	void *progress_ctx;
 	size_t next_progress;
@@ -140,6 +142,10 @@ static int ld_head(struct ld *l, struct cur *c)
 	for (int i = 0; i < 3 && !rc; i++)
 		if (v[i] > UINT32_MAX)
 			rc = ld_bad(l, VTB_E_FORMAT, c->base_off, "HEAD: %s exceeds 32 bits", names[i]);
+	for (int i = 4; i < 8 && !rc; i++)
+		if (v[i] > VTB_TIME_MAX)
+			rc = ld_bad(l, VTB_E_FORMAT, c->base_off, "HEAD: %s %llu is past the format's last time, "
+				    "2^62 ns", names[i], (unsigned long long)v[i]);
 	if (!rc)
 		rc = cur_str(c, &n.cmdline, "cmdline");
 	if (!rc)
@@ -164,6 +170,14 @@ static int ld_head(struct ld *l, struct cur *c)
 	return 0;
 }
 
+/* How many more ids lost sections could have declared: every STRS or THRD entry takes at
+ * least 3 bytes, and the bound is over the whole load, not per reference, so junk followed
+ * by many references cannot make lost/3 placeholders each time (a 404 KB file made 3.6 GB). */
+static size_t ld_lost_room(const struct ld *l)
+{
+	return l->lost / 3 > l->placeholders ? l->lost / 3 - l->placeholders : 0;
+}
+
 static int ld_placeholder_string(struct ld *l, size_t id)
 {
 	vtb_trace *t = l->t;
@@ -177,6 +191,7 @@ static int ld_placeholder_string(struct ld *l, size_t id)
 		if (!s)
 			return VTB_E_NOMEM;
 		t->strs[t->nstr++] = (vtb_string){ s, vtb_placeholder_file, 0 };
+		l->placeholders++;
 	}
 	return 0;
 }
@@ -188,8 +203,7 @@ static int ld_string_id(struct ld *l, size_t off, uint64_t id, const char *what)
 
 	if (id < t->nstr)
 		return 0;
-	/* Every STRS entry takes at least 3 bytes, which bounds what lost sections held. */
-	if (l->salvage && id - t->nstr < l->lost / 3) {
+	if (l->salvage && id - t->nstr < ld_lost_room(l)) {
 		if (ld_placeholder_string(l, (size_t)id))
 			return ld_bad(l, VTB_E_NOMEM, off, "out of memory");
 		return 0;
@@ -270,12 +284,14 @@ static int ld_proc(struct ld *l, struct cur *c)
 	return 0;
 }
 
-/* Threads that lost sections could have declared: a THRD entry takes at least 3 bytes. A
- * placeholder costs a few hundred bytes of model, so their number is capped as well (the
- * tracer writes at most 65537 threads): 30 MB of damage made 10 million, 3 GB, before. */
+/* Threads that lost sections could still have declared. A placeholder costs a few hundred
+ * bytes of model, so their number is capped as well (the tracer writes at most 65537
+ * threads): 30 MB of damage made 10 million, 3 GB, before. */
 static size_t ld_lost_threads(const struct ld *l)
 {
-	return l->lost / 3 < LOST_THREADS_MAX ? l->lost / 3 : LOST_THREADS_MAX;
+	size_t room = ld_lost_room(l), cap = LOST_THREADS_MAX - l->lost_threads;
+
+	return room < cap ? room : cap;
 }
 
 static int ld_new_threads(struct ld *l, size_t upto)
@@ -294,6 +310,8 @@ static int ld_new_threads(struct ld *l, size_t upto)
 			return VTB_E_NOMEM;
 		th->placeholder = 1;
 		t->nth++;
+		l->placeholders++;
+		l->lost_threads++;
 	}
 	return 0;
 }
@@ -310,7 +328,7 @@ static int ld_thrd(struct ld *l, struct cur *c)
 	if (count > (uint64_t)(c->end - c->p) / 3)
 		return ld_bad(l, VTB_E_FORMAT, c->base_off, "THRD: %llu threads cannot fit in %zu bytes",
 			      (unsigned long long)count, (size_t)(c->end - c->p));
-	if (first != t->nth && (!l->salvage || first > t->nth + ld_lost_threads(l)))
+	if (first != t->nth && (!l->salvage || (first > t->nth && first - t->nth > ld_lost_threads(l))))
 		return ld_bad(l, VTB_E_FORMAT, c->base_off, "THRD: first index %llu, expected %zu",
 			      (unsigned long long)first, t->nth);
 	if (first + count >= UINT32_MAX)
@@ -324,8 +342,12 @@ static int ld_thrd(struct ld *l, struct cur *c)
 		rc = rc ? rc : cur_str(c, &name, "name");
 		if (rc)
 			return rc;
-		if (first + i >= t->nth && ld_new_threads(l, first + i + 1))
-			return ld_bad(l, VTB_E_NOMEM, cur_off(c), "out of memory");
+		if (first + i >= t->nth) {
+			if (ld_new_threads(l, first + i + 1))
+				return ld_bad(l, VTB_E_NOMEM, cur_off(c), "out of memory");
+			l->placeholders--; /* this one is declared here, not made up */
+			l->lost_threads--;
+		}
 		struct vtb_rthread *th = &t->th[first + i];
 		if (!th->placeholder)
 			continue;
@@ -467,8 +489,9 @@ static int dec_escape(struct dec *d, uint8_t kind, struct cur *c, int prev_end)
 	switch (kind) {
 	case VTB_KIND_SKIP:
 		rc = cur_varint(c, &a, "time skip");
-		if (!rc && d->ts + a < d->ts)
-			return dec_bad(d, VTB_E_FORMAT, "timestamp overflows 64 bits");
+		if (!rc && a > VTB_TIME_MAX - d->ts)
+			return dec_bad(d, VTB_E_FORMAT, "a skip of %llu ns goes past the format's last time, 2^62 ns",
+				       (unsigned long long)a);
 		d->ts += a;
 		return rc;
 	case VTB_KIND_INSTANT:
@@ -541,8 +564,8 @@ static int dec_record(struct dec *d, const uint8_t **p, const uint8_t *end)
 		op = (h >> 2) & 7;
 		delta = h >> 5;
 	}
-	if (d->ts + delta < d->ts)
-		return dec_bad(d, VTB_E_FORMAT, "timestamp overflows 64 bits");
+	if (delta > VTB_TIME_MAX - d->ts)
+		return dec_bad(d, VTB_E_FORMAT, "timestamp past the format's last time, 2^62 ns");
 	d->ts += delta;
 	switch (op) {
 	case 8:
@@ -663,6 +686,9 @@ static int dec_check_chunk(struct dec *d, uint64_t seq, uint64_t first, uint64_t
 	if (records > (uint64_t)(c->end - c->p))
 		return ld_bad(l, VTB_E_FORMAT, c->base_off, "EVTS: %llu records cannot fit in %zu bytes",
 			      (unsigned long long)records, (size_t)(c->end - c->p));
+	if (first > VTB_TIME_MAX)
+		return ld_bad(l, VTB_E_FORMAT, c->base_off, "EVTS: first_ts %llu ns is past the format's last "
+			      "time, 2^62 ns", (unsigned long long)first);
 	if (d->th->seen && first < d->th->last_ts)
 		return ld_bad(l, VTB_E_FORMAT, c->base_off, "EVTS of thread %llu starts at %llu ns, before its "
 			      "previous record", (unsigned long long)d->ti, (unsigned long long)first);
@@ -700,6 +726,11 @@ static int ld_evts(struct ld *l, struct cur *c)
 	for (const uint8_t *p = c->p; p < c->end && !rc; d.n++)
 		rc = dec_record(&d, &p, c->end);
 	d.th->last_ts = d.ts;
+	if (!d.th->depth && d.th->stackcap > 64) { /* a deep stack unwound: 100 of them held 150 MB */
+		free(d.th->stack);
+		d.th->stack = NULL;
+		d.th->stackcap = 0;
+	}
 	if (!rc && d.n != records)
 		rc = ld_bad(l, VTB_E_FORMAT, c->base_off, "EVTS: declares %llu records, holds %llu",
 			    (unsigned long long)records, (unsigned long long)d.n);

@@ -79,7 +79,8 @@ static inline __attribute__((always_inline)) int64_t vtb_model_slice(struct vtb_
 		th->nrows = (size_t)depth + 1;
 	}
 	struct vtb_rrow *r = &th->rows[depth];
-	if (r->n == r->cap && vtb_grow((void **)&r->s, &r->cap, r->n + 1, sizeof(*r->s)))
+	/* A row per depth: 65535 deep stacks have as many rows of a few slices each. */
+	if (r->n == r->cap && vtb_grow_min((void **)&r->s, &r->cap, r->n + 1, sizeof(*r->s), 1))
 		return VTB_E_NOMEM;
 	r->s[r->n] = *s;
 	return (int64_t)r->n++;

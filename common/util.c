@@ -53,9 +53,14 @@ int vtb_slots_grow(uint32_t **slots, size_t *cap, size_t first_cap, size_t n,
 
 int vtb_grow(void **arr, size_t *cap, size_t need, size_t size)
 {
+	return vtb_grow_min(arr, cap, need, size, 16);
+}
+
+int vtb_grow_min(void **arr, size_t *cap, size_t need, size_t size, size_t min)
+{
 	if (need <= *cap)
 		return 0;
-	size_t n = *cap < 16 ? 16 : *cap + *cap / 2;
+	size_t n = *cap < min ? min : *cap + *cap / 2 + 1;
 	if (n < need)
 		n = need;
 	if (n > SIZE_MAX / size)
@@ -222,6 +227,7 @@ const char *vtb_strerror(int err)
 	case VTB_E_TRUNCATED: return "truncated file";
 	case VTB_E_VERSION: return "unsupported VTB version";
 	case VTB_E_ARG: return "invalid argument";
+	case VTB_E_LIMIT: return "over a limit";
 	default: return "unknown error";
 	}
 }

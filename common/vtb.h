@@ -16,6 +16,17 @@
 
 #define VTB_VERSION 1
 
+/* The latest time (ns) any time field or timestamp may hold: 2^62 ns, 146 years. Readers
+ * refuse later ones and the writer refuses to write them, so that a time plus a span, or
+ * the difference of two times, never overflows 64 bits anywhere above the reader. */
+#define VTB_TIME_MAX (UINT64_C(1) << 62)
+
+/* a + b, or UINT64_MAX when that overflows: sums of durations over many calls. */
+static inline uint64_t vtb_add_sat(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
 enum vtb_error {
 	VTB_OK = 0,
 	VTB_E_IO = -1,       /* open/read/write/rename failed (errno in the cause) */
@@ -25,6 +36,7 @@ enum vtb_error {
 	VTB_E_TRUNCATED = -5,
 	VTB_E_VERSION = -6,  /* a newer major version than this reader knows */
 	VTB_E_ARG = -7,      /* the caller passed something invalid (unknown id, bad order) */
+	VTB_E_LIMIT = -8,    /* the input passes a limit the caller set (the cause names it) */
 };
 
 /* Why a dump happened. */
@@ -428,6 +440,19 @@ typedef struct vtb_json_report {
  * problem. `report` may be NULL. The caller owns the trace and report->notes. */
 vtb_trace *vtb_json_load(const char *path, vtb_progress_fn progress, void *progress_ctx,
 			 vtb_json_report *report, char **cause);
+/* Bounds on what a JSON import reads: a few MB of gzip can expand to gigabytes. */
+typedef struct vtb_json_limits {
+	uint64_t max_bytes;  /* uncompressed bytes read; 0: no limit */
+	uint64_t max_events; /* trace events read; 0: no limit */
+} vtb_json_limits;
+
+#define VTB_JSON_MAX_BYTES_DEFAULT (UINT64_C(1) << 30)
+#define VTB_JSON_MAX_EVENTS_DEFAULT UINT64_C(20000000)
+
+/* vtb_json_load with limits (NULL: the defaults above); passing one fails the load with
+ * VTB_E_LIMIT and a cause that names the limit. vtb_json_load uses the defaults. */
+vtb_trace *vtb_json_load_limited(const char *path, const vtb_json_limits *limits, vtb_progress_fn progress,
+				 void *progress_ctx, vtb_json_report *report, char **cause);
 /* Write `t` as Chrome trace event JSON that Perfetto and VizTracer's viewer open (gzip
  * when `path` ends in ".gz"), streamed one event at a time; progress counts events.
  * Loading the result gives back the same model. 0, or a negative error with *cause. */

@@ -149,6 +149,9 @@ void vtb_buf_free(struct vtb_buf *b);
 
 /* Grow an array to hold `need` items of `size` bytes (x1.5, at least 16). 0 or VTB_E_NOMEM. */
 int vtb_grow(void **arr, size_t *cap, size_t need, size_t size);
+/* The same from a first capacity of `min`: arrays of which there are very many, mostly
+ * short (one per depth of a deep stack), start small. */
+int vtb_grow_min(void **arr, size_t *cap, size_t need, size_t size, size_t min);
 
 /* Rebuild an open-addressing index over entries 0..n-1 with twice its slots (first_cap,
  * a power of two, when it has none): a slot holds an entry's index + 1 (0: empty), at

@@ -151,6 +151,10 @@ static int w_head(vtb_writer *w, const vtb_header *h)
 			   h->window_start_ns, h->dump_ns, h->ring_capacity, h->events_dropped };
 	int rc = 0;
 
+	for (int i = 4; i < 8; i++)
+		if (v[i] > VTB_TIME_MAX)
+			return w_fail(w, VTB_E_ARG, "header time %llu ns is past the format's last time, 2^62 ns",
+				      (unsigned long long)v[i]);
 	for (int i = 0; i < 10; i++)
 		rc |= vtb_buf_varint(&b, v[i]);
 	for (int i = 0; i < 3; i++)
@@ -465,7 +469,7 @@ static __attribute__((noinline)) int w_prep_slow(vtb_writer *w, uint32_t thread,
 	if (w->finished || thread >= w->nth)
 		return VTB_E_ARG;
 	struct wthread *t = &w->th[thread];
-	if (ts < t->last_ts)
+	if (ts < t->last_ts || ts > VTB_TIME_MAX)
 		return VTB_E_ARG;
 	/* A deep stack makes chunk headers large: chunks then grow to 8x their header. */
 	if (!attach && t->records && t->ev.len >= w->chunk_bytes && t->ev.len >= 8 * t->stk.len) {
@@ -500,7 +504,7 @@ static inline __attribute__((always_inline)) int w_prep(vtb_writer *w, uint32_t 
 							 struct wthread **out, uint64_t *delta)
 {
 	struct wthread *t = thread < w->nth ? &w->th[thread] : NULL;
-	if (__builtin_expect(t && !w->err && !w->finished && ts >= t->last_ts && t->records &&
+	if (__builtin_expect(t && !w->err && !w->finished && ts >= t->last_ts && ts <= VTB_TIME_MAX && t->records &&
 			     t->ev.len < w->chunk_bytes && ts - t->last_ts < DELTA_MAX &&
 			     t->ev.cap - t->ev.len >= room + 32, 1)) {
 		*delta = ts - t->last_ts;

@@ -139,12 +139,16 @@ int64_t flt_pattern_eval(flt_pattern *p, flt_entry_fn fn, void *ctx, size_t coun
 			 uint64_t *bitmap, char **cause)
 {
 	int64_t hits = 0;
+	struct flt_budget budget;
 
+	flt_budget_start(&budget);
 	memset(bitmap, 0, FLT_BITMAP_WORDS(count) * sizeof(uint64_t));
 	for (size_t id = 0; id < count; id++) {
 		const char *name = NULL, *file = NULL;
 		int rc;
 
+		if ((rc = flt_budget_check(&budget, id, count, cause)) < 0)
+			return rc;
 		if (fn(ctx, id, &name, &file) != 0 || name == NULL)
 			continue;
 		rc = flt_pattern_match(p, name, strlen(name), cause);

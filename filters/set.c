@@ -234,11 +234,15 @@ static int classify_all(const flt_set *s, flt_entry_fn fn, void *ctx, size_t cou
 			uint64_t *inc, uint64_t *exc, char **cause)
 {
 	struct file_memo memo = { 0 };
+	struct flt_budget budget;
 
+	flt_budget_start(&budget);
 	for (size_t id = 0; id < count; id++) {
 		const char *name = NULL, *file = NULL;
 		int c;
 
+		if ((c = flt_budget_check(&budget, id, count, cause)) < 0)
+			return c;
 		if (fn(ctx, id, &name, &file) != 0)
 			continue;
 		if ((c = classify(s, &memo, name ? name : "", file, cause)) < 0)

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "filters/private.h"
 
@@ -19,6 +20,29 @@ int flt_fail(char **cause, int err, const char *fmt, ...)
 		*cause = NULL;
 	va_end(ap);
 	return err;
+}
+
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void flt_budget_start(struct flt_budget *b)
+{
+	b->start_ns = cpu_ns();
+}
+
+int flt_budget_check(const struct flt_budget *b, size_t done, size_t count, char **cause)
+{
+	if (done % 64 || cpu_ns() - b->start_ns <= FLT_EVAL_BUDGET_NS)
+		return 0;
+	return flt_fail(cause, FLT_E_LIMIT, "matching stopped after %llu s at name %zu of %zu: the pattern "
+			"backtracks too much (nested repeats like (a+)+); simplify it",
+			FLT_EVAL_BUDGET_NS / 1000000000ull, done, count);
 }
 
 const char *flt_strerror(int err)

@@ -7,6 +7,7 @@
  */
 #include "common/vtb.h"
 #include "common/vtb_internal.h"
+#include "tests/vtb_craft.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -422,36 +423,44 @@ START_TEST(million_events)
 END_TEST
 
 /* Timestamps far apart: deltas up to 2^64-1 go through the SKIP record. */
+/* The format's time range ends at VTB_TIME_MAX (2^62 ns): the largest steps up to it round
+ * trip, and the writer refuses a time past it, in the header or in an event. */
 START_TEST(largest_deltas)
 {
+	const uint64_t M = VTB_TIME_MAX;
 	vtb_header h = base_header;
-	h.dump_ns = UINT64_MAX;
+	h.dump_ns = M;
 	vtb_writer *w = vtb_writer_open_mem(&h);
 	int64_t n = vtb_writer_string(w, "f", NULL, 0);
 
 	vtb_writer_thread(w, 1, UINT64_MAX, "t");
 	ck_assert_int_eq(vtb_writer_begin(w, 0, 0, (uint32_t)n, 0), 0);
-	ck_assert_int_eq(vtb_writer_begin(w, 0, 1ull << 63, (uint32_t)n, 0xffff), 0);
-	ck_assert_int_eq(vtb_writer_end(w, 0, UINT64_MAX - 1, 0), 0);
-	ck_assert_int_eq(vtb_writer_instant(w, 0, UINT64_MAX, (uint32_t)n, NULL), 0);
-	ck_assert_int_eq(vtb_writer_end(w, 0, UINT64_MAX, 0), 0);
-	ck_assert_int_eq(vtb_writer_begin(w, 0, UINT64_MAX, (uint32_t)n, 0), VTB_OK);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, 1ull << 61, (uint32_t)n, 0xffff), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, M - 1, 0), 0);
+	ck_assert_int_eq(vtb_writer_instant(w, 0, M, (uint32_t)n, NULL), 0);
+	ck_assert_int_eq(vtb_writer_instant(w, 0, M + 1, (uint32_t)n, NULL), VTB_E_ARG);
+	ck_assert_int_eq(vtb_writer_end(w, 0, UINT64_MAX, 0), VTB_E_ARG);
+	ck_assert_int_eq(vtb_writer_end(w, 0, M, 0), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, M, (uint32_t)n, 0), VTB_OK);
 	vtb_trace *t = finish_load(w, 0);
 	const vtb_thread *th = vtb_trace_thread(t, 0);
 
 	ck_assert_uint_eq(th->tid, UINT64_MAX);
 	ck_assert_uint_eq(th->rows[0].slices[0].start_ns, 0);
-	ck_assert_uint_eq(th->rows[0].slices[0].dur_ns, UINT64_MAX);
-	ck_assert_uint_eq(th->rows[0].slices[1].start_ns, UINT64_MAX);
+	ck_assert_uint_eq(th->rows[0].slices[0].dur_ns, M);
+	ck_assert_uint_eq(th->rows[0].slices[1].start_ns, M);
 	ck_assert_uint_eq(th->rows[0].slices[1].dur_ns, 0);
 	ck_assert_uint_eq(th->rows[0].slices[1].flags, VTB_CALL_OPEN);
-	ck_assert_uint_eq(th->rows[1].slices[0].start_ns, 1ull << 63);
-	ck_assert_uint_eq(th->rows[1].slices[0].dur_ns, (UINT64_MAX - 1) - (1ull << 63));
+	ck_assert_uint_eq(th->rows[1].slices[0].start_ns, 1ull << 61);
+	ck_assert_uint_eq(th->rows[1].slices[0].dur_ns, (M - 1) - (1ull << 61));
 	ck_assert_uint_eq(th->rows[1].slices[0].flags, 0xffff);
-	ck_assert_uint_eq(th->marks[0].ts_ns, UINT64_MAX);
-	ck_assert_uint_eq(vtb_trace_header(t)->dump_ns, UINT64_MAX);
+	ck_assert_uint_eq(th->marks[0].ts_ns, M);
+	ck_assert_uint_eq(vtb_trace_header(t)->dump_ns, M);
 	vtb_trace_free(t);
 	vtb_writer_free(w);
+	/* A header time past the range: the writer will not start. */
+	h.start_wall_ns = UINT64_MAX - (1ull << 33) + 1;
+	ck_assert_ptr_null(vtb_writer_open_mem(&h));
 }
 END_TEST
 
@@ -979,19 +988,6 @@ struct craft {
 	struct vtb_buf b;
 };
 
-static void craft_section(struct vtb_buf *b, uint32_t tag, const void *payload, size_t len)
-{
-	uint8_t h[8], c[4];
-	size_t start = b->len;
-
-	vtb_put_u32(h, tag);
-	vtb_put_u32(h + 4, (uint32_t)len);
-	vtb_buf_put(b, h, 8);
-	vtb_buf_put(b, payload, len);
-	vtb_put_u32(c, vtb_crc32c(0, b->data + start, 8 + len));
-	vtb_buf_put(b, c, 4);
-}
-
 /* Preamble, HEAD, STRS with 2 strings, THRD with 1 thread, then the EVTS payload given. */
 static void craft_file(struct vtb_buf *b, const uint8_t *evts, size_t n)
 {
@@ -1033,7 +1029,12 @@ static const struct {
 	{ B(0, 0, 10, 1, 0, 0x1b, 2, 3, 0, 1, 0), "counter value runs past the end" },
 	{ B(0, 0, 10, 1, 0, 0x89, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0),
 	  "not a valid varint" },
-	{ B(0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 1, 0, 0x05, 0), "overflows 64 bits" },
+	{ B(0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 1, 0, 0x05, 0), "first_ts 18446744073709551615" },
+	/* Times past 2^62 ns: a first_ts, a SKIP of 2^63, a record step past the limit. */
+	{ B(0, 0, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 1, 0, 0x05, 0), "past the format's last" },
+	{ B(0, 0, 10, 2, 0, 0x1b, 7, 10, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x01, 0),
+	  "a skip of 9223372036854775808 ns" },
+	{ B(0, 0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40, 1, 0, 0x05, 0), "timestamp past the format's last" },
 	{ B(0, 0, 10, 2, 0, 0x01, 0), "declares 2 records, holds 1" },
 	{ B(0, 0, 10, 1, 1, 0, 11, 0, 0x00), "bad start" },
 	{ B(0, 0, 10, 1, 1, 0, 0, 0x80, 0x80, 0x04, 0x00), "bad start or flags" },
@@ -1238,6 +1239,41 @@ START_TEST(lost_threads_capped)
 		ck_assert_uint_eq(vtb_trace_call_count(t), 0);
 		ck_assert_uint_eq(vtb_trace_damage(t)->sections_bad, 2);
 	}
+	vtb_trace_free(t);
+	vtb_buf_free(&b);
+	vtb_buf_free(&e);
+}
+END_TEST
+
+/* Junk, then sections naming ids just inside what the junk could have declared: each
+ * reference was checked against the current count, so each added lost/3 more (a 404 KB
+ * file made 3.6 GB). The made-up ids are bounded by the lost bytes over the whole load. */
+START_TEST(placeholders_bounded_overall)
+{
+	struct vtb_buf b = { 0 }, e = { 0 };
+	char *cause = NULL;
+	uint8_t junk[3000];
+
+	craft_file(&b, NULL, 0);
+	memset(junk, 'J', sizeof(junk));
+	vtb_buf_put(&b, junk, sizeof(junk));
+	for (uint64_t i = 0; i < 50; i++) {
+		e.len = 0;
+		/* _i 0: string ids, _i 1: thread indexes, each just inside the room left */
+		uint64_t id = _i ? 1 + (i + 1) * 999 : 2 + (i + 1) * 999;
+		vtb_buf_varint(&e, _i ? id : 0);
+		vtb_buf_varint(&e, i); /* seq */
+		vtb_buf_varint(&e, 10 + i);
+		vtb_buf_put(&e, (const uint8_t[]){ 2, 0, 0x01 }, 3);
+		vtb_buf_varint(&e, _i ? 0 : id);
+		vtb_buf_put(&e, (const uint8_t[]){ 0x02 }, 1);
+		craft_section(&b, VTB_TAG_EVTS, e.data, e.len);
+	}
+	vtb_trace *t = vtb_trace_load_mem(b.data, b.len, VTB_LOAD_SALVAGE, &cause);
+	ck_assert_msg(t != NULL, "%s", cause);
+	check_sane(t);
+	ck_assert_uint_le(vtb_trace_string_count(t) + vtb_trace_thread_count(t), 3 + sizeof(junk) / 3);
+	ck_assert_uint_ge(vtb_trace_call_count(t), 1); /* the first reference is within the room */
 	vtb_trace_free(t);
 	vtb_buf_free(&b);
 	vtb_buf_free(&e);
@@ -1513,6 +1549,7 @@ static Suite *common_suite(void)
 	tcase_add_test(damage, not_vtb_files);
 	tcase_add_test(damage, resync_after_false_heads);
 	tcase_add_loop_test(damage, lost_threads_capped, 0, 2);
+	tcase_add_loop_test(damage, placeholders_bounded_overall, 0, 2);
 	tcase_add_test(files, file_progress_and_save);
 	tcase_add_loop_test(files, save_round_trip, 0, 3);
 	tcase_add_test(files, save_counter_without_thread);

@@ -574,7 +574,8 @@ static vtb_trace *via_json(const vtb_trace *t, const char *suffix)
 	return back;
 }
 
-static const uint64_t bases[] = { 1000, 5811006567986ull, (1ull << 52) + 123456789ull, 9000000000000000000ull };
+static const uint64_t bases[] = { 1000, 5811006567986ull, (1ull << 52) + 123456789ull,
+				 (1ull << 62) - 1000000000ull }; /* the last times the format holds */
 
 START_TEST(vtb_json_vtb_round_trip)
 {

@@ -4,6 +4,7 @@
  * the statistics panel, the flame graph and the diff checked to the nanosecond on a trace
  * with known timings (tests/tui_fx_analysis.h), and several dumps merged on one clock. */
 #include <check.h>
+#include <math.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +125,37 @@ static const struct zoom_case {
 	{ 20400000, 20600000, 20300000 + 150000, L'█', L'#' }, /* 200 us window, before the drop */
 	{ 89 * MS, 91 * MS, 90500000, L'▁', L'_' },    /* back to 0 */
 };
+
+/* Found by fuzz_view (UBSan): a NaN or infinite sample made the level of a column a
+ * double with no int; a flame child heavier than its damaged parent drew past it. */
+START_TEST(counter_values_not_numbers)
+{
+	static const double vals[] = { NAN, INFINITY, -INFINITY, 1e308, -1e308, 0, NAN };
+	vtb_header h;
+	char *cause = NULL;
+	size_t len;
+
+	fx_header("simple", &h);
+	vtb_writer *w = vtb_writer_open_mem(&h);
+	int64_t q = vtb_writer_string(w, "q", "", 0), f = vtb_writer_string(w, "f", "f.py", 1);
+	ck_assert_int_eq(vtb_writer_thread(w, 100, 1, "t"), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, FX_US(0), (uint32_t)f, 0), 0);
+	for (int i = 0; i < 7; i++)
+		ck_assert_int_eq(vtb_writer_counter(w, 0, FX_US(i * 10), (uint32_t)q, (uint32_t)q, vals[i]), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, FX_US(100), 0), 0);
+	ck_assert_int_eq(vtb_writer_finish(w, &cause), 0);
+	const uint8_t *b = vtb_writer_mem(w, &len);
+	tui_app *app = fx_app(vtb_trace_load_mem(b, len, 0, &cause), "nan.vtb");
+	vtb_writer_free(w);
+	for (int i = 0; i < 3; i++) {
+		tui_screen *s = render(app, 100, 30, 1);
+		ck_assert_int_gt(find_row(s, "q  counter"), 0);
+		tui_screen_free(s);
+		fx_run(app, i ? "zoom 8x" : "flame all");
+	}
+	tui_app_free(app);
+}
+END_TEST
 
 START_TEST(counter_zooms)
 {
@@ -667,6 +699,7 @@ static Suite *tracks_suite(void)
 	TCase *tc = tcase_create("tracks");
 
 	tcase_add_test(tc, counter_fit);
+	tcase_add_test(tc, counter_values_not_numbers);
 	tcase_add_loop_test(tc, counter_zooms, 0, sizeof(zoom_cases) / sizeof(zoom_cases[0]));
 	tcase_add_test(tc, marks_row_and_details);
 	tcase_add_test(tc, gc_and_span_rows);

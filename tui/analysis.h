@@ -65,6 +65,7 @@ struct tui_analysis {
 	tui_mark_ref mark;     /* the selected mark (details pane), or none */
 	int counter;           /* the counter (vtb_trace_counter index) the status line shows, or -1 */
 	struct tui_counter_index *cidx; /* per counter: min/max summaries, built at init */
+	uint32_t *corder;      /* counter indexes by process, then group, then index */
 	size_t counter_count;
 
 	struct tui_gc_track *gc; /* per process with GC slices */

@@ -89,7 +89,9 @@ static int cmd_pan(tui_app *app, int argc, char **argv)
 		tui_app_msg(app, 1, "pan: the fraction of the view must be positive");
 		return -1;
 	}
-	ns = (int64_t)((double)v->span_ns * frac);
+	/* a huge fraction is a pan to the end, not a double past int64 (undefined) */
+	ns = (double)v->span_ns * frac < (double)VTB_TIME_MAX ? (int64_t)((double)v->span_ns * frac)
+							       : (int64_t)VTB_TIME_MAX;
 	tui_view_pan(v, &app->model, argv[1][0] == 'l' ? -(ns ? ns : 1) : (ns ? ns : 1));
 	return 0;
 }
@@ -107,8 +109,9 @@ static int cmd_goto(tui_app *app, int argc, char **argv)
 		tui_app_msg(app, 1, "goto: '%s' is not a time like 12.5ms, 300us or 2s", argv[1]);
 		return -1;
 	}
-	t = (rel ? (int64_t)v->cursor_ns : (int64_t)app->model.first_ns) + ns;
-	if (t < (int64_t)app->model.first_ns || t > (int64_t)app->model.last_ns) {
+	/* times are below 2^62, a typed one below 9e18: the sum may pass 2^63 (fuzz_view) */
+	if (__builtin_add_overflow(rel ? (int64_t)v->cursor_ns : (int64_t)app->model.first_ns, ns, &t) ||
+	    t < (int64_t)app->model.first_ns || t > (int64_t)app->model.last_ns) {
 		tui_fmt_dur(buf, sizeof(buf), app->model.last_ns - app->model.first_ns, app->ascii);
 		tui_app_msg(app, 1, "goto: %s is outside the trace (0 to %s)", argv[1], buf);
 		return -1;
@@ -172,8 +175,12 @@ static int cmd_select(tui_app *app, int argc, char **argv)
 		app->view.sel = TUI_REF_NONE;
 		return 0;
 	}
+	if (!app->model.thread_count) {
+		tui_app_msg(app, 1, "no call to select: the trace has no threads");
+		return -1;
+	}
 	if (!strcmp(what, "cursor") || cur.thread < 0)
-		return app->model.thread_count ? select_cursor(app, 0) : -1;
+		return select_cursor(app, 0);
 	if (!strcmp(what, "parent"))
 		rc = tui_query_parent(&app->model, cur, &r);
 	else if (!strcmp(what, "child"))
@@ -198,8 +205,12 @@ static int cmd_thread(tui_app *app, int argc, char **argv)
 	long n = (long)v->focus;
 	char *end;
 
-	if (want_args(app, argc, 1, 1, "thread next|prev|N") < 0 || !app->model.thread_count)
+	if (want_args(app, argc, 1, 1, "thread next|prev|N") < 0)
 		return -1;
+	if (!app->model.thread_count) {
+		tui_app_msg(app, 1, "thread: the trace has no threads");
+		return -1;
+	}
 	if (!strcmp(argv[1], "next"))
 		n++;
 	else if (!strcmp(argv[1], "prev"))
@@ -229,8 +240,12 @@ static int cmd_fold(tui_app *app, int argc, char **argv)
 	tui_view *v = &app->view;
 	size_t n = app->model.thread_count, folded = 0;
 
-	if (want_args(app, argc, 0, 1, "fold [all]") < 0 || !n)
+	if (want_args(app, argc, 0, 1, "fold [all]") < 0)
 		return -1;
+	if (!n) {
+		tui_app_msg(app, 1, "fold: the trace has no threads");
+		return -1;
+	}
 	if (argc == 2 && strcmp(argv[1], "all")) {
 		tui_app_msg(app, 1, "usage: fold [all]");
 		return -1;

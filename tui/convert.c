@@ -66,7 +66,8 @@ static int show_progress(void *ctx, uint64_t done, uint64_t total)
 		return 0;
 	p->last_pct = pct;
 	p->shown = 1;
-	fprintf(stderr, "\r\033[Kvtui convert: %s %s %3d%%", p->what, p->path, pct);
+	fputs("\r\033[K", stderr); /* ours; the path is cleaned */
+	tui_fprintf_clean(stderr, "vtui convert: %s %s %3d%%", p->what, p->path, pct);
 	fflush(stderr);
 	return 0;
 }
@@ -74,7 +75,7 @@ static int show_progress(void *ctx, uint64_t done, uint64_t total)
 static void end_progress(struct progress *p)
 {
 	if (p->shown)
-		fprintf(stderr, "\r\033[K");
+		fputs("\r\033[K", stderr);
 	p->shown = 0;
 }
 
@@ -85,7 +86,7 @@ static void print_notes(const char *path, const char *notes)
 	while (p && *p) {
 		const char *nl = strchr(p, '\n');
 		int n = nl ? (int)(nl - p) : (int)strlen(p);
-		fprintf(stderr, "vtui convert: %s: note: %.*s\n", path, n, p);
+		tui_fprintf_clean(stderr, "vtui convert: %s: note: %.*s\n", path, n, p);
 		p = nl ? nl + 1 : NULL;
 	}
 }
@@ -99,7 +100,7 @@ static vtb_trace *load(const char *in, struct progress *p, char **cause)
 	p->path = in;
 	if (kind_of_file(in) == KIND_JSON) {
 		vtb_json_report r = { 0 };
-		t = vtb_json_load(in, fn, p, &r, cause);
+		t = tui_json_load(in, fn, p, &r, cause);
 		end_progress(p);
 		print_notes(in, r.notes);
 		free(r.notes);
@@ -109,7 +110,7 @@ static vtb_trace *load(const char *in, struct progress *p, char **cause)
 	end_progress(p);
 	const vtb_damage *d = t ? vtb_trace_damage(t) : NULL;
 	if (d && (d->sections_bad || d->truncated))
-		fprintf(stderr, "vtui convert: %s: note: damaged: %zu section(s) skipped, %zu bytes lost%s%s\n", in,
+		tui_fprintf_clean(stderr, "vtui convert: %s: note: damaged: %zu section(s) skipped, %zu bytes lost%s%s\n", in,
 			d->sections_bad, d->bytes_lost, d->first_problem ? "; first: " : "",
 			d->first_problem ? d->first_problem : "");
 	return t;
@@ -159,10 +160,10 @@ static int save(const vtb_trace *t, const char *out, enum kind k, struct progres
 
 static void usage(FILE *f)
 {
-	fputs("usage: vtui convert IN -o OUT\n"
+	fputs("usage: vtui convert IN -o OUT [--max-json-bytes SIZE] [--max-events N]\n"
 	      "  Convert between VTB (.bin, .vtb) and Chrome trace event JSON (.json, .json.gz),\n"
-	      "  the format VizTracer and Perfetto read and write. OUT's name picks its format.\n",
-	      f);
+	      "  the format VizTracer and Perfetto read and write. OUT's name picks its format.\n"
+	      TUI_JSON_LIMITS_HELP, f);
 }
 
 /* Parse the command line; 0, or the exit status of a usage error (or of --help). */
@@ -170,24 +171,33 @@ static int parse(int argc, char **argv, const char **in, const char **out)
 {
 	static const struct option opts[] = { { "output", required_argument, NULL, 'o' },
 					      { "help", no_argument, NULL, 'h' },
+					      { "max-json-bytes", required_argument, NULL, 'L' },
+					      { "max-events", required_argument, NULL, 'L' },
 					      { NULL, 0, NULL, 0 } };
-	int c;
+	int c, index = 0;
+	char *cause = NULL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		if (c == 'o')
+	while ((c = getopt_long(argc, argv, "o:h", opts, &index)) != -1) {
+		if (c == 'o') {
 			*out = optarg;
-		else
+		} else if (c == 'L') {
+			if (tui_json_limit_option(opts[index].name, optarg, &cause) < 0) {
+				tui_fprintf_clean(stderr, "vtui convert: %s\n", cause ? cause : "out of memory");
+				free(cause);
+				return 2;
+			}
+		} else
 			return usage(c == 'h' ? stdout : stderr), c == 'h' ? -1 : 2;
 	}
 	if (optind != argc - 1 || !*out) {
-		fprintf(stderr, "vtui convert: %s\n", optind >= argc ? "no input file" :
+		tui_fprintf_clean(stderr, "vtui convert: %s\n", optind >= argc ? "no input file" :
 			optind < argc - 1 ? "one input file only" : "no output: give -o OUT");
 		return usage(stderr), 2;
 	}
 	*in = argv[optind];
 	if (kind_of_name(*out) == KIND_UNKNOWN) {
-		fprintf(stderr, "vtui convert: %s: cannot tell the output format: name it .json, .json.gz, "
+		tui_fprintf_clean(stderr, "vtui convert: %s: cannot tell the output format: name it .json, .json.gz, "
 			".bin or .vtb\n", *out);
 		return 2;
 	}
@@ -208,16 +218,16 @@ int vtui_convert_main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	t = load(in, &p, &cause);
 	if (!t) {
-		fprintf(stderr, "vtui convert: %s\n", cause ? cause : "failed");
+		tui_fprintf_clean(stderr, "vtui convert: %s\n", cause ? cause : "failed");
 		status = 1;
 		goto out;
 	}
 	if (save(t, out, kind_of_name(out), &p, &cause)) {
-		fprintf(stderr, "vtui convert: cannot write %s: %s\n", out, cause ? cause : "failed");
+		tui_fprintf_clean(stderr, "vtui convert: cannot write %s: %s\n", out, cause ? cause : "failed");
 		status = 1;
 		goto out;
 	}
-	printf("%s -> %s: %zu calls, %zu events, %zu threads\n", in, out, vtb_trace_call_count(t),
+	tui_fprintf_clean(stdout, "%s -> %s: %zu calls, %zu events, %zu threads\n", in, out, vtb_trace_call_count(t),
 	       vtb_trace_event_count(t), vtb_trace_thread_count(t));
 out:
 	free(cause);

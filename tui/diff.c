@@ -46,13 +46,13 @@ static void add(tui_diff_row *d, const struct entry *e)
 	if (e->side == 0) {
 		d->id_a = d->id_a < 0 ? (int64_t)e->r->name_id : d->id_a;
 		d->calls_a += e->r->calls;
-		d->total_a += e->r->total_ns;
-		d->self_a += e->r->self_ns;
+		d->total_a = vtb_add_sat(d->total_a, e->r->total_ns);
+		d->self_a = vtb_add_sat(d->self_a, e->r->self_ns);
 	} else {
 		d->id_b = d->id_b < 0 ? (int64_t)e->r->name_id : d->id_b;
 		d->calls_b += e->r->calls;
-		d->total_b += e->r->total_ns;
-		d->self_b += e->r->self_ns;
+		d->total_b = vtb_add_sat(d->total_b, e->r->total_ns);
+		d->self_b = vtb_add_sat(d->self_b, e->r->self_ns);
 	}
 }
 
@@ -123,6 +123,12 @@ static void write_table(const tui_diff *d, size_t n, FILE *out)
 	}
 }
 
+/* ",b-a" exactly, also where the difference does not fit a signed 64-bit number. */
+static void put_delta(FILE *out, uint64_t a, uint64_t b)
+{
+	fprintf(out, ",%s%llu", b < a ? "-" : "", (unsigned long long)absdiff(a, b));
+}
+
 static void write_csv(const tui_diff *d, size_t n, FILE *out)
 {
 	fputs("name,calls_a,calls_b,calls_delta,total_a,total_b,total_delta,self_a,self_b,self_delta\n", out);
@@ -130,11 +136,13 @@ static void write_csv(const tui_diff *d, size_t n, FILE *out)
 		const tui_diff_row *r = &d->rows[i];
 
 		tui_stats_put_csv_field(out, r->name);
-		fprintf(out, ",%llu,%llu,%lld,%llu,%llu,%lld,%llu,%llu,%lld\n", (unsigned long long)r->calls_a,
-			(unsigned long long)r->calls_b, (long long)r->calls_b - (long long)r->calls_a,
-			(unsigned long long)r->total_a, (unsigned long long)r->total_b,
-			(long long)r->total_b - (long long)r->total_a, (unsigned long long)r->self_a,
-			(unsigned long long)r->self_b, (long long)r->self_b - (long long)r->self_a);
+		fprintf(out, ",%llu,%llu", (unsigned long long)r->calls_a, (unsigned long long)r->calls_b);
+		put_delta(out, r->calls_a, r->calls_b);
+		fprintf(out, ",%llu,%llu", (unsigned long long)r->total_a, (unsigned long long)r->total_b);
+		put_delta(out, r->total_a, r->total_b);
+		fprintf(out, ",%llu,%llu", (unsigned long long)r->self_a, (unsigned long long)r->self_b);
+		put_delta(out, r->self_a, r->self_b);
+		fputc('\n', out);
 	}
 }
 

@@ -153,7 +153,7 @@ static int add_thread(struct builder *b, const vtb_thread *th, size_t t, const t
 				continue;
 			if ((cur[i - lo] = child_node(b, parent, sl->name_id)) == NONE)
 				goto out;
-			b->nodes[cur[i - lo]].total_ns += clipped(sl, sc);
+			b->nodes[cur[i - lo]].total_ns = vtb_add_sat(b->nodes[cur[i - lo]].total_ns, clipped(sl, sc));
 			b->nodes[cur[i - lo]].calls++;
 		}
 	}
@@ -194,7 +194,7 @@ static int link_children(struct tui_flame_node *n, size_t count)
 	}
 	n[0].total_ns = 0;
 	for (uint32_t c = n[0].first_child; c != NONE; c = n[c].next)
-		n[0].total_ns += n[c].total_ns;
+		n[0].total_ns = vtb_add_sat(n[0].total_ns, n[c].total_ns);
 	free(order);
 	return 0;
 }
@@ -315,6 +315,8 @@ static void draw_tree(tui_app *app, tui_screen *s, int y, int y_end, double x0, 
 	for (uint32_t c = n[id].first_child; c != NONE; c = n[c].next) {
 		double w = n[id].total_ns ? (x1 - x0) * (double)n[c].total_ns / (double)n[id].total_ns : 0;
 
+		if (w > x1 - x) /* a damaged trace's child may outweigh its parent: stay inside it */
+			w = x1 - x;
 		if (w < 0.5)
 			break; /* widest first: the rest are narrower still */
 		draw_tree(app, s, y + 1, y_end, x, x + w, c);

@@ -58,6 +58,7 @@ static void usage(FILE *out)
 	      "                     # comments (repeatable)\n"
 	      "  --ascii            draw with ASCII only (default when the locale is not UTF-8)\n"
 	      "  --no-mouse         leave the mouse to the terminal\n"
+	      TUI_JSON_LIMITS_HELP
 	      "  --help, --version\n"
 	      "Press ? in the viewer for the keys; see vtui(1).\n",
 	      out);
@@ -72,13 +73,14 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "cmd", required_argument, NULL, 'c' }, { "ascii", no_argument, NULL, 'a' },
 		{ "no-mouse", no_argument, NULL, 'm' }, { "preset", required_argument, NULL, 'p' },
 		{ "presets", required_argument, NULL, 'P' }, { "script", required_argument, NULL, 's' },
-		{ "diff", no_argument, NULL, 'd' },
+		{ "diff", no_argument, NULL, 'd' }, { "max-json-bytes", required_argument, NULL, 'L' },
+		{ "max-events", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *cause = NULL;
-	int c;
+	int c, index = 0;
 
-	while ((c = getopt_long(argc, argv, "hVp:", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVp:", longs, &index)) != -1) {
 		switch (c) {
 		case 'h': usage(stdout); return -1;
 		case 'V': printf("vtui %s (VTB format %d)\n", VTUI_VERSION, VTB_VERSION); return -1;
@@ -89,7 +91,7 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'r':
 			o->render = 1;
 			if (tui_parse_size(optarg, &o->width, &o->height) < 0) {
-				fprintf(stderr, "vtui: --render wants WIDTHxHEIGHT like 120x40, not '%s'\n", optarg);
+				tui_fprintf_clean(stderr, "vtui: --render wants WIDTHxHEIGHT like 120x40, not '%s'\n", optarg);
 				return 1;
 			}
 			break;
@@ -97,17 +99,24 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'P': o->presets_file = optarg; break;
 		case 'c':
 			if (o->cmd_count == MAX_CMDS) {
-				fprintf(stderr, "vtui: more than %d --cmd options\n", MAX_CMDS);
+				tui_fprintf_clean(stderr, "vtui: more than %d --cmd options\n", MAX_CMDS);
 				return 1;
 			}
 			if (tui_cmd_src_append(&o->cmds, &o->cmd_count, optarg, "--cmd") < 0) {
-				fprintf(stderr, "vtui: out of memory\n");
+				tui_fprintf_clean(stderr, "vtui: out of memory\n");
 				return 1;
 			}
 			break;
 		case 's':
 			if (tui_script_append(optarg, &o->cmds, &o->cmd_count, &cause) < 0) {
-				fprintf(stderr, "vtui: --script %s\n", cause ? cause : optarg);
+				tui_fprintf_clean(stderr, "vtui: --script %s\n", cause ? cause : optarg);
+				free(cause);
+				return 1;
+			}
+			break;
+		case 'L':
+			if (tui_json_limit_option(longs[index].name, optarg, &cause) < 0) {
+				tui_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "out of memory");
 				free(cause);
 				return 1;
 			}
@@ -116,7 +125,7 @@ static int parse(int argc, char **argv, struct options *o)
 		}
 	}
 	if (optind >= argc || (o->diff && argc - optind != 2)) {
-		fprintf(stderr, "vtui: %s (try vtui --help)\n", optind >= argc ? "no trace file given"
+		tui_fprintf_clean(stderr, "vtui: %s (try vtui --help)\n", optind >= argc ? "no trace file given"
 				: "--diff compares two traces: vtui --diff BEFORE AFTER");
 		return 1;
 	}
@@ -124,7 +133,7 @@ static int parse(int argc, char **argv, struct options *o)
 	o->paths = argv + optind;
 	o->path_count = argc - optind;
 	if (o->cmd_count && !o->render) {
-		fprintf(stderr, "vtui: --cmd and --script go with --render\n");
+		tui_fprintf_clean(stderr, "vtui: --cmd and --script go with --render\n");
 		return 1;
 	}
 	return 0;
@@ -136,7 +145,7 @@ static void preset_problem(const struct options *o, tui_app *app, const char *no
 	char *both;
 
 	if (o->render) {
-		fprintf(stderr, "vtui: %s\n", what);
+		tui_fprintf_clean(stderr, "vtui: %s\n", what);
 		return;
 	}
 	both = malloc(strlen(what) + (note ? strlen(note) : 0) + 3);
@@ -209,7 +218,7 @@ static int run(struct options *o, vtb_trace *t, const char *note)
 fail:
 	vtb_trace_free(o->before); /* NULL once the app took it */
 	o->before = NULL;
-	fprintf(stderr, "vtui: %s\n", cause ? cause : "failed");
+	tui_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "failed");
 	free(cause);
 	return 1;
 }
@@ -221,9 +230,9 @@ static vtb_trace *load_path(const char *path, char **note)
 	vtb_trace *t = tui_load(path, 0, note, &cause);
 
 	if (!t && cause && !strncmp(cause, path, strlen(path)))
-		fprintf(stderr, "vtui: %s\n", cause);
+		tui_fprintf_clean(stderr, "vtui: %s\n", cause);
 	else if (!t)
-		fprintf(stderr, "vtui: %s: %s\n", path, cause ? cause : "cannot load");
+		tui_fprintf_clean(stderr, "vtui: %s: %s\n", path, cause ? cause : "cannot load");
 	free(cause);
 	return t;
 }
@@ -253,7 +262,7 @@ static vtb_trace *load_more(struct options *o, vtb_trace *first, char **note)
 		goto out;
 	}
 	if (!(out = tui_multi_merge(all, (size_t)o->path_count, &cause)))
-		fprintf(stderr, "vtui: %s\n", cause ? cause : "cannot merge the dumps");
+		tui_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "cannot merge the dumps");
 	else if ((o->merged_path = malloc(strlen(o->paths[0]) + 32)))
 		sprintf(o->merged_path, "%s + %d more", o->paths[0], o->path_count - 1);
 out:
@@ -293,16 +302,16 @@ int main(int argc, char **argv)
 		o.ascii = 1;
 	for (int i = 0; i < o.path_count; i++) {
 		if (access(o.paths[i], R_OK) != 0 || stat(o.paths[i], &st) != 0) { /* the file is the bigger news */
-			fprintf(stderr, "vtui: %s: %s\n", o.paths[i], strerror(errno));
+			tui_fprintf_clean(stderr, "vtui: %s: %s\n", o.paths[i], strerror(errno));
 			return 1;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "vtui: %s: is a directory, not a trace\n", o.paths[i]);
+			tui_fprintf_clean(stderr, "vtui: %s: is a directory, not a trace\n", o.paths[i]);
 			return 1;
 		}
 	}
 	if (!o.info && !o.render && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		fprintf(stderr, "vtui: the viewer needs a terminal on stdin and stdout; "
+		tui_fprintf_clean(stderr, "vtui: the viewer needs a terminal on stdin and stdout; "
 				"use --render WxH or --info to print instead\n");
 		return 2;
 	}
@@ -310,9 +319,9 @@ int main(int argc, char **argv)
 	if (!t) {
 		/* the reader's causes name the file already; say it once */
 		if (cause && !strncmp(cause, o.path, strlen(o.path)))
-			fprintf(stderr, "vtui: %s\n", cause);
+			tui_fprintf_clean(stderr, "vtui: %s\n", cause);
 		else
-			fprintf(stderr, "vtui: %s: %s\n", o.path, cause ? cause : "cannot load");
+			tui_fprintf_clean(stderr, "vtui: %s: %s\n", o.path, cause ? cause : "cannot load");
 		free(cause);
 		return 1;
 	}

@@ -28,9 +28,20 @@ struct merge {
 	int counters;           /* this thread carries its process's counters */
 };
 
+/* `t` + `shift` on the merged clock; a time outside the format's range comes out as
+ * UINT64_MAX, which the writer refuses, so such a merge fails with a message. */
+static uint64_t shifted(uint64_t t, int64_t shift)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow((int64_t)t, shift, &r) || r < 0 || (uint64_t)r > VTB_TIME_MAX)
+		return UINT64_MAX;
+	return (uint64_t)r;
+}
+
 static uint64_t at(const struct merge *m, uint64_t t)
 {
-	return (uint64_t)((int64_t)t + m->shift_ns);
+	return shifted(t, m->shift_ns);
 }
 
 /* The marks and counter samples before `ts` (at it, too), oldest first. */
@@ -154,12 +165,13 @@ static void merged_header(vtb_trace *const *traces, size_t count, const int64_t 
 	*h = *vtb_trace_header(traces[0]);
 	for (size_t i = 1; i < count; i++) {
 		const vtb_header *o = vtb_trace_header(traces[i]);
-		uint64_t ws = (uint64_t)((int64_t)o->window_start_ns + shift[i]);
-		uint64_t dn = (uint64_t)((int64_t)o->dump_ns + shift[i]);
+		uint64_t ws = shifted(o->window_start_ns, shift[i]);
+		uint64_t dn = shifted(o->dump_ns, shift[i]);
 
-		h->window_start_ns = ws < h->window_start_ns ? ws : h->window_start_ns;
-		h->dump_ns = dn > h->dump_ns ? dn : h->dump_ns;
-		h->events_dropped += o->events_dropped;
+		h->window_start_ns = ws < h->window_start_ns ? ws : h->window_start_ns; /* UINT64_MAX never wins */
+		if (dn != UINT64_MAX && dn > h->dump_ns)
+			h->dump_ns = dn;
+		h->events_dropped = vtb_add_sat(h->events_dropped, o->events_dropped);
 		h->wrapped |= o->wrapped;
 	}
 }
@@ -181,8 +193,13 @@ vtb_trace *tui_multi_merge(vtb_trace *const *traces, size_t count, char **cause)
 	for (size_t i = 0; i < count; i++) {
 		const vtb_header *o = vtb_trace_header(traces[i]);
 
-		shift[i] = ((int64_t)o->start_wall_ns - (int64_t)o->start_mono_ns) -
-			   ((int64_t)h0->start_wall_ns - (int64_t)h0->start_mono_ns);
+		/* Each time is at most 2^62, so each difference fits in 63 bits; their difference
+		 * may not, and is then clamped: such a dump cannot share the clock anyway. */
+		int64_t d = (int64_t)o->start_wall_ns - (int64_t)o->start_mono_ns;
+		int64_t d0 = (int64_t)h0->start_wall_ns - (int64_t)h0->start_mono_ns;
+
+		if (__builtin_sub_overflow(d, d0, &shift[i]))
+			shift[i] = d < d0 ? -INT64_MAX : INT64_MAX;
 	}
 	merged_header(traces, count, shift, &h);
 	if (!(m.w = vtb_writer_open_mem(&h))) {

@@ -3,6 +3,7 @@
  * damaged VTB files, and a progress bar on slow loads. */
 #include "tui/tui_private.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,8 @@ static int show_progress(void *ctx, uint64_t done, uint64_t total)
 	for (int i = 0; i < 30; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[30] = '\0';
-	fprintf(stderr, "\rvtui: loading %s [%s] %.1f / %.1f MB", p->path, bar, (double)done / 1e6,
+	fputc('\r', stderr);
+	tui_fprintf_clean(stderr, "vtui: loading %s [%s] %.1f / %.1f MB", p->path, bar, (double)done / 1e6,
 		(double)total / 1e6);
 	fflush(stderr);
 	p->shown = 1;
@@ -49,6 +51,39 @@ static char *damage_note(const vtb_trace *t)
 	return strdup(buf);
 }
 
+static vtb_json_limits json_limits = { VTB_JSON_MAX_BYTES_DEFAULT, VTB_JSON_MAX_EVENTS_DEFAULT };
+
+int tui_json_limit_option(const char *option, const char *value, char **cause)
+{
+	int bytes = !strcmp(option, "max-json-bytes");
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(value, &end, 10);
+	if (bytes && *end && strchr("KMG", *end) && !end[1]) {
+		int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 30;
+		n = n > UINT64_MAX >> shift ? (errno = ERANGE, n) : n << shift;
+		end++;
+	}
+	if (errno || end == value || *end || *value == '-') {
+		*cause = tui_strdupf("--%s wants %s, not '%s'", option, bytes ? "a size like 500M or 4G" : "a count",
+				     value);
+		return -1;
+	}
+	if (bytes)
+		json_limits.max_bytes = n;
+	else
+		json_limits.max_events = n;
+	return 0;
+}
+
+/* The caller owns the trace. */
+vtb_trace *tui_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_json_report *report, char **cause)
+{
+	return vtb_json_load_limited(path, &json_limits, fn, ctx, report, cause);
+}
+
 vtb_trace *tui_load(const char *path, int progress, char **note, char **cause)
 {
 	struct progress p = { path, { 0, 0 }, 0 };
@@ -60,7 +95,7 @@ vtb_trace *tui_load(const char *path, int progress, char **note, char **cause)
 	if (tui_is_json_file(path)) {
 		vtb_json_report report = { 0 };
 
-		t = vtb_json_load(path, fn, &p, &report, cause);
+		t = tui_json_load(path, fn, &p, &report, cause);
 		*note = report.notes; /* a cut or malformed file is also in the notes */
 		if (t && !*note)
 			*note = damage_note(t);

@@ -184,8 +184,8 @@ size_t tui_row_cursor_find(tui_row_cursor *c, uint64_t t)
 	if (k >= b->count)
 		k = b->count - 1;
 	/* every slice before first[k] ends by the bucket's start <= t; first[k + 1] ends after t */
-	lo = b->first[k];
-	hi = b->first[k + 1];
+	lo = b->first ? b->first[k] : 0;
+	hi = b->first ? b->first[k + 1] : c->row->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -204,11 +204,13 @@ static int bucket_row(struct tui_buckets *b, const vtb_row *row)
 	size_t i = 0;
 
 	b->count = row->count / TUI_BUCKET_SLICES + 1;
+	b->t0_ns = row->count ? row->slices[0].start_ns : 0;
+	b->span_ns = row->count ? tui_slice_end(&row->slices[row->count - 1]) - b->t0_ns + 1 : 1;
+	if (b->count == 1) /* a short row is searched whole: deep stacks have 65535 of them */
+		return 0;
 	b->first = malloc((b->count + 1) * sizeof(*b->first));
 	if (!b->first)
 		return VTB_E_NOMEM;
-	b->t0_ns = row->count ? row->slices[0].start_ns : 0;
-	b->span_ns = row->count ? tui_slice_end(&row->slices[row->count - 1]) - b->t0_ns + 1 : 1;
 	for (size_t k = 0; k < b->count; k++) {
 		uint64_t edge = b->t0_ns + (uint64_t)((unsigned __int128)b->span_ns * k / b->count);
 

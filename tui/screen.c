@@ -3,6 +3,8 @@
  * --render and the tests read. */
 #include "tui/tui.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -116,14 +118,73 @@ wchar_t tui_utf8_next(const unsigned char **p)
 	return (wchar_t)cp;
 }
 
+/* Bidirectional controls reorder what follows them on the line (U+202E shows "exe.txt"
+ * as "txt.exe"); line and paragraph separators break lines in some terminals. */
+static int reorders(wchar_t ch)
+{
+	return ch == 0x061c || ch == 0x200e || ch == 0x200f || (ch >= 0x202a && ch <= 0x202e) ||
+	       (ch >= 0x2066 && ch <= 0x2069) || ch == 0x2028 || ch == 0x2029;
+}
+
+int tui_char_safe(wchar_t ch)
+{
+	return ch >= 0x20 && !(ch >= 0x7f && ch < 0xa0) && !reorders(ch);
+}
+
 /* What a cell shows for a character from a file: C0 controls as spaces (tabs, newlines in
- * messages), DEL and the C1 controls (U+009B is CSI to many terminals) as U+FFFD, so no
- * text from a trace ever reaches the terminal as a control. */
+ * messages), DEL, the C1 controls (U+009B is CSI to many terminals) and the characters
+ * that reorder or break lines as U+FFFD, so no text from a trace drives the terminal. */
 static wchar_t shown(wchar_t ch)
 {
 	if (ch < 0x20)
 		return L' ';
-	return ch >= 0x7f && ch < 0xa0 ? 0xfffd : ch;
+	return tui_char_safe(ch) ? ch : 0xfffd;
+}
+
+/* The caller frees the result. */
+char *tui_clean(const char *text, int keep_newlines)
+{
+	size_t len = strlen(text);
+	char *out = malloc(len + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)text; *p;) {
+		const unsigned char *next = p;
+		wchar_t ch = tui_utf8_next(&next);
+
+		if (tui_char_safe(ch) && !(ch == 0xfffd && next - p == 1)) {
+			memcpy(o, p, (size_t)(next - p));
+			o += next - p;
+		} else {
+			*o++ = *p == '\n' && keep_newlines ? '\n' : '?';
+			next = p + 1; /* an unsafe sequence is one '?' per byte: never longer */
+		}
+		p = next;
+	}
+	*o = '\0';
+	return out;
+}
+
+int tui_fprintf_clean(FILE *out, const char *fmt, ...)
+{
+	va_list ap, again;
+	char *raw, *clean;
+	int n;
+
+	va_start(ap, fmt);
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	raw = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (raw)
+		vsnprintf(raw, (size_t)n + 1, fmt, again);
+	va_end(again);
+	va_end(ap);
+	clean = raw ? tui_clean(raw, 1) : NULL;
+	n = fputs(clean ? clean : "vtui: out of memory\n", out);
+	free(raw);
+	free(clean);
+	return n;
 }
 
 static int char_width(const tui_screen *s, wchar_t ch)

@@ -49,39 +49,72 @@ static char *command_of(char *line)
 	return *line && *line != '#' ? line : NULL;
 }
 
+/* A script is commands typed by a person: its lines and its size are bounded, so that
+ * `--script /dev/zero` or a 100 MB line is an error, not all of memory. */
+#define SCRIPT_LINE_MAX 4096
+#define SCRIPT_BYTES_MAX (4u << 20)
+
+enum { LINE_EOF = 0, LINE_OK = 1, LINE_LONG = -1, LINE_NUL = -2, LINE_ERR = -3 };
+
+/* One line of `f` into buf[cap] (NUL-terminated, without its newline); `*total` counts bytes. */
+static int read_line(FILE *f, char *buf, size_t cap, size_t *total)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (c == '\0')
+			return LINE_NUL;
+		if (n + 1 >= cap || ++*total > SCRIPT_BYTES_MAX)
+			return LINE_LONG;
+		buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	if (c == EOF && ferror(f))
+		return LINE_ERR;
+	return c == EOF && !n ? LINE_EOF : LINE_OK;
+}
+
+static char *line_error(const char *path, size_t lineno, int why, int err)
+{
+	if (why == LINE_NUL)
+		return tui_strdupf("%s:%zu: a NUL byte: not a text script", path, lineno);
+	if (why == LINE_LONG)
+		return tui_strdupf("%s:%zu: line longer than %d bytes, or the script over %u MiB: not a "
+				   "command script", path, lineno, SCRIPT_LINE_MAX - 1, SCRIPT_BYTES_MAX >> 20);
+	return tui_strdupf("%s: read error at line %zu: %s", path, lineno, strerror(err));
+}
+
 int tui_script_append(const char *path, tui_cmd_src **cmds, size_t *count, char **cause)
 {
 	FILE *f = fopen(path, "r");
-	char *buf = NULL, origin[512], *cmd;
-	size_t cap = 0, lineno = 0;
-	ssize_t len;
-	int rc = 0;
+	char *buf = malloc(SCRIPT_LINE_MAX), origin[512], *cmd;
+	size_t lineno = 0, total = 0;
+	int rc = 0, got;
 
-	if (!f) {
-		*cause = tui_strdupf("%s: %s", path, strerror(errno));
-		return VTB_E_IO;
+	if (!f || !buf) {
+		*cause = f ? strdup("out of memory") : tui_strdupf("%s: %s", path, strerror(errno));
+		rc = f ? VTB_E_NOMEM : VTB_E_IO;
+		goto out;
 	}
-	while ((len = getline(&buf, &cap, f)) >= 0) {
+	while ((got = read_line(f, buf, SCRIPT_LINE_MAX, &total)) == LINE_OK) {
 		lineno++;
-		if ((size_t)len != strlen(buf)) {
-			rc = VTB_E_FORMAT;
-			*cause = tui_strdupf("%s:%zu: a NUL byte: not a text script", path, lineno);
-			break;
-		}
 		if (!(cmd = command_of(buf)))
 			continue;
 		snprintf(origin, sizeof(origin), "%s:%zu:", path, lineno);
 		if ((rc = tui_cmd_src_append(cmds, count, cmd, origin)) < 0) {
 			*cause = strdup("out of memory");
-			break;
+			goto out;
 		}
 	}
-	if (rc == 0 && ferror(f)) {
-		rc = VTB_E_IO;
-		*cause = tui_strdupf("%s: read error after line %zu", path, lineno);
+	if (got != LINE_EOF) {
+		rc = got == LINE_ERR ? VTB_E_IO : VTB_E_FORMAT;
+		*cause = line_error(path, lineno + 1, got, errno);
 	}
+out:
 	free(buf);
-	fclose(f);
+	if (f)
+		fclose(f);
 	return rc;
 }
 

@@ -80,7 +80,7 @@ static void open_call(struct walk *w, uint32_t level, uint32_t base, const vtb_s
 	f->child_ns = 0;
 	/* A child that starts before its parent is an orphan of a damaged trace, not a child. */
 	if (parent != NULL && s->start_ns >= parent->s->start_ns)
-		parent->child_ns += s->dur_ns;
+		parent->child_ns = vtb_add_sat(parent->child_ns, s->dur_ns);
 	f->hidden = (parent != NULL && parent->hidden) || name_hidden(w, s->name_id);
 	f->counted = !f->hidden && name_counts(w, s->name_id) &&
 		     s->start_ns >= w->lo_ns && s->start_ns < w->hi_ns &&
@@ -98,10 +98,11 @@ static void close_call(struct walk *w, const struct frame *f)
 	r = &w->by_id[f->s->name_id];
 	w->active[f->s->name_id]--;
 	r->calls++;
-	r->sum_ns += dur;
-	r->self_ns += dur > f->child_ns ? dur - f->child_ns : 0;
+	/* Saturating: nested and per-thread sums of long calls can pass 64 bits. */
+	r->sum_ns = vtb_add_sat(r->sum_ns, dur);
+	r->self_ns = vtb_add_sat(r->self_ns, dur > f->child_ns ? dur - f->child_ns : 0);
 	if (f->outermost)
-		r->total_ns += dur;
+		r->total_ns = vtb_add_sat(r->total_ns, dur);
 	if (dur > r->max_ns)
 		r->max_ns = dur;
 	w->calls++;
@@ -286,7 +287,10 @@ void tui_stats_free(tui_stats *s)
 
 uint64_t tui_stats_mean(const tui_stats_row *r)
 {
-	return r->calls ? (r->sum_ns + r->calls / 2) / r->calls : 0;
+	if (!r->calls)
+		return 0;
+	/* Rounded to nearest without forming sum + calls / 2, which a saturated sum overflows. */
+	return r->sum_ns / r->calls + (r->sum_ns % r->calls >= r->calls - r->sum_ns % r->calls);
 }
 
 struct sort_ctx {
@@ -361,8 +365,8 @@ int tui_stats_parse_format(const char *text, enum tui_stats_format *fmt)
 
 /* ---- output ---- */
 
-/* Bytes of the valid, shortest UTF-8 sequence at p that is no control character (C0, DEL,
- * C1: U+009B is CSI to many terminals); 0 when there is none. An invalid byte decodes as
+/* Bytes of the valid, shortest UTF-8 sequence at p that may reach a terminal (no C0, DEL or
+ * C1 control, U+009B being CSI to many, no bidi control or line separator); 0 when not. An invalid byte decodes as
  * U+FFFD one byte long; a real U+FFFD takes three. */
 static int printable_utf8(const unsigned char *p)
 {
@@ -370,7 +374,7 @@ static int printable_utf8(const unsigned char *p)
 	wchar_t ch = tui_utf8_next(&next);
 	int n = (int)(next - p);
 
-	if (ch < 0x20 || (ch >= 0x7f && ch < 0xa0) || (ch == 0xfffd && n == 1))
+	if (!tui_char_safe(ch) || (ch == 0xfffd && n == 1))
 		return 0;
 	return n;
 }

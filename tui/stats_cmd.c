@@ -39,6 +39,7 @@ static void usage(FILE *out)
 	      "                  [--thread REGEX] [--min-duration DUR] [--max-depth N]\n"
 	      "                  [--sort total|self|calls|max] [--top N]\n"
 	      "                  [--format table|csv|json] [--salvage]\n"
+	      "                  [--max-json-bytes SIZE] [--max-events N]\n"
 	      "       vtui stats --diff BEFORE AFTER [the same options]\n"
 	      "Per-function statistics: calls, total (inclusive, recursion counted once), self,\n"
 	      "mean and max. CSV and JSON times are in ns. --diff compares two traces by\n"
@@ -80,6 +81,8 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "salvage", no_argument, NULL, 'S' },
 	{ "diff", no_argument, NULL, 'D' },
+	{ "max-json-bytes", required_argument, NULL, 'L' },
+	{ "max-events", required_argument, NULL, 'L' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "filter", required_argument, NULL, 'C' },
 	{ "hide", required_argument, NULL, 'C' },
@@ -94,7 +97,7 @@ static const struct option long_opts[] = {
 /* The option's argument (optarg) is not `what`. */
 static int bad_value(const char *option, const char *what)
 {
-	fprintf(stderr, "vtui stats: %s: '%s' is not %s\n", option, optarg, what);
+	tui_fprintf_clean(stderr, "vtui stats: %s: '%s' is not %s\n", option, optarg, what);
 	return EXIT_USAGE;
 }
 
@@ -108,6 +111,14 @@ static int parse_one(struct stats_opts *o, int c, int index)
 	case 'S': o->salvage = 1; return 0;
 	case 'D': o->diff = 1; return 0;
 	case 'h': usage(stdout); return -1;
+	case 'L': {
+		char *cause = NULL;
+		if (tui_json_limit_option(long_opts[index].name, optarg, &cause) == 0)
+			return 0;
+		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
+		free(cause);
+		return EXIT_USAGE;
+	}
 	case 's':
 		return tui_stats_parse_sort(optarg, &o->sort) == 0 ? 0 : bad_value("--sort", "total, self, calls or max");
 	case 'f':
@@ -119,7 +130,7 @@ static int parse_one(struct stats_opts *o, int c, int index)
 		if (add_command(o, strcmp(long_opts[index].name, "thread") == 0 ? "filter-thread"
 				   : long_opts[index].name, optarg) == 0)
 			return 0;
-		fprintf(stderr, "vtui stats: out of memory\n");
+		tui_fprintf_clean(stderr, "vtui stats: out of memory\n");
 		return EXIT_USAGE;
 	default:
 		usage(stderr);
@@ -136,7 +147,7 @@ static int parse_args(struct stats_opts *o, int argc, char **argv)
 		if ((rc = parse_one(o, c, index)) != 0)
 			return rc;
 	if (optind != argc - 1 - o->diff) {
-		fprintf(stderr, "vtui stats: %s\n", o->diff ? "--diff wants two trace files, BEFORE and AFTER" :
+		tui_fprintf_clean(stderr, "vtui stats: %s\n", o->diff ? "--diff wants two trace files, BEFORE and AFTER" :
 			optind >= argc ? "no trace file given" : "one trace file at a time");
 		usage(stderr);
 		return EXIT_USAGE;
@@ -152,13 +163,13 @@ static vtb_trace *load_trace(const struct stats_opts *o)
 	char *cause = NULL;
 
 	if (tui_is_json_file(o->trace))
-		t = vtb_json_load(o->trace, NULL, NULL, NULL, &cause);
+		t = tui_json_load(o->trace, NULL, NULL, NULL, &cause);
 	else
 		t = vtb_trace_load(o->trace, o->salvage ? VTB_LOAD_SALVAGE : 0, NULL, NULL, &cause);
 	if (t == NULL)
-		fprintf(stderr, "vtui stats: %s\n", cause ? cause : o->trace);
+		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : o->trace);
 	else if (vtb_trace_damage(t)->first_problem != NULL)
-		fprintf(stderr, "vtui stats: warning: %s (damaged parts skipped)\n",
+		tui_fprintf_clean(stderr, "vtui stats: warning: %s (damaged parts skipped)\n",
 			vtb_trace_damage(t)->first_problem);
 	free(cause);
 	return t;
@@ -173,16 +184,16 @@ static int apply_preset(const struct stats_opts *o, flt_set *f)
 	int rc = EXIT_PRESET;
 
 	if (flt_presets_open(o->presets_file, &lib, &cause) < 0) {
-		fprintf(stderr, "vtui stats: %s\n", cause ? cause : "cannot load presets");
+		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "cannot load presets");
 		goto out;
 	}
 	if ((p = flt_presets_get(lib, o->preset)) == NULL) {
-		fprintf(stderr, "vtui stats: no preset '%s' (%zu preset%s found)\n", o->preset,
+		tui_fprintf_clean(stderr, "vtui stats: no preset '%s' (%zu preset%s found)\n", o->preset,
 			flt_presets_count(lib), flt_presets_count(lib) == 1 ? "" : "s");
 		goto out;
 	}
 	if (flt_preset_apply(p, f, NULL, &cause) < 0) {
-		fprintf(stderr, "vtui stats: %s\n", cause);
+		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause);
 		goto out;
 	}
 	rc = 0;
@@ -211,7 +222,7 @@ static int build_filter(const struct stats_opts *o, flt_set *f)
 		return rc;
 	for (size_t i = 0; i < o->command_count; i++) {
 		if (flt_set_command(f, o->commands[i], &cause) < 0) {
-			fprintf(stderr, "vtui stats: --%s\n", cause ? cause : o->commands[i]);
+			tui_fprintf_clean(stderr, "vtui stats: --%s\n", cause ? cause : o->commands[i]);
 			free(cause);
 			return EXIT_USAGE;
 		}
@@ -230,12 +241,12 @@ static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vt
 	if (!(*t = load_trace(&one)))
 		return EXIT_TRACE;
 	if (flt_set_eval(f, string_entry, *t, vtb_trace_string_count(*t), &cause) < 0) {
-		fprintf(stderr, "vtui stats: %s\n", cause);
+		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
 	if (tui_stats_compute(*t, &scope, s, &cause) < 0) {
-		fprintf(stderr, "vtui stats: %s: %s\n", path, cause ? cause : "failed");
+		tui_fprintf_clean(stderr, "vtui stats: %s: %s\n", path, cause ? cause : "failed");
 		free(cause);
 		return EXIT_TRACE;
 	}
@@ -253,7 +264,7 @@ static int run(const struct stats_opts *o, flt_set *f)
 		goto out;
 	tui_stats_sort(s, t, o->sort);
 	if (tui_stats_write(s, t, o->format, o->top, stdout, &cause) < 0) {
-		fprintf(stderr, "vtui stats: %s\n", cause ? cause : "write error");
+		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "write error");
 		rc = EXIT_TRACE;
 	}
 out:
@@ -276,11 +287,11 @@ static int run_diff(const struct stats_opts *o, flt_set *f)
 		goto out;
 	rc = EXIT_TRACE;
 	if (tui_diff_compute(a, sa, b, sb, &d) < 0) {
-		fprintf(stderr, "vtui stats: out of memory\n");
+		tui_fprintf_clean(stderr, "vtui stats: out of memory\n");
 		goto out;
 	}
 	if (tui_diff_write(d, o->format, o->top, stdout, &cause) < 0) {
-		fprintf(stderr, "vtui stats: %s\n", cause ? cause : "write error");
+		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "write error");
 		goto out;
 	}
 	rc = 0;
@@ -301,7 +312,7 @@ int vtui_stats_main(int argc, char **argv)
 	int rc = parse_args(&o, argc, argv);
 
 	if (rc == 0 && f == NULL) {
-		fprintf(stderr, "vtui stats: out of memory\n");
+		tui_fprintf_clean(stderr, "vtui stats: out of memory\n");
 		rc = EXIT_USAGE;
 	}
 	if (rc == 0)

@@ -150,6 +150,28 @@ int vtui_rings_main(int argc, char **argv);
 /* Replaces this process by vtui --rings on the directory of `path` when it is a ring file
  * (else the default); returns 1 only when that fails. */
 int vtui_rings_reopen(const char *path);
+/* Whether a character from a file may reach a terminal as it is: not a C0 or C1 control,
+ * DEL, a bidirectional control (U+202E...) or a line or paragraph separator. */
+int tui_char_safe(wchar_t ch);
+/* A malloc'd copy of `text` with each unsafe character and invalid byte as '?' per byte
+ * ('\n' kept when keep_newlines); NULL when out of memory. */
+char *tui_clean(const char *text, int keep_newlines);
+/* fprintf of a message that quotes names, paths or commands: every unsafe character of
+ * the result but '\n' is printed as '?'. The one way the batch modes write to stderr. */
+int tui_fprintf_clean(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* --max-json-bytes SIZE (K, M, G suffixes) or --max-events N (`option` without dashes):
+ * the limits of every JSON load that follows. 0, or -1 with *cause. */
+int tui_json_limit_option(const char *option, const char *value, char **cause);
+/* vtb_json_load under those limits (the caller owns the trace and report->notes). */
+vtb_trace *tui_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_json_report *report,
+			 char **cause);
+/* The --help lines of the two options. */
+#define TUI_JSON_LIMITS_HELP \
+	"  --max-json-bytes SIZE\n" \
+	"                     stop reading JSON past SIZE bytes once uncompressed\n" \
+	"                     (default 1G; K, M, G suffixes; 0: no limit)\n" \
+	"  --max-events N     stop reading JSON past N events (default 20000000; 0: none)\n"
+
 /* Print the header and counts of `t` (vtui --info). Returns 0 or VTB_E_IO. */
 int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE *out);
 /* Parse "WxH"; 0 or VTB_E_ARG. */

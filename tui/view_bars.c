@@ -88,9 +88,9 @@ static void draw_marker(tui_app *app, tui_screen *s, int y, uint64_t t, wchar_t 
 static void draw_cursor(tui_app *app, tui_screen *s, int y, int ascii)
 {
 	int64_t c = tui_view_col(&app->view, app->view.cursor_ns);
-	const tui_cell *cell = tui_screen_cell(s, (int)c, y);
+	const tui_cell *cell = c >= 0 && c < app->view.cols ? tui_screen_cell(s, (int)c, y) : NULL;
 
-	if (c < 0 || !cell)
+	if (!cell)
 		return;
 	if (cell->ch != L'-' && cell->ch != L'─' && cell->ch != L'|' && cell->ch != L'┬')
 		tui_screen_put(s, (int)c, y, cell->ch, cell->style, cell->attr | TUI_ATTR_REVERSE);
@@ -107,7 +107,8 @@ void tui_draw_ruler(tui_app *app, tui_screen *s, int y)
 	int ascii = tui_screen_ascii(s);
 
 	tui_screen_fill(s, 0, y, v->cols, ascii ? L'-' : L'─', TUI_STYLE_RULER, 0);
-	for (; t < rel + v->span_ns; t += step) {
+	/* Ticks are at least a column apart: the screen bounds the loop, whatever the times. */
+	for (int n = 0; t < rel + v->span_ns && n <= v->cols; t += step, n++) {
 		int64_t c = tui_view_col(v, origin + t);
 		char label[32];
 

@@ -22,6 +22,32 @@
 		}                                                                            \
 	} while (0)
 
+#define FZ_SEC_OVERHEAD 12 /* tag, u32 length, u32 CRC32C (man/vtb.5) */
+#define FZ_TRAILER_BYTES 16
+
+static inline uint32_t fz_get_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Walk the sections by their lengths and make each checksum right. */
+static inline void fz_fix_crcs(uint8_t *b, size_t len)
+{
+	size_t off = 8;
+
+	while (len - off >= FZ_SEC_OVERHEAD && len >= off) {
+		if (len - off == FZ_TRAILER_BYTES && !memcmp(b + off + 8, "VTBTRAIL", 8))
+			return;
+		uint32_t plen = fz_get_u32(b + off + 4);
+		if (plen > len - off - FZ_SEC_OVERHEAD)
+			return;
+		uint32_t crc = vtb_crc32c(0, b + off, 8 + (size_t)plen);
+		for (int i = 0; i < 4; i++)
+			b[off + 8 + plen + i] = (uint8_t)(crc >> (8 * i));
+		off += FZ_SEC_OVERHEAD + plen;
+	}
+}
+
 static inline uint64_t fz_end(const vtb_slice *s)
 {
 	return s->start_ns + s->dur_ns;

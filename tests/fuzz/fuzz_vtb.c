@@ -19,32 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SEC_OVERHEAD 12 /* tag, u32 length, u32 CRC32C (man/vtb.5) */
-#define TRAILER_BYTES 16
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/* Walk the sections by their lengths and make each checksum right. */
-static void fix_crcs(uint8_t *b, size_t len)
-{
-	size_t off = 8;
-
-	while (len - off >= SEC_OVERHEAD && len >= off) {
-		if (len - off == TRAILER_BYTES && !memcmp(b + off + 8, "VTBTRAIL", 8))
-			return;
-		uint32_t plen = get_u32(b + off + 4);
-		if (plen > len - off - SEC_OVERHEAD)
-			return;
-		uint32_t crc = vtb_crc32c(0, b + off, 8 + (size_t)plen);
-		for (int i = 0; i < 4; i++)
-			b[off + 8 + plen + i] = (uint8_t)(crc >> (8 * i));
-		off += SEC_OVERHEAD + plen;
-	}
-}
-
 static vtb_trace *load(const uint8_t *b, size_t len, unsigned flags)
 {
 	char *cause = NULL;
@@ -93,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(b, data + 1, len);
 	if (mode & 1)
-		fix_crcs(b, len);
+		fz_fix_crcs(b, len);
 	vtb_trace *strict = load(b, len, 0);
 	vtb_trace *salv = load(b, len, VTB_LOAD_SALVAGE);
 	if (strict) {

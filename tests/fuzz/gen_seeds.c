@@ -4,10 +4,16 @@
  * go stale when it changes).
  *
  *   gen_seeds DIR   writes DIR/fuzz_vtb/ (VTB files, each behind the mode bytes fuzz_vtb.c
- *                   reads) and DIR/fuzz_json/ (the same traces exported, plain and gzip)
+ *                   reads), DIR/fuzz_json/ (the same traces exported, plain and gzip) and
+ *                   DIR/fuzz_view/ (both, behind fuzz_view.c's mode byte)
+ *
+ * Edge values (0, 1, 2^31, 2^32, 2^53, 2^62, 2^63, 2^64-1) go into every time and count:
+ * through the writer up to the format's last time, in raw sections past it.
  */
 #include "common/vtb.h"
 #include "tests/ring_fixture.h"
+#include "common/vtb_internal.h"
+#include "tests/vtb_craft.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -88,7 +94,28 @@ static void fill_names(vtb_writer *w)
 	}
 }
 
+static const uint64_t edges[] = { 0, 1, 1ull << 31, 1ull << 32, 1ull << 53, 1ull << 62,
+				   1ull << 63, UINT64_MAX };
+#define EDGE_COUNT (sizeof(edges) / sizeof(edges[0]))
+
+/* Calls, marks and counter samples at every edge time the format holds, on two threads. */
+static void fill_edges(vtb_writer *w)
+{
+	CHECK(vtb_writer_string(w, "edge", "e.py", 1));
+	CHECK(vtb_writer_thread(w, 10, 10, "early"));
+	CHECK(vtb_writer_thread(w, 10, 11, "late"));
+	for (size_t i = 0; i < EDGE_COUNT && edges[i] < VTB_TIME_MAX; i++) {
+		CHECK(vtb_writer_begin(w, 0, edges[i], 0, 0));
+		CHECK(vtb_writer_counter(w, 0, edges[i], 0, 0, (double)edges[i]));
+		CHECK(vtb_writer_end(w, 0, edges[i] + 1, 0));
+	}
+	CHECK(vtb_writer_begin(w, 1, 0, 0, 0)); /* a call lasting 2^62 */
+	CHECK(vtb_writer_instant(w, 1, VTB_TIME_MAX - 1, 0, NULL));
+	CHECK(vtb_writer_end(w, 1, VTB_TIME_MAX, 0));
+}
+
 static const struct seed seeds[] = {
+	{ "edges", fill_edges, 0 },
 	{ "empty", fill_empty, 0 },
 	{ "kinds", fill_kinds, 0 },
 	{ "chunks", fill_chunks, 64 },
@@ -111,6 +138,73 @@ static void make_dir(const char *path)
 		fprintf(stderr, "gen_seeds: %s: %s\n", path, strerror(errno));
 		exit(1);
 	}
+}
+
+static void view_seed(const char *dir, const char *name, uint8_t mode, const uint8_t *b, size_t len)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/fuzz_view/%s-mode%u", dir, name, mode);
+	write_file(path, &mode, 1, b, len);
+}
+
+static uint8_t *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *b = malloc(1 << 20);
+
+	if (!f || !b) {
+		fprintf(stderr, "gen_seeds: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	*len = fread(b, 1, 1 << 20, f);
+	fclose(f);
+	return b;
+}
+
+/* A raw file whose HEAD times, first_ts, SKIP, record count, string count and thread index
+ * all hold `v`: past 2^62 the reader must refuse them, and nothing above may loop on them. */
+static void raw_edge(const char *dir, size_t k)
+{
+	static const uint8_t pre[8] = { 'V', 'T', 'B', 0, 1, 0, 0, 0 };
+	uint64_t v = edges[k], head[10] = { 1, 0, 0, 0, v, v, v, v, v, v };
+	struct vtb_buf b = { 0 }, p = { 0 };
+	uint8_t skip[10];
+	char name[32];
+
+	CHECK(vtb_buf_put(&b, pre, 8));
+	for (int i = 0; i < 10; i++)
+		CHECK(vtb_buf_varint(&p, head[i]));
+	CHECK(vtb_buf_put(&p, (const uint8_t[]){ 0, 0, 0 }, 3));
+	craft_section(&b, VTB_TAG_HEAD, p.data, p.len);
+	craft_section(&b, VTB_TAG_STRS, (const uint8_t[]){ 0, 1, 1, 'f', 0, 0 }, 6);
+	craft_section(&b, VTB_TAG_THRD, (const uint8_t[]){ 0, 1, 1, 1, 1, 'T' }, 6);
+	for (int variant = 0; variant < 4; variant++) {
+		p.len = 0;
+		CHECK(vtb_buf_varint(&p, variant == 3 ? v : 0));               /* thread */
+		CHECK(vtb_buf_varint(&p, (uint64_t)variant));                  /* seq */
+		CHECK(vtb_buf_varint(&p, variant == 0 ? v : 0));               /* first_ts */
+		CHECK(vtb_buf_varint(&p, variant == 2 ? v : 3));               /* records */
+		CHECK(vtb_buf_put(&p, (const uint8_t[]){ 0, 0x01, 0 }, 3));   /* BEGIN f */
+		size_t n = vtb_varint_put(skip, v);
+		CHECK(vtb_buf_put(&p, (const uint8_t[]){ 0x1b, 7, (uint8_t)n }, 3));
+		CHECK(vtb_buf_put(&p, skip, n));
+		CHECK(vtb_buf_varint(&p, vtb_head_end(variant == 1 ? v >> 1 : 5)));
+		craft_section(&b, VTB_TAG_EVTS, p.data, p.len);
+	}
+	p.len = 0;
+	CHECK(vtb_buf_varint(&p, 1)); /* a STRS that goes on from id 1 and claims v strings */
+	CHECK(vtb_buf_varint(&p, v));
+	CHECK(vtb_buf_put(&p, (const uint8_t[]){ 1, 'g', 0, 0 }, 4));
+	craft_section(&b, VTB_TAG_STRS, p.data, p.len);
+	snprintf(name, sizeof(name), "raw-edge%zu", k);
+	view_seed(dir, name, 0, b.data, b.len);
+	view_seed(dir, name, 2, b.data, b.len);
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/fuzz_vtb/%s-mode0.bin", dir, name);
+	write_file(path, (const uint8_t[]){ 0 }, 1, b.data, b.len);
+	vtb_buf_free(&b);
+	vtb_buf_free(&p);
 }
 
 static void one_seed(const char *dir, const struct seed *sd)
@@ -137,8 +231,15 @@ static void one_seed(const char *dir, const struct seed *sd)
 		fprintf(stderr, "gen_seeds: %s: %s\n", sd->name, cause);
 		exit(1);
 	}
+	view_seed(dir, sd->name, 0, b, len);
+	view_seed(dir, sd->name, 2 | 4 * 7, b, len);
 	snprintf(path, sizeof(path), "%s/fuzz_json/%s.json", dir, sd->name);
 	CHECK(vtb_json_export(t, path, NULL, NULL, &cause));
+	size_t jlen;
+	uint8_t *j = read_all(path, &jlen);
+	view_seed(dir, sd->name, 1, j, jlen);
+	view_seed(dir, sd->name, 1 | 4 * 11, j, jlen);
+	free(j);
 	snprintf(path, sizeof(path), "%s/fuzz_json/%s.json.gz", dir, sd->name);
 	CHECK(vtb_json_export(t, path, NULL, NULL, &cause));
 	vtb_trace_free(t);
@@ -179,6 +280,12 @@ int main(int argc, char **argv)
 	make_dir(path);
 	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
 		one_seed(argv[1], &seeds[i]);
+	snprintf(path, sizeof(path), "%s/fuzz_view", argv[1]);
+	make_dir(path);
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
+		one_seed(argv[1], &seeds[i]);
 	ring_seeds(argv[1]);
+	for (size_t k = 0; k < EDGE_COUNT; k++)
+		raw_edge(argv[1], k);
 	return 0;
 }

@@ -1,16 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# run.sh BUILD SECONDS [TARGET...]: run each fuzz target (vtb json preset command ring by
+# run.sh BUILD SECONDS [TARGET...]: run each fuzz target (vtb json preset command ring view by
 # default) for SECONDS, one after another on one core, from the committed seeds
 # (tests/fuzz/corpus/<target>/), the generated ones and what earlier runs found
 # (BUILD/fuzz/corpus/<target>/). Crashes go to BUILD/fuzz/artifacts/<target>/.
-# Environment: FUZZ_MALLOC_MB (largest single allocation, default 256), FUZZ_ARGS (more
+# Environment: FUZZ_MALLOC_MB (largest single allocation, default 256), FUZZ_TIMEOUT
+# (seconds per input, default 10), FUZZ_ARGS (more
 # libFuzzer flags).
 set -u
 build=${1:?usage: run.sh BUILD SECONDS [TARGET...]}
 secs=${2:?usage: run.sh BUILD SECONDS [TARGET...]}
 shift 2
-targets=${*:-vtb json preset command ring}
+targets=${*:-vtb json preset command ring view}
 here=$(dirname "$0")
 out=$build/fuzz
 malloc_mb=${FUZZ_MALLOC_MB:-256}
@@ -28,7 +29,8 @@ for t in $targets; do
 	done
 	echo "== $name: $secs s"
 	# shellcheck disable=SC2086 # word splitting of $dict, $dirs and FUZZ_ARGS is wanted
-	if ! "$out/$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	# -timeout: an input slower than FUZZ_TIMEOUT seconds (default 10) is a finding
+	if ! "$out/$name" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
 		-malloc_limit_mb="$malloc_mb" -print_final_stats=1 \
 		-artifact_prefix="$out/artifacts/$name/" $dict ${FUZZ_ARGS:-} $dirs; then
 		failed="$failed $name"
