@@ -198,11 +198,14 @@ START_TEST(timeline_fit)
 	ck_assert_int_eq(l[19], ' ');
 	free(l);
 	ck_assert_int_eq(tui_screen_cell(s, 40, 1)->ch, 'v'); /* the cursor at 50ms */
-	/* on a tick label the cursor reverses the label's character instead of hiding it */
+	/* on a tick label the cursor is still its mark; the label it would cover goes */
 	fx_run(app, "goto 21.25ms");
 	tui_app_render(app, s);
-	ck_assert_int_eq(tui_screen_cell(s, 17, 1)->ch, '2');
-	ck_assert_int_eq(tui_screen_cell(s, 17, 1)->attr & TUI_ATTR_REVERSE, TUI_ATTR_REVERSE);
+	ck_assert_int_eq(tui_screen_cell(s, 17, 1)->ch, 'v');
+	l = tui_screen_line(s, 1);
+	ck_assert_ptr_null(strstr(l, "20ms"));
+	ck_assert_ptr_nonnull(strstr(l, "|40ms"));
+	free(l);
 	fx_run(app, "zoom fit");
 	tui_app_render(app, s);
 	ck_assert_int_eq(tui_screen_cell(s, 0, 3)->style >= TUI_STYLE_FUNC, 1);
@@ -226,14 +229,14 @@ static const struct zoom_case {
 } zoom_cases[] = {
 	{ { NULL }, 5, "[parse  ][pars]", "view 0-100ms" },
 	/* the cursor keeps its column: at 7ms of 100, the view starts at 6.125ms */
-	{ { "goto 7ms", "zoom 8x", NULL }, 5, "<json.parse 10ms     ", "view 6.12ms-18.6ms (12.5ms)" },
+	{ { "goto 7ms", "zoom 8x", NULL }, 5, "<json.parse 10ms     ", "view 6.1ms-18.6ms (12.5ms)" },
 	{ { "goto 7ms", "zoom 8x", NULL }, 5, "]      [json.parse 7ms", "(12.5ms)" },
 	{ { "goto 40ms", "zoom 64x", NULL }, 5, "]    [app.step ]    [app.step ]", "(1.56ms)" },
 	{ { "goto 40ms", "zoom 1000x", NULL }, 5, "<app.step 200us", "(100us)" },
 	{ { "goto 40ms", "zoom 8x", "zoom 0.125x", NULL }, 4, "[app.compute 60ms", "view 0-100ms" },
 	{ { "goto 40ms", "zoom 8x", "zoom fit", NULL }, 3, "[main 100ms", "(100ms)" },
 	{ { "goto 50ms", "zoom 4x", "pan right 1", NULL }, 4, "<app.compute 60ms", "view 62.5ms-87.5ms" },
-	{ { "goto 50ms", "zoom 2x", "pan right 1", NULL }, 4, "[app.save 11ms    !", "view 50ms-100ms" },
+	{ { "goto 50ms", "zoom 2x", "pan right 1", NULL }, 4, "[app.save 11ms    !", "view 50.0ms-100.0ms" },
 	{ { "goto 50ms", "zoom 4x", "pan -10ms", NULL }, 4, "<app.compute 60ms", "view 27.5ms-52.5ms" },
 };
 
@@ -434,7 +437,7 @@ START_TEST(details_pane)
 	fx_run(app, "select child");
 	text = draw(app, 100, 30);
 	ck_assert_has(text, "file app.py:10");
-	ck_assert_has(text, "time start 1ms  duration 20ms  self 3ms");
+	ck_assert_has(text, "time start 1ms  end 21ms  duration 20ms  self 3ms");
 	ck_assert_has(text, "calls depth 1, 1 call of this function in the trace");
 	free(text);
 	fx_run(app, "select next-sibling");
@@ -519,7 +522,7 @@ START_TEST(zoom_to_selection)
 	fx_run(app, "select child");
 	fx_run(app, "zoom sel"); /* app.load: 1ms..21ms plus a margin of 1ms each side */
 	status = fx_line_of(app, 80, 24, -1);
-	ck_assert_has(status, "view 0-22ms (22ms)");
+	ck_assert_has(status, "view 0-22.0ms (22ms)");
 	free(status);
 	tui_app_free(app);
 }
@@ -564,7 +567,7 @@ START_TEST(keys_and_prompt)
 
 	tui_app_key(app, 'w'); /* zoom in: 50ms around the cursor at 50ms */
 	status = fx_line_of(app, 80, 24, -1);
-	ck_assert_has(status, "view 25ms-75ms (50ms)");
+	ck_assert_has(status, "view 25.0ms-75.0ms (50ms)");
 	free(status);
 	tui_app_key(app, '0');
 	tui_app_key(app, ':');
@@ -645,6 +648,93 @@ START_TEST(render_batch_reports_bad_command)
 }
 END_TEST
 
+/* ---- times at the precision the zoom needs ---- */
+
+static const struct time_case {
+	uint64_t t_ns, res_ns;
+	const char *text;
+} time_cases[] = {
+	{ 0, 1, "0" },
+	{ 495000000, 1000000, "495ms" },
+	{ 495000123, 1, "495.000123ms" },
+	{ 495000123, 100, "495.0001ms" },
+	{ 495000160, 100, "495.0002ms" },   /* rounded, as durations are */
+	{ 999999999, 1000, "1.000000s" },  /* the carry reaches the whole part */
+	{ 7250, 1000, "7us" },
+	{ 7250, 100, "7.3us" },
+	{ 1500000000, 1000000000, "2s" },
+	{ 20000000, 2000000, "20ms" },
+	{ 20000000, 200000, "20.0ms" },
+};
+
+START_TEST(time_at_resolution)
+{
+	const struct time_case *tc = &time_cases[_i];
+	char buf[64];
+
+	tui_fmt_time(buf, sizeof(buf), tc->t_ns, tc->res_ns, 1);
+	ck_assert_str_eq(buf, tc->text);
+}
+END_TEST
+
+/* Every label of the ruler, the view's bounds and the cursor read differently however far
+ * the zoom goes; the cursor's mark is always on the ruler. */
+START_TEST(deep_zoom_times_distinct)
+{
+	static const char *const zooms[] = { "zoom 1x", "zoom 100x", "zoom 10000x", "zoom 1000000x" };
+	tui_app *app = open_fx("simple");
+
+	fx_run(app, "goto 49.5ms");
+	for (size_t z = 0; z < sizeof(zooms) / sizeof(zooms[0]); z++) {
+		char *ruler, *status, *p, prev[64] = "", a[64], b[64];
+		int labels = 0;
+
+		fx_run(app, zooms[z]);
+		ruler = fx_line_of(app, 80, 24, 1);
+		status = fx_line_of(app, 80, 24, -1);
+		ck_assert_msg(strchr(ruler, 'v') != NULL, "no cursor mark on '%s'", ruler);
+		for (p = strchr(ruler, '|'); p; p = strchr(p + 1, '|')) {
+			char label[64];
+
+			if (sscanf(p + 1, "%63[0-9.a-z]", label) != 1 || !strcmp(label, "v"))
+				continue;
+			ck_assert_msg(strcmp(label, prev) != 0, "label %s twice on '%s'", label, ruler);
+			snprintf(prev, sizeof(prev), "%s", label);
+			labels++;
+		}
+		ck_assert_msg(labels >= 2, "%d labels on '%s' after %s", labels, ruler, zooms[z]);
+		ck_assert_int_eq(sscanf(strstr(status, "view "), "view %63[^-]-%63[^ ]", a, b), 2);
+		ck_assert_msg(strcmp(a, b) != 0, "view %s-%s after %s", a, b, zooms[z]);
+		free(ruler);
+		free(status);
+	}
+	tui_app_free(app);
+}
+END_TEST
+
+/* Neighbouring short calls have starts that read differently in the details pane. */
+START_TEST(details_start_of_short_siblings)
+{
+	tui_app *app = open_fx("deep");
+	char *text, start[2][64];
+
+	fx_run(app, "goto 60us");
+	fx_run(app, "select cursor");
+	for (int i = 0; i < 6; i++)
+		fx_run(app, "select child");
+	for (int i = 0; i < 2; i++) {
+		text = draw(app, 80, 30);
+		ck_assert_msg(sscanf(strstr(text, "time start "), "time start %63s", start[i]) == 1, "%s", text);
+		free(text);
+		fx_run(app, "select next-sibling");
+	}
+	text = draw(app, 80, 30);
+	ck_assert_msg(strcmp(start[0], start[1]) != 0, "both start at %s: %s", start[0], text);
+	free(text);
+	tui_app_free(app);
+}
+END_TEST
+
 /* ---- golden --render outputs ---- */
 
 static const struct golden {
@@ -707,6 +797,9 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, keys_and_prompt);
 	tcase_add_test(tc, help_lists_every_command);
 	tcase_add_test(tc, render_batch_reports_bad_command);
+	tcase_add_loop_test(tc, time_at_resolution, 0, sizeof(time_cases) / sizeof(time_cases[0]));
+	tcase_add_test(tc, deep_zoom_times_distinct);
+	tcase_add_test(tc, details_start_of_short_siblings);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("golden");
 	tcase_add_loop_test(tc, golden_render, 0, sizeof(goldens) / sizeof(goldens[0]));

@@ -60,20 +60,32 @@ void tui_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii)
 	snprintf(buf, len, "%s%s", num, ascii ? units[u].ascii : units[u].name);
 }
 
-void tui_fmt_tick(char *buf, size_t len, uint64_t t_ns, uint64_t step_ns, int ascii)
+void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int ascii)
 {
-	size_t u = unit_for((double)(t_ns > step_ns ? t_ns : step_ns));
-	double per = (double)step_ns / units[u].ns;
-	int decimals = per >= 1 ? 0 : (int)ceil(-log10(per) - 1e-9);
+	/* the unit of the rounded time: 999.9999ms at 1us is 1.000000s */
+	size_t u = unit_for((double)(t_ns > res_ns ? t_ns + res_ns / 2 : res_ns));
+	uint64_t scale = 1, digit, v;
+	int decimals = 0;
+	char frac[24];
 
 	if (t_ns == 0) {
 		snprintf(buf, len, "0");
 		return;
 	}
-	if (decimals > 3)
-		decimals = 3;
-	snprintf(buf, len, "%.*f%s", decimals, (double)t_ns / units[u].ns,
-		 ascii ? units[u].ascii : units[u].name);
+	for (size_t i = 0; i < u; i++)
+		scale *= 1000;
+	/* the fewest decimals whose last digit is no coarser than res_ns */
+	for (digit = scale; digit > 1 && digit > (res_ns ? res_ns : 1); digit /= 10)
+		decimals++;
+	/* rounded as tui_fmt_dur rounds, so a start and a duration printed side by side add up */
+	v = t_ns / digit + (t_ns % digit >= (digit + 1) / 2);
+	if (decimals == 0) {
+		snprintf(buf, len, "%llu%s", (unsigned long long)v, ascii ? units[u].ascii : units[u].name);
+		return;
+	}
+	snprintf(frac, sizeof(frac), "%020llu", (unsigned long long)(v % (scale / digit)));
+	snprintf(buf, len, "%llu.%s%s", (unsigned long long)(v / (scale / digit)),
+		 frac + 20 - decimals, ascii ? units[u].ascii : units[u].name);
 }
 
 void tui_fmt_count(char *buf, size_t len, uint64_t n)
