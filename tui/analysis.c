@@ -327,19 +327,16 @@ int tui_cmd_flame(tui_app *app, int argc, char **argv)
 
 int tui_cmd_sort(tui_app *app, int argc, char **argv)
 {
-	static const char *const cols[] = { "name", "calls", "total", "self", "mean", "max", NULL };
+	enum tui_stats_sort by;
 
-	for (int i = 0; argc == 2 && cols[i]; i++) {
-		if (!strcmp(argv[1], cols[i])) {
-			app->an->stats_sort = i;
-			app->an->stats_sel = 0;
-			app->an->stats_top = 0;
-			if (app->an->panel != TUI_PANEL_STATS)
-				open_panel(app, TUI_PANEL_STATS);
-			return tui_statsp_update(app);
-		}
-	}
-	return bad(app, "sort name|calls|total|self|mean|max");
+	if (argc != 2 || tui_stats_parse_sort(argv[1], &by) < 0)
+		return bad(app, "sort " TUI_STATS_SORT_WORDS);
+	app->an->stats_sort = (int)by; /* the columns are in the sort keys' order */
+	app->an->stats_sel = 0;
+	app->an->stats_top = 0;
+	if (app->an->panel != TUI_PANEL_STATS)
+		open_panel(app, TUI_PANEL_STATS);
+	return tui_statsp_update(app);
 }
 
 /* The function the analysis keys act on: the stats row, the flame node, or the call. */

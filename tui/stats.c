@@ -97,7 +97,6 @@ static void close_call(struct walk *w, const struct frame *f)
 	r = &w->by_id[f->s->name_id];
 	w->active[f->s->name_id]--;
 	r->calls++;
-	r->sum_ns += dur;
 	r->self_ns += dur > f->child_ns ? dur - f->child_ns : 0;
 	if (f->outermost)
 		r->total_ns += dur;
@@ -285,7 +284,7 @@ void tui_stats_free(tui_stats *s)
 
 uint64_t tui_stats_mean(const tui_stats_row *r)
 {
-	return r->calls ? (r->sum_ns + r->calls / 2) / r->calls : 0;
+	return r->calls ? (r->total_ns + r->calls / 2) / r->calls : 0;
 }
 
 struct sort_ctx {
@@ -336,9 +335,9 @@ void tui_stats_sort(tui_stats *s, const vtb_trace *t, enum tui_stats_sort by)
 
 int tui_stats_parse_sort(const char *text, enum tui_stats_sort *by)
 {
-	static const char *const names[] = { "total", "self", "calls", "max" };
+	static const char *const names[] = { "name", "calls", "total", "self", "mean", "max" };
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 6; i++)
 		if (strcmp(text, names[i]) == 0) {
 			*by = (enum tui_stats_sort)i;
 			return 0;
