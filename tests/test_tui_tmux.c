@@ -253,6 +253,30 @@ START_TEST(cli_batch_and_errors)
 	ck_assert_ptr_nonnull(strstr(out, "WIDTHxHEIGHT"));
 	ck_assert_ptr_nonnull(strstr(out, "EXIT=2"));
 	free(out);
+	/* too small to draw is an error on stderr, not a screen saying so on stdout */
+	out = sh_out("'%s' --render 10x5 '%s/simple.vtb' 2>/dev/null; echo EXIT=$?", vtui, dir);
+	ck_assert_str_eq(out, "EXIT=1\n");
+	free(out);
+	out = sh_out("'%s' --render 10x5 '%s/simple.vtb' 2>&1 >/dev/null", vtui, dir);
+	ck_assert_ptr_nonnull(strstr(out, "--render 10x5 is too small: the viewer needs at least 40x8"));
+	free(out);
+	/* each part of a JSON note on its own line; a JSON of which nothing loads fails */
+	ck_assert_int_eq(sh("printf '{\"traceEvents\":[{\"ph\":\"Q\"},{\"ph\":\"X\",\"name\":\"y\",\"ts\":1,"
+			    "\"dur\":3,\"pid\":1,\"tid\":1},{\"ph\":\"X\",\"pid\":1,\"tid\":1}]}' >'%s/part.json'", dir), 0);
+	out = sh_out("'%s' --info '%s/part.json' 2>&1; echo EXIT=$?", vtui, dir);
+	ck_assert_ptr_nonnull(strstr(out, "\nnote: 1 events of kinds not imported were skipped (ph 'Q' x1)\nnote: 1 invalid"));
+	ck_assert_ptr_null(strstr(out, ")?1"));
+	ck_assert_ptr_nonnull(strstr(out, "EXIT=0"));
+	free(out);
+	ck_assert_int_eq(sh("printf '{\"traceEvents\":[{\"ph\":\"Q\"}]}' >'%s/none.json'", dir), 0);
+	for (int i = 0; i < 3; i++) {
+		static const char *const how[] = { "--info", "--render 80x24", "stats" };
+
+		out = sh_out("'%s' %s '%s/none.json' 2>&1; echo EXIT=$?", vtui, how[i], dir);
+		ck_assert_msg(strstr(out, "none.json: no event could be loaded: 1 events of kinds not imported") &&
+			      strstr(out, "EXIT=1"), "%s: %s", how[i], out);
+		free(out);
+	}
 	out = sh_out("'%s' --help; '%s' --version", vtui, vtui);
 	ck_assert_ptr_nonnull(strstr(out, "--render WxH"));
 	ck_assert_ptr_nonnull(strstr(out, "vtui " ));

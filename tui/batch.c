@@ -67,10 +67,13 @@ int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE 
 		vtb_trace_string_count(t), vtb_trace_process_count(t), vtb_trace_counter_count(t),
 		vtb_trace_thread_count(t));
 	info_threads(t, out);
-	if (note) {
+	for (const char *p = note; p && *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		char *line = strndup(p, strcspn(p, "\n")); /* one "note:" line per part */
+
 		fputs("note: ", out);
-		tui_stats_put_clean(out, note);
+		tui_stats_put_clean(out, line ? line : "");
 		fputc('\n', out);
+		free(line);
 	}
 	return ferror(out) ? VTB_E_IO : 0;
 }

@@ -152,7 +152,7 @@ static vtb_trace *load_trace(const struct stats_opts *o)
 	char *cause = NULL;
 
 	if (tui_is_json_file(o->trace))
-		t = vtb_json_load(o->trace, NULL, NULL, NULL, &cause);
+		t = tui_load_json(o->trace, NULL, NULL, NULL, &cause);
 	else
 		t = vtb_trace_load(o->trace, o->salvage ? VTB_LOAD_SALVAGE : 0, NULL, NULL, &cause);
 	if (t == NULL)

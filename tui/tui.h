@@ -144,6 +144,9 @@ const vtb_trace *tui_app_trace(const tui_app *app);
  * than half a second. *note receives a malloc'd description of damage or import
  * problems (or NULL). Returns NULL and sets *cause on failure. The caller owns the trace. */
 vtb_trace *tui_load(const char *path, int progress, char **note, char **cause);
+/* A Chrome JSON trace, as vtb_json_load, with its notes (one a line) in *notes (NULL: not
+ * wanted) for the caller to free; a file of which no event loads is an error. */
+vtb_trace *tui_load_json(const char *path, vtb_progress_fn fn, void *ctx, char **notes, char **cause);
 /* Print the header and counts of `t` (vtui --info). Returns 0 or VTB_E_IO. */
 int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE *out);
 /* Parse "WxH"; 0 or VTB_E_ARG. */

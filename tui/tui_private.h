@@ -185,9 +185,12 @@ void tui_view_scroll_to(tui_view *v, int row, size_t row_count);
 /* "12.5ms", "980ns", "1.23s": three significant digits. ascii: "us" for "µs". */
 void tui_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii);
 /* A point in time (ns from the trace's start) in the unit of the larger of t and res_ns,
- * with the decimals it takes to tell apart two times res_ns apart ("495.000123ms"):
+ * with the decimals it takes to tell apart two times res_ns apart ("495.000123ms"),
+ * trailing zeros dropped:
  * ruler ticks (res = the step), view bounds (one column), a call's start and end. */
 void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int ascii);
+/* res_ns, or finer when it would leave t fewer than three significant digits. */
+uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns);
 /* "1,234,567" */
 void tui_fmt_count(char *buf, size_t len, uint64_t n);
 /* Parse "12.5ms", "3s", "400us", "-2ms", "1500" (ms). *relative is set for a

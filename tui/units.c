@@ -66,7 +66,7 @@ void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int asc
 	size_t u = unit_for((double)(t_ns > res_ns ? t_ns + res_ns / 2 : res_ns));
 	uint64_t scale = 1, digit, v;
 	int decimals = 0;
-	char frac[24];
+	char frac[24], num[48];
 
 	if (t_ns == 0) {
 		snprintf(buf, len, "0");
@@ -84,8 +84,18 @@ void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int asc
 		return;
 	}
 	snprintf(frac, sizeof(frac), "%020llu", (unsigned long long)(v % (scale / digit)));
-	snprintf(buf, len, "%llu.%s%s", (unsigned long long)(v / (scale / digit)),
-		 frac + 20 - decimals, ascii ? units[u].ascii : units[u].name);
+	snprintf(num, sizeof(num), "%llu.%s", (unsigned long long)(v / (scale / digit)), frac + 20 - decimals);
+	trim_zeros(num); /* as durations: 50ms, not 50.0ms */
+	snprintf(buf, len, "%s%s", num, ascii ? units[u].ascii : units[u].name);
+}
+
+uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns)
+{
+	uint64_t sig = 1;
+
+	while (sig <= t_ns / 1000) /* the third significant digit of t */
+		sig *= 10;
+	return sig < res_ns ? sig : res_ns;
 }
 
 void tui_fmt_count(char *buf, size_t len, uint64_t n)

@@ -144,8 +144,9 @@ static void status_position(tui_app *app, tui_screen *s, char *line, size_t len)
 	int ascii = tui_screen_ascii(s);
 	char a[32], b[32], c[32], cv[160];
 
-	/* times to one column: two columns never read the same */
-	tui_fmt_time(a, sizeof(a), v->cursor_ns - o, col_ns, ascii);
+	/* times to one column, so two columns never read the same; the cursor, a time typed
+	 * or found, also to three significant digits as durations are */
+	tui_fmt_time(a, sizeof(a), v->cursor_ns - o, tui_time_res(v->cursor_ns - o, col_ns), ascii);
 	snprintf(line, len, " cursor %s", a);
 	tui_fmt_time(a, sizeof(a), v->start_ns - o, col_ns, ascii);
 	tui_fmt_time(b, sizeof(b), v->start_ns + v->span_ns - o, col_ns, ascii);
