@@ -220,6 +220,27 @@ END_TEST
 
 /* ---- dumps ---- */
 
+/* The line after a dump counts ring records and names the reason in vtui's words. */
+START_TEST(test_dump_line_words)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "def f():\n    return 1\n"
+		   "tr = vtrace.Tracer(output='api.bin').start()\n"
+		   "f()\ntr.dump()\ntr.stop()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "prog.py"), 0);
+	char *err = read_file("t.err"), want[96];
+	vtb_trace *t = load("api.bin");
+
+	snprintf(want, sizeof(want), " ring records, 0 dropped by the ring, reason: %s\n",
+		 vtb_reason_name(vtb_trace_header(t)->reason));
+	ck_assert_msg(strstr(err, want) != NULL, "'%s' not in %s", want, err);
+	ck_assert_ptr_nonnull(strstr(err, "reason: api\n"));
+	vtb_trace_free(t);
+	free(err);
+}
+END_TEST
+
 START_TEST(test_dump_on_exception)
 {
 	write_file("prog.py",
@@ -652,6 +673,7 @@ static Suite *tracer_suite(void)
 		{ "generators", test_generators_and_coroutines },
 		{ "exceptions", test_exceptions },
 		{ "wrap", test_ring_wrap },
+		{ "dump_line_words", test_dump_line_words },
 		{ "dump_exception", test_dump_on_exception },
 		{ "keyboard_interrupt", test_keyboard_interrupt },
 		{ "dump_thread_exception", test_dump_on_thread_exception },

@@ -222,7 +222,7 @@ START_TEST(cli_batch_and_errors)
 
 	out = sh_out("'%s' --info '%s/wrapped.vtb'", vtui, dir);
 	ck_assert_ptr_nonnull(strstr(out, "dump: signal: SIGUSR1"));
-	ck_assert_ptr_nonnull(strstr(out, "ring: 1000000 events, 5,000 dropped, wrapped"));
+	ck_assert_ptr_nonnull(strstr(out, "ring: 1000000 records, 5,000 dropped, wrapped"));
 	ck_assert_ptr_nonnull(strstr(out, "calls: 11"));
 	free(out);
 	out = sh_out("'%s' --render 100x30 --cmd 'goto 5ms' --cmd 'select cursor' --cmd 'select child' '%s/simple.vtb'", vtui, dir);

@@ -60,7 +60,7 @@ int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE 
 	tui_stats_put_clean(out, h->reason_text ? h->reason_text : "");
 	fputc('\n', out);
 	fprintf(out, "span: %s\n", span);
-	fprintf(out, "ring: %llu events, %s dropped, %s\n", (unsigned long long)h->ring_capacity,
+	fprintf(out, "ring: %llu records, %s dropped, %s\n", (unsigned long long)h->ring_capacity,
 		dropped, h->wrapped ? "wrapped" : "not wrapped");
 	fprintf(out, "events: %s\ncalls: %s\n", events, calls);
 	fprintf(out, "strings: %zu\nprocesses: %zu\ncounters: %zu\nthreads: %zu\n",

@@ -45,7 +45,7 @@ void tui_draw_header(tui_app *app, tui_screen *s, int y)
 	snprintf(buf, sizeof(buf), "%s events", num);
 	cat(line, sizeof(line), sep, buf);
 	tui_fmt_count(num, sizeof(num), h->events_dropped);
-	snprintf(buf, sizeof(buf), "%s dropped%s", num, h->wrapped ? " (ring wrapped)" : "");
+	snprintf(buf, sizeof(buf), "%s records dropped%s", num, h->wrapped ? " (ring wrapped)" : "");
 	cat(line, sizeof(line), sep, buf);
 	if (h->cmdline && *h->cmdline)
 		cat(line, sizeof(line), sep, h->cmdline);

@@ -36,7 +36,7 @@ CONFIG_FILE = ".vtrace.json"
 
 # enum vtb_reason (common/vtb.h)
 REASON_API, REASON_EXIT, REASON_EXCEPTION, REASON_SIGNAL, REASON_LOG = 0, 1, 2, 3, 4
-_REASON_NAMES = {REASON_API: "dump()", REASON_EXIT: "exit", REASON_EXCEPTION: "exception",
+_REASON_NAMES = {REASON_API: "api", REASON_EXIT: "exit", REASON_EXCEPTION: "exception",
                  REASON_SIGNAL: "signal", REASON_LOG: "log"}
 
 
@@ -252,7 +252,7 @@ class Tracer:
             _warn("could not write the trace: %s (the program carries on)" % e)
             return None
         if not self.quiet:
-            _warn("wrote %s: %d events, %d dropped by the ring%s, reason: %s%s" % (
+            _warn("wrote %s: %d ring records, %d dropped by the ring%s, reason: %s%s" % (
                 written, events, dropped,
                 ", %d texts overwritten in the arena" % data_lost if data_lost else "",
                 _REASON_NAMES.get(reason, "?"), " (%s)" % text if text else ""))
