@@ -285,7 +285,7 @@ START_TEST(timeline_wrapped_and_open)
 	char *text = draw(app, 120, 24), *ruler = fx_line_of(app, 80, 24, 1), *row = fx_line_of(app, 80, 24, 3);
 	char *deeper = fx_line_of(app, 80, 24, 10);
 
-	ck_assert_has(text, "5,000 dropped (ring wrapped)");
+	ck_assert_has(text, "5,000 records dropped (ring wrapped)");
 	ck_assert_has(text, "dump: signal SIGUSR1");
 	ck_assert_int_eq(ruler[0], 'W'); /* the record begins at the left edge */
 	/* the outer call lost its entry (left ~) and was running at the dump (right ~) */
