@@ -50,14 +50,15 @@ START_TEST(screen_text_and_cells)
 	ck_assert_int_eq(tui_screen_cell(s, 2, 0)->attr, TUI_ATTR_BOLD);
 	ck_assert_ptr_null(tui_screen_cell(s, 12, 0));
 	ck_assert_ptr_null(tui_screen_cell(s, -1, 0));
-	/* clipped at the edge, and by max_cols */
+	/* clipped at the edge, and by max_cols, never silently: an ellipsis ends the cut text */
 	ck_assert_int_eq(tui_screen_puts(s, 9, 1, "abcdef", -1, 0, 0), 3);
 	ck_assert_int_eq(tui_screen_puts(s, 0, 2, "abcdef", 2, 0, 0), 2);
+	ck_assert_int_eq(tui_screen_puts(s, 4, 2, "xy   ", 2, 0, 0), 2); /* blanks cut are no text */
 	line = tui_screen_line(s, 0);
 	ck_assert_str_eq(line, " h\xc3\xa9llo");
 	free(line);
 	text = tui_screen_text(s);
-	ck_assert_str_eq(text, " h\xc3\xa9llo\n         abc\nab\n");
+	ck_assert_str_eq(text, " h\xc3\xa9llo\n         ab\xe2\x80\xa6\na\xe2\x80\xa6  xy\n");
 	free(text);
 	tui_screen_set_ascii(s, 1);
 	tui_screen_puts(s, 0, 0, "\xc3\xa9t\xc3\xa9", -1, 0, 0);
@@ -86,8 +87,9 @@ START_TEST(screen_wide_chars)
 	line = tui_screen_line(s, 0);
 	ck_assert_str_eq(line, "\xe6\xbc\xa2x");
 	free(line);
-	/* a wide char that would straddle the edge is not drawn */
-	ck_assert_int_eq(tui_screen_puts(s, 5, 0, "\xe6\xbc\xa2", -1, 0, 0), 0);
+	/* a wide char that would straddle the edge is not drawn: an ellipsis stands for it */
+	ck_assert_int_eq(tui_screen_puts(s, 5, 0, "\xe6\xbc\xa2", -1, 0, 0), 1);
+	ck_assert_int_eq(tui_screen_cell(s, 5, 0)->ch, 0x2026);
 	tui_screen_free(s);
 }
 END_TEST
@@ -227,7 +229,7 @@ static const struct zoom_case {
 	int y;
 	const char *expect, *status;
 } zoom_cases[] = {
-	{ { NULL }, 5, "[parse  ][pars]", "view 0-100ms" },
+	{ { NULL }, 5, "[parse  ][par~]", "view 0-100ms" }, /* cut with a sign */
 	/* the cursor keeps its column: at 7ms of 100, the view starts at 6.125ms */
 	{ { "goto 7ms", "zoom 8x", NULL }, 5, "<json.parse 10ms     ", "view 6.1ms-18.6ms (12.5ms)" },
 	{ { "goto 7ms", "zoom 8x", NULL }, 5, "]      [json.parse 7ms", "(12.5ms)" },

@@ -30,8 +30,8 @@ static const char *short_name(const char *name)
 }
 
 /* The richest label that fits in `room` columns: name and duration, name, short name and
- * duration, short name, then the short name cut (with an ellipsis when not ASCII-only). */
-static void block_label(char *out, size_t len, const char *name, const char *dur, int room, int ascii)
+ * duration, then the short name (tui_screen_puts ends it with an ellipsis when cut). */
+static void block_label(char *out, size_t len, const char *name, const char *dur, int room)
 {
 	const char *sn = short_name(name);
 
@@ -43,12 +43,8 @@ static void block_label(char *out, size_t len, const char *name, const char *dur
 		return;
 	}
 	snprintf(out, len, "%s %s", sn, dur);
-	if ((int)strlen(out) <= room)
-		return;
-	if ((int)strlen(sn) <= room || room < 2 || ascii)
-		snprintf(out, len, "%.*s", room > 0 ? room : 0, sn);
-	else
-		snprintf(out, len, "%.*s…", room - 1, sn);
+	if ((int)strlen(out) > room)
+		snprintf(out, len, "%s", sn);
 }
 
 static int is_selected(const tui_app *app, int32_t thread, uint32_t depth, size_t i)
@@ -85,7 +81,7 @@ static void draw_block(tui_app *app, tui_screen *s, int y, int x0, int x1, const
 	tui_screen_put(s, x0, y, left, style, attr);
 	tui_screen_put(s, x1, y, right, style, attr);
 	if (x1 - x0 >= 2) {
-		block_label(label, sizeof(label), name, dur, x1 - x0 - 1, tui_screen_ascii(s));
+		block_label(label, sizeof(label), name, dur, x1 - x0 - 1);
 		tui_screen_puts(s, x0 + 1, y, label, x1 - x0 - 1, style, attr);
 	}
 }
