@@ -201,6 +201,39 @@ START_TEST(marks_row_and_details)
 }
 END_TEST
 
+/* The tracer writes GC spans on a row of their own (tid 0xffffffff, tracer/dump.c): one
+ * row for them, named for what it is, not a thread with a bogus tid beside a GC track. */
+START_TEST(tracer_gc_row_once)
+{
+	vtb_header h = { .pid = 7, .dump_ns = FX_T0 + 10 * MS, .start_mono_ns = FX_T0 };
+	vtb_writer *w = vtb_writer_open_mem(&h);
+	int64_t main_th, gc_th, f, gc;
+	tui_app *app;
+	tui_screen *s;
+	char *text;
+
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_ge(main_th = vtb_writer_thread(w, 7, 70, "MainThread"), 0);
+	ck_assert_int_ge(gc_th = vtb_writer_thread(w, 7, 0xffffffffu, "GC"), 0);
+	ck_assert_int_ge(f = vtb_writer_string(w, "f", "f.py", 1), 0);
+	ck_assert_int_ge(gc = vtb_writer_string(w, "collect (generation 2)", "", 0), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, (uint32_t)main_th, FX_T0, (uint32_t)f, 0), 0);
+	ck_assert_int_eq(vtb_writer_end(w, (uint32_t)main_th, FX_T0 + 8 * MS, 0), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, (uint32_t)gc_th, FX_T0 + 2 * MS, (uint32_t)gc, VTB_CALL_GC), 0);
+	ck_assert_int_eq(vtb_writer_end(w, (uint32_t)gc_th, FX_T0 + 3 * MS, VTB_CALL_GC), 0);
+	app = fx_app(fx_load_mem(w, 0, NULL), "gc.vtb");
+	vtb_writer_free(w);
+	s = render(app, 80, 24, 1);
+	text = text_of(s);
+	ck_assert_lacks(text, "4294967295");
+	ck_assert_has(text, "GC (garbage collections)  1 calls");
+	ck_assert_int_eq(find_row(s, "GC  "), -1); /* no process GC track as well */
+	free(text);
+	tui_screen_free(s);
+	tui_app_free(app);
+}
+END_TEST
+
 START_TEST(gc_and_span_rows)
 {
 	tui_app *app = open_a(0);
@@ -669,6 +702,7 @@ static Suite *tracks_suite(void)
 	tcase_add_loop_test(tc, counter_zooms, 0, sizeof(zoom_cases) / sizeof(zoom_cases[0]));
 	tcase_add_test(tc, marks_row_and_details);
 	tcase_add_test(tc, gc_and_span_rows);
+	tcase_add_test(tc, tracer_gc_row_once);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("logs");
 	tcase_add_test(tc, log_panel_follows_timeline);

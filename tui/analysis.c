@@ -147,7 +147,7 @@ void tui_an_draw_mark(tui_app *app, tui_screen *s, int y0, int h)
 {
 	const vtb_thread *th;
 	const vtb_mark *mk = selected_mark(app, &th);
-	char line[1024], at[32];
+	char line[1024], at[32], who[256];
 	const char *p;
 	int y = y0 + 1, n;
 
@@ -155,9 +155,9 @@ void tui_an_draw_mark(tui_app *app, tui_screen *s, int y0, int h)
 		return;
 	tui_screen_fill(s, 0, y0, tui_screen_width(s), tui_screen_ascii(s) ? L'-' : L'─', TUI_STYLE_RULER, 0);
 	tui_screen_puts(s, 2, y0, " details (i hides) ", -1, TUI_STYLE_RULER, TUI_ATTR_BOLD);
-	tui_fmt_dur(at, sizeof(at), mk->ts_ns - app->model.first_ns, tui_screen_ascii(s));
-	snprintf(line, sizeof(line), "%s at %s on %s (tid %llu)", kind_name(mk), at,
-		 th->name && *th->name ? th->name : "thread", (unsigned long long)th->tid);
+	tui_fmt_at(app, at, sizeof(at), mk->ts_ns, tui_screen_ascii(s));
+	tui_thread_label(th, who, sizeof(who));
+	snprintf(line, sizeof(line), "%s at %s on %s", kind_name(mk), at, who);
 	n = tui_screen_puts(s, 1, y, "mark", -1, TUI_STYLE_LABEL, TUI_ATTR_BOLD);
 	tui_screen_puts(s, 2 + n, y++, line, -1, TUI_STYLE_DEFAULT, 0);
 	if (mk->kind == VTB_MARK_LOG)

@@ -27,11 +27,12 @@ static void info_threads(const vtb_trace *t, FILE *out)
 {
 	for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
 		const vtb_thread *th = vtb_trace_thread(t, i);
-		char calls[32];
+		char calls[32], who[256];
 
 		tui_fmt_count(calls, sizeof(calls), th->call_count);
-		fprintf(out, "  thread %zu: pid %u tid %llu ", i + 1, th->pid, (unsigned long long)th->tid);
-		tui_stats_put_clean(out, th->name && *th->name ? th->name : "(unnamed)");
+		tui_thread_label(th, who, sizeof(who));
+		fprintf(out, "  thread %zu: pid %u ", i + 1, th->pid);
+		tui_stats_put_clean(out, who);
 		fprintf(out, ": %s calls, depth %u, %zu mark%s\n", calls, th->depth_count, th->mark_count,
 			th->mark_count == 1 ? "" : "s");
 	}

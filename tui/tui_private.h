@@ -180,6 +180,12 @@ int tui_view_row_of(const tui_row *rows, size_t count, int32_t thread, uint32_t 
 /* Scroll so that row `row` is visible. */
 void tui_view_scroll_to(tui_view *v, int row, size_t row_count);
 
+/* The tid of the tracer's row of GC spans (tracer/dump.c): no thread, but the process's
+ * collections, shown as such and not twice as the process's GC track. */
+#define TUI_GC_TID 0xffffffffull
+/* "MainThread tid 123", or "GC (garbage collections)" for the GC row. */
+void tui_thread_label(const vtb_thread *th, char *buf, size_t len);
+
 /* ---- units (units.c) ---- */
 
 /* "12.5ms", "980ns", "1.23s": three significant digits. ascii: "us" for "µs". */
@@ -191,6 +197,9 @@ void tui_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii);
 void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int ascii);
 /* res_ns, or finer when it would leave t fewer than three significant digits. */
 uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns);
+/* A moment of the trace (the cursor, a mark, a log record), to one column of the view or
+ * three significant digits, whichever is finer (view_bars.c). */
+void tui_fmt_at(const tui_app *app, char *buf, size_t len, uint64_t t_ns, int ascii);
 /* "1,234,567" */
 void tui_fmt_count(char *buf, size_t len, uint64_t n);
 /* Parse "12.5ms", "3s", "400us", "-2ms", "1500" (ms). *relative is set for a

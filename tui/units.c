@@ -98,6 +98,15 @@ uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns)
 	return sig < res_ns ? sig : res_ns;
 }
 
+void tui_thread_label(const vtb_thread *th, char *buf, size_t len)
+{
+	if (th->tid == TUI_GC_TID)
+		snprintf(buf, len, "%s (garbage collections)", th->name && *th->name ? th->name : "GC");
+	else
+		snprintf(buf, len, "%s tid %llu", th->name && *th->name ? th->name : "thread",
+			 (unsigned long long)th->tid);
+}
+
 void tui_fmt_count(char *buf, size_t len, uint64_t n)
 {
 	char digits[32];

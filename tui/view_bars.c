@@ -136,6 +136,14 @@ void tui_draw_ruler(tui_app *app, tui_screen *s, int y)
 		tui_screen_put(s, (int)cursor, y, ascii ? L'v' : L'▼', TUI_STYLE_MARKER, TUI_ATTR_BOLD);
 }
 
+void tui_fmt_at(const tui_app *app, char *buf, size_t len, uint64_t t_ns, int ascii)
+{
+	const tui_view *v = &app->view;
+	uint64_t rel = t_ns - app->model.first_ns;
+
+	tui_fmt_time(buf, len, rel, tui_time_res(rel, v->span_ns / (uint64_t)(v->cols > 0 ? v->cols : 1)), ascii);
+}
+
 static void status_position(tui_app *app, tui_screen *s, char *line, size_t len)
 {
 	const tui_view *v = &app->view;
@@ -146,7 +154,7 @@ static void status_position(tui_app *app, tui_screen *s, char *line, size_t len)
 
 	/* times to one column, so two columns never read the same; the cursor, a time typed
 	 * or found, also to three significant digits as durations are */
-	tui_fmt_time(a, sizeof(a), v->cursor_ns - o, tui_time_res(v->cursor_ns - o, col_ns), ascii);
+	tui_fmt_at(app, a, sizeof(a), v->cursor_ns, ascii);
 	snprintf(line, len, " cursor %s", a);
 	tui_fmt_time(a, sizeof(a), v->start_ns - o, col_ns, ascii);
 	tui_fmt_time(b, sizeof(b), v->start_ns + v->span_ns - o, col_ns, ascii);

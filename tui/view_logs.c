@@ -176,7 +176,7 @@ static void draw_record(tui_app *app, tui_screen *s, int y, const struct tui_log
 	uint16_t attr = (mk->level >= 40 ? TUI_ATTR_BOLD : 0) | (selected ? TUI_ATTR_REVERSE : 0);
 	char at[32], who[160], line[1024];
 
-	tui_fmt_dur(at, sizeof(at), mk->ts_ns - app->model.first_ns, tui_screen_ascii(s));
+	tui_fmt_at(app, at, sizeof(at), mk->ts_ns, tui_screen_ascii(s));
 	/* with several processes, the thread's name alone is ambiguous */
 	snprintf(who, sizeof(who), "%.0u%s%s", app->model.process_groups > 1 ? th->pid : 0,
 		 app->model.process_groups > 1 ? "/" : "", th->name && *th->name ? th->name : "thread");

@@ -174,12 +174,12 @@ static void draw_thread_title(tui_app *app, tui_screen *s, int y, const tui_row 
 {
 	const vtb_thread *th = tui_model_thread(&app->model, r->thread);
 	int folded = app->view.folded[r->thread];
-	char calls[32], line[512];
+	char calls[32], line[512], who[256];
 
 	tui_fmt_count(calls, sizeof(calls), th->call_count);
-	snprintf(line, sizeof(line), " %s tid %llu  %s calls, depth %u%s",
-		 th->name && *th->name ? th->name : "thread", (unsigned long long)th->tid, calls,
-		 th->depth_count, folded ? "  (folded: z opens)" : "");
+	tui_thread_label(th, who, sizeof(who));
+	snprintf(line, sizeof(line), " %s  %s calls, depth %u%s", who, calls, th->depth_count,
+		 folded ? "  (folded: z opens)" : "");
 	tui_screen_fill(s, 0, y, app->view.cols, L' ', TUI_STYLE_THREAD, focused ? TUI_ATTR_BOLD : 0);
 	tui_screen_put(s, 0, y, folded ? glyphs_of(s)->folded : glyphs_of(s)->open, TUI_STYLE_THREAD,
 		       focused ? TUI_ATTR_BOLD : 0);
