@@ -359,6 +359,41 @@ START_TEST(threads_and_folding)
 }
 END_TEST
 
+/* After Tab (and back), the focused thread is on screen whole: its title and its deepest
+ * row, not only the title on the bottom line; with or without the details pane. */
+START_TEST(thread_next_shows_whole_thread)
+{
+	static const char *const steps[] = { "thread next", "thread next", "thread next", "thread prev",
+					     "thread prev", "thread 4", "thread 1" };
+
+	for (int details = 0; details < 2; details++) {
+		tui_app *app = open_fx("threads");
+
+		fx_run(app, details ? "details on" : "details off");
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+			tui_view *v = &app->view;
+			int32_t t;
+			size_t count;
+			tui_row *rows;
+			int title, last;
+
+			fx_run(app, steps[i]);
+			free(draw(app, 80, 16));
+			t = (int32_t)app->model.order[v->focus];
+			rows = tui_view_rows(v, &app->model, &count);
+			title = tui_view_row_of(rows, count, t, UINT32_MAX);
+			for (last = title; last + 1 < (int)count && rows[last + 1].thread == t; last++)
+				;
+			ck_assert_msg(title >= v->scroll && last < v->scroll + v->rows,
+				      "%s: thread rows %d-%d, screen shows %d-%d", steps[i], title, last,
+				      v->scroll, v->scroll + v->rows - 1);
+			free(rows);
+		}
+		tui_app_free(app);
+	}
+}
+END_TEST
+
 START_TEST(scrolling_pages)
 {
 	tui_app *app = open_fx("threads");
@@ -670,6 +705,44 @@ static const struct time_case {
 	{ 20100000, 200000, "20.1ms" },
 };
 
+/* Long names lose their middle, so names that differ at the end stay apart. */
+START_TEST(elide_middle)
+{
+	char a[64], b[64];
+
+	tui_elide(a, sizeof(a), "threading.Thread._bootstrap", 20, 1);
+	tui_elide(b, sizeof(b), "threading.Thread._bootstrap_inner", 20, 1);
+	ck_assert_str_eq(a, "thread~ad._bootstrap");
+	ck_assert_str_eq(b, "thread~otstrap_inner");
+	ck_assert_int_eq(tui_text_cols(b), 20);
+	tui_elide(a, sizeof(a), "short", 20, 1);
+	ck_assert_str_eq(a, "short");
+	tui_elide(a, sizeof(a), "h\xc3\xa9h\xc3\xa9h\xc3\xa9h\xc3\xa9", 5, 0); /* by characters, not bytes */
+	ck_assert_str_eq(a, "h\xe2\x80\xa6\xc3\xa9h\xc3\xa9");
+	ck_assert_int_eq(tui_text_cols(a), 5);
+}
+END_TEST
+
+/* A panel's keys fit at 80 columns: without their words when the words do not fit. */
+START_TEST(panel_title_keys_fit)
+{
+	tui_screen *s = tui_screen_new(80, 2);
+	char *line;
+
+	tui_screen_set_ascii(s, 1);
+	tui_panel_title(s, 0, "statistics: whole trace, 103 functions, 12,147 calls",
+			"j/k move, 1-6 sort, Enter longest call, Esc leaves, S closes");
+	tui_panel_title(s, 1, "logs: 4 of 5 records", "j/k move, Enter shows, Esc leaves, L closes");
+	line = tui_screen_line(s, 0);
+	ck_assert_has(line, "calls (j/k 1-6 Enter Esc S) --");
+	free(line);
+	line = tui_screen_line(s, 1);
+	ck_assert_has(line, "records (j/k move, Enter shows, Esc leaves, L closes) --");
+	free(line);
+	tui_screen_free(s);
+}
+END_TEST
+
 START_TEST(time_at_resolution)
 {
 	const struct time_case *tc = &time_cases[_i];
@@ -804,6 +877,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, timeline_dump_marker);
 	tcase_add_test(tc, threads_and_folding);
 	tcase_add_test(tc, scrolling_pages);
+	tcase_add_test(tc, thread_next_shows_whole_thread);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("navigation");
 	tcase_add_test(tc, navigation);
@@ -819,6 +893,8 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, render_batch_reports_bad_command);
 	tcase_add_loop_test(tc, time_at_resolution, 0, sizeof(time_cases) / sizeof(time_cases[0]));
 	tcase_add_test(tc, deep_zoom_times_distinct);
+	tcase_add_test(tc, elide_middle);
+	tcase_add_test(tc, panel_title_keys_fit);
 	tcase_add_test(tc, too_small);
 	tcase_add_test(tc, details_start_of_short_siblings);
 	suite_add_tcase(s, tc);

@@ -299,6 +299,31 @@ START_TEST(log_panel_follows_timeline)
 }
 END_TEST
 
+/* A filter that shrinks the list leaves no empty rows under records scrolled out above. */
+START_TEST(log_panel_refills_after_filter)
+{
+	tui_app *app = open_a(0);
+	struct tui_analysis *an = app->an;
+	tui_screen *s;
+	char *text;
+
+	fx_run(app, "logs");
+	tui_screen_free(render(app, 80, 13, 1)); /* a panel of three records */
+	tui_logs_move(app, 10);
+	tui_screen_free(render(app, 80, 13, 1));
+	ck_assert_int_eq(an->log_top, 2);
+	fx_run(app, "log-level warning");
+	s = render(app, 80, 13, 1);
+	text = text_of(s);
+	ck_assert_has(text, "logs: 2 of 5 records");
+	ck_assert_has(text, "slow query");
+	ck_assert_has(text, "failed to connect");
+	free(text);
+	tui_screen_free(s);
+	tui_app_free(app);
+}
+END_TEST
+
 START_TEST(log_panel_filters)
 {
 	tui_app *app = open_a(0);
@@ -596,6 +621,16 @@ START_TEST(diff_view_opens_both)
 
 	ck_assert_int_eq(tui_app_set_diff(app, fxa_trace(0, NULL), "a.vtb", &cause), 0);
 	ck_assert_int_eq(app->an->panel, TUI_PANEL_DIFF);
+	{ /* at 80 columns names have room (not cut to 9 characters) and the changes show */
+		tui_screen *s = render(app, 80, 24, 1);
+		char *text = text_of(s);
+
+		ck_assert_has(text, " gc.collect ");
+		ck_assert_has(text, " load-config ");
+		ck_assert_has(text, "total a  total b total +-  self +-");
+		free(text);
+		tui_screen_free(s);
+	}
 	tui_app_key(app, 'j');
 	tui_app_key(app, 'j'); /* work */
 	tui_app_key(app, TUI_KEY_ENTER);
@@ -707,6 +742,7 @@ static Suite *tracks_suite(void)
 	tc = tcase_create("logs");
 	tcase_add_test(tc, log_panel_follows_timeline);
 	tcase_add_test(tc, log_panel_filters);
+	tcase_add_test(tc, log_panel_refills_after_filter);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("analysis");
 	tcase_add_test(tc, stats_scopes_exact);

@@ -180,9 +180,22 @@ int tui_view_row_of(const tui_row *rows, size_t count, int32_t thread, uint32_t 
 /* Scroll so that row `row` is visible. */
 void tui_view_scroll_to(tui_view *v, int row, size_t row_count);
 
+/* A panel's title line: " what (keys) " on a rule; when that does not fit, the keys
+ * lose their words ("j/k move, Esc leaves" -> "j/k Esc") (view_bars.c). */
+void tui_panel_title(tui_screen *s, int y, const char *what, const char *keys);
+
 /* The tid of the tracer's row of GC spans (tracer/dump.c): no thread, but the process's
  * collections, shown as such and not twice as the process's GC track. */
 #define TUI_GC_TID 0xffffffffull
+/* `in` in at most `cols` characters: when longer, its middle becomes an ellipsis ("~" in
+ * ASCII), so names that differ only at the end ("_bootstrap", "_bootstrap_inner") stay
+ * apart. */
+void tui_elide(char *out, size_t len, const char *in, int cols, int ascii);
+/* Characters (code points) of a UTF-8 text: its columns for the names vtui shows. */
+int tui_text_cols(const char *s);
+/* The first line of a list of `count` lines in `rows` rows from `top`, moved up so that
+ * no row stays empty while lines above are hidden (after a filter shrank the list). */
+int tui_list_top(int top, size_t count, int rows);
 /* "MainThread tid 123", or "GC (garbage collections)" for the GC row. */
 void tui_thread_label(const vtb_thread *th, char *buf, size_t len);
 

@@ -98,6 +98,51 @@ uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns)
 	return sig < res_ns ? sig : res_ns;
 }
 
+/* Byte offset of code point n of s (or its end). */
+static size_t cp_offset(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (n-- > 0 && *p)
+		tui_utf8_next(&p);
+	return (size_t)(p - (const unsigned char *)s);
+}
+
+int tui_text_cols(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int n = 0;
+
+	while (*p) {
+		tui_utf8_next(&p);
+		n++;
+	}
+	return n;
+}
+
+void tui_elide(char *out, size_t len, const char *in, int cols, int ascii)
+{
+	size_t n = (size_t)tui_text_cols(in), head, tail;
+
+	if (cols < 3 || n <= (size_t)cols) { /* too narrow to elide: tui_screen_puts cuts with a sign */
+		snprintf(out, len, "%s", in);
+		return;
+	}
+	/* a qualified name's end (the function) tells more than its start (the module) */
+	head = (size_t)(cols - 1) / 3;
+	tail = (size_t)cols - 1 - head;
+	snprintf(out, len, "%.*s%s%s", (int)cp_offset(in, head), in, ascii ? "~" : "…", in + cp_offset(in, n - tail));
+}
+
+int tui_list_top(int top, size_t count, int rows)
+{
+	long max = (long)count - rows;
+
+	if (top > max)
+		top = max > 0 ? (int)max : 0;
+	return top < 0 ? 0 : top;
+}
+
 void tui_thread_label(const vtb_thread *th, char *buf, size_t len)
 {
 	if (th->tid == TUI_GC_TID)

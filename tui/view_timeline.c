@@ -199,21 +199,31 @@ static void draw_process_title(tui_app *app, tui_screen *s, int y, const tui_row
 	tui_screen_puts(s, 0, y, line, -1, TUI_STYLE_PROCESS, TUI_ATTR_BOLD);
 }
 
-/* Keep the selection (or the focused thread's title) on screen after a move. */
+/* After a move, the thread of the selection (or the focused thread) on screen: all of
+ * it when it fits, else its title down to the selected call, else the selected call. */
 static void follow(tui_app *app, const tui_row *rows, size_t count)
 {
 	tui_view *v = &app->view;
-	int at;
+	int32_t t = v->sel.thread >= 0 ? v->sel.thread : (int32_t)app->model.order[v->focus];
+	int first = tui_view_row_of(rows, count, t, UINT32_MAX), last = first, at;
 
-	if (v->sel.thread >= 0) {
-		at = tui_view_row_of(rows, count, v->sel.thread, v->sel.depth);
-	} else {
-		at = tui_view_row_of(rows, count, (int32_t)app->model.order[v->focus], UINT32_MAX);
-		if (at > 0 && rows[at - 1].kind == TUI_ROW_PROCESS)
-			at--;
-	}
-	tui_view_scroll_to(v, at, count);
 	v->follow = 0;
+	if (first < 0)
+		return;
+	if (first > 0 && rows[first - 1].kind == TUI_ROW_PROCESS)
+		first--;
+	while (last + 1 < (int)count && rows[last + 1].thread == t)
+		last++;
+	at = v->sel.thread >= 0 ? tui_view_row_of(rows, count, t, v->sel.depth) : first;
+	if (last - first < v->rows) {
+		tui_view_scroll_to(v, last, count);
+		tui_view_scroll_to(v, first, count);
+	} else if (at - first < v->rows) {
+		tui_view_scroll_to(v, first, count);
+		tui_view_scroll_to(v, at, count);
+	} else {
+		tui_view_scroll_to(v, at, count);
+	}
 }
 
 void tui_draw_timeline(tui_app *app, tui_screen *s, int y0, int h)
