@@ -666,6 +666,13 @@ START_TEST(help_lists_every_command)
 		ck_assert_has(text, want);
 	}
 	free(text);
+	/* at 80 columns lines wrap between words, or after a | of a usage */
+	text = draw(app, 80, 200);
+	ck_assert_has(text, "parent|child|prev-sibling|next-sibling|prev|next|\n");
+	ck_assert_has(text, "                          cursor|none: select a call");
+	ck_assert_lacks(text, "\n                          d K walk");
+	ck_assert_lacks(strchr(text, '\n'), "~\n"); /* and no line under the header is cut */
+	free(text);
 	tui_app_free(app);
 }
 END_TEST
