@@ -818,6 +818,26 @@ START_TEST(details_start_of_short_siblings)
 }
 END_TEST
 
+/* A message in the status line does not overwrite the selection's text: the position ends
+ * with an ellipsis and a blank before the message. */
+START_TEST(status_message_beside_position)
+{
+	tui_app *app = open_fx("simple");
+	char *status;
+
+	fx_run(app, "goto 5ms");
+	fx_run(app, "select cursor");
+	fx_run(app, "select child");
+	ck_assert_int_eq(tui_app_exec(app, "select prev-sibling"), 0);
+	status = fx_line_of(app, 60, 24, -1);
+	ck_assert_has(status, "(1~ ");
+	ck_assert_has(status, " no prev-sibling call ? help");
+	ck_assert_has(status, " cursor ");
+	free(status);
+	tui_app_free(app);
+}
+END_TEST
+
 /* A terminal too small says so on the screen; --render that small is an error. */
 START_TEST(too_small)
 {
@@ -903,6 +923,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, elide_middle);
 	tcase_add_test(tc, panel_title_keys_fit);
 	tcase_add_test(tc, too_small);
+	tcase_add_test(tc, status_message_beside_position);
 	tcase_add_test(tc, details_start_of_short_siblings);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("golden");

@@ -219,17 +219,19 @@ void tui_draw_status(tui_app *app, tui_screen *s, int y)
 	tui_fview_status(app, filters, sizeof(filters));
 	if (*filters) /* active filters stay in sight: nothing draws over them */
 		fx = 1 + tui_screen_puts(s, 1, y, filters, help_x * 3 / 5, TUI_STYLE_STATUS, TUI_ATTR_BOLD);
-	n = fx + tui_screen_puts(s, fx, y, line, help_x - 1 - fx, TUI_STYLE_STATUS, 0);
-	if (*right) { /* a message wins over the position when both do not fit */
-		int x = help_x - 1 - (int)strlen(right);
+	if (*right) { /* a message wins over the position when both do not fit: the position
+		       * ends in an ellipsis before it, not under it */
+		int x = help_x - 1 - tui_text_cols(right);
 
 		if (x < fx + 1)
 			x = fx + 1;
-		if (x < n + 2)
-			tui_screen_fill(s, x - 1, y, help_x - x + 1, L' ', TUI_STYLE_STATUS, 0);
+		if (x - 2 - fx > 0)
+			tui_screen_puts(s, fx, y, line, x - 2 - fx, TUI_STYLE_STATUS, 0);
 		tui_screen_puts(s, x, y, right, help_x - 1 - x,
 				app->message_is_error || !app->message[0] ? TUI_STYLE_ERROR : TUI_STYLE_STATUS,
 				TUI_ATTR_BOLD);
+	} else {
+		tui_screen_puts(s, fx, y, line, help_x - 1 - fx, TUI_STYLE_STATUS, 0);
 	}
 	tui_screen_puts(s, help_x, y, "? help", -1, TUI_STYLE_STATUS, TUI_ATTR_BOLD);
 }
