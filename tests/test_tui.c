@@ -818,6 +818,60 @@ START_TEST(details_start_of_short_siblings)
 }
 END_TEST
 
+/* A call with arguments and a return value longer than the screen is wide. */
+static tui_app *long_args_app(void)
+{
+	vtb_header h;
+	vtb_writer *w;
+	int64_t name;
+	char args[600], ret[600];
+
+	fx_header("long", &h);
+	w = vtb_writer_open_mem(&h);
+	ck_assert_ptr_nonnull(w);
+	snprintf(args, sizeof(args), "order_id=2, customer={'name': 'Ada Lovelace', 'address': '12 St James Square'}, "
+		 "items=[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], note='ring twice' ARGS-END");
+	snprintf(ret, sizeof(ret), "{'order': 2, 'lines': [{'sku': 0, 'qty': 1}, {'sku': 1, 'qty': 2}, "
+		 "{'sku': 2, 'qty': 3}, {'sku': 3, 'qty': 1}, {'sku': 4, 'qty': 2}, {'sku': 5, 'qty': 3}, "
+		 "{'sku': 6, 'qty': 1}, {'sku': 7, 'qty': 2}, {'sku': 8, 'qty': 3}]} RETURN-END");
+	ck_assert_int_ge(vtb_writer_thread(w, 100, 1000, "MainThread"), 0);
+	ck_assert_int_ge(name = vtb_writer_string(w, "shop.process_order", "shop.py", 2), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, FX_US(0), (uint32_t)name, 0), 0);
+	ck_assert_int_eq(vtb_writer_args(w, 0, args), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, FX_US(1000), 0), 0);
+	ck_assert_int_eq(vtb_writer_retval(w, 0, ret), 0);
+	return fx_app(fx_load_mem(w, 0, NULL), "long.vtb");
+}
+
+/* Long arguments wrap in the details pane, I shows the rest, and a short screen keeps the
+ * arguments' first line. */
+START_TEST(details_wrap_and_scroll)
+{
+	tui_app *app = long_args_app();
+	char *text;
+
+	fx_run(app, "select cursor");
+	text = draw(app, 80, 24);
+	ck_assert_has(text, " args order_id=2");
+	ck_assert_has(text, "ARGS-END"); /* wrapped, not cut */
+	ck_assert_has(text, "details 1-7 of ");
+	ck_assert_lacks(text, "RETURN-END");
+	free(text);
+	tui_app_key(app, 'I');
+	text = draw(app, 80, 24);
+	ck_assert_has(text, "RETURN-END");
+	free(text);
+	tui_app_key(app, 'I'); /* past the end: back to the top */
+	text = draw(app, 80, 24);
+	ck_assert_has(text, " name shop.process_order");
+	free(text);
+	text = draw(app, 80, 14); /* four lines: name, time and the arguments still */
+	ck_assert_has(text, " args order_id=2");
+	free(text);
+	tui_app_free(app);
+}
+END_TEST
+
 /* A message in the status line does not overwrite the selection's text: the position ends
  * with an ellipsis and a blank before the message. */
 START_TEST(status_message_beside_position)
@@ -924,6 +978,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, panel_title_keys_fit);
 	tcase_add_test(tc, too_small);
 	tcase_add_test(tc, status_message_beside_position);
+	tcase_add_test(tc, details_wrap_and_scroll);
 	tcase_add_test(tc, details_start_of_short_siblings);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("golden");

@@ -272,8 +272,18 @@ static int cmd_scroll(tui_app *app, int argc, char **argv)
 
 static int cmd_details(tui_app *app, int argc, char **argv)
 {
-	if (want_args(app, argc, 0, 1, "details [on|off]") < 0)
+	int lines;
+
+	if (want_args(app, argc, 0, 1, "details [on|off|more]") < 0)
 		return -1;
+	if (argc == 2 && !strcmp(argv[1], "more")) { /* the next page of a long text, then the top */
+		lines = tui_details_lines(app, app->screen_w);
+		app->details_scroll += app->details_rows > 0 ? app->details_rows : 1;
+		if (app->details_scroll >= lines)
+			app->details_scroll = 0;
+		app->view.details = 1;
+		return 0;
+	}
 	app->view.details = argc == 1 ? !app->view.details : !strcmp(argv[1], "on");
 	return 0;
 }
@@ -324,7 +334,7 @@ static const tui_command commands[] = {
 	{ "thread", NULL, "next|prev|N", "move to another thread", cmd_thread },
 	{ "fold", NULL, "[all]", "fold or unfold the current thread (or all)", cmd_fold },
 	{ "scroll", NULL, "up|down|page-up|page-down|top|bottom", "scroll the thread list", cmd_scroll },
-	{ "details", NULL, "[on|off]", "show or hide the details pane", cmd_details },
+	{ "details", NULL, "[on|off|more]", "show or hide the details pane; more: the next lines of long arguments, return values and texts", cmd_details },
 	{ "filter", NULL, "REGEX", "show only calls whose name matches, and the stack above them (adds to the list)", tui_cmd_filter },
 	{ "filter-file", NULL, "REGEX", "show only calls whose source file matches", tui_cmd_filter },
 	{ "hide", NULL, "REGEX", "hide calls whose name matches and everything below them", tui_cmd_filter },

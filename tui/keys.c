@@ -53,6 +53,7 @@ static const tui_binding bindings[] = {
 	{ 'G', "scroll bottom", "go to the last thread" },
 	{ TUI_KEY_END, "scroll bottom", NULL },
 	{ 'i', "details", "show or hide the details pane" },
+	{ 'I', "details more", "scroll the details pane (long arguments, return values)" },
 	{ '/', "prompt search", "search calls by a regex of their name (:search REGEX)" },
 	{ 'n', "next-match", "select the next search match in time" },
 	{ 'N', "prev-match", "select the previous search match in time" },

@@ -193,6 +193,10 @@ void tui_panel_title(tui_screen *s, int y, const char *what, const char *keys);
 void tui_elide(char *out, size_t len, const char *in, int cols, int ascii);
 /* Characters (code points) of a UTF-8 text: its columns for the names vtui shows. */
 int tui_text_cols(const char *s);
+/* How much of t (longer than room) to put on a line of `room` columns: up to a blank,
+ * or after a | or a comma (usages such as parent|child|next-sibling, argument lists);
+ * a word longer than the line is the only thing cut. */
+int tui_wrap_at(const char *t, int room);
 /* The first line of a list of `count` lines in `rows` rows from `top`, moved up so that
  * no row stays empty while lines above are hidden (after a filter shrank the list). */
 int tui_list_top(int top, size_t count, int rows);
@@ -257,6 +261,9 @@ struct tui_app {
 	int help_scroll;
 	int ascii;            /* the last render's screen was ASCII-only */
 	int screen_w, screen_h; /* size of the last render */
+	tui_ref details_ref;  /* the call details_scroll belongs to */
+	int details_scroll;   /* first line of its details shown (I scrolls) */
+	int details_rows;     /* text rows of the pane at the last render */
 	tui_ref self_ref;     /* the call self_ns belongs to: computed once per selection */
 	uint64_t self_ns;
 	int timeline_y, timeline_h; /* where the last render put the timeline (mouse) */
@@ -310,6 +317,8 @@ void tui_draw_ruler(tui_app *app, tui_screen *s, int y);
 void tui_draw_status(tui_app *app, tui_screen *s, int y);
 void tui_draw_timeline(tui_app *app, tui_screen *s, int y0, int h);
 void tui_draw_details(tui_app *app, tui_screen *s, int y0, int h);
+/* Lines the selected call's details take at width w, wrapped (0: nothing selected). */
+int tui_details_lines(tui_app *app, int w);
 void tui_draw_help(tui_app *app, tui_screen *s, int y0, int h);
 /* Lines the help view has, for scrolling. */
 int tui_help_lines(int width);

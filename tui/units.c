@@ -134,6 +134,14 @@ void tui_elide(char *out, size_t len, const char *in, int cols, int ascii)
 	snprintf(out, len, "%.*s%s%s", (int)cp_offset(in, head), in, ascii ? "~" : "…", in + cp_offset(in, n - tail));
 }
 
+int tui_wrap_at(const char *t, int room)
+{
+	for (int len = room; len > 0; len--)
+		if (t[len] == ' ' || t[len - 1] == '|' || t[len - 1] == ',')
+			return len;
+	return room;
+}
+
 int tui_list_top(int top, size_t count, int rows)
 {
 	long max = (long)count - rows;

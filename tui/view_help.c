@@ -77,17 +77,6 @@ static int build(struct help_line *l)
 	return n;
 }
 
-/* How much of t to put on a line of `room` columns: up to a blank, or after a | or a
- * comma (usages such as parent|child|next-sibling have no blanks); a word longer than
- * the line is the only thing cut. */
-static int wrap_at(const char *t, int room)
-{
-	for (int len = room; len > 0; len--)
-		if (t[len] == ' ' || t[len - 1] == '|' || t[len - 1] == ',')
-			return len;
-	return room;
-}
-
 /* Lay the lines out at width w: draw them from physical line `skip` into rows
  * [y0, y0 + h) when s is set; returns the physical line count. Text wraps between
  * words. */
@@ -104,7 +93,7 @@ static int layout(const struct help_line *l, int n, tui_screen *s, int w, int y0
 			char piece[320];
 
 			if (len > line_room && line_room > 10)
-				len = wrap_at(t, line_room);
+				len = tui_wrap_at(t, line_room);
 			snprintf(piece, sizeof(piece), "%.*s", len, t);
 			if (s && y >= y0 && y < y0 + h) {
 				if (first && l[i].key[0])
