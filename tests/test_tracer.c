@@ -465,13 +465,17 @@ START_TEST(test_multiprocessing)
 	char names[8][256];
 	size_t n = files_like("mp-", names, 8);
 	ck_assert_uint_eq(n, 3);
-	size_t with_task = 0;
+	size_t with_task = 0, named = 0;
 	for (size_t i = 0; i < n; i++) {
 		vtb_trace *t = load(names[i]);
+		const vtb_process *p = vtb_trace_process(t, 0);
 		with_task += count_affix(t, "__m", "main__.task", 0) == 1;
+		/* each dump names its process as multiprocessing does: the viewer's title rows */
+		named += p && p->name && (!strcmp(p->name, "MainProcess") || strstr(p->name, "Process-"));
 		vtb_trace_free(t);
 	}
 	ck_assert_uint_eq(with_task, 2);
+	ck_assert_uint_eq(named, 3);
 	free(out);
 }
 END_TEST

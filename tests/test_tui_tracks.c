@@ -671,7 +671,7 @@ START_TEST(multi_merge_clock)
 	char *cause = NULL;
 
 	ck_assert_ptr_nonnull(in[1]);
-	m = tui_multi_merge(in, 2, &cause);
+	m = tui_multi_merge(in, NULL, 2, NULL, &cause);
 	ck_assert_msg(m != NULL, "merge: %s", cause ? cause : "?");
 	ck_assert_uint_eq(vtb_trace_thread_count(m), 3);
 	ck_assert_uint_eq(vtb_trace_process_count(m), 2);
@@ -710,7 +710,7 @@ START_TEST(multi_view_groups)
 {
 	vtb_trace *in[2] = { fxa_trace(0, NULL), fxa_child(NULL) };
 	char *cause = NULL, *text;
-	tui_app *app = tui_app_new(tui_multi_merge(in, 2, &cause), "a.vtb + 1 more", &cause);
+	tui_app *app = tui_app_new(tui_multi_merge(in, NULL, 2, NULL, &cause), "a.vtb + 1 more", &cause);
 	tui_screen *s;
 
 	ck_assert_ptr_nonnull(app);
@@ -720,6 +720,37 @@ START_TEST(multi_view_groups)
 	ck_assert_has(text, "process 100  python app.py");
 	ck_assert_has(text, "process 101  python app.py (child)");
 	ck_assert_has(text, "101/MainThread child failed");
+	free(text);
+	tui_screen_free(s);
+	vtb_trace_free(in[0]);
+	vtb_trace_free(in[1]);
+	tui_app_free(app);
+}
+END_TEST
+
+/* Two dumps of one process: each has its own title row (file, process, reason), so the
+ * two sets of threads do not look the same. */
+START_TEST(multi_same_process_titles)
+{
+	vtb_trace *in[2] = { fxa_trace(0, NULL), fxa_trace(1, NULL) };
+	static const char *const paths[] = { "/tmp/snap1.bin", "snap2.bin" };
+	tui_sources *src = NULL;
+	char *cause = NULL, *text;
+	tui_app *app = tui_app_new(tui_multi_merge(in, paths, 2, &src, &cause), "snap1.bin + 1 more", &cause);
+	tui_screen *s;
+	const char *t1, *t2;
+
+	ck_assert_ptr_nonnull(app);
+	ck_assert_ptr_nonnull(src);
+	tui_app_set_sources(app, src);
+	ck_assert_int_eq(app->model.process_groups, 2);
+	s = render(app, 80, 60, 1);
+	text = text_of(s);
+	t1 = strstr(text, "snap1.bin (1 of 2): dump: exception ValueError: bad input, pid 100 python app.py");
+	t2 = strstr(text, "snap2.bin (2 of 2): dump: exception ValueError: bad input, pid 100 python app.py");
+	ck_assert_msg(t1 && t2 && t1 < t2, "titles missing or out of order:\n%s", text);
+	ck_assert_ptr_nonnull(strstr(t1, "MainThread tid 1000"));
+	ck_assert_ptr_nonnull(strstr(t2, "MainThread tid 1000"));
 	free(text);
 	tui_screen_free(s);
 	vtb_trace_free(in[0]);
@@ -756,6 +787,7 @@ static Suite *tracks_suite(void)
 	tcase_add_test(tc, diff_view_opens_both);
 	tcase_add_test(tc, multi_merge_clock);
 	tcase_add_test(tc, multi_view_groups);
+	tcase_add_test(tc, multi_same_process_titles);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -521,9 +521,33 @@ static void fill_header(vtb_header *h, const dump_ctx *d, uint64_t now_ticks, ui
 	h->wrapped = vt.total > vt.cap;
 }
 
+/* The multiprocessing name of this process ("ForkPoolWorker-1"), when the program uses
+ * multiprocessing; NULL otherwise (new reference). */
+static PyObject *live_process_name(void)
+{
+	PyObject *key = PyUnicode_FromString("multiprocessing.process"), *name = NULL;
+	PyObject *mp = key ? PyImport_GetModule(key) : NULL;
+	PyObject *cur = mp ? PyObject_GetAttrString(mp, "_current_process") : NULL;
+	if (cur)
+		name = PyObject_GetAttrString(cur, "_name");
+	Py_XDECREF(key);
+	Py_XDECREF(mp);
+	Py_XDECREF(cur);
+	PyErr_Clear();
+	if (name && !PyUnicode_Check(name))
+		Py_CLEAR(name);
+	return name;
+}
+
 static int write_events(dump_ctx *d, const vtb_header *h)
 {
-	int rc = vtb_writer_process(d->w, h->pid, h->ppid, NULL);
+	PyObject *pname = live_process_name();
+	const char *name = pname ? PyUnicode_AsUTF8(pname) : NULL;
+	int rc;
+
+	PyErr_Clear();
+	rc = vtb_writer_process(d->w, h->pid, h->ppid, name);
+	Py_XDECREF(pname);
 	if (rc == 0)
 		rc = add_strings(d);
 	for (uint32_t i = 0; rc == 0 && i < d->nthreads; i++)

@@ -47,6 +47,19 @@ void tui_app_free(tui_app *app)
 	free(app);
 }
 
+void tui_app_set_sources(tui_app *app, tui_sources *sources)
+{
+	if (!sources)
+		return;
+	if (sources->thread_count != app->model.thread_count) { /* not this trace's: no titles */
+		tui_sources_free(sources);
+		return;
+	}
+	tui_sources_free(app->model.sources);
+	app->model.sources = sources;
+	tui_model_order(&app->model);
+}
+
 void tui_app_set_note(tui_app *app, const char *note)
 {
 	free(app->note);

@@ -28,13 +28,21 @@ typedef struct tui_ref {
 
 #define TUI_REF_NONE ((tui_ref){ -1, 0, 0 })
 
+struct tui_sources {
+	size_t count;              /* dumps */
+	char **titles;             /* per dump: "snap1.bin (1 of 2): dump: signal, pid 12 ForkPoolWorker-1" */
+	size_t thread_count;
+	uint32_t *of_thread;       /* per thread of the merged trace: its dump */
+};
+
 typedef struct tui_model {
 	vtb_trace *trace;          /* owned */
 	const vtb_header *hdr;
 	uint64_t first_ns, last_ns; /* span of everything in the trace */
 	size_t thread_count;
 	uint32_t *order;           /* thread indexes grouped by process, in display order */
-	size_t process_groups;     /* distinct pids among threads */
+	size_t process_groups;     /* distinct (dump, pid) among threads */
+	tui_sources *sources;      /* owned; NULL: one dump */
 	size_t string_count;
 	uint32_t *fn_calls;        /* calls per string id, counted once at load */
 	uint8_t *hue;              /* colour hue per string id, from a hash of the name */
@@ -63,6 +71,10 @@ typedef struct tui_row_cursor {
 int tui_model_init(tui_model *m, vtb_trace *t, char **cause);
 /* Free what init built and the trace. */
 void tui_model_fini(tui_model *m);
+/* What groups a thread under one title row: its dump (with sources) and its pid. */
+uint64_t tui_model_group(const tui_model *m, size_t thread);
+/* Order the threads by group, keeping the trace's order within one; counts the groups. */
+void tui_model_order(tui_model *m);
 void tui_row_cursor_init(tui_row_cursor *c, const tui_model *m, int32_t thread, uint32_t depth);
 /* Index of the first slice ending after t (row count if none): vtb_row_find through the
  * row's time buckets. */

@@ -194,7 +194,10 @@ static void draw_process_title(tui_app *app, tui_screen *s, int y, const tui_row
 	for (size_t i = 0; i < vtb_trace_process_count(app->model.trace); i++)
 		if (vtb_trace_process(app->model.trace, i)->pid == r->pid)
 			p = vtb_trace_process(app->model.trace, i);
-	snprintf(line, sizeof(line), "process %u  %s", r->pid, p && p->name ? p->name : "");
+	if (app->model.sources && (size_t)r->thread < app->model.sources->thread_count) /* which dump */
+		snprintf(line, sizeof(line), "%s", app->model.sources->titles[app->model.sources->of_thread[r->thread]]);
+	else
+		snprintf(line, sizeof(line), "process %u  %s", r->pid, p && p->name ? p->name : "");
 	tui_screen_fill(s, 0, y, app->view.cols, L' ', TUI_STYLE_PROCESS, TUI_ATTR_BOLD);
 	tui_screen_puts(s, 0, y, line, -1, TUI_STYLE_PROCESS, TUI_ATTR_BOLD);
 }
