@@ -220,6 +220,24 @@ END_TEST
 
 /* ---- dumps ---- */
 
+/* The package with an extension built for another Python says which, and how to build
+ * it for this one, instead of a "circular import". */
+START_TEST(test_built_for_other_python)
+{
+	char cmd[6 * PATH_MAX];
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s/other' && cp -r '%s/vtrace' '%s/other/' && cd '%s/other/vtrace' && "
+		 "for f in _vtrace.cpython-*; do mv \"$f\" \"$(echo \"$f\" | sed 's/cpython-[0-9]*/cpython-299/')\"; done",
+		 dir, pypath, dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_ne(run_py(NULL, NULL, "t.err", "-c 'import sys; sys.path.insert(0, \"other\"); import vtrace'"), 0);
+	char *err = read_file("t.err");
+	ck_assert_msg(strstr(err, "ImportError: vtrace was built for 2.99; build it for 3.") &&
+		      strstr(err, " with make PYTHON="), "%s", err);
+	ck_assert_ptr_null(strstr(err, "circular"));
+	free(err);
+}
+END_TEST
+
 /* The line after a dump counts ring records and names the reason in vtui's words. */
 START_TEST(test_dump_line_words)
 {
@@ -678,6 +696,7 @@ static Suite *tracer_suite(void)
 		{ "exceptions", test_exceptions },
 		{ "wrap", test_ring_wrap },
 		{ "dump_line_words", test_dump_line_words },
+		{ "built_for_other_python", test_built_for_other_python },
 		{ "dump_exception", test_dump_on_exception },
 		{ "keyboard_interrupt", test_keyboard_interrupt },
 		{ "dump_thread_exception", test_dump_on_thread_exception },

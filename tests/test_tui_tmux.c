@@ -180,9 +180,36 @@ START_TEST(crash_signal_restores_terminal)
 }
 END_TEST
 
+/* How many SGR sequences (ESC [ ... m) of the pane carry parameter p? */
+static int sgr_param(const char *pane, int p)
+{
+	int n = 0;
+
+	for (const char *e = strstr(pane, "\033["); e; e = strstr(e + 1, "\033[")) {
+		const char *q = e + 2;
+
+		while (*q >= '0' && *q <= '9') {
+			char *end;
+			long v = strtol(q, &end, 10);
+
+			if (*end == 'm' || *end == ';') {
+				if (v == p && (*end == 'm' || end[1] != '5' || (v != 38 && v != 48)))
+					n++;
+				if ((v == 38 || v == 48) && end[1] == '5') /* 38;5;N: skip the colour */
+					break;
+			}
+			if (*end != ';')
+				break;
+			q = end + 1;
+		}
+	}
+	return n;
+}
+
 START_TEST(no_color_and_ascii)
 {
 	char *pane;
+	int underlined;
 
 	start("simple", "NO_COLOR=1 LC_ALL=C");
 	pane = tmux_wait_for("? help");
@@ -203,6 +230,22 @@ START_TEST(no_color_and_ascii)
 	tmux_expect("? help");
 	pane = tmux_capture(1);
 	ck_assert_msg(tmux_has_colour(pane) && !strstr(pane, "48;5;"), "not 8 colours:\n%.500s", pane);
+	free(pane);
+	tmux_stop();
+	/* 8 colours (screen): no call is black on yellow until a search marks its matches so,
+	 * underlined */
+	start("simple", "TERM=screen");
+	tmux_expect("? help");
+	pane = tmux_capture(1);
+	ck_assert_msg(!sgr_param(pane, 43), "a yellow call before a search:\n%.800s", pane);
+	underlined = sgr_param(pane, 4); /* the focused thread's title */
+	free(pane);
+	tmux_keys("/");
+	tmux_type("^app\\.step$");
+	tmux_keys("Enter");
+	tmux_expect(" of 200 ");
+	pane = tmux_capture(1);
+	ck_assert_msg(sgr_param(pane, 43) && sgr_param(pane, 4) > underlined, "no yellow underlined match:\n%.800s", pane);
 	free(pane);
 	tmux_stop();
 	start("simple", "TERM=dumb");

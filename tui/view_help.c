@@ -26,7 +26,7 @@ static const char *const legend[][2] = {
 	{ "TIME", "12.5ms, 300us, 40ns, 2s; a bare number is milliseconds; +/- is from the cursor" },
 	{ "[filter ...]", "(status line) the active filters; X removes them" },
 	{ "dim call", "with filter: a call above a match, kept so the chart reads as a flame chart" },
-	{ "yellow call", "a search match (bold and underlined without colours); n and N walk them" },
+	{ "yellow call", "a search match, underlined (bold and underlined without colours); n and N walk them" },
 };
 
 static int add(struct help_line *l, int n, const char *key, const char *text)

@@ -18,7 +18,17 @@ import signal
 import sys
 import threading
 
-from . import _vtrace
+try:
+    from . import _vtrace
+except ImportError:  # an extension built for another Python: say so, not "circular import"
+    import glob
+    _built = sorted("%s.%s" % (t[0], t[1:]) for t in (os.path.basename(p).split(".")[1][len("cpython-"):].split("-")[0]
+                    for p in glob.glob(os.path.join(os.path.dirname(__file__), "_vtrace.cpython-*"))))
+    _here = "%d.%d" % sys.version_info[:2]
+    if not _built or _here in _built:
+        raise
+    raise ImportError("vtrace was built for %s; build it for %s with make PYTHON=%s" % (
+        ", ".join(_built), _here, sys.executable)) from None
 from .data import log_var, counter, instant, event, ignore, sparse
 
 __version__ = "0.1.0"
