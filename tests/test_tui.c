@@ -818,36 +818,11 @@ START_TEST(details_start_of_short_siblings)
 }
 END_TEST
 
-/* A call with arguments and a return value longer than the screen is wide. */
-static tui_app *long_args_app(void)
-{
-	vtb_header h;
-	vtb_writer *w;
-	int64_t name;
-	char args[600], ret[600];
-
-	fx_header("long", &h);
-	w = vtb_writer_open_mem(&h);
-	ck_assert_ptr_nonnull(w);
-	snprintf(args, sizeof(args), "order_id=2, customer={'name': 'Ada Lovelace', 'address': '12 St James Square'}, "
-		 "items=[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], note='ring twice' ARGS-END");
-	snprintf(ret, sizeof(ret), "{'order': 2, 'lines': [{'sku': 0, 'qty': 1}, {'sku': 1, 'qty': 2}, "
-		 "{'sku': 2, 'qty': 3}, {'sku': 3, 'qty': 1}, {'sku': 4, 'qty': 2}, {'sku': 5, 'qty': 3}, "
-		 "{'sku': 6, 'qty': 1}, {'sku': 7, 'qty': 2}, {'sku': 8, 'qty': 3}]} RETURN-END");
-	ck_assert_int_ge(vtb_writer_thread(w, 100, 1000, "MainThread"), 0);
-	ck_assert_int_ge(name = vtb_writer_string(w, "shop.process_order", "shop.py", 2), 0);
-	ck_assert_int_eq(vtb_writer_begin(w, 0, FX_US(0), (uint32_t)name, 0), 0);
-	ck_assert_int_eq(vtb_writer_args(w, 0, args), 0);
-	ck_assert_int_eq(vtb_writer_end(w, 0, FX_US(1000), 0), 0);
-	ck_assert_int_eq(vtb_writer_retval(w, 0, ret), 0);
-	return fx_app(fx_load_mem(w, 0, NULL), "long.vtb");
-}
-
 /* Long arguments wrap in the details pane, I shows the rest, and a short screen keeps the
  * arguments' first line. */
 START_TEST(details_wrap_and_scroll)
 {
-	tui_app *app = long_args_app();
+	tui_app *app = open_fx("long");
 	char *text;
 
 	fx_run(app, "select cursor");
@@ -927,6 +902,12 @@ static const struct golden {
 	{ "wrapped_open", "wrapped", "100x24", 1, { "goto 48ms", "zoom 4x", "select cursor", "select child", NULL } },
 	{ "deep_zoom", "deep", "120x30", 1, { "goto 60us", "zoom 3x", "select cursor", "select child", "select child", NULL } },
 	{ "help", "simple", "100x60", 1, { "help", NULL } },
+	/* every screen at 80x24, the size of a default terminal */
+	{ "screen80_timeline", "threads", "80x24", 0, { NULL } },
+	{ "screen80_details_long_args", "long", "80x24", 0, { "select cursor", NULL } },
+	{ "screen80_details_long_args_more", "long", "80x24", 0, { "select cursor", "details more", NULL } },
+	{ "screen80_help", "simple", "80x24", 0, { "help", NULL } },
+	{ "screen80_zoomed", "simple", "80x24", 0, { "goto 49.5ms", "zoom 100000x", "select cursor", NULL } },
 };
 
 START_TEST(golden_render)

@@ -226,7 +226,7 @@ START_TEST(tracer_gc_row_once)
 	s = render(app, 80, 24, 1);
 	text = text_of(s);
 	ck_assert_lacks(text, "4294967295");
-	ck_assert_has(text, "GC (garbage collections)  1 calls");
+	ck_assert_has(text, "GC (garbage collections)  1 call, depth 1");
 	ck_assert_int_eq(find_row(s, "GC  "), -1); /* no process GC track as well */
 	free(text);
 	tui_screen_free(s);
@@ -759,6 +759,51 @@ START_TEST(multi_same_process_titles)
 }
 END_TEST
 
+/* ---- every panel at 80x24 (tests/golden/screen80_*.txt) ---- */
+
+enum { G_ONE, G_DIFF, G_DUMPS };
+
+static const struct golden80 {
+	const char *file;
+	int kind;
+	const char *cmds[6];
+} goldens80[] = {
+	{ "screen80_logs", G_ONE, { "logs", NULL } },
+	{ "screen80_logs_error", G_ONE, { "logs", "log-level error", NULL } },
+	{ "screen80_stats", G_ONE, { "stats all", NULL } },
+	{ "screen80_flame", G_ONE, { "flame all", NULL } },
+	{ "screen80_marks", G_ONE, { "goto 45ms", "mark next", NULL } },
+	{ "screen80_diff", G_DIFF, { NULL } },
+	{ "screen80_two_dumps", G_DUMPS, { NULL } },
+};
+
+START_TEST(golden_80x24)
+{
+	const struct golden80 *g = &goldens80[_i];
+	static const char *const paths[] = { "snap1.bin", "snap2.bin" };
+	vtb_trace *in[2] = { NULL, NULL };
+	tui_sources *src = NULL;
+	char *cause = NULL;
+	tui_app *app;
+
+	if (g->kind == G_DUMPS) {
+		in[0] = fxa_trace(0, NULL);
+		in[1] = fxa_trace(1, NULL);
+		app = tui_app_new(tui_multi_merge(in, paths, 2, &src, &cause), "snap1.bin + 1 more", &cause);
+		tui_app_set_sources(app, src);
+	} else {
+		app = open_a(g->kind == G_DIFF);
+		if (g->kind == G_DIFF)
+			ck_assert_int_eq(tui_app_set_diff(app, fxa_trace(0, NULL), "a.vtb", &cause), 0);
+	}
+	ck_assert_ptr_nonnull(app);
+	fx_golden_check(app, g->file, "80x24", 0, g->cmds);
+	tui_app_free(app);
+	vtb_trace_free(in[0]);
+	vtb_trace_free(in[1]);
+}
+END_TEST
+
 static Suite *tracks_suite(void)
 {
 	Suite *s = suite_create("tui_tracks");
@@ -788,6 +833,7 @@ static Suite *tracks_suite(void)
 	tcase_add_test(tc, multi_merge_clock);
 	tcase_add_test(tc, multi_view_groups);
 	tcase_add_test(tc, multi_same_process_titles);
+	tcase_add_loop_test(tc, golden_80x24, 0, sizeof(goldens80) / sizeof(goldens80[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -256,7 +256,7 @@ void tui_diffv_draw(tui_app *app, tui_screen *s, int y0, int h)
 
 	if (!dv)
 		return;
-	snprintf(line, sizeof(line), "diff: %zu functions, largest change first; showing %s, other: %s",
+	snprintf(line, sizeof(line), "diff: %zu functions; showing %s, other: %s",
 		 dv->d->count, dv->showing_after ? "after (b)" : "before (a)", base ? base + 1 : dv->other_path);
 	tui_panel_title(s, y0, line, app->an->focus ? "j/k move, Enter: its calls, A/B: show before/after, Esc leaves"
 						    : "o to focus");

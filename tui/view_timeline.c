@@ -178,8 +178,8 @@ static void draw_thread_title(tui_app *app, tui_screen *s, int y, const tui_row 
 
 	tui_fmt_count(calls, sizeof(calls), th->call_count);
 	tui_thread_label(th, who, sizeof(who));
-	snprintf(line, sizeof(line), " %s  %s calls, depth %u%s", who, calls, th->depth_count,
-		 folded ? "  (folded: z opens)" : "");
+	snprintf(line, sizeof(line), " %s  %s call%s, depth %u%s", who, calls, th->call_count == 1 ? "" : "s",
+		 th->depth_count, folded ? "  (folded: z opens)" : "");
 	tui_screen_fill(s, 0, y, app->view.cols, L' ', TUI_STYLE_THREAD, focused ? TUI_ATTR_BOLD : 0);
 	tui_screen_put(s, 0, y, folded ? glyphs_of(s)->folded : glyphs_of(s)->open, TUI_STYLE_THREAD,
 		       focused ? TUI_ATTR_BOLD : 0);
