@@ -847,6 +847,29 @@ START_TEST(details_wrap_and_scroll)
 }
 END_TEST
 
+/* One key reaches the incident: the call an exception left last, the innermost. */
+START_TEST(goto_dump_selects_the_raise)
+{
+	tui_app *app = open_fx("simple");
+	const vtb_slice *sl;
+
+	tui_app_key(app, 'e');
+	sl = tui_model_slice(&app->model, app->view.sel);
+	ck_assert_ptr_nonnull(sl);
+	ck_assert_str_eq(tui_model_name(&app->model, sl->name_id), "app.save");
+	ck_assert_int_eq(sl->flags & VTB_CALL_EXCEPTION, VTB_CALL_EXCEPTION);
+	ck_assert_has(tui_app_message(app), "the call the exception left last: app.save");
+	tui_app_free(app);
+	app = open_fx("wrapped"); /* a signal: the dump's moment */
+	fx_run(app, "goto dump");
+	ck_assert_has(tui_app_message(app), "the dump (signal)");
+	/* at the trace's end the cursor keeps inside the view: one ns before it */
+	ck_assert_uint_ge(app->view.cursor_ns + 1, app->model.hdr->dump_ns <= app->model.last_ns ?
+			  app->model.hdr->dump_ns : app->model.last_ns);
+	tui_app_free(app);
+}
+END_TEST
+
 /* A message in the status line does not overwrite the selection's text: the position ends
  * with an ellipsis and a blank before the message. */
 START_TEST(status_message_beside_position)
@@ -960,6 +983,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, too_small);
 	tcase_add_test(tc, status_message_beside_position);
 	tcase_add_test(tc, details_wrap_and_scroll);
+	tcase_add_test(tc, goto_dump_selects_the_raise);
 	tcase_add_test(tc, details_start_of_short_siblings);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("golden");

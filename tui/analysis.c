@@ -117,12 +117,13 @@ static const vtb_mark *selected_mark(const tui_app *app, const vtb_thread **thp)
 	return &th->marks[r->index];
 }
 
-static int text_lines(const char *text)
+/* Lines of a mark's text wrapped under the "text" label at width w. */
+static int text_lines(const char *text, int w)
 {
-	int n = 1;
+	int n = 0, len;
 
-	for (; *text; text++)
-		n += *text == '\n';
+	for (const char *p = text; p; p = tui_next_line(p, w - 7, &len))
+		n++;
 	return n;
 }
 
@@ -134,7 +135,7 @@ int tui_an_mark_lines(tui_app *app, int h)
 
 	if (!app->an || !app->view.details || h < 14 || !(mk = selected_mark(app, &th)))
 		return 0;
-	n = 3 + text_lines(mk->text);
+	n = 3 + text_lines(mk->text, app->screen_w);
 	return n > h / 3 ? h / 3 : n;
 }
 
@@ -168,14 +169,13 @@ void tui_an_draw_mark(tui_app *app, tui_screen *s, int y0, int h)
 	tui_screen_puts(s, 2 + n, y++, line, -1, mk->kind == VTB_MARK_LOG && mk->level >= 40 ? TUI_STYLE_ERROR : TUI_STYLE_DEFAULT,
 			mk->kind == VTB_MARK_LOG && mk->level >= 40 ? TUI_ATTR_BOLD : 0);
 	n = tui_screen_puts(s, 1, y, "text", -1, TUI_STYLE_LABEL, TUI_ATTR_BOLD);
-	for (p = mk->text; y < y0 + h; y++) {
-		size_t len = strcspn(p, "\n");
+	for (p = mk->text; p && y < y0 + h; y++) { /* wrapped; a last line that is not the end says so */
+		int len;
+		const char *next = tui_next_line(p, tui_screen_width(s) - 7, &len);
 
-		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		snprintf(line, sizeof(line), "%.*s%s", len, p, !next || y + 1 < y0 + h ? "" : tui_screen_ascii(s) ? " ~" : " \xe2\x80\xa6");
 		tui_screen_puts(s, 2 + n, y, line, -1, TUI_STYLE_DEFAULT, 0);
-		if (!p[len])
-			break;
-		p += len + 1;
+		p = next;
 	}
 }
 

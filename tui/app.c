@@ -82,9 +82,16 @@ const vtb_trace *tui_app_trace(const tui_app *app) { return app->model.trace; }
 
 int tui_app_exec(tui_app *app, const char *line)
 {
+	int rc;
+
 	app->message[0] = '\0';
 	app->message_is_error = 0;
-	return tui_command_run(app, line);
+	rc = tui_command_run(app, line);
+	/* after any command but a scroll, the selection and the cursor's thread are on screen
+	 * (a panel that opened may have taken their rows) */
+	if (strncmp(line + strspn(line, " "), "scroll", 6) != 0)
+		app->view.follow = 1;
+	return rc;
 }
 
 static void remember(tui_app *app, const char *line)

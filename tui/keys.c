@@ -65,6 +65,7 @@ static const tui_binding bindings[] = {
 	{ 'S', "stats", "show or hide the statistics panel" },
 	{ 'M', "flame", "show or hide the flame graph" },
 	{ 'o', "panel focus", "give the keys to the open panel, or back (in it: j k move, Enter goes, Esc)" },
+	{ 'e', "goto dump", "go to the incident: the call an exception left last, or the dump's moment" },
 	{ 'J', "longest", "select the longest call of the selected function" },
 	{ 'm', "mark next", "select the next mark (log, instant, snapshot) of the thread" },
 	{ 'K', "mark prev", "select the previous mark of the thread" },

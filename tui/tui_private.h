@@ -209,6 +209,9 @@ int tui_text_cols(const char *s);
  * or after a | or a comma (usages such as parent|child|next-sibling, argument lists);
  * a word longer than the line is the only thing cut. */
 int tui_wrap_at(const char *t, int room);
+/* One line of a text shown in `room` columns: *len bytes of t, up to a line break or a
+ * wrap (tui_wrap_at); returns the start of the next line, or NULL after the last. */
+const char *tui_next_line(const char *t, int room, int *len);
 /* The first line of a list of `count` lines in `rows` rows from `top`, moved up so that
  * no row stays empty while lines above are hidden (after a filter shrank the list). */
 int tui_list_top(int top, size_t count, int rows);

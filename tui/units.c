@@ -142,6 +142,21 @@ int tui_wrap_at(const char *t, int room)
 	return room;
 }
 
+const char *tui_next_line(const char *t, int room, int *len)
+{
+	int n = (int)strcspn(t, "\n");
+
+	if (n > room && room > 10)
+		n = tui_wrap_at(t, room);
+	*len = n;
+	t += n;
+	if (*t == '\n')
+		return t + 1;
+	while (*t == ' ')
+		t++;
+	return *t ? t : NULL;
+}
+
 int tui_list_top(int top, size_t count, int rows)
 {
 	long max = (long)count - rows;

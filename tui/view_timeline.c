@@ -221,8 +221,8 @@ static void follow(tui_app *app, const tui_row *rows, size_t count)
 	if (last - first < v->rows) {
 		tui_view_scroll_to(v, last, count);
 		tui_view_scroll_to(v, first, count);
-	} else if (at - first < v->rows) {
-		tui_view_scroll_to(v, first, count);
+	} else if (at - first < v->rows) { /* taller than the screen: from its title down */
+		v->scroll = first;
 		tui_view_scroll_to(v, at, count);
 	} else {
 		tui_view_scroll_to(v, at, count);
