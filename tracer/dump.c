@@ -296,23 +296,38 @@ static int add_strings(dump_ctx *d)
 	return 0;
 }
 
-/* A live thread's name from threading._active; NULL when it has none (new reference). */
-static PyObject *live_thread_name(uint64_t ident)
+/* module.attr of a module the program already imported, or NULL (new reference). */
+static PyObject *loaded_attr(const char *module, const char *attr)
 {
-	PyObject *key = PyUnicode_FromString("threading"), *name = NULL;
-	PyObject *threading = key ? PyImport_GetModule(key) : NULL;
-	PyObject *active = threading ? PyObject_GetAttrString(threading, "_active") : NULL;
-	PyObject *id = PyLong_FromUnsignedLongLong(ident);
-	PyObject *th = active && id && PyDict_Check(active) ? PyDict_GetItemWithError(active, id) : NULL;
-	if (th)
-		name = PyObject_GetAttrString(th, "_name");
+	PyObject *key = PyUnicode_FromString(module);
+	PyObject *mod = key ? PyImport_GetModule(key) : NULL;
+	PyObject *v = mod ? PyObject_GetAttrString(mod, attr) : NULL;
 	Py_XDECREF(key);
-	Py_XDECREF(threading);
-	Py_XDECREF(active);
-	Py_XDECREF(id);
+	Py_XDECREF(mod);
+	PyErr_Clear();
+	return v;
+}
+
+/* o._name when it is a str, or NULL (new reference). */
+static PyObject *name_of(PyObject *o)
+{
+	PyObject *name = o ? PyObject_GetAttrString(o, "_name") : NULL;
 	PyErr_Clear();
 	if (name && !PyUnicode_Check(name))
 		Py_CLEAR(name);
+	return name;
+}
+
+/* A live thread's name from threading._active; NULL when it has none (new reference). */
+static PyObject *live_thread_name(uint64_t ident)
+{
+	PyObject *active = loaded_attr("threading", "_active"), *name;
+	PyObject *id = PyLong_FromUnsignedLongLong(ident);
+	PyObject *th = active && id && PyDict_Check(active) ? PyDict_GetItemWithError(active, id) : NULL;
+	PyErr_Clear();
+	name = name_of(th);
+	Py_XDECREF(active);
+	Py_XDECREF(id);
 	return name;
 }
 
@@ -525,17 +540,9 @@ static void fill_header(vtb_header *h, const dump_ctx *d, uint64_t now_ticks, ui
  * multiprocessing; NULL otherwise (new reference). */
 static PyObject *live_process_name(void)
 {
-	PyObject *key = PyUnicode_FromString("multiprocessing.process"), *name = NULL;
-	PyObject *mp = key ? PyImport_GetModule(key) : NULL;
-	PyObject *cur = mp ? PyObject_GetAttrString(mp, "_current_process") : NULL;
-	if (cur)
-		name = PyObject_GetAttrString(cur, "_name");
-	Py_XDECREF(key);
-	Py_XDECREF(mp);
+	PyObject *cur = loaded_attr("multiprocessing.process", "_current_process");
+	PyObject *name = name_of(cur);
 	Py_XDECREF(cur);
-	PyErr_Clear();
-	if (name && !PyUnicode_Check(name))
-		Py_CLEAR(name);
 	return name;
 }
 
