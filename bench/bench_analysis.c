@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_analysis.c: issue 7's views on a big trace. Generates (with the writer) a trace of
  * N calls (default 2 million) on 2 threads, 2 counters with one sample per 4 calls, and a
  * log record per 64 calls, then measures:

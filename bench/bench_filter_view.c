@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_filter_view.c: filters and search in the viewer on a big trace (the file
  * bench_viewer writes: 10 million calls, 4 threads, 4,000 names, depth up to 24).
  * For each command, RUNS times: clear-filters, then the command through tui_app_exec

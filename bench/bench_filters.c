@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_filters.c: applying a regex filter to a ten-million-call trace (target: under
  * 50 ms), next to the pieces it is made of and to `vtui stats` over the same trace.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_format.c: the VTB format's size and speed on synthetic event streams.
  *
  * Streams (generated once into memory, then encoded and decoded RUNS times):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_json.c: how fast a VizTracer-sized JSON trace opens, and in how much memory.
  *
  * Generates a VizTracer-like Chrome trace (complete events in exit order, names such as

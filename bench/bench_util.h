@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_util.h: what the benchmark programs measure with: clocks, resident memory, medians
  * and a seeded generator. Each program is one file, so these are static inline. */
 #ifndef VTUI_BENCH_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_viewer.c: the viewer on a big trace. Generates a VTB file of N calls (default 10
  * million) with the writer: 4 threads, call trees up to 24 deep, 4,000 function names,
  * durations from 150 ns to tens of ms. Then measures, in this order:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Cost of --log-exceptions: fib(25), the mixed workload of bench/tracer_bench.py, and an
 exception-heavy loop, each plain, under vtrace, and under vtrace with log_exceptions. Thread
 CPU time, medians over rounds, one variant after the other inside each round.

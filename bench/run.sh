@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Run the benchmarks: `make bench` calls `bench/run.sh BUILD PYTHON...`.
 # Figures go to bench/RESULTS.md by hand (with the command that produced them).
 # Each section below is one kind of benchmark; add yours as a new section.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Speed of the vtrace tracer against its floors and peers, for the interpreter running this.
 
 Usage: python bench/tracer_bench.py --pybuild BUILD/py/X.Y [--rounds 9] [--no-dump]

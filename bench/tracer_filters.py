@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Cost of vtrace's record-time filters on recursive fib(25), for the interpreter running this.
 
 Usage: python bench/tracer_filters.py --pybuild BUILD/py/X.Y [--rounds 5]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* crc32c.c: CRC32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of every
  * VTB section. Slicing-by-8 in software; the SSE4.2 crc32 instruction when the CPU has it.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_build.c: the importer's records to a trace model, through a memory writer.
  *
  * Per thread: B/E halves are matched into calls; calls are sorted by start, longer first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_events.c: one Chrome trace event to the importer's records.
  *
  * Phases mapped: X (complete), B/E (begin/end), i/I (instant; VizTracer's logging

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_export.c: write a trace model as Chrome trace event JSON.
  *
  * Streamed, one event a line, so a trace of millions of calls never becomes one tree in

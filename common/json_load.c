@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_load.c: import a Chrome trace event JSON file (VizTracer, Perfetto, Chrome) into
  * the trace model.
  *

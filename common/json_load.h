@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_load.h: the importer's state, shared by json_load.c (the walk and the report),
  * json_events.c (one JSON event to records) and json_build.c (records to the model).
  * Not a public header.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_private.h: declarations shared by the Chrome trace JSON files of common/
  * (json_scan.c, json_load.c, json_text.c, json_export.c). Not a public header.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_scan.c: walk a Chrome trace JSON file one event at a time.
  *
  * The scanner only finds where each value ends (strings, escapes and bracket nesting);

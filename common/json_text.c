@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_text.c: the text form of JSON arguments, and a buffered JSON output (plain or gzip). */
 #include "common/json_private.h"
 

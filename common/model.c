@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* model.c: the trace model once loaded: finishing touches, accessors and queries. */
 #include "common/trace_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* reader.c: VTB decoder. One pass over the sections, in file order, building the model.
  *
  * Nothing in the file is trusted: each length is checked against the bytes left, each

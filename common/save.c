@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* save.c: write a loaded trace model back as a VTB file (the VTB half of `vtui convert`).
  *
  * The model keeps calls per depth; the writer wants each thread's begin/end stream in time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* trace_internal.h: the trace model's private layout, shared by reader.c, model.c and
  * save.c (not a public header). */
 #ifndef VTUI_TRACE_INTERNAL_H

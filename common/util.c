@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* util.c: byte buffers, arrays, the string arena and messages shared by common/. */
 #include "common/vtb_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vtb.h: the VTB trace format (writer, reader) and the immutable trace model.
  *
  * The one public header of common/. Both the tracer and the viewer go through it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vtb_internal.h: declarations shared by the files of common/ (not a public header).
  *
  * The byte layout these constants describe is specified in man/vtb.5; change both together.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* writer.c: the VTB encoder. Streams sections into a byte buffer that goes to a file
  * (written out every MB) or stays in memory.
  *

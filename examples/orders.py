@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A small order-processing program that goes wrong at the end: the demo for vtrace and vtui.
 
 It parses orders (json), validates them (re), prices them in two worker threads, logs as it

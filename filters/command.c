@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* command.c: the filter words of the command language, applied to a filter set, and the
  * set printed back as commands (save-preset) or as a status-line summary. */
 #define _GNU_SOURCE /* asprintf */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* duration.c: durations as people type them ("12.5ms"), parsed and printed without the
  * C library's locale-dependent number functions. */
 #include "filters/filters.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* filters.h: predicates over names, files, durations and depths, compiled once.
  *
  * The one public header of filters/. Used by the tracer (once per code object, with its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pattern.c: one PCRE2 pattern, compiled once, matched against many short strings. */
 #include "filters/filters.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* preset.c: named lists of commands in JSON files (see filters.h for the format and the
  * search path), loaded with positions in every error, saved without losing the rest of
  * the file. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* private.h: helpers shared by the files of filters/ (not part of its interface). */
 #ifndef VTUI_FILTERS_PRIVATE_H
 #define VTUI_FILTERS_PRIVATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* set.c: a selection of calls (include/exclude lists, limits, thread), evaluated once
  * per string id into two bitmaps. */
 #include "filters/filters.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* util.c: error messages, string vectors and bitmap counting for filters/. */
 #define _GNU_SOURCE /* asprintf */
 #include "filters/filters.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_common.c: the VTB format and trace model (common/).
  *
  * Round trips of every event kind and header field, edge values, the writer's argument

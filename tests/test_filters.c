@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_filters.c: the filters/ module: PCRE2 semantics, selections, filter commands,
  * durations and preset files. */
 #define _GNU_SOURCE /* asprintf, mkdtemp */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_json.c: Chrome trace event JSON import and export (common/json_*.c).
  *
  * Real files: every JSON trace VizTracer 1.1 wrote in shared/traces opens, and its calls

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_stats.c: per-function statistics (tui/stats.h) on traces with known timings,
  * built with the VTB memory writer, and the `vtui stats` subcommand's output and exit
  * codes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tracer.c: the vtrace extension end to end: calls, threads, processes, dumps. Each
  * test runs a small program under vtrace (tests/tracer_fixtures.h) and reads the dump back
  * with the common/ reader. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tracer_data.c: what vtrace records beside the calls (counters, snapshots, instants,
  * spans, log records, arguments, return values, exceptions, collections) and its filters at
  * record time, each read back from the dump (tests/tracer_fixtures.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tracer_hostile.c: programs that push the tracer where it could break them (issue 9,
  * reliability). Each test runs a program plain and under vtrace and asserts that it behaves
  * the same (exit status, stdout, stderr but vtrace's own lines), and that the dump, where

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tui.c: the viewer without a terminal: the screen model, what the views draw where
  * at several zooms, navigation, the details pane, the command language and keys, and the
  * golden --render outputs in tests/golden/ (VTUI_GOLDEN_UPDATE=1 rewrites them; check

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tui_filters.c: filters, search and presets in the viewer, without a terminal.
  * Visible calls are checked twice: as exact per-name counts on the fixtures, and call by
  * call against a slow reference that walks each call's ancestors with the model's

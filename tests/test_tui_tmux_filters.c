@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tui_tmux_filters.c: search, filters and presets driven as a person would, in the
  * real binary inside a private tmux server (the approach of test_tui_tmux.c: one server
  * per test, vtui under `timeout` in a shell that prints its exit status, the pane read

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tui_tmux_hostile.c: the viewer in hostile terminals and on hostile files (issue 9,
  * reliability): resized down to 1x1 and back, TERM=dumb and vt100, a non-UTF-8 locale, no
  * colours, no terminal at all; and a trace whose names, thread names, command line, dump
@@ -283,10 +284,23 @@ END_TEST
 
 START_TEST(evil_names_terminal)
 {
-	static const char *const steps[] = {
-		": 'goto 35ms' Enter", ": 'select cursor' Enter", ": 'select child' Enter",
-		": 'details on' Enter", ": 'stats all' Enter", ": 'flame all' Enter", ": 'flame off' Enter",
-		": 'logs on' Enter", ": 'search PWNED' Enter", ": 'mark next' Enter", "?", "q",
+	/* Each step waits for what it shows (or hides), so the title and the pane are checked
+	 * after the key was handled, not merely sent. `details on` finds details already open. */
+	static const struct {
+		const char *keys, *shows, *hides;
+	} steps[] = {
+		{ ": 'goto 35ms' Enter", "cursor 35ms", NULL },
+		{ ": 'select cursor' Enter", "sel osc", NULL },
+		{ ": 'select child' Enter", "sel rawcsi", NULL },
+		{ ": 'details on' Enter", "details (i hides)", NULL },
+		{ ": 'stats all' Enter", "statistics: whole trace", NULL },
+		{ ": 'flame all' Enter", "flame graph: whole trace", NULL },
+		{ ": 'flame off' Enter", NULL, "flame graph: whole trace" },
+		{ ": 'logs on' Enter", "logs: 6 of 6 records", NULL },
+		{ ": 'search PWNED' Enter", "match 1 of 1", NULL },
+		{ ": 'mark next' Enter", "mark log record at 40.1ms", NULL },
+		{ "?", "remove every filter", NULL },
+		{ "q", NULL, "remove every filter" },
 	};
 	char *before, *t, *pane;
 
@@ -301,15 +315,16 @@ START_TEST(evil_names_terminal)
 	start_vtui(140, 40, "TERM=xterm-256color", NULL, "evil");
 	tmux_expect("? help");
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		struct timespec nap = { 0, 200 * 1000 * 1000 };
-
-		tmux_keys(steps[i]);
-		nanosleep(&nap, NULL);
+		tmux_keys(steps[i].keys);
+		if (steps[i].shows)
+			tmux_expect(steps[i].shows);
+		if (steps[i].hides)
+			tmux_expect_gone(steps[i].hides);
 		t = title();
-		ck_assert_msg(!strstr(t, "PWNED"), "after '%s' the pane title is '%s'", steps[i], t);
+		ck_assert_msg(!strstr(t, "PWNED"), "after '%s' the pane title is '%s'", steps[i].keys, t);
 		free(t);
 		pane = tmux_capture(0);
-		ck_assert_msg(!strstr(pane, "EXIT="), "vtui ended after '%s':\n%.1500s", steps[i], pane);
+		ck_assert_msg(!strstr(pane, "EXIT="), "vtui ended after '%s':\n%.1500s", steps[i].keys, pane);
 		free(pane);
 	}
 	/* the screen shows the names as text, on the lines they belong to */

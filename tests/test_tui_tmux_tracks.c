@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tui_tmux_tracks.c: issue 7 in a real terminal: the log panel and the timeline
  * moving each other, the statistics panel and flame graph keys, `vtui --diff` and several
  * dumps opened together, and `vtui stats --diff` in batch. The harness is the one of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tui_tracks.c: issue 7 without a terminal: counter, mark, GC and span rows at
  * several zooms (screen model cells), the log panel following the timeline and moving it,
  * the statistics panel, the flame graph and the diff checked to the nanosecond on a trace

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tmux_harness.h: the real vtui binary in a private tmux server, for terminal suites: one
  * server per test, vtui under `timeout` in a shell that prints its exit status afterwards,
  * keys sent with send-keys, the pane read with capture-pane. Should a test fail before

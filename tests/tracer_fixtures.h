@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tracer_fixtures.h: running small programs under vtrace and reading their dumps back, for
  * the tracer's suites (test_tracer*.c). Each test writes a program into a temporary
  * directory, runs it under the interpreter named by VTRACE_PYTHON with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tui_fixtures.h: small traces for the viewer's tests, written with the VTB writer so the
  * tests read them through the same reader as real files, and the viewer's test helpers
  * around them (an app on a fixture, golden --render texts). Included by the test_tui*.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tui_fx_analysis.h: a trace with known timings for the tracks, panels, statistics, flame
  * graph and diff tests, written with the VTB writer (times in microseconds from FX_T0).
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make demo: trace examples/orders.py (which fails on purpose at the end, the incident a
 # dashcam is for) and open the dump in the viewer; without a terminal, print what it shows.
 # Usage: tools/demo.sh BUILD PYTHON

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Find the build and test dependencies that are missing and install them (as root) or print
 # the apt-get line that would (otherwise). Quiet and quick when nothing is missing.
 # Usage: tools/deps.sh PYTHON [fuzz]   (fuzz: also clang with libFuzzer, for make fuzz)
@@ -21,6 +22,8 @@ inc=$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/de
 if [ -z "$inc" ] || [ ! -f "$inc/Python.h" ]; then
 	need python3-dev
 fi
+# the pip install test makes a venv (Debian's python3 has venv and pip apart)
+"$py" -c 'import ensurepip, venv' >/dev/null 2>&1 || need python3-venv
 
 if [ "$want_fuzz" = fuzz ]; then
 	command -v clang >/dev/null 2>&1 || need clang

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Print the CPython interpreters (3.9 to 3.13) with headers found on this machine, one per
 # line: those named python3.X on PATH, then pyenv's versions. The default python3 first.
 seen=""

@@ -1,8 +1,10 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Run every Check suite in BUILD/tests. Suites named test_tracer* run once per interpreter
 # given, against the extension built for it. Ends with one total line.
-# Usage: tools/run-tests.sh BUILD SANITIZE PYTHON...
-build=$1; sanitize=$2; shift 2
+# Usage: tools/run-tests.sh BUILD SANITIZE PYTHON PYTHONS...
+# PYTHON is the interpreter BUILD/python was built for; PYTHONS those the tracer suites run under.
+build=$1; sanitize=$2; python=$3; shift 3
 pass=0; fail=0; suites_failed=""
 
 # Sum Check's "NN%: Checks: N, Failures: F, Errors: E" lines from a suite's output.
@@ -72,8 +74,12 @@ if [ "$sanitize" = 1 ]; then
 else
 	vgdir=$(mktemp -d)
 	vt="$build/vtui"
-	PYTHONPATH="$build/python" python3 -m vtrace -q --log-handler INFO --log-exceptions \
+	PYTHONPATH="$build/python" "$python" -m vtrace -q --log-handler INFO --log-exceptions \
 		-o "$vgdir/t.bin" examples/orders.py >/dev/null 2>&1
+	if [ ! -s "$vgdir/t.bin" ]; then
+		echo "valgrind: $python wrote no trace with $build/python"; fail=$((fail + 1))
+		suites_failed="$suites_failed valgrind:trace"
+	fi
 	json=tests/data/viztracer/viz_features.json
 	vg_run "render" "$vt" --render 120x40 --cmd 'zoom 4x' --cmd 'select child' "$vgdir/t.bin"
 	vg_run "render with filters" "$vt" --render 100x30 --cmd 'filter ^__main__' \
@@ -85,10 +91,37 @@ else
 	rm -rf "$vgdir"
 fi
 
-# The man pages must render without a warning (groff -man -ww).
+# pip install of the package, offline, into a fresh venv: under the oldest interpreter from
+# the tree, under the newest from the sdist.
+echo "== pip install"
+oldest=; newest=
+for py in "$@"; do
+	v=$("$py" -c 'import sys; print(sys.version_info[1])')
+	if [ -z "$oldest" ] || [ "$v" -lt "$ov" ]; then oldest=$py; ov=$v; fi
+	if [ -z "$newest" ] || [ "$v" -gt "$nv" ]; then newest=$py; nv=$v; fi
+done
+for run in "$oldest" "$newest --sdist"; do
+	[ -n "$oldest" ] || break
+	if ./tests/pip_install.sh "$build" $run; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1)); suites_failed="$suites_failed pip-install:$(echo $run | tr ' ' ':')"
+	fi
+done
+
+# Every source file says its licence (tools/spdx.sh adds the line to new files).
+echo "== SPDX lines"
+if ./tools/spdx.sh --check; then
+	echo "every source file has an SPDX-License-Identifier line"; pass=$((pass + 1))
+else
+	fail=$((fail + 1)); suites_failed="$suites_failed spdx"
+fi
+
+# The man pages (as built, the version filled in) must render without a warning (groff -man
+# -ww) and keep no @PLACEHOLDER@.
 echo "== man pages"
-for m in man/*.[1-9]; do
-	warn=$(groff -man -ww -z "$m" 2>&1)
+for m in "$build"/man/*.[1-9]; do
+	warn=$(groff -man -ww -z "$m" 2>&1; grep -n '@[A-Z_]*@' "$m")
 	if [ -z "$warn" ]; then
 		echo "$m: renders cleanly"; pass=$((pass + 1))
 	else

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* compat.h: every CPython version difference the tracer depends on (3.9 .. 3.13), in one place.
  *
  * Frames: 3.9/3.10 hand the frame-evaluation hook a PyFrameObject; 3.11+ an internal

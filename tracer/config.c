@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.c: the run's filters and data options (configure), durations, and the
  * configuration file (.vtrace.json) read through cJSON with errors a person can act on. */
 #include "tracer/vt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* data.c: what the ring holds beside calls: counters, object snapshots, instants, log
  * records, custom spans, garbage collections, arguments, return values and exceptions.
  * Their variable-length part goes to the side arena (vt.arena), which wraps with the ring:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dump.c: turns the ring into a VTB file. Replays each thread's records so the dump is
  * coherent after a wrap: ends whose begins were overwritten get begins at the window start
  * (VTB_CALL_ENTRY_LOST, outermost first); calls still running end at the dump (VTB_CALL_OPEN,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hook.c: the hot path. A PEP 523 frame-evaluation hook records every Python frame; C calls
  * come from sys.monitoring (3.12+) or the profile API, only when asked for. */
 #include "tracer/vt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* module.c: the _vtrace extension module, the C half of the `vtrace` package. The Python
  * half (vtrace/__init__.py) owns policy: options, when to dump, signals, fork, exit. */
 #include "tracer/vt.h"

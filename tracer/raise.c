@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* raise.c: --log-exceptions. Each raised exception becomes one instant (type, message) in
  * the function that raised it, whether it leaves that function or is caught there. The
  * events: sys.monitoring's RAISE on 3.12+ (Python registers _mon_raise under vtrace's tool

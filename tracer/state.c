@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* state.c: the ring, the clock, and the code and thread tables behind the hot path. */
 #include "tracer/vt.h"
 

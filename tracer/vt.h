@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vt.h: the tracer's internal state, shared by its C files (not a public header: the
  * public interface of tracer/ is the Python package `vtrace`).
  *

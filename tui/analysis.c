@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* analysis.c: the bottom panel (logs, statistics or flame graph) and the selected mark:
  * their state, layout, keys and commands. The panel sits between the timeline and the
  * details pane; when it has the focus, movement keys go to it (each through a named

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* analysis.h: tracks (counters, marks, GC), the log panel, the statistics panel, the
  * aggregated flame graph and the trace diff. Private to tui/ (like stats.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* app.c: the viewer's state machine: the model and view of one trace, the input modes
  * (timeline, `:` line, help), and the layout of a frame. */
 #include "tui/tui_private.h"

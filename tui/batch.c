@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* batch.c: the batch entry points: --info and --render. */
 #include "tui/tui_private.h"
 

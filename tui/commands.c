@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* commands.c: the command language. Keys (keys.c), the `:` line, `--cmd` and the tests
  * all run these; a command line is a name and whitespace-separated arguments ('...' or
  * "..." keep spaces, as a regex will need).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* convert.c: `vtui convert IN -o OUT`.
  *
  * The input's kind comes from its name (.json, .json.gz: Chrome trace JSON; .bin, .vtb:

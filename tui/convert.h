@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* convert.h: `vtui convert IN -o OUT`, between VTB files and Chrome trace event JSON.
  * Private to tui/: tui/main.c dispatches the subcommand here.
  */

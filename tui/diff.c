@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* diff.c: two traces of one program compared function by function (by qualified name):
  * the change in calls, total and self time, sorted by impact (the largest change of self
  * time first, then of total time). `vtui stats --diff` prints it; the viewer's diff panel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* filter_view.c: the viewer's filters: the filter commands, the per-call visibility
  * marking (see filter_view.h for the rules), and the hooks the timeline draws through. */
 #include "tui/filter_view.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* flamegraph.c: the aggregated flame graph: calls merged by stack (the same names from
  * the root down make one node), children widest first, for the whole trace, the visible
  * range (times clipped to it) or the selected call's subtree. Built once per scope with a

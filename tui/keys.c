@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keys.c: the key table. Every key runs a command line of the command language
  * (commands.c), so a key does nothing a `:` line or `--cmd` could not. Keys follow
  * Perfetto (w a s d, f, 0), less (space, b, g, G, /) and vim (h j k l, C-f C-b, :).

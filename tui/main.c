@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c: the vtui command line. */
 #include <errno.h>
 #include <getopt.h>
@@ -79,7 +80,7 @@ static int parse(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, "hVp:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'h': usage(stdout); return -1;
-		case 'V': printf("vtui %s (VTB format %d)\n", TUI_VERSION, VTB_VERSION); return -1;
+		case 'V': printf("vtui %s (VTB format %d)\n", VTUI_VERSION, VTB_VERSION); return -1;
 		case 'i': o->info = 1; break;
 		case 'd': o->diff = 1; break;
 		case 'a': o->ascii = 1; break;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* multi.c: several dumps of one run (a parent and its forked or multiprocessing children)
  * as one trace: every thread, call, mark and counter sample is written again through a
  * memory writer and loaded back, so the viewer sees one model (one code path for every

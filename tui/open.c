@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* open.c: opening a trace for the viewer: the format by the file's name, salvage of
  * damaged VTB files, and a progress bar on slow loads. */
 #include "tui/tui_private.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* presets_ui.c: presets in the viewer: `preset NAME`, `save-preset NAME`, and the picker
  * (`presets`, a small list to choose from). The files, their format and the search path
  * are filters/'s (flt_presets_*); a preset's filter words go through flt_preset_apply (all

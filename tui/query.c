@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* query.c: the model side of the viewer: indexes computed once at load (calls per
  * function, colour hues, thread order) and navigation over the immutable trace. Every
  * query is a binary search or a walk bounded by what it returns, never a scan of a row. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* screen.c: the screen model, a grid of cells the views draw into and the terminal layer,
  * --render and the tests read. */
 #include "tui/tui.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* script.c: command scripts for batch use (`--script FILE`): one command of the command
  * language per line, blank lines and `#` comments skipped, each command remembering where
  * it came from so that an error names the file and line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* search.c: `search REGEX` and the moves to the next and previous match.
  *
  * The pattern runs once per name (a bitmap over name ids); the count comes from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stats.c: per-function statistics in one pass per thread over the depth rows. */
 #define _GNU_SOURCE /* qsort_r */
 #include "tui/stats.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stats.h: per-function statistics over a loaded trace (the `vtui stats` subcommand and
  * the viewer's statistics of a range or a subtree). Private to tui/.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stats_cmd.c: `vtui stats TRACE [options]`, per-function statistics for scripts.
  *
  * Filters come from a preset (its filter commands; other commands are the viewer's and

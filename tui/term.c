@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* term.c: the terminal layer, the only file that includes curses.h. It copies the screen
  * model to ncurses, turns curses keys into TUI_KEY_*, and owns every terminal quirk:
  * colour modes, the locale, resizes, the escape delay, holding stderr back while the screen

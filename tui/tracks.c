@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tracks.c: the timeline rows that are not calls: counters (a sparkline per series under
  * a title with the scale), marks (instants, object snapshots, log records) under their
  * thread's title, and a GC row per process. Each column costs a binary search and, for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tui.h: the vtui viewer as a library: load a trace, hold the view state, run named
  * commands, render into a screen model, and (term.c) drive a real terminal.
  *
@@ -13,8 +14,6 @@
 #include <wchar.h>
 
 #include "common/vtb.h"
-
-#define TUI_VERSION "0.1.0"
 
 /* The smallest screen the viewer draws on; below it, it says so instead. */
 #define TUI_MIN_WIDTH 40

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tui_private.h: what the files of tui/ share and nobody else includes.
  *
  * Layers, bottom up: the model (query.c: indexes and navigation over the immutable

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* units.c: times and counts as people read and type them. */
 #include "tui/tui_private.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* view.c: the view state: which time window is visible, where the cursor is, what is
  * selected and folded, how far the thread list is scrolled. Pure state and arithmetic:
  * drawing is in view_*.c, the meaning of keys in commands.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* view_bars.c: the one-line views: the header (what this trace is), the time ruler, and
  * the status line (where you are, what is selected, the command line, messages). */
 #include "tui/tui_private.h"

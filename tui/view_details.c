@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* view_details.c: the pane under the timeline that tells everything about the selected
  * call. Self time walks the direct children only, so it costs what the selection holds. */
 #include "tui/tui_private.h"

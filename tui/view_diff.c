@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* view_diff.c: `vtui --diff BEFORE AFTER` in the viewer: the app shows one trace and keeps
  * the other; the diff panel lists functions by impact, Enter goes to the selected
  * function's longest call in the shown trace (and searches its calls, for n / N), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* view_help.c: the `?` screen, generated from the key and command tables so that it
  * cannot disagree with what the keys do. */
 #include "tui/tui_private.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* view_logs.c: the log panel. Every log record of every thread in one time-ordered array
  * (built at the first use), a list of the records the level and regex filters pass, and a
  * selection that follows the timeline's cursor (binary search) and moves it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* view_statspanel.c: the statistics panel: per function calls, total, self, mean and max
  * (tui/stats.c) for the whole trace, the visible range or the selected call's subtree,
  * sorted by any column. Recomputed only when the scope changes (for the visible range:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* view_timeline.c: the flame chart. Each visible row is one depth of one thread; each
  * column a time range. A row is drawn left to right by binary search: find the first call
  * that ends after the column's start, draw it (a block with its name, or one glyph when it

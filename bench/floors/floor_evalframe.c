@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* _floor_evalframe: the cheapest recording tracer a PEP 523 frame-evaluation hook allows.
  * At every frame entry and exit it reads the TSC and stores one 16-byte record (timestamp,
  * code object with the kind in its low bit) into a preallocated ring, then calls CPython's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* _floor_profile: the cheapest tracer the profile API allows, a callback that does nothing.
  * Whatever it costs is what every PyEval_SetProfile tracer pays before recording anything;
  * bench/tracer_bench.py measures vtrace --c-calls and cProfile against it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_check.h: what every model a loader returns must satisfy, whatever the input was.
  *
  * The contract of common/vtb.h, checked by the fuzz targets after a successful load: a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_command.c: libFuzzer target for the command language: the filter words
  * (flt_set_command) and the viewer's `:` commands (tui_app_exec, no terminal needed).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_file.h: a path for bytes, for the loaders that only take a path.
  *
  * A memfd per slot, created once and rewritten for each input, named through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_json.c: libFuzzer target for the Chrome trace event JSON importer (and exporter).
  *
  * The input is the file (plain JSON, or gzip: the importer tells them by content). It is

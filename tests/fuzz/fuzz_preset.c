@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_preset.c: libFuzzer target for the preset file parser (filters/preset.c).
  *
  * The input is a preset file. Oracles besides crashes and sanitizers: a refused file says

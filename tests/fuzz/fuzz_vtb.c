@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_vtb.c: libFuzzer target for the VTB reader (strict and salvage) and the save path.
  *
  * Input: one mode byte, then the file.

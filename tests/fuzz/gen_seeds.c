@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_seeds.c: seed corpora the fuzz targets start from, made with the current writer
  * and exporter so that they follow the format as it is now (committed binary seeds would
  * go stale when it changes).

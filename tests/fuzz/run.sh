@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run.sh BUILD SECONDS [TARGET...]: run each fuzz target (vtb json preset command by
 # default) for SECONDS, one after another on one core, from the committed seeds
 # (tests/fuzz/corpus/<target>/), the generated ones and what earlier runs found

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """vtrace: record every call into a ring buffer and dump it like a dashcam.
 
     import vtrace
@@ -31,7 +32,7 @@ except ImportError:  # an extension built for another Python: say so, not "circu
         ", ".join(_built), _here, sys.executable)) from None
 from .data import log_var, counter, instant, event, ignore, sparse
 
-__version__ = "0.1.0"
+from ._version import __version__
 __all__ = ["Tracer", "get_tracer", "load_config", "LogHandler", "log_var", "counter", "instant",
            "event", "ignore", "sparse", "DEFAULT_BUFFER_SIZE", "RECORD_BYTES", "ARENA_PER_EVENT",
            "__version__"]

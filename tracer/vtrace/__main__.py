@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """python -m vtrace [options] (script.py | -m module | -c code) [args...]"""
 import argparse
 import builtins

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Data beside the calls: variables, counters, instants, custom spans, and the decorators
 that filter calls at record time. Thin wrappers over the C recorder (_vtrace): each call
 costs one C call, and nothing when no tracer is recording."""

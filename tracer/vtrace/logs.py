@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """vtrace.LogHandler: log records into the trace, and a dump on a serious one."""
 import logging
 
