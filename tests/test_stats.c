@@ -138,11 +138,11 @@ struct filter_case {
 
 static const struct filter_case filter_cases[] = {
 	{ { NULL }, { { MAIN, 1, 100, 40, 100, 100 }, { A, 1, 40, 25, 40, 40 },
-		      { B, 3, 25, 25, 8, 10 }, { FIB, 3, 20, 20, 10, 20 }, { C, 1, 20, 10, 20, 20 } },
+		      { B, 3, 25, 25, 8, 10 }, { FIB, 3, 20, 20, 7, 20 }, { C, 1, 20, 10, 20, 20 } },
 	  5 },
 	/* hide drops a and the b calls below it; main's self time stays intrinsic */
 	{ { "hide ^app\\.a$" }, { { MAIN, 1, 100, 40, 100, 100 }, { B, 1, 10, 10, 10, 10 },
-				  { FIB, 3, 20, 20, 10, 20 }, { C, 1, 20, 10, 20, 20 } }, 4 },
+				  { FIB, 3, 20, 20, 7, 20 }, { C, 1, 20, 10, 20, 20 } }, 4 },
 	{ { "filter ^app\\.b$" }, { { B, 3, 25, 25, 8, 10 } }, 1 },
 	{ { "filter-file app\\.py$", "hide ^(main|c)$" }, { { 0 } }, 0 },
 	{ { "filter ^app\\.b$", "hide ^app\\.a$" }, { { B, 1, 10, 10, 10, 10 } }, 1 },
@@ -150,8 +150,8 @@ static const struct filter_case filter_cases[] = {
 				     { B, 2, 20, 20, 10, 10 }, { FIB, 1, 20, 11, 20, 20 },
 				     { C, 1, 20, 10, 20, 20 } }, 5 },
 	/* the inner fib is cut by both limits; total stays the outer one's */
-	{ { "min-duration 3ns", "max-depth 3", "filter ^fib" }, { { FIB, 2, 20, 18, 15, 20 } }, 1 },
-	{ { "max-depth 3", "filter ^fib" }, { { FIB, 2, 20, 18, 15, 20 } }, 1 },
+	{ { "min-duration 3ns", "max-depth 3", "filter ^fib" }, { { FIB, 2, 20, 18, 10, 20 } }, 1 },
+	{ { "max-depth 3", "filter ^fib" }, { { FIB, 2, 20, 18, 10, 20 } }, 1 },
 	{ { "max-depth 2" }, { { MAIN, 1, 100, 40, 100, 100 }, { A, 1, 40, 25, 40, 40 },
 			       { B, 1, 10, 10, 10, 10 }, { FIB, 1, 20, 11, 20, 20 },
 			       { C, 1, 20, 10, 20, 20 } }, 5 },
@@ -184,7 +184,7 @@ START_TEST(test_no_filter_scope)
 {
 	static const struct want all[] = {
 		{ MAIN, 1, 100, 40, 100, 100 }, { A, 1, 40, 25, 40, 40 }, { B, 3, 25, 25, 8, 10 },
-		{ FIB, 3, 20, 20, 10, 20 }, { C, 1, 20, 10, 20, 20 },
+		{ FIB, 3, 20, 20, 7, 20 }, { C, 1, 20, 10, 20, 20 },
 	};
 	vtb_trace *t = load_known();
 	tui_stats *s = NULL;
@@ -205,12 +205,12 @@ struct scope_case {
 static const struct scope_case scope_cases[] = {
 	{ { .t0_ns = 10, .t1_ns = 50 }, { { A, 1, 40, 25, 40, 40 }, { B, 2, 15, 15, 8, 10 } }, 2 },
 	{ { .t0_ns = 5, .t1_ns = 7 }, { { C, 1, 20, 10, 20, 20 }, { B, 1, 10, 10, 10, 10 } }, 2 },
-	{ { .t0_ns = 61, .t1_ns = 1000 }, { { FIB, 2, 9, 9, 6, 9 } }, 1 },
+	{ { .t0_ns = 61, .t1_ns = 1000 }, { { FIB, 2, 9, 9, 5, 9 } }, 1 },
 	{ { .t0_ns = 100, .t1_ns = 1000 }, { { 0 } }, 0 },
 	/* subtree of a (thread 0, depth 1, index 0) and of the outer fib (index 1) */
 	{ { .subtree = 1, .thread = 0, .depth = 1, .index = 0 },
 	  { { A, 1, 40, 25, 40, 40 }, { B, 2, 15, 15, 8, 10 } }, 2 },
-	{ { .subtree = 1, .thread = 0, .depth = 1, .index = 1 }, { { FIB, 3, 20, 20, 10, 20 } }, 1 },
+	{ { .subtree = 1, .thread = 0, .depth = 1, .index = 1 }, { { FIB, 3, 20, 20, 7, 20 } }, 1 },
 	{ { .subtree = 1, .thread = 1, .depth = 0, .index = 0 },
 	  { { C, 1, 20, 10, 20, 20 }, { B, 1, 10, 10, 10, 10 } }, 2 },
 	/* subtree and range together: the b calls of a from 30 on */
@@ -280,7 +280,8 @@ START_TEST(test_deep_recursion)
 	ck_assert_uint_eq(s->rows[0].total_ns, 2 * DEPTH);
 	ck_assert_uint_eq(s->rows[0].self_ns, 2 * DEPTH);
 	ck_assert_uint_eq(s->rows[0].max_ns, 2 * DEPTH);
-	ck_assert_uint_eq(tui_stats_mean(&s->rows[0]), DEPTH + 1);
+	/* mean is total / calls: the recursion's time shared by its calls, so calls * mean = total */
+	ck_assert_uint_eq(tui_stats_mean(&s->rows[0]), 2);
 	tui_stats_free(s);
 	vtb_trace_free(t);
 	vtb_writer_free(w);
@@ -318,13 +319,13 @@ struct sort_case {
 
 static const struct sort_case sort_cases[] = {
 	{ "total", "name,calls,total,self,mean,max\nmain,1,100,40,100,100\napp.a,1,40,25,40,40\n"
-		   "app.b,3,25,25,8,10\nc,1,20,10,20,20\nfib,3,20,20,10,20\n" },
+		   "app.b,3,25,25,8,10\nc,1,20,10,20,20\nfib,3,20,20,7,20\n" },
 	{ "self", "name,calls,total,self,mean,max\nmain,1,100,40,100,100\napp.a,1,40,25,40,40\n"
-		  "app.b,3,25,25,8,10\nfib,3,20,20,10,20\nc,1,20,10,20,20\n" },
-	{ "calls", "name,calls,total,self,mean,max\napp.b,3,25,25,8,10\nfib,3,20,20,10,20\n"
+		  "app.b,3,25,25,8,10\nfib,3,20,20,7,20\nc,1,20,10,20,20\n" },
+	{ "calls", "name,calls,total,self,mean,max\napp.b,3,25,25,8,10\nfib,3,20,20,7,20\n"
 		   "app.a,1,40,25,40,40\nc,1,20,10,20,20\nmain,1,100,40,100,100\n" },
 	{ "max", "name,calls,total,self,mean,max\nmain,1,100,40,100,100\napp.a,1,40,25,40,40\n"
-		 "c,1,20,10,20,20\nfib,3,20,20,10,20\napp.b,3,25,25,8,10\n" },
+		 "c,1,20,10,20,20\nfib,3,20,20,7,20\napp.b,3,25,25,8,10\n" },
 };
 
 START_TEST(test_sort_csv)
@@ -384,7 +385,7 @@ START_TEST(test_table_and_json)
 	ck_assert_int_eq(tui_stats_parse_format("json", &fmt), 0);
 	ck_assert_int_eq(fmt, TUI_STATS_JSON);
 	ck_assert_int_eq(tui_stats_parse_format("xml", &fmt), VTB_E_ARG);
-	ck_assert_int_eq(tui_stats_parse_sort("mean", (enum tui_stats_sort *)&fmt), VTB_E_ARG);
+	ck_assert_int_eq(tui_stats_parse_sort("median", (enum tui_stats_sort *)&fmt), VTB_E_ARG);
 	tui_stats_free(s);
 	vtb_trace_free(t);
 }
@@ -498,12 +499,18 @@ static const struct cli_case cli_cases[] = {
 	{ { "@T", "--format", "csv", "--presets", "@P", "--preset", "workers", "--max-depth", "1" },
 	  0, "name,calls,total,self,mean,max\nc,1,20,10,20,20\n", NULL },
 	{ { "@T", "--format", "csv", "--thread", "^Main", "--filter", "^fib$", "--sort", "calls" }, 0,
-	  "name,calls,total,self,mean,max\nfib,3,20,20,10,20\n", NULL },
+	  "name,calls,total,self,mean,max\nfib,3,20,20,7,20\n", NULL },
 	{ { "@T", "--format", "csv", "--filter", "^nothing$" }, 0,
 	  "name,calls,total,self,mean,max\n", NULL },
 	{ { "@T", "--filter", "ab(c" }, 2, "", "missing closing parenthesis at offset 4" },
 	{ { "@T", "--min-duration", "fast" }, 2, "", "bad duration 'fast'" },
-	{ { "@T", "--sort", "mean" }, 2, "", "--sort: 'mean' is not" },
+	{ { "@T", "--sort", "median" }, 2, "", "--sort: 'median' is not one of name|calls|total|self|mean|max" },
+	/* the panel's sort keys and vtui's -p are vtui stats' too */
+	{ { "@T", "--format", "csv", "--sort", "mean", "--top", "3" }, 0,
+	  "name,calls,total,self,mean,max\nmain,1,100,40,100,100\napp.a,1,40,25,40,40\nc,1,20,10,20,20\n", NULL },
+	{ { "@T", "--format", "csv", "--sort", "name", "--top", "2" }, 0,
+	  "name,calls,total,self,mean,max\napp.a,1,40,25,40,40\napp.b,3,25,25,8,10\n", NULL },
+	{ { "@T", "--presets", "@P", "-p", "nope" }, 3, "", "no preset 'nope' (2 presets found)" },
 	{ { "@T", "--format", "xml" }, 2, "", "--format: 'xml' is not" },
 	{ { "@T", "--top", "-3" }, 2, "", "--top: '-3' is not a count" },
 	{ { "@T", "--bogus" }, 2, "", "usage: vtui stats" },

@@ -221,6 +221,45 @@ END_TEST
 
 /* ---- dumps ---- */
 
+/* The package with an extension built for another Python says which, and how to build
+ * it for this one, instead of a "circular import". */
+START_TEST(test_built_for_other_python)
+{
+	char cmd[6 * PATH_MAX];
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s/other' && cp -r '%s/vtrace' '%s/other/' && cd '%s/other/vtrace' && "
+		 "for f in _vtrace.cpython-*; do mv \"$f\" \"$(echo \"$f\" | sed 's/cpython-[0-9]*/cpython-299/')\"; done",
+		 dir, pypath, dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_ne(run_py(NULL, NULL, "t.err", "-c 'import sys; sys.path.insert(0, \"other\"); import vtrace'"), 0);
+	char *err = read_file("t.err");
+	ck_assert_msg(strstr(err, "ImportError: vtrace was built for 2.99; build it for 3.") &&
+		      strstr(err, " with make PYTHON="), "%s", err);
+	ck_assert_ptr_null(strstr(err, "circular"));
+	free(err);
+}
+END_TEST
+
+/* The line after a dump counts ring records and names the reason in vtui's words. */
+START_TEST(test_dump_line_words)
+{
+	write_file("prog.py",
+		   "import vtrace\n"
+		   "def f():\n    return 1\n"
+		   "tr = vtrace.Tracer(output='api.bin').start()\n"
+		   "f()\ntr.dump()\ntr.stop()\n");
+	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "prog.py"), 0);
+	char *err = read_file("t.err"), want[96];
+	vtb_trace *t = load("api.bin");
+
+	snprintf(want, sizeof(want), " ring records, 0 dropped by the ring, reason: %s\n",
+		 vtb_reason_name(vtb_trace_header(t)->reason));
+	ck_assert_msg(strstr(err, want) != NULL, "'%s' not in %s", want, err);
+	ck_assert_ptr_nonnull(strstr(err, "reason: api\n"));
+	vtb_trace_free(t);
+	free(err);
+}
+END_TEST
+
 START_TEST(test_dump_on_exception)
 {
 	write_file("prog.py",
@@ -445,13 +484,17 @@ START_TEST(test_multiprocessing)
 	char names[8][256];
 	size_t n = files_like("mp-", names, 8);
 	ck_assert_uint_eq(n, 3);
-	size_t with_task = 0;
+	size_t with_task = 0, named = 0;
 	for (size_t i = 0; i < n; i++) {
 		vtb_trace *t = load(names[i]);
+		const vtb_process *p = vtb_trace_process(t, 0);
 		with_task += count_affix(t, "__m", "main__.task", 0) == 1;
+		/* each dump names its process as multiprocessing does: the viewer's title rows */
+		named += p && p->name && (!strcmp(p->name, "MainProcess") || strstr(p->name, "Process-"));
 		vtb_trace_free(t);
 	}
 	ck_assert_uint_eq(with_task, 2);
+	ck_assert_uint_eq(named, 3);
 	free(out);
 }
 END_TEST
@@ -655,6 +698,8 @@ static Suite *tracer_suite(void)
 		{ "generators", test_generators_and_coroutines },
 		{ "exceptions", test_exceptions },
 		{ "wrap", test_ring_wrap },
+		{ "dump_line_words", test_dump_line_words },
+		{ "built_for_other_python", test_built_for_other_python },
 		{ "dump_exception", test_dump_on_exception },
 		{ "keyboard_interrupt", test_keyboard_interrupt },
 		{ "dump_thread_exception", test_dump_on_thread_exception },

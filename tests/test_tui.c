@@ -51,14 +51,15 @@ START_TEST(screen_text_and_cells)
 	ck_assert_int_eq(tui_screen_cell(s, 2, 0)->attr, TUI_ATTR_BOLD);
 	ck_assert_ptr_null(tui_screen_cell(s, 12, 0));
 	ck_assert_ptr_null(tui_screen_cell(s, -1, 0));
-	/* clipped at the edge, and by max_cols */
+	/* clipped at the edge, and by max_cols, never silently: an ellipsis ends the cut text */
 	ck_assert_int_eq(tui_screen_puts(s, 9, 1, "abcdef", -1, 0, 0), 3);
 	ck_assert_int_eq(tui_screen_puts(s, 0, 2, "abcdef", 2, 0, 0), 2);
+	ck_assert_int_eq(tui_screen_puts(s, 4, 2, "xy   ", 2, 0, 0), 2); /* blanks cut are no text */
 	line = tui_screen_line(s, 0);
 	ck_assert_str_eq(line, " h\xc3\xa9llo");
 	free(line);
 	text = tui_screen_text(s);
-	ck_assert_str_eq(text, " h\xc3\xa9llo\n         abc\nab\n");
+	ck_assert_str_eq(text, " h\xc3\xa9llo\n         ab\xe2\x80\xa6\na\xe2\x80\xa6  xy\n");
 	free(text);
 	tui_screen_set_ascii(s, 1);
 	tui_screen_puts(s, 0, 0, "\xc3\xa9t\xc3\xa9", -1, 0, 0);
@@ -87,8 +88,9 @@ START_TEST(screen_wide_chars)
 	line = tui_screen_line(s, 0);
 	ck_assert_str_eq(line, "\xe6\xbc\xa2x");
 	free(line);
-	/* a wide char that would straddle the edge is not drawn */
-	ck_assert_int_eq(tui_screen_puts(s, 5, 0, "\xe6\xbc\xa2", -1, 0, 0), 0);
+	/* a wide char that would straddle the edge is not drawn: an ellipsis stands for it */
+	ck_assert_int_eq(tui_screen_puts(s, 5, 0, "\xe6\xbc\xa2", -1, 0, 0), 1);
+	ck_assert_int_eq(tui_screen_cell(s, 5, 0)->ch, 0x2026);
 	tui_screen_free(s);
 }
 END_TEST
@@ -199,11 +201,14 @@ START_TEST(timeline_fit)
 	ck_assert_int_eq(l[19], ' ');
 	free(l);
 	ck_assert_int_eq(tui_screen_cell(s, 40, 1)->ch, 'v'); /* the cursor at 50ms */
-	/* on a tick label the cursor reverses the label's character instead of hiding it */
+	/* on a tick label the cursor is still its mark; the label it would cover goes */
 	fx_run(app, "goto 21.25ms");
 	tui_app_render(app, s);
-	ck_assert_int_eq(tui_screen_cell(s, 17, 1)->ch, '2');
-	ck_assert_int_eq(tui_screen_cell(s, 17, 1)->attr & TUI_ATTR_REVERSE, TUI_ATTR_REVERSE);
+	ck_assert_int_eq(tui_screen_cell(s, 17, 1)->ch, 'v');
+	l = tui_screen_line(s, 1);
+	ck_assert_ptr_null(strstr(l, "20ms"));
+	ck_assert_ptr_nonnull(strstr(l, "|40ms"));
+	free(l);
 	fx_run(app, "zoom fit");
 	tui_app_render(app, s);
 	ck_assert_int_eq(tui_screen_cell(s, 0, 3)->style >= TUI_STYLE_FUNC, 1);
@@ -225,9 +230,9 @@ static const struct zoom_case {
 	int y;
 	const char *expect, *status;
 } zoom_cases[] = {
-	{ { NULL }, 5, "[parse  ][pars]", "view 0-100ms" },
+	{ { NULL }, 5, "[parse  ][par~]", "view 0-100ms" }, /* cut with a sign */
 	/* the cursor keeps its column: at 7ms of 100, the view starts at 6.125ms */
-	{ { "goto 7ms", "zoom 8x", NULL }, 5, "<json.parse 10ms     ", "view 6.12ms-18.6ms (12.5ms)" },
+	{ { "goto 7ms", "zoom 8x", NULL }, 5, "<json.parse 10ms     ", "view 6.1ms-18.6ms (12.5ms)" },
 	{ { "goto 7ms", "zoom 8x", NULL }, 5, "]      [json.parse 7ms", "(12.5ms)" },
 	{ { "goto 40ms", "zoom 64x", NULL }, 5, "]    [app.step ]    [app.step ]", "(1.56ms)" },
 	{ { "goto 40ms", "zoom 1000x", NULL }, 5, "<app.step 200us", "(100us)" },
@@ -283,7 +288,7 @@ START_TEST(timeline_wrapped_and_open)
 	char *text = draw(app, 120, 24), *ruler = fx_line_of(app, 80, 24, 1), *row = fx_line_of(app, 80, 24, 3);
 	char *deeper = fx_line_of(app, 80, 24, 10);
 
-	ck_assert_has(text, "5,000 dropped (ring wrapped)");
+	ck_assert_has(text, "5,000 records dropped (ring wrapped)");
 	ck_assert_has(text, "dump: signal SIGUSR1");
 	ck_assert_int_eq(ruler[0], 'W'); /* the record begins at the left edge */
 	/* the outer call lost its entry (left ~) and was running at the dump (right ~) */
@@ -352,6 +357,41 @@ START_TEST(threads_and_folding)
 	ck_assert_has(text, "[worker.job 7.1ms");
 	free(text);
 	tui_app_free(app);
+}
+END_TEST
+
+/* After Tab (and back), the focused thread is on screen whole: its title and its deepest
+ * row, not only the title on the bottom line; with or without the details pane. */
+START_TEST(thread_next_shows_whole_thread)
+{
+	static const char *const steps[] = { "thread next", "thread next", "thread next", "thread prev",
+					     "thread prev", "thread 4", "thread 1" };
+
+	for (int details = 0; details < 2; details++) {
+		tui_app *app = open_fx("threads");
+
+		fx_run(app, details ? "details on" : "details off");
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+			tui_view *v = &app->view;
+			int32_t t;
+			size_t count;
+			tui_row *rows;
+			int title, last;
+
+			fx_run(app, steps[i]);
+			free(draw(app, 80, 16));
+			t = (int32_t)app->model.order[v->focus];
+			rows = tui_view_rows(v, &app->model, &count);
+			title = tui_view_row_of(rows, count, t, UINT32_MAX);
+			for (last = title; last + 1 < (int)count && rows[last + 1].thread == t; last++)
+				;
+			ck_assert_msg(title >= v->scroll && last < v->scroll + v->rows,
+				      "%s: thread rows %d-%d, screen shows %d-%d", steps[i], title, last,
+				      v->scroll, v->scroll + v->rows - 1);
+			free(rows);
+		}
+		tui_app_free(app);
+	}
 }
 END_TEST
 
@@ -435,7 +475,7 @@ START_TEST(details_pane)
 	fx_run(app, "select child");
 	text = draw(app, 100, 30);
 	ck_assert_has(text, "file app.py:10");
-	ck_assert_has(text, "time start 1ms  duration 20ms  self 3ms");
+	ck_assert_has(text, "time start 1ms  end 21ms  duration 20ms  self 3ms");
 	ck_assert_has(text, "calls depth 1, 1 call of this function in the trace");
 	free(text);
 	fx_run(app, "select next-sibling");
@@ -688,6 +728,13 @@ START_TEST(help_lists_every_command)
 		ck_assert_has(text, want);
 	}
 	free(text);
+	/* at 80 columns lines wrap between words, or after a | of a usage */
+	text = draw(app, 80, 200);
+	ck_assert_has(text, "parent|child|prev-sibling|next-sibling|prev|next|\n");
+	ck_assert_has(text, "                          cursor|none: select a call");
+	ck_assert_lacks(text, "\n                          d K walk");
+	ck_assert_lacks(strchr(text, '\n'), "~\n"); /* and no line under the header is cut */
+	free(text);
 	tui_app_free(app);
 }
 END_TEST
@@ -701,6 +748,222 @@ START_TEST(render_batch_reports_bad_command)
 
 	ck_assert_int_eq(tui_render_batch(app, 80, 24, 1, cmds, 2, out, &cause), VTB_E_ARG);
 	ck_assert_has(cause, "--cmd 'zoom sideways'");
+	free(cause);
+	fclose(out);
+	tui_app_free(app);
+}
+END_TEST
+
+/* ---- times at the precision the zoom needs ---- */
+
+static const struct time_case {
+	uint64_t t_ns, res_ns;
+	const char *text;
+} time_cases[] = {
+	{ 0, 1, "0" },
+	{ 495000000, 1000000, "495ms" },
+	{ 495000123, 1, "495.000123ms" },
+	{ 495000123, 100, "495.0001ms" },
+	{ 495000160, 100, "495.0002ms" },   /* rounded, as durations are */
+	{ 999999999, 1000, "1s" },  /* the carry reaches the whole part */
+	{ 7250, 1000, "7us" },
+	{ 7250, 100, "7.3us" },
+	{ 1500000000, 1000000000, "2s" },
+	{ 20000000, 2000000, "20ms" },
+	{ 20000000, 200000, "20ms" },
+	{ 20100000, 200000, "20.1ms" },
+};
+
+/* Long names lose their middle, so names that differ at the end stay apart. */
+START_TEST(elide_middle)
+{
+	char a[64], b[64];
+
+	tui_elide(a, sizeof(a), "threading.Thread._bootstrap", 20, 1);
+	tui_elide(b, sizeof(b), "threading.Thread._bootstrap_inner", 20, 1);
+	ck_assert_str_eq(a, "thread~ad._bootstrap");
+	ck_assert_str_eq(b, "thread~otstrap_inner");
+	ck_assert_int_eq(tui_text_cols(b), 20);
+	tui_elide(a, sizeof(a), "short", 20, 1);
+	ck_assert_str_eq(a, "short");
+	tui_elide(a, sizeof(a), "h\xc3\xa9h\xc3\xa9h\xc3\xa9h\xc3\xa9", 5, 0); /* by characters, not bytes */
+	ck_assert_str_eq(a, "h\xe2\x80\xa6\xc3\xa9h\xc3\xa9");
+	ck_assert_int_eq(tui_text_cols(a), 5);
+}
+END_TEST
+
+/* A panel's keys fit at 80 columns: without their words when the words do not fit. */
+START_TEST(panel_title_keys_fit)
+{
+	tui_screen *s = tui_screen_new(80, 2);
+	char *line;
+
+	tui_screen_set_ascii(s, 1);
+	tui_panel_title(s, 0, "statistics: whole trace, 103 functions, 12,147 calls",
+			"j/k move, 1-6 sort, Enter longest call, Esc leaves, S closes");
+	tui_panel_title(s, 1, "logs: 4 of 5 records", "j/k move, Enter shows, Esc leaves, L closes");
+	line = tui_screen_line(s, 0);
+	ck_assert_has(line, "calls (j/k 1-6 Enter Esc S) --");
+	free(line);
+	line = tui_screen_line(s, 1);
+	ck_assert_has(line, "records (j/k move, Enter shows, Esc leaves, L closes) --");
+	free(line);
+	tui_screen_free(s);
+}
+END_TEST
+
+START_TEST(time_at_resolution)
+{
+	const struct time_case *tc = &time_cases[_i];
+	char buf[64];
+
+	tui_fmt_time(buf, sizeof(buf), tc->t_ns, tc->res_ns, 1);
+	ck_assert_str_eq(buf, tc->text);
+}
+END_TEST
+
+/* Every label of the ruler, the view's bounds and the cursor read differently however far
+ * the zoom goes; the cursor's mark is always on the ruler. */
+START_TEST(deep_zoom_times_distinct)
+{
+	static const char *const zooms[] = { "zoom 1x", "zoom 100x", "zoom 10000x", "zoom 1000000x" };
+	tui_app *app = open_fx("simple");
+
+	fx_run(app, "goto 49.5ms");
+	for (size_t z = 0; z < sizeof(zooms) / sizeof(zooms[0]); z++) {
+		char *ruler, *status, *p, prev[64] = "", a[64], b[64];
+		int labels = 0;
+
+		fx_run(app, zooms[z]);
+		ruler = fx_line_of(app, 80, 24, 1);
+		status = fx_line_of(app, 80, 24, -1);
+		ck_assert_msg(strchr(ruler, 'v') != NULL, "no cursor mark on '%s'", ruler);
+		for (p = strchr(ruler, '|'); p; p = strchr(p + 1, '|')) {
+			char label[64];
+
+			if (sscanf(p + 1, "%63[0-9.a-z]", label) != 1 || !strcmp(label, "v"))
+				continue;
+			ck_assert_msg(strcmp(label, prev) != 0, "label %s twice on '%s'", label, ruler);
+			snprintf(prev, sizeof(prev), "%s", label);
+			labels++;
+		}
+		ck_assert_msg(labels >= 2, "%d labels on '%s' after %s", labels, ruler, zooms[z]);
+		ck_assert_int_eq(sscanf(strstr(status, "view "), "view %63[^-]-%63[^ ]", a, b), 2);
+		ck_assert_msg(strcmp(a, b) != 0, "view %s-%s after %s", a, b, zooms[z]);
+		free(ruler);
+		free(status);
+	}
+	tui_app_free(app);
+}
+END_TEST
+
+/* Neighbouring short calls have starts that read differently in the details pane. */
+START_TEST(details_start_of_short_siblings)
+{
+	tui_app *app = open_fx("deep");
+	char *text, start[2][64];
+
+	fx_run(app, "goto 60us");
+	fx_run(app, "select cursor");
+	for (int i = 0; i < 6; i++)
+		fx_run(app, "select child");
+	for (int i = 0; i < 2; i++) {
+		text = draw(app, 80, 30);
+		ck_assert_msg(sscanf(strstr(text, "time start "), "time start %63s", start[i]) == 1, "%s", text);
+		free(text);
+		fx_run(app, "select next-sibling");
+	}
+	text = draw(app, 80, 30);
+	ck_assert_msg(strcmp(start[0], start[1]) != 0, "both start at %s: %s", start[0], text);
+	free(text);
+	tui_app_free(app);
+}
+END_TEST
+
+/* Long arguments wrap in the details pane, I shows the rest, and a short screen keeps the
+ * arguments' first line. */
+START_TEST(details_wrap_and_scroll)
+{
+	tui_app *app = open_fx("long");
+	char *text;
+
+	fx_run(app, "select cursor");
+	text = draw(app, 80, 24);
+	ck_assert_has(text, " args order_id=2");
+	ck_assert_has(text, "ARGS-END"); /* wrapped, not cut */
+	ck_assert_has(text, "details 1-7 of ");
+	ck_assert_lacks(text, "RETURN-END");
+	free(text);
+	tui_app_key(app, 'I');
+	text = draw(app, 80, 24);
+	ck_assert_has(text, "RETURN-END");
+	free(text);
+	tui_app_key(app, 'I'); /* past the end: back to the top */
+	text = draw(app, 80, 24);
+	ck_assert_has(text, " name shop.process_order");
+	free(text);
+	text = draw(app, 80, 14); /* four lines: name, time and the arguments still */
+	ck_assert_has(text, " args order_id=2");
+	free(text);
+	tui_app_free(app);
+}
+END_TEST
+
+/* One key reaches the incident: the call an exception left last, the innermost. */
+START_TEST(goto_dump_selects_the_raise)
+{
+	tui_app *app = open_fx("simple");
+	const vtb_slice *sl;
+
+	tui_app_key(app, 'e');
+	sl = tui_model_slice(&app->model, app->view.sel);
+	ck_assert_ptr_nonnull(sl);
+	ck_assert_str_eq(tui_model_name(&app->model, sl->name_id), "app.save");
+	ck_assert_int_eq(sl->flags & VTB_CALL_EXCEPTION, VTB_CALL_EXCEPTION);
+	ck_assert_has(tui_app_message(app), "the call the exception left last: app.save");
+	tui_app_free(app);
+	app = open_fx("wrapped"); /* a signal: the dump's moment */
+	fx_run(app, "goto dump");
+	ck_assert_has(tui_app_message(app), "the dump (signal)");
+	/* at the trace's end the cursor keeps inside the view: one ns before it */
+	ck_assert_uint_ge(app->view.cursor_ns + 1, app->model.hdr->dump_ns <= app->model.last_ns ?
+			  app->model.hdr->dump_ns : app->model.last_ns);
+	tui_app_free(app);
+}
+END_TEST
+
+/* A message in the status line does not overwrite the selection's text: the position ends
+ * with an ellipsis and a blank before the message. */
+START_TEST(status_message_beside_position)
+{
+	tui_app *app = open_fx("simple");
+	char *status;
+
+	fx_run(app, "goto 5ms");
+	fx_run(app, "select cursor");
+	fx_run(app, "select child");
+	ck_assert_int_eq(tui_app_exec(app, "select prev-sibling"), 0);
+	status = fx_line_of(app, 60, 24, -1);
+	ck_assert_has(status, "(1~ ");
+	ck_assert_has(status, " no prev-sibling call ? help");
+	ck_assert_has(status, " cursor ");
+	free(status);
+	tui_app_free(app);
+}
+END_TEST
+
+/* A terminal too small says so on the screen; --render that small is an error. */
+START_TEST(too_small)
+{
+	tui_app *app = open_fx("simple");
+	FILE *out = tmpfile();
+	char *cause = NULL, *text = draw(app, 30, 6);
+
+	ck_assert_has(text, "need 40x8, have 30x6");
+	free(text);
+	ck_assert_int_eq(tui_render_batch(app, 30, 6, 1, NULL, 0, out, &cause), VTB_E_ARG);
+	ck_assert_str_eq(cause, "--render 30x6 is too small: the viewer needs at least 40x8");
+	ck_assert_int_eq(ftell(out), 0);
 	free(cause);
 	fclose(out);
 	tui_app_free(app);
@@ -724,7 +987,12 @@ static const struct golden {
 	{ "wrapped_open", "wrapped", "100x24", 1, { "goto 48ms", "zoom 4x", "select cursor", "select child", NULL } },
 	{ "deep_zoom", "deep", "120x30", 1, { "goto 60us", "zoom 3x", "select cursor", "select child", "select child", NULL } },
 	{ "help", "simple", "100x60", 1, { "help", NULL } },
-	{ "too_small", "simple", "30x6", 1, { NULL } },
+	/* every screen at 80x24, the size of a default terminal */
+	{ "screen80_timeline", "threads", "80x24", 0, { NULL } },
+	{ "screen80_details_long_args", "long", "80x24", 0, { "select cursor", NULL } },
+	{ "screen80_details_long_args_more", "long", "80x24", 0, { "select cursor", "details more", NULL } },
+	{ "screen80_help", "simple", "80x24", 0, { "help", NULL } },
+	{ "screen80_zoomed", "simple", "80x24", 0, { "goto 49.5ms", "zoom 100000x", "select cursor", NULL } },
 };
 
 START_TEST(golden_render)
@@ -756,6 +1024,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, timeline_dump_marker);
 	tcase_add_test(tc, threads_and_folding);
 	tcase_add_test(tc, scrolling_pages);
+	tcase_add_test(tc, thread_next_shows_whole_thread);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("navigation");
 	tcase_add_test(tc, navigation);
@@ -771,6 +1040,15 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, goto_and_pan_at_the_last_time);
 	tcase_add_test(tc, help_lists_every_command);
 	tcase_add_test(tc, render_batch_reports_bad_command);
+	tcase_add_loop_test(tc, time_at_resolution, 0, sizeof(time_cases) / sizeof(time_cases[0]));
+	tcase_add_test(tc, deep_zoom_times_distinct);
+	tcase_add_test(tc, elide_middle);
+	tcase_add_test(tc, panel_title_keys_fit);
+	tcase_add_test(tc, too_small);
+	tcase_add_test(tc, status_message_beside_position);
+	tcase_add_test(tc, details_wrap_and_scroll);
+	tcase_add_test(tc, goto_dump_selects_the_raise);
+	tcase_add_test(tc, details_start_of_short_siblings);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("golden");
 	tcase_add_loop_test(tc, golden_render, 0, sizeof(goldens) / sizeof(goldens[0]));

@@ -181,9 +181,36 @@ START_TEST(crash_signal_restores_terminal)
 }
 END_TEST
 
+/* How many SGR sequences (ESC [ ... m) of the pane carry parameter p? */
+static int sgr_param(const char *pane, int p)
+{
+	int n = 0;
+
+	for (const char *e = strstr(pane, "\033["); e; e = strstr(e + 1, "\033[")) {
+		const char *q = e + 2;
+
+		while (*q >= '0' && *q <= '9') {
+			char *end;
+			long v = strtol(q, &end, 10);
+
+			if (*end == 'm' || *end == ';') {
+				if (v == p && (*end == 'm' || end[1] != '5' || (v != 38 && v != 48)))
+					n++;
+				if ((v == 38 || v == 48) && end[1] == '5') /* 38;5;N: skip the colour */
+					break;
+			}
+			if (*end != ';')
+				break;
+			q = end + 1;
+		}
+	}
+	return n;
+}
+
 START_TEST(no_color_and_ascii)
 {
 	char *pane;
+	int underlined;
 
 	start("simple", "NO_COLOR=1 LC_ALL=C");
 	pane = tmux_wait_for("? help");
@@ -206,6 +233,22 @@ START_TEST(no_color_and_ascii)
 	ck_assert_msg(tmux_has_colour(pane) && !strstr(pane, "48;5;"), "not 8 colours:\n%.500s", pane);
 	free(pane);
 	tmux_stop();
+	/* 8 colours (screen): no call is black on yellow until a search marks its matches so,
+	 * underlined */
+	start("simple", "TERM=screen");
+	tmux_expect("? help");
+	pane = tmux_capture(1);
+	ck_assert_msg(!sgr_param(pane, 43), "a yellow call before a search:\n%.800s", pane);
+	underlined = sgr_param(pane, 4); /* the focused thread's title */
+	free(pane);
+	tmux_keys("/");
+	tmux_type("^app\\.step$");
+	tmux_keys("Enter");
+	tmux_expect(" of 200 ");
+	pane = tmux_capture(1);
+	ck_assert_msg(sgr_param(pane, 43) && sgr_param(pane, 4) > underlined, "no yellow underlined match:\n%.800s", pane);
+	free(pane);
+	tmux_stop();
 	start("simple", "TERM=dumb");
 	tmux_expect("? help");
 	pane = tmux_capture(1);
@@ -223,7 +266,7 @@ START_TEST(cli_batch_and_errors)
 
 	out = sh_out("'%s' --info '%s/wrapped.vtb'", vtui, dir);
 	ck_assert_ptr_nonnull(strstr(out, "dump: signal: SIGUSR1"));
-	ck_assert_ptr_nonnull(strstr(out, "ring: 1000000 events, 5,000 dropped, wrapped"));
+	ck_assert_ptr_nonnull(strstr(out, "ring: 1000000 records, 5,000 dropped, wrapped"));
 	ck_assert_ptr_nonnull(strstr(out, "calls: 11"));
 	free(out);
 	out = sh_out("'%s' --render 100x30 --cmd 'goto 5ms' --cmd 'select cursor' --cmd 'select child' '%s/simple.vtb'", vtui, dir);
@@ -254,6 +297,30 @@ START_TEST(cli_batch_and_errors)
 	ck_assert_ptr_nonnull(strstr(out, "WIDTHxHEIGHT"));
 	ck_assert_ptr_nonnull(strstr(out, "EXIT=2"));
 	free(out);
+	/* too small to draw is an error on stderr, not a screen saying so on stdout */
+	out = sh_out("'%s' --render 10x5 '%s/simple.vtb' 2>/dev/null; echo EXIT=$?", vtui, dir);
+	ck_assert_str_eq(out, "EXIT=1\n");
+	free(out);
+	out = sh_out("'%s' --render 10x5 '%s/simple.vtb' 2>&1 >/dev/null", vtui, dir);
+	ck_assert_ptr_nonnull(strstr(out, "--render 10x5 is too small: the viewer needs at least 40x8"));
+	free(out);
+	/* each part of a JSON note on its own line; a JSON of which nothing loads fails */
+	ck_assert_int_eq(sh("printf '{\"traceEvents\":[{\"ph\":\"Q\"},{\"ph\":\"X\",\"name\":\"y\",\"ts\":1,"
+			    "\"dur\":3,\"pid\":1,\"tid\":1},{\"ph\":\"X\",\"pid\":1,\"tid\":1}]}' >'%s/part.json'", dir), 0);
+	out = sh_out("'%s' --info '%s/part.json' 2>&1; echo EXIT=$?", vtui, dir);
+	ck_assert_ptr_nonnull(strstr(out, "\nnote: 1 events of kinds not imported were skipped (ph 'Q' x1)\nnote: 1 invalid"));
+	ck_assert_ptr_null(strstr(out, ")?1"));
+	ck_assert_ptr_nonnull(strstr(out, "EXIT=0"));
+	free(out);
+	ck_assert_int_eq(sh("printf '{\"traceEvents\":[{\"ph\":\"Q\"}]}' >'%s/none.json'", dir), 0);
+	for (int i = 0; i < 3; i++) {
+		static const char *const how[] = { "--info", "--render 80x24", "stats" };
+
+		out = sh_out("'%s' %s '%s/none.json' 2>&1; echo EXIT=$?", vtui, how[i], dir);
+		ck_assert_msg(strstr(out, "none.json: no event could be loaded: 1 events of kinds not imported") &&
+			      strstr(out, "EXIT=1"), "%s: %s", how[i], out);
+		free(out);
+	}
 	out = sh_out("'%s' --help", vtui);
 	ck_assert_ptr_nonnull(strstr(out, "--render WxH"));
 	free(out);

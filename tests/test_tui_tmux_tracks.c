@@ -61,7 +61,7 @@ START_TEST(log_record_and_timeline)
 	tmux_expect("text failed to connect");
 	tmux_keys("k k");
 	tmux_expect("cursor 6ms");
-	tmux_expect("on worker-1 (tid 1001)");
+	tmux_expect("on worker-1 tid 1001");
 	/* the timeline moves: back in the timeline's keys, then a goto; the panel follows */
 	tmux_keys("Escape");
 	tmux_keys(":goto Space 14ms Enter");
@@ -108,7 +108,7 @@ START_TEST(diff_and_several_dumps)
 	char *out;
 
 	start("--diff a.vtb b.vtb");
-	tmux_expect("diff: 7 functions, largest change first; showing after (b), other: a.vtb");
+	tmux_expect("diff: 7 functions; showing after (b), other: a.vtb");
 	tmux_keys("Enter");
 	tmux_expect("longest call of step: 20ms");
 	tmux_keys("A");
@@ -118,7 +118,8 @@ START_TEST(diff_and_several_dumps)
 	tmux_expect("EXIT=0");
 	tmux_stop();
 	start("a.vtb child.vtb");
-	tmux_expect("process 101  python app.py (child)");
+	tmux_expect("child.vtb (2 of 2): dump: ");
+	tmux_expect("a.vtb (1 of 2): dump: ");
 	tmux_expect("a.vtb + 1 more");
 	tmux_expect("[child.main 30ms");
 	tmux_keys("q");

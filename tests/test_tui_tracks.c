@@ -234,6 +234,39 @@ START_TEST(marks_row_and_details)
 }
 END_TEST
 
+/* The tracer writes GC spans on a row of their own (tid 0xffffffff, tracer/dump.c): one
+ * row for them, named for what it is, not a thread with a bogus tid beside a GC track. */
+START_TEST(tracer_gc_row_once)
+{
+	vtb_header h = { .pid = 7, .dump_ns = FX_T0 + 10 * MS, .start_mono_ns = FX_T0 };
+	vtb_writer *w = vtb_writer_open_mem(&h);
+	int64_t main_th, gc_th, f, gc;
+	tui_app *app;
+	tui_screen *s;
+	char *text;
+
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_ge(main_th = vtb_writer_thread(w, 7, 70, "MainThread"), 0);
+	ck_assert_int_ge(gc_th = vtb_writer_thread(w, 7, 0xffffffffu, "GC"), 0);
+	ck_assert_int_ge(f = vtb_writer_string(w, "f", "f.py", 1), 0);
+	ck_assert_int_ge(gc = vtb_writer_string(w, "collect (generation 2)", "", 0), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, (uint32_t)main_th, FX_T0, (uint32_t)f, 0), 0);
+	ck_assert_int_eq(vtb_writer_end(w, (uint32_t)main_th, FX_T0 + 8 * MS, 0), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, (uint32_t)gc_th, FX_T0 + 2 * MS, (uint32_t)gc, VTB_CALL_GC), 0);
+	ck_assert_int_eq(vtb_writer_end(w, (uint32_t)gc_th, FX_T0 + 3 * MS, VTB_CALL_GC), 0);
+	app = fx_app(fx_load_mem(w, 0, NULL), "gc.vtb");
+	vtb_writer_free(w);
+	s = render(app, 80, 24, 1);
+	text = text_of(s);
+	ck_assert_lacks(text, "4294967295");
+	ck_assert_has(text, "GC (garbage collections)  1 call, depth 1");
+	ck_assert_int_eq(find_row(s, "GC  "), -1); /* no process GC track as well */
+	free(text);
+	tui_screen_free(s);
+	tui_app_free(app);
+}
+END_TEST
+
 START_TEST(gc_and_span_rows)
 {
 	tui_app *app = open_a(0);
@@ -295,6 +328,31 @@ START_TEST(log_panel_follows_timeline)
 	ck_assert_int_eq(app->view.cursor_ns, FX_US(6000));
 	fx_run(app, "logs off");
 	ck_assert_int_eq(an->panel, TUI_PANEL_NONE);
+	tui_app_free(app);
+}
+END_TEST
+
+/* A filter that shrinks the list leaves no empty rows under records scrolled out above. */
+START_TEST(log_panel_refills_after_filter)
+{
+	tui_app *app = open_a(0);
+	struct tui_analysis *an = app->an;
+	tui_screen *s;
+	char *text;
+
+	fx_run(app, "logs");
+	tui_screen_free(render(app, 80, 13, 1)); /* a panel of three records */
+	tui_logs_move(app, 10);
+	tui_screen_free(render(app, 80, 13, 1));
+	ck_assert_int_eq(an->log_top, 2);
+	fx_run(app, "log-level warning");
+	s = render(app, 80, 13, 1);
+	text = text_of(s);
+	ck_assert_has(text, "logs: 2 of 5 records");
+	ck_assert_has(text, "slow query");
+	ck_assert_has(text, "failed to connect");
+	free(text);
+	tui_screen_free(s);
 	tui_app_free(app);
 }
 END_TEST
@@ -596,6 +654,16 @@ START_TEST(diff_view_opens_both)
 
 	ck_assert_int_eq(tui_app_set_diff(app, fxa_trace(0, NULL), "a.vtb", &cause), 0);
 	ck_assert_int_eq(app->an->panel, TUI_PANEL_DIFF);
+	{ /* at 80 columns names have room (not cut to 9 characters) and the changes show */
+		tui_screen *s = render(app, 80, 24, 1);
+		char *text = text_of(s);
+
+		ck_assert_has(text, " gc.collect ");
+		ck_assert_has(text, " load-config ");
+		ck_assert_has(text, "total a  total b total +-  self +-");
+		free(text);
+		tui_screen_free(s);
+	}
 	tui_app_key(app, 'j');
 	tui_app_key(app, 'j'); /* work */
 	tui_app_key(app, TUI_KEY_ENTER);
@@ -636,7 +704,7 @@ START_TEST(multi_merge_clock)
 	char *cause = NULL;
 
 	ck_assert_ptr_nonnull(in[1]);
-	m = tui_multi_merge(in, 2, &cause);
+	m = tui_multi_merge(in, NULL, 2, NULL, &cause);
 	ck_assert_msg(m != NULL, "merge: %s", cause ? cause : "?");
 	ck_assert_uint_eq(vtb_trace_thread_count(m), 3);
 	ck_assert_uint_eq(vtb_trace_process_count(m), 2);
@@ -675,7 +743,7 @@ START_TEST(multi_view_groups)
 {
 	vtb_trace *in[2] = { fxa_trace(0, NULL), fxa_child(NULL) };
 	char *cause = NULL, *text;
-	tui_app *app = tui_app_new(tui_multi_merge(in, 2, &cause), "a.vtb + 1 more", &cause);
+	tui_app *app = tui_app_new(tui_multi_merge(in, NULL, 2, NULL, &cause), "a.vtb + 1 more", &cause);
 	tui_screen *s;
 
 	ck_assert_ptr_nonnull(app);
@@ -693,6 +761,82 @@ START_TEST(multi_view_groups)
 }
 END_TEST
 
+/* Two dumps of one process: each has its own title row (file, process, reason), so the
+ * two sets of threads do not look the same. */
+START_TEST(multi_same_process_titles)
+{
+	vtb_trace *in[2] = { fxa_trace(0, NULL), fxa_trace(1, NULL) };
+	static const char *const paths[] = { "/tmp/snap1.bin", "snap2.bin" };
+	tui_sources *src = NULL;
+	char *cause = NULL, *text;
+	tui_app *app = tui_app_new(tui_multi_merge(in, paths, 2, &src, &cause), "snap1.bin + 1 more", &cause);
+	tui_screen *s;
+	const char *t1, *t2;
+
+	ck_assert_ptr_nonnull(app);
+	ck_assert_ptr_nonnull(src);
+	tui_app_set_sources(app, src);
+	ck_assert_int_eq(app->model.process_groups, 2);
+	s = render(app, 80, 60, 1);
+	text = text_of(s);
+	t1 = strstr(text, "snap1.bin (1 of 2): dump: exception ValueError: bad input, pid 100 python app.py");
+	t2 = strstr(text, "snap2.bin (2 of 2): dump: exception ValueError: bad input, pid 100 python app.py");
+	ck_assert_msg(t1 && t2 && t1 < t2, "titles missing or out of order:\n%s", text);
+	ck_assert_ptr_nonnull(strstr(t1, "MainThread tid 1000"));
+	ck_assert_ptr_nonnull(strstr(t2, "MainThread tid 1000"));
+	free(text);
+	tui_screen_free(s);
+	vtb_trace_free(in[0]);
+	vtb_trace_free(in[1]);
+	tui_app_free(app);
+}
+END_TEST
+
+/* ---- every panel at 80x24 (tests/golden/screen80_*.txt) ---- */
+
+enum { G_ONE, G_DIFF, G_DUMPS };
+
+static const struct golden80 {
+	const char *file;
+	int kind;
+	const char *cmds[6];
+} goldens80[] = {
+	{ "screen80_logs", G_ONE, { "logs", NULL } },
+	{ "screen80_logs_error", G_ONE, { "logs", "log-level error", NULL } },
+	{ "screen80_stats", G_ONE, { "stats all", NULL } },
+	{ "screen80_flame", G_ONE, { "flame all", NULL } },
+	{ "screen80_marks", G_ONE, { "goto 45ms", "mark next", NULL } },
+	{ "screen80_diff", G_DIFF, { NULL } },
+	{ "screen80_two_dumps", G_DUMPS, { NULL } },
+};
+
+START_TEST(golden_80x24)
+{
+	const struct golden80 *g = &goldens80[_i];
+	static const char *const paths[] = { "snap1.bin", "snap2.bin" };
+	vtb_trace *in[2] = { NULL, NULL };
+	tui_sources *src = NULL;
+	char *cause = NULL;
+	tui_app *app;
+
+	if (g->kind == G_DUMPS) {
+		in[0] = fxa_trace(0, NULL);
+		in[1] = fxa_trace(1, NULL);
+		app = tui_app_new(tui_multi_merge(in, paths, 2, &src, &cause), "snap1.bin + 1 more", &cause);
+		tui_app_set_sources(app, src);
+	} else {
+		app = open_a(g->kind == G_DIFF);
+		if (g->kind == G_DIFF)
+			ck_assert_int_eq(tui_app_set_diff(app, fxa_trace(0, NULL), "a.vtb", &cause), 0);
+	}
+	ck_assert_ptr_nonnull(app);
+	fx_golden_check(app, g->file, "80x24", 0, g->cmds);
+	tui_app_free(app);
+	vtb_trace_free(in[0]);
+	vtb_trace_free(in[1]);
+}
+END_TEST
+
 static Suite *tracks_suite(void)
 {
 	Suite *s = suite_create("tui_tracks");
@@ -703,10 +847,12 @@ static Suite *tracks_suite(void)
 	tcase_add_loop_test(tc, counter_zooms, 0, sizeof(zoom_cases) / sizeof(zoom_cases[0]));
 	tcase_add_test(tc, marks_row_and_details);
 	tcase_add_test(tc, gc_and_span_rows);
+	tcase_add_test(tc, tracer_gc_row_once);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("logs");
 	tcase_add_test(tc, log_panel_follows_timeline);
 	tcase_add_test(tc, log_panel_filters);
+	tcase_add_test(tc, log_panel_refills_after_filter);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("analysis");
 	tcase_add_test(tc, stats_scopes_exact);
@@ -720,6 +866,8 @@ static Suite *tracks_suite(void)
 	tcase_add_test(tc, diff_view_opens_both);
 	tcase_add_test(tc, multi_merge_clock);
 	tcase_add_test(tc, multi_view_groups);
+	tcase_add_test(tc, multi_same_process_titles);
+	tcase_add_loop_test(tc, golden_80x24, 0, sizeof(goldens80) / sizeof(goldens80[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

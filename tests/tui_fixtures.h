@@ -25,7 +25,7 @@
 #define FX_T0 1000000000ull
 #define FX_US(us) (FX_T0 + (uint64_t)(us) * 1000ull)
 
-static const char *const fx_names[] __attribute__((unused)) = { "simple", "threads", "wrapped", "deep", NULL };
+static const char *const fx_names[] __attribute__((unused)) = { "simple", "threads", "wrapped", "deep", "long", NULL };
 
 static void fx_header(const char *name, vtb_header *h)
 {
@@ -144,6 +144,21 @@ static int fx_fib(vtb_writer *w, uint32_t th, int64_t name, int n, uint64_t *t_u
 	return vtb_writer_end(w, th, FX_US(*t_us), 0);
 }
 
+/* "long": one call whose arguments and return value are longer than a screen is wide. */
+static int fx_long(vtb_writer *w, uint32_t th)
+{
+	int64_t name = vtb_writer_string(w, "shop.process_order", "shop.py", 2);
+
+	FX_TRY(name);
+	FX_TRY(vtb_writer_begin(w, th, FX_US(0), (uint32_t)name, 0));
+	FX_TRY(vtb_writer_args(w, th, "order_id=2, customer={'name': 'Ada Lovelace', 'address': '12 St James Square'}, "
+				      "items=[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], note='ring twice' ARGS-END"));
+	FX_TRY(vtb_writer_end(w, th, FX_US(1000), 0));
+	return vtb_writer_retval(w, th, "{'order': 2, 'lines': [{'sku': 0, 'qty': 1}, {'sku': 1, 'qty': 2}, "
+				 "{'sku': 2, 'qty': 3}, {'sku': 3, 'qty': 1}, {'sku': 4, 'qty': 2}, {'sku': 5, 'qty': 3}, "
+				 "{'sku': 6, 'qty': 1}, {'sku': 7, 'qty': 2}, {'sku': 8, 'qty': 3}]} RETURN-END");
+}
+
 static int fx_events(const char *name, vtb_writer *w)
 {
 	int64_t th;
@@ -156,6 +171,8 @@ static int fx_events(const char *name, vtb_writer *w)
 	FX_TRY(th = vtb_writer_thread(w, 100, 1000, "MainThread"));
 	if (!strcmp(name, "deep"))
 		return fx_fib(w, (uint32_t)th, vtb_writer_string(w, "fib", "fib.py", 1), 10, &t);
+	if (!strcmp(name, "long"))
+		return fx_long(w, (uint32_t)th);
 	return fx_simple(w, (uint32_t)th, 0);
 }
 

@@ -300,23 +300,38 @@ static int add_strings(dump_ctx *d)
 	return 0;
 }
 
-/* A live thread's name from threading._active; NULL when it has none (new reference). */
-static PyObject *live_thread_name(uint64_t ident)
+/* module.attr of a module the program already imported, or NULL (new reference). */
+static PyObject *loaded_attr(const char *module, const char *attr)
 {
-	PyObject *key = PyUnicode_FromString("threading"), *name = NULL;
-	PyObject *threading = key ? PyImport_GetModule(key) : NULL;
-	PyObject *active = threading ? PyObject_GetAttrString(threading, "_active") : NULL;
-	PyObject *id = PyLong_FromUnsignedLongLong(ident);
-	PyObject *th = active && id && PyDict_Check(active) ? PyDict_GetItemWithError(active, id) : NULL;
-	if (th)
-		name = PyObject_GetAttrString(th, "_name");
+	PyObject *key = PyUnicode_FromString(module);
+	PyObject *mod = key ? PyImport_GetModule(key) : NULL;
+	PyObject *v = mod ? PyObject_GetAttrString(mod, attr) : NULL;
 	Py_XDECREF(key);
-	Py_XDECREF(threading);
-	Py_XDECREF(active);
-	Py_XDECREF(id);
+	Py_XDECREF(mod);
+	PyErr_Clear();
+	return v;
+}
+
+/* o._name when it is a str, or NULL (new reference). */
+static PyObject *name_of(PyObject *o)
+{
+	PyObject *name = o ? PyObject_GetAttrString(o, "_name") : NULL;
 	PyErr_Clear();
 	if (name && !PyUnicode_Check(name))
 		Py_CLEAR(name);
+	return name;
+}
+
+/* A live thread's name from threading._active; NULL when it has none (new reference). */
+static PyObject *live_thread_name(uint64_t ident)
+{
+	PyObject *active = loaded_attr("threading", "_active"), *name;
+	PyObject *id = PyLong_FromUnsignedLongLong(ident);
+	PyObject *th = active && id && PyDict_Check(active) ? PyDict_GetItemWithError(active, id) : NULL;
+	PyErr_Clear();
+	name = name_of(th);
+	Py_XDECREF(active);
+	Py_XDECREF(id);
 	return name;
 }
 
@@ -501,9 +516,25 @@ static void fill_header(vtb_header *h, const dump_ctx *d, uint64_t now_ticks, ui
 	h->wrapped = vt.total > vt.cap;
 }
 
+/* The multiprocessing name of this process ("ForkPoolWorker-1"), when the program uses
+ * multiprocessing; NULL otherwise (new reference). */
+static PyObject *live_process_name(void)
+{
+	PyObject *cur = loaded_attr("multiprocessing.process", "_current_process");
+	PyObject *name = name_of(cur);
+	Py_XDECREF(cur);
+	return name;
+}
+
 static int write_events(dump_ctx *d, const vtb_header *h)
 {
-	int rc = vtb_writer_process(d->w, h->pid, h->ppid, NULL);
+	PyObject *pname = live_process_name();
+	const char *name = pname ? PyUnicode_AsUTF8(pname) : NULL;
+	int rc;
+
+	PyErr_Clear();
+	rc = vtb_writer_process(d->w, h->pid, h->ppid, name);
+	Py_XDECREF(pname);
 	if (rc == 0)
 		rc = add_strings(d);
 	int64_t note = rc == 0 ? vtb_writer_string(d->w, "vtrace.depth_limit", "", 0) : -1;

@@ -118,12 +118,13 @@ static const vtb_mark *selected_mark(const tui_app *app, const vtb_thread **thp)
 	return &th->marks[r->index];
 }
 
-static int text_lines(const char *text)
+/* Lines of a mark's text wrapped under the "text" label at width w. */
+static int text_lines(const char *text, int w)
 {
-	int n = 1;
+	int n = 0, len;
 
-	for (; *text; text++)
-		n += *text == '\n';
+	for (const char *p = text; p; p = tui_next_line(p, w - 7, &len))
+		n++;
 	return n;
 }
 
@@ -135,7 +136,7 @@ int tui_an_mark_lines(tui_app *app, int h)
 
 	if (!app->an || !app->view.details || h < 14 || !(mk = selected_mark(app, &th)))
 		return 0;
-	n = 3 + text_lines(mk->text);
+	n = 3 + text_lines(mk->text, app->screen_w);
 	return n > h / 3 ? h / 3 : n;
 }
 
@@ -148,7 +149,7 @@ void tui_an_draw_mark(tui_app *app, tui_screen *s, int y0, int h)
 {
 	const vtb_thread *th;
 	const vtb_mark *mk = selected_mark(app, &th);
-	char line[1024], at[32];
+	char line[1024], at[32], who[256];
 	const char *p;
 	int y = y0 + 1, n;
 
@@ -156,9 +157,9 @@ void tui_an_draw_mark(tui_app *app, tui_screen *s, int y0, int h)
 		return;
 	tui_screen_fill(s, 0, y0, tui_screen_width(s), tui_screen_ascii(s) ? L'-' : L'─', TUI_STYLE_RULER, 0);
 	tui_screen_puts(s, 2, y0, " details (i hides) ", -1, TUI_STYLE_RULER, TUI_ATTR_BOLD);
-	tui_fmt_dur(at, sizeof(at), mk->ts_ns - app->model.first_ns, tui_screen_ascii(s));
-	snprintf(line, sizeof(line), "%s at %s on %s (tid %llu)", kind_name(mk), at,
-		 th->name && *th->name ? th->name : "thread", (unsigned long long)th->tid);
+	tui_fmt_at(app, at, sizeof(at), mk->ts_ns, tui_screen_ascii(s));
+	tui_thread_label(th, who, sizeof(who));
+	snprintf(line, sizeof(line), "%s at %s on %s", kind_name(mk), at, who);
 	n = tui_screen_puts(s, 1, y, "mark", -1, TUI_STYLE_LABEL, TUI_ATTR_BOLD);
 	tui_screen_puts(s, 2 + n, y++, line, -1, TUI_STYLE_DEFAULT, 0);
 	if (mk->kind == VTB_MARK_LOG)
@@ -169,14 +170,13 @@ void tui_an_draw_mark(tui_app *app, tui_screen *s, int y0, int h)
 	tui_screen_puts(s, 2 + n, y++, line, -1, mk->kind == VTB_MARK_LOG && mk->level >= 40 ? TUI_STYLE_ERROR : TUI_STYLE_DEFAULT,
 			mk->kind == VTB_MARK_LOG && mk->level >= 40 ? TUI_ATTR_BOLD : 0);
 	n = tui_screen_puts(s, 1, y, "text", -1, TUI_STYLE_LABEL, TUI_ATTR_BOLD);
-	for (p = mk->text; y < y0 + h; y++) {
-		size_t len = strcspn(p, "\n");
+	for (p = mk->text; p && y < y0 + h; y++) { /* wrapped; a last line that is not the end says so */
+		int len;
+		const char *next = tui_next_line(p, tui_screen_width(s) - 7, &len);
 
-		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		snprintf(line, sizeof(line), "%.*s%s", len, p, !next || y + 1 < y0 + h ? "" : tui_screen_ascii(s) ? " ~" : " \xe2\x80\xa6");
 		tui_screen_puts(s, 2 + n, y, line, -1, TUI_STYLE_DEFAULT, 0);
-		if (!p[len])
-			break;
-		p += len + 1;
+		p = next;
 	}
 }
 
@@ -328,19 +328,16 @@ int tui_cmd_flame(tui_app *app, int argc, char **argv)
 
 int tui_cmd_sort(tui_app *app, int argc, char **argv)
 {
-	static const char *const cols[] = { "name", "calls", "total", "self", "mean", "max", NULL };
+	enum tui_stats_sort by;
 
-	for (int i = 0; argc == 2 && cols[i]; i++) {
-		if (!strcmp(argv[1], cols[i])) {
-			app->an->stats_sort = i;
-			app->an->stats_sel = 0;
-			app->an->stats_top = 0;
-			if (app->an->panel != TUI_PANEL_STATS)
-				open_panel(app, TUI_PANEL_STATS);
-			return tui_statsp_update(app);
-		}
-	}
-	return bad(app, "sort name|calls|total|self|mean|max");
+	if (argc != 2 || tui_stats_parse_sort(argv[1], &by) < 0)
+		return bad(app, "sort " TUI_STATS_SORT_WORDS);
+	app->an->stats_sort = (int)by; /* the columns are in the sort keys' order */
+	app->an->stats_sel = 0;
+	app->an->stats_top = 0;
+	if (app->an->panel != TUI_PANEL_STATS)
+		open_panel(app, TUI_PANEL_STATS);
+	return tui_statsp_update(app);
 }
 
 /* The function the analysis keys act on: the stats row, the flame node, or the call. */

@@ -21,6 +21,7 @@ tui_app *tui_app_new(vtb_trace *trace, const char *path, char **cause)
 	if (tui_model_init(&app->model, trace, cause) < 0)
 		goto fail;
 	app->self_ref = TUI_REF_NONE;
+	app->details_ref = TUI_REF_NONE;
 	if (tui_view_init(&app->view, &app->model) < 0 || !(app->path = strdup(path ? path : "")) ||
 	    !(app->fv = tui_fview_new(&app->model)) || !(app->an = tui_an_new(app))) {
 		*cause = strdup("out of memory");
@@ -47,6 +48,19 @@ void tui_app_free(tui_app *app)
 	free(app);
 }
 
+void tui_app_set_sources(tui_app *app, tui_sources *sources)
+{
+	if (!sources)
+		return;
+	if (sources->thread_count != app->model.thread_count) { /* not this trace's: no titles */
+		tui_sources_free(sources);
+		return;
+	}
+	tui_sources_free(app->model.sources);
+	app->model.sources = sources;
+	tui_model_order(&app->model);
+}
+
 void tui_app_set_note(tui_app *app, const char *note)
 {
 	free(app->note);
@@ -70,9 +84,16 @@ int tui_app_to_rings(const tui_app *app) { return app->quit == 2; }
 
 int tui_app_exec(tui_app *app, const char *line)
 {
+	int rc;
+
 	app->message[0] = '\0';
 	app->message_is_error = 0;
-	return tui_command_run(app, line);
+	rc = tui_command_run(app, line);
+	/* after any command but a scroll, the selection and the cursor's thread are on screen
+	 * (a panel that opened may have taken their rows) */
+	if (strncmp(line + strspn(line, " "), "scroll", 6) != 0)
+		app->view.follow = 1;
+	return rc;
 }
 
 static void remember(tui_app *app, const char *line)
@@ -253,22 +274,14 @@ static void draw_too_small(tui_screen *s, int w, int h)
 /* Lines the details pane needs for the selection (0: no pane). */
 static int details_height(tui_app *app, int h)
 {
-	const vtb_slice *sl = tui_model_slice(&app->model, app->view.sel);
-	const vtb_attachment *att;
-	int n = 4; /* title, name, timing, counts */
+	int n;
 
-	if (!sl || !app->view.details || h < 14)
+	if (!app->view.details || h < 14)
 		return 0;
-	att = vtb_thread_attachment(tui_model_thread(&app->model, app->view.sel.thread),
-				    app->view.sel.depth, (uint32_t)app->view.sel.index);
-	n += att && att->args ? 1 : 0;
-	n += att && att->retval ? 1 : 0;
-	n += sl->flags ? 1 : 0;
-	if (sl->name_id < app->model.string_count) {
-		const char *file = vtb_trace_string(app->model.trace, sl->name_id)->file;
-
-		n += file && *file ? 1 : 0;
-	}
+	n = tui_details_lines(app, app->screen_w); /* wrapped; I scrolls what is left */
+	if (n == 0)
+		return 0;
+	n++; /* the title */
 	return n > h / 3 ? h / 3 : n;
 }
 

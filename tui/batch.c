@@ -28,11 +28,12 @@ static void info_threads(const vtb_trace *t, FILE *out)
 {
 	for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
 		const vtb_thread *th = vtb_trace_thread(t, i);
-		char calls[32];
+		char calls[32], who[256];
 
 		tui_fmt_count(calls, sizeof(calls), th->call_count);
-		fprintf(out, "  thread %zu: pid %u tid %llu ", i + 1, th->pid, (unsigned long long)th->tid);
-		tui_stats_put_clean(out, th->name && *th->name ? th->name : "(unnamed)");
+		tui_thread_label(th, who, sizeof(who));
+		fprintf(out, "  thread %zu: pid %u ", i + 1, th->pid);
+		tui_stats_put_clean(out, who);
 		fprintf(out, ": %s calls, depth %u, %zu mark%s\n", calls, th->depth_count, th->mark_count,
 			th->mark_count == 1 ? "" : "s");
 	}
@@ -61,17 +62,20 @@ int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE 
 	tui_stats_put_clean(out, h->reason_text ? h->reason_text : "");
 	fputc('\n', out);
 	fprintf(out, "span: %s\n", span);
-	fprintf(out, "ring: %llu events, %s dropped, %s\n", (unsigned long long)h->ring_capacity,
+	fprintf(out, "ring: %llu records, %s dropped, %s\n", (unsigned long long)h->ring_capacity,
 		dropped, h->wrapped ? "wrapped" : "not wrapped");
 	fprintf(out, "events: %s\ncalls: %s\n", events, calls);
 	fprintf(out, "strings: %zu\nprocesses: %zu\ncounters: %zu\nthreads: %zu\n",
 		vtb_trace_string_count(t), vtb_trace_process_count(t), vtb_trace_counter_count(t),
 		vtb_trace_thread_count(t));
 	info_threads(t, out);
-	if (note) {
+	for (const char *p = note; p && *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		char *line = strndup(p, strcspn(p, "\n")); /* one "note:" line per part */
+
 		fputs("note: ", out);
-		tui_stats_put_clean(out, note);
+		tui_stats_put_clean(out, line ? line : "");
 		fputc('\n', out);
+		free(line);
 	}
 	return ferror(out) ? VTB_E_IO : 0;
 }

@@ -96,6 +96,49 @@ static int cmd_pan(tui_app *app, int argc, char **argv)
 	return 0;
 }
 
+/* The innermost call an exception left last (the raise that ended the program), or
+ * TUI_REF_NONE. */
+static tui_ref exception_call(const tui_model *m)
+{
+	tui_ref best = TUI_REF_NONE;
+	uint64_t best_end = 0;
+
+	for (size_t t = 0; t < m->thread_count; t++) {
+		const vtb_thread *th = tui_model_thread(m, (int32_t)t);
+
+		for (uint32_t d = 0; d < th->depth_count; d++)
+			for (size_t i = 0; i < th->rows[d].count; i++) {
+				const vtb_slice *s = &th->rows[d].slices[i];
+
+				if ((s->flags & VTB_CALL_EXCEPTION) &&
+				    (best.thread < 0 || tui_slice_end(s) > best_end ||
+				     (tui_slice_end(s) == best_end && d > best.depth))) {
+					best = (tui_ref){ (int32_t)t, d, i };
+					best_end = tui_slice_end(s);
+				}
+			}
+	}
+	return best;
+}
+
+/* `goto dump`: where the investigation starts. */
+static int goto_dump(tui_app *app)
+{
+	tui_ref r = app->model.hdr->reason == VTB_REASON_EXCEPTION ? exception_call(&app->model) : TUI_REF_NONE;
+	uint64_t at = app->model.hdr->dump_ns;
+
+	if (r.thread >= 0) {
+		tui_view_select(&app->view, &app->model, r);
+		tui_app_msg(app, 0, "the call the exception left last: %s", tui_model_name(&app->model,
+			    tui_model_slice(&app->model, r)->name_id));
+		return 0;
+	}
+	tui_view_center(&app->view, &app->model, at < app->model.first_ns ? app->model.first_ns :
+				  at > app->model.last_ns ? app->model.last_ns : at);
+	tui_app_msg(app, 0, "the dump (%s)", vtb_reason_name(app->model.hdr->reason));
+	return 0;
+}
+
 static int cmd_goto(tui_app *app, int argc, char **argv)
 {
 	tui_view *v = &app->view;
@@ -103,8 +146,10 @@ static int cmd_goto(tui_app *app, int argc, char **argv)
 	int rel;
 	char buf[32];
 
-	if (want_args(app, argc, 1, 1, "goto TIME (12.5ms from the start, or +2ms / -2ms from the cursor)") < 0)
+	if (want_args(app, argc, 1, 1, "goto TIME|dump (12.5ms from the start, +2ms / -2ms from the cursor)") < 0)
 		return -1;
+	if (!strcmp(argv[1], "dump"))
+		return goto_dump(app);
 	if (tui_parse_time(argv[1], &ns, &rel) < 0) {
 		tui_app_msg(app, 1, "goto: '%s' is not a time like 12.5ms, 300us or 2s", argv[1]);
 		return -1;
@@ -288,8 +333,18 @@ static int cmd_scroll(tui_app *app, int argc, char **argv)
 
 static int cmd_details(tui_app *app, int argc, char **argv)
 {
-	if (want_args(app, argc, 0, 1, "details [on|off]") < 0)
+	int lines;
+
+	if (want_args(app, argc, 0, 1, "details [on|off|more]") < 0)
 		return -1;
+	if (argc == 2 && !strcmp(argv[1], "more")) { /* the next page of a long text, then the top */
+		lines = tui_details_lines(app, app->screen_w);
+		app->details_scroll += app->details_rows > 0 ? app->details_rows : 1;
+		if (app->details_scroll >= lines)
+			app->details_scroll = 0;
+		app->view.details = 1;
+		return 0;
+	}
 	app->view.details = argc == 1 ? !app->view.details : !strcmp(argv[1], "on");
 	return 0;
 }
@@ -344,12 +399,12 @@ static int cmd_rings(tui_app *app, int argc, char **argv)
 static const tui_command commands[] = {
 	{ "zoom", NULL, "in|out|fit|sel|FACTORx", "zoom around the cursor, fit all, or to the selection", cmd_zoom },
 	{ "pan", NULL, "left|right [FRACTION] | [+-]TIME", "move the view in time", cmd_pan },
-	{ "goto", NULL, "TIME | +TIME | -TIME", "centre the view and the cursor on a time (from the start, or the cursor)", cmd_goto },
+	{ "goto", NULL, "TIME | +TIME | -TIME | dump", "centre the view and the cursor on a time (from the start, or the cursor); dump: the call an exception left last, or the dump's moment", cmd_goto },
 	{ "select", "sel", "parent|child|prev-sibling|next-sibling|prev|next|cursor|none", "select a call", cmd_select },
 	{ "thread", NULL, "next|prev|N", "move to another thread", cmd_thread },
 	{ "fold", NULL, "[all]", "fold or unfold the current thread (or all)", cmd_fold },
 	{ "scroll", NULL, "up|down|page-up|page-down|top|bottom", "scroll the thread list", cmd_scroll },
-	{ "details", NULL, "[on|off]", "show or hide the details pane", cmd_details },
+	{ "details", NULL, "[on|off|more]", "show or hide the details pane; more: the next lines of long arguments, return values and texts", cmd_details },
 	{ "filter", NULL, "REGEX", "show only calls whose name matches, and the stack above them (adds to the list)", tui_cmd_filter },
 	{ "filter-file", NULL, "REGEX", "show only calls whose source file matches", tui_cmd_filter },
 	{ "hide", NULL, "REGEX", "hide calls whose name matches and everything below them", tui_cmd_filter },

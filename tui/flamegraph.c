@@ -333,11 +333,10 @@ void tui_flame_draw(tui_app *app, tui_screen *s, int y0, int h)
 
 	if (an->flame_scope != TUI_SCOPE_SUBTREE || tui_model_slice(&app->model, app->view.sel))
 		tui_flame_update(app);
-	snprintf(line, sizeof(line), " flame graph: %s, %zu stacks%s ", scopes[an->flame_scope],
-		 an->flame ? an->flame_count - 1 : 0,
-		 an->focus ? " (arrows move, Enter zooms, g resets, J longest call, Esc leaves, M closes)" : " (o to focus)");
-	tui_screen_fill(s, 0, y0, w, tui_screen_ascii(s) ? L'-' : L'─', TUI_STYLE_RULER, 0);
-	tui_screen_puts(s, 2, y0, line, -1, TUI_STYLE_RULER, TUI_ATTR_BOLD);
+	snprintf(line, sizeof(line), "flame graph: %s, %zu stacks", scopes[an->flame_scope],
+		 an->flame ? an->flame_count - 1 : 0);
+	tui_panel_title(s, y0, line, an->focus ? "arrows move, Enter zooms, g resets, J longest call, Esc leaves, M closes"
+					       : "o to focus");
 	if (!an->flame || an->flame_count < 2) {
 		tui_screen_puts(s, 2, y0 + 1, "no calls in this scope", -1, TUI_STYLE_DIM, 0);
 		return;

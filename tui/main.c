@@ -34,6 +34,7 @@ struct options {
 	vtb_trace *before;        /* --diff: the first trace, once loaded */
 	const char *before_path;
 	char *merged_path;        /* the header's name of merged dumps */
+	tui_sources *sources;     /* which dump each merged thread came from */
 };
 
 static void usage(FILE *out)
@@ -203,6 +204,8 @@ static int run(struct options *o, vtb_trace *t, const char *note)
 		goto fail;
 	}
 	o->before = NULL;
+	tui_app_set_sources(app, o->sources);
+	o->sources = NULL;
 	tui_app_set_note(app, note);
 	preset_rc = use_presets(o, app, note);
 	if (o->render)
@@ -261,7 +264,7 @@ static vtb_trace *load_more(struct options *o, vtb_trace *first, char **note)
 		all[0] = all[1] = NULL;
 		goto out;
 	}
-	if (!(out = tui_multi_merge(all, (size_t)o->path_count, &cause)))
+	if (!(out = tui_multi_merge(all, (const char *const *)o->paths, (size_t)o->path_count, &o->sources, &cause)))
 		tui_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "cannot merge the dumps");
 	else if ((o->merged_path = malloc(strlen(o->paths[0]) + 32)))
 		sprintf(o->merged_path, "%s + %d more", o->paths[0], o->path_count - 1);
@@ -330,6 +333,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rc = run(&o, t, note);
+	tui_sources_free(o.sources); /* NULL once the app took them */
 	free(o.merged_path);
 	free(note);
 	tui_cmd_src_free(o.cmds, o.cmd_count);

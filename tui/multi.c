@@ -176,7 +176,61 @@ static void merged_header(vtb_trace *const *traces, size_t count, const int64_t 
 	}
 }
 
-vtb_trace *tui_multi_merge(vtb_trace *const *traces, size_t count, char **cause)
+void tui_sources_free(tui_sources *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; s->titles && i < s->count; i++)
+		free(s->titles[i]);
+	free(s->titles);
+	free(s->of_thread);
+	free(s);
+}
+
+/* "snap1.bin (1 of 2): dump: signal SIGUSR2, pid 12 ForkPoolWorker-1": the file, why it
+ * was dumped, and the process's multiprocessing name (or its command line). */
+static char *source_title(const vtb_trace *t, const char *path, size_t i, size_t count)
+{
+	const vtb_header *h = vtb_trace_header(t);
+	const char *base = path ? strrchr(path, '/') : NULL, *name = h->cmdline ? h->cmdline : "";
+
+	for (size_t p = 0; p < vtb_trace_process_count(t); p++)
+		if (vtb_trace_process(t, p)->pid == h->pid && vtb_trace_process(t, p)->name &&
+		    *vtb_trace_process(t, p)->name)
+			name = vtb_trace_process(t, p)->name;
+	return tui_strdupf("%s (%zu of %zu): dump: %s%s%s, pid %u %s", base ? base + 1 : path ? path : "dump",
+			   i + 1, count, vtb_reason_name(h->reason), h->reason_text && *h->reason_text ? " " : "",
+			   h->reason_text ? h->reason_text : "", h->pid, name);
+}
+
+/* Where each thread of the merge came from: the writer numbers threads in the order they
+ * are written, dump after dump. */
+static tui_sources *sources_of(vtb_trace *const *traces, const char *const *paths, size_t count)
+{
+	tui_sources *s = calloc(1, sizeof(*s));
+	size_t n = 0;
+
+	for (size_t i = 0; i < count; i++)
+		n += vtb_trace_thread_count(traces[i]);
+	if (!s || !(s->titles = calloc(count, sizeof(*s->titles))) || !(s->of_thread = calloc(n + 1, sizeof(uint32_t))))
+		goto fail;
+	s->count = count;
+	s->thread_count = n;
+	n = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (!(s->titles[i] = source_title(traces[i], paths ? paths[i] : NULL, i, count)))
+			goto fail;
+		for (size_t t = 0; t < vtb_trace_thread_count(traces[i]); t++)
+			s->of_thread[n++] = (uint32_t)i;
+	}
+	return s;
+fail:
+	tui_sources_free(s);
+	return NULL;
+}
+
+vtb_trace *tui_multi_merge(vtb_trace *const *traces, const char *const *paths, size_t count,
+			   tui_sources **sources, char **cause)
 {
 	int64_t *shift = calloc(count + 1, sizeof(*shift));
 	const vtb_header *h0 = count ? vtb_trace_header(traces[0]) : NULL;
@@ -222,6 +276,11 @@ vtb_trace *tui_multi_merge(vtb_trace *const *traces, size_t count, char **cause)
 	}
 	if (vtb_writer_finish(m.w, cause) == 0 && (buf = vtb_writer_mem(m.w, &len)))
 		out = vtb_trace_load_mem(buf, len, VTB_LOAD_SALVAGE, cause);
+	if (out && sources && !(*sources = sources_of(traces, paths, count))) {
+		vtb_trace_free(out);
+		out = NULL;
+		*cause = strdup("out of memory");
+	}
 out:
 	free(shift);
 	free(m.names);

@@ -84,6 +84,42 @@ vtb_trace *tui_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_js
 	return vtb_json_load_limited(path, &json_limits, fn, ctx, report, cause);
 }
 
+/* The notes, one a line, as one line: "a; b". */
+static char *notes_line(const char *notes)
+{
+	char *out = malloc(2 * strlen(notes) + 1), *o = out;
+
+	for (; out && *notes; notes++) {
+		*o++ = *notes == '\n' ? ';' : *notes;
+		if (*notes == '\n')
+			*o++ = ' ';
+	}
+	if (out)
+		*o = '\0';
+	return out;
+}
+
+vtb_trace *tui_load_json(const char *path, vtb_progress_fn fn, void *ctx, char **notes, char **cause)
+{
+	vtb_json_report report = { 0 };
+	vtb_trace *t = tui_json_load(path, fn, ctx, &report, cause);
+
+	if (t && vtb_trace_event_count(t) == 0) { /* nothing to show is a failed import */
+		char *line = report.notes ? notes_line(report.notes) : NULL;
+
+		*cause = tui_strdupf("%s: no event could be loaded%s%s", path, line ? ": " : "",
+				     line ? line : "");
+		free(line);
+		vtb_trace_free(t);
+		t = NULL;
+	}
+	if (notes)
+		*notes = t ? report.notes : NULL;
+	if (!t || !notes)
+		free(report.notes);
+	return t;
+}
+
 vtb_trace *tui_load(const char *path, int progress, char **note, char **cause)
 {
 	struct progress p = { path, { 0, 0 }, 0 };
@@ -93,10 +129,7 @@ vtb_trace *tui_load(const char *path, int progress, char **note, char **cause)
 	*note = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	if (tui_is_json_file(path)) {
-		vtb_json_report report = { 0 };
-
-		t = tui_json_load(path, fn, &p, &report, cause);
-		*note = report.notes; /* a cut or malformed file is also in the notes */
+		t = tui_load_json(path, fn, &p, note, cause); /* a cut or malformed file is in the notes */
 		if (t && !*note)
 			*note = damage_note(t);
 	} else {

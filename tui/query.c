@@ -271,16 +271,22 @@ static void count_calls(tui_model *m)
 	}
 }
 
-/* Threads grouped by pid, keeping the trace's order within a process (insertion sort:
- * thread counts are small). */
-static void order_threads(tui_model *m)
+uint64_t tui_model_group(const tui_model *m, size_t thread)
+{
+	const tui_sources *src = m->sources;
+	uint64_t dump = src && thread < src->thread_count ? src->of_thread[thread] : 0;
+
+	return dump << 32 | vtb_trace_thread(m->trace, thread)->pid;
+}
+
+void tui_model_order(tui_model *m)
 {
 	for (size_t i = 0; i < m->thread_count; i++) {
 		uint32_t cur = (uint32_t)i;
-		uint32_t pid = vtb_trace_thread(m->trace, i)->pid;
+		uint64_t key = tui_model_group(m, i);
 		size_t j = i;
 
-		while (j > 0 && vtb_trace_thread(m->trace, m->order[j - 1])->pid > pid) {
+		while (j > 0 && tui_model_group(m, m->order[j - 1]) > key) {
 			m->order[j] = m->order[j - 1];
 			j--;
 		}
@@ -288,8 +294,7 @@ static void order_threads(tui_model *m)
 	}
 	m->process_groups = 0;
 	for (size_t i = 0; i < m->thread_count; i++)
-		if (i == 0 || vtb_trace_thread(m->trace, m->order[i])->pid !=
-				      vtb_trace_thread(m->trace, m->order[i - 1])->pid)
+		if (i == 0 || tui_model_group(m, m->order[i]) != tui_model_group(m, m->order[i - 1]))
 			m->process_groups++;
 }
 
@@ -313,7 +318,7 @@ int tui_model_init(tui_model *m, vtb_trace *t, char **cause)
 	for (size_t i = 0; i < m->string_count; i++)
 		m->hue[i] = name_hue(tui_model_name(m, (uint32_t)i));
 	count_calls(m);
-	order_threads(m);
+	tui_model_order(m);
 	if (build_buckets(m) < 0) {
 		*cause = strdup("out of memory indexing the trace");
 		return VTB_E_NOMEM;
@@ -330,6 +335,7 @@ void tui_model_fini(tui_model *m)
 	free(m->order);
 	free(m->fn_calls);
 	free(m->hue);
+	tui_sources_free(m->sources);
 	vtb_trace_free(m->trace);
 	memset(m, 0, sizeof(*m));
 }

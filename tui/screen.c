@@ -197,6 +197,14 @@ static int char_width(const tui_screen *s, wchar_t ch)
 	return w < 0 ? 1 : w;
 }
 
+/* Something other than blanks and controls left to show. */
+static int more_text(const unsigned char *p)
+{
+	while (*p && *p <= ' ')
+		p++;
+	return *p != '\0';
+}
+
 int tui_screen_puts(tui_screen *s, int x, int y, const char *utf8, int max_cols,
 		    uint16_t style, uint16_t attr)
 {
@@ -212,8 +220,15 @@ int tui_screen_puts(tui_screen *s, int x, int y, const char *utf8, int max_cols,
 
 		if (w == 0)
 			continue; /* combining marks: dropped rather than misplaced */
-		if (col + w > limit)
+		if (col + w > limit || (col + w == limit && more_text(p))) {
+			/* text is never cut silently: the last column says there is more (in
+			 * one column, the first character says more than an ellipsis) */
+			if (col > 0 || w > limit)
+				tui_screen_put(s, x + col++, y, s->ascii ? L'~' : L'…', style, attr);
+			else
+				tui_screen_put(s, x + col++, y, ch, style, attr);
 			break;
+		}
 		tui_screen_put(s, x + col, y, ch, style, attr);
 		if (w == 2)
 			tui_screen_put(s, x + col + 1, y, 0, style, attr);

@@ -121,11 +121,16 @@ out:
 int tui_render_script(tui_app *app, int width, int height, int ascii, const tui_cmd_src *cmds,
 		      size_t count, FILE *out, char **cause)
 {
-	tui_screen *s = tui_screen_new(width, height);
+	tui_screen *s = NULL;
 	char *text = NULL;
 	int rc = VTB_E_NOMEM;
 
-	if (!s)
+	if (width < TUI_MIN_WIDTH || height < TUI_MIN_HEIGHT) { /* a screen of "too small" is no render */
+		*cause = tui_strdupf("--render %dx%d is too small: the viewer needs at least %dx%d", width,
+				     height, TUI_MIN_WIDTH, TUI_MIN_HEIGHT);
+		return VTB_E_ARG;
+	}
+	if (!(s = tui_screen_new(width, height)))
 		goto out;
 	tui_screen_set_ascii(s, ascii);
 	tui_app_render(app, s); /* lays out the screen the commands then act on */

@@ -99,7 +99,6 @@ static void close_call(struct walk *w, const struct frame *f)
 	w->active[f->s->name_id]--;
 	r->calls++;
 	/* Saturating: nested and per-thread sums of long calls can pass 64 bits. */
-	r->sum_ns = vtb_add_sat(r->sum_ns, dur);
 	r->self_ns = vtb_add_sat(r->self_ns, dur > f->child_ns ? dur - f->child_ns : 0);
 	if (f->outermost)
 		r->total_ns = vtb_add_sat(r->total_ns, dur);
@@ -289,8 +288,8 @@ uint64_t tui_stats_mean(const tui_stats_row *r)
 {
 	if (!r->calls)
 		return 0;
-	/* Rounded to nearest without forming sum + calls / 2, which a saturated sum overflows. */
-	return r->sum_ns / r->calls + (r->sum_ns % r->calls >= r->calls - r->sum_ns % r->calls);
+	/* Rounded to nearest without forming total + calls / 2, which a saturated total overflows. */
+	return r->total_ns / r->calls + (r->total_ns % r->calls >= r->calls - r->total_ns % r->calls);
 }
 
 struct sort_ctx {
@@ -341,9 +340,9 @@ void tui_stats_sort(tui_stats *s, const vtb_trace *t, enum tui_stats_sort by)
 
 int tui_stats_parse_sort(const char *text, enum tui_stats_sort *by)
 {
-	static const char *const names[] = { "total", "self", "calls", "max" };
+	static const char *const names[] = { "name", "calls", "total", "self", "mean", "max" };
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 6; i++)
 		if (strcmp(text, names[i]) == 0) {
 			*by = (enum tui_stats_sort)i;
 			return 0;

@@ -2,14 +2,16 @@
 /* stats.h: per-function statistics over a loaded trace (the `vtui stats` subcommand and
  * the viewer's statistics of a range or a subtree). Private to tui/.
  *
- * Per string id: calls, total, self, mean and max.
- *   calls  calls counted (see the scope below)
+ * Per string id: calls, total, self, mean and max, as vtui(1) STATISTICS defines them:
+ *   calls  calls counted (see the scope below), recursive ones included
  *   total  inclusive time: the sum of durations of counted calls that have no counted
  *          ancestor of the same id, so recursion is not counted twice (as cProfile's
  *          cumulative time)
  *   self   the call's duration minus its direct children's, summed over counted calls;
  *          always the intrinsic self time, whatever the filters hide
- *   mean   the mean duration of one counted call
+ *   mean   total / calls: equal to the mean duration of a call for a function that does
+ *          not recurse; for one that does, the time per call, so that calls * mean is
+ *          always total and the columns never disagree
  *   max    the longest counted call
  * All in nanoseconds. Self times come from one linear pass per thread over the depth
  * rows (children sit at depth + 1 inside their parent's span).
@@ -24,9 +26,11 @@
 #include "common/vtb.h"
 #include "filters/filters.h"
 
-/* The first four are what `--sort` parses; the panel also sorts by mean and by name. */
-enum tui_stats_sort { TUI_STATS_TOTAL, TUI_STATS_SELF, TUI_STATS_CALLS, TUI_STATS_MAX, TUI_STATS_MEAN,
-		      TUI_STATS_NAME };
+/* In the panel's column order; `vtui stats --sort` and the `sort` command take the same
+ * words (TUI_STATS_SORT_WORDS). */
+enum tui_stats_sort { TUI_STATS_NAME, TUI_STATS_CALLS, TUI_STATS_TOTAL, TUI_STATS_SELF, TUI_STATS_MEAN,
+		      TUI_STATS_MAX };
+#define TUI_STATS_SORT_WORDS "name|calls|total|self|mean|max"
 enum tui_stats_format { TUI_STATS_TABLE, TUI_STATS_CSV, TUI_STATS_JSON };
 
 /* Which calls count. Zeroed, it means every call of every thread. */
@@ -48,7 +52,6 @@ typedef struct tui_stats_row {
 	uint64_t calls;
 	uint64_t total_ns;
 	uint64_t self_ns;
-	uint64_t sum_ns;         /* sum of all counted durations (mean = sum_ns / calls) */
 	uint64_t max_ns;
 } tui_stats_row;
 
@@ -67,7 +70,7 @@ void tui_stats_free(tui_stats *s);
 void tui_stats_sort(tui_stats *s, const vtb_trace *t, enum tui_stats_sort by);
 /* The value of a row that `by` sorts on (0 for TUI_STATS_NAME). */
 uint64_t tui_stats_key(const tui_stats_row *r, enum tui_stats_sort by);
-/* Mean duration of a row, rounded to the nearest ns. */
+/* total / calls of a row, rounded to the nearest ns. */
 uint64_t tui_stats_mean(const tui_stats_row *r);
 /* Write the first `top` rows (0: all) as a table, CSV (header name,calls,total,self,mean,max,
  * times in ns) or JSON (through cJSON). Returns 0 or VTB_E_IO / VTB_E_NOMEM with *cause. */
@@ -89,7 +92,7 @@ int tui_stats_json_write(struct cJSON *root, size_t n, struct cJSON *(*item)(con
  * VTB_E_IO; when not 0, *cause (if cause is not NULL) says "writing WHAT: ...". */
 int tui_stats_write_end(int rc, FILE *out, const char *what, char **cause);
 
-/* Parse "total|self|calls|max" and "table|csv|json"; 0 or VTB_E_ARG. */
+/* Parse one of TUI_STATS_SORT_WORDS and "table|csv|json"; 0 or VTB_E_ARG. */
 int tui_stats_parse_sort(const char *text, enum tui_stats_sort *by);
 int tui_stats_parse_format(const char *text, enum tui_stats_format *fmt);
 

@@ -34,15 +34,16 @@ struct stats_opts {
 
 static void usage(FILE *out)
 {
-	fputs("usage: vtui stats TRACE [--preset NAME] [--presets FILE] [--filter REGEX]\n"
+	fputs("usage: vtui stats TRACE [-p|--preset NAME] [--presets FILE] [--filter REGEX]\n"
 	      "                  [--hide REGEX] [--filter-file REGEX] [--hide-file REGEX]\n"
 	      "                  [--thread REGEX] [--min-duration DUR] [--max-depth N]\n"
-	      "                  [--sort total|self|calls|max] [--top N]\n"
+	      "                  [--sort name|calls|total|self|mean|max] [--top N]\n"
 	      "                  [--format table|csv|json] [--salvage]\n"
 	      "                  [--max-json-bytes SIZE] [--max-events N]\n"
 	      "       vtui stats --diff BEFORE AFTER [the same options]\n"
 	      "Per-function statistics: calls, total (inclusive, recursion counted once), self,\n"
-	      "mean and max. CSV and JSON times are in ns. --diff compares two traces by\n"
+	      "mean (total / calls) and max; see STATISTICS in vtui(1). -p is short for\n"
+	      "--preset, as in vtui. CSV and JSON times are in ns. --diff compares two traces by\n"
 	      "function name: calls, total and self before and after, largest change first.\n"
 	      "Exit status: 0 success, 1 bad trace file, 2 bad usage, pattern or value,\n"
 	      "3 bad or missing preset.\n", out);
@@ -120,7 +121,7 @@ static int parse_one(struct stats_opts *o, int c, int index)
 		return EXIT_USAGE;
 	}
 	case 's':
-		return tui_stats_parse_sort(optarg, &o->sort) == 0 ? 0 : bad_value("--sort", "total, self, calls or max");
+		return tui_stats_parse_sort(optarg, &o->sort) == 0 ? 0 : bad_value("--sort", "one of " TUI_STATS_SORT_WORDS);
 	case 'f':
 		return tui_stats_parse_format(optarg, &o->format) == 0 ? 0 : bad_value("--format", "table, csv or json");
 	case 'n':
@@ -143,7 +144,7 @@ static int parse_args(struct stats_opts *o, int argc, char **argv)
 	int c, index = 0, rc;
 
 	optind = 0; /* full reinitialisation: main() may have used getopt already */
-	while ((c = getopt_long(argc, argv, "h", long_opts, &index)) != -1)
+	while ((c = getopt_long(argc, argv, "hp:", long_opts, &index)) != -1)
 		if ((rc = parse_one(o, c, index)) != 0)
 			return rc;
 	if (optind != argc - 1 - o->diff) {
@@ -163,7 +164,7 @@ static vtb_trace *load_trace(const struct stats_opts *o)
 	char *cause = NULL;
 
 	if (tui_is_json_file(o->trace))
-		t = tui_json_load(o->trace, NULL, NULL, NULL, &cause);
+		t = tui_load_json(o->trace, NULL, NULL, NULL, &cause);
 	else
 		t = vtb_trace_load(o->trace, o->salvage ? VTB_LOAD_SALVAGE : 0, NULL, NULL, &cause);
 	if (t == NULL)

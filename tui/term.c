@@ -24,7 +24,8 @@ static const short palette256[] = {
 	152, 187, 223, 217, 183, 153, 158, 229, 224, 189, 144, 179,
 };
 #define N256 ((int)(sizeof(palette256) / sizeof(palette256[0])))
-static const short palette8[] = { COLOR_GREEN, COLOR_CYAN, COLOR_YELLOW, COLOR_MAGENTA, COLOR_BLUE, COLOR_RED };
+/* No yellow: black on yellow is a search match, which must not look like a call. */
+static const short palette8[] = { COLOR_GREEN, COLOR_CYAN, COLOR_MAGENTA, COLOR_BLUE, COLOR_RED };
 #define N8 ((int)(sizeof(palette8) / sizeof(palette8[0])))
 
 static int term_active;
@@ -139,7 +140,7 @@ static void init_pairs(int mode)
 			init_pair((short)(PAIR_FUNC + i), COLOR_BLACK, palette256[i]);
 	else
 		for (int i = 0; i < N8; i++)
-			init_pair((short)(PAIR_FUNC + i), i < 3 ? COLOR_BLACK : COLOR_WHITE, palette8[i]);
+			init_pair((short)(PAIR_FUNC + i), i < 2 ? COLOR_BLACK : COLOR_WHITE, palette8[i]);
 }
 
 /* Attributes and pair of a cell in the colour mode. */
@@ -163,6 +164,8 @@ static attr_t cell_attr(const tui_cell *c, int mode, short *pair)
 			a |= A_UNDERLINE | A_BOLD;
 		return a;
 	}
+	if (c->style == TUI_STYLE_MATCH) /* underlined too: a match reads as one in any palette */
+		a |= A_UNDERLINE;
 	if (c->style >= TUI_STYLE_FUNC)
 		*pair = (short)(PAIR_FUNC + (c->style - TUI_STYLE_FUNC) % (mode == COLOURS_256 ? N256 : N8));
 	else if (c->style == TUI_STYLE_DIM)

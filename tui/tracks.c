@@ -204,6 +204,8 @@ int tui_gc_build(struct tui_analysis *an, const tui_model *m)
 	for (size_t t = 0; t < m->thread_count; t++) {
 		const vtb_thread *th = vtb_trace_thread(m->trace, t);
 
+		if (th->tid == TUI_GC_TID) /* the tracer's GC row already is the process's track */
+			continue;
 		for (uint32_t d = 0; d < th->depth_count; d++)
 			for (size_t i = 0; i < th->rows[d].count; i++) {
 				struct tui_gc_track *g;

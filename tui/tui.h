@@ -114,11 +114,20 @@ void tui_app_set_note(tui_app *app, const char *note);
 /* Compare with `before` (taken over, freed by the app, also on failure): the app's own
  * trace is the "after" side; opens the diff panel. 0, or a negative error with *cause. */
 int tui_app_set_diff(tui_app *app, vtb_trace *before, const char *before_path, char **cause);
+/* Where the threads of a merged trace came from: which dump, and a title for each. */
+typedef struct tui_sources tui_sources;
 /* One trace holding the threads, counters and marks of `traces` (several dumps of one run:
- * a parent and its children), their times moved onto the first one's clock through each
- * header's start_wall_ns and start_mono_ns. The inputs stay the caller's. NULL with
- * *cause on failure; the caller owns the result. */
-vtb_trace *tui_multi_merge(vtb_trace *const *traces, size_t count, char **cause);
+ * a parent and its children, or one process dumped twice), their times moved onto the
+ * first one's clock through each header's start_wall_ns and start_mono_ns. `paths` (or
+ * NULL) name the dumps; with `sources` set, *sources receives where each thread came from,
+ * for tui_app_set_sources. The inputs stay the caller's. NULL with *cause on failure; the
+ * caller owns the results. */
+vtb_trace *tui_multi_merge(vtb_trace *const *traces, const char *const *paths, size_t count,
+			   tui_sources **sources, char **cause);
+void tui_sources_free(tui_sources *s);
+/* Group the threads by the dump they came from (taken over; NULL does nothing): each dump
+ * and process gets a title row with the file, the process's name and the dump's reason. */
+void tui_app_set_sources(tui_app *app, tui_sources *sources);
 /* Run one command line ("goto 12.5ms", "zoom 2x", "select parent").
  * Returns 0, or -1 with the reason in tui_app_message(). */
 int tui_app_exec(tui_app *app, const char *line);
@@ -172,6 +181,9 @@ vtb_trace *tui_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_js
 	"                     (default 1G; K, M, G suffixes; 0: no limit)\n" \
 	"  --max-events N     stop reading JSON past N events (default 20000000; 0: none)\n"
 
+/* A Chrome JSON trace, as vtb_json_load, with its notes (one a line) in *notes (NULL: not
+ * wanted) for the caller to free; a file of which no event loads is an error. */
+vtb_trace *tui_load_json(const char *path, vtb_progress_fn fn, void *ctx, char **notes, char **cause);
 /* Print the header and counts of `t` (vtui --info). Returns 0 or VTB_E_IO. */
 int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE *out);
 /* Parse "WxH"; 0 or VTB_E_ARG. */

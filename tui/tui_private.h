@@ -29,13 +29,21 @@ typedef struct tui_ref {
 
 #define TUI_REF_NONE ((tui_ref){ -1, 0, 0 })
 
+struct tui_sources {
+	size_t count;              /* dumps */
+	char **titles;             /* per dump: "snap1.bin (1 of 2): dump: signal, pid 12 ForkPoolWorker-1" */
+	size_t thread_count;
+	uint32_t *of_thread;       /* per thread of the merged trace: its dump */
+};
+
 typedef struct tui_model {
 	vtb_trace *trace;          /* owned */
 	const vtb_header *hdr;
 	uint64_t first_ns, last_ns; /* span of everything in the trace */
 	size_t thread_count;
 	uint32_t *order;           /* thread indexes grouped by process, in display order */
-	size_t process_groups;     /* distinct pids among threads */
+	size_t process_groups;     /* distinct (dump, pid) among threads */
+	tui_sources *sources;      /* owned; NULL: one dump */
 	size_t string_count;
 	uint32_t *fn_calls;        /* calls per string id, counted once at load */
 	uint8_t *hue;              /* colour hue per string id, from a hash of the name */
@@ -64,6 +72,10 @@ typedef struct tui_row_cursor {
 int tui_model_init(tui_model *m, vtb_trace *t, char **cause);
 /* Free what init built and the trace. */
 void tui_model_fini(tui_model *m);
+/* What groups a thread under one title row: its dump (with sources) and its pid. */
+uint64_t tui_model_group(const tui_model *m, size_t thread);
+/* Order the threads by group, keeping the trace's order within one; counts the groups. */
+void tui_model_order(tui_model *m);
 void tui_row_cursor_init(tui_row_cursor *c, const tui_model *m, int32_t thread, uint32_t depth);
 /* Index of the first slice ending after t (row count if none): vtb_row_find through the
  * row's time buckets. */
@@ -181,12 +193,46 @@ int tui_view_row_of(const tui_row *rows, size_t count, int32_t thread, uint32_t 
 /* Scroll so that row `row` is visible. */
 void tui_view_scroll_to(tui_view *v, int row, size_t row_count);
 
+/* A panel's title line: " what (keys) " on a rule; when that does not fit, the keys
+ * lose their words ("j/k move, Esc leaves" -> "j/k Esc") (view_bars.c). */
+void tui_panel_title(tui_screen *s, int y, const char *what, const char *keys);
+
+/* The tid of the tracer's row of GC spans (tracer/dump.c): no thread, but the process's
+ * collections, shown as such and not twice as the process's GC track. */
+#define TUI_GC_TID 0xffffffffull
+/* `in` in at most `cols` characters: when longer, its middle becomes an ellipsis ("~" in
+ * ASCII), so names that differ only at the end ("_bootstrap", "_bootstrap_inner") stay
+ * apart. */
+void tui_elide(char *out, size_t len, const char *in, int cols, int ascii);
+/* Characters (code points) of a UTF-8 text: its columns for the names vtui shows. */
+int tui_text_cols(const char *s);
+/* How much of t (longer than room) to put on a line of `room` columns: up to a blank,
+ * or after a | or a comma (usages such as parent|child|next-sibling, argument lists);
+ * a word longer than the line is the only thing cut. */
+int tui_wrap_at(const char *t, int room);
+/* One line of a text shown in `room` columns: *len bytes of t, up to a line break or a
+ * wrap (tui_wrap_at); returns the start of the next line, or NULL after the last. */
+const char *tui_next_line(const char *t, int room, int *len);
+/* The first line of a list of `count` lines in `rows` rows from `top`, moved up so that
+ * no row stays empty while lines above are hidden (after a filter shrank the list). */
+int tui_list_top(int top, size_t count, int rows);
+/* "MainThread tid 123", or "GC (garbage collections)" for the GC row. */
+void tui_thread_label(const vtb_thread *th, char *buf, size_t len);
+
 /* ---- units (units.c) ---- */
 
 /* "12.5ms", "980ns", "1.23s": three significant digits. ascii: "us" for "µs". */
 void tui_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii);
-/* A ruler label for t with enough decimals to tell ticks `step_ns` apart. */
-void tui_fmt_tick(char *buf, size_t len, uint64_t t_ns, uint64_t step_ns, int ascii);
+/* A point in time (ns from the trace's start) in the unit of the larger of t and res_ns,
+ * with the decimals it takes to tell apart two times res_ns apart ("495.000123ms"),
+ * trailing zeros dropped:
+ * ruler ticks (res = the step), view bounds (one column), a call's start and end. */
+void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int ascii);
+/* res_ns, or finer when it would leave t fewer than three significant digits. */
+uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns);
+/* A moment of the trace (the cursor, a mark, a log record), to one column of the view or
+ * three significant digits, whichever is finer (view_bars.c). */
+void tui_fmt_at(const tui_app *app, char *buf, size_t len, uint64_t t_ns, int ascii);
 /* "1,234,567" */
 void tui_fmt_count(char *buf, size_t len, uint64_t n);
 /* Parse "12.5ms", "3s", "400us", "-2ms", "1500" (ms). *relative is set for a
@@ -231,6 +277,9 @@ struct tui_app {
 	int help_scroll;
 	int ascii;            /* the last render's screen was ASCII-only */
 	int screen_w, screen_h; /* size of the last render */
+	tui_ref details_ref;  /* the call details_scroll belongs to */
+	int details_scroll;   /* first line of its details shown (I scrolls) */
+	int details_rows;     /* text rows of the pane at the last render */
 	tui_ref self_ref;     /* the call self_ns belongs to: computed once per selection */
 	uint64_t self_ns;
 	int timeline_y, timeline_h; /* where the last render put the timeline (mouse) */
@@ -284,6 +333,8 @@ void tui_draw_ruler(tui_app *app, tui_screen *s, int y);
 void tui_draw_status(tui_app *app, tui_screen *s, int y);
 void tui_draw_timeline(tui_app *app, tui_screen *s, int y0, int h);
 void tui_draw_details(tui_app *app, tui_screen *s, int y0, int h);
+/* Lines the selected call's details take at width w, wrapped (0: nothing selected). */
+int tui_details_lines(tui_app *app, int w);
 void tui_draw_help(tui_app *app, tui_screen *s, int y0, int h);
 /* Lines the help view has, for scrolling. */
 int tui_help_lines(int width);

@@ -61,20 +61,119 @@ void tui_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii)
 	snprintf(buf, len, "%s%s", num, ascii ? units[u].ascii : units[u].name);
 }
 
-void tui_fmt_tick(char *buf, size_t len, uint64_t t_ns, uint64_t step_ns, int ascii)
+void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int ascii)
 {
-	size_t u = unit_for((double)(t_ns > step_ns ? t_ns : step_ns));
-	double per = (double)step_ns / units[u].ns;
-	int decimals = per >= 1 ? 0 : (int)ceil(-log10(per) - 1e-9);
+	/* the unit of the rounded time: 999.9999ms at 1us is 1.000000s */
+	size_t u = unit_for((double)(t_ns > res_ns ? t_ns + res_ns / 2 : res_ns));
+	uint64_t scale = 1, digit, v;
+	int decimals = 0;
+	char frac[24], num[48];
 
 	if (t_ns == 0) {
 		snprintf(buf, len, "0");
 		return;
 	}
-	if (decimals > 3)
-		decimals = 3;
-	snprintf(buf, len, "%.*f%s", decimals, (double)t_ns / units[u].ns,
-		 ascii ? units[u].ascii : units[u].name);
+	for (size_t i = 0; i < u; i++)
+		scale *= 1000;
+	/* the fewest decimals whose last digit is no coarser than res_ns */
+	for (digit = scale; digit > 1 && digit > (res_ns ? res_ns : 1); digit /= 10)
+		decimals++;
+	/* rounded as tui_fmt_dur rounds, so a start and a duration printed side by side add up */
+	v = t_ns / digit + (t_ns % digit >= (digit + 1) / 2);
+	if (decimals == 0) {
+		snprintf(buf, len, "%llu%s", (unsigned long long)v, ascii ? units[u].ascii : units[u].name);
+		return;
+	}
+	snprintf(frac, sizeof(frac), "%020llu", (unsigned long long)(v % (scale / digit)));
+	snprintf(num, sizeof(num), "%llu.%s", (unsigned long long)(v / (scale / digit)), frac + 20 - decimals);
+	trim_zeros(num); /* as durations: 50ms, not 50.0ms */
+	snprintf(buf, len, "%s%s", num, ascii ? units[u].ascii : units[u].name);
+}
+
+uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns)
+{
+	uint64_t sig = 1;
+
+	while (sig <= t_ns / 1000) /* the third significant digit of t */
+		sig *= 10;
+	return sig < res_ns ? sig : res_ns;
+}
+
+/* Byte offset of code point n of s (or its end). */
+static size_t cp_offset(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (n-- > 0 && *p)
+		tui_utf8_next(&p);
+	return (size_t)(p - (const unsigned char *)s);
+}
+
+int tui_text_cols(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int n = 0;
+
+	while (*p) {
+		tui_utf8_next(&p);
+		n++;
+	}
+	return n;
+}
+
+void tui_elide(char *out, size_t len, const char *in, int cols, int ascii)
+{
+	size_t n = (size_t)tui_text_cols(in), head, tail;
+
+	if (cols < 3 || n <= (size_t)cols) { /* too narrow to elide: tui_screen_puts cuts with a sign */
+		snprintf(out, len, "%s", in);
+		return;
+	}
+	/* a qualified name's end (the function) tells more than its start (the module) */
+	head = (size_t)(cols - 1) / 3;
+	tail = (size_t)cols - 1 - head;
+	snprintf(out, len, "%.*s%s%s", (int)cp_offset(in, head), in, ascii ? "~" : "…", in + cp_offset(in, n - tail));
+}
+
+int tui_wrap_at(const char *t, int room)
+{
+	for (int len = room; len > 0; len--)
+		if (t[len] == ' ' || t[len - 1] == '|' || t[len - 1] == ',')
+			return len;
+	return room;
+}
+
+const char *tui_next_line(const char *t, int room, int *len)
+{
+	int n = (int)strcspn(t, "\n");
+
+	if (n > room && room > 10)
+		n = tui_wrap_at(t, room);
+	*len = n;
+	t += n;
+	if (*t == '\n')
+		return t + 1;
+	while (*t == ' ')
+		t++;
+	return *t ? t : NULL;
+}
+
+int tui_list_top(int top, size_t count, int rows)
+{
+	long max = (long)count - rows;
+
+	if (top > max)
+		top = max > 0 ? (int)max : 0;
+	return top < 0 ? 0 : top;
+}
+
+void tui_thread_label(const vtb_thread *th, char *buf, size_t len)
+{
+	if (th->tid == TUI_GC_TID)
+		snprintf(buf, len, "%s (garbage collections)", th->name && *th->name ? th->name : "GC");
+	else
+		snprintf(buf, len, "%s tid %llu", th->name && *th->name ? th->name : "thread",
+			 (unsigned long long)th->tid);
 }
 
 void tui_fmt_count(char *buf, size_t len, uint64_t n)

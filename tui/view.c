@@ -165,6 +165,7 @@ void tui_view_select(tui_view *v, const tui_model *m, tui_ref r)
 tui_row *tui_view_rows(const tui_view *v, const tui_model *m, size_t *count)
 {
 	size_t n = 0, cap = 2 * m->thread_count + 1 + (v->an ? tui_tracks_max_rows(m) : 0);
+	uint64_t group = 0;
 	tui_row *rows;
 
 	for (size_t i = 0; i < m->thread_count; i++)
@@ -183,7 +184,9 @@ tui_row *tui_view_rows(const tui_view *v, const tui_model *m, size_t *count)
 
 		if (depths == UINT32_MAX)
 			continue;
-		int first = n == 0 || rows[n - 1].pid != th->pid;
+		int first = n == 0 || tui_model_group(m, (size_t)t) != group;
+
+		group = tui_model_group(m, (size_t)t);
 
 		if (m->process_groups > 1 && first)
 			rows[n++] = (tui_row){ TUI_ROW_PROCESS, t, 0, th->pid };

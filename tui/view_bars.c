@@ -46,12 +46,41 @@ void tui_draw_header(tui_app *app, tui_screen *s, int y)
 	snprintf(buf, sizeof(buf), "%s events", num);
 	cat(line, sizeof(line), sep, buf);
 	tui_fmt_count(num, sizeof(num), h->events_dropped);
-	snprintf(buf, sizeof(buf), "%s dropped%s", num, h->wrapped ? " (ring wrapped)" : "");
+	snprintf(buf, sizeof(buf), "%s records dropped%s", num, h->wrapped ? " (ring wrapped)" : "");
 	cat(line, sizeof(line), sep, buf);
 	if (h->cmdline && *h->cmdline)
 		cat(line, sizeof(line), sep, h->cmdline);
 	tui_screen_fill(s, 0, y, tui_screen_width(s), L' ', TUI_STYLE_HEADER, 0);
 	tui_screen_puts(s, 0, y, line, -1, TUI_STYLE_HEADER, TUI_ATTR_BOLD);
+}
+
+/* "j/k move, Enter shows, Esc leaves" as "j/k Enter Esc": the keys without their words. */
+static void keys_only(char *out, size_t len, const char *keys)
+{
+	size_t o = 0;
+
+	for (const char *p = keys; *p && o + 1 < len; p += strcspn(p, ",")) {
+		p += strspn(p, ", ");
+		int n = (int)strcspn(p, " :,");
+
+		o += (size_t)snprintf(out + o, len - o, "%s%.*s", o ? " " : "", n, p);
+		if (o >= len)
+			break;
+	}
+}
+
+void tui_panel_title(tui_screen *s, int y, const char *what, const char *keys)
+{
+	int w = tui_screen_width(s);
+	char line[1024], short_keys[256];
+
+	tui_screen_fill(s, 0, y, w, tui_screen_ascii(s) ? L'-' : L'─', TUI_STYLE_RULER, 0);
+	snprintf(line, sizeof(line), " %s (%s) ", what, keys);
+	if (tui_text_cols(line) > w - 2) { /* at 80 columns: the keys without their words */
+		keys_only(short_keys, sizeof(short_keys), keys);
+		snprintf(line, sizeof(line), " %s (%s) ", what, short_keys);
+	}
+	tui_screen_puts(s, 2, y, line, w - 2, TUI_STYLE_RULER, TUI_ATTR_BOLD);
 }
 
 /* A 1-2-5 step giving at least `min_cols` columns between ticks. */
@@ -83,59 +112,83 @@ static void draw_marker(tui_app *app, tui_screen *s, int y, uint64_t t, wchar_t 
 		tui_screen_put(s, (int)c, y, ch, TUI_STYLE_MARKER, TUI_ATTR_BOLD);
 }
 
-/* The cursor: a mark on the ruler line or a tick, or a label's character shown reversed
- * so that the label stays readable. */
-static void draw_cursor(tui_app *app, tui_screen *s, int y, int ascii)
+/* The widest tick label of the window at this step, plus the tick and a blank. */
+static int label_cols(const tui_view *v, uint64_t origin, uint64_t step, int ascii)
 {
-	int64_t c = tui_view_col(&app->view, app->view.cursor_ns);
-	const tui_cell *cell = c >= 0 && c < app->view.cols ? tui_screen_cell(s, (int)c, y) : NULL;
+	char label[64];
 
-	if (!cell)
-		return;
-	if (cell->ch != L'-' && cell->ch != L'─' && cell->ch != L'|' && cell->ch != L'┬')
-		tui_screen_put(s, (int)c, y, cell->ch, cell->style, cell->attr | TUI_ATTR_REVERSE);
-	else
-		tui_screen_put(s, (int)c, y, ascii ? L'v' : L'▼', TUI_STYLE_MARKER, TUI_ATTR_BOLD);
+	tui_fmt_time(label, sizeof(label), v->start_ns + v->span_ns - origin, step, ascii);
+	return (int)strlen(label) + 2;
 }
 
+/* Ticks far enough apart for their labels: the labels of a deep zoom are longer. */
+static uint64_t ruler_step(const tui_view *v, uint64_t origin, int ascii)
+{
+	int min_cols = 12;
+	uint64_t step = tick_step(v, min_cols);
+
+	for (int i = 0; i < 4 && label_cols(v, origin, step, ascii) > min_cols; i++) {
+		min_cols = label_cols(v, origin, step, ascii);
+		step = tick_step(v, min_cols);
+	}
+	return step;
+}
+
+/* The cursor is always the mark at its column; a label that would cover that column is
+ * left out (the status line says where the cursor is), and so is one cut by the edge. */
 void tui_draw_ruler(tui_app *app, tui_screen *s, int y)
 {
 	const tui_view *v = &app->view;
-	uint64_t origin = app->model.first_ns, step = tick_step(v, 12);
+	int ascii = tui_screen_ascii(s);
+	uint64_t origin = app->model.first_ns, step = ruler_step(v, origin, ascii);
 	uint64_t rel = v->start_ns - origin;
 	uint64_t t = (rel + step - 1) / step * step;
-	int ascii = tui_screen_ascii(s);
+	int64_t cursor = tui_view_col(v, v->cursor_ns);
 
 	tui_screen_fill(s, 0, y, v->cols, ascii ? L'-' : L'─', TUI_STYLE_RULER, 0);
 	/* Ticks are at least a column apart: the screen bounds the loop, whatever the times. */
 	for (int n = 0; t < rel + v->span_ns && n <= v->cols; t += step, n++) {
 		int64_t c = tui_view_col(v, origin + t);
-		char label[32];
+		char label[64];
 
 		if (c < 0 || c >= v->cols)
 			continue;
-		tui_fmt_tick(label, sizeof(label), t, step, ascii);
+		tui_fmt_time(label, sizeof(label), t, step, ascii);
 		tui_screen_put(s, (int)c, y, ascii ? L'|' : L'┬', TUI_STYLE_RULER, 0);
-		tui_screen_puts(s, (int)c + 1, y, label, -1, TUI_STYLE_RULER, 0);
+		/* a label is whole or absent: cut at the edge, 100.00000m would lie */
+		if ((cursor <= c || cursor > c + (int64_t)strlen(label)) &&
+		    c + 1 + (int64_t)strlen(label) <= v->cols)
+			tui_screen_puts(s, (int)c + 1, y, label, -1, TUI_STYLE_RULER, 0);
 	}
 	if (app->model.hdr->wrapped)
 		draw_marker(app, s, y, app->model.hdr->window_start_ns, L'W');
 	draw_marker(app, s, y, app->model.hdr->dump_ns, L'D');
-	draw_cursor(app, s, y, ascii);
+	if (cursor >= 0 && cursor < v->cols)
+		tui_screen_put(s, (int)cursor, y, ascii ? L'v' : L'▼', TUI_STYLE_MARKER, TUI_ATTR_BOLD);
+}
+
+void tui_fmt_at(const tui_app *app, char *buf, size_t len, uint64_t t_ns, int ascii)
+{
+	const tui_view *v = &app->view;
+	uint64_t rel = t_ns - app->model.first_ns;
+
+	tui_fmt_time(buf, len, rel, tui_time_res(rel, v->span_ns / (uint64_t)(v->cols > 0 ? v->cols : 1)), ascii);
 }
 
 static void status_position(tui_app *app, tui_screen *s, char *line, size_t len)
 {
 	const tui_view *v = &app->view;
 	const vtb_slice *sel = tui_model_slice(&app->model, v->sel);
-	uint64_t o = app->model.first_ns;
+	uint64_t o = app->model.first_ns, col_ns = v->span_ns / (v->cols > 0 ? (uint64_t)v->cols : 1);
 	int ascii = tui_screen_ascii(s);
 	char a[32], b[32], c[32], cv[160];
 
-	tui_fmt_dur(a, sizeof(a), v->cursor_ns - o, ascii);
+	/* times to one column, so two columns never read the same; the cursor, a time typed
+	 * or found, also to three significant digits as durations are */
+	tui_fmt_at(app, a, sizeof(a), v->cursor_ns, ascii);
 	snprintf(line, len, " cursor %s", a);
-	tui_fmt_dur(a, sizeof(a), v->start_ns - o, ascii);
-	tui_fmt_dur(b, sizeof(b), v->start_ns + v->span_ns - o, ascii);
+	tui_fmt_time(a, sizeof(a), v->start_ns - o, col_ns, ascii);
+	tui_fmt_time(b, sizeof(b), v->start_ns + v->span_ns - o, col_ns, ascii);
 	tui_fmt_dur(c, sizeof(c), v->span_ns, ascii);
 	cat(line, len, sep_of(s), "view ");
 	snprintf(line + strlen(line), len - strlen(line), "%s-%s (%s)", a, b, c);
@@ -168,17 +221,19 @@ void tui_draw_status(tui_app *app, tui_screen *s, int y)
 	tui_fview_status(app, filters, sizeof(filters));
 	if (*filters) /* active filters stay in sight: nothing draws over them */
 		fx = 1 + tui_screen_puts(s, 1, y, filters, help_x * 3 / 5, TUI_STYLE_STATUS, TUI_ATTR_BOLD);
-	n = fx + tui_screen_puts(s, fx, y, line, help_x - 1 - fx, TUI_STYLE_STATUS, 0);
-	if (*right) { /* a message wins over the position when both do not fit */
-		int x = help_x - 1 - (int)strlen(right);
+	if (*right) { /* a message wins over the position when both do not fit: the position
+		       * ends in an ellipsis before it, not under it */
+		int x = help_x - 1 - tui_text_cols(right);
 
 		if (x < fx + 1)
 			x = fx + 1;
-		if (x < n + 2)
-			tui_screen_fill(s, x - 1, y, help_x - x + 1, L' ', TUI_STYLE_STATUS, 0);
+		if (x - 2 - fx > 0)
+			tui_screen_puts(s, fx, y, line, x - 2 - fx, TUI_STYLE_STATUS, 0);
 		tui_screen_puts(s, x, y, right, help_x - 1 - x,
 				app->message_is_error || !app->message[0] ? TUI_STYLE_ERROR : TUI_STYLE_STATUS,
 				TUI_ATTR_BOLD);
+	} else {
+		tui_screen_puts(s, fx, y, line, help_x - 1 - fx, TUI_STYLE_STATUS, 0);
 	}
 	tui_screen_puts(s, help_x, y, "? help", -1, TUI_STYLE_STATUS, TUI_ATTR_BOLD);
 }

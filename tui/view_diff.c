@@ -186,21 +186,45 @@ static void signed_dur(char *buf, size_t len, uint64_t a, uint64_t b, int ascii)
 	tui_fmt_dur(buf + 1, len - 1, b > a ? b - a : a - b, ascii);
 }
 
-static void draw_row(tui_screen *s, int y, const tui_diff_row *r, int name_w, int sel)
+/* The time columns: total before, after, change, self before, after, change. At 80
+ * columns the names need the room more than "before" of self and total does: those go
+ * first (the change stays), in this order, until names get NAME_MIN columns. */
+static const char *const col_heads[6] = { "total a", "total b", "total +-", "self a", "self b", "self +-" };
+static const int drop_order[] = { 3, 4, 0 };
+#define NAME_MIN 28
+
+/* Which columns show at width w; returns the name column's width. */
+static int layout(int w, int shown[6])
 {
-	int ascii = tui_screen_ascii(s);
+	int name_w = w - 16 - 6 * NUM_W;
+
+	for (int c = 0; c < 6; c++)
+		shown[c] = 1;
+	for (size_t i = 0; i < sizeof(drop_order) / sizeof(drop_order[0]) && name_w < NAME_MIN; i++) {
+		shown[drop_order[i]] = 0;
+		name_w += NUM_W;
+	}
+	return name_w;
+}
+
+static void draw_row(tui_screen *s, int y, const tui_diff_row *r, int name_w, const int shown[6], int sel)
+{
+	int ascii = tui_screen_ascii(s), x = 15 + name_w;
 	uint64_t v[6] = { r->total_a, r->total_b, 0, r->self_a, r->self_b, 0 };
 	uint16_t attr = sel ? TUI_ATTR_REVERSE : 0;
-	char num[32], cell[48];
+	char num[32], cell[48], name[512];
 
 	if (sel)
 		tui_screen_fill(s, 0, y, tui_screen_width(s), L' ', TUI_STYLE_DEFAULT, attr);
-	tui_screen_puts(s, 1, y, r->name, name_w - 1, TUI_STYLE_DEFAULT, attr);
+	tui_elide(name, sizeof(name), r->name, name_w - 1, ascii);
+	tui_screen_puts(s, 1, y, name, name_w - 1, TUI_STYLE_DEFAULT, attr);
 	snprintf(cell, sizeof(cell), "%6llu>%-6llu", (unsigned long long)r->calls_a, (unsigned long long)r->calls_b);
 	tui_screen_puts(s, 1 + name_w, y, cell, 14, TUI_STYLE_DEFAULT, attr);
 	for (int c = 0; c < 6; c++) {
 		uint16_t style = TUI_STYLE_DEFAULT;
 
+		if (!shown[c])
+			continue;
 		if (c == 2 || c == 5) {
 			signed_dur(num, sizeof(num), v[c - 2], v[c - 1], ascii);
 			style = v[c - 1] > v[c - 2] ? TUI_STYLE_ERROR : TUI_STYLE_LABEL;
@@ -208,40 +232,43 @@ static void draw_row(tui_screen *s, int y, const tui_diff_row *r, int name_w, in
 			tui_fmt_dur(num, sizeof(num), v[c], ascii);
 		}
 		snprintf(cell, sizeof(cell), "%*s", NUM_W, num);
-		tui_screen_puts(s, 15 + name_w + c * NUM_W, y, cell, NUM_W, style, attr);
+		tui_screen_puts(s, x, y, cell, NUM_W, style, attr);
+		x += NUM_W;
 	}
 }
 
-static void draw_head(tui_screen *s, int y, int name_w)
+static void draw_head(tui_screen *s, int y, int name_w, const int shown[6])
 {
 	char line[160];
 
-	snprintf(line, sizeof(line), "%-*s%14s%*s%*s%*s%*s%*s%*s", name_w, "function", "calls a>b ", NUM_W,
-		 "total a", NUM_W, "total b", NUM_W, "change", NUM_W, "self a", NUM_W, "self b", NUM_W, "change");
+	snprintf(line, sizeof(line), "%-*s%14s", name_w, "function", "calls a>b ");
+	for (int c = 0; c < 6; c++)
+		if (shown[c])
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%*s", NUM_W, col_heads[c]);
 	tui_screen_puts(s, 1, y, line, -1, TUI_STYLE_LABEL, TUI_ATTR_BOLD);
 }
 
 void tui_diffv_draw(tui_app *app, tui_screen *s, int y0, int h)
 {
 	struct tui_diffview *dv = app->an->diff;
-	int w = tui_screen_width(s), name_w = w - 16 - 6 * NUM_W, rows = h - 2;
+	int w = tui_screen_width(s), shown[6], name_w = layout(w, shown), rows = h - 2;
 	const char *base = strrchr(dv ? dv->other_path : "", '/');
 	char line[512];
 
 	if (!dv)
 		return;
-	snprintf(line, sizeof(line), " diff: %zu functions, largest change first; showing %s, other: %s%s ",
-		 dv->d->count, dv->showing_after ? "after (b)" : "before (a)", base ? base + 1 : dv->other_path,
-		 app->an->focus ? " (j/k move, Enter: its calls, A/B: show before/after, Esc leaves)" : " (o to focus)");
-	tui_screen_fill(s, 0, y0, w, tui_screen_ascii(s) ? L'-' : L'─', TUI_STYLE_RULER, 0);
-	tui_screen_puts(s, 2, y0, line, -1, TUI_STYLE_RULER, TUI_ATTR_BOLD);
+	snprintf(line, sizeof(line), "diff: %zu functions; showing %s, other: %s",
+		 dv->d->count, dv->showing_after ? "after (b)" : "before (a)", base ? base + 1 : dv->other_path);
+	tui_panel_title(s, y0, line, app->an->focus ? "j/k move, Enter: its calls, A/B: show before/after, Esc leaves"
+						    : "o to focus");
 	if (name_w < 8 || rows < 1)
 		return;
-	draw_head(s, y0 + 1, name_w);
+	draw_head(s, y0 + 1, name_w, shown);
 	if ((long)dv->sel < dv->top)
 		dv->top = (int)dv->sel;
 	if ((long)dv->sel >= dv->top + rows)
 		dv->top = (int)dv->sel - rows + 1;
+	dv->top = tui_list_top(dv->top, dv->d->count, rows);
 	for (int i = 0; i < rows && (size_t)(dv->top + i) < dv->d->count; i++)
-		draw_row(s, y0 + 2 + i, &dv->d->rows[dv->top + i], name_w, (size_t)(dv->top + i) == dv->sel);
+		draw_row(s, y0 + 2 + i, &dv->d->rows[dv->top + i], name_w, shown, (size_t)(dv->top + i) == dv->sel);
 }

@@ -27,7 +27,7 @@ static const char *const legend[][2] = {
 	{ "TIME", "12.5ms, 300us, 40ns, 2s; a bare number is milliseconds; +/- is from the cursor" },
 	{ "[filter ...]", "(status line) the active filters; X removes them" },
 	{ "dim call", "with filter: a call above a match, kept so the chart reads as a flame chart" },
-	{ "yellow call", "a search match (bold and underlined without colours); n and N walk them" },
+	{ "yellow call", "a search match, underlined (bold and underlined without colours); n and N walk them" },
 };
 
 static int add(struct help_line *l, int n, const char *key, const char *text)
@@ -79,7 +79,8 @@ static int build(struct help_line *l)
 }
 
 /* Lay the lines out at width w: draw them from physical line `skip` into rows
- * [y0, y0 + h) when s is set; returns the physical line count. Text wraps at spaces. */
+ * [y0, y0 + h) when s is set; returns the physical line count. Text wraps between
+ * words. */
 static int layout(const struct help_line *l, int n, tui_screen *s, int w, int y0, int h, int skip)
 {
 	int phys = 0;
@@ -89,14 +90,11 @@ static int layout(const struct help_line *l, int n, tui_screen *s, int w, int y0
 		int x = l[i].key[0] ? 24 : 1, room = w - x - 1, first = 1;
 
 		do {
-			int len = (int)strlen(t), y = y0 + phys - skip;
+			int len = (int)strlen(t), y = y0 + phys - skip, line_room = first ? room : room - 2;
 			char piece[320];
 
-			if (len > room && room > 10) {
-				len = room;
-				while (len > room / 2 && t[len] != ' ')
-					len--;
-			}
+			if (len > line_room && line_room > 10)
+				len = tui_wrap_at(t, line_room);
 			snprintf(piece, sizeof(piece), "%.*s", len, t);
 			if (s && y >= y0 && y < y0 + h) {
 				if (first && l[i].key[0])

@@ -160,13 +160,10 @@ static void draw_title(tui_app *app, tui_screen *s, int y)
 	struct tui_analysis *an = app->an;
 	char line[512];
 
-	snprintf(line, sizeof(line), " logs: %zu of %zu records%s%s%s%s%s ", an->log_shown_count, an->log_count,
+	snprintf(line, sizeof(line), "logs: %zu of %zu records%s%s%s%s%s", an->log_shown_count, an->log_count,
 		 an->log_min_level ? ", level >= " : "", an->log_min_level ? tui_level_name(an->log_min_level) : "",
 		 an->log_re ? ", /" : "", an->log_re ? flt_pattern_source(an->log_re) : "", an->log_re ? "/" : "");
-	snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s",
-		 an->focus ? " (j/k move, Enter shows, Esc leaves, L closes) " : " (o to focus) ");
-	tui_screen_fill(s, 0, y, tui_screen_width(s), tui_screen_ascii(s) ? L'-' : L'─', TUI_STYLE_RULER, 0);
-	tui_screen_puts(s, 2, y, line, -1, TUI_STYLE_RULER, TUI_ATTR_BOLD);
+	tui_panel_title(s, y, line, an->focus ? "j/k move, Enter shows, Esc leaves, L closes" : "o to focus");
 }
 
 static void draw_record(tui_app *app, tui_screen *s, int y, const struct tui_log_ent *e, int selected)
@@ -175,14 +172,19 @@ static void draw_record(tui_app *app, tui_screen *s, int y, const struct tui_log
 	const vtb_thread *th = tui_model_thread(&app->model, e->thread);
 	uint16_t style = mk->level >= 40 ? TUI_STYLE_ERROR : mk->level >= 30 ? TUI_STYLE_MARKER : TUI_STYLE_DEFAULT;
 	uint16_t attr = (mk->level >= 40 ? TUI_ATTR_BOLD : 0) | (selected ? TUI_ATTR_REVERSE : 0);
-	char at[32], who[160], line[1024];
+	int ascii = tui_screen_ascii(s);
+	char at[32], who[160], logger[64], thread[64], line[1024];
 
-	tui_fmt_dur(at, sizeof(at), mk->ts_ns - app->model.first_ns, tui_screen_ascii(s));
+	tui_fmt_at(app, at, sizeof(at), mk->ts_ns, ascii);
 	/* with several processes, the thread's name alone is ambiguous */
 	snprintf(who, sizeof(who), "%.0u%s%s", app->model.process_groups > 1 ? th->pid : 0,
 		 app->model.process_groups > 1 ? "/" : "", th->name && *th->name ? th->name : "thread");
-	snprintf(line, sizeof(line), "%10s %-8s %-14.14s %-14.14s %.*s", at, tui_level_name(mk->level),
-		 tui_model_name(&app->model, mk->name_id), who, (int)strcspn(mk->text, "\n"), mk->text);
+	tui_elide(logger, sizeof(logger), tui_model_name(&app->model, mk->name_id), 14, ascii);
+	tui_elide(thread, sizeof(thread), who, 14, ascii);
+	/* columns padded by characters, not bytes (an ellipsis is three); the whole message:
+	 * its line breaks show as blanks, and what is cut ends in an ellipsis */
+	snprintf(line, sizeof(line), "%10s %-8s %s%*s %s%*s %s", at, tui_level_name(mk->level), logger,
+		 14 - tui_text_cols(logger), "", thread, 14 - tui_text_cols(thread), "", mk->text);
 	if (selected)
 		tui_screen_fill(s, 0, y, tui_screen_width(s), L' ', style, attr);
 	tui_screen_puts(s, 1, y, line, tui_screen_width(s) - 1, style, attr);
@@ -209,6 +211,7 @@ void tui_logs_draw(tui_app *app, tui_screen *s, int y0, int h)
 		an->log_top = (int)an->log_sel;
 	if ((long)an->log_sel >= an->log_top + rows)
 		an->log_top = (int)an->log_sel - rows + 1;
+	an->log_top = tui_list_top(an->log_top, an->log_shown_count, rows);
 	for (int i = 0; i < rows && (size_t)(an->log_top + i) < an->log_shown_count; i++)
 		draw_record(app, s, y0 + 1 + i, &an->logs[an->log_shown[an->log_top + i]],
 			    (size_t)(an->log_top + i) == an->log_sel);

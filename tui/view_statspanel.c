@@ -114,11 +114,12 @@ static void draw_row(tui_app *app, tui_screen *s, int y, const tui_stats_row *r,
 {
 	int ascii = tui_screen_ascii(s);
 	uint16_t attr = sel ? TUI_ATTR_REVERSE : 0;
-	char num[32], cell[48];
+	char num[32], cell[48], name[512];
 
 	if (sel)
 		tui_screen_fill(s, 0, y, tui_screen_width(s), L' ', TUI_STYLE_DEFAULT, attr);
-	tui_screen_puts(s, 1, y, tui_model_name(&app->model, r->name_id), name_w - 1, TUI_STYLE_DEFAULT, attr);
+	tui_elide(name, sizeof(name), tui_model_name(&app->model, r->name_id), name_w - 1, ascii);
+	tui_screen_puts(s, 1, y, name, name_w - 1, TUI_STYLE_DEFAULT, attr);
 	for (int c = 1; c < 6; c++) {
 		if (c == TUI_COL_CALLS)
 			tui_fmt_count(num, sizeof(num), r->calls);
@@ -137,11 +138,10 @@ static void draw_title(tui_app *app, tui_screen *s, int y)
 	char line[512], calls[32];
 
 	tui_fmt_count(calls, sizeof(calls), an->stats ? an->stats->calls : 0);
-	snprintf(line, sizeof(line), " statistics: %s, %zu functions, %s calls%s ", scopes[an->stats_scope],
-		 an->stats ? an->stats->count : 0, calls,
-		 an->focus ? " (j/k move, 1-6 sort, Enter longest call, Esc leaves, S closes)" : " (o to focus)");
-	tui_screen_fill(s, 0, y, tui_screen_width(s), tui_screen_ascii(s) ? L'-' : L'─', TUI_STYLE_RULER, 0);
-	tui_screen_puts(s, 2, y, line, -1, TUI_STYLE_RULER, TUI_ATTR_BOLD);
+	snprintf(line, sizeof(line), "statistics: %s, %zu functions, %s calls", scopes[an->stats_scope],
+		 an->stats ? an->stats->count : 0, calls);
+	tui_panel_title(s, y, line, an->focus ? "j/k move, 1-6 sort, Enter longest call, Esc leaves, S closes"
+					      : "o to focus");
 }
 
 void tui_statsp_draw(tui_app *app, tui_screen *s, int y0, int h)
@@ -165,6 +165,7 @@ void tui_statsp_draw(tui_app *app, tui_screen *s, int y0, int h)
 		an->stats_top = (int)an->stats_sel;
 	if ((long)an->stats_sel >= an->stats_top + rows)
 		an->stats_top = (int)an->stats_sel - rows + 1;
+	an->stats_top = tui_list_top(an->stats_top, an->stats->count, rows);
 	for (int i = 0; i < rows && (size_t)(an->stats_top + i) < an->stats->count; i++)
 		draw_row(app, s, y0 + 2 + i, &an->stats->rows[an->stats_top + i], name_w,
 			 (size_t)(an->stats_top + i) == an->stats_sel);

@@ -31,8 +31,8 @@ static const char *short_name(const char *name)
 }
 
 /* The richest label that fits in `room` columns: name and duration, name, short name and
- * duration, short name, then the short name cut (with an ellipsis when not ASCII-only). */
-static void block_label(char *out, size_t len, const char *name, const char *dur, int room, int ascii)
+ * duration, then the short name (tui_screen_puts ends it with an ellipsis when cut). */
+static void block_label(char *out, size_t len, const char *name, const char *dur, int room)
 {
 	const char *sn = short_name(name);
 
@@ -44,12 +44,8 @@ static void block_label(char *out, size_t len, const char *name, const char *dur
 		return;
 	}
 	snprintf(out, len, "%s %s", sn, dur);
-	if ((int)strlen(out) <= room)
-		return;
-	if ((int)strlen(sn) <= room || room < 2 || ascii)
-		snprintf(out, len, "%.*s", room > 0 ? room : 0, sn);
-	else
-		snprintf(out, len, "%.*s…", room - 1, sn);
+	if ((int)strlen(out) > room)
+		snprintf(out, len, "%s", sn);
 }
 
 static int is_selected(const tui_app *app, int32_t thread, uint32_t depth, size_t i)
@@ -86,7 +82,7 @@ static void draw_block(tui_app *app, tui_screen *s, int y, int x0, int x1, const
 	tui_screen_put(s, x0, y, left, style, attr);
 	tui_screen_put(s, x1, y, right, style, attr);
 	if (x1 - x0 >= 2) {
-		block_label(label, sizeof(label), name, dur, x1 - x0 - 1, tui_screen_ascii(s));
+		block_label(label, sizeof(label), name, dur, x1 - x0 - 1);
 		tui_screen_puts(s, x0 + 1, y, label, x1 - x0 - 1, style, attr);
 	}
 }
@@ -179,11 +175,11 @@ static void draw_thread_title(tui_app *app, tui_screen *s, int y, const tui_row 
 {
 	const vtb_thread *th = tui_model_thread(&app->model, r->thread);
 	int folded = app->view.folded[r->thread];
-	char calls[32], line[512];
+	char calls[32], line[512], who[256];
 
 	tui_fmt_count(calls, sizeof(calls), th->call_count);
-	snprintf(line, sizeof(line), " %s tid %llu  %s calls, depth %u%s",
-		 th->name && *th->name ? th->name : "thread", (unsigned long long)th->tid, calls,
+	tui_thread_label(th, who, sizeof(who));
+	snprintf(line, sizeof(line), " %s  %s call%s, depth %u%s", who, calls, th->call_count == 1 ? "" : "s",
 		 th->depth_count, folded ? "  (folded: z opens)" : "");
 	tui_screen_fill(s, 0, y, app->view.cols, L' ', TUI_STYLE_THREAD, focused ? TUI_ATTR_BOLD : 0);
 	tui_screen_put(s, 0, y, folded ? glyphs_of(s)->folded : glyphs_of(s)->open, TUI_STYLE_THREAD,
@@ -199,26 +195,39 @@ static void draw_process_title(tui_app *app, tui_screen *s, int y, const tui_row
 	for (size_t i = 0; i < vtb_trace_process_count(app->model.trace); i++)
 		if (vtb_trace_process(app->model.trace, i)->pid == r->pid)
 			p = vtb_trace_process(app->model.trace, i);
-	snprintf(line, sizeof(line), "process %u  %s", r->pid, p && p->name ? p->name : "");
+	if (app->model.sources && (size_t)r->thread < app->model.sources->thread_count) /* which dump */
+		snprintf(line, sizeof(line), "%s", app->model.sources->titles[app->model.sources->of_thread[r->thread]]);
+	else
+		snprintf(line, sizeof(line), "process %u  %s", r->pid, p && p->name ? p->name : "");
 	tui_screen_fill(s, 0, y, app->view.cols, L' ', TUI_STYLE_PROCESS, TUI_ATTR_BOLD);
 	tui_screen_puts(s, 0, y, line, -1, TUI_STYLE_PROCESS, TUI_ATTR_BOLD);
 }
 
-/* Keep the selection (or the focused thread's title) on screen after a move. */
+/* After a move, the thread of the selection (or the focused thread) on screen: all of
+ * it when it fits, else its title down to the selected call, else the selected call. */
 static void follow(tui_app *app, const tui_row *rows, size_t count)
 {
 	tui_view *v = &app->view;
-	int at;
+	int32_t t = v->sel.thread >= 0 ? v->sel.thread : (int32_t)app->model.order[v->focus];
+	int first = tui_view_row_of(rows, count, t, UINT32_MAX), last = first, at;
 
-	if (v->sel.thread >= 0) {
-		at = tui_view_row_of(rows, count, v->sel.thread, v->sel.depth);
-	} else {
-		at = tui_view_row_of(rows, count, (int32_t)app->model.order[v->focus], UINT32_MAX);
-		if (at > 0 && rows[at - 1].kind == TUI_ROW_PROCESS)
-			at--;
-	}
-	tui_view_scroll_to(v, at, count);
 	v->follow = 0;
+	if (first < 0)
+		return;
+	if (first > 0 && rows[first - 1].kind == TUI_ROW_PROCESS)
+		first--;
+	while (last + 1 < (int)count && rows[last + 1].thread == t)
+		last++;
+	at = v->sel.thread >= 0 ? tui_view_row_of(rows, count, t, v->sel.depth) : first;
+	if (last - first < v->rows) {
+		tui_view_scroll_to(v, last, count);
+		tui_view_scroll_to(v, first, count);
+	} else if (at - first < v->rows) { /* taller than the screen: from its title down */
+		v->scroll = first;
+		tui_view_scroll_to(v, at, count);
+	} else {
+		tui_view_scroll_to(v, at, count);
+	}
 }
 
 void tui_draw_timeline(tui_app *app, tui_screen *s, int y0, int h)

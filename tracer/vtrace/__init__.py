@@ -74,7 +74,17 @@ def _on_import(name, fn):
     else:
         sys.meta_path.insert(0, _OnImport(name, fn))
 
-from . import _vtrace  # noqa: E402 (after the helper the package's modules share)
+try:
+    from . import _vtrace  # noqa: E402 (after the helpers the package's modules share)
+except ImportError:  # an extension built for another Python: say so, not "circular import"
+    import glob
+    _built = sorted("%s.%s" % (t[0], t[1:]) for t in (os.path.basename(p).split(".")[1][len("cpython-"):].split("-")[0]
+                    for p in glob.glob(os.path.join(os.path.dirname(__file__), "_vtrace.cpython-*"))))
+    _here = "%d.%d" % sys.version_info[:2]
+    if not _built or _here in _built:
+        raise
+    raise ImportError("vtrace was built for %s; build it for %s with make PYTHON=%s" % (
+        ", ".join(_built), _here, sys.executable)) from None
 from .data import log_var, counter, instant, event, ignore, sparse
 
 from ._version import __version__
@@ -96,7 +106,7 @@ _DEPTH_LIMIT = 65535  # open calls per thread a VTB file holds (VTB_DEPTH_LIMIT,
 
 # enum vtb_reason (common/vtb.h)
 REASON_API, REASON_EXIT, REASON_EXCEPTION, REASON_SIGNAL, REASON_LOG = 0, 1, 2, 3, 4
-_REASON_NAMES = {REASON_API: "dump()", REASON_EXIT: "exit", REASON_EXCEPTION: "exception",
+_REASON_NAMES = {REASON_API: "api", REASON_EXIT: "exit", REASON_EXCEPTION: "exception",
                  REASON_SIGNAL: "signal", REASON_LOG: "log"}
 
 
@@ -346,7 +356,7 @@ class Tracer:
         _vtrace.ring_dumped(written)
         coalesced, self._coalesced = self._coalesced, 0
         if not self.quiet:
-            _warn("wrote %s%s: %d events, %d dropped by the ring%s%s%s, reason: %s%s" % (
+            _warn("wrote %s%s: %d ring records, %d dropped by the ring%s%s%s, reason: %s%s" % (
                 written, " (%s holds an earlier dump of this process)" % asked if asked else "",
                 events, dropped,
                 ", %d texts overwritten in the arena" % data_lost if data_lost else "",
