@@ -251,8 +251,9 @@ static void check_pool(const char *method, int processes)
 		ck_assert_msg(st == 0 && strcmp(out, "8555\n") == 0, "%s %s: status %d, out %s, "
 			      "err %.2000s", method, hows[h], st, out, err);
 		free(out), free(err);
-		/* The forkserver ends after the program (when it sees the program gone). */
-		for (int wait = 0; wait < 300 && count_in("out") < processes; wait++)
+		/* The forkserver ends after the program (when it sees the program gone); slow under
+		 * the sanitizers and load. */
+		for (int wait = 0; wait < 900 && count_in("out") < processes; wait++)
 			usleep(100 * 1000);
 		DIR *d = opendir(path_in("out"));
 		struct dirent *e;

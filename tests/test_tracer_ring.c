@@ -354,6 +354,18 @@ START_TEST(test_live_ring_snapshots)
 	vtb_ring *r = NULL;
 	char *cause = NULL;
 	ck_assert_msg(vtb_ring_open(ring, &r, &cause) == 0, "%s", cause);
+	/* The pid is written before the loop runs: wait (slow under the sanitizers and load)
+	 * until the ring holds a hundred calls of work(). */
+	for (int i = 0; i < 600; i++) {
+		vtb_ring_snap_stats st;
+		vtb_trace *t = vtb_ring_snapshot(r, &st, &cause);
+		ck_assert_msg(t != NULL, "snapshot: %s", cause);
+		size_t calls = count_calls(t, NULL, "__main__.work");
+		vtb_trace_free(t);
+		if (calls > 100)
+			break;
+		usleep(100000);
+	}
 	for (int i = 0; i < 20; i++) {
 		vtb_ring_snap_stats st;
 		vtb_trace *t = vtb_ring_snapshot(r, &st, &cause);
