@@ -229,12 +229,18 @@ static void check_pool(const char *method, int processes)
 	write_file("pool.py",
 		   "import multiprocessing as mp, sys, time\n"
 		   "def work(x):\n    time.sleep(0.01)\n    return x * x\n"
+		   /* Every worker is up (its tracer too) before the pool can end: one killed
+		    * while its interpreter starts could not record, traced or not. */
+		   "def ready(b):\n    b.wait()\n"
 		   "if __name__ == '__main__':\n"
 		   "    ctx = mp.get_context(sys.argv[1])\n"
+		   "    b = ctx.Barrier(4)\n"
 		   "    if sys.argv[2] == 'with':\n"
-		   "        with ctx.Pool(3) as p:\n            print(sum(p.map(work, range(30))))\n"
+		   "        with ctx.Pool(3, ready, (b,)) as p:\n"
+		   "            b.wait()\n            print(sum(p.map(work, range(30))))\n"
 		   "    else:\n"
-		   "        p = ctx.Pool(3)\n        print(sum(p.map(work, range(30))))\n"
+		   "        p = ctx.Pool(3, ready, (b,))\n        b.wait()\n"
+		   "        print(sum(p.map(work, range(30))))\n"
 		   "        p.terminate() if sys.argv[2] == 'terminate' else p.close()\n"
 		   "        p.join()\n");
 	for (size_t h = 0; h < 3; h++) {
