@@ -366,6 +366,7 @@ START_TEST(test_live_ring_snapshots)
 			break;
 		usleep(100000);
 	}
+	int full = 0;
 	for (int i = 0; i < 20; i++) {
 		vtb_ring_snap_stats st;
 		vtb_trace *t = vtb_ring_snapshot(r, &st, &cause);
@@ -375,9 +376,15 @@ START_TEST(test_live_ring_snapshots)
 		ck_assert_uint_le(st.records, 4096);
 		/* Every work() holds exactly one leaf(): nothing torn made it in. */
 		ck_assert_uint_eq(count_misnested(t, "__main__.leaf", "__main__.work"), 0);
-		ck_assert_uint_gt(count_calls(t, NULL, "__main__.work"), 100);
+		/* A reader descheduled while it copies (a loaded machine) may see the writer lap
+		 * this small ring: what was overwritten is dropped and counted, not shown. */
+		if (count_calls(t, NULL, "__main__.work") > 100)
+			full++;
+		else
+			ck_assert_uint_gt(st.overwritten, 0);
 		vtb_trace_free(t);
 	}
+	ck_assert_int_gt(full, 10);
 	vtb_ring_info in;
 	ck_assert_int_eq(vtb_ring_info_read(r, &in, &cause), 0);
 	ck_assert_int_eq(in.alive, 1);
