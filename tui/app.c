@@ -37,6 +37,7 @@ void tui_app_free(tui_app *app)
 {
 	if (!app)
 		return;
+	tui_live_free(app->live);
 	tui_an_free(app->an);
 	tui_fview_free(app->fv);
 	tui_view_fini(&app->view);
@@ -75,6 +76,97 @@ void tui_app_msg(tui_app *app, int error, const char *fmt, ...)
 	vsnprintf(app->message, sizeof(app->message), fmt, ap);
 	va_end(ap);
 	app->message_is_error = error;
+}
+
+tui_live *tui_app_live(const tui_app *app) { return app->live; }
+
+/* The last `window_ns` of the trace (0: all of it), the cursor at its right edge. */
+static void show_tail(tui_app *app, uint64_t window_ns)
+{
+	tui_view *v = &app->view;
+	uint64_t last = app->model.last_ns;
+
+	if (window_ns)
+		v->span_ns = window_ns;
+	v->start_ns = last > v->span_ns ? last - v->span_ns : 0;
+	v->cursor_ns = last ? last - 1 : 0;
+	tui_view_clamp(v, &app->model);
+}
+
+void tui_app_set_live(tui_app *app, tui_live *lv)
+{
+	tui_live_free(app->live);
+	app->live = lv;
+	if (lv)
+		show_tail(app, tui_live_window(lv));
+}
+
+/* The panel state that does not depend on the trace, carried to a new analysis. */
+static void carry_panels(struct tui_analysis *to, const struct tui_analysis *from)
+{
+	to->panel = from->panel;
+	to->focus = from->focus;
+	to->stats_scope = from->stats_scope;
+	to->stats_sort = from->stats_sort;
+	to->flame_scope = from->flame_scope;
+	to->log_min_level = from->log_min_level;
+}
+
+int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause)
+{
+	tui_view old = app->view;
+	uint64_t old_last = app->model.last_ns, col = old.cols > 0 ? old.span_ns / (uint64_t)old.cols : 0;
+	int at_end = old.start_ns + old.span_ns + col >= old_last;
+	int whole = at_end && old.start_ns <= app->model.first_ns + col; /* keeps showing it all */
+	struct tui_analysis *old_an = app->an;
+	flt_set *filters = app->fv->set;
+	char msg[sizeof(app->message)];
+	int msg_error = app->message_is_error;
+
+	memcpy(msg, app->message, sizeof(msg));
+	app->fv->set = NULL;
+	tui_fview_free(app->fv);
+	app->fv = NULL;
+	app->an = NULL;
+	tui_view_fini(&app->view);
+	tui_model_fini(&app->model);
+	app->self_ref = app->details_ref = TUI_REF_NONE;
+	if (tui_model_init(&app->model, t, cause) < 0 || tui_view_init(&app->view, &app->model) < 0 ||
+	    !(app->fv = tui_fview_new(&app->model)) || !(app->an = tui_an_new(app))) {
+		tui_an_free(old_an);
+		flt_set_free(filters);
+		if (!*cause)
+			*cause = strdup("out of memory");
+		return VTB_E_NOMEM;
+	}
+	carry_panels(app->an, old_an);
+	tui_an_free(old_an);
+	if (filters && !flt_set_is_empty(filters))
+		tui_fview_commit(app, filters);
+	else
+		flt_set_free(filters);
+	memcpy(app->message, msg, sizeof(msg));
+	app->message_is_error = msg_error;
+	/* the view keeps its span; following, its right edge stays on "now" */
+	app->view.details = old.details;
+	app->view.scroll = old.scroll;
+	app->view.focus = old.focus < app->model.thread_count ? old.focus : 0;
+	app->view.cols = old.cols;
+	app->view.rows = old.rows;
+	app->view.span_ns = old.span_ns;
+	if (whole) {
+		tui_view_fit(&app->view, &app->model);
+		app->view.cursor_ns = app->model.last_ns ? app->model.last_ns - 1 : 0;
+	} else if (at_end) {
+		uint64_t back = old.start_ns + old.span_ns > old.cursor_ns ? old.start_ns + old.span_ns - old.cursor_ns : 0;
+		show_tail(app, 0);
+		app->view.cursor_ns = app->model.last_ns > back ? app->model.last_ns - back : 0;
+	} else {
+		app->view.start_ns = old.start_ns;
+		app->view.cursor_ns = old.cursor_ns;
+	}
+	tui_view_clamp(&app->view, &app->model);
+	return 0;
 }
 
 const char *tui_app_message(const tui_app *app) { return app->message; }

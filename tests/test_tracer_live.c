@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/* test_tracer_live.c: vtui --live on a running traced program, in a terminal (tmux). The
+ * program calls phase_a until the test creates the file `b`, then phase_b until `end`:
+ * the view shows phase_a, then phase_b without a key; P freezes it, :dump writes the
+ * snapshot (checked by the reader and vtui stats); the header says when the program has
+ * exited. The binary is $VTUI_BUILD/vtui (default "build"). */
+#include "tests/tracer_fixtures.h"
+#include "tests/tmux_harness.h"
+
+#include <signal.h>
+#include <time.h>
+
+static char vtui[512];
+
+static const char *prog =
+	"import os, time\n"
+	"def phase_a():\n    time.sleep(0.3)\n"
+	"def phase_b():\n    time.sleep(0.3)\n"
+	"open('pid.tmp', 'w').write(str(os.getpid()))\n"
+	"os.rename('pid.tmp', 'pid')\n"
+	"t0 = time.time()\n"
+	"while not os.path.exists('b') and time.time() - t0 < 100:\n    phase_a()\n"
+	"while not os.path.exists('end') and time.time() - t0 < 100:\n    phase_b()\n";
+
+/* Starts prog.py under vtrace in the background; its pid once it runs (waits up to 20 s). */
+static int start_prog(void)
+{
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	char *pid = NULL;
+
+	write_file("prog.py", prog);
+	ck_assert_int_eq(sh("cd '%s' && PYTHONPATH='%s' XDG_RUNTIME_DIR='%s' VTRACE_OPTIONS= '%s' -m vtrace -q "
+			    "-o out.vtb prog.py </dev/null >/dev/null 2>err &", dir, pypath, dir, python()), 0);
+	for (int i = 0; i < 400; i++) {
+		free(pid);
+		pid = read_file("pid");
+		if (*pid)
+			break;
+		nanosleep(&nap, NULL);
+	}
+	ck_assert_msg(*pid, "prog.py never started: %s", read_file("err"));
+	int n = atoi(pid);
+	free(pid);
+	return n;
+}
+
+static void live_setup(void)
+{
+	setup();
+	tmux_find_vtui(vtui, sizeof vtui);
+}
+
+static void live_teardown(void)
+{
+	write_file("end", "");
+	tmux_stop();
+	teardown();
+}
+
+START_TEST(test_live_follows_freezes_dumps_ends)
+{
+	char cmd[8192];
+	int pid = start_prog();
+
+	snprintf(cmd, sizeof cmd, "XDG_RUNTIME_DIR='%s' timeout --foreground 120 '%s' --live %d --window 3s",
+		 dir, vtui, pid);
+	tmux_start_in(dir, 140, 24, cmd);
+	tmux_expect("LIVE pid");
+	tmux_expect("phase_a");
+	write_file("b", "");
+	/* no key: the view follows, phase_b comes in and phase_a leaves the 3s window */
+	tmux_expect("phase_b");
+	tmux_expect_gone("phase_a");
+
+	tmux_keys("P");
+	tmux_expect("FROZEN pid");
+	char *before = tmux_capture(0);
+	struct timespec second = { 1, 0 };
+	nanosleep(&second, NULL);
+	char *after = tmux_capture(0);
+	ck_assert_msg(!strcmp(before, after), "the frozen view changed:\n%s\n---\n%s", before, after);
+	free(before);
+	free(after);
+	tmux_type(":dump live.vtb");
+	tmux_keys("Enter");
+	tmux_expect("wrote live.vtb");
+	vtb_trace *t = load("live.vtb");
+	ck_assert_uint_gt(count_affix(t, "__main__.", "phase_b", 0), 0);
+	ck_assert_uint_gt(count_affix(t, "__main__.", "phase_a", 0), 0);
+	vtb_trace_free(t);
+	char *stats = sh_out("'%s' stats '%s' --format csv", vtui, path_in("live.vtb"));
+	ck_assert_msg(strstr(stats, "phase_a") && strstr(stats, "phase_b"), "stats of the dump:\n%s", stats);
+	free(stats);
+
+	tmux_keys("P");
+	tmux_expect("LIVE pid");
+	write_file("end", "");
+	tmux_expect("ENDED: ");
+	tmux_expect("exited");
+	tmux_expect("phase_b"); /* the last data stays */
+	tmux_keys("q");
+	tmux_expect("EXIT=0");
+}
+END_TEST
+
+START_TEST(test_live_errors)
+{
+	char *out = sh_out("XDG_RUNTIME_DIR='%s' '%s' --live 4194303 2>&1; echo rc=$?", dir, vtui);
+	ck_assert_msg(strstr(out, "no ring file of pid 4194303") && strstr(out, "rc=1"), "%s", out);
+	free(out);
+	out = sh_out("XDG_RUNTIME_DIR='%s' '%s' --live 2>&1; echo rc=$?", dir, vtui);
+	ck_assert_msg(strstr(out, "no recording process") && strstr(out, "rc=1"), "%s", out);
+	free(out);
+	out = sh_out("'%s' --live 12x 2>&1; echo rc=$?", vtui);
+	ck_assert_msg(strstr(out, "wants a process id") && strstr(out, "rc=2"), "%s", out);
+	free(out);
+	out = sh_out("'%s' --live --window 0 2>&1; echo rc=$?", vtui);
+	ck_assert_msg(strstr(out, "--window wants a duration") && strstr(out, "rc=2"), "%s", out);
+	free(out);
+	/* two recording processes: --live alone names both */
+	int a = start_prog();
+	ck_assert_int_eq(sh("cd '%s' && mkdir two && cp prog.py two/", dir), 0);
+	ck_assert_int_eq(sh("cd '%s/two' && PYTHONPATH='%s' XDG_RUNTIME_DIR='%s' VTRACE_OPTIONS= '%s' -m vtrace -q "
+			    "-o out.vtb prog.py </dev/null >/dev/null 2>err &", dir, pypath, dir, python()), 0);
+	char *two = NULL;
+	for (int i = 0; i < 400 && !(two = sh_out("cat '%s/two/pid' 2>/dev/null", dir))[0]; i++) {
+		free(two);
+		two = NULL;
+		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+	}
+	out = sh_out("XDG_RUNTIME_DIR='%s' '%s' --live 2>&1 </dev/null; echo rc=$?", dir, vtui);
+	char want[64];
+	snprintf(want, sizeof want, "%d", a);
+	ck_assert_msg(strstr(out, "several processes record") && strstr(out, want) && strstr(out, two) &&
+		      strstr(out, "rc=1"), "%s (pids %d %s)", out, a, two);
+	free(out);
+	free(two);
+	write_file("two/end", "");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("tracer_live");
+	TCase *tc = tcase_create("live");
+
+	tcase_add_checked_fixture(tc, live_setup, live_teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_live_follows_freezes_dumps_ends);
+	tcase_add_test(tc, test_live_errors);
+	suite_add_tcase(s, tc);
+	return tf_run(s);
+}
