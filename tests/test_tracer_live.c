@@ -3,7 +3,7 @@
  * program calls phase_a until the test creates the file `b`, then phase_b until `end`:
  * the view shows phase_a, then phase_b without a key; P freezes it, :dump writes the
  * snapshot (checked by the reader and vtui stats); the header says when the program has
- * exited. The binary is $VTUI_BUILD/vtui (default "build"). */
+ * exited; vtui stats --live prints each interval's functions. The binary is $VTUI_BUILD/vtui (default "build"). */
 #include "tests/tracer_fixtures.h"
 #include "tests/tmux_harness.h"
 
@@ -139,6 +139,47 @@ START_TEST(test_live_errors)
 }
 END_TEST
 
+/* Runs vtui stats --live on the running program; its output (the caller frees) and status. */
+static char *stats_live(int pid, const char *opts, int *rc)
+{
+	char *out = sh_out("XDG_RUNTIME_DIR='%s' '%s' stats --live %d %s 2>&1; echo rc=$?", dir, vtui, pid, opts);
+	char *st = strstr(out, "rc=");
+	ck_assert_ptr_nonnull(st);
+	*rc = atoi(st + 3);
+	return out;
+}
+
+START_TEST(test_stats_live_intervals)
+{
+	int pid = start_prog(), rc;
+	char *out = stats_live(pid, "--interval 1s --count 1", &rc);
+
+	ck_assert_msg(rc == 0 && strstr(out, "# interval 1 of pid") && strstr(out, "__main__.phase_a") &&
+		      !strstr(out, "phase_b") && !strstr(out, "# interval 2"), "%s", out);
+	free(out);
+	write_file("b", "");
+	nanosleep(&(struct timespec){ 1, 0 }, NULL); /* the phase_a call running then ends in 0.3s */
+	out = stats_live(pid, "--interval 1s --count 2 --format csv", &rc);
+	char *second = strstr(out, "\n\nname,calls,total,self,mean,max\n");
+	ck_assert_msg(rc == 0 && !strncmp(out, "name,calls,total,self,mean,max\n", 31) && second &&
+		      strstr(out, "__main__.phase_b,") && strstr(second, "__main__.phase_b,") &&
+		      !strstr(out, "phase_a"), "%s", out);
+	free(out);
+	/* the program ends while stats follows it: status 4, the last interval printed */
+	ck_assert_int_eq(sh("(sleep 1; touch '%s') &", path_in("end")), 0);
+	out = stats_live(pid, "--interval 400ms --format json", &rc);
+	ck_assert_msg(rc == 4 && strstr(out, "\"functions\"") && strstr(out, "__main__.phase_b"), "%s", out);
+	free(out);
+	out = stats_live(pid, "--count 1", &rc);
+	ck_assert_msg(rc == 1 && strstr(out, "no ring file of pid"), "%s", out);
+	free(out);
+	out = sh_out("'%s' stats --live 1 trace.bin 2>&1; '%s' stats x.bin --count 2 2>&1; echo rc=$?", vtui, vtui);
+	ck_assert_msg(strstr(out, "--live reads the process") && strstr(out, "go with --live") && strstr(out, "rc=2"),
+		      "%s", out);
+	free(out);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tracer_live");
@@ -148,6 +189,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_live_follows_freezes_dumps_ends);
 	tcase_add_test(tc, test_live_errors);
+	tcase_add_test(tc, test_stats_live_intervals);
 	suite_add_tcase(s, tc);
 	return tf_run(s);
 }

@@ -123,6 +123,11 @@ tui_live *tui_app_live(const tui_app *app);
  * *cause (which names the candidates when several processes record). */
 tui_live *tui_live_open(uint32_t pid, uint64_t window_ns, vtb_trace **first, char **cause);
 void tui_live_free(tui_live *lv);
+/* A new snapshot when one is due (force: now, frozen or not), or NULL: not due, frozen,
+ * the process ended after its last snapshot, or a failure (*cause set). */
+vtb_trace *tui_live_tick(tui_live *lv, int force, char **cause);
+/* Whether the process was gone at the last snapshot (that snapshot was its last). */
+int tui_live_ended(const tui_live *lv);
 /* Compare with `before` (taken over, freed by the app, also on failure): the app's own
  * trace is the "after" side; opens the diff panel. 0, or a negative error with *cause. */
 int tui_app_set_diff(tui_app *app, vtb_trace *before, const char *before_path, char **cause);

@@ -267,9 +267,6 @@ int tui_live_frozen(const tui_live *lv);
 void tui_live_freeze(tui_live *lv, int frozen);
 /* "LIVE pid 12", "FROZEN pid 12", or "ENDED: <how the process ended>". */
 void tui_live_state(const tui_live *lv, char *buf, size_t len);
-/* A new snapshot when one is due (force: now, frozen or not), or NULL: not due, frozen,
- * the process ended after its last snapshot, or a failure (*cause set). */
-vtb_trace *tui_live_tick(tui_live *lv, int force, char **cause);
 /* Swap snapshot `t` into the app (which owns it, also on failure), keeping filters, the
  * open panel and the view's span; while the view's right edge was at the end of the old
  * trace it stays at the end of the new one. 0 or VTB_E_NOMEM. */
