@@ -117,6 +117,18 @@ START_TEST(test_live_errors)
 	out = sh_out("'%s' --live --window 0 2>&1; echo rc=$?", vtui);
 	ck_assert_msg(strstr(out, "--window wants a duration") && strstr(out, "rc=2"), "%s", out);
 	free(out);
+	/* another user's ring: refused, saying why (run as nobody when the tests run as root,
+	 * the ring directory opened to it) */
+	if (geteuid() == 0) {
+		ck_assert_int_eq(sh("cd '%s' && chmod 755 . && mkdir -m 755 vtrace && echo x >vtrace/vtrace-123.ring && "
+				    "chmod 644 vtrace/vtrace-123.ring", dir), 0);
+		out = sh_out("setpriv --reuid=65534 --regid=65534 --clear-groups env XDG_RUNTIME_DIR='%s' '%s' --live 123 "
+			     "2>&1; echo rc=$?", dir, vtui);
+		ck_assert_msg(strstr(out, "belongs to uid 0: only its owner or root can watch it") && strstr(out, "rc=1"),
+			      "%s", out);
+		free(out);
+		ck_assert_int_eq(sh("rm -r '%s/vtrace'", dir), 0);
+	}
 	/* two recording processes: --live alone names both */
 	int a = start_prog();
 	ck_assert_int_eq(sh("cd '%s' && mkdir two && cp prog.py two/", dir), 0);

@@ -24,8 +24,8 @@ struct tui_live {
 	vtb_ring_snap_stats st;
 };
 
-/* Whether the ring at `path` belongs to `pid` (0: any alive recording process). */
-static int ring_matches(const char *path, uint32_t pid, uint32_t *found)
+/* Whether the ring at `path` is of a process that runs and records; its pid to *found. */
+static int ring_recording(const char *path, uint32_t *found)
 {
 	vtb_ring *r = NULL;
 	vtb_ring_info in;
@@ -33,7 +33,7 @@ static int ring_matches(const char *path, uint32_t pid, uint32_t *found)
 	int ok = 0;
 
 	if (vtb_ring_open(path, &r, &cause) == 0 && vtb_ring_info_read(r, &in, &cause) == 0)
-		ok = pid ? in.pid == pid : in.alive && (in.state == VTB_RING_RECORDING || in.state == VTB_RING_DUMPED);
+		ok = in.alive && (in.state == VTB_RING_RECORDING || in.state == VTB_RING_DUMPED);
 	if (ok)
 		*found = in.pid;
 	vtb_ring_close(r);
@@ -41,7 +41,8 @@ static int ring_matches(const char *path, uint32_t pid, uint32_t *found)
 	return ok;
 }
 
-/* The ring file of `pid` in the ring directory (pid 0: the one recording process). */
+/* The ring file of the one recording process of the ring directory (whose pid goes to
+ * *pid); an error naming them when there are several. */
 static char *find_ring(uint32_t *pid, char **cause)
 {
 	char dir[4096], **paths = NULL, *hit = NULL, *list = NULL;
@@ -64,31 +65,53 @@ static char *find_ring(uint32_t *pid, char **cause)
 	if (n < 0)
 		n = 0;
 	for (int i = 0; i < n; i++) {
-		if (!ring_matches(paths[i], *pid, &found))
+		if (!ring_recording(paths[i], &found))
 			continue;
 		fprintf(names, " %u", found);
 		if (!hits++) {
 			hit = strdup(paths[i]);
 			first = found;
 		}
-		if (*pid)
-			break;
 	}
 	fclose(names);
 	vtb_ring_list_free(paths, n);
 	if (hits == 1)
 		*pid = first;
-	if (hits > 1 && !*pid) {
+	if (hits > 1) {
 		free(*cause);
 		*cause = tui_strdupf("several processes record (pids%s): say which, vtui --live PID", list);
 		free(hit);
 		hit = NULL;
 	} else if (!hits && !*cause) {
-		*cause = *pid ? tui_strdupf("no ring file of pid %u in %s (is it traced by vtrace?)", *pid, dir)
-			      : tui_strdupf("no recording process in %s (vtui --rings lists the ring files)", dir);
+		*cause = tui_strdupf("no recording process in %s (vtui --rings lists the ring files)", dir);
 	}
 	free(list);
 	return hits ? hit : NULL;
+}
+
+/* The ring file of `pid`: its name is vtrace-PID.ring; a file there that is not the pid's
+ * is refused when opened. */
+static char *ring_of(uint32_t pid, char **cause)
+{
+	char dir[4096];
+	struct stat st;
+	char *path;
+
+	if (vtb_ring_default_dir(dir, sizeof dir) < 0) {
+		*cause = strdup("no ring directory");
+		return NULL;
+	}
+	if (!(path = tui_strdupf("%s/vtrace-%u%s", dir, pid, VTB_RING_SUFFIX))) {
+		*cause = strdup("out of memory");
+		return NULL;
+	}
+	if (lstat(path, &st) != 0) {
+		*cause = errno == ENOENT ? tui_strdupf("no ring file of pid %u in %s (is it traced by vtrace?)", pid, dir)
+					 : tui_strdupf("%s: %s", path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	return path;
 }
 
 /* Only the owner of the ring (or root) may read it, as for the process itself. */
@@ -96,7 +119,7 @@ static int owner_ok(const char *path, char **cause)
 {
 	struct stat st;
 
-	if (stat(path, &st) != 0) {
+	if (lstat(path, &st) != 0) {
 		*cause = tui_strdupf("%s: %s", path, strerror(errno));
 		return 0;
 	}
@@ -106,6 +129,19 @@ static int owner_ok(const char *path, char **cause)
 		return 0;
 	}
 	return 1;
+}
+
+/* The file named after the pid is the pid's (a copied or forged one is not). */
+static int same_pid(tui_live *lv, char **cause)
+{
+	vtb_ring_info in;
+
+	if (vtb_ring_info_read(lv->ring, &in, cause) < 0)
+		return 0;
+	if (in.pid == lv->pid)
+		return 1;
+	*cause = tui_strdupf("%s is the ring of pid %u, not %u", lv->path, in.pid, lv->pid);
+	return 0;
 }
 
 tui_live *tui_live_open(uint32_t pid, uint64_t window_ns, vtb_trace **first, char **cause)
@@ -119,8 +155,9 @@ tui_live *tui_live_open(uint32_t pid, uint64_t window_ns, vtb_trace **first, cha
 	}
 	lv->pid = pid;
 	lv->window_ns = window_ns;
-	if (!(lv->path = find_ring(&lv->pid, cause)) || !owner_ok(lv->path, cause) ||
-	    vtb_ring_open(lv->path, &lv->ring, cause) < 0 || !(*first = vtb_ring_snapshot(lv->ring, &lv->st, cause))) {
+	if (!(lv->path = pid ? ring_of(pid, cause) : find_ring(&lv->pid, cause)) || !owner_ok(lv->path, cause) ||
+	    vtb_ring_open(lv->path, &lv->ring, cause) < 0 || !same_pid(lv, cause) ||
+	    !(*first = vtb_ring_snapshot(lv->ring, &lv->st, cause))) {
 		tui_live_free(lv);
 		return NULL;
 	}
