@@ -22,23 +22,32 @@ static const char *prog =
 	"while not os.path.exists('b') and time.time() - t0 < 100:\n    phase_a()\n"
 	"while not os.path.exists('end') and time.time() - t0 < 100:\n    phase_b()\n";
 
-/* Starts prog.py under vtrace in the background; its pid once it runs (waits up to 20 s). */
-static int start_prog(void)
+/* Starts prog.py under vtrace in the background in `sub` of the test dir ("." or a new
+ * directory); its pid once it runs (waits up to 20 s). The sanitiser runtime goes first,
+ * as run_py puts it. */
+static int start_prog(const char *sub)
 {
 	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	const char *preload = getenv("VTRACE_TEST_PRELOAD");
+	char pre[2048] = "", name[64];
 	char *pid = NULL;
 
-	write_file("prog.py", prog);
-	ck_assert_int_eq(sh("cd '%s' && PYTHONPATH='%s' XDG_RUNTIME_DIR='%s' VTRACE_OPTIONS= '%s' -m vtrace -q "
-			    "-o out.vtb prog.py </dev/null >/dev/null 2>err &", dir, pypath, dir, python()), 0);
+	if (preload && *preload)
+		snprintf(pre, sizeof pre, "LD_PRELOAD='%s' ASAN_OPTIONS=detect_leaks=0 ", preload);
+	ck_assert_int_eq(sh("mkdir -p '%s/%s'", dir, sub), 0);
+	snprintf(name, sizeof name, "%s/prog.py", sub);
+	write_file(name, prog);
+	ck_assert_int_eq(sh("cd '%s/%s' && %sPYTHONPATH='%s' XDG_RUNTIME_DIR='%s' VTRACE_OPTIONS= '%s' -m vtrace -q "
+			    "-o out.vtb prog.py </dev/null >/dev/null 2>err &", dir, sub, pre, pypath, dir, python()), 0);
+	snprintf(name, sizeof name, "%s/pid", sub);
 	for (int i = 0; i < 400; i++) {
 		free(pid);
-		pid = read_file("pid");
+		pid = read_file(name);
 		if (*pid)
 			break;
 		nanosleep(&nap, NULL);
 	}
-	ck_assert_msg(*pid, "prog.py never started: %s", read_file("err"));
+	ck_assert_msg(*pid, "prog.py never started in %s", sub);
 	int n = atoi(pid);
 	free(pid);
 	return n;
@@ -60,7 +69,7 @@ static void live_teardown(void)
 START_TEST(test_live_follows_freezes_dumps_ends)
 {
 	char cmd[8192];
-	int pid = start_prog();
+	int pid = start_prog(".");
 
 	snprintf(cmd, sizeof cmd, "XDG_RUNTIME_DIR='%s' timeout --foreground 120 '%s' --live %d --window 3s",
 		 dir, vtui, pid);
@@ -130,23 +139,15 @@ START_TEST(test_live_errors)
 		ck_assert_int_eq(sh("rm -r '%s/vtrace'", dir), 0);
 	}
 	/* two recording processes: --live alone names both */
-	int a = start_prog();
-	ck_assert_int_eq(sh("cd '%s' && mkdir two && cp prog.py two/", dir), 0);
-	ck_assert_int_eq(sh("cd '%s/two' && PYTHONPATH='%s' XDG_RUNTIME_DIR='%s' VTRACE_OPTIONS= '%s' -m vtrace -q "
-			    "-o out.vtb prog.py </dev/null >/dev/null 2>err &", dir, pypath, dir, python()), 0);
-	char *two = NULL;
-	for (int i = 0; i < 400 && !(two = sh_out("cat '%s/two/pid' 2>/dev/null", dir))[0]; i++) {
-		free(two);
-		two = NULL;
-		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
-	}
+	int a = start_prog(".");
+	int b = start_prog("two");
 	out = sh_out("XDG_RUNTIME_DIR='%s' '%s' --live 2>&1 </dev/null; echo rc=$?", dir, vtui);
-	char want[64];
-	snprintf(want, sizeof want, "%d", a);
-	ck_assert_msg(strstr(out, "several processes record") && strstr(out, want) && strstr(out, two) &&
-		      strstr(out, "rc=1"), "%s (pids %d %s)", out, a, two);
+	char want_a[32], want_b[32];
+	snprintf(want_a, sizeof want_a, " %d", a);
+	snprintf(want_b, sizeof want_b, " %d", b);
+	ck_assert_msg(strstr(out, "several processes record") && strstr(out, want_a) && strstr(out, want_b) &&
+		      strstr(out, "rc=1"), "%s (pids %d %d)", out, a, b);
 	free(out);
-	free(two);
 	write_file("two/end", "");
 }
 END_TEST
@@ -163,7 +164,7 @@ static char *stats_live(int pid, const char *opts, int *rc)
 
 START_TEST(test_stats_live_intervals)
 {
-	int pid = start_prog(), rc;
+	int pid = start_prog("."), rc;
 	char *out = stats_live(pid, "--interval 1s --count 1", &rc);
 
 	ck_assert_msg(rc == 0 && strstr(out, "# interval 1 of pid") && strstr(out, "__main__.phase_a") &&
