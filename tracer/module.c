@@ -182,7 +182,7 @@ static PyObject *vt_thread_ended(PyObject *m, PyObject *name)
 static PyObject *vt_thread_started(PyObject *m, PyObject *name)
 {
 	(void)m;
-	const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+	const char *s = str_arg(name, "name");
 	if (!s)
 		return NULL;
 	int t = vt_tls_thread;
@@ -221,7 +221,7 @@ static PyObject *vt_ring_info(PyObject *m, PyObject *unused)
 static PyObject *vt_ring_dumped_py(PyObject *m, PyObject *arg)
 {
 	(void)m;
-	const char *s = PyUnicode_Check(arg) ? PyUnicode_AsUTF8(arg) : NULL;
+	const char *s = str_arg(arg, "path");
 	if (!s)
 		return NULL;
 	vt_ring_dumped(s);
@@ -231,7 +231,10 @@ static PyObject *vt_ring_dumped_py(PyObject *m, PyObject *arg)
 static PyObject *vt_ring_exit_py(PyObject *m, PyObject *arg)
 {
 	(void)m;
-	vt_ring_exit(PyObject_IsTrue(arg) == 1);
+	int remove = PyObject_IsTrue(arg);
+	if (remove < 0)
+		return NULL;
+	vt_ring_exit(remove);
 	Py_RETURN_NONE;
 }
 

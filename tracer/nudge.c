@@ -4,21 +4,27 @@
  * thread: a signal that lands just before the main thread blocks in C (a multiprocessing
  * worker taking its queue's lock as Pool.terminate() sends SIGTERM) would wait for ever,
  * where the default action would have killed the process at once. So a C handler wraps
- * CPython's, and a watchdog thread re-sends the signal to the main thread every 100 ms
- * (which interrupts the blocking call, so the Python handler runs) until the Python
- * handler says it runs (nudge_ack); after NUDGE_TRIES it gives up on the dump and lets the
- * default action end the process, as it would have without vtrace.
+ * CPython's and, at the signal's first arrival, arms a POSIX timer that re-sends the signal
+ * to the main thread every 100 ms (which interrupts the blocking call, so the Python
+ * handler runs) until the Python handler says it runs (nudge_ack); after NUDGE_TRIES it
+ * gives up on the dump and lets the default action end the process, as it would have
+ * without vtrace. A timer, not a watchdog thread: a thread would make every traced process
+ * multi-threaded (3.12+ warns at each os.fork()).
  * Only for signals whose disposition before vtrace was the default action. The C handler
- * only calls CPython's handler, stores a flag and posts a semaphore: async-signal-safe. */
+ * calls CPython's handler, stores flags and sets a timer (timer_settime, sigaction and
+ * kill are async-signal-safe). */
 #include "tracer/vt.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <semaphore.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
 
 #define NUDGE_TRIES 30           /* 100 ms apart */
 #define NUDGE_SIGNALS 65
@@ -26,11 +32,33 @@
 static struct {
 	struct sigaction python[NUDGE_SIGNALS];  /* CPython's handler, called first */
 	volatile sig_atomic_t armed[NUDGE_SIGNALS]; /* came, and its Python handler has not run */
+	volatile sig_atomic_t tries[NUDGE_SIGNALS]; /* re-sent this many times since */
 	volatile sig_atomic_t wrapped[NUDGE_SIGNALS];
-	sem_t wake;
-	pthread_t main_thread;
-	pid_t pid;                               /* the process the watchdog runs in */
+	timer_t timer[NUDGE_SIGNALS];            /* valid where has_timer */
+	volatile sig_atomic_t has_timer[NUDGE_SIGNALS];
+	pid_t pid;                               /* the process the timers belong to */
 } nudge;
+
+static void nudge_timer_set(int sig, long interval_ns)
+{
+	struct itimerspec it;
+	memset(&it, 0, sizeof it);
+	it.it_value.tv_nsec = interval_ns;
+	it.it_interval.tv_nsec = interval_ns;
+	if (nudge.has_timer[sig])
+		timer_settime(nudge.timer[sig], 0, &it, NULL);
+}
+
+/* The default action, now: the Python handler could not run in time. */
+static void nudge_give_up(int sig)
+{
+	struct sigaction dfl;
+	nudge_timer_set(sig, 0);
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigaction(sig, &dfl, NULL);
+	kill(getpid(), sig);
+}
 
 static void nudge_handler(int sig, siginfo_t *si, void *ctx)
 {
@@ -40,72 +68,42 @@ static void nudge_handler(int sig, siginfo_t *si, void *ctx)
 		py->sa_sigaction(sig, si, ctx);
 	else if (py->sa_handler != SIG_DFL && py->sa_handler != SIG_IGN)
 		py->sa_handler(sig);
-	if (!nudge.armed[sig] && nudge.pid == getpid()) {
-		nudge.armed[sig] = 1;
-		sem_post(&nudge.wake);
+	if (nudge.pid == getpid()) {
+		if (!nudge.armed[sig]) {
+			nudge.armed[sig] = 1;
+			nudge.tries[sig] = 0;
+			nudge_timer_set(sig, 100 * 1000 * 1000);
+		} else if (++nudge.tries[sig] > NUDGE_TRIES) {
+			nudge_give_up(sig);
+		}
 	}
 	errno = saved;
 }
 
-/* The default action, now: the Python handler could not run in time. */
-static void nudge_give_up(int sig)
+/* A timer that sends sig to the calling (main) thread; 0, or -1 with errno. */
+static int nudge_timer_create(int sig)
 {
-	struct sigaction dfl;
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
-	sigaction(sig, &dfl, NULL);
-	kill(getpid(), sig);
-}
-
-static void nudge_signal(int sig)
-{
-	struct timespec pause = { 0, 100 * 1000 * 1000 };
-	for (int i = 0; i < NUDGE_TRIES && nudge.armed[sig]; i++) {
-		while (nanosleep(&pause, &pause) < 0 && errno == EINTR)
-			;
-		pause.tv_nsec = 100 * 1000 * 1000;
-		if (nudge.armed[sig])
-			pthread_kill(nudge.main_thread, sig);
-	}
-	if (nudge.armed[sig])
-		nudge_give_up(sig);
-}
-
-static void *nudge_main(void *unused)
-{
-	(void)unused;
-	for (;;) {
-		while (sem_wait(&nudge.wake) < 0 && errno == EINTR)
-			;
-		for (int sig = 1; sig < NUDGE_SIGNALS; sig++)
-			if (nudge.armed[sig])
-				nudge_signal(sig);
-	}
-	return NULL;
-}
-
-/* Starts the watchdog in this process (once per process; a fork child starts its own),
- * with every signal blocked in it. Called from the main thread. */
-static int nudge_start(void)
-{
-	if (nudge.pid == getpid())
-		return 0;
-	sigset_t all, old;
-	pthread_t th;
-	nudge.pid = 0;
-	if (sem_init(&nudge.wake, 0, 0) < 0)
+	struct sigevent ev;
+	memset(&ev, 0, sizeof ev);
+	ev.sigev_notify = SIGEV_THREAD_ID;
+	ev.sigev_signo = sig;
+	ev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
+	if (timer_create(CLOCK_MONOTONIC, &ev, &nudge.timer[sig]) < 0)
 		return -1;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int rc = pthread_create(&th, NULL, nudge_main, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0)
-		return -1;
-	pthread_detach(th);
-	nudge.main_thread = pthread_self();
-	memset((void *)nudge.armed, 0, sizeof nudge.armed);
-	nudge.pid = getpid();
+	nudge.has_timer[sig] = 1;
 	return 0;
+}
+
+/* This process's timers (a fork child inherits none): one per wrapped signal. Called from
+ * the main thread. */
+static int nudge_start(int sig)
+{
+	if (nudge.pid != getpid()) {
+		memset((void *)nudge.armed, 0, sizeof nudge.armed);
+		memset((void *)nudge.has_timer, 0, sizeof nudge.has_timer);
+		nudge.pid = getpid();
+	}
+	return nudge.has_timer[sig] ? 0 : nudge_timer_create(sig);
 }
 
 /* nudge_install(signum): wraps the handler Python just installed for signum. */
@@ -120,7 +118,7 @@ static PyObject *nudge_install(PyObject *m, PyObject *arg)
 		return NULL;
 	}
 	struct sigaction now, ours;
-	if (sigaction((int)sig, NULL, &now) < 0 || nudge_start() < 0)
+	if (sigaction((int)sig, NULL, &now) < 0 || nudge_start((int)sig) < 0)
 		return PyErr_SetFromErrno(PyExc_OSError);
 	if ((now.sa_flags & SA_SIGINFO) && now.sa_sigaction == nudge_handler)
 		Py_RETURN_NONE;
@@ -139,22 +137,22 @@ static PyObject *nudge_ack(PyObject *m, PyObject *arg)
 {
 	(void)m;
 	long sig = PyLong_AsLong(arg);
-	if (sig > 0 && sig < NUDGE_SIGNALS)
+	if (sig > 0 && sig < NUDGE_SIGNALS) {
 		nudge.armed[sig] = 0;
+		nudge_timer_set((int)sig, 0);
+	}
 	PyErr_Clear();
 	Py_RETURN_NONE;
 }
 
-/* nudge_after_fork(): the watchdog did not survive the fork; the child starts its own. */
+/* nudge_after_fork(): timers do not survive a fork; the child makes its own. */
 static PyObject *nudge_after_fork(PyObject *m, PyObject *unused)
 {
 	(void)m;
 	(void)unused;
-	int any = 0;
 	for (int sig = 1; sig < NUDGE_SIGNALS; sig++)
-		any |= nudge.wrapped[sig];
-	if (any && nudge_start() < 0)
-		return PyErr_SetFromErrno(PyExc_OSError);
+		if (nudge.wrapped[sig] && nudge_start(sig) < 0)
+			return PyErr_SetFromErrno(PyExc_OSError);
 	Py_RETURN_NONE;
 }
 
@@ -163,6 +161,6 @@ PyMethodDef vt_nudge_methods[] = {
 	 "nudge_install(signum): the signal terminates even if its Python handler cannot run"},
 	{"nudge_ack", nudge_ack, METH_O, "nudge_ack(signum): the Python handler runs"},
 	{"nudge_after_fork", nudge_after_fork, METH_NOARGS,
-	 "nudge_after_fork(): restart the watchdog in a fork child"},
+	 "nudge_after_fork(): the fork child's own timers"},
 	{NULL, NULL, 0, NULL},
 };

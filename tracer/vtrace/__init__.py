@@ -373,22 +373,22 @@ class Tracer:
         wanted = []
         if self.dump_signal is not None:
             wanted.append(self.dump_signal)
-        if self.dump_on_exit and signal.SIGTERM not in wanted:
-            wanted.append(signal.SIGTERM)
+        if self.dump_on_exit and _signal.SIGTERM not in wanted:
+            wanted.append(_signal.SIGTERM)
         for signum in wanted:
             if signum in self._old_signals:
                 continue
             old = _signal.getsignal(signum)
-            if signum != self.dump_signal and (old is None or old == signal.SIG_IGN):
+            if signum != self.dump_signal and (old is None or old == _signal.SIG_IGN):
                 continue  # ignored, or a C handler we could not chain to: left alone
-            if threading.current_thread() is not threading.main_thread():
+            if not _in_main_thread():
                 if signum == self.dump_signal:
                     _warn("dump_signal needs start() in the main thread: no dump on %s"
                           % signal.Signals(signum).name)
                 continue
             _signal.signal(signum, self._on_signal)
             self._old_signals[signum] = old
-            if old == signal.SIG_DFL and signum in _TERMINATING:
+            if old == _signal.SIG_DFL and signum in _TERMINATING:
                 # Python may not get to run the handler (nudge.c): it still terminates.
                 _vtrace.nudge_install(signum)
 
@@ -403,7 +403,7 @@ class Tracer:
     def _on_signal(self, signum, frame):
         _vtrace.nudge_ack(signum)
         if _active is self:
-            if signum == signal.SIGTERM and self.dump_on_exit:
+            if signum == _signal.SIGTERM and self.dump_on_exit:
                 if not (self._term_dumped or self._exit_dumped):
                     self._term_dumped = self._exit_dumped = True
                     self._dump(REASON_SIGNAL, "SIGTERM")
@@ -436,7 +436,7 @@ class Tracer:
         old = self._old_signals.get(signum)
         if callable(old):
             old(signum, frame)
-        elif old == signal.SIG_DFL and signum in _TERMINATING:
+        elif old == _signal.SIG_DFL and signum in _TERMINATING:
             _die_by(signum)
 
     def _on_exit(self):
@@ -453,7 +453,7 @@ class Tracer:
         signal the program did not handle would kill it on its way out. Ignored instead
         (the handler would do nothing now)."""
         for signum, old in self._old_signals.items():
-            if old == signal.SIG_DFL and signum not in _TERMINATING:
+            if old == _signal.SIG_DFL and signum not in _TERMINATING:
                 try:
                     _signal.signal(signum, _signal.SIG_IGN)
                 except (ValueError, OSError):
@@ -470,17 +470,17 @@ class Tracer:
 
 
 # Signals whose default action ends the process, but the user signals (Tracer._chain).
-_TERMINATING = {getattr(signal, n) for n in (
+_TERMINATING = {getattr(_signal, n) for n in (
     "SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGPIPE",
     "SIGXCPU", "SIGXFSZ", "SIGPWR", "SIGSTKFLT", "SIGIO", "SIGSYS", "SIGTRAP")
-    if hasattr(signal, n)}
+    if hasattr(_signal, n)}
 
 
 def _die_by(signum):
     """Ends the process as the signal's default action would (the shell sees 128+signum)."""
     try:
         _signal.signal(signum, _signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signum])
+        _signal.pthread_sigmask(_signal.SIG_UNBLOCK, [signum])
         os.kill(os.getpid(), signum)
     finally:
         _real_exit(128 + signum)
@@ -520,9 +520,9 @@ def _check_output(pattern):
 
 # No dumps on these: they cannot be caught, or they mean a crash (no Python code can run
 # safely in their handler; a crash handler of their own marks them).
-_NOT_DUMP_SIGNALS = {getattr(signal, n) for n in (
+_NOT_DUMP_SIGNALS = {getattr(_signal, n) for n in (
     "SIGKILL", "SIGSTOP", "SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
-    if hasattr(signal, n)}
+    if hasattr(_signal, n)}
 
 
 def _signal_number(sig):
@@ -531,7 +531,7 @@ def _signal_number(sig):
     signum = _signal_named(sig)
     if signum in _NOT_DUMP_SIGNALS:
         raise ValueError("%s cannot be a dump signal (%s)" % (
-            signum.name, "it cannot be caught" if signum in (signal.SIGKILL, signal.SIGSTOP)
+            signum.name, "it cannot be caught" if signum in (_signal.SIGKILL, _signal.SIGSTOP)
             else "it means a crash"))
     return signum
 
@@ -674,6 +674,14 @@ def _exit_with_dump(code):
         t._on_exit()
     _ring_exit()
     _real_exit(code)
+
+
+def _in_main_thread():
+    """Without importing threading: a process forking with it imported runs its at-fork
+    code (recorded) and, on 3.12+, warns of threads; none but the main one runs Python
+    code before the program imports it."""
+    t = sys.modules.get("threading")
+    return t is None or t.current_thread() is t.main_thread()
 
 
 # ---- the ring file (the black box) ----
