@@ -80,6 +80,16 @@ START_TEST(test_live_follows_freezes_dumps_ends)
 	/* no key: the view follows, phase_b comes in and phase_a leaves the 3s window */
 	tmux_expect("phase_b");
 	tmux_expect_gone("phase_a");
+	tmux_expect("(3s)"); /* the status line's view span: the --window */
+
+	/* a folded thread stays folded across snapshots */
+	tmux_keys("z");
+	tmux_expect("\u25b8 MainThread");
+	nanosleep(&(struct timespec){ 1, 0 }, NULL);
+	tmux_expect("\u25b8 MainThread");
+	tmux_keys("z");
+	tmux_expect("\u25be MainThread");
+	tmux_expect("phase_b");
 
 	tmux_keys("P");
 	tmux_expect("FROZEN pid");

@@ -112,35 +112,107 @@ static void carry_panels(struct tui_analysis *to, const struct tui_analysis *fro
 	to->log_min_level = from->log_min_level;
 }
 
+/* A call by what survives a new snapshot: its thread's tid, its depth and its start. */
+struct call_key {
+	uint64_t tid, start_ns;
+	uint32_t depth;
+	int valid;
+};
+
+static struct call_key call_key_of(const tui_model *m, tui_ref r)
+{
+	const vtb_slice *sl = tui_model_slice(m, r);
+	const vtb_thread *th = tui_model_thread(m, r.thread);
+
+	if (!sl || !th)
+		return (struct call_key){ 0 };
+	return (struct call_key){ th->tid, sl->start_ns, r.depth, 1 };
+}
+
+static int32_t thread_of_tid(const tui_model *m, uint64_t tid)
+{
+	for (size_t i = 0; i < m->thread_count; i++)
+		if (tui_model_thread(m, (int32_t)i)->tid == tid)
+			return (int32_t)i;
+	return -1;
+}
+
+/* The call `k` names in the new model, selected again when it is still there. */
+static void reselect(tui_app *app, const struct call_key *k)
+{
+	int32_t th = k->valid ? thread_of_tid(&app->model, k->tid) : -1;
+	size_t index;
+	tui_ref r;
+
+	if (th < 0 || !tui_query_at(&app->model, th, k->depth, k->start_ns, k->start_ns + 1, &index))
+		return;
+	r = (tui_ref){ th, k->depth, index };
+	if (tui_model_slice(&app->model, r)->start_ns == k->start_ns)
+		app->view.sel = r;
+}
+
+/* Folded threads by tid: the new snapshot may order or number them differently. */
+static void carry_folds(tui_app *app, size_t old_threads, const uint8_t *old_folded, const uint64_t *tids)
+{
+	for (size_t i = 0; old_folded && tids && i < old_threads; i++) {
+		int32_t th = old_folded[i] ? thread_of_tid(&app->model, tids[i]) : -1;
+		if (th >= 0)
+			app->view.folded[th] = 1;
+	}
+}
+
+/* Rebuild the model, view, filters and analysis over `t`; the old ones are gone. */
+static int rebuild(tui_app *app, vtb_trace *t, char **cause)
+{
+	tui_view_fini(&app->view);
+	tui_model_fini(&app->model);
+	app->self_ref = app->details_ref = TUI_REF_NONE;
+	if (tui_model_init(&app->model, t, cause) < 0 || tui_view_init(&app->view, &app->model) < 0 ||
+	    !(app->fv = tui_fview_new(&app->model)) || !(app->an = tui_an_new(app))) {
+		if (!*cause)
+			*cause = strdup("out of memory");
+		app->quit = 1; /* nothing left to show */
+		return VTB_E_NOMEM;
+	}
+	return 0;
+}
+
 int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause)
 {
 	tui_view old = app->view;
 	uint64_t old_last = app->model.last_ns, col = old.cols > 0 ? old.span_ns / (uint64_t)old.cols : 0;
 	int at_end = old.start_ns + old.span_ns + col >= old_last;
 	int whole = at_end && old.start_ns <= app->model.first_ns + col; /* keeps showing it all */
+	uint64_t want = app->live ? tui_live_window(app->live) : 0;
 	struct tui_analysis *old_an = app->an;
 	flt_set *filters = app->fv->set;
 	char msg[sizeof(app->message)];
-	int msg_error = app->message_is_error;
+	int msg_error = app->message_is_error, rc;
+	struct call_key sel = call_key_of(&app->model, old.sel);
+	size_t old_threads = app->model.thread_count;
+	uint64_t *tids = calloc(old_threads + 1, sizeof(*tids));
+	uint8_t *folded = old.folded;
 
 	memcpy(msg, app->message, sizeof(msg));
+	for (size_t i = 0; tids && i < old_threads; i++)
+		tids[i] = tui_model_thread(&app->model, (int32_t)i)->tid;
+	app->view.folded = NULL; /* kept in `folded` until carried over */
 	app->fv->set = NULL;
 	tui_fview_free(app->fv);
 	app->fv = NULL;
 	app->an = NULL;
-	tui_view_fini(&app->view);
-	tui_model_fini(&app->model);
-	app->self_ref = app->details_ref = TUI_REF_NONE;
-	if (tui_model_init(&app->model, t, cause) < 0 || tui_view_init(&app->view, &app->model) < 0 ||
-	    !(app->fv = tui_fview_new(&app->model)) || !(app->an = tui_an_new(app))) {
-		tui_an_free(old_an);
-		flt_set_free(filters);
-		if (!*cause)
-			*cause = strdup("out of memory");
-		return VTB_E_NOMEM;
+	rc = rebuild(app, t, cause);
+	if (rc == 0) {
+		carry_panels(app->an, old_an);
+		carry_folds(app, old_threads, folded, tids);
 	}
-	carry_panels(app->an, old_an);
+	free(tids);
+	free(folded);
 	tui_an_free(old_an);
+	if (rc < 0) {
+		flt_set_free(filters);
+		return rc;
+	}
 	if (filters && !flt_set_is_empty(filters))
 		tui_fview_commit(app, filters);
 	else
@@ -154,7 +226,9 @@ int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause)
 	app->view.cols = old.cols;
 	app->view.rows = old.rows;
 	app->view.span_ns = old.span_ns;
-	if (whole) {
+	if (whole && want > old.span_ns) { /* the ring is still shorter than --window */
+		show_tail(app, want);
+	} else if (whole) {
 		tui_view_fit(&app->view, &app->model);
 		app->view.cursor_ns = app->model.last_ns ? app->model.last_ns - 1 : 0;
 	} else if (at_end) {
@@ -166,6 +240,7 @@ int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause)
 		app->view.cursor_ns = old.cursor_ns;
 	}
 	tui_view_clamp(&app->view, &app->model);
+	reselect(app, &sel);
 	return 0;
 }
 

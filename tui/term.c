@@ -273,9 +273,9 @@ static void live_tick(tui_app *app)
 	char *cause = NULL;
 	vtb_trace *t = tui_live_tick(app->live, 0, &cause);
 
-	if (t && tui_app_swap_trace(app, t, &cause) < 0)
-		app->quit = 1; /* the old model is gone: nothing left to show */
-	if (cause)
+	if (t && tui_app_swap_trace(app, t, &cause) < 0) /* it quits: the old model is gone */
+		fprintf(stderr, "vtui: live: %s\n", cause ? cause : "out of memory");
+	else if (cause)
 		tui_app_msg(app, 1, "live: %s", cause);
 	free(cause);
 }
@@ -290,6 +290,8 @@ static void loop(tui_app *app, tui_screen *s, int mode)
 
 		if (app->live)
 			live_tick(app);
+		if (tui_app_done(app))
+			break;
 
 		tui_app_render(app, s);
 		if (app->redraw) {
