@@ -226,7 +226,7 @@ int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause)
 	app->view.cols = old.cols;
 	app->view.rows = old.rows;
 	app->view.span_ns = old.span_ns;
-	if (whole && want > old.span_ns) { /* the ring is still shorter than --window */
+	if (whole && want >= old.span_ns) { /* the ring is not longer than --window yet */
 		show_tail(app, want);
 	} else if (whole) {
 		tui_view_fit(&app->view, &app->model);
