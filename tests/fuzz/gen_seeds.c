@@ -278,8 +278,6 @@ int main(int argc, char **argv)
 	make_dir(path);
 	snprintf(path, sizeof(path), "%s/fuzz_ring", argv[1]);
 	make_dir(path);
-	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
-		one_seed(argv[1], &seeds[i]);
 	snprintf(path, sizeof(path), "%s/fuzz_view", argv[1]);
 	make_dir(path);
 	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
