@@ -74,6 +74,7 @@ static const tui_binding bindings[] = {
 	{ ':', "prompt", "type a command (:goto 12.5ms, :zoom 2x, :help)" },
 	{ '?', "help", "this help" },
 	{ TUI_KEY_CTRL('l'), "redraw", "redraw the screen" },
+	{ 'P', "pause", "vtui --live: freeze on the snapshot, or follow again" },
 	{ 'R', "rings", "leave for the list of ring files (vtui --rings)" },
 	{ 'q', "quit", "quit" },
 	{ 0, NULL, NULL },

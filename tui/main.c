@@ -45,6 +45,7 @@ static void usage(FILE *out)
 	      "       vtui --info FILE           print the header and counts\n"
 	      "       vtui vtrace-PID.ring       what a killed, crashed or running process left\n"
 	      "       vtui --rings [DIR]         list the ring files (black boxes) and open one\n"
+	      "       vtui --live [PID] [--window 5s]  follow a running traced process\n"
 	      "       vtui --render WxH [-p NAME] [--cmd C]... [--script FILE]... FILE\n"
 	      "                                  run commands, print the screen as text\n"
 	      "       vtui stats FILE [options]  per-function statistics (vtui stats --help)\n"
@@ -296,6 +297,8 @@ int main(int argc, char **argv)
 		return vtui_convert_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "--rings"))
 		return vtui_rings_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "--live"))
+		return vtui_live_main(argc - 1, argv + 1);
 	if ((rc = parse(argc, argv, &o)) != 0) {
 		tui_cmd_src_free(o.cmds, o.cmd_count);
 		return rc < 0 ? 0 : 2;

@@ -15,8 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-enum { EXIT_TRACE = 1, EXIT_USAGE = 2, EXIT_PRESET = 3 };
+enum { EXIT_TRACE = 1, EXIT_USAGE = 2, EXIT_PRESET = 3, EXIT_ENDED = 4 };
 
 struct stats_opts {
 	const char *trace;
@@ -30,6 +31,9 @@ struct stats_opts {
 	int salvage;
 	char **commands;      /* filter commands from the options, in order */
 	size_t command_count;
+	uint32_t live_pid;    /* --live PID: intervals of a running process; 0: a file */
+	uint64_t interval_ns; /* --interval */
+	size_t count;         /* --count intervals; 0: until the process ends */
 };
 
 static void usage(FILE *out)
@@ -41,12 +45,17 @@ static void usage(FILE *out)
 	      "                  [--format table|csv|json] [--salvage]\n"
 	      "                  [--max-json-bytes SIZE] [--max-events N]\n"
 	      "       vtui stats --diff BEFORE AFTER [the same options]\n"
+	      "       vtui stats --live PID [--interval DUR] [--count N] [the same options]\n"
 	      "Per-function statistics: calls, total (inclusive, recursion counted once), self,\n"
 	      "mean (total / calls) and max; see STATISTICS in vtui(1). -p is short for\n"
 	      "--preset, as in vtui. CSV and JSON times are in ns. --diff compares two traces by\n"
 	      "function name: calls, total and self before and after, largest change first.\n"
-	      "Exit status: 0 success, 1 bad trace file, 2 bad usage, pattern or value,\n"
-	      "3 bad or missing preset.\n", out);
+	      "--live follows a running traced process through its ring file: every interval\n"
+	      "(default 1s), the calls that started in the last interval, COUNT times (default:\n"
+	      "until the process ends); one table, CSV block or JSON document per interval.\n"
+	      "Exit status: 0 success (--live: the process still ran at the end), 1 bad trace\n"
+	      "file or no such process, 2 bad usage, pattern or value, 3 bad or missing preset,\n"
+	      "4 (--live) the process ended before the last interval.\n", out);
 }
 
 static int add_command(struct stats_opts *o, const char *word, const char *arg)
@@ -85,6 +94,9 @@ static const struct option long_opts[] = {
 	{ "max-json-bytes", required_argument, NULL, 'L' },
 	{ "max-events", required_argument, NULL, 'L' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "live", required_argument, NULL, 'l' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, 'c' },
 	{ "filter", required_argument, NULL, 'C' },
 	{ "hide", required_argument, NULL, 'C' },
 	{ "filter-file", required_argument, NULL, 'C' },
@@ -126,6 +138,23 @@ static int parse_one(struct stats_opts *o, int c, int index)
 		return tui_stats_parse_format(optarg, &o->format) == 0 ? 0 : bad_value("--format", "table, csv or json");
 	case 'n':
 		return parse_top(optarg, &o->top) == 0 ? 0 : bad_value("--top", "a count");
+	case 'c':
+		return parse_top(optarg, &o->count) == 0 ? 0 : bad_value("--count", "a count");
+	case 'l': {
+		size_t pid;
+		if (parse_top(optarg, &pid) < 0 || !pid || pid > UINT32_MAX)
+			return bad_value("--live", "a process id");
+		o->live_pid = (uint32_t)pid;
+		return 0;
+	}
+	case 'i': {
+		int64_t ns;
+		int rel;
+		if (tui_parse_time(optarg, &ns, &rel) < 0 || ns <= 0 || rel)
+			return bad_value("--interval", "a duration like 1s or 500ms");
+		o->interval_ns = (uint64_t)ns;
+		return 0;
+	}
 	case 'C':
 		/* --thread is short for the command word filter-thread */
 		if (add_command(o, strcmp(long_opts[index].name, "thread") == 0 ? "filter-thread"
@@ -147,6 +176,16 @@ static int parse_args(struct stats_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hp:", long_opts, &index)) != -1)
 		if ((rc = parse_one(o, c, index)) != 0)
 			return rc;
+	if (o->live_pid) {
+		if (optind == argc && !o->diff)
+			return 0;
+		tui_fprintf_clean(stderr, "vtui stats: --live reads the process, not a file nor --diff\n");
+		return EXIT_USAGE;
+	}
+	if (o->interval_ns || o->count) {
+		tui_fprintf_clean(stderr, "vtui stats: --interval and --count go with --live PID\n");
+		return EXIT_USAGE;
+	}
 	if (optind != argc - 1 - o->diff) {
 		tui_fprintf_clean(stderr, "vtui stats: %s\n", o->diff ? "--diff wants two trace files, BEFORE and AFTER" :
 			optind >= argc ? "no trace file given" : "one trace file at a time");
@@ -275,6 +314,77 @@ out:
 	return rc;
 }
 
+/* The statistics of the calls of `t` that started in its last interval, printed. */
+static int live_interval(const struct stats_opts *o, flt_set *f, const vtb_trace *t, size_t n)
+{
+	tui_stats_scope scope = { .filter = f };
+	tui_stats *s = NULL;
+	char *cause = NULL;
+	uint64_t first, last;
+	int rc = 0;
+
+	vtb_trace_span(t, &first, &last);
+	scope.t1_ns = last + 1;
+	scope.t0_ns = last > first + o->interval_ns ? last - o->interval_ns : first;
+	if (flt_set_eval(f, string_entry, (void *)t, vtb_trace_string_count(t), &cause) < 0 ||
+	    tui_stats_compute(t, &scope, &s, &cause) < 0) {
+		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
+		rc = EXIT_TRACE;
+		goto out;
+	}
+	tui_stats_sort(s, t, o->sort);
+	if (n > 1)
+		putchar('\n');
+	if (o->format == TUI_STATS_TABLE)
+		printf("# interval %zu of pid %u: %.3fs to %.3fs of the ring (%s)\n", n, vtb_trace_header(t)->pid,
+		       (double)(scope.t0_ns - first) / 1e9, (double)(last - first) / 1e9,
+		       vtb_trace_header(t)->reason_text);
+	if (tui_stats_write(s, t, o->format, o->top, stdout, &cause) < 0 || fflush(stdout) != 0) {
+		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "write error");
+		rc = EXIT_TRACE;
+	}
+out:
+	free(cause);
+	tui_stats_free(s);
+	return rc;
+}
+
+/* --live PID: a table per interval while the process runs. */
+static int run_live(const struct stats_opts *o, flt_set *f)
+{
+	struct timespec nap = { (time_t)(o->interval_ns / 1000000000u), (long)(o->interval_ns % 1000000000u) };
+	vtb_trace *t = NULL;
+	char *cause = NULL;
+	tui_live *lv = tui_live_open(o->live_pid, 0, &t, &cause);
+	int rc = 0;
+
+	if (!lv) {
+		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "cannot follow the process");
+		free(cause);
+		return EXIT_TRACE;
+	}
+	vtb_trace_free(t); /* the first interval starts now */
+	for (size_t n = 1; rc == 0 && (!o->count || n <= o->count); n++) {
+		if (tui_live_ended(lv)) {
+			rc = EXIT_ENDED;
+			break;
+		}
+		nanosleep(&nap, NULL);
+		if (!(t = tui_live_tick(lv, 1, &cause))) {
+			tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "no snapshot");
+			rc = EXIT_TRACE;
+			break;
+		}
+		rc = live_interval(o, f, t, n);
+		vtb_trace_free(t);
+	}
+	if (rc == 0 && tui_live_ended(lv))
+		rc = EXIT_ENDED;
+	free(cause);
+	tui_live_free(lv);
+	return rc;
+}
+
 /* --diff: both traces through the same filters, compared by function name. */
 static int run_diff(const struct stats_opts *o, flt_set *f)
 {
@@ -312,6 +422,9 @@ int vtui_stats_main(int argc, char **argv)
 	flt_set *f = flt_set_new();
 	int rc = parse_args(&o, argc, argv);
 
+	if (!o.interval_ns)
+		o.interval_ns = 1000000000u;
+
 	if (rc == 0 && f == NULL) {
 		tui_fprintf_clean(stderr, "vtui stats: out of memory\n");
 		rc = EXIT_USAGE;
@@ -319,7 +432,7 @@ int vtui_stats_main(int argc, char **argv)
 	if (rc == 0)
 		rc = build_filter(&o, f);
 	if (rc == 0)
-		rc = o.diff ? run_diff(&o, f) : run(&o, f);
+		rc = o.live_pid ? run_live(&o, f) : o.diff ? run_diff(&o, f) : run(&o, f);
 	flt_strv_free(o.commands, o.command_count);
 	flt_set_free(f);
 	return rc < 0 ? 0 : rc;

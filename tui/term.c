@@ -266,11 +266,32 @@ static void stop(void)
 	replay_stderr();
 }
 
+/* vtui --live: a new snapshot when one is due; a failure goes to the status line and the
+ * view stays on the last data. */
+static void live_tick(tui_app *app)
+{
+	char *cause = NULL;
+	vtb_trace *t = tui_live_tick(app->live, 0, &cause);
+
+	if (t && tui_app_swap_trace(app, t, &cause) < 0) /* it quits: the old model is gone */
+		fprintf(stderr, "vtui: live: %s\n", cause ? cause : "out of memory");
+	else if (cause)
+		tui_app_msg(app, 1, "live: %s", cause);
+	free(cause);
+}
+
 static void loop(tui_app *app, tui_screen *s, int mode)
 {
+	if (app->live)
+		timeout(TUI_LIVE_PERIOD_MS);
 	while (!tui_app_done(app)) {
 		wint_t k;
 		int kind, key;
+
+		if (app->live)
+			live_tick(app);
+		if (tui_app_done(app))
+			break;
 
 		tui_app_render(app, s);
 		if (app->redraw) {

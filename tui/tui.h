@@ -104,6 +104,8 @@ enum tui_key {
 /* ---- the application: a loaded trace, its view state and the command language ---- */
 
 typedef struct tui_app tui_app;
+/* vtui --live: a ring file followed while its process runs (tui/live.c). */
+typedef struct tui_live tui_live;
 
 /* A viewer over `trace`, which it takes over (freed by tui_app_free, also on failure).
  * `path` names the file in the header. Returns NULL and sets *cause on failure. */
@@ -111,6 +113,21 @@ tui_app *tui_app_new(vtb_trace *trace, const char *path, char **cause);
 void tui_app_free(tui_app *app);
 /* A note shown in the header and status line (damage, import problems); copied. */
 void tui_app_set_note(tui_app *app, const char *note);
+/* Follow `lv` (the app owns it): the terminal loop refreshes the trace from it, the view
+ * starts on its --window at the end. */
+void tui_app_set_live(tui_app *app, tui_live *lv);
+/* The live ring being followed, or NULL. */
+tui_live *tui_app_live(const tui_app *app);
+/* Find the ring file of `pid` (0: the user's one recording process) in the ring directory,
+ * check that the user owns it, open it and take a first snapshot into *first. NULL with
+ * *cause (which names the candidates when several processes record). */
+tui_live *tui_live_open(uint32_t pid, uint64_t window_ns, vtb_trace **first, char **cause);
+void tui_live_free(tui_live *lv);
+/* A new snapshot when one is due (force: now, frozen or not), or NULL: not due, frozen,
+ * the process ended after its last snapshot, or a failure (*cause set). */
+vtb_trace *tui_live_tick(tui_live *lv, int force, char **cause);
+/* Whether the process was gone at the last snapshot (that snapshot was its last). */
+int tui_live_ended(const tui_live *lv);
 /* Compare with `before` (taken over, freed by the app, also on failure): the app's own
  * trace is the "after" side; opens the diff panel. 0, or a negative error with *cause. */
 int tui_app_set_diff(tui_app *app, vtb_trace *before, const char *before_path, char **cause);
@@ -156,6 +173,8 @@ const vtb_trace *tui_app_trace(const tui_app *app);
 vtb_trace *tui_load(const char *path, int progress, char **note, char **cause);
 /* vtui --rings [DIR]: list the ring files, open one (rings.c). Returns the exit status. */
 int vtui_rings_main(int argc, char **argv);
+/* vtui --live [PID] [--window D]: the viewer following a running process. */
+int vtui_live_main(int argc, char **argv);
 /* Replaces this process by vtui --rings on the directory of `path` when it is a ring file
  * (else the default); returns 1 only when that fails. */
 int vtui_rings_reopen(const char *path);

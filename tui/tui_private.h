@@ -255,6 +255,26 @@ double tui_seconds_since(const struct timespec *t0);
 /* A malloc'd printf-style string (the caller frees), or NULL when out of memory. */
 char *tui_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* ---- live (live.c) ---- */
+
+/* How often the terminal loop takes a new snapshot of a live ring. */
+#define TUI_LIVE_PERIOD_MS 250
+
+const char *tui_live_path(const tui_live *lv);
+/* The --window span (0: the whole ring). */
+uint64_t tui_live_window(const tui_live *lv);
+int tui_live_frozen(const tui_live *lv);
+void tui_live_freeze(tui_live *lv, int frozen);
+/* "LIVE pid 12", "FROZEN pid 12", or "ENDED: <how the process ended>". */
+void tui_live_state(const tui_live *lv, char *buf, size_t len);
+/* Swap snapshot `t` into the app (which owns it, also on failure), keeping filters, the
+ * open panel and the view's span; while the view's right edge was at the end of the old
+ * trace it stays at the end of the new one. 0 or VTB_E_NOMEM. */
+int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause);
+/* :freeze, :follow, :pause (toggle) and :dump [PATH]. */
+int tui_cmd_freeze(tui_app *app, int argc, char **argv);
+int tui_cmd_dump(tui_app *app, int argc, char **argv);
+
 /* ---- the app (app.c) ---- */
 
 enum tui_mode { TUI_MODE_NORMAL, TUI_MODE_COMMAND, TUI_MODE_HELP, TUI_MODE_PICKER };
@@ -287,6 +307,7 @@ struct tui_app {
 	struct tui_fview *fv; /* filters, search, presets (owned) */
 	const char *cmd_line; /* the command line being run (a regex takes its rest verbatim) */
 	struct tui_analysis *an; /* tracks, panels, marks: tui/analysis.h (owned) */
+	tui_live *live;       /* vtui --live: the followed ring (owned), or NULL */
 	int quit;
 };
 

@@ -30,6 +30,11 @@ void tui_draw_header(tui_app *app, tui_screen *s, int y)
 	const char *base = strrchr(app->path, '/');
 
 	snprintf(line, sizeof(line), " %s", base && base[1] ? base + 1 : app->path);
+	if (app->live) {
+		char state[1500];
+		tui_live_state(app->live, state, sizeof(state));
+		cat(line, sizeof(line), sep, state);
+	}
 	if (app->note) { /* its first line; the status line has room for more */
 		snprintf(buf, sizeof(buf), "! %.*s", (int)strcspn(app->note, "\n"), app->note);
 		cat(line, sizeof(line), sep, buf);

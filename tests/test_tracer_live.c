@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/* test_tracer_live.c: vtui --live on a running traced program, in a terminal (tmux). The
+ * program calls phase_a until the test creates the file `b`, then phase_b until `end`:
+ * the view shows phase_a, then phase_b without a key; P freezes it, :dump writes the
+ * snapshot (checked by the reader and vtui stats); the header says when the program has
+ * exited; vtui stats --live prints each interval's functions. The binary is $VTUI_BUILD/vtui (default "build"). */
+#include "tests/tracer_fixtures.h"
+#include "tests/tmux_harness.h"
+
+#include <signal.h>
+#include <time.h>
+
+static char vtui[512];
+
+static const char *prog =
+	"import os, time\n"
+	"def phase_a():\n    time.sleep(0.3)\n"
+	"def phase_b():\n    time.sleep(0.3)\n"
+	"open('pid.tmp', 'w').write(str(os.getpid()))\n"
+	"os.rename('pid.tmp', 'pid')\n"
+	"t0 = time.time()\n"
+	"while not os.path.exists('b') and time.time() - t0 < 100:\n    phase_a()\n"
+	"while not os.path.exists('end') and time.time() - t0 < 100:\n    phase_b()\n";
+
+/* Starts prog.py under vtrace in the background in `sub` of the test dir ("." or a new
+ * directory); its pid once it runs (waits up to 20 s). The sanitiser runtime goes first,
+ * as run_py puts it. */
+static int start_prog(const char *sub)
+{
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	const char *preload = getenv("VTRACE_TEST_PRELOAD");
+	char pre[2048] = "", name[64];
+	char *pid = NULL;
+
+	if (preload && *preload)
+		snprintf(pre, sizeof pre, "LD_PRELOAD='%s' ASAN_OPTIONS=detect_leaks=0 ", preload);
+	ck_assert_int_eq(sh("mkdir -p '%s/%s'", dir, sub), 0);
+	snprintf(name, sizeof name, "%s/prog.py", sub);
+	write_file(name, prog);
+	ck_assert_int_eq(sh("cd '%s/%s' && %sPYTHONPATH='%s' XDG_RUNTIME_DIR='%s' VTRACE_OPTIONS= '%s' -m vtrace -q "
+			    "-o out.vtb prog.py </dev/null >/dev/null 2>err &", dir, sub, pre, pypath, dir, python()), 0);
+	snprintf(name, sizeof name, "%s/pid", sub);
+	for (int i = 0; i < 400; i++) {
+		free(pid);
+		pid = read_file(name);
+		if (*pid)
+			break;
+		nanosleep(&nap, NULL);
+	}
+	ck_assert_msg(*pid, "prog.py never started in %s", sub);
+	int n = atoi(pid);
+	free(pid);
+	return n;
+}
+
+static void live_setup(void)
+{
+	setup();
+	tmux_find_vtui(vtui, sizeof vtui);
+}
+
+static void live_teardown(void)
+{
+	write_file("end", "");
+	tmux_stop();
+	teardown();
+}
+
+START_TEST(test_live_follows_freezes_dumps_ends)
+{
+	char cmd[8192];
+	int pid = start_prog(".");
+
+	snprintf(cmd, sizeof cmd, "XDG_RUNTIME_DIR='%s' timeout --foreground 120 '%s' --live %d --window 3s",
+		 dir, vtui, pid);
+	tmux_start_in(dir, 140, 24, cmd);
+	tmux_expect("LIVE pid");
+	tmux_expect("phase_a");
+	write_file("b", "");
+	/* no key: the view follows, phase_b comes in and phase_a leaves the 3s window */
+	tmux_expect("phase_b");
+	tmux_expect_gone("phase_a");
+	tmux_expect("(3s)"); /* the status line's view span: the --window */
+
+	/* a folded thread stays folded across snapshots */
+	tmux_keys("z");
+	tmux_expect("\u25b8 MainThread");
+	nanosleep(&(struct timespec){ 1, 0 }, NULL);
+	tmux_expect("\u25b8 MainThread");
+	tmux_keys("z");
+	tmux_expect("\u25be MainThread");
+	tmux_expect("phase_b");
+
+	tmux_keys("P");
+	tmux_expect("FROZEN pid");
+	char *before = tmux_capture(0);
+	struct timespec second = { 1, 0 };
+	nanosleep(&second, NULL);
+	char *after = tmux_capture(0);
+	ck_assert_msg(!strcmp(before, after), "the frozen view changed:\n%s\n---\n%s", before, after);
+	free(before);
+	free(after);
+	tmux_type(":dump live.vtb");
+	tmux_keys("Enter");
+	tmux_expect("wrote live.vtb");
+	vtb_trace *t = load("live.vtb");
+	ck_assert_uint_gt(count_affix(t, "__main__.", "phase_b", 0), 0);
+	ck_assert_uint_gt(count_affix(t, "__main__.", "phase_a", 0), 0);
+	vtb_trace_free(t);
+	char *stats = sh_out("'%s' stats '%s' --format csv", vtui, path_in("live.vtb"));
+	ck_assert_msg(strstr(stats, "phase_a") && strstr(stats, "phase_b"), "stats of the dump:\n%s", stats);
+	free(stats);
+
+	tmux_keys("P");
+	tmux_expect("LIVE pid");
+	write_file("end", "");
+	tmux_expect("ENDED: ");
+	tmux_expect("exited");
+	tmux_expect("phase_b"); /* the last data stays */
+	tmux_keys("q");
+	tmux_expect("EXIT=0");
+}
+END_TEST
+
+START_TEST(test_live_errors)
+{
+	char *out = sh_out("XDG_RUNTIME_DIR='%s' '%s' --live 4194303 2>&1; echo rc=$?", dir, vtui);
+	ck_assert_msg(strstr(out, "no ring file of pid 4194303") && strstr(out, "rc=1"), "%s", out);
+	free(out);
+	out = sh_out("XDG_RUNTIME_DIR='%s' '%s' --live 2>&1; echo rc=$?", dir, vtui);
+	ck_assert_msg(strstr(out, "no recording process") && strstr(out, "rc=1"), "%s", out);
+	free(out);
+	out = sh_out("'%s' --live 12x 2>&1; echo rc=$?", vtui);
+	ck_assert_msg(strstr(out, "wants a process id") && strstr(out, "rc=2"), "%s", out);
+	free(out);
+	out = sh_out("'%s' --live --window 0 2>&1; echo rc=$?", vtui);
+	ck_assert_msg(strstr(out, "--window wants a duration") && strstr(out, "rc=2"), "%s", out);
+	free(out);
+	/* another user's ring: refused, saying why (run as nobody when the tests run as root,
+	 * the ring directory opened to it) */
+	if (geteuid() == 0) {
+		ck_assert_int_eq(sh("cd '%s' && chmod 755 . && mkdir -m 755 vtrace && echo x >vtrace/vtrace-123.ring && "
+				    "chmod 644 vtrace/vtrace-123.ring", dir), 0);
+		out = sh_out("setpriv --reuid=65534 --regid=65534 --clear-groups env XDG_RUNTIME_DIR='%s' '%s' --live 123 "
+			     "2>&1; echo rc=$?", dir, vtui);
+		ck_assert_msg(strstr(out, "belongs to uid 0: only its owner or root can watch it") && strstr(out, "rc=1"),
+			      "%s", out);
+		free(out);
+		ck_assert_int_eq(sh("rm -r '%s/vtrace'", dir), 0);
+	}
+	/* two recording processes: --live alone names both */
+	int a = start_prog(".");
+	int b = start_prog("two");
+	out = sh_out("XDG_RUNTIME_DIR='%s' '%s' --live 2>&1 </dev/null; echo rc=$?", dir, vtui);
+	char want_a[32], want_b[32];
+	snprintf(want_a, sizeof want_a, " %d", a);
+	snprintf(want_b, sizeof want_b, " %d", b);
+	ck_assert_msg(strstr(out, "several processes record") && strstr(out, want_a) && strstr(out, want_b) &&
+		      strstr(out, "rc=1"), "%s (pids %d %d)", out, a, b);
+	free(out);
+	write_file("two/end", "");
+}
+END_TEST
+
+/* Runs vtui stats --live on the running program; its output (the caller frees) and status. */
+static char *stats_live(int pid, const char *opts, int *rc)
+{
+	char *out = sh_out("XDG_RUNTIME_DIR='%s' '%s' stats --live %d %s 2>&1; echo rc=$?", dir, vtui, pid, opts);
+	char *st = strstr(out, "rc=");
+	ck_assert_ptr_nonnull(st);
+	*rc = atoi(st + 3);
+	return out;
+}
+
+START_TEST(test_stats_live_intervals)
+{
+	int pid = start_prog("."), rc;
+	char *out = stats_live(pid, "--interval 1s --count 1", &rc);
+
+	ck_assert_msg(rc == 0 && strstr(out, "# interval 1 of pid") && strstr(out, "__main__.phase_a") &&
+		      !strstr(out, "phase_b") && !strstr(out, "# interval 2"), "%s", out);
+	free(out);
+	write_file("b", "");
+	nanosleep(&(struct timespec){ 1, 0 }, NULL); /* the phase_a call running then ends in 0.3s */
+	out = stats_live(pid, "--interval 1s --count 2 --format csv", &rc);
+	char *second = strstr(out, "\n\nname,calls,total,self,mean,max\n");
+	ck_assert_msg(rc == 0 && !strncmp(out, "name,calls,total,self,mean,max\n", 31) && second &&
+		      strstr(out, "__main__.phase_b,") && strstr(second, "__main__.phase_b,") &&
+		      !strstr(out, "phase_a"), "%s", out);
+	free(out);
+	/* the program ends while stats follows it: status 4, the last interval printed */
+	ck_assert_int_eq(sh("(sleep 1; touch '%s') &", path_in("end")), 0);
+	out = stats_live(pid, "--interval 400ms --format json", &rc);
+	ck_assert_msg(rc == 4 && strstr(out, "\"functions\"") && strstr(out, "__main__.phase_b"), "%s", out);
+	free(out);
+	out = stats_live(pid, "--count 1", &rc);
+	ck_assert_msg(rc == 1 && strstr(out, "no ring file of pid"), "%s", out);
+	free(out);
+	out = sh_out("'%s' stats --live 1 trace.bin 2>&1; '%s' stats x.bin --count 2 2>&1; echo rc=$?", vtui, vtui);
+	ck_assert_msg(strstr(out, "--live reads the process") && strstr(out, "go with --live") && strstr(out, "rc=2"),
+		      "%s", out);
+	free(out);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("tracer_live");
+	TCase *tc = tcase_create("live");
+
+	tcase_add_checked_fixture(tc, live_setup, live_teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_live_follows_freezes_dumps_ends);
+	tcase_add_test(tc, test_live_errors);
+	tcase_add_test(tc, test_stats_live_intervals);
+	suite_add_tcase(s, tc);
+	return tf_run(s);
+}
