@@ -96,35 +96,10 @@ static int cmd_pan(tui_app *app, int argc, char **argv)
 	return 0;
 }
 
-/* The innermost call an exception left last (the raise that ended the program), or
- * TUI_REF_NONE. */
-static tui_ref exception_call(const tui_model *m)
-{
-	tui_ref best = TUI_REF_NONE;
-	uint64_t best_end = 0;
-
-	for (size_t t = 0; t < m->thread_count; t++) {
-		const vtb_thread *th = tui_model_thread(m, (int32_t)t);
-
-		for (uint32_t d = 0; d < th->depth_count; d++)
-			for (size_t i = 0; i < th->rows[d].count; i++) {
-				const vtb_slice *s = &th->rows[d].slices[i];
-
-				if ((s->flags & VTB_CALL_EXCEPTION) &&
-				    (best.thread < 0 || tui_slice_end(s) > best_end ||
-				     (tui_slice_end(s) == best_end && d > best.depth))) {
-					best = (tui_ref){ (int32_t)t, d, i };
-					best_end = tui_slice_end(s);
-				}
-			}
-	}
-	return best;
-}
-
 /* `goto dump`: where the investigation starts. */
 static int goto_dump(tui_app *app)
 {
-	tui_ref r = app->model.hdr->reason == VTB_REASON_EXCEPTION ? exception_call(&app->model) : TUI_REF_NONE;
+	tui_ref r = app->model.hdr->reason == VTB_REASON_EXCEPTION ? tui_query_exception_call(&app->model) : TUI_REF_NONE;
 	uint64_t at = app->model.hdr->dump_ns;
 
 	if (r.thread >= 0) {
@@ -358,7 +333,7 @@ static int cmd_prompt(tui_app *app, int argc, char **argv)
 		snprintf(app->cmdline + strlen(app->cmdline), sizeof(app->cmdline) - strlen(app->cmdline),
 			 "%s ", argv[i]);
 	app->cmdline_len = strlen(app->cmdline);
-	app->history_pos = app->history_count;
+	tui_line_opened(app);
 	return 0;
 }
 
@@ -409,11 +384,13 @@ static const tui_command commands[] = {
 	{ "filter-file", NULL, "REGEX", "show only calls whose source file matches", tui_cmd_filter },
 	{ "hide", NULL, "REGEX", "hide calls whose name matches and everything below them", tui_cmd_filter },
 	{ "hide-file", NULL, "REGEX", "hide calls whose source file matches and everything below them", tui_cmd_filter },
+	{ "flatten", NULL, "REGEX", "hide calls whose name (file: their file) matches, keeping what they called one level up", tui_cmd_filter },
+	{ "flatten-file", NULL, "REGEX", "flatten calls whose source file matches", tui_cmd_filter },
 	{ "min-duration", NULL, "DUR", "hide calls shorter than DUR (50us, 1.5ms; 0 removes it)", tui_cmd_filter },
 	{ "max-depth", NULL, "N|none", "show N levels of calls", tui_cmd_filter },
 	{ "filter-thread", NULL, "[REGEX]", "show only threads whose name matches (no REGEX: all)", tui_cmd_filter },
 	{ "clear-filters", NULL, "", "remove every filter", tui_cmd_filter },
-	{ "search", NULL, "[REGEX]", "mark calls whose name matches and go to the first (no REGEX: stop)", tui_cmd_search },
+	{ "search", NULL, "[FIELD:]REGEX", "mark calls whose name, args, return value, logs, exceptions or marks match (file:, name:, arg:, ret:, log:, exc:, mark: look at one) and go to the first; lower case: any case (no REGEX: stop)", tui_cmd_search },
 	{ "next-match", NULL, "", "select the next search match in time", tui_cmd_next_match },
 	{ "prev-match", NULL, "", "select the previous search match in time", tui_cmd_prev_match },
 	{ "preset", NULL, "NAME", "apply a preset: its filters, then its other commands", tui_cmd_preset },

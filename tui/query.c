@@ -339,3 +339,28 @@ void tui_model_fini(tui_model *m)
 	vtb_trace_free(m->trace);
 	memset(m, 0, sizeof(*m));
 }
+
+/* The innermost call an exception left last (the raise that ended the program), or
+ * TUI_REF_NONE. */
+tui_ref tui_query_exception_call(const tui_model *m)
+{
+	tui_ref best = TUI_REF_NONE;
+	uint64_t best_end = 0;
+
+	for (size_t t = 0; t < m->thread_count; t++) {
+		const vtb_thread *th = tui_model_thread(m, (int32_t)t);
+
+		for (uint32_t d = 0; d < th->depth_count; d++)
+			for (size_t i = 0; i < th->rows[d].count; i++) {
+				const vtb_slice *s = &th->rows[d].slices[i];
+
+				if ((s->flags & VTB_CALL_EXCEPTION) &&
+				    (best.thread < 0 || tui_slice_end(s) > best_end ||
+				     (tui_slice_end(s) == best_end && d > best.depth))) {
+					best = (tui_ref){ (int32_t)t, d, i };
+					best_end = tui_slice_end(s);
+				}
+			}
+	}
+	return best;
+}
