@@ -717,7 +717,7 @@ START_TEST(flatten_in_viewer)
 	fx_run(app, "goto 0");
 	start = selected(app)->start_ns;
 	fx_run(app, "flatten ^worker\\.run$");
-	ck_assert_has(tui_app_message(app), "230 of 230 calls shown");
+	ck_assert_has(tui_app_message(app), "230 of 230 calls shown (3 flattened)");
 	ck_assert_uint_eq(vtb_trace_call_count(app->model.trace), 230);
 	for (int32_t t = 1; t <= 3; t++) {
 		ck_assert_uint_eq(tui_model_thread(&app->model, t)->depth_count, 1);
@@ -732,10 +732,10 @@ START_TEST(flatten_in_viewer)
 	fx_run(app, "next-match");
 	ck_assert_str_eq(tui_model_name(&app->model, selected(app)->name_id), "worker.job");
 	fx_run(app, "hide ^worker\\.job$");
-	ck_assert_has(tui_app_message(app), "206 of 230 calls shown");
+	ck_assert_has(tui_app_message(app), "206 of 230 calls shown (3 flattened)");
 	fx_run(app, "flatten file:^app\\.py$");
 	ROW_NAMES(app, 0, 0, "json.parse");
-	ck_assert_has(tui_app_message(app), "2 of 26 calls shown");
+	ck_assert_has(tui_app_message(app), "2 of 26 calls shown (207 flattened)");
 	fx_run(app, "clear-filters");
 	ck_assert_uint_eq(vtb_trace_call_count(app->model.trace), 233);
 	ROW_NAMES(app, 1, 0, "worker.run");

@@ -382,7 +382,8 @@ int tui_fview_commit(tui_app *app, flt_set *next)
 {
 	struct tui_fview *fv = app->fv;
 	struct marks mk = { 0 };
-	char *cause = NULL, calls[32], all[32];
+	char *cause = NULL, calls[32], all[32], flattened[32];
+	size_t flat;
 
 	if (flt_set_eval(next, string_entry, app->model.trace, app->model.string_count, &cause) < 0) {
 		tui_app_msg(app, 1, "%s (filters unchanged)", cause ? cause : "filters failed");
@@ -403,7 +404,10 @@ int tui_fview_commit(tui_app *app, flt_set *next)
 	install(app, next, &mk);
 	tui_fmt_count(calls, sizeof(calls), fv->shown_calls);
 	tui_fmt_count(all, sizeof(all), vtb_trace_call_count(app->model.trace));
-	tui_app_msg(app, 0, "%s of %s calls shown", calls, all);
+	flat = vtb_trace_call_count(vtb_trace_base(app->model.trace)) - vtb_trace_call_count(app->model.trace);
+	tui_fmt_count(flattened, sizeof(flattened), flat);
+	tui_app_msg(app, 0, "%s of %s calls shown%s%s%s", calls, all, flat ? " (" : "", flat ? flattened : "",
+		    flat ? " flattened)" : "");
 	return 0;
 fail:
 	free(cause);
