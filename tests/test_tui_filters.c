@@ -665,6 +665,20 @@ START_TEST(search_fields)
 }
 END_TEST
 
+/* An exception leaves every call it passes through: goto dump lands on the innermost, where
+ * it was raised, not on the outermost that ended last (the dump's exception here is
+ * shop.lookup's, passed up through shop.checkout). */
+START_TEST(goto_dump_lands_on_the_raise)
+{
+	tui_app *app = open_marks();
+
+	fx_run(app, "goto dump");
+	ck_assert_str_eq(tui_model_name(&app->model, selected(app)->name_id), "shop.lookup");
+	ck_assert_has(tui_app_message(app), "the call the exception left last: shop.lookup");
+	tui_app_free(app);
+}
+END_TEST
+
 /* The matched calls are drawn as matches, n walks them, and an empty field is refused. */
 START_TEST(search_text_hits_walk)
 {
@@ -1035,6 +1049,7 @@ static Suite *filters_suite(void)
 	tcase_add_test(tc, search_skips_hidden);
 	tcase_add_loop_test(tc, search_fields, 0, sizeof(field_searches) / sizeof(field_searches[0]));
 	tcase_add_test(tc, search_text_hits_walk);
+	tcase_add_test(tc, goto_dump_lands_on_the_raise);
 	tcase_add_test(tc, flatten_in_viewer);
 	tcase_add_test(tc, keys_search_filter_clear);
 	suite_add_tcase(s, tc);
