@@ -70,11 +70,18 @@ static int build_index(const tui_model *m, struct tui_fview *fv)
 
 		for (uint32_t d = 0; d < th->depth_count; d++) {
 			const vtb_slice *sl = th->rows[d].slices;
+			/* the row's hits are a run of the sorted addresses: walked along, no search */
+			size_t h = fv->hits.count ? tui_search_hits_from(&fv->hits, sl) : 0;
 
 			fv->match_off[m->row_base[t] + d] = n;
-			for (size_t i = 0, c = th->rows[d].count; i < c && n < fv->search_calls; i++)
-				if (tui_search_matches(fv, m->string_count, &sl[i]))
+			for (size_t i = 0, c = th->rows[d].count; i < c && n < fv->search_calls; i++) {
+				int hit = h < fv->hits.count && fv->hits.calls[h] == &sl[i];
+
+				h += hit;
+				if (hit || (sl[i].name_id < m->string_count &&
+					    flt_bitmap_test(fv->search_bits, sl[i].name_id)))
 					fv->match_idx[n++] = (uint32_t)i;
+			}
 		}
 	}
 	fv->match_off[m->bucket_rows] = n;
