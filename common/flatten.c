@@ -154,9 +154,15 @@ out:
 
 vtb_trace *vtb_trace_flatten(vtb_trace *base, const uint64_t *drop, size_t nbits, char **cause)
 {
-	vtb_trace *t = calloc(1, sizeof(*t));
+	vtb_trace *t = malloc(sizeof(*t));
 
-	if (!t || !(t->th = calloc(base->nth ? base->nth : 1, sizeof(*t->th))))
+	if (!t)
+		goto nomem;
+	*t = *base; /* the header, strings, processes, counters and texts: base's */
+	t->base = base;
+	t->calls = 0;
+	t->nth = t->thcap = 0;
+	if (!(t->th = calloc(base->nth ? base->nth : 1, sizeof(*t->th))))
 		goto fail;
 	t->nth = t->thcap = base->nth;
 	for (size_t i = 0; i < base->nth; i++) {
@@ -170,22 +176,13 @@ vtb_trace *vtb_trace_flatten(vtb_trace *base, const uint64_t *drop, size_t nbits
 		nt->pub.attachment_count = nt->natt;
 		t->calls += w.calls;
 	}
-	t->base = base;
-	t->header = base->header;
-	t->have_head = base->have_head;
-	t->damage = base->damage;
-	t->strs = base->strs;
-	t->nstr = base->nstr;
-	t->procs = base->procs;
-	t->nproc = base->nproc;
-	t->ctr = base->ctr;
-	t->nctr = base->nctr;
-	t->events = base->events;
-	t->first_ns = base->first_ns;
+	t->first_ns = base->first_ns; /* publishing widened the span: it is base's */
 	t->last_ns = base->last_ns;
 	return t;
 fail:
-	vtb_trace_free(t); /* no base yet: frees only what was built */
+	vtb_model_free_threads(t); /* base stays the caller's */
+	free(t);
+nomem:
 	if (cause)
 		*cause = strdup("out of memory flattening the calls");
 	return NULL;
