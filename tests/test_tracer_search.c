@@ -180,6 +180,12 @@ START_TEST(test_no_stdlib_shows_workers)
 	free(screen);
 	tmux_keys("q");
 	tmux_expect("EXIT=0");
+	/* vtui stats counts the calls the viewer shows */
+	screen = sh_out("cd '%s' && '%s' stats shop.vtb --presets '%s/examples/presets.json' -p no-stdlib --format csv",
+			dir, vtui, srcdir);
+	ck_assert_msg(strstr(screen, "__main__.worker") && strstr(screen, "__main__.price") &&
+		      !strstr(screen, "threading.") && !strstr(screen, "logging."), "%s", screen);
+	free(screen);
 }
 END_TEST
 
