@@ -767,6 +767,56 @@ static void type(tui_app *app, const char *text)
 		tui_app_key(app, (unsigned char)*p);
 }
 
+/* Tab completes a command name (typing what the candidates share and listing them) and a
+ * thread name as a pattern; Up on the / line recalls only searches, on the : line any line. */
+START_TEST(tab_completion_and_history)
+{
+	tui_app *app = open_fx("threads");
+
+	type(app, ":fla");
+	tui_app_key(app, TUI_KEY_TAB);
+	ck_assert_str_eq(app->cmdline, "fla");
+	ck_assert_str_eq(tui_app_message(app), "flatten flatten-file flame"); /* table order */
+	type(app, "t");
+	tui_app_key(app, TUI_KEY_TAB);
+	ck_assert_str_eq(app->cmdline, "flatten");
+	ck_assert_str_eq(tui_app_message(app), "flatten flatten-file");
+	type(app, "-");
+	tui_app_key(app, TUI_KEY_TAB);
+	ck_assert_str_eq(app->cmdline, "flatten-file ");
+	tui_app_key(app, TUI_KEY_CTRL('u'));
+	type(app, "filter-thread work");
+	tui_app_key(app, TUI_KEY_TAB);
+	ck_assert_str_eq(app->cmdline, "filter-thread worker-");
+	type(app, "2");
+	tui_app_key(app, TUI_KEY_TAB);
+	ck_assert_str_eq(app->cmdline, "filter-thread worker-2 ");
+	tui_app_key(app, TUI_KEY_ENTER);
+	ck_assert_str_eq(flt_set_get_thread(app->fv->set), "worker-2");
+	type(app, "/worker");
+	tui_app_key(app, TUI_KEY_ENTER);
+	type(app, ":zoom fit");
+	tui_app_key(app, TUI_KEY_ENTER);
+	type(app, "/");
+	tui_app_key(app, TUI_KEY_UP);
+	ck_assert_str_eq(app->cmdline, "search worker");
+	tui_app_key(app, TUI_KEY_UP); /* nothing older that is a search */
+	ck_assert_str_eq(app->cmdline, "search worker");
+	tui_app_key(app, TUI_KEY_DOWN);
+	ck_assert_str_eq(app->cmdline, "search ");
+	tui_app_key(app, TUI_KEY_ESC);
+	type(app, ":");
+	tui_app_key(app, TUI_KEY_UP);
+	ck_assert_str_eq(app->cmdline, "zoom fit");
+	tui_app_key(app, TUI_KEY_UP);
+	ck_assert_str_eq(app->cmdline, "search worker");
+	tui_app_key(app, TUI_KEY_UP);
+	ck_assert_str_eq(app->cmdline, "filter-thread worker-2 ");
+	tui_app_key(app, TUI_KEY_ESC);
+	tui_app_free(app);
+}
+END_TEST
+
 START_TEST(keys_search_filter_clear)
 {
 	tui_app *app = open_fx("simple");
@@ -1051,6 +1101,7 @@ static Suite *filters_suite(void)
 	tcase_add_test(tc, search_text_hits_walk);
 	tcase_add_test(tc, goto_dump_lands_on_the_raise);
 	tcase_add_test(tc, flatten_in_viewer);
+	tcase_add_test(tc, tab_completion_and_history);
 	tcase_add_test(tc, keys_search_filter_clear);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("presets");
