@@ -212,6 +212,23 @@ static void strv_addf(struct strv *sv, const char *fmt, const char *a, const cha
 	sv->v = grown;
 }
 
+/* "WORD PATTERN"; a pattern that starts like a field prefix gets its own list's prefix
+ * ("hide name:file:x"), so that reading the command back gives the same pattern. */
+static void add_pattern(struct strv *sv, const char *word, int list, const char *pattern)
+{
+	const char *rest;
+	char *escaped = NULL;
+	int file_list = list == FLT_INCLUDE_FILE || list == FLT_EXCLUDE_FILE || list == FLT_FLATTEN_FILE;
+
+	if (flt_field_split(pattern, &rest) != FLT_FIELD_ANY &&
+	    asprintf(&escaped, "%s:%s", file_list ? "file" : "name", pattern) < 0) {
+		sv->failed = 1;
+		return;
+	}
+	strv_addf(sv, "%s %s", word, escaped ? escaped : pattern);
+	free(escaped);
+}
+
 int flt_set_to_commands(const flt_set *s, char ***out, size_t *count)
 {
 	static const char *const list_words[FLT_LIST_COUNT] = {
@@ -222,7 +239,7 @@ int flt_set_to_commands(const flt_set *s, char ***out, size_t *count)
 
 	for (int l = 0; l < FLT_LIST_COUNT; l++)
 		for (size_t i = 0; i < flt_set_list_count(s, l); i++)
-			strv_addf(&sv, "%s %s", list_words[l], flt_set_list_pattern(s, l, i));
+			add_pattern(&sv, list_words[l], l, flt_set_list_pattern(s, l, i));
 	if (flt_set_get_min_duration(s) != 0)
 		strv_addf(&sv, "%s %s", "min-duration",
 			  exact_duration(flt_set_get_min_duration(s), buf, sizeof(buf)));

@@ -223,7 +223,7 @@ void flt_strv_free(char **v, size_t count);
  * one, a search looks at every field but files, a filter at names. */
 enum flt_field {
 	FLT_FIELD_ANY,   /* no prefix */
-	FLT_FIELD_NAME,  /* name: function names (and mark names) */
+	FLT_FIELD_NAME,  /* name: function names */
 	FLT_FIELD_FILE,  /* file: source file paths */
 	FLT_FIELD_ARG,   /* arg:  argument text */
 	FLT_FIELD_RET,   /* ret:  return value text */

@@ -521,10 +521,12 @@ static char *flatten_pattern(const char *cmd)
 {
 	char *out = NULL;
 
+	const char *arg = cmd + 13 + strspn(cmd + 13, " \t");
+
 	if (strncmp(cmd, "flatten ", 8) == 0)
 		out = strdup(cmd + 8 + strspn(cmd + 8, " \t"));
 	else if (strncmp(cmd, "flatten-file ", 13) == 0 &&
-		 asprintf(&out, "file:%s", cmd + 13 + strspn(cmd + 13, " \t")) < 0)
+		 asprintf(&out, "%s%s", strncmp(arg, "file:", 5) ? "file:" : "", arg) < 0)
 		out = NULL;
 	return out;
 }

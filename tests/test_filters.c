@@ -917,6 +917,20 @@ START_TEST(test_flatten_lists)
 	free(desc);
 	flt_set_clear(s);
 	ck_assert_int_eq(flt_set_has_flatten(s), 0);
+	/* patterns that look like a prefix read back as they were */
+	ck_assert_int_eq(flt_set_command(s, "hide name:file:x", &cause), 0);
+	ck_assert_int_eq(flt_set_command(s, "flatten-file file:arg:y", &cause), 0);
+	ck_assert_str_eq(flt_set_list_pattern(s, FLT_EXCLUDE_NAME, 0), "file:x");
+	ck_assert_str_eq(flt_set_list_pattern(s, FLT_FLATTEN_FILE, 0), "arg:y");
+	ck_assert_int_eq(flt_set_to_commands(s, &cmds, &n), 0);
+	ck_assert_str_eq(cmds[0], "hide name:file:x");
+	ck_assert_str_eq(cmds[1], "flatten-file file:arg:y");
+	flt_set_clear(s);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(flt_set_command(s, cmds[i], &cause), 0);
+	ck_assert_str_eq(flt_set_list_pattern(s, FLT_EXCLUDE_NAME, 0), "file:x");
+	ck_assert_str_eq(flt_set_list_pattern(s, FLT_FLATTEN_FILE, 0), "arg:y");
+	flt_strv_free(cmds, n);
 	flt_set_free(s);
 	free(cause);
 }
@@ -932,7 +946,7 @@ START_TEST(test_preset_flatten_key)
 		"  \"flatten\": [\"file:/lib/python3\", \"^threading\\\\.\"], \"extra\": 1},\n"
 		"  \"old\": {\"commands\": [\"hide x\"]},\n"
 		"  \"bad\": {\"commands\": [], \"flatten\": \"x\"}}}";
-	static const char *const save[] = { "hide y", "flatten-file ^/usr/", "flatten z" };
+	static const char *const save[] = { "hide y", "flatten-file ^/usr/", "flatten z", "flatten-file file:arg:w" };
 	static const char *const plain[] = { "hide y" };
 	flt_presets *lib = NULL;
 	const flt_preset *p;
@@ -961,17 +975,19 @@ START_TEST(test_preset_flatten_key)
 	ck_assert_uint_eq(flt_presets_get(lib, "old")->command_count, 1);
 	flt_presets_free(lib);
 
-	ck_assert_int_eq(flt_preset_file_save(path, "ns", save, 3, NULL, &cause), 0);
+	ck_assert_int_eq(flt_preset_file_save(path, "ns", save, 4, NULL, &cause), 0);
 	text = slurp(path);
 	ck_assert_ptr_nonnull(strstr(text, "\"commands\":\t[\"hide y\"]"));
-	ck_assert_ptr_nonnull(strstr(text, "\"flatten\":\t[\"file:^/usr/\", \"z\"]"));
+	ck_assert_ptr_nonnull(strstr(text, "\"flatten\":\t[\"file:^/usr/\", \"z\", \"file:arg:w\"]"));
 	ck_assert_ptr_nonnull(strstr(text, "\"extra\":\t1"));
 	free(text);
 	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
 	p = flt_presets_get(lib, "ns");
-	ck_assert_uint_eq(p->command_count, 3);
+	ck_assert_uint_eq(p->command_count, 4);
 	ck_assert_str_eq(p->commands[1], "flatten file:^/usr/");
 	ck_assert_str_eq(p->commands[2], "flatten z");
+	ck_assert_int_eq(flt_preset_apply(p, s, NULL, &cause), 0);
+	ck_assert_str_eq(flt_set_list_pattern(s, FLT_FLATTEN_FILE, 2), "arg:w"); /* after the first preset's */
 	flt_presets_free(lib);
 	ck_assert_int_eq(flt_preset_file_save(path, "ns", plain, 1, NULL, &cause), 0);
 	text = slurp(path);
