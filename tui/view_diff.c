@@ -99,7 +99,8 @@ int tui_diffv_enter(tui_app *app)
 static int swap(tui_app *app)
 {
 	struct tui_diffview *dv = app->an->diff;
-	vtb_trace *shown = app->model.trace;
+	/* kept whole: the filters, flatten included, go with the view */
+	vtb_trace *shown = vtb_trace_unflatten(app->model.trace);
 	char *path = app->path, *cause = NULL;
 
 	app->an->diff = NULL;
