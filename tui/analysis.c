@@ -182,12 +182,6 @@ void tui_an_draw_mark(tui_app *app, tui_screen *s, int y0, int h)
 
 /* ---- commands ---- */
 
-static int bad(tui_app *app, const char *usage)
-{
-	tui_app_msg(app, 1, "usage: %s", usage);
-	return -1;
-}
-
 static void open_panel(tui_app *app, int panel)
 {
 	app->an->panel = panel;
@@ -199,8 +193,6 @@ int tui_cmd_logs(tui_app *app, int argc, char **argv)
 	struct tui_analysis *an = app->an;
 	int on;
 
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "on") && strcmp(argv[1], "off")))
-		return bad(app, "logs [on|off]");
 	on = argc == 2 ? argv[1][1] == 'n' : an->panel != TUI_PANEL_LOGS;
 	if (!on) {
 		an->panel = TUI_PANEL_NONE;
@@ -241,8 +233,9 @@ int tui_cmd_log_level(tui_app *app, int argc, char **argv)
 {
 	uint32_t level;
 
-	if (argc != 2 || parse_level(argv[1], &level) < 0)
-		return bad(app, "log-level all|debug|info|warning|error|critical|N");
+	(void)argc;
+	if (parse_level(argv[1], &level) < 0)
+		return tui_cmd_usage(app, argv[0]);
 	app->an->log_min_level = level;
 	if (tui_logs_build(app) < 0 || tui_logs_refilter(app) < 0)
 		return -1;
@@ -295,18 +288,15 @@ static int parse_scope(const char *text, int *scope)
 /* `stats` and `flame`: [visible|subtree|all|off]; no argument toggles. */
 static int scoped_panel(tui_app *app, int argc, char **argv, int panel, int *scope)
 {
-	const char *usage = panel == TUI_PANEL_STATS ? "stats [visible|subtree|all|off]" : "flame [visible|subtree|all|off]";
 	int next = *scope;
 
-	if (argc > 2)
-		return bad(app, usage);
 	if ((argc == 1 && app->an->panel == panel) || (argc == 2 && !strcmp(argv[1], "off"))) {
 		if (app->an->panel == panel)
 			app->an->panel = TUI_PANEL_NONE;
 		return 0;
 	}
-	if (argc == 2 && parse_scope(argv[1], &next) < 0)
-		return bad(app, usage);
+	if (argc == 2)
+		parse_scope(argv[1], &next); /* one of the usage's words */
 	if (next == TUI_SCOPE_SUBTREE && !tui_model_slice(&app->model, app->view.sel)) {
 		tui_app_msg(app, 1, "%s subtree: select a call first (c, Tab)", argv[0]);
 		return -1;
@@ -330,8 +320,9 @@ int tui_cmd_sort(tui_app *app, int argc, char **argv)
 {
 	enum tui_stats_sort by;
 
-	if (argc != 2 || tui_stats_parse_sort(argv[1], &by) < 0)
-		return bad(app, "sort " TUI_STATS_SORT_WORDS);
+	(void)argc;
+	if (tui_stats_parse_sort(argv[1], &by) < 0)
+		return tui_cmd_usage(app, argv[0]);
 	app->an->stats_sort = (int)by; /* the columns are in the sort keys' order */
 	app->an->stats_sel = 0;
 	app->an->stats_top = 0;
@@ -357,9 +348,8 @@ int tui_cmd_longest(tui_app *app, int argc, char **argv)
 {
 	uint32_t id = focused_function(app);
 
+	(void)argc;
 	(void)argv;
-	if (argc != 1)
-		return bad(app, "longest");
 	if (id == UINT32_MAX) {
 		tui_app_msg(app, 1, "longest: select a call, a statistics row or a flame graph node first");
 		return -1;
@@ -449,13 +439,11 @@ static void panel_ends(tui_app *app, const char *w)
 
 int tui_cmd_panel(tui_app *app, int argc, char **argv)
 {
-	static const char *const usage = "panel next|prev|left|right|page-down|page-up|top|bottom|enter|focus|close";
 	struct tui_analysis *an = app->an;
 	long page = app->screen_h > 0 ? app->screen_h / 3 : 10;
-	const char *w = argc == 2 ? argv[1] : "";
+	const char *w = argv[1];
 
-	if (argc != 2)
-		return bad(app, usage);
+	(void)argc;
 	if (an->panel == TUI_PANEL_NONE) {
 		tui_app_msg(app, 1, "no panel is open (L logs, S statistics, M flame graph, V diff)");
 		return -1;
@@ -470,10 +458,8 @@ int tui_cmd_panel(tui_app *app, int argc, char **argv)
 		panel_move(app, w[5] == 'd' ? page : -page);
 	else if (!strcmp(w, "top") || !strcmp(w, "bottom") || !strcmp(w, "left") || !strcmp(w, "right"))
 		panel_ends(app, w);
-	else if (!strcmp(w, "enter"))
+	else /* enter: the dispatcher checked the word */
 		return panel_enter(app);
-	else
-		return bad(app, usage);
 	return 0;
 }
 
@@ -486,8 +472,7 @@ int tui_cmd_mark(tui_app *app, int argc, char **argv)
 	uint64_t at = app->view.cursor_ns;
 	size_t i;
 
-	if (argc != 2 || (strcmp(argv[1], "next") && strcmp(argv[1], "prev") && strcmp(argv[1], "none")))
-		return bad(app, "mark next|prev|none");
+	(void)argc;
 	if (argv[1][0] == 'n' && argv[1][1] == 'o') {
 		an->mark.thread = -1;
 		return 0;
@@ -524,8 +509,7 @@ int tui_cmd_counter(tui_app *app, int argc, char **argv)
 	long n = an->counter;
 	char *end;
 
-	if (argc != 2)
-		return bad(app, "counter next|prev|N");
+	(void)argc;
 	if (!an->counter_count) {
 		tui_app_msg(app, 1, "this trace holds no counters");
 		return -1;
@@ -533,7 +517,7 @@ int tui_cmd_counter(tui_app *app, int argc, char **argv)
 	if (!strcmp(argv[1], "next") || !strcmp(argv[1], "prev"))
 		n += argv[1][0] == 'n' ? 1 : -1;
 	else if ((n = strtol(argv[1], &end, 10) - 1) < 0 || *end)
-		return bad(app, "counter next|prev|N");
+		return tui_cmd_usage(app, argv[0]);
 	if (n < 0 || (size_t)n >= an->counter_count) {
 		tui_app_msg(app, 0, "no such counter (%zu)", an->counter_count);
 		return 0;

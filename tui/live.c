@@ -256,10 +256,6 @@ int tui_cmd_dump(tui_app *app, int argc, char **argv)
 {
 	char path[4096], *cause = NULL;
 
-	if (argc > 2) {
-		tui_app_msg(app, 1, "usage: dump [PATH]");
-		return -1;
-	}
 	if (argc == 2)
 		snprintf(path, sizeof path, "%s", argv[1]);
 	else

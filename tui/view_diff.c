@@ -135,10 +135,7 @@ int tui_cmd_diff_open(tui_app *app, int argc, char **argv)
 	struct tui_diffview *dv = app->an->diff;
 	int after;
 
-	if (argc != 2 || (strcmp(argv[1], "before") && strcmp(argv[1], "after"))) {
-		tui_app_msg(app, 1, "usage: diff-open before|after");
-		return -1;
-	}
+	(void)argc;
 	if (!dv) {
 		tui_app_msg(app, 1, "diff-open: no second trace (start with vtui --diff BEFORE AFTER)");
 		return -1;
@@ -157,10 +154,6 @@ int tui_cmd_diff(tui_app *app, int argc, char **argv)
 {
 	struct tui_analysis *an = app->an;
 
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "on") && strcmp(argv[1], "off"))) {
-		tui_app_msg(app, 1, "usage: diff [on|off]");
-		return -1;
-	}
 	if (!an->diff) {
 		tui_app_msg(app, 1, "diff: no second trace (start with vtui --diff BEFORE AFTER)");
 		return -1;
