@@ -63,23 +63,6 @@ const tui_command *tui_command_find(const char *name)
 	return NULL;
 }
 
-static int print_usage(tui_app *app, const tui_command *c)
-{
-	tui_app_msg(app, 1, "usage: %s%s%s", c->name, *c->usage ? " " : "", c->usage);
-	return -1;
-}
-
-int tui_cmd_usage(tui_app *app, const char *name)
-{
-	const tui_command *c = tui_command_find(name);
-
-	if (!c) {
-		tui_app_msg(app, 1, "unknown command '%s' (:help lists them)", name);
-		return -1;
-	}
-	return print_usage(app, c);
-}
-
 /* Whether `word` is one of the |-separated words of the usage's first argument
  * ("[on|off|more]" holds "on", "off" and "more"). */
 static int usage_word(const char *usage, const char *word)
@@ -148,7 +131,7 @@ int tui_command_run(tui_app *app, const char *line)
 {
 	char *copy = strdup(line), *argv[MAX_ARGS + 1];
 	const char *outer;
-	const tui_command *c;
+	const tui_command *c, *outer_cmd;
 	int argc, rc = -1;
 
 	if (!copy) {
@@ -166,14 +149,13 @@ int tui_command_run(tui_app *app, const char *line)
 		tui_app_msg(app, 1, "unknown command '%s' (:help lists them)", argv[0]);
 		goto out;
 	}
-	if (check_args(c, argc, argv) < 0) {
-		print_usage(app, c);
-		goto out;
-	}
 	outer = app->cmd_line; /* a preset runs commands from inside one */
+	outer_cmd = app->cmd;
 	app->cmd_line = line;
-	rc = c->run(app, argc, argv);
+	app->cmd = c;
+	rc = check_args(c, argc, argv) < 0 ? tui_cmd_usage(app) : c->run(app, argc, argv);
 	app->cmd_line = outer;
+	app->cmd = outer_cmd;
 out:
 	free(copy);
 	return rc;

@@ -133,7 +133,7 @@ int tui_cmd_preset(tui_app *app, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if (!name || !*name) { /* a quoted empty name */
-		tui_cmd_usage(app, argv[0]);
+		tui_cmd_usage(app);
 		goto out;
 	}
 	if (fv->preset_depth >= MAX_PRESET_DEPTH) {
@@ -186,7 +186,7 @@ int tui_cmd_save_preset(tui_app *app, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if (!name || !*name) {
-		tui_cmd_usage(app, argv[0]);
+		tui_cmd_usage(app);
 		goto out;
 	}
 	if (!(lib = library(app)) || preset_commands(app->fv->set, &cmds, &n) < 0) {

@@ -306,6 +306,7 @@ struct tui_app {
 	int redraw;           /* the terminal layer should repaint everything */
 	struct tui_fview *fv; /* filters, search, presets (owned) */
 	const char *cmd_line; /* the command line being run (a regex takes its rest verbatim) */
+	const struct tui_command *cmd; /* its table row (for its usage), or NULL */
 	struct tui_analysis *an; /* tracks, panels, marks: tui/analysis.h (owned) */
 	tui_live *live;       /* vtui --live: the followed ring (owned), or NULL */
 	int quit;
@@ -353,9 +354,9 @@ void tui_cmd_each(void (*fn)(const tui_command *c, void *ctx), void *ctx);
 const tui_command *tui_command_find(const char *name);
 /* Split, look up, check and run one command line. */
 int tui_command_run(tui_app *app, const char *line);
-/* Set "usage: NAME USAGE" of command `name` as the error; returns -1. For a value the
- * handler finds bad after the dispatcher's checks. */
-int tui_cmd_usage(tui_app *app, const char *name);
+/* Set "usage: NAME USAGE" of the command being run as the error (message.c); returns
+ * -1. For a value the handler finds bad after the dispatcher's checks. */
+int tui_cmd_usage(tui_app *app);
 
 typedef struct tui_binding {
 	int key;
