@@ -46,14 +46,6 @@ const tui_command *tui_cmd_at(size_t i)
 	return NULL;
 }
 
-void tui_cmd_each(void (*fn)(const tui_command *c, void *ctx), void *ctx)
-{
-	const tui_command *c;
-
-	for (size_t i = 0; (c = tui_cmd_at(i)); i++)
-		fn(c, ctx);
-}
-
 const tui_command *tui_command_find(const char *name)
 {
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)

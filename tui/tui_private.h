@@ -348,8 +348,6 @@ extern const tui_command tui_cmds_view[], tui_cmds_filter[], tui_cmds_panel[], t
 /* The i-th command of all tables (help order), or NULL past the last: for help and
  * Tab completion. */
 const tui_command *tui_cmd_at(size_t i);
-/* Call fn on every command in help order. */
-void tui_cmd_each(void (*fn)(const tui_command *c, void *ctx), void *ctx);
 /* The command called `name` or with that alias, or NULL. */
 const tui_command *tui_command_find(const char *name);
 /* Split, look up, check and run one command line. */
