@@ -69,7 +69,7 @@ static int cmd_longest(tui_app *app, int argc, char **argv)
 }
 
 /* Enter in the open panel: its class says what it does and which command lines follow
- * (run here, one by one, as if typed). */
+ * (run here, one by one, as if typed; the last one's result is Enter's). */
 static int panel_enter(tui_app *app, const tui_panel_ops *ops)
 {
 	char cmd[1024] = "", *line = cmd, *nl;
@@ -83,8 +83,7 @@ static int panel_enter(tui_app *app, const tui_panel_ops *ops)
 		if ((nl = strchr(line, '\n')))
 			*nl = '\0';
 		app->message[0] = '\0';
-		if (tui_command_run(app, line) < 0)
-			rc = -1;
+		rc = tui_command_run(app, line);
 	}
 	return rc;
 }
