@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <wchar.h>
 
 #define VTB_VERSION 1
 
@@ -273,6 +274,15 @@ const vtb_attachment *vtb_thread_attachment(const vtb_thread *th, uint32_t depth
 /* Names of enum values, for messages and --info. */
 const char *vtb_reason_name(uint32_t reason);
 const char *vtb_strerror(int err);
+
+/* Text from a file (text.c). */
+/* Decode one UTF-8 sequence at *p and step past it. Invalid bytes decode as U+FFFD one byte
+ * at a time: overlong forms (an ESC in two bytes), surrogates and code points past U+10FFFF
+ * included. */
+wchar_t vtb_utf8_next(const unsigned char **p);
+/* Whether a character from a file may reach a terminal as it is: not a C0 or C1 control,
+ * DEL, a bidirectional control (U+202E...) or a line or paragraph separator. */
+int vtb_char_safe(wchar_t ch);
 
 /* CRC32C (Castagnoli) of a buffer, continuing from `crc` (start with 0). */
 uint32_t vtb_crc32c(uint32_t crc, const void *buf, size_t len_bytes);

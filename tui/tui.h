@@ -178,9 +178,6 @@ int vtui_live_main(int argc, char **argv);
 /* Replaces this process by vtui --rings on the directory of `path` when it is a ring file
  * (else the default); returns 1 only when that fails. */
 int vtui_rings_reopen(const char *path);
-/* Whether a character from a file may reach a terminal as it is: not a C0 or C1 control,
- * DEL, a bidirectional control (U+202E...) or a line or paragraph separator. */
-int tui_char_safe(wchar_t ch);
 /* A malloc'd copy of `text` with each unsafe character and invalid byte as '?' per byte
  * ('\n' kept when keep_newlines); NULL when out of memory. */
 char *tui_clean(const char *text, int keep_newlines);

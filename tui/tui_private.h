@@ -241,10 +241,6 @@ int tui_parse_time(const char *text, int64_t *ns, int *relative);
 
 /* Whether `s` ends with `suffix`. */
 int tui_ends_with(const char *s, const char *suffix);
-/* Decode one UTF-8 sequence at *p and step past it. Invalid bytes decode as U+FFFD one byte
- * at a time: overlong forms (an ESC in two bytes), surrogates and code points past U+10FFFF
- * included. */
-wchar_t tui_utf8_next(const unsigned char **p);
 /* Whether `path` names Chrome trace JSON (.json, .json.gz) rather than VTB. */
 int tui_is_json_name(const char *path);
 /* Whether the file at `path` is JSON: by its name, or for other names by its first bytes. */

@@ -120,9 +120,9 @@ static void check_screen(const tui_screen *scr)
 	for (int y = 0; y < tui_screen_height(scr); y++)
 		for (int x = 0; x < tui_screen_width(scr); x++) {
 			wchar_t ch = tui_screen_cell(scr, x, y)->ch;
-			if (!(ch == 0 || tui_char_safe(ch)))
+			if (!(ch == 0 || vtb_char_safe(ch)))
 				fprintf(stderr, "cell (%d, %d) holds U+%04X\n", x, y, (unsigned)ch);
-			FZ_REQUIRE(ch == 0 || tui_char_safe(ch));
+			FZ_REQUIRE(ch == 0 || vtb_char_safe(ch));
 		}
 }
 
