@@ -15,6 +15,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "analysis/analysis.h"
 #include "common/vtb.h"
 #include "tui/tui.h"
 
@@ -28,13 +29,6 @@ typedef struct tui_ref {
 } tui_ref;
 
 #define TUI_REF_NONE ((tui_ref){ -1, 0, 0 })
-
-struct tui_sources {
-	size_t count;              /* dumps */
-	char **titles;             /* per dump: "snap1.bin (1 of 2): dump: signal, pid 12 ForkPoolWorker-1" */
-	size_t thread_count;
-	uint32_t *of_thread;       /* per thread of the merged trace: its dump */
-};
 
 typedef struct tui_model {
 	vtb_trace *trace;          /* owned */

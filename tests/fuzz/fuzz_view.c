@@ -16,7 +16,7 @@
 
 #include "common/vtb.h"
 #include "tui/analysis.h"
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 #include "tui/tui.h"
 
 #include <stdint.h>

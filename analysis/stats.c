@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* stats.c: per-function statistics in one pass per thread over the depth rows. */
 #define _GNU_SOURCE /* qsort_r */
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "tui/tui_private.h"
 
 /* One open call during the walk. */
 struct frame {
