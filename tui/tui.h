@@ -14,6 +14,7 @@
 #include <wchar.h>
 
 #include "common/vtb.h"
+#include "common/vtb_json.h"
 
 /* The smallest screen the viewer draws on; below it, it says so instead. */
 #define TUI_MIN_WIDTH 40

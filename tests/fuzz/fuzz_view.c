@@ -15,6 +15,7 @@
 #include "tests/fuzz/fuzz_check.h"
 
 #include "common/vtb.h"
+#include "common/vtb_json.h"
 #include "tui/analysis.h"
 #include "analysis/analysis.h"
 #include "tui/tui.h"
