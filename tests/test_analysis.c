@@ -345,6 +345,27 @@ END_TEST
 
 /* ---- diff ---- */
 
+/* The diff of `a` against `b` over all their calls; *sa and *sb are their statistics. */
+static tui_diff *diff_of(const vtb_trace *a, const vtb_trace *b, tui_stats **sa, tui_stats **sb)
+{
+	char *cause = NULL;
+	tui_diff *d;
+
+	ck_assert_int_eq(tui_stats_compute(a, NULL, sa, &cause), 0);
+	ck_assert_int_eq(tui_stats_compute(b, NULL, sb, &cause), 0);
+	ck_assert_int_eq(tui_diff_compute(a, *sa, b, *sb, &d), 0);
+	return d;
+}
+
+static void diff_done(tui_diff *d, tui_stats *sa, tui_stats *sb, vtb_trace *a, vtb_trace *b)
+{
+	tui_diff_free(d);
+	tui_stats_free(sa);
+	tui_stats_free(sb);
+	vtb_trace_free(a);
+	vtb_trace_free(b);
+}
+
 START_TEST(diff_exact)
 {
 	vtb_trace *a = fxa_trace(0, NULL), *b = fxa_trace(1, NULL);
@@ -354,9 +375,7 @@ START_TEST(diff_exact)
 	FILE *f = tmpfile();
 	size_t n;
 
-	ck_assert_int_eq(tui_stats_compute(a, NULL, &sa, &cause), 0);
-	ck_assert_int_eq(tui_stats_compute(b, NULL, &sb, &cause), 0);
-	ck_assert_int_eq(tui_diff_compute(a, sa, b, sb, &d), 0);
+	d = diff_of(a, b, &sa, &sb);
 	ck_assert_uint_eq(d->count, 7);
 	ck_assert_str_eq(d->rows[0].name, "step");
 	ck_assert_uint_eq(d->rows[0].total_b - d->rows[0].total_a, 10 * MS);
@@ -376,11 +395,7 @@ START_TEST(diff_exact)
 			 "work,2,2,0,60000000,65000000,5000000,30000000,25000000,-5000000\n"
 			 "extra,0,1,1,0,1000000,1000000,0,1000000,1000000\n");
 	fclose(f);
-	tui_diff_free(d);
-	tui_stats_free(sa);
-	tui_stats_free(sb);
-	vtb_trace_free(a);
-	vtb_trace_free(b);
+	diff_done(d, sa, sb, a, b);
 }
 END_TEST
 
@@ -528,12 +543,8 @@ START_TEST(diff_known_figures)
 		{ "app.b", 3, 1, 25, 20, 25, 20 },
 	};
 	tui_stats *sa, *sb;
-	tui_diff *d;
-	char *cause = NULL;
+	tui_diff *d = diff_of(a, b, &sa, &sb);
 
-	ck_assert_int_eq(tui_stats_compute(a, NULL, &sa, &cause), 0);
-	ck_assert_int_eq(tui_stats_compute(b, NULL, &sb, &cause), 0);
-	ck_assert_int_eq(tui_diff_compute(a, sa, b, sb, &d), 0);
 	ck_assert_uint_eq(d->count, 5);
 	for (size_t i = 0; i < 5; i++) {
 		const tui_diff_row *r = &d->rows[i];
@@ -548,11 +559,7 @@ START_TEST(diff_known_figures)
 		ck_assert((r->id_a >= 0) == (want[i].calls_a > 0));
 		ck_assert((r->id_b >= 0) == (want[i].calls_b > 0));
 	}
-	tui_diff_free(d);
-	tui_stats_free(sa);
-	tui_stats_free(sb);
-	vtb_trace_free(a);
-	vtb_trace_free(b);
+	diff_done(d, sa, sb, a, b);
 }
 END_TEST
 
