@@ -138,7 +138,8 @@ struct tui_flame_node {
 	uint64_t calls;
 };
 
-/* Build the merged tree of `t` in scope (calls starting in its range are clipped to it):
+/* Build the merged tree of `t` in scope (NULL: everything; with a range, the calls that
+ * overlap it count the part inside it; with a subtree, the call and what it holds):
  * *out (out[0] is the root, the caller frees it) and *count. 0 or VTB_E_NOMEM. */
 int tui_flame_build(const vtb_trace *t, const tui_stats_scope *sc, struct tui_flame_node **out,
 		    size_t *count);
