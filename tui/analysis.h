@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* analysis.h: tracks (counters, marks, GC) and the bottom panels: the panel class
  * (struct tui_panel_ops) and the classes there are (logs, statistics, flame graph, diff),
- * the trace diff and the aggregated flame graph. Private to tui/ (like stats.h).
+ * their states. Private to tui/; what they show is computed by the analysis library
+ * (analysis/analysis.h).
  *
  * Files: panels.c (the registry of classes), analysis.c (the generic state: the open
  * panel, its layout and keys, the selected mark), tracks.c (counter, mark and GC rows of
- * the timeline),
- * one file per panel class with its state and commands (view_logs.c, view_statspanel.c,
- * flamegraph.c, view_diff.c), cmd-panel.c (their command rows), diff.c (`vtui --diff`,
- * `vtui stats --diff`), multi.c (several dumps on one wall-clock axis).
+ * the timeline), one file per panel class with its state and commands (view_logs.c,
+ * view_statspanel.c, flamegraph.c, view_diff.c), cmd-panel.c (their command rows).
  *
  * Adding a panel: a file that defines `const tui_panel_ops tui_panel_NAME` with its own
  * state, its extern below and one line in panels.c's `classes`; its commands are rows
@@ -27,7 +26,7 @@
 #include <stdio.h>
 
 #include "filters/filters.h"
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 #include "tui/tui_private.h"
 
 enum tui_scope { TUI_SCOPE_ALL, TUI_SCOPE_VISIBLE, TUI_SCOPE_SUBTREE };
@@ -52,17 +51,6 @@ struct tui_log_ent {
 	uint64_t ts_ns;
 	int32_t thread;
 	uint32_t mark;
-};
-
-/* One node of the aggregated flame graph: calls merged by stack. */
-struct tui_flame_node {
-	uint32_t name_id;
-	uint32_t parent;       /* UINT32_MAX for the root */
-	uint32_t first_child;  /* children sorted widest first, linked by next; UINT32_MAX: none */
-	uint32_t next;
-	uint32_t depth;        /* 0: the root (all threads) */
-	uint64_t total_ns;     /* time under this stack */
-	uint64_t calls;
 };
 
 /* A panel class: what the generic code (analysis.c, cmd-panel.c) asks of a panel. The
@@ -217,10 +205,6 @@ void tui_logs_move(tui_app *app, long delta);
 /* Scope bounds: 0 with the scope filled, or -1 with a message (nothing selected). */
 int tui_scope_fill(tui_app *app, int scope, tui_stats_scope *sc, uint64_t key[4]);
 
-/* Flame graph (flamegraph.c). */
-/* Build the merged tree of `t` in scope; *out and *count; the caller frees *out. */
-int tui_flame_build(const vtb_trace *t, const tui_stats_scope *sc, struct tui_flame_node **out,
-		    size_t *count);
 
 /* Commands of the panels (rows of cmd-panel.c), in the panels' files. */
 int tui_cmd_logs(tui_app *app, int argc, char **argv);
@@ -232,28 +216,6 @@ int tui_cmd_flame(tui_app *app, int argc, char **argv);
 int tui_cmd_diff(tui_app *app, int argc, char **argv);
 int tui_cmd_diff_open(tui_app *app, int argc, char **argv);
 void tui_diffv_free(struct tui_diffview *dv);
-
-/* ---- diff (diff.c) ---- */
-
-typedef struct tui_diff_row {
-	const char *name;      /* owned by trace a or b */
-	int64_t id_a, id_b;    /* string ids, -1 when absent */
-	uint64_t calls_a, calls_b, total_a, total_b, self_a, self_b;
-} tui_diff_row;
-
-typedef struct tui_diff {
-	tui_diff_row *rows;    /* sorted by impact: |self change|, then |total change| */
-	size_t count;
-} tui_diff;
-
-/* Compare the statistics `sa` of trace `a` with `sb` of `b` by qualified function name
- * (ids with the same name are added up). 0 with *out (the caller frees with
- * tui_diff_free), or VTB_E_NOMEM. The rows point into the traces' names. */
-int tui_diff_compute(const vtb_trace *a, const tui_stats *sa, const vtb_trace *b, const tui_stats *sb,
-		     tui_diff **out);
-void tui_diff_free(tui_diff *d);
-/* Table, CSV (name,calls_a,calls_b,calls_delta,total_a,...) or JSON. 0 or VTB_E_IO. */
-int tui_diff_write(const tui_diff *d, enum tui_stats_format fmt, size_t top, FILE *out, char **cause);
 
 
 #endif
