@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Command names and aliases, in table order: the one place that reads the table. */
+/* Command names and aliases, in help order: the one place that reads the tables. */
 static const char *command_name(size_t i)
 {
-	const tui_command *c = tui_commands();
+	const tui_command *c;
 	size_t k = 0;
 
-	for (; c->name; c++) {
+	for (size_t j = 0; (c = tui_cmd_at(j)); j++) {
 		if (k++ == i)
 			return c->name;
 		if (c->alias && k++ == i)

@@ -3,7 +3,7 @@
  * called moves up a level, so the rows of a thread change: the viewer shows a flattened
  * copy of the trace (common/flatten.c, which keeps the original) and rebuilds the model
  * over it, once per change of what is flattened. Everything that indexes calls (rows,
- * search hits, filter marks, cached statistics) is rebuilt with it; the view keeps its
+ * search hits, filter marks, the panels' statistics and flame graph) is rebuilt with it; the view keeps its
  * window, folds and the selected call when it is still there. */
 #include "tui/filter_view.h"
 #include "tui/analysis.h"
@@ -51,12 +51,36 @@ static void drop_indexes(tui_app *app)
 	fv->row_off = NULL;
 	app->view.shown_depths = NULL;
 	app->self_ref = app->details_ref = TUI_REF_NONE;
-	if (app->an) {
-		tui_stats_free(app->an->stats);
-		free(app->an->flame);
-		app->an->stats = NULL;
-		app->an->flame = NULL;
+}
+
+/* Panels over the new model: statistics and the flame graph recomputed, their settings,
+ * the open panel and the diff (the other trace) kept. 0, or -1 when out of memory. */
+static int renew_panels(tui_app *app)
+{
+	struct tui_analysis *old = app->an, *an;
+	void *diff = tui_an_peek(app, &tui_panel_diff);
+	const tui_panel_ops *shown = tui_an_shown(app);
+	int focus = old->focus;
+
+	if (diff)
+		tui_an_adopt(app, &tui_panel_diff, NULL); /* moves to the new state */
+	if (!(an = tui_an_new(app)) || tui_an_carry(an, old) < 0) {
+		tui_an_free(an);
+		app->view.an = old;
+		if (diff)
+			tui_an_adopt(app, &tui_panel_diff, diff);
+		return -1;
 	}
+	app->an = an;
+	tui_an_free(old);
+	if (diff)
+		tui_an_adopt(app, &tui_panel_diff, diff);
+	if (shown && shown != &tui_panel_diff && tui_an_shown(app) != shown)
+		tui_an_open(app, shown);
+	if (!shown && diff)
+		tui_an_close(app);
+	app->an->focus = focus;
+	return 0;
 }
 
 /* Index `t` (which takes over the model's trace) as the model. */
@@ -83,6 +107,10 @@ static int remodel(tui_app *app, vtb_trace *t, const struct sel_key *sel)
 	}
 	app->view.sel = find_call(m, sel);
 	tui_search_rerun(app);
+	if (renew_panels(app) < 0) {
+		tui_app_msg(app, 1, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
