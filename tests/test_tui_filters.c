@@ -713,6 +713,45 @@ static char *row_names(tui_app *app, int32_t thread, uint32_t depth)
 
 #define ROW_NAMES(app, t, d, want) do { char *r_ = row_names(app, t, d); ck_assert_str_eq(r_, want); free(r_); } while (0)
 
+/* All lines of app drawn on a 160x60 screen, joined; the caller frees. */
+static char *screen_text(tui_app *app)
+{
+	char *all = calloc(1, 60 * 700);
+
+	for (int y = 0; y < 60; y++) {
+		char *line = fx_line_of(app, 160, 60, y);
+
+		strcat(all, line);
+		strcat(all, "\n");
+		free(line);
+	}
+	return all;
+}
+
+/* The statistics panel stays open across a flatten and counts the calls left; clearing
+ * the filters counts them all again. */
+START_TEST(flatten_renews_stats_panel)
+{
+	tui_app *app = open_fx("threads");
+	char *text;
+
+	fx_run(app, "stats all");
+	text = screen_text(app);
+	ck_assert_has(text, "worker.run");
+	free(text);
+	fx_run(app, "flatten ^worker\\.run$");
+	text = screen_text(app);
+	ck_assert_has(text, "worker.job");
+	ck_assert_lacks(text, "worker.run");
+	free(text);
+	fx_run(app, "clear-filters");
+	text = screen_text(app);
+	ck_assert_has(text, "worker.run");
+	free(text);
+	tui_app_free(app);
+}
+END_TEST
+
 /* `flatten` takes worker.run out of the worker threads: their jobs become their roots;
  * the selection, a search and the other filters follow; clear-filters puts it back. */
 START_TEST(flatten_in_viewer)
@@ -1101,6 +1140,7 @@ static Suite *filters_suite(void)
 	tcase_add_test(tc, search_text_hits_walk);
 	tcase_add_test(tc, goto_dump_lands_on_the_raise);
 	tcase_add_test(tc, flatten_in_viewer);
+	tcase_add_test(tc, flatten_renews_stats_panel);
 	tcase_add_test(tc, tab_completion_and_history);
 	tcase_add_test(tc, keys_search_filter_clear);
 	suite_add_tcase(s, tc);
