@@ -520,13 +520,14 @@ static int put_key(cJSON *p, const char *key, cJSON *item)
 static char *flatten_pattern(const char *cmd)
 {
 	char *out = NULL;
-
-	const char *arg = cmd + 13 + strspn(cmd + 13, " \t");
+	const char *arg;
 
 	if (strncmp(cmd, "flatten ", 8) == 0)
-		out = strdup(cmd + 8 + strspn(cmd + 8, " \t"));
-	else if (strncmp(cmd, "flatten-file ", 13) == 0 &&
-		 asprintf(&out, "%s%s", strncmp(arg, "file:", 5) ? "file:" : "", arg) < 0)
+		return strdup(cmd + 8 + strspn(cmd + 8, " \t"));
+	if (strncmp(cmd, "flatten-file ", 13) != 0)
+		return NULL;
+	arg = cmd + 13 + strspn(cmd + 13, " \t"); /* past the word: only now is it in the string */
+	if (asprintf(&out, "%s%s", strncmp(arg, "file:", 5) ? "file:" : "", arg) < 0)
 		out = NULL;
 	return out;
 }
