@@ -575,7 +575,15 @@ static const struct bad_case {
 	{ "goto", "usage: goto" },
 	{ "goto 5xs", "not a time" },
 	{ "goto 500ms", "outside the trace" },
-	{ "zoom banana", "not in, out, fit, sel or a factor" },
+	{ "zoom banana", "not in, out, fit, sel, range or a factor" },
+	{ "zoom range", "no range: r sets its start" },
+	{ "goto 101%", "not a percentage from 0% to 100%" },
+	{ "range 5ms", "not a range like 1.5ms..20ms" },
+	{ "range 20ms..5ms", "is empty: its end is not after its start" },
+	{ "range 10s..", "past the end of the trace" },
+	{ "range x..2ms", "'x' is not a time from the start" },
+	{ "range sel", "select a call first" },
+	{ "mark next sideways", "usage: mark next|prev|none" },
 	{ "zoom -2x", "not in, out" },
 	{ "select sideways", "usage: select" },
 	{ "thread 9", "no next thread" },
@@ -717,7 +725,7 @@ START_TEST(help_lists_every_command)
 	tui_app_key(app, TUI_KEY_NPAGE);
 	text = draw(app, 100, 30);
 	ck_assert_lacks(text, "Keys (q, ? or Esc closes this help");
-	ck_assert_has(text, "C-l"); /* the lower part of the key list */
+	ck_assert_has(text, "select the next call an exception began in"); /* the lower part of the key list */
 	free(text);
 	free(first);
 	text = draw(app, 100, 200);
@@ -909,7 +917,8 @@ START_TEST(details_wrap_and_scroll)
 }
 END_TEST
 
-/* One key reaches the incident: the call an exception left last, the innermost. */
+/* One key reaches the incident: in a file without the unhandled-exception instant, the
+ * call the last exception began in (app.save, which its caller app.run left too). */
 START_TEST(goto_dump_selects_the_raise)
 {
 	tui_app *app = open_fx("simple");
@@ -920,7 +929,8 @@ START_TEST(goto_dump_selects_the_raise)
 	ck_assert_ptr_nonnull(sl);
 	ck_assert_str_eq(tui_model_name(&app->model, sl->name_id), "app.save");
 	ck_assert_int_eq(sl->flags & VTB_CALL_EXCEPTION, VTB_CALL_EXCEPTION);
-	ck_assert_has(tui_app_message(app), "the call the exception left last: app.save");
+	ck_assert_has(tui_app_message(app), "the unhandled exception (");
+	ck_assert_has(tui_app_message(app), ": app.save");
 	tui_app_free(app);
 	app = open_fx("wrapped"); /* a signal: the dump's moment */
 	fx_run(app, "goto dump");

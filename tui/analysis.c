@@ -477,47 +477,6 @@ int tui_cmd_panel(tui_app *app, int argc, char **argv)
 	return 0;
 }
 
-/* `mark next|prev|none`: the marks of the focused thread, from the cursor. */
-int tui_cmd_mark(tui_app *app, int argc, char **argv)
-{
-	struct tui_analysis *an = app->an;
-	int32_t t = app->model.thread_count ? (int32_t)app->model.order[app->view.focus] : -1;
-	const vtb_thread *th = tui_model_thread(&app->model, t);
-	uint64_t at = app->view.cursor_ns;
-	size_t i;
-
-	if (argc != 2 || (strcmp(argv[1], "next") && strcmp(argv[1], "prev") && strcmp(argv[1], "none")))
-		return bad(app, "mark next|prev|none");
-	if (argv[1][0] == 'n' && argv[1][1] == 'o') {
-		an->mark.thread = -1;
-		return 0;
-	}
-	if (!th || !th->mark_count) {
-		tui_app_msg(app, 0, "this thread has no marks");
-		return 0;
-	}
-	if (an->mark.thread == t && an->mark.index < th->mark_count)
-		i = argv[1][0] == 'n' ? an->mark.index + 1 : an->mark.index;
-	else
-		i = argv[1][0] == 'n' ? tui_mark_find(th, at + 1) : tui_mark_find(th, at);
-	if (argv[1][0] == 'p' && i == 0) {
-		tui_app_msg(app, 0, "no previous mark");
-		return 0;
-	}
-	i = argv[1][0] == 'p' ? i - 1 : i;
-	if (i >= th->mark_count) {
-		tui_app_msg(app, 0, "no next mark");
-		return 0;
-	}
-	an->mark = (tui_mark_ref){ t, i };
-	app->view.sel = TUI_REF_NONE;
-	if (th->marks[i].ts_ns < app->view.start_ns || th->marks[i].ts_ns >= app->view.start_ns + app->view.span_ns)
-		tui_view_center(&app->view, &app->model, th->marks[i].ts_ns);
-	app->view.cursor_ns = th->marks[i].ts_ns;
-	tui_view_clamp(&app->view, &app->model);
-	return 0;
-}
-
 int tui_cmd_counter(tui_app *app, int argc, char **argv)
 {
 	struct tui_analysis *an = app->an;

@@ -176,7 +176,6 @@ int tui_cmd_sort(tui_app *app, int argc, char **argv);
 int tui_cmd_longest(tui_app *app, int argc, char **argv);
 int tui_cmd_flame(tui_app *app, int argc, char **argv);
 int tui_cmd_panel(tui_app *app, int argc, char **argv);
-int tui_cmd_mark(tui_app *app, int argc, char **argv);
 int tui_cmd_counter(tui_app *app, int argc, char **argv);
 int tui_cmd_diff(tui_app *app, int argc, char **argv);
 int tui_cmd_diff_open(tui_app *app, int argc, char **argv);
