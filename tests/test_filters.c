@@ -357,7 +357,7 @@ START_TEST(test_skip_copy_describe)
 	free(d1);
 	ck_assert_str_eq(flt_strerror(FLT_E_SYNTAX), "JSON syntax error");
 	ck_assert_str_eq(flt_strerror(-99), "unknown error");
-	ck_assert_int_eq(flt_preset_file_save("/tmp/x.json", "", NULL, 0, NULL, NULL), FLT_E_ARG);
+	ck_assert_int_eq(flt_preset_file_save("/tmp/x.json", "", NULL, 0, NULL, NULL, NULL), FLT_E_ARG);
 	flt_set_free(NULL);
 	flt_pattern_free(NULL);
 	flt_presets_free(NULL);
@@ -593,7 +593,7 @@ START_TEST(test_broken_preset_table)
 	free(cause);
 	cause = NULL;
 	/* Saving into a broken file refuses and leaves it as it was. */
-	ck_assert_int_eq(flt_preset_file_save(path, "new", NULL, 0, NULL, &cause), c->code);
+	ck_assert_int_eq(flt_preset_file_save(path, "new", NULL, 0, NULL, NULL, &cause), c->code);
 	free(expect);
 	expect = slurp(path);
 	ck_assert_str_eq(expect, c->text);
@@ -654,8 +654,8 @@ START_TEST(test_preset_round_trip)
 	ck_assert_str_eq(flt_presets_at(lib, 1)->description, "");
 	flt_presets_free(lib);
 
-	ck_assert_int_eq(flt_preset_file_save(path, "mine", cmds, 2, "Mine", &cause), 0);
-	ck_assert_int_eq(flt_preset_file_save(path, "no-stdlib", cmds2, 1, NULL, &cause), 0);
+	ck_assert_int_eq(flt_preset_file_save(path, "mine", cmds, 2, "Mine", NULL, &cause), 0);
+	ck_assert_int_eq(flt_preset_file_save(path, "no-stdlib", cmds2, 1, NULL, NULL, &cause), 0);
 	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
 	ck_assert_uint_eq(flt_presets_count(lib), 3);
 	p = flt_presets_get(lib, "mine");
@@ -730,7 +730,7 @@ START_TEST(test_preset_save_symlink)
 	ck_assert_int_eq(chmod(real, 0600), 0);
 	ck_assert_int_ge(asprintf(&link, "%s/link.json", tmpdir), 0);
 	ck_assert_int_eq(symlink(real, link), 0);
-	ck_assert_int_eq(flt_preset_file_save(link, "viaLink", cmds, 1, "", NULL), 0);
+	ck_assert_int_eq(flt_preset_file_save(link, "viaLink", cmds, 1, "", NULL, NULL), 0);
 	ck_assert_int_eq(lstat(link, &st), 0);
 	ck_assert(S_ISLNK(st.st_mode));
 	ck_assert_int_eq(stat(real, &st), 0);
@@ -768,7 +768,7 @@ START_TEST(test_preset_search_path)
 	/* Nothing anywhere: a save creates the user file and its directories. */
 	ck_assert_int_eq(flt_presets_open(NULL, &lib, &cause), 0);
 	ck_assert_uint_eq(flt_presets_count(lib), 0);
-	ck_assert_int_eq(flt_presets_save(lib, "u", cmds, 1, NULL, &saved, &cause), 0);
+	ck_assert_int_eq(flt_presets_save(lib, "u", cmds, 1, NULL, NULL, &saved, &cause), 0);
 	ck_assert_str_eq(saved, user);
 	free(saved);
 	ck_assert_uint_eq(flt_presets_count(lib), 1);
@@ -780,7 +780,7 @@ START_TEST(test_preset_search_path)
 	ck_assert_str_eq(flt_presets_get(lib, "u")->commands[0], "hide local");
 	ck_assert_str_eq(flt_presets_get(lib, "u")->path, "./.vtui.json");
 	/* A new name goes to the first existing file of the path. */
-	ck_assert_int_eq(flt_presets_save(lib, "n", cmds, 1, NULL, &saved, &cause), 0);
+	ck_assert_int_eq(flt_presets_save(lib, "n", cmds, 1, NULL, NULL, &saved, &cause), 0);
 	ck_assert_str_eq(saved, "./.vtui.json");
 	free(saved);
 	flt_presets_free(lib);
@@ -889,7 +889,7 @@ START_TEST(test_preset_save_duplicate_description)
 	make_tmpdir();
 	path = write_file("p.json", "{\"presets\": {\"a\": {\"description\": \"one\", "
 				    "\"description\": \"two\", \"commands\": [\"hide y\"]}}}");
-	ck_assert_int_eq(flt_preset_file_save(path, "a", cmds, 1, "new", &cause), 0);
+	ck_assert_int_eq(flt_preset_file_save(path, "a", cmds, 1, "new", NULL, &cause), 0);
 	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
 	ck_assert_str_eq(flt_presets_get(lib, "a")->description, "new");
 	ck_assert_str_eq(flt_presets_get(lib, "a")->commands[0], "hide ^x");

@@ -355,7 +355,7 @@ static const tui_command commands[] = {
 	{ "next-match", NULL, "", "select the next search match in time", tui_cmd_next_match },
 	{ "prev-match", NULL, "", "select the previous search match in time", tui_cmd_prev_match },
 	{ "preset", NULL, "NAME", "apply a preset: its filters, then its other commands", tui_cmd_preset },
-	{ "save-preset", NULL, "NAME", "save the filters as a preset (in the --presets file, or the user's)", tui_cmd_save_preset },
+	{ "save-preset", NULL, "[--view] NAME", "save the filters as a preset (in the --presets file, or the user's); --view: also the thread, the visible range and the search", tui_cmd_save_preset },
 	{ "presets", NULL, "", "pick a preset from a list", tui_cmd_presets },
 	{ "logs", NULL, "[on|off]", "show or hide the log panel (records of every thread in time order)", tui_cmd_logs },
 	{ "log-level", NULL, "all|debug|info|warning|error|critical|N", "show log records at or above a level", tui_cmd_log_level },

@@ -393,14 +393,14 @@ static int goto_dump(tui_app *app)
 }
 
 /* "95%", "12.5%": a point of the trace's span. 0 with *t, or -1 (not a percentage). */
-int tui_parse_percent(const tui_model *m, const char *text, uint64_t *t)
+int tui_parse_percent(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t)
 {
 	char *end;
 	double p = strtod(text, &end);
 
 	if (end == text || strcmp(end, "%") || !(p >= 0 && p <= 100))
 		return -1;
-	*t = m->first_ns + (uint64_t)((double)(m->last_ns - m->first_ns) * p / 100.0);
+	*t = first_ns + (uint64_t)((double)(last_ns - first_ns) * p / 100.0);
 	return 0;
 }
 
@@ -425,7 +425,7 @@ int tui_cmd_goto(tui_app *app, int argc, char **argv)
 		return 0;
 	}
 	if (strchr(argv[1], '%')) {
-		if (tui_parse_percent(m, argv[1], &at) < 0) {
+		if (tui_parse_percent(m->first_ns, m->last_ns, argv[1], &at) < 0) {
 			tui_app_msg(app, 1, "goto: '%s' is not a percentage from 0%% to 100%%", argv[1]);
 			return -1;
 		}

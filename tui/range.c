@@ -10,26 +10,26 @@
 #include <string.h>
 
 /* One end of a range: empty (the trace's start or end), N% or a time from the start. */
-static int parse_end(const tui_model *m, const char *text, size_t len, int is_end, uint64_t *t,
-		     char *err, size_t err_len)
+static int parse_end(uint64_t first_ns, uint64_t last_ns, const char *text, size_t len, int is_end,
+		     uint64_t *t, char *err, size_t err_len)
 {
 	char word[64];
 	int64_t ns;
 	int rel;
 
 	if (len == 0) {
-		*t = is_end ? m->last_ns : m->first_ns;
+		*t = is_end ? last_ns : first_ns;
 		return 0;
 	}
 	snprintf(word, sizeof(word), "%.*s", (int)(len < sizeof(word) - 1 ? len : sizeof(word) - 1), text);
-	if (strchr(word, '%') ? tui_parse_percent(m, word, t) == 0 :
-	    tui_parse_time(word, &ns, &rel) == 0 && !rel && ns >= 0 && (uint64_t)ns <= m->last_ns - m->first_ns &&
-	    (*t = m->first_ns + (uint64_t)ns, 1))
+	if (strchr(word, '%') ? tui_parse_percent(first_ns, last_ns, word, t) == 0 :
+	    tui_parse_time(word, &ns, &rel) == 0 && !rel && ns >= 0 && (uint64_t)ns <= last_ns - first_ns &&
+	    (*t = first_ns + (uint64_t)ns, 1))
 		return 0;
 	if (!strchr(word, '%') && tui_parse_time(word, &ns, &rel) == 0 && !rel && ns >= 0) {
 		char span[32];
 
-		tui_fmt_dur(span, sizeof(span), m->last_ns - m->first_ns, 1);
+		tui_fmt_dur(span, sizeof(span), last_ns - first_ns, 1);
 		snprintf(err, err_len, "'%s' is past the end of the trace (%s)", word, span);
 	} else {
 		snprintf(err, err_len, "'%s' is not a time from the start like 1.5ms or a percentage like 10%%", word);
@@ -37,7 +37,8 @@ static int parse_end(const tui_model *m, const char *text, size_t len, int is_en
 	return -1;
 }
 
-int tui_parse_range(const tui_model *m, const char *text, uint64_t *t0, uint64_t *t1, char *err, size_t len)
+int tui_parse_range(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t0, uint64_t *t1,
+		    char *err, size_t len)
 {
 	const char *dots = strstr(text, "..");
 
@@ -45,8 +46,8 @@ int tui_parse_range(const tui_model *m, const char *text, uint64_t *t0, uint64_t
 		snprintf(err, len, "'%s' is not a range like 1.5ms..20ms, 10%%..90%%, ..2s or 1s..", text);
 		return -1;
 	}
-	if (parse_end(m, text, (size_t)(dots - text), 0, t0, err, len) < 0 ||
-	    parse_end(m, dots + 2, strlen(dots + 2), 1, t1, err, len) < 0)
+	if (parse_end(first_ns, last_ns, text, (size_t)(dots - text), 0, t0, err, len) < 0 ||
+	    parse_end(first_ns, last_ns, dots + 2, strlen(dots + 2), 1, t1, err, len) < 0)
 		return -1;
 	if (*t1 <= *t0) {
 		snprintf(err, len, "'%s' is empty: its end is not after its start", text);
@@ -55,12 +56,12 @@ int tui_parse_range(const tui_model *m, const char *text, uint64_t *t0, uint64_t
 	return 0;
 }
 
-void tui_fmt_range(const tui_model *m, uint64_t t0, uint64_t t1, uint64_t res_ns, int ascii, char *buf, size_t len)
+void tui_fmt_range(uint64_t first_ns, uint64_t t0, uint64_t t1, uint64_t res_ns, int ascii, char *buf, size_t len)
 {
 	char a[32], b[32], d[32];
 
-	tui_fmt_time(a, sizeof(a), t0 - m->first_ns, tui_time_res(t0 - m->first_ns, res_ns), ascii);
-	tui_fmt_time(b, sizeof(b), t1 - m->first_ns, tui_time_res(t1 - m->first_ns, res_ns), ascii);
+	tui_fmt_time(a, sizeof(a), t0 - first_ns, tui_time_res(t0 - first_ns, res_ns), ascii);
+	tui_fmt_time(b, sizeof(b), t1 - first_ns, tui_time_res(t1 - first_ns, res_ns), ascii);
 	tui_fmt_dur(d, sizeof(d), t1 - t0, ascii);
 	snprintf(buf, len, "%s..%s (%s)", a, b, d);
 }
@@ -81,7 +82,7 @@ void tui_range_status(const tui_app *app, char *buf, size_t len)
 		snprintf(buf, len, "range %s..?", at);
 	} else if (v->range_t1_ns > v->range_t0_ns) {
 		snprintf(buf, len, "range ");
-		tui_fmt_range(&app->model, v->range_t0_ns, v->range_t1_ns, column_ns(v), app->ascii, buf + 6, len - 6);
+		tui_fmt_range(app->model.first_ns, v->range_t0_ns, v->range_t1_ns, column_ns(v), app->ascii, buf + 6, len - 6);
 	}
 }
 
@@ -96,7 +97,7 @@ static int set_range(tui_app *app, uint64_t a, uint64_t b)
 	v->range_t1_ns = a < b ? b : a;
 	if (v->range_t1_ns == v->range_t0_ns)
 		v->range_t1_ns++;
-	tui_fmt_range(&app->model, v->range_t0_ns, v->range_t1_ns, column_ns(v), app->ascii, text, sizeof(text));
+	tui_fmt_range(app->model.first_ns, v->range_t0_ns, v->range_t1_ns, column_ns(v), app->ascii, text, sizeof(text));
 	tui_app_msg(app, 0, "range %s", text);
 	return 0;
 }
@@ -149,7 +150,7 @@ int tui_cmd_range(tui_app *app, int argc, char **argv)
 		}
 		return set_range(app, sel->start_ns, tui_slice_end(sel));
 	}
-	if (tui_parse_range(&app->model, argv[1], &t0, &t1, err, sizeof(err)) < 0) {
+	if (tui_parse_range(app->model.first_ns, app->model.last_ns, argv[1], &t0, &t1, err, sizeof(err)) < 0) {
 		tui_app_msg(app, 1, "range: %s", err);
 		return -1;
 	}

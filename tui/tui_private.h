@@ -292,13 +292,14 @@ const char *tui_incident_traceback(struct tui_app *app, tui_ref r);
 int tui_exception_origin(const tui_model *m, tui_ref r);
 /* The deepest call of `thread` running at t, or else the last one before t; none if none. */
 tui_ref tui_last_call_at(const tui_model *m, int32_t thread, uint64_t t);
-/* "95%": 0 with *t the point that far into the trace, or -1. */
-int tui_parse_percent(const tui_model *m, const char *text, uint64_t *t);
-/* "1.5ms..20ms", "10%..90%", "..2s", "1s..": 0 with [*t0, *t1) in the trace's times, or
- * -1 with a message in err. */
-int tui_parse_range(const tui_model *m, const char *text, uint64_t *t0, uint64_t *t1, char *err, size_t len);
-/* The range [t0, t1) as "1.5ms..20ms (18.5ms)" at a resolution of res_ns. */
-void tui_fmt_range(const tui_model *m, uint64_t t0, uint64_t t1, uint64_t res_ns, int ascii, char *buf, size_t len);
+/* "95%": 0 with *t the point that far into the trace spanning [first_ns, last_ns], or -1. */
+int tui_parse_percent(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t);
+/* "1.5ms..20ms", "10%..90%", "..2s", "1s.." (times from first_ns): 0 with [*t0, *t1) in
+ * the trace's times, or -1 with a message in err. */
+int tui_parse_range(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t0, uint64_t *t1,
+		    char *err, size_t len);
+/* The range [t0, t1) as "1.5ms..20ms (18.5ms)" from first_ns, at a resolution of res_ns. */
+void tui_fmt_range(uint64_t first_ns, uint64_t t0, uint64_t t1, uint64_t res_ns, int ascii, char *buf, size_t len);
 int tui_cmd_goto(struct tui_app *app, int argc, char **argv);
 int tui_cmd_mark(struct tui_app *app, int argc, char **argv);
 int tui_cmd_range(struct tui_app *app, int argc, char **argv);
