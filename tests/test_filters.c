@@ -575,6 +575,10 @@ static const struct broken_case broken_cases[] = {
 	  ": presets.a.commands[0]: expected a string, got a boolean" },
 	{ "{\"presets\": {\"a\": {\"description\": 5, \"commands\": []}}}", FLT_E_TYPE,
 	  ": presets.a.description: expected a string, got a number" },
+	{ "{\"presets\": {\"a\": {\"commands\": [], \"view\": [\"x\"]}}}", FLT_E_TYPE,
+	  ": presets.a.view: expected an object, got an array" },
+	{ "{\"presets\": {\"a\": {\"commands\": [], \"view\": {\"thread\": 2}}}}", FLT_E_TYPE,
+	  ": presets.a.view.thread: expected a string, got a number" },
 };
 
 START_TEST(test_broken_preset_table)
@@ -899,6 +903,57 @@ START_TEST(test_preset_save_duplicate_description)
 }
 END_TEST
 
+/* A preset keeps a view (thread, range, search) under an optional key: saved with one, it
+ * loads with it; saved again with an empty view, the key goes; saved without (NULL), the
+ * key stays; the preset's commands and other keys are untouched, and a file from before
+ * views (no key) loads with none. */
+START_TEST(test_preset_view_round_trip)
+{
+	static const char *const cmds[] = { "hide ^threading" };
+	const flt_preset_view view = { "worker-2", "1.5ms..20ms", "Key(Error)?" }, none = { NULL, NULL, NULL };
+	const flt_preset_view only = { NULL, "10%..20%", NULL };
+	flt_presets *lib = NULL;
+	const flt_preset *p;
+	char *path, *cause = NULL, *text;
+
+	make_tmpdir();
+	path = write_file("p.json", "{\"presets\": {\"old\": {\"commands\": [\"hide x\"], \"note\": 1}}}");
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	p = flt_presets_get(lib, "old");
+	ck_assert_ptr_null(p->view.thread);
+	ck_assert_ptr_null(p->view.range);
+	ck_assert_ptr_null(p->view.search);
+	flt_presets_free(lib);
+	ck_assert_int_eq(flt_preset_file_save(path, "old", cmds, 1, NULL, &view, &cause), 0);
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	p = flt_presets_get(lib, "old");
+	ck_assert_str_eq(p->view.thread, "worker-2");
+	ck_assert_str_eq(p->view.range, "1.5ms..20ms");
+	ck_assert_str_eq(p->view.search, "Key(Error)?");
+	ck_assert_str_eq(p->commands[0], "hide ^threading");
+	flt_presets_free(lib);
+	text = slurp(path);
+	ck_assert_ptr_nonnull(strstr(text, "\"note\":\t1"));
+	free(text);
+	ck_assert_int_eq(flt_preset_file_save(path, "old", cmds, 1, NULL, NULL, &cause), 0);
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	ck_assert_str_eq(flt_presets_get(lib, "old")->view.thread, "worker-2");
+	flt_presets_free(lib);
+	ck_assert_int_eq(flt_preset_file_save(path, "old", cmds, 1, NULL, &only, &cause), 0);
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	p = flt_presets_get(lib, "old");
+	ck_assert_ptr_null(p->view.thread);
+	ck_assert_str_eq(p->view.range, "10%..20%");
+	flt_presets_free(lib);
+	ck_assert_int_eq(flt_preset_file_save(path, "old", cmds, 1, NULL, &none, &cause), 0);
+	text = slurp(path);
+	ck_assert_ptr_null(strstr(text, "\"view\""));
+	free(text);
+	free(path);
+	remove_tmpdir();
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *filters_suite(void)
@@ -929,6 +984,7 @@ static Suite *filters_suite(void)
 	tcase_add_test(pre, test_example_presets);
 	tcase_add_loop_test(pre, test_preset_fuzz_findings, 0, N(fuzz_preset_cases));
 	tcase_add_test(pre, test_preset_save_duplicate_description);
+	tcase_add_test(pre, test_preset_view_round_trip);
 	suite_add_tcase(s, re);
 	suite_add_tcase(s, sel);
 	suite_add_tcase(s, cmd);

@@ -27,7 +27,7 @@ def price_order(n, skus):
     total = 0
     for sku in skus:
         total += price_line(sku, n % 3 + 1)
-    if total > 400:
+    if total > 150:
         log.warning("order %d is large: %d", n, total)
     return total
 
