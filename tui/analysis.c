@@ -287,6 +287,8 @@ static int parse_scope(const char *text, int *scope)
 		*scope = TUI_SCOPE_VISIBLE;
 	else if (!strcmp(text, "subtree"))
 		*scope = TUI_SCOPE_SUBTREE;
+	else if (!strcmp(text, "range"))
+		*scope = TUI_SCOPE_RANGE;
 	else
 		return -1;
 	return 0;
@@ -295,7 +297,8 @@ static int parse_scope(const char *text, int *scope)
 /* `stats` and `flame`: [visible|subtree|all|off]; no argument toggles. */
 static int scoped_panel(tui_app *app, int argc, char **argv, int panel, int *scope)
 {
-	const char *usage = panel == TUI_PANEL_STATS ? "stats [visible|subtree|all|off]" : "flame [visible|subtree|all|off]";
+	const char *usage = panel == TUI_PANEL_STATS ? "stats [visible|range|subtree|all|off]"
+						     : "flame [visible|range|subtree|all|off]";
 	int next = *scope;
 
 	if (argc > 2)

@@ -87,7 +87,9 @@ static tui_ref next_exception(const tui_model *m, int32_t t, uint64_t from, int 
 static int move_exception(tui_app *app, int32_t t, int dir)
 {
 	const vtb_slice *cur = tui_model_slice(&app->model, app->view.sel);
-	uint64_t from = cur && app->view.sel.thread == t ? tui_slice_end(cur) : app->view.cursor_ns;
+	/* from the exception selected, else from the cursor */
+	uint64_t from = cur && app->view.sel.thread == t && (cur->flags & VTB_CALL_EXCEPTION) &&
+			tui_exception_origin(&app->model, app->view.sel) ? tui_slice_end(cur) : app->view.cursor_ns;
 	tui_ref r = next_exception(&app->model, t, from, dir);
 	const char *tb;
 

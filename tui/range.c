@@ -4,6 +4,7 @@
  * and the flame graph count the calls that start in it instead of the visible ones; `zoom
  * range` shows it. The same A..B text is `vtui stats --range`'s (stats_cmd.c). */
 #include "tui/tui_private.h"
+#include "tui/analysis.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,12 +87,15 @@ void tui_range_status(const tui_app *app, char *buf, size_t len)
 	}
 }
 
-/* The range is [a, b) or [b, a): set and said. */
+/* The range is [a, b) or [b, a): set and said; the statistics and the flame graph count it
+ * from now on (stats visible goes back to the view). */
 static int set_range(tui_app *app, uint64_t a, uint64_t b)
 {
 	tui_view *v = &app->view;
 	char text[96];
 
+	app->an->stats_scope = TUI_SCOPE_RANGE;
+	app->an->flame_scope = TUI_SCOPE_RANGE;
 	v->range_open = 0;
 	v->range_t0_ns = a < b ? a : b;
 	v->range_t1_ns = a < b ? b : a;
