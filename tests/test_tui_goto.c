@@ -87,19 +87,6 @@ static tui_app *open_goto(uint32_t reason, const char *text, int with_instant)
 	return fx_app(t, "goto.vtb");
 }
 
-/* Render at w x h (ASCII) and return the whole screen as text; the caller frees. */
-static char *draw(tui_app *app, int w, int h)
-{
-	tui_screen *s = tui_screen_new(w, h);
-	char *text;
-
-	tui_screen_set_ascii(s, 1);
-	tui_app_render(app, s);
-	text = tui_screen_text(s);
-	tui_screen_free(s);
-	return text;
-}
-
 static const char *sel_name(tui_app *app)
 {
 	const vtb_slice *s = tui_model_slice(&app->model, app->view.sel);
@@ -165,7 +152,7 @@ START_TEST(incident_details_traceback)
 	char *text;
 
 	tui_app_key(app, 'e');
-	text = draw(app, 100, 45);
+	text = fx_draw(app, 100, 45);
 	ck_assert_has(text, " name app.lookup\n");
 	ck_assert_has(text, " exception KeyError: 'sku-13' (unhandled)\n");
 	ck_assert_has(text, "           Traceback (most recent call last):\n");
@@ -173,19 +160,19 @@ START_TEST(incident_details_traceback)
 	ck_assert_has(text, "               return PRICES[sku]\n");
 	free(text);
 	fx_run(app, "select parent");
-	text = draw(app, 100, 45);
+	text = fx_draw(app, 100, 45);
 	ck_assert_has(text, " name app.price\n");
 	ck_assert_has(text, " exception KeyError: 'sku-13' (unhandled)\n");
 	free(text);
 	fx_run(app, "select prev-sibling");
-	text = draw(app, 100, 45);
+	text = fx_draw(app, 100, 45);
 	ck_assert_has(text, " name app.step\n");
 	ck_assert_lacks(text, " exception KeyError");
 	free(text);
 	tui_app_free(app);
 	app = open_goto(VTB_REASON_EXCEPTION, "in thread worker-2: KeyError: 'sku-13'", 0);
 	tui_app_key(app, 'e');
-	text = draw(app, 100, 45);
+	text = fx_draw(app, 100, 45);
 	ck_assert_has(text, " name app.lookup\n");
 	ck_assert_lacks(text, "(unhandled)");
 	free(text);
@@ -275,7 +262,7 @@ START_TEST(range_stats)
 	ck_assert_uint_eq(app->view.range_t0_ns, FX_US(100));
 	ck_assert_uint_eq(app->view.range_t1_ns, FX_US(300));
 	fx_run(app, "stats");
-	text = draw(app, 120, 40);
+	text = fx_draw(app, 120, 40);
 	/* app.loop, app.step, app.retry and app.price start in it; app.lookup at its end does not */
 	ck_assert_has(text, "statistics: range 100us..300us (200us), 4 functions, 4 calls");
 	ck_assert_has(text, "range 100us..300us (200us)"); /* in the status line too */
@@ -285,18 +272,18 @@ START_TEST(range_stats)
 	ck_assert_uint_ge(app->view.start_ns + app->view.span_ns, FX_US(300));
 	ck_assert_uint_lt(app->view.span_ns, FX_US(400));
 	fx_run(app, "range 50%..");
-	text = draw(app, 120, 40);
+	text = fx_draw(app, 120, 40);
 	ck_assert_has(text, "statistics: range 500us..1ms (500us), 1 functions, 1 calls"); /* app.wait */
 	free(text);
 	fx_run(app, "select cursor");
 	fx_run(app, "range sel");
 	ck_assert_uint_eq(app->view.range_t0_ns, tui_model_slice(&app->model, app->view.sel)->start_ns);
 	fx_run(app, "range clear");
-	text = draw(app, 120, 40);
+	text = fx_draw(app, 120, 40);
 	ck_assert_has(text, "statistics: visible range (no range set: r)");
 	free(text);
 	fx_run(app, "stats visible");
-	text = draw(app, 120, 40);
+	text = fx_draw(app, 120, 40);
 	ck_assert_has(text, "statistics: visible range, ");
 	free(text);
 	tui_app_free(app);
