@@ -32,6 +32,15 @@ struct tui_incident {
 	char what[320];        /* what the status line says */
 };
 
+/* The dump's moment; outside what the trace holds (an import, a damaged file), its
+ * nearest end. */
+static uint64_t dump_moment(const tui_model *m)
+{
+	uint64_t t = m->hdr->dump_ns;
+
+	return t < m->first_ns ? m->first_ns : t > m->last_ns ? m->last_ns : t;
+}
+
 /* The thread called `name` (or "tid N"), or -1. */
 static int32_t thread_named(const tui_model *m, const char *name, size_t len)
 {
@@ -216,7 +225,7 @@ static tui_mark_ref dumping_log(const tui_model *m)
 	for (size_t t = 0; t < m->thread_count; t++) {
 		const vtb_thread *th = tui_model_thread(m, (int32_t)t);
 
-		for (size_t i = 0; i < th->mark_count && th->marks[i].ts_ns <= m->hdr->dump_ns; i++) {
+		for (size_t i = 0; i < th->mark_count && th->marks[i].ts_ns <= dump_moment(m); i++) {
 			const vtb_mark *mk = &th->marks[i];
 
 			if (mk->kind != VTB_MARK_LOG)
@@ -245,12 +254,12 @@ static const vtb_mark *mark_of(const tui_model *m, tui_mark_ref r)
 
 static void find_exception(const tui_model *m, struct tui_incident *in)
 {
-	tui_mark_ref mr = last_mark_named(m, TUI_UNHANDLED, m->hdr->dump_ns);
+	tui_mark_ref mr = last_mark_named(m, TUI_UNHANDLED, dump_moment(m));
 	const vtb_mark *mk = mark_of(m, mr);
 	int32_t t = mk ? mr.thread : reason_thread(m);
 
 	in->mark = mr;
-	in->at_ns = mk ? mk->ts_ns : m->hdr->dump_ns;
+	in->at_ns = mk ? mk->ts_ns : dump_moment(m);
 	in->traceback = mk ? mk->text : NULL;
 	in->call = exception_origin(m, t, mk ? mk->ts_ns : UINT64_MAX);
 	if (in->call.thread < 0 && t >= 0)
@@ -295,15 +304,13 @@ static struct tui_incident *find(const tui_model *m)
 	in->of = m->trace;
 	in->call = TUI_REF_NONE;
 	in->mark = (tui_mark_ref){ -1, 0 };
-	in->at_ns = m->hdr->dump_ns;
+	in->at_ns = dump_moment(m);
 	if (m->hdr->reason == VTB_REASON_EXCEPTION)
 		find_exception(m, in);
 	else if (m->hdr->reason == VTB_REASON_LOG)
 		find_log(m, in);
 	else
 		find_moment(m, in);
-	if (in->at_ns < m->first_ns || in->at_ns > m->last_ns)
-		in->at_ns = in->at_ns < m->first_ns ? m->first_ns : m->last_ns;
 	return in;
 }
 
@@ -385,9 +392,8 @@ static int goto_incident(tui_app *app)
 static int goto_dump(tui_app *app)
 {
 	const tui_model *m = &app->model;
-	uint64_t at = m->hdr->dump_ns < m->first_ns ? m->first_ns : m->hdr->dump_ns > m->last_ns ? m->last_ns : m->hdr->dump_ns;
 
-	tui_view_center(&app->view, m, at);
+	tui_view_center(&app->view, m, dump_moment(m));
 	tui_app_msg(app, 0, "the dump (%s)", vtb_reason_name(m->hdr->reason));
 	return 0;
 }
