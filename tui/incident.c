@@ -14,7 +14,7 @@
  *   others     (signal, api, exit, a ring file's crash or kill) the dump's moment on the
  *              thread a crash names, else the main thread for a signal, else the thread
  *              whose calls end last; the call selected is the last one running there.
- * Found once per trace (a live view swaps traces: the cache knows which one it is for).
+ * Found once per trace: a live view's swap of snapshots drops it (app.c).
  */
 #include "tui/tui_private.h"
 #include "tui/analysis.h"
@@ -24,7 +24,6 @@
 #include <string.h>
 
 struct tui_incident {
-	const vtb_trace *of;   /* the trace it was found in */
 	uint64_t at_ns;        /* the moment */
 	tui_ref call;          /* the call to select, or none */
 	tui_mark_ref mark;     /* the unhandled-exception instant or the log record, or none */
@@ -301,7 +300,6 @@ static struct tui_incident *find(const tui_model *m)
 
 	if (!in)
 		return NULL;
-	in->of = m->trace;
 	in->call = TUI_REF_NONE;
 	in->mark = (tui_mark_ref){ -1, 0 };
 	in->at_ns = dump_moment(m);
@@ -317,10 +315,8 @@ static struct tui_incident *find(const tui_model *m)
 /* The incident of the app's trace, found at the first use; NULL when out of memory. */
 static const struct tui_incident *incident(tui_app *app)
 {
-	if (app->incident && app->incident->of == app->model.trace)
-		return app->incident;
-	tui_incident_free(app->incident);
-	app->incident = find(&app->model);
+	if (!app->incident)
+		app->incident = find(&app->model);
 	return app->incident;
 }
 
