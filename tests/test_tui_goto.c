@@ -267,7 +267,7 @@ START_TEST(range_stats)
 	ck_assert_has(text, "statistics: range 100us..300us (200us), 4 functions, 4 calls");
 	ck_assert_has(text, "range 100us..300us (200us)"); /* in the status line too */
 	free(text);
-	tui_app_key(app, 'W');
+	tui_app_key(app, 't');
 	ck_assert_uint_le(app->view.start_ns, FX_US(100));
 	ck_assert_uint_ge(app->view.start_ns + app->view.span_ns, FX_US(300));
 	ck_assert_uint_lt(app->view.span_ns, FX_US(400));

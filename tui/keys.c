@@ -77,7 +77,7 @@ static const tui_binding bindings[] = {
 	{ ')', "mark next instant", "select the next instant event of the thread" },
 	{ '(', "mark prev instant", "select the previous instant event of the thread" },
 	{ 'r', "range mark", "set the range's start at the cursor, then its end (stats count the range)" },
-	{ 'W', "zoom range", "zoom to the range" },
+	{ 't', "zoom range", "zoom to the time range" },
 	{ 'V', "diff", "show or hide the diff panel (vtui --diff)" },
 	{ ':', "prompt", "type a command (:goto 12.5ms, :zoom 2x, :help)" },
 	{ '?', "help", "this help" },

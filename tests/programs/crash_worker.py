@@ -1,5 +1,6 @@
+# SPDX-License-Identifier: MIT
 """A small multi-threaded service that logs and dies of an unhandled KeyError in a worker
-thread: the incident `vtui` goes to in one key (tests/test_tui_tmux_goto.c, bench).
+thread: the incident `vtui` goes to in one key (tests/test_tracer_goto.c, bench/incident_bench.py).
 
     python -m vtrace --log -o crash.bin tests/programs/crash_worker.py [ORDERS]
 
