@@ -9,7 +9,7 @@
  * --range A..B counts the calls that start in a time range (the viewer's `range`).
  */
 #define _GNU_SOURCE
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 #include "tui/analysis.h"
 
 #include <getopt.h>
