@@ -107,16 +107,12 @@ static int move_exception(tui_app *app, int32_t t, int dir)
 
 int tui_cmd_mark(tui_app *app, int argc, char **argv)
 {
-	static const char *const usage = "usage: mark next|prev|none [any|log|instant|snapshot|exception]";
 	int32_t t = app->model.thread_count ? (int32_t)app->model.order[app->view.focus] : -1;
 	const vtb_thread *th = tui_model_thread(&app->model, t);
 	int kind = argc == 3 ? kind_of(argv[2]) : K_ANY;
 
-	if (argc < 2 || argc > 3 || kind < 0 ||
-	    (strcmp(argv[1], "next") && strcmp(argv[1], "prev") && strcmp(argv[1], "none"))) {
-		tui_app_msg(app, 1, "%s", usage);
-		return -1;
-	}
+	if (kind < 0) /* the dispatcher checked the first word, not the kind */
+		return tui_cmd_usage(app);
 	if (!strcmp(argv[1], "none")) {
 		app->an->mark.thread = -1;
 		return 0;

@@ -91,11 +91,15 @@ void tui_range_status(const tui_app *app, char *buf, size_t len)
  * from now on (stats visible goes back to the view). */
 static int set_range(tui_app *app, uint64_t a, uint64_t b)
 {
+	struct tui_stats_panel *sp = tui_an_state(app, &tui_panel_stats);
+	struct tui_flame_panel *fp = tui_an_state(app, &tui_panel_flame);
 	tui_view *v = &app->view;
 	char text[96];
 
-	app->an->stats_scope = TUI_SCOPE_RANGE;
-	app->an->flame_scope = TUI_SCOPE_RANGE;
+	if (sp)
+		sp->stats_scope = TUI_SCOPE_RANGE;
+	if (fp)
+		fp->flame_scope = TUI_SCOPE_RANGE;
 	v->range_open = 0;
 	v->range_t0_ns = a < b ? a : b;
 	v->range_t1_ns = a < b ? b : a;
@@ -129,10 +133,6 @@ int tui_cmd_range(tui_app *app, int argc, char **argv)
 		tui_range_status(app, err, sizeof(err));
 		tui_app_msg(app, 0, "%s", *err ? err : "no range (r sets its start, then its end)");
 		return 0;
-	}
-	if (argc != 2) {
-		tui_app_msg(app, 1, "usage: range mark|start|end|sel|A..B|clear");
-		return -1;
 	}
 	if (!strcmp(argv[1], "clear")) {
 		v->range_open = 0;
