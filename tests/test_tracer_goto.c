@@ -61,13 +61,13 @@ START_TEST(test_unhandled_in_worker_one_key)
 	open_dump("crash.bin", "worker-2 tid");
 	tmux_keys("e");
 	pane = tmux_wait_for("(unhandled)");
-	ck_assert_msg(strstr(pane, " name __main__.lookup_price\n"), "%s", pane);
-	ck_assert_msg(strstr(pane, " exception KeyError: 'sku-13' (unhandled)\n"), "%s", pane);
-	ck_assert_msg(strstr(pane, "Traceback (most recent call last):"), "%s", pane);
-	ck_assert_msg(strstr(pane, "crash_worker.py\", line 19, in lookup_price"), "%s", pane);
-	ck_assert_msg(strstr(pane, "return PRICES[sku]"), "%s", pane);
-	ck_assert_msg(strstr(pane, " args sku='sku-13'"), "%s", pane);
-	ck_assert_msg(strstr(pane, "the unhandled exception (in thread worker-2: KeyError: 'sku-13')"), "%s", pane);
+	ck_assert_msg(strstr(pane, " name __main__.lookup_price\n"), "%.3000s", pane);
+	ck_assert_msg(strstr(pane, " exception KeyError: 'sku-13' (unhandled)\n"), "%.3000s", pane);
+	ck_assert_msg(strstr(pane, "Traceback (most recent call last):"), "%.3000s", pane);
+	ck_assert_msg(strstr(pane, "crash_worker.py\", line 20, in lookup_price"), "%.3000s", pane);
+	ck_assert_msg(strstr(pane, "return PRICES[sku]"), "%.3000s", pane);
+	ck_assert_msg(strstr(pane, " args sku='sku-13'"), "%.3000s", pane);
+	ck_assert_msg(strstr(pane, "the unhandled exception (in thread worker-2: KeyError: 'sku-13')"), "%.3000s", pane);
 	free(pane);
 	/* < and > walk the calls exceptions began in: none on worker-2 before this one (after
 	 * it, Python 3.13's traceback printing catches a KeyError of its own) */
@@ -90,10 +90,10 @@ START_TEST(test_log_record_that_dumped)
 	tmux_keys("e");
 	pane = tmux_wait_for("the log record that dumped");
 	/* the first warning: worker-1's order 8 (prices 18, 19 and 20, three of each) */
-	ck_assert_msg(strstr(pane, "(WARNING shop: order 8 is large: 171)"), "%s", pane);
-	ck_assert_msg(strstr(pane, " mark log record at "), "%s", pane);
-	ck_assert_msg(strstr(pane, " on worker-1 tid "), "%s", pane);
-	ck_assert_msg(strstr(pane, " text order 8 is large: 171"), "%s", pane);
+	ck_assert_msg(strstr(pane, "(WARNING shop: order 8 is large: 171)"), "%.3000s", pane);
+	ck_assert_msg(strstr(pane, " mark log record at "), "%.3000s", pane);
+	ck_assert_msg(strstr(pane, " on worker-1 tid "), "%.3000s", pane);
+	ck_assert_msg(strstr(pane, " text order 8 is large: 171"), "%.3000s", pane);
 	free(pane);
 	/* the dump was written at this record: nothing after it */
 	tmux_type("}");
