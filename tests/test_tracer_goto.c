@@ -60,7 +60,9 @@ START_TEST(test_unhandled_in_worker_one_key)
 
 	open_dump("crash.bin", "worker-2 tid");
 	tmux_keys("e");
-	pane = tmux_wait_for("(unhandled)");
+	/* the last line of the details: the screen is drawn by then */
+	tmux_expect("the unhandled exception (in thread worker-2");
+	pane = tmux_wait_for(" args sku='sku-13'");
 	ck_assert_msg(strstr(pane, " name __main__.lookup_price\n"), "%.3000s", pane);
 	ck_assert_msg(strstr(pane, " exception KeyError: 'sku-13' (unhandled)\n"), "%.3000s", pane);
 	ck_assert_msg(strstr(pane, "Traceback (most recent call last):"), "%.3000s", pane);
