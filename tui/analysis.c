@@ -39,6 +39,7 @@ void tui_an_free(struct tui_analysis *an)
 	tui_stats_free(an->stats);
 	free(an->flame);
 	tui_diffv_free(an->diff);
+	tui_callsv_free(an->calls);
 	free(an);
 }
 
@@ -100,6 +101,8 @@ void tui_an_draw_panel(tui_app *app, tui_screen *s, int y0, int h)
 		tui_flame_draw(app, s, y0, h);
 	else if (an->panel == TUI_PANEL_DIFF)
 		tui_diffv_draw(app, s, y0, h);
+	else if (an->panel == TUI_PANEL_CALLS)
+		tui_callsv_draw(app, s, y0, h);
 }
 
 /* ---- the selected mark in the details pane ---- */
@@ -188,7 +191,7 @@ static int bad(tui_app *app, const char *usage)
 	return -1;
 }
 
-static void open_panel(tui_app *app, int panel)
+void tui_an_open_panel(tui_app *app, int panel)
 {
 	app->an->panel = panel;
 	app->an->focus = 1;
@@ -208,7 +211,7 @@ int tui_cmd_logs(tui_app *app, int argc, char **argv)
 	}
 	if (tui_logs_build(app) < 0)
 		return -1;
-	open_panel(app, TUI_PANEL_LOGS);
+	tui_an_open_panel(app, TUI_PANEL_LOGS);
 	an->log_cursor = app->view.cursor_ns + 1; /* follow the cursor at the next draw */
 	if (!an->log_count)
 		tui_app_msg(app, 0, "this trace holds no log records");
@@ -246,7 +249,7 @@ int tui_cmd_log_level(tui_app *app, int argc, char **argv)
 	app->an->log_min_level = level;
 	if (tui_logs_build(app) < 0 || tui_logs_refilter(app) < 0)
 		return -1;
-	open_panel(app, TUI_PANEL_LOGS);
+	tui_an_open_panel(app, TUI_PANEL_LOGS);
 	tui_app_msg(app, 0, "%zu of %zu log records shown", app->an->log_shown_count, app->an->log_count);
 	return 0;
 }
@@ -274,7 +277,7 @@ int tui_cmd_log_filter(tui_app *app, int argc, char **argv)
 	an->log_re = p;
 	if (tui_logs_build(app) < 0 || tui_logs_refilter(app) < 0)
 		return -1;
-	open_panel(app, TUI_PANEL_LOGS);
+	tui_an_open_panel(app, TUI_PANEL_LOGS);
 	tui_app_msg(app, 0, "%zu of %zu log records shown", an->log_shown_count, an->log_count);
 	return 0;
 }
@@ -312,7 +315,7 @@ static int scoped_panel(tui_app *app, int argc, char **argv, int panel, int *sco
 		return -1;
 	}
 	*scope = next;
-	open_panel(app, panel);
+	tui_an_open_panel(app, panel);
 	return panel == TUI_PANEL_STATS ? tui_statsp_update(app) : tui_flame_update(app);
 }
 
@@ -336,7 +339,7 @@ int tui_cmd_sort(tui_app *app, int argc, char **argv)
 	app->an->stats_sel = 0;
 	app->an->stats_top = 0;
 	if (app->an->panel != TUI_PANEL_STATS)
-		open_panel(app, TUI_PANEL_STATS);
+		tui_an_open_panel(app, TUI_PANEL_STATS);
 	return tui_statsp_update(app);
 }
 
@@ -412,6 +415,8 @@ static void panel_move(tui_app *app, long delta)
 		tui_flame_move(app, delta < 0 ? "parent" : "child");
 	else if (an->panel == TUI_PANEL_DIFF)
 		tui_diffv_move(app, delta);
+	else if (an->panel == TUI_PANEL_CALLS)
+		tui_callsv_move(app, delta);
 }
 
 /* Enter in the open panel: the log record, the longest call of the stats row, the flame
@@ -429,6 +434,9 @@ static int panel_enter(tui_app *app)
 		return 0;
 	case TUI_PANEL_DIFF:
 		return tui_diffv_enter(app);
+	case TUI_PANEL_CALLS:
+		tui_callsv_fold(app, "enter");
+		return 0;
 	default:
 		return tui_cmd_longest(app, 1, NULL);
 	}
@@ -443,6 +451,8 @@ static void panel_ends(tui_app *app, const char *w)
 		an->flame_zoom = an->flame_sel = 0;
 	else if (an->panel == TUI_PANEL_FLAME)
 		tui_flame_move(app, w[0] == 'l' ? "prev" : "next");
+	else if (an->panel == TUI_PANEL_CALLS && (w[0] == 'l' || w[0] == 'r'))
+		tui_callsv_fold(app, w);
 	else if (!strcmp(w, "top") || !strcmp(w, "bottom"))
 		panel_move(app, w[0] == 't' ? -(long)1e15 : (long)1e15);
 }

@@ -23,7 +23,8 @@
 #include "tui/stats.h"
 #include "tui/tui_private.h"
 
-enum tui_panel { TUI_PANEL_NONE, TUI_PANEL_LOGS, TUI_PANEL_STATS, TUI_PANEL_FLAME, TUI_PANEL_DIFF };
+enum tui_panel { TUI_PANEL_NONE, TUI_PANEL_LOGS, TUI_PANEL_STATS, TUI_PANEL_FLAME, TUI_PANEL_DIFF,
+		 TUI_PANEL_CALLS };
 enum tui_scope { TUI_SCOPE_ALL, TUI_SCOPE_VISIBLE, TUI_SCOPE_SUBTREE };
 /* Stats columns, also the sort keys of the panel. */
 enum tui_col { TUI_COL_NAME, TUI_COL_CALLS, TUI_COL_TOTAL, TUI_COL_SELF, TUI_COL_MEAN, TUI_COL_MAX };
@@ -101,6 +102,7 @@ struct tui_analysis {
 	uint32_t flame_zoom;   /* node shown full width */
 
 	struct tui_diffview *diff; /* `vtui --diff`: the other trace and the comparison, or NULL */
+	struct tui_callsview *calls; /* the call list (view_calls.c), or NULL until opened */
 };
 
 /* The viewer's side of a diff: the trace not shown, and the rows. */
@@ -180,6 +182,18 @@ int tui_cmd_mark(tui_app *app, int argc, char **argv);
 int tui_cmd_counter(tui_app *app, int argc, char **argv);
 int tui_cmd_diff(tui_app *app, int argc, char **argv);
 int tui_cmd_diff_open(tui_app *app, int argc, char **argv);
+
+/* Open `panel` (enum tui_panel) with the focus. */
+void tui_an_open_panel(tui_app *app, int panel);
+
+/* Call-list panel (view_calls.c). */
+void tui_callsv_free(struct tui_callsview *cv);
+void tui_callsv_draw(tui_app *app, tui_screen *s, int y0, int h);
+void tui_callsv_move(tui_app *app, long delta);
+/* how: "left" folds or goes up, "right" unfolds, "enter" toggles. */
+void tui_callsv_fold(tui_app *app, const char *how);
+/* `calls [on|off|incident]` (C, E). */
+int tui_cmd_calls(tui_app *app, int argc, char **argv);
 
 /* Diff panel (view_diff.c). */
 void tui_diffv_draw(tui_app *app, tui_screen *s, int y0, int h);

@@ -419,6 +419,7 @@ static const tui_command commands[] = {
 	{ "preset", NULL, "NAME", "apply a preset: its filters, then its other commands", tui_cmd_preset },
 	{ "save-preset", NULL, "NAME", "save the filters as a preset (in the --presets file, or the user's)", tui_cmd_save_preset },
 	{ "presets", NULL, "", "pick a preset from a list", tui_cmd_presets },
+	{ "calls", NULL, "[on|off|incident]", "show or hide the call list of the selected thread (its calls in time order, logs between them); incident: the last calls before the incident", tui_cmd_calls },
 	{ "logs", NULL, "[on|off]", "show or hide the log panel (records of every thread in time order)", tui_cmd_logs },
 	{ "log-level", NULL, "all|debug|info|warning|error|critical|N", "show log records at or above a level", tui_cmd_log_level },
 	{ "log-filter", NULL, "[REGEX]", "show log records whose message or logger matches (no REGEX: all)", tui_cmd_log_filter },

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: MIT */
+/* view_calls.c: the call-list panel (C): the selected thread read as a story, rows from
+ * calls.h. It follows the timeline both ways: a call selected in the timeline becomes the
+ * panel's row (its thread's list, through its folded ancestor if one hides it), and a row
+ * the panel moves to is selected in the timeline (a mark as the selected mark). E shows
+ * the last calls before the incident. Nothing is kept per row: the panel holds the first
+ * row drawn and the selected one, and each draw steps from the first over `h` rows. */
+#include "tui/analysis.h"
+#include "tui/calls.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct tui_callsview {
+	calls_list *list;        /* of one thread of `of` */
+	const vtb_trace *of;     /* a live view swaps traces: the list is rebuilt then */
+	calls_pos sel, top;      /* the selected row, the first drawn */
+	int have_sel;
+	tui_ref followed;        /* the timeline selection the panel last took or gave */
+	tui_mark_ref mark;       /* the same for the selected mark */
+	int rows;                /* list rows of the last draw */
+};
+
+void tui_callsv_free(struct tui_callsview *cv)
+{
+	if (!cv)
+		return;
+	calls_list_free(cv->list);
+	free(cv);
+}
+
+static int same_pos(calls_pos a, calls_pos b)
+{
+	return a.kind == b.kind && a.depth == b.depth && a.index == b.index;
+}
+
+/* The panel's state on thread `thread` of the app's trace (a new list when the thread or
+ * the trace changed); NULL when out of memory. */
+static struct tui_callsview *on_thread(tui_app *app, int32_t thread)
+{
+	struct tui_callsview *cv = app->an->calls;
+
+	if (!cv && !(cv = app->an->calls = calloc(1, sizeof(*cv))))
+		return NULL;
+	if (cv->list && cv->of == app->model.trace && (int32_t)calls_list_thread(cv->list) == thread)
+		return cv;
+	calls_list_free(cv->list);
+	cv->of = app->model.trace;
+	cv->have_sel = 0;
+	cv->followed = TUI_REF_NONE;
+	cv->mark = (tui_mark_ref){ -1, 0 };
+	if (thread < 0 || !(cv->list = calls_list_new(app->model.trace, (size_t)thread))) {
+		cv->list = NULL;
+		return thread < 0 ? cv : NULL;
+	}
+	cv->have_sel = calls_first(cv->list, &cv->sel) == 0;
+	cv->top = cv->sel;
+	return cv;
+}
+
+static int32_t focused_thread(const tui_app *app)
+{
+	return app->model.thread_count ? (int32_t)app->model.order[app->view.focus] : -1;
+}
+
+/* Take the timeline's selection (a call, else a mark) when it changed since the last look. */
+static void follow(tui_app *app)
+{
+	struct tui_callsview *cv = app->an->calls;
+	tui_ref r = app->view.sel;
+	tui_mark_ref mk = app->an->mark;
+
+	if (r.thread >= 0 && memcmp(&r, &cv->followed, sizeof(r))) {
+		if (!(cv = on_thread(app, r.thread)) || !cv->list)
+			return;
+		cv->have_sel = calls_of_call(cv->list, r.depth, r.index, &cv->sel) == 0 || cv->have_sel;
+	} else if (r.thread < 0 && mk.thread >= 0 && (mk.thread != cv->mark.thread || mk.index != cv->mark.index)) {
+		if (!(cv = on_thread(app, mk.thread)) || !cv->list)
+			return;
+		cv->sel = (calls_pos){ CALLS_MARK, 0, mk.index };
+		cv->have_sel = 1;
+	} else if (!cv->list) {
+		on_thread(app, focused_thread(app));
+		return;
+	}
+	cv->followed = r;
+	cv->mark = mk;
+}
+
+/* Give the selected row to the timeline. */
+static void lead(tui_app *app)
+{
+	struct tui_callsview *cv = app->an->calls;
+	int32_t t = (int32_t)calls_list_thread(cv->list);
+
+	if (cv->sel.kind == CALLS_CALL) {
+		tui_view_select(&app->view, &app->model, (tui_ref){ t, cv->sel.depth, cv->sel.index });
+		app->an->mark.thread = -1;
+	} else {
+		app->an->mark = (tui_mark_ref){ t, cv->sel.index };
+		app->view.sel = TUI_REF_NONE;
+		tui_view_center(&app->view, &app->model, tui_model_thread(&app->model, t)->marks[cv->sel.index].ts_ns);
+	}
+	cv->followed = app->view.sel;
+	cv->mark = app->an->mark;
+}
+
+static struct tui_callsview *ready(tui_app *app)
+{
+	struct tui_callsview *cv = app->an->calls;
+
+	if (!cv || cv->of != app->model.trace || !cv->list)
+		cv = on_thread(app, cv && cv->list && cv->of == app->model.trace ? (int32_t)calls_list_thread(cv->list)
+								      : focused_thread(app));
+	if (cv && cv->list)
+		follow(app);
+	cv = app->an->calls;
+	return cv && cv->list && cv->have_sel ? cv : NULL;
+}
+
+void tui_callsv_move(tui_app *app, long delta)
+{
+	struct tui_callsview *cv = ready(app);
+
+	if (!cv)
+		return;
+	if (delta <= -(long)1e15)
+		calls_first(cv->list, &cv->sel);
+	else if (delta >= (long)1e15)
+		calls_last(cv->list, &cv->sel);
+	for (long i = 0; i < labs(delta) && labs(delta) < (long)1e15; i++)
+		if (calls_step(cv->list, &cv->sel, delta < 0 ? -1 : 1) < 0)
+			break;
+	lead(app);
+}
+
+/* left: fold the selected call, or go up to the call it is in; right: unfold; enter:
+ * fold or unfold. */
+void tui_callsv_fold(tui_app *app, const char *how)
+{
+	struct tui_callsview *cv = ready(app);
+	calls_row r;
+
+	if (!cv || calls_row_get(cv->list, cv->sel, &r) < 0)
+		return;
+	if (r.has_children && (how[0] == 'e' || (how[0] == 'l') == !r.folded)) {
+		if (calls_fold(cv->list, cv->sel.depth, cv->sel.index, !r.folded) < 0)
+			tui_app_msg(app, 1, "out of memory");
+		return;
+	}
+	if (how[0] == 'l' && calls_up(cv->list, cv->sel, &cv->sel) == 0)
+		lead(app);
+}
+
+static int tui_callsv_incident(tui_app *app)
+{
+	struct tui_callsview *cv;
+	calls_incident in;
+
+	calls_incident_find(app->model.trace, &in);
+	if (in.thread < 0 || !(cv = on_thread(app, (int32_t)in.thread)) || !cv->list ||
+	    calls_at_time(cv->list, in.at_ns, &cv->sel) < 0) {
+		tui_app_msg(app, 1, "no call before the incident");
+		return -1;
+	}
+	cv->have_sel = 1;
+	cv->top = cv->sel;
+	for (int i = 0; i < (cv->rows > 1 ? cv->rows - 1 : 10); i++) /* the calls before it above it */
+		if (calls_step(cv->list, &cv->top, -1) < 0)
+			break;
+	lead(app);
+	return 0;
+}
+
+/* Keep the selection on screen: on it, or less than a page past either end of it, the
+ * window scrolls just enough; farther (a jump), the selection lands a third down. */
+static void place_top(struct tui_callsview *cv, int rows)
+{
+	calls_pos p = cv->top;
+	int i, back = rows / 3;
+
+	for (i = 0; i < 2 * rows && !same_pos(p, cv->sel); i++)
+		if (calls_step(cv->list, &p, 1) < 0)
+			i = 2 * rows;
+	if (i < rows)
+		return;
+	if (i < 2 * rows) {
+		back = rows - 1;
+	} else {
+		p = cv->top;
+		for (i = 0; i < rows && !same_pos(p, cv->sel); i++)
+			if (calls_step(cv->list, &p, -1) < 0)
+				i = rows;
+		if (i < rows) {
+			cv->top = cv->sel;
+			return;
+		}
+	}
+	p = cv->sel;
+	for (i = 0; i < back && calls_step(cv->list, &p, -1) == 0; i++)
+		;
+	cv->top = p;
+}
+
+static void draw_row(tui_app *app, tui_screen *s, int y, const calls_row *r, int selected)
+{
+	int ascii = tui_screen_ascii(s), w = tui_screen_width(s), indent = 2 * (int)r->indent;
+	uint16_t style = TUI_STYLE_DEFAULT, attr = selected ? TUI_ATTR_REVERSE : 0;
+	char at[32], dur[32] = "", line[1024], label[900];
+
+	if (r->mark) {
+		style = r->mark->kind == VTB_MARK_LOG && r->mark->level >= 40 ? TUI_STYLE_ERROR : TUI_STYLE_MARKER;
+	} else if (r->flags & VTB_CALL_EXCEPTION) {
+		style = TUI_STYLE_ERROR;
+	}
+	tui_fmt_time(at, sizeof(at), r->ts_ns - app->model.first_ns, 1000, ascii); /* to the µs: rows apart */
+	if (r->slice)
+		tui_fmt_dur(dur, sizeof(dur), r->dur_ns, ascii);
+	if (indent > w / 2)
+		indent = w / 2;
+	calls_label(app->model.trace, r, label, sizeof(label));
+	snprintf(line, sizeof(line), "%12s %8s  %*s%s%s", at, dur, indent, "",
+		 !r->has_children ? "  " : r->folded ? (ascii ? "+ " : "\xe2\x96\xb8 ") : (ascii ? "- " : "\xe2\x96\xbe "),
+		 label);
+	if (selected)
+		tui_screen_fill(s, 0, y, w, L' ', style, attr);
+	tui_screen_puts(s, 1, y, line, w - 1, style, attr);
+}
+
+void tui_callsv_draw(tui_app *app, tui_screen *s, int y0, int h)
+{
+	struct tui_callsview *cv = ready(app);
+	char title[320], who[200];
+	calls_pos p;
+	int rows = h - 1;
+
+	cv = app->an->calls;
+	if (!cv || !cv->list) {
+		tui_panel_title(s, y0, "calls", "C closes");
+		tui_screen_puts(s, 2, y0 + 1, "no thread", -1, TUI_STYLE_DIM, 0);
+		return;
+	}
+	tui_thread_label(tui_model_thread(&app->model, (int32_t)calls_list_thread(cv->list)), who, sizeof(who));
+	snprintf(title, sizeof(title), "calls of %s", who);
+	tui_panel_title(s, y0, title,
+			app->an->focus ? "j/k move, Enter folds, h/l fold/unfold, E incident, Esc leaves, C closes"
+				       : "o to focus");
+	if (!cv->have_sel) {
+		tui_screen_puts(s, 2, y0 + 1, "no calls or marks in this thread", -1, TUI_STYLE_DIM, 0);
+		return;
+	}
+	cv->rows = rows;
+	place_top(cv, rows);
+	p = cv->top;
+	for (int i = 0; i < rows; i++) {
+		calls_row r;
+
+		if (calls_row_get(cv->list, p, &r) < 0)
+			break;
+		draw_row(app, s, y0 + 1 + i, &r, same_pos(p, cv->sel));
+		if (calls_step(cv->list, &p, 1) < 0)
+			break;
+	}
+}
+
+int tui_cmd_calls(tui_app *app, int argc, char **argv)
+{
+	struct tui_analysis *an = app->an;
+	const char *w = argc == 2 ? argv[1] : "";
+
+	if (argc > 2 || (argc == 2 && strcmp(w, "on") && strcmp(w, "off") && strcmp(w, "incident"))) {
+		tui_app_msg(app, 1, "usage: calls [on|off|incident]");
+		return -1;
+	}
+	if (!strcmp(w, "off") || (argc == 1 && an->panel == TUI_PANEL_CALLS)) {
+		if (an->panel == TUI_PANEL_CALLS)
+			an->panel = TUI_PANEL_NONE;
+		return 0;
+	}
+	tui_an_open_panel(app, TUI_PANEL_CALLS);
+	return !strcmp(w, "incident") ? tui_callsv_incident(app) : 0;
+}
