@@ -192,6 +192,9 @@ void tui_callsv_draw(tui_app *app, tui_screen *s, int y0, int h);
 void tui_callsv_move(tui_app *app, long delta);
 /* how: "left" folds or goes up, "right" unfolds, "enter" toggles. */
 void tui_callsv_fold(tui_app *app, const char *how);
+/* The time, duration and indent columns of a call-list row (calls_cmd.c). */
+struct calls_row;
+void tui_calls_columns(char *buf, size_t len, const struct calls_row *r, uint64_t first_ns, int ascii);
 /* `calls [on|off|incident]` (C, E). */
 int tui_cmd_calls(tui_app *app, int argc, char **argv);
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/analysis.h"
 #include "tui/stats.h"
 #include "tui/tui_private.h"
 
@@ -169,14 +170,36 @@ struct printer {
 	size_t rows;
 };
 
-static void put_table(struct printer *p, const calls_row *r, const char *label)
+/* `text` right-aligned in `cols` columns (characters, not bytes: "µs"). */
+static int put_right(char *buf, size_t len, const char *text, int cols)
+{
+	int pad = cols - tui_text_cols(text);
+
+	return snprintf(buf, len, "%*s%s", pad > 0 ? pad : 0, "", text);
+}
+
+void tui_calls_columns(char *buf, size_t len, const calls_row *r, uint64_t first_ns, int ascii)
 {
 	char at[48], dur[32] = "";
+	int n;
 
-	tui_fmt_time(at, sizeof(at), r->ts_ns - p->first_ns, 1000, 0);
+	/* to the µs: rows microseconds apart read apart */
+	tui_fmt_time(at, sizeof(at), r->ts_ns - first_ns, 1000, ascii);
 	if (r->slice)
-		tui_fmt_dur(dur, sizeof(dur), r->dur_ns, 0);
-	printf("%14s %9s  %*s", at, dur, (int)(2 * r->indent), "");
+		tui_fmt_dur(dur, sizeof(dur), r->dur_ns, ascii);
+	n = put_right(buf, len, at, 12);
+	if (n >= 0 && (size_t)n < len)
+		n += put_right(buf + n, len - (size_t)n, dur, 9);
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "  %*s", (int)(2 * r->indent), "");
+}
+
+static void put_table(struct printer *p, const calls_row *r, const char *label)
+{
+	char cols[1024];
+
+	tui_calls_columns(cols, sizeof(cols), r, p->first_ns, 0);
+	fputs(cols, stdout);
 	tui_stats_put_clean(stdout, label);
 	putchar('\n');
 }

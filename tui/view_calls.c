@@ -204,27 +204,25 @@ static void place_top(struct tui_callsview *cv, int rows)
 
 static void draw_row(tui_app *app, tui_screen *s, int y, const calls_row *r, int selected)
 {
-	int ascii = tui_screen_ascii(s), w = tui_screen_width(s), indent = 2 * (int)r->indent;
+	int ascii = tui_screen_ascii(s), w = tui_screen_width(s);
 	uint16_t style = TUI_STYLE_DEFAULT, attr = selected ? TUI_ATTR_REVERSE : 0;
-	char at[32], dur[32] = "", line[1024], label[900];
+	char cols[512], line[1536], label[900];
+	calls_row shown = *r;
 
-	if (r->mark) {
+	if (r->mark)
 		style = r->mark->kind == VTB_MARK_LOG && r->mark->level >= 40 ? TUI_STYLE_ERROR : TUI_STYLE_MARKER;
-	} else if (r->flags & VTB_CALL_EXCEPTION) {
+	else if (r->flags & VTB_CALL_EXCEPTION)
 		style = TUI_STYLE_ERROR;
-	}
-	tui_fmt_time(at, sizeof(at), r->ts_ns - app->model.first_ns, 1000, ascii); /* to the µs: rows apart */
-	if (r->slice)
-		tui_fmt_dur(dur, sizeof(dur), r->dur_ns, ascii);
-	if (indent > w / 2)
-		indent = w / 2;
+	if (shown.indent > (uint32_t)w / 4) /* deep stacks keep their names on screen */
+		shown.indent = (uint32_t)w / 4;
+	tui_calls_columns(cols, sizeof(cols), &shown, app->model.first_ns, ascii);
 	calls_label(app->model.trace, r, label, sizeof(label));
-	snprintf(line, sizeof(line), "%12s %8s  %*s%s%s", at, dur, indent, "",
+	snprintf(line, sizeof(line), "%s%s%s", cols,
 		 !r->has_children ? "  " : r->folded ? (ascii ? "+ " : "\xe2\x96\xb8 ") : (ascii ? "- " : "\xe2\x96\xbe "),
 		 label);
 	if (selected)
 		tui_screen_fill(s, 0, y, w, L' ', style, attr);
-	tui_screen_puts(s, 1, y, line, w - 1, style, attr);
+	tui_screen_puts(s, 0, y, line, w, style, attr);
 }
 
 void tui_callsv_draw(tui_app *app, tui_screen *s, int y0, int h)
