@@ -110,8 +110,7 @@ static struct tui_callsview *ready(tui_app *app)
 	struct tui_callsview *cv = app->an->calls;
 
 	if (!cv || cv->of != app->model.trace || !cv->list)
-		cv = on_thread(app, cv && cv->list && cv->of == app->model.trace ? (int32_t)calls_list_thread(cv->list)
-								      : focused_thread(app));
+		cv = on_thread(app, focused_thread(app));
 	if (cv && cv->list)
 		follow(app);
 	cv = app->an->calls;
