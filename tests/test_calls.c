@@ -476,6 +476,10 @@ static const struct cli_case cli_cases[] = {
 	  "call,2,210000,90000,app.step,i=0,0,0,0,\n"
 	  "call,2,310000,90000,app.step,i=1,2,0,0,\n", NULL },
 	{ { "@T", "--thread", "worker-1", "--from", "1ms" }, 0, "", NULL },
+	{ { "@T", "--after", "incident", "--format", "csv" }, 0,
+	  "kind,depth,start_ns,dur_ns,name,args,retval,exception,level,text\n"
+	  "instant,1,950000,0,checkpoint,,,0,0,n=2\n", NULL },
+	{ { "--help" }, 0, NULL, NULL },
 	{ { "@T", "--thread", "nope" }, 2, "", "no thread 'nope'; the trace has:\n  1  MainThread tid 1000\n  2  worker-1 tid 1001\n" },
 	{ { "@T", "--thread", "3" }, 2, "", "no thread '3'" },
 	{ { "@T", "--count", "0" }, 2, "", "--count wants a number of calls from 1, not '0'" },
