@@ -139,6 +139,11 @@ START_TEST(test_story_fold)
 	ck_assert_int_eq(calls_at_time(l, CFX_US(450), &p), 0);
 	ck_assert_uint_eq(p.kind, CALLS_CALL);
 	ck_assert_uint_eq(p.index, 1);
+	ck_assert_int_eq(calls_of_mark(l, 1, &p), 0);        /* the warning: inside process */
+	ck_assert(p.kind == CALLS_CALL && p.depth == 1 && p.index == 1);
+	ck_assert_int_eq(calls_of_mark(l, 0, &p), 0);        /* "loaded": shown */
+	ck_assert(p.kind == CALLS_MARK && p.index == 0);
+	ck_assert_int_eq(calls_of_mark(l, 3, &p), -1);
 	ck_assert_int_eq(calls_fold(l, 0, 0, 1), 0);         /* main: one row */
 	free(fwd);
 	fwd = walk_all(t, l, 1);

@@ -379,6 +379,21 @@ int calls_of_call(const calls_list *l, uint32_t depth, size_t index, calls_pos *
 	return 0;
 }
 
+int calls_of_mark(const calls_list *l, size_t index, calls_pos *out)
+{
+	uint64_t t0, t1;
+	uint32_t d;
+	size_t i;
+
+	if (index >= l->th->mark_count)
+		return -1;
+	*out = (calls_pos){ CALLS_MARK, 0, index };
+	/* the walk from the top stops at the outermost folded call on the way */
+	if (mark_hidden(l, index, &t0, &t1) && call_before(l, l->th->marks[index].ts_ns, 1, &d, &i) == 0)
+		*out = (calls_pos){ CALLS_CALL, d, i };
+	return 0;
+}
+
 int calls_fold(calls_list *l, uint32_t depth, size_t index, int folded)
 {
 	uint64_t key = fold_key(depth, index);

@@ -65,6 +65,8 @@ int calls_at_time(const calls_list *l, uint64_t t, calls_pos *out);
 /* The row that shows call (depth, index): itself, or its outermost folded ancestor.
  * -1 when there is no such call. */
 int calls_of_call(const calls_list *l, uint32_t depth, size_t index, calls_pos *out);
+/* The same for mark `index`: itself, or the outermost folded call it happened in. */
+int calls_of_mark(const calls_list *l, size_t index, calls_pos *out);
 /* The row of the call row p is in: a call's parent, the deepest call running at a mark.
  * -1 at the top level. */
 int calls_up(const calls_list *l, calls_pos p, calls_pos *out);

@@ -77,8 +77,7 @@ static void follow(tui_app *app)
 	} else if (r.thread < 0 && mk.thread >= 0 && (mk.thread != cv->mark.thread || mk.index != cv->mark.index)) {
 		if (!(cv = on_thread(app, mk.thread)) || !cv->list)
 			return;
-		cv->sel = (calls_pos){ CALLS_MARK, 0, mk.index };
-		cv->have_sel = 1;
+		cv->have_sel = calls_of_mark(cv->list, mk.index, &cv->sel) == 0 || cv->have_sel;
 	} else if (!cv->list) {
 		on_thread(app, focused_thread(app));
 		return;
