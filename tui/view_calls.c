@@ -34,13 +34,21 @@ static int same_pos(calls_pos a, calls_pos b)
 	return a.kind == b.kind && a.depth == b.depth && a.index == b.index;
 }
 
+/* The panel's state, made at the first use; NULL when out of memory. */
+static struct tui_callsview *state(tui_app *app)
+{
+	if (!app->an->calls)
+		app->an->calls = calloc(1, sizeof(struct tui_callsview));
+	return app->an->calls;
+}
+
 /* The panel's state on thread `thread` of the app's trace (a new list when the thread or
  * the trace changed); NULL when out of memory. */
 static struct tui_callsview *on_thread(tui_app *app, int32_t thread)
 {
-	struct tui_callsview *cv = app->an->calls;
+	struct tui_callsview *cv = state(app);
 
-	if (!cv && !(cv = app->an->calls = calloc(1, sizeof(*cv))))
+	if (!cv)
 		return NULL;
 	if (cv->list && cv->of == app->model.trace && (int32_t)calls_list_thread(cv->list) == thread)
 		return cv;
@@ -66,7 +74,7 @@ static int32_t focused_thread(const tui_app *app)
 /* Take the timeline's selection (a call, else a mark) when it changed since the last look. */
 static void follow(tui_app *app)
 {
-	struct tui_callsview *cv = app->an->calls;
+	struct tui_callsview *cv = state(app);
 	tui_ref r = app->view.sel;
 	tui_mark_ref mk = app->an->mark;
 
@@ -89,7 +97,7 @@ static void follow(tui_app *app)
 /* Give the selected row to the timeline. */
 static void lead(tui_app *app)
 {
-	struct tui_callsview *cv = app->an->calls;
+	struct tui_callsview *cv = state(app);
 	int32_t t = (int32_t)calls_list_thread(cv->list);
 
 	if (cv->sel.kind == CALLS_CALL) {
@@ -106,13 +114,13 @@ static void lead(tui_app *app)
 
 static struct tui_callsview *ready(tui_app *app)
 {
-	struct tui_callsview *cv = app->an->calls;
+	struct tui_callsview *cv = state(app);
 
-	if (!cv || cv->of != app->model.trace || !cv->list)
+	if (cv && (cv->of != app->model.trace || !cv->list))
 		cv = on_thread(app, focused_thread(app));
 	if (cv && cv->list)
 		follow(app);
-	cv = app->an->calls;
+	cv = state(app);
 	return cv && cv->list && cv->have_sel ? cv : NULL;
 }
 
@@ -230,7 +238,7 @@ void tui_callsv_draw(tui_app *app, tui_screen *s, int y0, int h)
 	calls_pos p;
 	int rows = h - 1;
 
-	cv = app->an->calls;
+	cv = state(app);
 	if (!cv || !cv->list) {
 		tui_panel_title(s, y0, "calls", "C closes");
 		tui_screen_puts(s, 2, y0 + 1, "no thread", -1, TUI_STYLE_DIM, 0);
