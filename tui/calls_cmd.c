@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "tui/analysis.h"
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 #include "tui/tui_private.h"
 
 enum { EXIT_TRACE = 1, EXIT_USAGE = 2 };

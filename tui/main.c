@@ -13,7 +13,7 @@
 #include "common/vtb.h"
 #include "tui/calls.h"
 #include "tui/convert.h"
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 #include "tui/tui.h"
 
 #define MAX_CMDS 256

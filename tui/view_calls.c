@@ -21,14 +21,6 @@ struct tui_callsview {
 	int rows;                /* list rows of the last draw */
 };
 
-void tui_callsv_free(struct tui_callsview *cv)
-{
-	if (!cv)
-		return;
-	calls_list_free(cv->list);
-	free(cv);
-}
-
 static int same_pos(calls_pos a, calls_pos b)
 {
 	return a.kind == b.kind && a.depth == b.depth && a.index == b.index;
@@ -37,9 +29,7 @@ static int same_pos(calls_pos a, calls_pos b)
 /* The panel's state, made at the first use; NULL when out of memory. */
 static struct tui_callsview *state(tui_app *app)
 {
-	if (!app->an->calls)
-		app->an->calls = calloc(1, sizeof(struct tui_callsview));
-	return app->an->calls;
+	return tui_an_state(app, &tui_panel_calls);
 }
 
 /* The panel's state on thread `thread` of the app's trace (a new list when the thread or
@@ -124,7 +114,7 @@ static struct tui_callsview *ready(tui_app *app)
 	return cv && cv->list && cv->have_sel ? cv : NULL;
 }
 
-void tui_callsv_move(tui_app *app, long delta)
+static void callsv_move(tui_app *app, long delta)
 {
 	struct tui_callsview *cv = ready(app);
 
@@ -142,7 +132,7 @@ void tui_callsv_move(tui_app *app, long delta)
 
 /* left: fold the selected call, or go up to the call it is in; right: unfold; enter:
  * fold or unfold. */
-void tui_callsv_fold(tui_app *app, const char *how)
+static void callsv_fold(tui_app *app, const char *how)
 {
 	struct tui_callsview *cv = ready(app);
 	calls_row r;
@@ -158,7 +148,7 @@ void tui_callsv_fold(tui_app *app, const char *how)
 		lead(app);
 }
 
-static int tui_callsv_incident(tui_app *app)
+static int callsv_incident(tui_app *app)
 {
 	struct tui_callsview *cv;
 	calls_incident in;
@@ -231,7 +221,7 @@ static void draw_row(tui_app *app, tui_screen *s, int y, const calls_row *r, int
 	tui_screen_puts(s, 0, y, line, w, style, attr);
 }
 
-void tui_callsv_draw(tui_app *app, tui_screen *s, int y0, int h)
+static void callsv_draw(tui_app *app, tui_screen *s, int y0, int h)
 {
 	struct tui_callsview *cv = ready(app);
 	char title[320], who[200];
@@ -269,18 +259,69 @@ void tui_callsv_draw(tui_app *app, tui_screen *s, int y0, int h)
 
 int tui_cmd_calls(tui_app *app, int argc, char **argv)
 {
-	struct tui_analysis *an = app->an;
 	const char *w = argc == 2 ? argv[1] : "";
 
-	if (argc > 2 || (argc == 2 && strcmp(w, "on") && strcmp(w, "off") && strcmp(w, "incident"))) {
-		tui_app_msg(app, 1, "usage: calls [on|off|incident]");
-		return -1;
-	}
-	if (!strcmp(w, "off") || (argc == 1 && an->panel == TUI_PANEL_CALLS)) {
-		if (an->panel == TUI_PANEL_CALLS)
-			an->panel = TUI_PANEL_NONE;
+	if (argc == 2 && strcmp(w, "on") && strcmp(w, "off") && strcmp(w, "incident"))
+		return tui_cmd_usage(app);
+	if (!strcmp(w, "off") || (argc == 1 && tui_an_shown(app) == &tui_panel_calls)) {
+		if (tui_an_shown(app) == &tui_panel_calls)
+			tui_an_close(app);
 		return 0;
 	}
-	tui_an_open_panel(app, TUI_PANEL_CALLS);
-	return !strcmp(w, "incident") ? tui_callsv_incident(app) : 0;
+	if (tui_an_open(app, &tui_panel_calls) < 0)
+		return -1;
+	return !strcmp(w, "incident") ? callsv_incident(app) : 0;
 }
+
+/* ---- the class ---- */
+
+static void *callsv_init(void)
+{
+	return calloc(1, sizeof(struct tui_callsview));
+}
+
+static void callsv_free(void *st)
+{
+	struct tui_callsview *cv = st;
+
+	if (!cv)
+		return;
+	calls_list_free(cv->list);
+	free(cv);
+}
+
+/* A new snapshot: the list is rebuilt from the focused thread at the next draw. */
+static void callsv_carry(void *to, const void *from)
+{
+	(void)to;
+	(void)from;
+}
+
+static void callsv_draw_op(tui_app *app, void *st, tui_screen *s, int y0, int h)
+{
+	(void)st;
+	callsv_draw(app, s, y0, h);
+}
+
+static void callsv_move_op(tui_app *app, void *st, const char *word, long delta)
+{
+	(void)st;
+	if (delta)
+		callsv_move(app, delta);
+	else if (!strcmp(word, "left") || !strcmp(word, "right"))
+		callsv_fold(app, word);
+}
+
+static int callsv_enter(tui_app *app, void *st, char *cmd, size_t len)
+{
+	(void)st;
+	(void)cmd;
+	(void)len;
+	callsv_fold(app, "enter");
+	return 0;
+}
+
+const tui_panel_ops tui_panel_calls = {
+	.name = "calls", .init = callsv_init, .free = callsv_free, .carry = callsv_carry,
+	.draw = callsv_draw_op, .move = callsv_move_op, .enter = callsv_enter,
+};
