@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* test_calls.c: the call list (tui/calls.h) on hand-built traces: the exact rows of a
+/* test_calls.c: the call list (analysis/analysis.h) on hand-built traces: the exact rows of a
  * story (calls, logs and an instant in time order, indents, labels), folding, following a
  * call, the incident, random trees walked both ways against a sort of the same events,
  * and `vtui calls`'s output and errors. */
 #define _GNU_SOURCE /* mkdtemp */
-#include "tui/calls.h"
+#include "analysis/analysis.h"
 
 #include <check.h>
 #include <cjson/cJSON.h>
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "calls_fixture.h"
+#include "tui/tui.h"
 
 static vtb_trace *story(void)
 {

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* test_tracer_calls.c: the call list (tui/calls.h) of a real program that runs threads,
+/* test_tracer_calls.c: the call list (analysis/analysis.h) of a real program that runs threads,
  * logs and dies of a KeyError, traced with arguments, return values and log records: the
  * incident is the crash in MainThread, the rows before it end with the failing call and
  * hold the warning logged before it, and a worker's rows interleave its log record
  * between its calls. Runs once per interpreter (tools/run-tests.sh). */
-#include "tui/calls.h"
+#include "analysis/analysis.h"
 
 #include "tests/tracer_fixtures.h"
 

@@ -1,18 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* calls_cmd.c: `vtui calls`: a thread's call list (calls.h) printed for scripts, as a
- * table, CSV or JSON: the last N calls before the incident or a time, the N after one, or
- * those starting in a range. */
-#include "tui/calls.h"
+/* calls_cmd.c: `vtui calls`: a thread's call list (analysis/analysis.h) printed for
+ * scripts, as a table, CSV or JSON: the last N calls before the incident or a time, the N
+ * after one, or those starting in a range. */
+#include "tui/analysis.h"
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "tui/analysis.h"
-#include "analysis/analysis.h"
-#include "tui/tui_private.h"
 
 enum { EXIT_TRACE = 1, EXIT_USAGE = 2 };
 enum calls_format { FMT_TABLE, FMT_CSV, FMT_JSON };

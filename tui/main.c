@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "common/vtb.h"
-#include "tui/calls.h"
 #include "tui/convert.h"
 #include "analysis/analysis.h"
 #include "tui/tui.h"

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* view_calls.c: the call-list panel (C): the selected thread read as a story, rows from
- * calls.h. It follows the timeline both ways: a call selected in the timeline becomes the
+ * analysis/analysis.h. It follows the timeline both ways: a call selected in the timeline becomes the
  * panel's row (its thread's list, through its folded ancestor if one hides it), and a row
  * the panel moves to is selected in the timeline (a mark as the selected mark). E shows
  * the last calls before the incident. Nothing is kept per row: the panel holds the first
  * row drawn and the selected one, and each draw steps from the first over `h` rows. */
 #include "tui/analysis.h"
-#include "tui/calls.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* calls_incident.c: where the dump was triggered, from the model alone (calls.h), for
+/* calls_incident.c: where the dump was triggered, from the model alone (analysis.h), for
  * "the last calls before the incident" of the call list and `vtui calls --before
  * incident`. The viewer's `goto incident` (incident.c) refines the same rules with the
  * tracer's unhandled-exception instant; the two are meant to become one. */
-#include "tui/calls.h"
+#include "analysis/analysis.h"
 
 #include <string.h>
 

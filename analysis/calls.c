@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* calls.c: the call list of one thread (calls.h): pre-order walks over the depth rows,
+/* calls.c: the call list of one thread (analysis.h): pre-order walks over the depth rows,
  * merged with the thread's marks by time, with folded calls kept in a sorted array. */
-#include "tui/calls.h"
+#include "analysis/analysis.h"
+#include "analysis/private.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,27 +16,16 @@ struct calls_list {
 	size_t fold_count, fold_cap;
 };
 
-/* Index of the first slice of `row` starting after t (row->count if none). When this
- * moves to analysis/, it is an_row_first_from(row, t + 1). */
+/* Index of the first slice of `row` starting after t (row->count if none). */
 static size_t first_after(const vtb_row *row, uint64_t t)
 {
-	size_t lo = 0, hi = row->count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (row->slices[mid].start_ns <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return t == UINT64_MAX ? row->count : an_row_first_from(row, t + 1);
 }
 
 /* Index of the first slice starting at or after t. */
 static size_t first_from(const vtb_row *row, uint64_t t)
 {
-	return t == 0 ? 0 : first_after(row, t - 1);
+	return an_row_first_from(row, t);
 }
 
 /* Index of the first mark at or after t. */
@@ -59,11 +49,6 @@ static const vtb_slice *slice_at(const calls_list *l, uint32_t d, size_t i)
 	if (d >= l->th->depth_count || i >= l->th->rows[d].count)
 		return NULL;
 	return &l->th->rows[d].slices[i];
-}
-
-static uint64_t end_of(const vtb_slice *s)
-{
-	return s->start_ns + s->dur_ns;
 }
 
 static uint64_t fold_key(uint32_t d, size_t i)
@@ -229,10 +214,10 @@ static int mark_hidden(const calls_list *l, size_t j, uint64_t *t0, uint64_t *t1
 	if (!l->fold_count || call_before(l, ts, 1, &d, &i) < 0 || !calls_is_folded(l, d, i))
 		return 0;
 	s = slice_at(l, d, i);
-	if (ts >= end_of(s))
+	if (ts >= an_slice_end(s))
 		return 0;
 	*t0 = s->start_ns;
-	*t1 = end_of(s);
+	*t1 = an_slice_end(s);
 	return 1;
 }
 
@@ -439,7 +424,7 @@ static int call_running(const calls_list *l, uint64_t t, uint32_t *pd, size_t *p
 	for (;;) {
 		const vtb_slice *s = slice_at(l, *pd, *pi);
 
-		if (s->start_ns <= t && t < end_of(s))
+		if (s->start_ns <= t && t < an_slice_end(s))
 			return 0;
 		if (parent_of(l, *pd, *pi, &p) < 0)
 			return -1;
