@@ -1,0 +1,6 @@
+def f(items):
+    for _ in range(5):
+        len(items)
+    items.append(1)
+f([])
+# SPDX-License-Identifier: MIT

@@ -1,0 +1,8 @@
+import vtrace
+def f():
+    return 1
+tr = vtrace.Tracer(output='api.bin').start()
+f()
+tr.dump()
+tr.stop()
+# SPDX-License-Identifier: MIT

@@ -1,0 +1,7 @@
+def inner():
+    raise ValueError('boom')
+def outer():
+    inner()
+print('before')
+outer()
+# SPDX-License-Identifier: MIT

@@ -1,0 +1,8 @@
+import os, signal
+def work():
+    return sum(range(100))
+work()
+os.kill(os.getpid(), signal.SIGUSR2)
+work()
+print('after')
+# SPDX-License-Identifier: MIT

@@ -1,0 +1,8 @@
+import threading
+def crash():
+    raise RuntimeError('in thread')
+t = threading.Thread(target=crash, name='crasher')
+t.start()
+t.join()
+print('main goes on')
+# SPDX-License-Identifier: MIT

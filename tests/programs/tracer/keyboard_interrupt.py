@@ -1,0 +1,4 @@
+def f():
+    raise KeyboardInterrupt
+f()
+# SPDX-License-Identifier: MIT

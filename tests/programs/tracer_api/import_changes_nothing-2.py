@@ -1,0 +1,6 @@
+import sys
+def f():
+    return 1
+f()
+print('threading' in sys.modules)
+# SPDX-License-Identifier: MIT

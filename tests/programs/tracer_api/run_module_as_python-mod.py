@@ -1,0 +1,4 @@
+import sys
+print(__name__, sys.argv[1:])
+sys.exit(3)
+# SPDX-License-Identifier: MIT

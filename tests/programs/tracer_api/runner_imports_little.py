@@ -1,0 +1,4 @@
+import sys
+print(sorted(m for m in ('argparse', 're', 'json', 'shlex', 'signal', 'threading',
+                         'enum', 'shutil', 'logging') if m in sys.modules))
+# SPDX-License-Identifier: MIT

@@ -1,0 +1,9 @@
+import logging, vtrace
+log = logging.getLogger('big')
+log.propagate = False
+log.addHandler(vtrace.LogHandler())
+def step(i):
+    log.warning('%05d' % i + 'x' * 3995)
+for i in range(300):
+    step(i)
+# SPDX-License-Identifier: MIT

@@ -1,0 +1,2 @@
+print('ran')
+# SPDX-License-Identifier: MIT

@@ -1,0 +1,3 @@
+import vtrace
+print(sorted(vtrace.load_config().items()))
+# SPDX-License-Identifier: MIT

@@ -1,0 +1,11 @@
+import gc
+class Node:
+    def __init__(self):
+        self.me = self
+def churn():
+    for _ in range(100):
+        Node()
+churn()
+gc.collect()
+gc.collect(0)
+# SPDX-License-Identifier: MIT

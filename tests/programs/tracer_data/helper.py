@@ -1,0 +1,5 @@
+def assist():
+    return inner()
+def inner():
+    return 1
+# SPDX-License-Identifier: MIT

@@ -1,0 +1,8 @@
+import os, vtrace
+os.mkdir('d.x')
+t = vtrace.Tracer(output='d.x/trace').start()
+print(t.dump())
+print(t.dump())
+print(t.dump('d.x/trace'))
+t.stop()
+# SPDX-License-Identifier: MIT

@@ -1,0 +1,2 @@
+print('done')
+# SPDX-License-Identifier: MIT

@@ -1,0 +1,10 @@
+import signal, vtrace
+for kw in ({'output': ''}, {'output': 'a\0b'}, {'output': '{x}'},
+           {'dump_signal': signal.SIGKILL}, {'dump_signal': 'SIGBUS'},
+           {'output': 5}):
+    try:
+        vtrace.Tracer(**kw)
+        print('accepted', kw)
+    except (ValueError, TypeError) as e:
+        print(type(e).__name__)
+# SPDX-License-Identifier: MIT

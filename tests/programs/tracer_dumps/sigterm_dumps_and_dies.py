@@ -1,0 +1,10 @@
+import os, signal, time
+def work(i):
+    return i
+for i in range(100):
+    work(i)
+print('before', flush=True)
+os.kill(os.getpid(), signal.SIGTERM)
+time.sleep(10)
+print('after')
+# SPDX-License-Identifier: MIT

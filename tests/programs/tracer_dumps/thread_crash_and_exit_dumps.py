@@ -1,0 +1,10 @@
+import threading
+def boom():
+    raise ValueError('worker died')
+def after():
+    return 1
+t = threading.Thread(target=boom, name='w1')
+t.start()
+t.join()
+after()
+# SPDX-License-Identifier: MIT

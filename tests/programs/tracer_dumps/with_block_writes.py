@@ -1,0 +1,7 @@
+import vtrace
+def f():
+    return 1
+with vtrace.Tracer(output='x.bin'):
+    f()
+print('out of the block')
+# SPDX-License-Identifier: MIT

@@ -1,0 +1,14 @@
+import os, signal
+def poke():
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(10**6):
+        pass
+try:
+    poke()
+except KeyboardInterrupt:
+    print('caught')
+def outer():
+    poke()
+print('again', flush=True)
+outer()
+# SPDX-License-Identifier: MIT

@@ -1,0 +1,12 @@
+import vtrace
+def f():
+    pass
+t = vtrace.get_tracer()
+assert t.start() is t
+try:
+    vtrace.Tracer(output='other.bin').start()
+except RuntimeError as e:
+    print(e)
+f()
+print(vtrace.get_tracer() is t)
+# SPDX-License-Identifier: MIT

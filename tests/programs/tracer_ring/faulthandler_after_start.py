@@ -1,0 +1,6 @@
+import faulthandler, ctypes
+faulthandler.enable()
+def boom():
+    ctypes.string_at(0)
+boom()
+# SPDX-License-Identifier: MIT

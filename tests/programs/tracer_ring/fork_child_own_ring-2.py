@@ -1,0 +1,6 @@
+import vtrace
+def f():
+    pass
+f()
+t = vtrace.get_tracer(); t.stop(); t.start()
+# SPDX-License-Identifier: MIT
