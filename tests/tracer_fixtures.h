@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* tracer_fixtures.h: running small programs under vtrace and reading their dumps back, for
- * the tracer's suites (test_tracer*.c). Each test writes a program into a temporary
- * directory, runs it under the interpreter named by VTRACE_PYTHON with the
+ * the tracer's suites (test_tracer*.c). Each test copies a program from
+ * tests/programs/<suite>/ (files a reader can run by hand) into a temporary directory
+ * (write_program), runs it under the interpreter named by VTRACE_PYTHON with the
  * extension from VTRACE_PYPATH (tools/run-tests.sh sets both, once per interpreter), and
  * reads the dump with the common/ reader. Static functions: one copy per suite. */
 #ifndef VTUI_TESTS_TRACER_FIXTURES_H

@@ -4,7 +4,6 @@ that filter calls at record time. Thin wrappers over the C recorder (_vtrace): e
 costs one C call, and nothing when no tracer is recording."""
 from __future__ import annotations
 
-import reprlib
 
 from . import _vtrace
 
@@ -20,6 +19,7 @@ __all__ = ["log_var", "counter", "instant", "event", "ignore", "sparse"]
 def _bounded_repr() -> Callable[[object], str]:
     """A repr that stays short whatever the object: reprlib's limits, with every text cut to
     about 200 characters."""
+    import reprlib
     r = reprlib.Repr()
     r.maxstring = 200
     r.maxother = 200
@@ -28,7 +28,15 @@ def _bounded_repr() -> Callable[[object], str]:
     return r.repr
 
 
-_vtrace.set_repr(_bounded_repr())
+def _first_repr(obj: object) -> str:
+    """The bounded repr, made at its first use: reprlib is imported only by a program whose
+    trace holds a repr (arguments, return values, snapshots), not at every start."""
+    fn = _bounded_repr()
+    _vtrace.set_repr(fn)
+    return fn(obj)
+
+
+_vtrace.set_repr(_first_repr)
 
 
 def log_var(name: str, value: object) -> None:
