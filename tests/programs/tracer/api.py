@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, vtrace
 def a():
     pass
@@ -20,4 +21,3 @@ a()
 q = t.dump('after.bin')
 assert os.path.isabs(p) and os.path.isabs(q), (p, q)
 print(os.path.relpath(p), os.path.relpath(q), grew)
-# SPDX-License-Identifier: MIT

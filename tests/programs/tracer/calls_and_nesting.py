@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 def leaf():
     pass
 def mid():
@@ -10,4 +11,3 @@ def fib(n):
     return n if n < 2 else fib(n - 1) + fib(n - 2)
 top()
 fib(10)
-# SPDX-License-Identifier: MIT

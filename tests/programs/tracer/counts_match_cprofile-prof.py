@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import cProfile, pstats, sys
 path = sys.argv[1]
 code = compile(open(path).read(), path, 'exec')
@@ -6,4 +7,3 @@ p.runctx(code, {'__name__': '__main__'}, None)
 for (f, line, fn), (cc, nc, tt, ct, callers) in sorted(pstats.Stats(p).stats.items()):
     if f == path:
         print(line, nc)
-# SPDX-License-Identifier: MIT

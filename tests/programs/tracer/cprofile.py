@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 class Shape:
     def __init__(self, n):
         self.n = n
@@ -24,4 +25,3 @@ def main():
             pass
     return sorted([3, 1, 2], key=lambda v: -v), total
 main()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import cProfile, pstats, sys, vtrace
 class A:
     def __init__(self):
@@ -27,4 +28,3 @@ with vtrace.Tracer(buffer_size=10000, c_calls=bool(mon), quiet=True, output='v3.
     t.dump()
 p.disable()
 print('both', calls(p))
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 def f():
     return 1
@@ -5,4 +6,3 @@ tr = vtrace.Tracer(output='api.bin').start()
 f()
 tr.dump()
 tr.stop()
-# SPDX-License-Identifier: MIT

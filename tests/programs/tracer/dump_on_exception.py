@@ -1,7 +1,7 @@
+# SPDX-License-Identifier: MIT
 def inner():
     raise ValueError('boom')
 def outer():
     inner()
 print('before')
 outer()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, signal
 def work():
     return sum(range(100))
@@ -5,4 +6,3 @@ work()
 os.kill(os.getpid(), signal.SIGUSR2)
 work()
 print('after')
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import threading
 def crash():
     raise RuntimeError('in thread')
@@ -5,4 +6,3 @@ t = threading.Thread(target=crash, name='crasher')
 t.start()
 t.join()
 print('main goes on')
-# SPDX-License-Identifier: MIT

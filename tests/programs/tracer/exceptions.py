@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 def bad():
     raise ValueError('x')
 def catcher():
@@ -15,4 +16,3 @@ for _ in range(30):
         Bad()
     except KeyError:
         pass
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os
 def child_work():
     return sum(range(10))
@@ -11,4 +12,3 @@ if pid == 0:
 os.waitpid(pid, 0)
 parent_work()
 print(os.getpid(), pid)
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 def gen():
     yield 1
     yield 2
@@ -19,4 +20,3 @@ try:
     c.send(None)
 except StopIteration as e:
     assert e.value == 5
-# SPDX-License-Identifier: MIT

@@ -1,4 +1,4 @@
+# SPDX-License-Identifier: MIT
 def f():
     raise KeyboardInterrupt
 f()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import multiprocessing as mp
 def task(x):
     return x * 2
@@ -7,4 +8,3 @@ if __name__ == '__main__':
         p.start()
         p.join()
         print(method, p.exitcode)
-# SPDX-License-Identifier: MIT

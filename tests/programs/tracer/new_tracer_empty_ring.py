@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 def a():
     pass
@@ -23,4 +24,3 @@ t1.dump()
 with vtrace.Tracer(buffer_size=5000, quiet=True) as t4:
     pass
 print(t4.stats()['total'])
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import sys
 def shout(s):
     return s.upper()
@@ -7,4 +8,3 @@ print('to stderr', file=sys.stderr)
 import __main__
 print(__main__.shout is shout)
 sys.exit(3)
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 def leaf():
     pass
@@ -9,4 +10,3 @@ def deep(n):
     else:
         deep(n - 1)
 deep(20)
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import threading, vtrace
 ready, go = threading.Event(), threading.Event()
 def work(n):
@@ -22,4 +23,3 @@ t0.join()
 work(3)
 tr.dump()
 tr.stop()
-# SPDX-License-Identifier: MIT

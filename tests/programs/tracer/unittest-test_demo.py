@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import unittest
 def helper(x):
     return x + 1
@@ -6,4 +7,3 @@ class DemoTest(unittest.TestCase):
         self.assertEqual(helper(1), 2)
     def test_two(self):
         self.assertTrue(helper(0))
-# SPDX-License-Identifier: MIT

@@ -1,7 +1,7 @@
+# SPDX-License-Identifier: MIT
 from vtrace import _vtrace
 for f in (_vtrace.thread_ended, _vtrace.set_skip_prefix, _vtrace.name_threads):
     try:
         f(None)
     except TypeError as e:
         print(e)
-# SPDX-License-Identifier: MIT

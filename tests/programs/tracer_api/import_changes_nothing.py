@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import sys
 hook, before = sys.excepthook, set(sys.modules)
 import vtrace
@@ -23,4 +24,3 @@ t1.start()
 t1.join()
 t.stop()
 t.dump()
-# SPDX-License-Identifier: MIT

@@ -1,5 +1,5 @@
+# SPDX-License-Identifier: MIT
 import runpy
 runpy._get_module_details = None
 import vtrace.__main__ as m
 m.main(['-q', '--no-exit-dump', '-m', 'pkg', 'z'])
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import logging, vtrace
 log = logging.getLogger('big')
 log.propagate = False
@@ -6,4 +7,3 @@ def step(i):
     log.warning('%05d' % i + 'x' * 3995)
 for i in range(300):
     step(i)
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 class Bad:
     def __repr__(self):
         raise ValueError('no repr')
@@ -16,4 +17,3 @@ take(Deep())
 take('y' * 100000)
 list(gen())
 print('ok')
-# SPDX-License-Identifier: MIT

@@ -1,2 +1,2 @@
-print('ran')
 # SPDX-License-Identifier: MIT
+print('ran')

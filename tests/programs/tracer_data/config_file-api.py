@@ -1,3 +1,3 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 print(sorted(vtrace.load_config().items()))
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 class Bad:
     def __repr__(self):
@@ -24,4 +25,3 @@ def work():
         print('TypeError', 'pending' in str(e))
 work()
 print('end')
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 def leaf():
     pass
@@ -20,4 +21,3 @@ def main():
     K().m()
     leaf()
 main()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import logging, vtrace
 log = logging.getLogger('api')
 log.setLevel(logging.DEBUG)
@@ -5,4 +6,3 @@ log.addHandler(vtrace.LogHandler(level='DEBUG', dump_level=logging.CRITICAL))
 with vtrace.Tracer(output='a{n}.bin', quiet=True):
     log.debug('one')
     log.critical('two')
-# SPDX-License-Identifier: MIT

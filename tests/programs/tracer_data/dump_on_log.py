@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import logging
 log = logging.getLogger('pay')
 def charge(n):
@@ -6,4 +7,3 @@ def charge(n):
     log.warning('charged %d', n)
 for i in range(4):
     charge(i)
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 class MyError(Exception):
     pass
 def bad():
@@ -16,4 +17,3 @@ try:
     mine()
 except MyError:
     pass
-# SPDX-License-Identifier: MIT

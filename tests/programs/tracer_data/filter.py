@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import time, helper
 def leaf():
     pass
@@ -12,4 +13,3 @@ def top():
     for _ in range(3):
         mid()
 top()
-# SPDX-License-Identifier: MIT

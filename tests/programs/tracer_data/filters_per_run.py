@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 def a():
     pass
@@ -27,4 +28,3 @@ with vtrace.Tracer(output='four.bin', quiet=True, exclude=['a$']) as t:
     t.clear()
     both()
     t.dump()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import gc
 class Node:
     def __init__(self):
@@ -8,4 +9,3 @@ def churn():
 churn()
 gc.collect()
 gc.collect(0)
-# SPDX-License-Identifier: MIT

@@ -1,5 +1,5 @@
+# SPDX-License-Identifier: MIT
 def assist():
     return inner()
 def inner():
     return 1
-# SPDX-License-Identifier: MIT

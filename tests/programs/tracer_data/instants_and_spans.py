@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 def leaf():
     pass
@@ -15,4 +16,3 @@ def work():
         pass
     vtrace.instant('end')
 work()
-# SPDX-License-Identifier: MIT

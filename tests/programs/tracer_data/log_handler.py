@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import logging, sys, threading
 logging.basicConfig(level=logging.INFO, stream=sys.stdout, format='%(levelname)s %(message)s')
 log = logging.getLogger('app.db')
@@ -11,4 +12,3 @@ work()
 th = threading.Thread(target=side, name='worker')
 th.start()
 th.join()
-# SPDX-License-Identifier: MIT

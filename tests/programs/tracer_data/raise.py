@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import contextlib, threading
 class MyError(Exception):
     pass
@@ -97,4 +98,3 @@ def main():
     t.join()
     print('done')
 main()
-# SPDX-License-Identifier: MIT

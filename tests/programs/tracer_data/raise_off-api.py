@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 def f():
     try:
@@ -11,4 +12,3 @@ with vtrace.Tracer(output='b.bin', quiet=True) as tr:
     tr.clear()
     f()
     tr.dump()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, vtrace
 os.mkdir('d.x')
 t = vtrace.Tracer(output='d.x/trace').start()
@@ -5,4 +6,3 @@ print(t.dump())
 print(t.dump())
 print(t.dump('d.x/trace'))
 t.stop()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, sys
 os.close(1)
 os.close(2)
@@ -6,4 +7,3 @@ b = os.open('data2', os.O_WRONLY | os.O_CREAT, 0o644)
 assert (a, b) == (1, 2), (a, b)
 os.write(a, b'one\n')
 os.write(b, b'two\n')
-# SPDX-License-Identifier: MIT

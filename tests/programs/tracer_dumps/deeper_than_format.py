@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import sys, threading
 sys.setrecursionlimit(200000)
 threading.stack_size(512 * 1024 * 1024)
@@ -11,4 +12,3 @@ t.start()
 t.join()
 after()
 print(out)
-# SPDX-License-Identifier: MIT

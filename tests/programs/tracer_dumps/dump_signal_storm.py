@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, subprocess, threading, time
 def leaf(i):
     return i
@@ -15,4 +16,3 @@ for t in ts:
     t.join()
 print('done', flush=True)
 open('elapsed', 'w').write('%d' % (time.monotonic() - t0 + 1))
-# SPDX-License-Identifier: MIT

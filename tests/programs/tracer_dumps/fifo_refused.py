@@ -1,2 +1,2 @@
-print('done')
 # SPDX-License-Identifier: MIT
+print('done')

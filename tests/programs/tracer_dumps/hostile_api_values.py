@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import signal, vtrace
 for kw in ({'output': ''}, {'output': 'a\0b'}, {'output': '{x}'},
            {'dump_signal': signal.SIGKILL}, {'dump_signal': 'SIGBUS'},
@@ -7,4 +8,3 @@ for kw in ({'output': ''}, {'output': 'a\0b'}, {'output': '{x}'},
         print('accepted', kw)
     except (ValueError, TypeError) as e:
         print(type(e).__name__)
-# SPDX-License-Identifier: MIT

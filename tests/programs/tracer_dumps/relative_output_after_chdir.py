@@ -1,7 +1,7 @@
+# SPDX-License-Identifier: MIT
 import os
 os.makedirs('sub', exist_ok=True)
 os.chdir('sub')
 def f():
     return 1
 f()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, signal, time
 def work(i):
     return i
@@ -7,4 +8,3 @@ print('before', flush=True)
 os.kill(os.getpid(), signal.SIGTERM)
 time.sleep(10)
 print('after')
-# SPDX-License-Identifier: MIT

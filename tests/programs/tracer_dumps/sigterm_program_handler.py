@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, signal, sys, time, vtrace
 def on_term(sig, frame):
     print('handled', flush=True)
@@ -8,4 +9,3 @@ def work():
     os.kill(os.getpid(), signal.SIGTERM)
     time.sleep(10)
 work()
-# SPDX-License-Identifier: MIT

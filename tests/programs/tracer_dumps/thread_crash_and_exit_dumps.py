@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import threading
 def boom():
     raise ValueError('worker died')
@@ -7,4 +8,3 @@ t = threading.Thread(target=boom, name='w1')
 t.start()
 t.join()
 after()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, vtrace
 dead = os.fork()
 if dead == 0:
@@ -10,4 +11,3 @@ r = t.dump()
 print(r is None, os.path.exists('t.bin.vtb.tmp%d' % dead))
 os.unlink('t.bin.vtb.tmp%d' % os.getpid())
 print(t.dump() is not None)
-# SPDX-License-Identifier: MIT

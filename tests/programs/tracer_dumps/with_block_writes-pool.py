@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import multiprocessing as mp, sys, time
 def work(x):
     time.sleep(0.01)
@@ -17,4 +18,3 @@ if __name__ == '__main__':
         print(sum(p.map(work, range(30))))
         p.terminate() if sys.argv[2] == 'terminate' else p.close()
         p.join()
-# SPDX-License-Identifier: MIT

@@ -1,7 +1,7 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 def f():
     return 1
 with vtrace.Tracer(output='x.bin'):
     f()
 print('out of the block')
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import sys, vtrace
 class A:
     def __init__(self, n):
@@ -24,4 +25,3 @@ for i in range(3):
     make(i)
 t.stop()
 t.dump()
-# SPDX-License-Identifier: MIT

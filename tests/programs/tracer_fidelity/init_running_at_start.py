@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 class A:
     def __init__(self):
@@ -25,4 +26,3 @@ for _ in range(10):
     fail()
 app.t.stop()
 app.t.dump()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 class X:
     def __init__(self):
@@ -16,4 +17,3 @@ for k in classes:
     make(k)
 t.stop()
 t.dump()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 class Off:
     def stop(self):
@@ -18,4 +19,3 @@ t = vtrace.Tracer(output='two.bin', quiet=True, max_depth=1).start()
 helper()
 t.stop()
 t.dump()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import threading
 lock = threading.Lock()
 total = [0]
@@ -14,4 +15,3 @@ for t in ts:
 for t in ts:
     t.join()
 print(total[0], threading.active_count())
-# SPDX-License-Identifier: MIT

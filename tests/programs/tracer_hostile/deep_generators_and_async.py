@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import asyncio, sys
 sys.setrecursionlimit(5000)
 def chain(n):
@@ -27,4 +28,3 @@ async def main():
     r = await asyncio.gather(*(worker(i) for i in range(200)))
     return sum(r), await deep(800)
 print(asyncio.run(main()))
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import sys
 sys.setrecursionlimit(100000)
 def r(n):
@@ -9,4 +10,3 @@ except RecursionError as e:
 def again(n):
     return 0 if n == 0 else 1 + again(n - 1)
 print(again(2000))
-# SPDX-License-Identifier: MIT

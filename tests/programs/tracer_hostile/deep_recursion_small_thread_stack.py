@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import sys, threading
 sys.setrecursionlimit(100000)
 threading.stack_size(1 << 20)
@@ -14,4 +15,3 @@ t = threading.Thread(target=body)
 t.start()
 t.join()
 print(out[0], out[-1] in (90000, 'RecursionError'))
-# SPDX-License-Identifier: MIT

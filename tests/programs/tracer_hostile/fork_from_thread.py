@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, threading, warnings
 warnings.simplefilter('ignore', DeprecationWarning)
 def child_work():
@@ -15,4 +16,3 @@ t.start()
 t.join()
 print(res[0])
 print(res[1], file=open('pid.txt', 'w'))
-# SPDX-License-Identifier: MIT

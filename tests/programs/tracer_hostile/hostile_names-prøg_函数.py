@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 def f():
     return 1
 g = {'__name__': 'm\x1b]0;pwned\x07'}
@@ -14,4 +15,3 @@ class Ω:
     def método(self):
         return 4
 print(esc(), sur(), globals()['x' * 20000](), ρ_函数(), Ω().método())
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import sys
 depth = 0
 def down(n):
@@ -33,4 +34,3 @@ t = threading.Thread(target=in_thread)
 t.start()
 t.join()
 down(0)
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import sys, threading
 seen = {}
 def prof(frame, event, arg):
@@ -19,4 +20,3 @@ sys.setprofile(None)
 threading.setprofile(None)
 a()
 print(sorted(seen.items()))
-# SPDX-License-Identifier: MIT

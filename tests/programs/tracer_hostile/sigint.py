@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, signal
 def poke():
     os.kill(os.getpid(), signal.SIGINT)
@@ -11,4 +12,3 @@ def outer():
     poke()
 print('again', flush=True)
 outer()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, signal, threading, sys
 ticks = [0]
 def on_alarm(sig, frame):
@@ -25,4 +26,3 @@ if traced:
     th.join()
 signal.setitimer(signal.ITIMER_REAL, 0)
 print('done', ticks[0] > 0)
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 def f():
     pass
@@ -9,4 +10,3 @@ except RuntimeError as e:
     print(e)
 f()
 print(vtrace.get_tracer() is t)
-# SPDX-License-Identifier: MIT

@@ -1,7 +1,7 @@
+# SPDX-License-Identifier: MIT
 import sys
 def f(i):
     return i * 2
 print(sum(f(i) for i in range(1000)))
 print('bye', file=sys.stderr)
 sys.exit(5)
-# SPDX-License-Identifier: MIT

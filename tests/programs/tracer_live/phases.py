@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, time
 def phase_a():
     time.sleep(0.3)
@@ -10,4 +11,3 @@ while not os.path.exists('b') and time.time() - t0 < 100:
     phase_a()
 while not os.path.exists('end') and time.time() - t0 < 100:
     phase_b()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import ctypes, os, signal, sys, threading
 def leaf(i):
     return i
@@ -21,4 +22,3 @@ if len(sys.argv) > 2:
     t.join()
 else:
     main(how)
-# SPDX-License-Identifier: MIT

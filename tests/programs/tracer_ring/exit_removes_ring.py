@@ -1,4 +1,4 @@
+# SPDX-License-Identifier: MIT
 def f():
     pass
 f()
-# SPDX-License-Identifier: MIT

@@ -1,6 +1,6 @@
+# SPDX-License-Identifier: MIT
 import faulthandler, ctypes
 faulthandler.enable()
 def boom():
     ctypes.string_at(0)
 boom()
-# SPDX-License-Identifier: MIT

@@ -1,6 +1,6 @@
+# SPDX-License-Identifier: MIT
 import vtrace
 def f():
     pass
 f()
 t = vtrace.get_tracer(); t.stop(); t.start()
-# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, signal
 def parent_work():
     pass
@@ -12,4 +13,3 @@ if pid == 0:
     os.kill(os.getpid(), signal.SIGKILL)
 os.waitpid(pid, 0)
 open('child.pid', 'w').write(str(pid))
-# SPDX-License-Identifier: MIT

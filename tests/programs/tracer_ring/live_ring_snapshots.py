@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 import os, time
 def leaf(i):
     return i
@@ -9,4 +10,3 @@ i = 0
 while time.time() < end and not os.path.exists('stop'):
     work(i)
     i += 1
-# SPDX-License-Identifier: MIT
