@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, vtrace
+import os, vtrace  # SPDX-License-Identifier: MIT
 def a():
     pass
 def b():

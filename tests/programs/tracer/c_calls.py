@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-def f(items):
+def f(items):  # SPDX-License-Identifier: MIT
     for _ in range(5):
         len(items)
     items.append(1)

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-def leaf():
+def leaf():  # SPDX-License-Identifier: MIT
     pass
 def mid():
     leaf()

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import cProfile, pstats, sys
+import cProfile, pstats, sys  # SPDX-License-Identifier: MIT
 path = sys.argv[1]
 code = compile(open(path).read(), path, 'exec')
 p = cProfile.Profile()

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-class Shape:
+class Shape:  # SPDX-License-Identifier: MIT
     def __init__(self, n):
         self.n = n
     def area(self):

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import cProfile, pstats, sys, vtrace
+import cProfile, pstats, sys, vtrace  # SPDX-License-Identifier: MIT
 class A:
     def __init__(self):
         self.n = len('ab')

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-def inner():
+def inner():  # SPDX-License-Identifier: MIT
     raise ValueError('boom')
 def outer():
     inner()

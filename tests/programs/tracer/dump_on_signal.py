@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, signal
+import os, signal  # SPDX-License-Identifier: MIT
 def work():
     return sum(range(100))
 work()

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import threading
+import threading  # SPDX-License-Identifier: MIT
 def crash():
     raise RuntimeError('in thread')
 t = threading.Thread(target=crash, name='crasher')

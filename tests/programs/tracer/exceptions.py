@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-def bad():
+def bad():  # SPDX-License-Identifier: MIT
     raise ValueError('x')
 def catcher():
     try:

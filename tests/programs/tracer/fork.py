@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os
+import os  # SPDX-License-Identifier: MIT
 def child_work():
     return sum(range(10))
 def parent_work():

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-def gen():
+def gen():  # SPDX-License-Identifier: MIT
     yield 1
     yield 2
     yield 3

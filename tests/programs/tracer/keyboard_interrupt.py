@@ -1,4 +1,3 @@
-# SPDX-License-Identifier: MIT
-def f():
+def f():  # SPDX-License-Identifier: MIT
     raise KeyboardInterrupt
 f()

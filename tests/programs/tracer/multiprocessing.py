@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import multiprocessing as mp
+import multiprocessing as mp  # SPDX-License-Identifier: MIT
 def task(x):
     return x * 2
 if __name__ == '__main__':

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import sys
+import sys  # SPDX-License-Identifier: MIT
 def shout(s):
     return s.upper()
 data = sys.stdin.read()

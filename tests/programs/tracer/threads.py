@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import threading, vtrace
+import threading, vtrace  # SPDX-License-Identifier: MIT
 ready, go = threading.Event(), threading.Event()
 def work(n):
     return sum(range(n))

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import unittest
+import unittest  # SPDX-License-Identifier: MIT
 def helper(x):
     return x + 1
 class DemoTest(unittest.TestCase):

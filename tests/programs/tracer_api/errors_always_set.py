@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-from vtrace import _vtrace
+from vtrace import _vtrace  # SPDX-License-Identifier: MIT
 for f in (_vtrace.thread_ended, _vtrace.set_skip_prefix, _vtrace.name_threads):
     try:
         f(None)

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import sys
+import sys  # SPDX-License-Identifier: MIT
 def f():
     return 1
 f()

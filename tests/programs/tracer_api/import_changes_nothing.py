@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import sys
+import sys  # SPDX-License-Identifier: MIT
 hook, before = sys.excepthook, set(sys.modules)
 import vtrace
 print(sys.excepthook is hook, [m for m in ('threading', 'signal', 'argparse', 're', 'json')

@@ -1,4 +1,3 @@
-# SPDX-License-Identifier: MIT
-import sys
+import sys  # SPDX-License-Identifier: MIT
 print(__name__, sys.argv[1:])
 sys.exit(3)

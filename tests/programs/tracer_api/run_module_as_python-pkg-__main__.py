@@ -1,3 +1,2 @@
-# SPDX-License-Identifier: MIT
-import sys
+import sys  # SPDX-License-Identifier: MIT
 print(__name__, __spec__.name, sys.argv[1:])

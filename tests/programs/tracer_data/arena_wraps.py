@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import logging, vtrace
+import logging, vtrace  # SPDX-License-Identifier: MIT
 log = logging.getLogger('big')
 log.propagate = False
 log.addHandler(vtrace.LogHandler())

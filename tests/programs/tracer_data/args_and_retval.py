@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-class Bad:
+class Bad:  # SPDX-License-Identifier: MIT
     def __repr__(self):
         raise ValueError('no repr')
 class Deep:

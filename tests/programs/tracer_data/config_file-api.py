@@ -1,3 +1,2 @@
-# SPDX-License-Identifier: MIT
-import vtrace
+import vtrace  # SPDX-License-Identifier: MIT
 print(sorted(vtrace.load_config().items()))

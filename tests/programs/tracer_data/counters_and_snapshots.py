@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import vtrace
+import vtrace  # SPDX-License-Identifier: MIT
 class Bad:
     def __repr__(self):
         raise RuntimeError('no')

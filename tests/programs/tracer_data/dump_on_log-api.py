@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import logging, vtrace
+import logging, vtrace  # SPDX-License-Identifier: MIT
 log = logging.getLogger('api')
 log.setLevel(logging.DEBUG)
 log.addHandler(vtrace.LogHandler(level='DEBUG', dump_level=logging.CRITICAL))

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import logging
+import logging  # SPDX-License-Identifier: MIT
 log = logging.getLogger('pay')
 def charge(n):
     if n == 2:

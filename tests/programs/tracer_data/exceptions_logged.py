@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-class MyError(Exception):
+class MyError(Exception):  # SPDX-License-Identifier: MIT
     pass
 def bad():
     raise ValueError('boom')

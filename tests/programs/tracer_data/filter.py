@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import time, helper
+import time, helper  # SPDX-License-Identifier: MIT
 def leaf():
     pass
 def slow():

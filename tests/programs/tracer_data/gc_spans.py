@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import gc
+import gc  # SPDX-License-Identifier: MIT
 class Node:
     def __init__(self):
         self.me = self

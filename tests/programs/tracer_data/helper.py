@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-def assist():
+def assist():  # SPDX-License-Identifier: MIT
     return inner()
 def inner():
     return 1

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import logging, sys, threading
+import logging, sys, threading  # SPDX-License-Identifier: MIT
 logging.basicConfig(level=logging.INFO, stream=sys.stdout, format='%(levelname)s %(message)s')
 log = logging.getLogger('app.db')
 def work():

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import contextlib, threading
+import contextlib, threading  # SPDX-License-Identifier: MIT
 class MyError(Exception):
     pass
 class Bad(Exception):

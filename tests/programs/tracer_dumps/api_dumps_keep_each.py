@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, vtrace
+import os, vtrace  # SPDX-License-Identifier: MIT
 os.mkdir('d.x')
 t = vtrace.Tracer(output='d.x/trace').start()
 print(t.dump())

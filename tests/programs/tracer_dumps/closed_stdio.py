@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, sys
+import os, sys  # SPDX-License-Identifier: MIT
 os.close(1)
 os.close(2)
 a = os.open('data1', os.O_WRONLY | os.O_CREAT, 0o644)

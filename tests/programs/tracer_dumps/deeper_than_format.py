@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import sys, threading
+import sys, threading  # SPDX-License-Identifier: MIT
 sys.setrecursionlimit(200000)
 threading.stack_size(512 * 1024 * 1024)
 def r(n):

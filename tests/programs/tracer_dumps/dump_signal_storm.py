@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, subprocess, threading, time
+import os, subprocess, threading, time  # SPDX-License-Identifier: MIT
 def leaf(i):
     return i
 def work():

@@ -1,2 +1,1 @@
-# SPDX-License-Identifier: MIT
-print('done')
+print('done')  # SPDX-License-Identifier: MIT

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-def f(i):
+def f(i):  # SPDX-License-Identifier: MIT
     return i
 for i in range(100000):
     f(i)

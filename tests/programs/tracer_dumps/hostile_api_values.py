@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import signal, vtrace
+import signal, vtrace  # SPDX-License-Identifier: MIT
 for kw in ({'output': ''}, {'output': 'a\0b'}, {'output': '{x}'},
            {'dump_signal': signal.SIGKILL}, {'dump_signal': 'SIGBUS'},
            {'output': 5}):

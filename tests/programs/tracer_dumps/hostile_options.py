@@ -1,2 +1,1 @@
-# SPDX-License-Identifier: MIT
-print('ran')
+print('ran')  # SPDX-License-Identifier: MIT

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os
+import os  # SPDX-License-Identifier: MIT
 os.makedirs('sub', exist_ok=True)
 os.chdir('sub')
 def f():

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, signal, time
+import os, signal, time  # SPDX-License-Identifier: MIT
 os.kill(os.getpid(), signal.SIGHUP)
 time.sleep(10)
 print('after')

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, signal, time
+import os, signal, time  # SPDX-License-Identifier: MIT
 def work(i):
     return i
 for i in range(100):

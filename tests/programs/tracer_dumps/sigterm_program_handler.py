@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, signal, sys, time, vtrace
+import os, signal, sys, time, vtrace  # SPDX-License-Identifier: MIT
 def on_term(sig, frame):
     print('handled', flush=True)
     sys.exit(3)

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import threading
+import threading  # SPDX-License-Identifier: MIT
 def boom():
     raise ValueError('worker died')
 def after():

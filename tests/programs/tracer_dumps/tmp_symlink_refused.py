@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, vtrace
+import os, vtrace  # SPDX-License-Identifier: MIT
 dead = os.fork()
 if dead == 0:
     os._exit(0)

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import multiprocessing as mp, sys, time
+import multiprocessing as mp, sys, time  # SPDX-License-Identifier: MIT
 def work(x):
     time.sleep(0.01)
     return x * x

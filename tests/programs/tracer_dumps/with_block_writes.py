@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import vtrace
+import vtrace  # SPDX-License-Identifier: MIT
 def f():
     return 1
 with vtrace.Tracer(output='x.bin'):

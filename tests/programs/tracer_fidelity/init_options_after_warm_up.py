@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import sys, vtrace
+import sys, vtrace  # SPDX-License-Identifier: MIT
 class A:
     def __init__(self, n):
         self.n = helper(n)

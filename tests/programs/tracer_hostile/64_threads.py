@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import threading
+import threading  # SPDX-License-Identifier: MIT
 lock = threading.Lock()
 total = [0]
 def work(i):

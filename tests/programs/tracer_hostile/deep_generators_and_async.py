@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import asyncio, sys
+import asyncio, sys  # SPDX-License-Identifier: MIT
 sys.setrecursionlimit(5000)
 def chain(n):
     if n == 0:

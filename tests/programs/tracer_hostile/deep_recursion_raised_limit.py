@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import sys
+import sys  # SPDX-License-Identifier: MIT
 sys.setrecursionlimit(100000)
 def r(n):
     return 0 if n == 0 else 1 + r(n - 1)

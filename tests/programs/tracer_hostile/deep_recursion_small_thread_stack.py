@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import sys, threading
+import sys, threading  # SPDX-License-Identifier: MIT
 sys.setrecursionlimit(100000)
 threading.stack_size(1 << 20)
 out = []

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, threading, warnings
+import os, threading, warnings  # SPDX-License-Identifier: MIT
 warnings.simplefilter('ignore', DeprecationWarning)
 def child_work():
     return sum(range(10))

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-def f():
+def f():  # SPDX-License-Identifier: MIT
     return 1
 g = {'__name__': 'm\x1b]0;pwned\x07'}
 exec(compile('def esc():\n    return 1\n', 'evil\x1b[2J\xff.py', 'exec'), g)

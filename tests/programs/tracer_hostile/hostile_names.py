@@ -1,2 +1,1 @@
-# SPDX-License-Identifier: MIT
-exec(compile(open('prøg_函数.py').read(), 'prøg_函数.py', 'exec'))
+exec(compile(open('prøg_函数.py').read(), 'prøg_函数.py', 'exec'))  # SPDX-License-Identifier: MIT

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import sys
+import sys  # SPDX-License-Identifier: MIT
 depth = 0
 def down(n):
     global depth

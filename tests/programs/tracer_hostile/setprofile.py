@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import sys, threading
+import sys, threading  # SPDX-License-Identifier: MIT
 seen = {}
 def prof(frame, event, arg):
     if event == 'call' and frame.f_code.co_filename == __file__:

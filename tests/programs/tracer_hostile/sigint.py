@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, signal
+import os, signal  # SPDX-License-Identifier: MIT
 def poke():
     os.kill(os.getpid(), signal.SIGINT)
     for _ in range(10**6):

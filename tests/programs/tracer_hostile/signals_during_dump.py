@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, signal, threading, sys
+import os, signal, threading, sys  # SPDX-License-Identifier: MIT
 ticks = [0]
 def on_alarm(sig, frame):
     ticks[0] += 1

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import sys
+import sys  # SPDX-License-Identifier: MIT
 def f(i):
     return i * 2
 print(sum(f(i) for i in range(1000)))

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, time
+import os, time  # SPDX-License-Identifier: MIT
 def phase_a():
     time.sleep(0.3)
 def phase_b():

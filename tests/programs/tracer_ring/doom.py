@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import ctypes, os, signal, sys, threading
+import ctypes, os, signal, sys, threading  # SPDX-License-Identifier: MIT
 def leaf(i):
     return i
 def step(i):

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import faulthandler, ctypes
+import faulthandler, ctypes  # SPDX-License-Identifier: MIT
 faulthandler.enable()
 def boom():
     ctypes.string_at(0)

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import vtrace
+import vtrace  # SPDX-License-Identifier: MIT
 def f():
     pass
 f()

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, signal
+import os, signal  # SPDX-License-Identifier: MIT
 def parent_work():
     pass
 def child_work(i):

@@ -1,5 +1,4 @@
-# SPDX-License-Identifier: MIT
-import os, time
+import os, time  # SPDX-License-Identifier: MIT
 def leaf(i):
     return i
 def work(i):
