@@ -183,6 +183,7 @@ void vtb_ring_close(vtb_ring *r)
 	free(r->codes);
 	free(r->threads);
 	free(r->strings);
+	ring_live_free(r->live);
 	free(r);
 }
 
