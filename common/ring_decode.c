@@ -89,7 +89,9 @@ static int copy_arena(vtb_ring *r)
 typedef struct dec {
 	vtb_ring *r;
 	ring_live *lv;
-	uint64_t n;             /* records copied */
+	const vtb_ring_record *rec; /* the records to decode ... */
+	uint64_t n;             /* ... how many ... */
+	uint64_t pos;           /* ... and the ring position of the first */
 	uint64_t arena_lo, arena_head; /* arena positions still intact */
 	int full;               /* decoding the whole ring into an empty model */
 	vtb_ring_snap_stats st;
@@ -147,7 +149,7 @@ static int slots_ensure(ring_live *lv, size_t n)
 }
 
 /* The model's string of code `id`, interned the first time it is used. */
-static int64_t str_for(dec *d, uint32_t id)
+static int64_t str_intern(dec *d, uint32_t id)
 {
 	ring_live *lv = d->lv;
 	if (id >= d->r->code_count || id >= lv->ncodes)
@@ -160,6 +162,13 @@ static int64_t str_for(dec *d, uint32_t id)
 		lv->str_of[id] = (uint32_t)s;
 	}
 	return lv->str_of[id];
+}
+
+static inline __attribute__((always_inline)) int64_t str_for(dec *d, uint32_t id)
+{
+	if (id < d->lv->ncodes && id < d->r->code_count && d->lv->str_of[id] != UINT32_MAX)
+		return d->lv->str_of[id];
+	return str_intern(d, id);
 }
 
 static int codes_ensure(ring_live *lv, size_t n)
@@ -231,7 +240,7 @@ static int lost_push(ring_slot *s, uint32_t id, uint32_t flags)
 static int scan(dec *d)
 {
 	for (uint64_t i = 0; i < d->n; i++) {
-		const vtb_ring_record *rec = &d->r->records[i];
+		const vtb_ring_record *rec = &d->rec[i];
 		if (!is_call(rec->kind))
 			continue;
 		ring_slot *s = &d->lv->slots[slot_of(d, rec)];
@@ -245,12 +254,11 @@ static int scan(dec *d)
 	return 0;
 }
 
-static int push_frame(vtb_trace *t, struct vtb_rthread *th, uint64_t ns, uint32_t str, uint32_t flags)
+static int push_frame(struct vtb_rthread *th, uint64_t ns, uint32_t str, uint32_t flags)
 {
 	if (th->depth == th->stackcap && vtb_grow((void **)&th->stack, &th->stackcap, th->depth + 1, sizeof *th->stack))
 		return VTB_E_NOMEM;
 	th->stack[th->depth++] = (struct vtb_rframe){ ns, str, flags, NULL };
-	t->events++;
 	return 0;
 }
 
@@ -265,7 +273,7 @@ static int push_lost(dec *d)
 		for (size_t k = s->lost_count; k-- > 0;) {
 			int64_t str = str_for(d, s->lost[k].str);
 			int rc = str < 0 ? (int)str
-				 : push_frame(d->lv->acc, th, d->lv->window_ns, (uint32_t)str, VTB_CALL_ENTRY_LOST | s->lost[k].flags);
+				 : push_frame(th, d->lv->window_ns, (uint32_t)str, VTB_CALL_ENTRY_LOST | s->lost[k].flags);
 			if (rc < 0)
 				return rc;
 		}
@@ -281,13 +289,12 @@ static const char *keep_text(dec *d, const uint8_t *text, uint32_t len)
 	return vtb_arena_str(&d->lv->acc->arena, (const char *)text, len);
 }
 
-static int feed_mark(dec *d, struct vtb_rthread *th, uint64_t ns, uint32_t kind, uint32_t name, uint32_t level,
+static int feed_mark(struct vtb_rthread *th, uint64_t ns, uint32_t kind, uint32_t name, uint32_t level,
 		     const char *text)
 {
 	if (!text || vtb_grow((void **)&th->marks, &th->markcap, th->nmarks + 1, sizeof *th->marks))
 		return VTB_E_NOMEM;
 	th->marks[th->nmarks++] = (vtb_mark){ ns, kind, name, level, text };
-	d->lv->acc->events++;
 	return 0;
 }
 
@@ -299,7 +306,6 @@ static int feed_counter(dec *d, uint64_t ns, uint32_t name, uint32_t series, dou
 	if (k->n && k->s[k->n - 1].ts_ns > ns)
 		k->unsorted = 1;
 	k->s[k->n++] = (vtb_sample){ ns, v };
-	d->lv->acc->events++;
 	return 0;
 }
 
@@ -316,11 +322,11 @@ static int feed_data(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_rin
 		return VTB_E_NOMEM;
 	switch (rec->kind) {
 	case VTB_RK_INSTANT:
-		return feed_mark(d, th, ns, VTB_MARK_INSTANT, (uint32_t)name, 0, keep_text(d, text, b.text_len));
+		return feed_mark(th, ns, VTB_MARK_INSTANT, (uint32_t)name, 0, keep_text(d, text, b.text_len));
 	case VTB_RK_OBJECT:
-		return feed_mark(d, th, ns, VTB_MARK_OBJECT, (uint32_t)name, 0, keep_text(d, text, b.text_len));
+		return feed_mark(th, ns, VTB_MARK_OBJECT, (uint32_t)name, 0, keep_text(d, text, b.text_len));
 	case VTB_RK_LOG:
-		return feed_mark(d, th, ns, VTB_MARK_LOG, (uint32_t)name, b.aux, keep_text(d, text, b.text_len));
+		return feed_mark(th, ns, VTB_MARK_LOG, (uint32_t)name, b.aux, keep_text(d, text, b.text_len));
 	case VTB_RK_COUNTER:
 		return feed_counter(d, ns, (uint32_t)name, (uint32_t)aux, b.value);
 	case VTB_RK_ARGS:
@@ -352,7 +358,7 @@ static int feed_call(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_rin
 	if (str < 0)
 		return (int)str;
 	if (begin)
-		return push_frame(d->lv->acc, th, ns, (uint32_t)str, call_flags(rec->kind));
+		return push_frame(th, ns, (uint32_t)str, call_flags(rec->kind));
 	int exc = rec->kind == VTB_RK_END_EXC || rec->kind == VTB_RK_C_END_EXC || rec->kind == VTB_RK_SPAN_END_EXC;
 	if (!th->depth) /* begun before anything the model holds */
 		return d->full ? 0 : ring_live_outer(d->lv, s, d->lv->window_ns, ns, (uint32_t)str,
@@ -360,7 +366,6 @@ static int feed_call(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_rin
 	int64_t idx = 0;
 	if (vtb_model_close(d->lv->acc, th, ns, exc ? VTB_CALL_EXCEPTION : 0, &idx))
 		return VTB_E_NOMEM;
-	d->lv->acc->events++;
 	s->can_retval = 1;
 	s->end_depth = (uint32_t)th->depth;
 	s->end_index = (uint32_t)idx;
@@ -389,14 +394,14 @@ static double ns_per_tick(const vtb_ring_header *h)
 static int feed(dec *d)
 {
 	for (uint64_t i = 0; i < d->n; i++) {
-		const vtb_ring_record *rec = &d->r->records[i];
+		const vtb_ring_record *rec = &d->rec[i];
 		if (!is_call(rec->kind) && !is_data(rec->kind)) {
 			d->st.bad++;
 			continue;
 		}
 		size_t si = slot_of(d, rec);
 		ring_slot *s = &d->lv->slots[si];
-		struct vtb_rthread *th = slot_thread(d, si);
+		struct vtb_rthread *th = s->th >= 0 ? &d->lv->acc->th[s->th] : slot_thread(d, si);
 		if (!th)
 			return VTB_E_NOMEM;
 		uint64_t ns = ns_of(d, rec->ticks);
@@ -470,7 +475,7 @@ static int start_over(dec *d, uint64_t pos)
 	lv->id = d->r->h;
 	lv->ns_per_tick = ns_per_tick(&d->r->h);
 	lv->window_pos = pos;
-	lv->window_ns = d->n ? ns_of(d, d->r->records[0].ticks) : ns_of(d, d->r->h.start_ticks);
+	lv->window_ns = d->n ? ns_of(d, d->rec[0].ticks) : ns_of(d, d->r->h.start_ticks);
 	lv->last_ns = lv->window_ns;
 	d->full = 1;
 	if ((rc = slots_ensure(lv, d->r->thread_count + 2u)) < 0 || (rc = codes_ensure(lv, d->r->code_count)) < 0 ||
@@ -479,17 +484,27 @@ static int start_over(dec *d, uint64_t pos)
 	return push_lost(d);
 }
 
-/* After an append: what the writer has overwritten since goes from the model. The oldest
- * record's time is read alone and trusted only if the writer did not reach it meanwhile. */
+/* After an append: what the writer has overwritten since goes from the model, up to the
+ * time of the oldest record left. A live writer is about to overwrite that one, so the
+ * record a margin later is taken: from the copy when it holds it, else read alone and
+ * trusted only if the writer did not reach it meanwhile (else the eviction waits). */
+#define DEC_EVICT_MARGIN 4096u
+
 static int evict(dec *d, uint64_t head_after, int live)
 {
 	ring_live *lv = d->lv;
 	uint64_t cap = d->r->h.capacity, q = first_intact(d->r, 0, head_after, live);
+	uint64_t margin = live ? (cap / 4 < DEC_EVICT_MARGIN ? cap / 4 : DEC_EVICT_MARGIN) : 0;
 	vtb_ring_record rec;
 	vtb_ring_header h;
-	if (q <= lv->window_pos ||
-	    vtb_ring_pread(d->r->fd, &rec, sizeof rec, d->r->h.records_off + (q % cap) * sizeof rec) < 0 ||
-	    vtb_ring_pread(d->r->fd, &h, sizeof h, 0) < 0 || h.head + (live ? 1 : 0) > q + cap)
+	if (q + margin < d->pos + d->n)
+		q += margin;
+	if (q <= lv->window_pos)
+		return 0;
+	if (q >= d->pos && q < d->pos + d->n)
+		rec = d->rec[q - d->pos];
+	else if (vtb_ring_pread(d->r->fd, &rec, sizeof rec, d->r->h.records_off + (q % cap) * sizeof rec) < 0 ||
+		 vtb_ring_pread(d->r->fd, &h, sizeof h, 0) < 0 || h.head + (live ? 1 : 0) > q + cap)
 		return 0;
 	uint64_t ns = ns_of(d, rec.ticks);
 	if (ns > lv->last_ns)
@@ -528,9 +543,9 @@ static int update(dec *d, vtb_ring_info *info, uint64_t *head_out, char **cause)
 	if (lv->seen && head >= lv->head && keep_from > lv->head)
 		d->st.behind = keep_from - lv->head;
 	d->st.overwritten = skip;
-	if (skip && n > skip)
-		memmove(r->records, r->records + skip, (n - skip) * sizeof *r->records);
+	d->rec = r->records + skip;
 	d->n = n - skip;
+	d->pos = first + skip;
 	d->st.decoded = d->n;
 	d->arena_head = arena_head;
 	uint64_t arena_after = r->h.arena_head >= arena_head ? r->h.arena_head : arena_head;
@@ -567,7 +582,8 @@ vtb_trace *vtb_ring_snapshot(vtb_ring *r, vtb_ring_snap_stats *st, char **cause)
 		goto fail;
 	d.st.records = head - d.lv->window_pos;
 	fill_header(&d, &h, &info, head);
-	if (!(t = ring_live_copy(d.lv, &h))) {
+	/* A writer that lapped this reader will lap it again: keeping the model buys nothing. */
+	if (!(t = d.st.behind ? ring_live_take(d.lv, &h) : ring_live_copy(d.lv, &h))) {
 		rc = VTB_E_NOMEM;
 		goto fail;
 	}

@@ -97,6 +97,9 @@ int ring_live_evict(ring_live *lv, uint64_t ns);
 /* A finished copy of acc with header `h` (its strings copied), open calls closed at the
  * dump; threads in slot order, empty ones left out. NULL on no memory. */
 vtb_trace *ring_live_copy(const ring_live *lv, const vtb_header *h);
+/* The same without the copy: acc itself becomes the trace, and the next snapshot decodes
+ * the ring anew (for a writer that laps the reader between snapshots anyway). */
+vtb_trace *ring_live_take(ring_live *lv, const vtb_header *h);
 
 /* Does the open file start like a ring file? */
 int vtb_ring_fd_is(int fd);

@@ -27,9 +27,10 @@ static uint64_t str_hash_of(const void *ctx, size_t i)
 	return str_key(s->name, s->file, s->line);
 }
 
-int ring_live_reset(ring_live *lv)
+static void live_clear(ring_live *lv)
 {
 	vtb_trace_free(lv->acc);
+	lv->acc = NULL;
 	for (size_t i = 0; i < lv->nslots; i++)
 		free(lv->slots[i].lost);
 	free(lv->slots);
@@ -41,6 +42,11 @@ int ring_live_reset(ring_live *lv)
 	lv->ncodes = 0;
 	lv->valid = 0;
 	lv->text_bytes = 0;
+}
+
+int ring_live_reset(ring_live *lv)
+{
+	live_clear(lv);
 	if (!(lv->acc = calloc(1, sizeof *lv->acc)))
 		return VTB_E_NOMEM;
 	return ring_live_string(lv, "<unknown>", "", 0) < 0 ? VTB_E_NOMEM : 0;
@@ -50,8 +56,7 @@ void ring_live_free(ring_live *lv)
 {
 	if (!lv)
 		return;
-	ring_live_reset(lv);
-	vtb_trace_free(lv->acc);
+	live_clear(lv);
 	free(lv->str_of);
 	free(lv);
 }
@@ -121,8 +126,6 @@ int ring_live_outer(ring_live *lv, ring_slot *s, uint64_t from_ns, uint64_t ns, 
 	int64_t i = vtb_model_slice(th, 0, &sl);
 	if (i < 0)
 		return (int)i;
-	lv->acc->calls++;
-	lv->acc->events++;
 	s->can_retval = 1;
 	s->end_depth = 0;
 	s->end_index = (uint32_t)i;
@@ -167,9 +170,9 @@ static void evict_attachments(struct vtb_rthread *th, const size_t *gone)
 	th->natt = n;
 }
 
-static int evict_thread(ring_live *lv, ring_slot *s, struct vtb_rthread *th, uint64_t ns)
+static int evict_thread(ring_slot *s, struct vtb_rthread *th, uint64_t ns)
 {
-	size_t *gone = calloc(th->nrows ? th->nrows : 1, sizeof *gone), dropped = 0;
+	size_t *gone = calloc(th->nrows ? th->nrows : 1, sizeof *gone);
 	if (!gone)
 		return VTB_E_NOMEM;
 	for (size_t d = 0; d < th->nrows; d++) {
@@ -178,7 +181,6 @@ static int evict_thread(ring_live *lv, ring_slot *s, struct vtb_rthread *th, uin
 		if (gone[d]) {
 			memmove(r->s, r->s + gone[d], (r->n - gone[d]) * sizeof *r->s);
 			r->n -= gone[d];
-			dropped += gone[d];
 		}
 		if (r->n) {
 			uint16_t f = r->s[0].flags;
@@ -203,10 +205,9 @@ static int evict_thread(ring_live *lv, ring_slot *s, struct vtb_rthread *th, uin
 	size_t m = 0;
 	while (m < th->nmarks && th->marks[m].ts_ns < ns)
 		m++;
-	memmove(th->marks, th->marks + m, (th->nmarks - m) * sizeof *th->marks);
+	if (m)
+		memmove(th->marks, th->marks + m, (th->nmarks - m) * sizeof *th->marks);
 	th->nmarks -= m;
-	lv->acc->calls -= dropped;
-	lv->acc->events -= 2 * dropped + m;
 	return 0;
 }
 
@@ -215,7 +216,7 @@ int ring_live_evict(ring_live *lv, uint64_t ns)
 	vtb_trace *t = lv->acc;
 	for (size_t i = 0; i < lv->nslots; i++) {
 		int rc;
-		if (lv->slots[i].th >= 0 && (rc = evict_thread(lv, &lv->slots[i], &t->th[lv->slots[i].th], ns)) < 0)
+		if (lv->slots[i].th >= 0 && (rc = evict_thread(&lv->slots[i], &t->th[lv->slots[i].th], ns)) < 0)
 			return rc;
 	}
 	for (size_t i = 0; i < t->nctr; i++) {
@@ -224,7 +225,6 @@ int ring_live_evict(ring_live *lv, uint64_t ns)
 		for (size_t j = 0; j < k->n; j++)
 			if (k->s[j].ts_ns >= ns)
 				k->s[n++] = k->s[j];
-		t->events -= k->n - n;
 		k->n = n;
 	}
 	lv->window_ns = ns;
@@ -291,9 +291,6 @@ static int copy_thread(vtb_trace *t, struct vtb_rthread *to, const struct vtb_rt
 		    (th->att[k].retval && !(to->att[k].retval = copy_str(t, th->att[k].retval))))
 			return VTB_E_NOMEM;
 	}
-	for (size_t d = 0; d < to->nrows; d++)
-		t->calls += to->rows[d].n;
-	t->events += th->nmarks + th->depth;
 	return 0;
 }
 
@@ -334,14 +331,12 @@ static int copy_counters(vtb_trace *t, const vtb_trace *a)
 		memcpy(k->s, c->s, c->n * sizeof *c->s);
 		k->n = k->cap = c->n;
 		k->unsorted = c->unsorted;
-		t->events += c->n;
 	}
 	return 0;
 }
 
-static int copy_head(vtb_trace *t, const ring_live *lv, const vtb_header *h)
+static int set_head(vtb_trace *t, const vtb_header *h)
 {
-	const vtb_trace *a = lv->acc;
 	t->header = *h;
 	t->have_head = 1;
 	if (!(t->header.cmdline = copy_str(t, h->cmdline)) || !(t->header.python_version = copy_str(t, h->python_version)) ||
@@ -351,6 +346,11 @@ static int copy_head(vtb_trace *t, const ring_live *lv, const vtb_header *h)
 		return VTB_E_NOMEM;
 	t->procs[0] = (vtb_process){ h->pid, h->ppid, "" };
 	t->nproc = t->proccap = 1;
+	return 0;
+}
+
+static int copy_strings(vtb_trace *t, const vtb_trace *a)
+{
 	if (a->nstr && !(t->strs = malloc(a->nstr * sizeof *t->strs)))
 		return VTB_E_NOMEM;
 	t->nstr = t->strcap = a->nstr;
@@ -362,19 +362,82 @@ static int copy_head(vtb_trace *t, const ring_live *lv, const vtb_header *h)
 	return 0;
 }
 
-vtb_trace *ring_live_copy(const ring_live *lv, const vtb_header *h)
+/* Calls closed, and events as the VTB reader counts them: a begin and an end a call, one
+ * begin an open call, and each mark and sample. */
+static void count(vtb_trace *t)
 {
-	vtb_trace *t = calloc(1, sizeof *t);
-	if (!t)
-		return NULL;
-	if (copy_head(t, lv, h) < 0 || copy_threads(t, lv) < 0 || copy_counters(t, lv->acc) < 0) {
-		vtb_trace_free(t);
-		return NULL;
+	t->calls = t->events = 0;
+	for (size_t i = 0; i < t->nth; i++) {
+		const struct vtb_rthread *th = &t->th[i];
+		for (size_t d = 0; d < th->nrows; d++)
+			t->calls += th->rows[d].n;
+		t->events += th->nmarks + th->depth;
 	}
+	for (size_t i = 0; i < t->nctr; i++)
+		t->events += t->ctr[i].n;
 	t->events += 2 * t->calls;
+}
+
+static vtb_trace *finish(vtb_trace *t)
+{
+	count(t);
 	if (vtb_model_finish(t) < 0) {
 		vtb_trace_free(t);
 		return NULL;
 	}
 	return t;
+}
+
+vtb_trace *ring_live_copy(const ring_live *lv, const vtb_header *h)
+{
+	vtb_trace *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	if (set_head(t, h) < 0 || copy_strings(t, lv->acc) < 0 || copy_threads(t, lv) < 0 ||
+	    copy_counters(t, lv->acc) < 0) {
+		vtb_trace_free(t);
+		return NULL;
+	}
+	return finish(t);
+}
+
+static void thread_parts_free(struct vtb_rthread *th)
+{
+	for (size_t d = 0; d < th->nrows; d++)
+		free(th->rows[d].s);
+	free(th->rows);
+	free(th->marks);
+	free(th->att);
+	free(th->stack);
+}
+
+vtb_trace *ring_live_take(ring_live *lv, const vtb_header *h)
+{
+	vtb_trace *t = lv->acc;
+	struct vtb_rthread *th = calloc(t->nth ? t->nth : 1, sizeof *th);
+	if (!th)
+		return NULL;
+	size_t n = 0;
+	for (size_t k = 0; k < lv->nslots; k++) {
+		size_t i = k + 2 < lv->nslots ? k + 2 : k + 2 - lv->nslots;
+		if (lv->slots[i].th < 0)
+			continue;
+		struct vtb_rthread *x = &t->th[lv->slots[i].th];
+		if (thread_empty(x))
+			thread_parts_free(x);
+		else
+			th[n++] = *x;
+		lv->slots[i].th = -1;
+	}
+	free(t->th);
+	t->th = th;
+	t->nth = n;
+	t->thcap = n ? n : 1;
+	lv->acc = NULL;
+	lv->valid = 0;
+	if (set_head(t, h) < 0) {
+		vtb_trace_free(t);
+		return NULL;
+	}
+	return finish(t);
 }

@@ -379,7 +379,7 @@ START_TEST(test_incremental_matches_full)
 	vtb_ring *kept = NULL;
 	char *why = NULL;
 	uint64_t ns = 2000000;
-	int i = 0;
+	int i = 0, lapped = 0;
 	static const int loops[] = { 6, 1, 2, 3, 1, 5, 2, 0, 1, 4 };
 	rf_init(&r, VTB_RING_RECORDING);
 	r.h->pid = DEAD_PID;
@@ -410,11 +410,14 @@ START_TEST(test_incremental_matches_full)
 		/* outer began long before the window; it shows once it has ended, until its end
 		 * is overwritten too */
 		ck_assert_uint_eq(calls_named(inc, "outer", VTB_CALL_ENTRY_LOST), step == 7 || step == 8);
+		/* after a lap the model was handed out whole: the next snapshot decodes anew */
 		if (step > 0 && r.h->head - before > RF_CAP) {
 			ck_assert_uint_eq(a.behind, r.h->head - RF_CAP - before);
+			lapped = 1;
 		} else {
 			ck_assert_uint_eq(a.behind, 0);
-			ck_assert_uint_eq(a.decoded, step ? r.h->head - before : RF_CAP);
+			ck_assert_uint_eq(a.decoded, step && !lapped ? r.h->head - before : RF_CAP);
+			lapped = 0;
 		}
 		vtb_trace_free(inc);
 		vtb_trace_free(full);

@@ -178,6 +178,7 @@ const char *tui_live_path(const tui_live *lv) { return lv->path; }
 uint64_t tui_live_window(const tui_live *lv) { return lv->window_ns; }
 int tui_live_frozen(const tui_live *lv) { return lv->frozen; }
 int tui_live_ended(const tui_live *lv) { return lv->ended; }
+const vtb_ring_snap_stats *tui_live_stats(const tui_live *lv) { return &lv->st; }
 
 void tui_live_freeze(tui_live *lv, int frozen)
 {

@@ -264,6 +264,8 @@ const char *tui_live_path(const tui_live *lv);
 /* The --window span (0: the whole ring). */
 uint64_t tui_live_window(const tui_live *lv);
 int tui_live_frozen(const tui_live *lv);
+/* What the last snapshot met (records decoded, dropped). */
+const vtb_ring_snap_stats *tui_live_stats(const tui_live *lv);
 void tui_live_freeze(tui_live *lv, int frozen);
 /* "LIVE pid 12", "FROZEN pid 12", or "ENDED: <how the process ended>". */
 void tui_live_state(const tui_live *lv, char *buf, size_t len);
