@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 	int rounds = argc > 2 ? atoi(argv[2]) : 20, period = argc > 3 ? atoi(argv[3]) : TUI_LIVE_PERIOD_MS;
 	char *cause = NULL;
 	vtb_trace *t = NULL;
-	tui_live *lv = argc > 1 ? tui_live_open((uint32_t)atoi(argv[1]), 0, &t, &cause) : NULL;
+	tui_live *lv = argc > 1 ? tui_live_open((uint32_t)atoi(argv[1]), NULL, 0, &t, &cause) : NULL;
 	tui_app *app;
 	tui_screen *s = tui_screen_new(200, 60);
 	double *snap = calloc((size_t)rounds, sizeof(double)), *full = calloc((size_t)rounds, sizeof(double));

@@ -543,7 +543,7 @@ static int update(dec *d, vtb_ring_info *info, uint64_t *head_out, char **cause)
 	if (lv->seen && head >= lv->head && keep_from > lv->head)
 		d->st.behind = keep_from - lv->head;
 	d->st.overwritten = skip;
-	d->rec = r->records + skip;
+	d->rec = n > skip ? r->records + skip : r->records;
 	d->n = n - skip;
 	d->pos = first + skip;
 	d->st.decoded = d->n;

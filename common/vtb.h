@@ -336,6 +336,8 @@ typedef struct vtb_ring_header {
 	char cmdline[2048];         /* argv joined by spaces, NUL-terminated */
 	char python_version[32];
 	char dump_path[1024];       /* the last dump written */
+	uint32_t dump_signal;       /* the signal that asks for a dump (--dump-signal); 0: none, or
+				     * a tracer older than this field */
 } vtb_ring_header;
 _Static_assert(sizeof(vtb_ring_header) <= VTB_RING_HEADER_BYTES, "ring header fits its page");
 
@@ -376,6 +378,7 @@ typedef struct vtb_ring_info {
 	char python_version[32];
 	char crash_thread[128];     /* the crashed thread's name ("" when unknown) */
 	char dump_path[1024];
+	uint32_t dump_signal;       /* --dump-signal of the process, 0 when it has none */
 	char state_text[1400];      /* "pid 1234 is gone and never dumped: killed (...)" */
 } vtb_ring_info;
 

@@ -370,6 +370,8 @@ void vt_ring_thread_named(uint32_t index, const char *name);
 /* The state word (enum vtb_ring_state); a successful dump to `path`. */
 void vt_ring_set_state(uint32_t state);
 void vt_ring_dumped(const char *path);
+/* The header names the signal that asks for a dump (0: none), for vtui --ask-dump. */
+void vt_ring_set_dump_signal(uint32_t sig);
 /* In a fork child where a Tracer records: its own ring file. */
 int vt_ring_after_fork(void);
 /* A normal exit: state exited, and the file removed when `remove`. */
