@@ -10,21 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t str_key(const char *name, const char *file, uint32_t line)
-{
-	uint64_t h = 1469598103934665603ull ^ line;
-	for (const char *p = name; *p; p++)
-		h = (h ^ (uint8_t)*p) * 1099511628211ull;
-	h = (h ^ 0xff) * 1099511628211ull;
-	for (const char *p = file; *p; p++)
-		h = (h ^ (uint8_t)*p) * 1099511628211ull;
-	return h ^ (h >> 29);
-}
-
 static uint64_t str_hash_of(const void *ctx, size_t i)
 {
 	const vtb_string *s = &((const vtb_trace *)ctx)->strs[i];
-	return str_key(s->name, s->file, s->line);
+	return vtb_str_hash(s->name, s->file, s->line);
 }
 
 static void live_clear(ring_live *lv)
@@ -68,7 +57,7 @@ int64_t ring_live_string(ring_live *lv, const char *name, const char *file, uint
 	if (t->nstr * 2 >= lv->str_hcap &&
 	    vtb_slots_grow(&lv->str_hash, &lv->str_hcap, 256, t->nstr, str_hash_of, t) < 0)
 		return VTB_E_NOMEM;
-	size_t j = str_key(name, file, line) & (lv->str_hcap - 1);
+	size_t j = vtb_str_hash(name, file, line) & (lv->str_hcap - 1);
 	for (; lv->str_hash[j]; j = (j + 1) & (lv->str_hcap - 1)) {
 		const vtb_string *s = &t->strs[lv->str_hash[j] - 1];
 		if (s->line == line && !strcmp(s->name, name) && !strcmp(s->file, file))

@@ -193,16 +193,20 @@ START_TEST(test_live_errors)
 }
 END_TEST
 
+/* vtui --live PID in a width x 30 pane, once it shows its header. */
+static void start_live(int pid, int width)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "XDG_RUNTIME_DIR='%s' timeout --foreground 120 '%s' --live %d", dir, vtui, pid);
+	tmux_start_in(dir, width, 30, cmd);
+	tmux_expect("LIVE pid");
+}
+
 /* A writer that laps the viewer: the header counts the records the viewer never saw; the
  * stats panel, open, follows the program from busy_a to busy_b without a key. */
 START_TEST(test_live_behind_and_stats_panel)
 {
-	char cmd[8192];
-	int pid = start_prog_with(".", busy_prog, "--buffer-size 20000");
-
-	snprintf(cmd, sizeof cmd, "XDG_RUNTIME_DIR='%s' timeout --foreground 120 '%s' --live %d", dir, vtui, pid);
-	tmux_start_in(dir, 160, 30, cmd);
-	tmux_expect("LIVE pid");
+	start_live(start_prog_with(".", busy_prog, "--buffer-size 20000"), 160);
 	tmux_expect("(reader fell behind: ");
 	tmux_expect(" records dropped)");
 	tmux_keys("S");
@@ -223,12 +227,9 @@ END_TEST
  * command line; the header names the dump. */
 START_TEST(test_ask_dump)
 {
-	char cmd[8192];
 	int pid = start_prog_with(".", prog, "--dump-signal SIGUSR1");
 
-	snprintf(cmd, sizeof cmd, "XDG_RUNTIME_DIR='%s' timeout --foreground 120 '%s' --live %d", dir, vtui, pid);
-	tmux_start_in(dir, 200, 24, cmd);
-	tmux_expect("LIVE pid");
+	start_live(pid, 200);
 	tmux_type(":ask-dump");
 	tmux_keys("Enter");
 	tmux_expect("asked pid");
