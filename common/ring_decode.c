@@ -485,23 +485,29 @@ static int start_over(dec *d, uint64_t pos)
 }
 
 /* After an append: what the writer has overwritten since goes from the model, up to the
- * time of the oldest record left. A live writer is about to overwrite that one, so the
- * record a margin later is taken: from the copy when it holds it, else read alone and
- * trusted only if the writer did not reach it meanwhile (else the eviction waits). */
+ * time of the oldest record left, by the write position as it is now (the decode took a
+ * while). A live writer is about to overwrite that record, so the one a margin later is
+ * taken: from the copy when it holds it, else read alone and trusted only if the writer did
+ * not reach it meanwhile (else the eviction waits for the next snapshot). */
 #define DEC_EVICT_MARGIN 4096u
 
-static int evict(dec *d, uint64_t head_after, int live)
+static int evict(dec *d, int live)
 {
 	ring_live *lv = d->lv;
-	uint64_t cap = d->r->h.capacity, q = first_intact(d->r, 0, head_after, live);
-	uint64_t margin = live ? (cap / 4 < DEC_EVICT_MARGIN ? cap / 4 : DEC_EVICT_MARGIN) : 0;
+	uint64_t cap = d->r->h.capacity, margin = live ? (cap / 4 < DEC_EVICT_MARGIN ? cap / 4 : DEC_EVICT_MARGIN) : 0;
 	vtb_ring_record rec;
 	vtb_ring_header h;
-	if (q + margin < d->pos + d->n)
-		q += margin;
+	if (vtb_ring_pread(d->r->fd, &h, sizeof h, 0) < 0)
+		return 0;
+	uint64_t end = d->pos + d->n, head = h.head > end ? h.head : end;
+	if (head + (live ? 1 : 0) <= cap) /* nothing overwritten yet */
+		return 0;
+	uint64_t q = first_intact(d->r, 0, head, live) + margin;
+	if (q >= end)
+		q = end ? end - 1 : 0;
 	if (q <= lv->window_pos)
 		return 0;
-	if (q >= d->pos && q < d->pos + d->n)
+	if (q >= d->pos && q < end)
 		rec = d->rec[q - d->pos];
 	else if (vtb_ring_pread(d->r->fd, &rec, sizeof rec, d->r->h.records_off + (q % cap) * sizeof rec) < 0 ||
 		 vtb_ring_pread(d->r->fd, &h, sizeof h, 0) < 0 || h.head + (live ? 1 : 0) > q + cap)
@@ -554,7 +560,7 @@ static int update(dec *d, vtb_ring_info *info, uint64_t *head_out, char **cause)
 		return rc;
 	if (!d->full && ((rc = slots_ensure(lv, r->thread_count + 2u)) < 0 || (rc = codes_ensure(lv, r->code_count)) < 0))
 		return rc;
-	if ((rc = feed(d)) < 0 || (!d->full && (rc = evict(d, head_after, live)) < 0))
+	if ((rc = feed(d)) < 0 || (!d->full && (rc = evict(d, live)) < 0))
 		return rc;
 	lv->head = head;
 	lv->seen = 1;

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/vtb.h"
@@ -427,6 +429,78 @@ START_TEST(test_incremental_matches_full)
 }
 END_TEST
 
+/* A live ring that has not wrapped keeps all it holds from one snapshot to the next (the
+ * margin kept before a live writer is for a full ring only). */
+START_TEST(test_live_unwrapped_keeps_all)
+{
+	rf_ring r;
+	vtb_ring *kept = NULL;
+	char *why = NULL;
+	rf_init(&r, VTB_RING_RECORDING); /* this process: alive */
+	uint32_t f = rf_code(&r, "f");
+	rf_thread(&r, 1, NULL);
+	for (int step = 0; step < 3; step++) {
+		for (uint64_t i = 0; i < 6; i++)
+			rf_push(&r, 2000000 + r.h->head, f, 0, i % 2 ? VTB_RK_END : VTB_RK_BEGIN);
+		put(&r, r.len);
+		if (!kept)
+			ck_assert_msg(vtb_ring_open(path, &kept, &why) == 0, "%s", why);
+		vtb_trace *t = vtb_ring_snapshot(kept, NULL, &why);
+		ck_assert_msg(t != NULL, "%s", why);
+		ck_assert_uint_eq(calls_named(t, "f", 0), 3u * (step + 1));
+		vtb_trace_free(t);
+	}
+	vtb_ring_close(kept);
+	free(r.buf);
+}
+END_TEST
+
+/* A writer process appends to the file as fast as it can while a kept reader snapshots it:
+ * every snapshot is sound and the model drops what the writer overwrote (it never holds
+ * more calls than the ring). */
+START_TEST(test_live_writer_bounded)
+{
+	rf_ring r;
+	vtb_ring *kept = NULL;
+	char *why = NULL;
+	rf_init(&r, VTB_RING_RECORDING);
+	uint32_t f = rf_code(&r, "f");
+	rf_thread(&r, 1, NULL);
+	put(&r, r.len);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		int fd = open(path, O_WRONLY);
+		for (uint64_t i = 0; fd >= 0 && i < 50000000; i++) {
+			rf_push(&r, 2000000 + i, f, 0, i % 2 ? VTB_RK_END : VTB_RK_BEGIN);
+			uint64_t slot = (r.h->head - 1) % RF_CAP;
+			if (pwrite(fd, r.buf + r.h->records_off + slot * sizeof(vtb_ring_record), sizeof(vtb_ring_record),
+				   (off_t)(r.h->records_off + slot * sizeof(vtb_ring_record))) < 0 ||
+			    pwrite(fd, &r.h->head, sizeof r.h->head, (off_t)offsetof(vtb_ring_header, head)) < 0)
+				break;
+		}
+		_exit(0);
+	}
+	ck_assert_int_eq(vtb_ring_open(path, &kept, &why), 0);
+	size_t most = 0;
+	for (int i = 0; i < 300; i++) {
+		vtb_ring_snap_stats st;
+		vtb_trace *t = vtb_ring_snapshot(kept, &st, &why);
+		ck_assert_msg(t != NULL, "snapshot %d: %s", i, why);
+		size_t calls = vtb_trace_call_count(t);
+		most = calls > most ? calls : most;
+		ck_assert_msg(calls <= RF_CAP, "snapshot %d holds %zu calls, the ring %u records", i, calls, RF_CAP);
+		vtb_trace_free(t);
+		usleep(200);
+	}
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	ck_assert_uint_gt(most, 0);
+	vtb_ring_close(kept);
+	free(r.buf);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ring");
@@ -440,6 +514,8 @@ int main(void)
 	tcase_add_test(tc, test_shrinks_under_reader);
 	tcase_add_test(tc, test_live_drops_oldest_slot);
 	tcase_add_test(tc, test_incremental_matches_full);
+	tcase_add_test(tc, test_live_unwrapped_keeps_all);
+	tcase_add_test(tc, test_live_writer_bounded);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
