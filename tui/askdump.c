@@ -96,13 +96,10 @@ int tui_cmd_ask_dump(tui_app *app, int argc, char **argv)
 {
 	tui_ask ask;
 	char *msg = NULL;
+	(void)argc;
 	(void)argv;
 	if (!app->live) {
 		tui_app_msg(app, 1, "ask-dump: not following a process (vtui --live PID, or vtui --ask-dump PID)");
-		return -1;
-	}
-	if (argc > 1) {
-		tui_app_msg(app, 1, "usage: ask-dump");
 		return -1;
 	}
 	int rc = tui_ask_dump(&ask, tui_live_pid(app->live), tui_live_path(app->live), &msg);

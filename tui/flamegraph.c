@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* flamegraph.c: the aggregated flame graph: calls merged by stack (the same names from
- * the root down make one node), children widest first, for the whole trace, the visible
- * range (times clipped to it) or the selected call's subtree. Built once per scope with a
- * hash from (parent node, name) to node; drawn as an icicle from the zoomed node down,
+/* flamegraph.c: the flame graph panel class (tui_panel_flame), its state and the `flame`
+ * command: the tree analysis/flame.c builds for the whole trace, the visible range or the
+ * selected call's subtree, cached per scope; drawn as an icicle from the zoomed node down,
  * skipping nodes narrower than a column, so a frame costs what the screen shows. */
-#define _GNU_SOURCE /* qsort_r */
 #include "tui/analysis.h"
 
 #include <stdlib.h>
@@ -12,239 +10,32 @@
 
 #define NONE UINT32_MAX
 
-struct builder {
-	struct tui_flame_node *nodes;
-	size_t count, cap;
-	uint32_t *hash;   /* node index or NONE; size hash_cap (a power of two) */
-	size_t hash_cap;
-};
-
-static size_t slot_of(const struct builder *b, uint32_t parent, uint32_t name)
+static struct tui_flame_panel *flame_of(const tui_app *app)
 {
-	uint64_t h = ((uint64_t)parent * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)name * 0xc2b2ae3d27d4eb4full);
-
-	return (size_t)(h ^ (h >> 29)) & (b->hash_cap - 1);
+	return tui_an_state((tui_app *)app, &tui_panel_flame); /* made when the panel opened */
 }
 
-static int rehash(struct builder *b)
+static int flame_update(tui_app *app)
 {
-	size_t cap = b->hash_cap ? b->hash_cap * 2 : 1024;
-	uint32_t *h = malloc(cap * sizeof(*h));
-
-	if (!h)
-		return -1;
-	memset(h, 0xff, cap * sizeof(*h));
-	free(b->hash);
-	b->hash = h;
-	b->hash_cap = cap;
-	for (size_t i = 1; i < b->count; i++) {
-		size_t s = slot_of(b, b->nodes[i].parent, b->nodes[i].name_id);
-
-		while (h[s] != NONE)
-			s = (s + 1) & (cap - 1);
-		h[s] = (uint32_t)i;
-	}
-	return 0;
-}
-
-/* The child of `parent` named `name`, made when new; NONE when out of memory. */
-static uint32_t child_node(struct builder *b, uint32_t parent, uint32_t name)
-{
-	size_t s;
-
-	if ((b->count + 1) * 2 > b->hash_cap && rehash(b) < 0)
-		return NONE;
-	for (s = slot_of(b, parent, name); b->hash[s] != NONE; s = (s + 1) & (b->hash_cap - 1)) {
-		const struct tui_flame_node *n = &b->nodes[b->hash[s]];
-
-		if (n->parent == parent && n->name_id == name)
-			return b->hash[s];
-	}
-	if (b->count == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		struct tui_flame_node *nn = realloc(b->nodes, cap * sizeof(*nn));
-
-		if (!nn)
-			return NONE;
-		b->nodes = nn;
-		b->cap = cap;
-	}
-	b->nodes[b->count] = (struct tui_flame_node){ name, parent, NONE, NONE, b->nodes[parent].depth + 1, 0, 0 };
-	b->hash[s] = (uint32_t)b->count;
-	return (uint32_t)b->count++;
-}
-
-/* Index of the last slice of `row` starting at or before t, or NONE. */
-static size_t last_at_or_before(const vtb_row *row, uint64_t t)
-{
-	size_t n = t == UINT64_MAX ? row->count : tui_row_first_from(row, t + 1);
-
-	return n ? n - 1 : (size_t)NONE;
-}
-
-/* The part of a slice that counts: clipped to [t0, t1) when the scope has a range. */
-static uint64_t clipped(const vtb_slice *sl, const tui_stats_scope *sc)
-{
-	uint64_t a = sl->start_ns, e = tui_slice_end(sl);
-
-	if (!sc || !sc->t1_ns)
-		return sl->dur_ns;
-	a = a > sc->t0_ns ? a : sc->t0_ns;
-	e = e < sc->t1_ns ? e : sc->t1_ns;
-	return e > a ? e - a : 0;
-}
-
-/* The slices of `row` the scope can hold: [*lo, *hi), found by binary search. */
-static void row_range(const vtb_row *row, const tui_stats_scope *sc, uint64_t t0, uint64_t t1, size_t *lo,
-		      size_t *hi)
-{
-	*lo = 0;
-	*hi = row->count;
-	if (!sc || (!sc->t1_ns && !sc->subtree))
-		return;
-	*lo = vtb_row_find(row, t0);
-	*hi = *lo;
-	while (*hi < row->count && row->slices[*hi].start_ns < t1)
-		(*hi)++;
-}
-
-/* One thread: per depth, each slice's node from its parent's (one row back). Only the
- * slices in the scope's time range are visited: a zoomed-in scope costs what it holds. */
-static int add_thread(struct builder *b, const vtb_thread *th, size_t t, const tui_stats_scope *sc)
-{
-	uint32_t *prev = NULL, *cur = NULL;
-	uint64_t t0 = sc ? sc->t0_ns : 0, t1 = sc ? sc->t1_ns : 0;
-	size_t plo = 0, phi = 0, lo, hi;
-	int rc = -1;
-
-	if (sc && sc->subtree) { /* the selected call's span */
-		const vtb_slice *top;
-
-		if (t != sc->thread || sc->depth >= th->depth_count || sc->index >= th->rows[sc->depth].count)
-			return 0;
-		top = &th->rows[sc->depth].slices[sc->index];
-		t0 = top->start_ns;
-		t1 = tui_slice_end(top) + 1;
-	}
-	for (uint32_t d = 0; d < th->depth_count; d++, free(prev), prev = cur, cur = NULL, plo = lo, phi = hi) {
-		const vtb_row *row = &th->rows[d];
-
-		row_range(row, sc, t0, t1, &lo, &hi);
-		if (!(cur = malloc((hi - lo + 1) * sizeof(*cur))))
-			goto out;
-		for (size_t i = lo; i < hi; i++) {
-			const vtb_slice *sl = &row->slices[i];
-			uint32_t parent = 0;
-			size_t p;
-
-			cur[i - lo] = NONE;
-			if (sc && sc->subtree && (t != sc->thread || d < sc->depth || (d == sc->depth && i != sc->index)))
-				continue;
-			if (d > 0 && !(sc && sc->subtree && d == sc->depth)) {
-				p = last_at_or_before(&th->rows[d - 1], sl->start_ns);
-				if (p == NONE || tui_slice_end(&th->rows[d - 1].slices[p]) < sl->start_ns)
-					parent = sc && sc->subtree ? NONE : 0; /* an orphan: under the root */
-				else if (p < plo || p >= phi) /* its parent is outside the range */
-					parent = sc && sc->subtree ? NONE : 0;
-				else
-					parent = prev[p - plo];
-			}
-			if (parent == NONE || !clipped(sl, sc))
-				continue;
-			if ((cur[i - lo] = child_node(b, parent, sl->name_id)) == NONE)
-				goto out;
-			b->nodes[cur[i - lo]].total_ns = vtb_add_sat(b->nodes[cur[i - lo]].total_ns, clipped(sl, sc));
-			b->nodes[cur[i - lo]].calls++;
-		}
-	}
-	rc = 0;
-out:
-	free(prev);
-	free(cur);
-	return rc;
-}
-
-static int cmp_children(const void *a, const void *b, void *arg)
-{
-	const struct tui_flame_node *n = arg;
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	if (n[x].parent != n[y].parent)
-		return n[x].parent < n[y].parent ? -1 : 1;
-	if (n[x].total_ns != n[y].total_ns)
-		return n[x].total_ns > n[y].total_ns ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
-/* Children lists, widest first; the root's total is its children's. */
-static int link_children(struct tui_flame_node *n, size_t count)
-{
-	uint32_t *order = malloc((count + 1) * sizeof(*order));
-
-	if (!order)
-		return -1;
-	for (size_t i = 1; i < count; i++)
-		order[i - 1] = (uint32_t)i;
-	qsort_r(order, count - 1, sizeof(*order), cmp_children, n);
-	for (size_t k = count - 1; k-- > 0;) {
-		struct tui_flame_node *c = &n[order[k]];
-
-		c->next = n[c->parent].first_child;
-		n[c->parent].first_child = order[k];
-	}
-	n[0].total_ns = 0;
-	for (uint32_t c = n[0].first_child; c != NONE; c = n[c].next)
-		n[0].total_ns = vtb_add_sat(n[0].total_ns, n[c].total_ns);
-	free(order);
-	return 0;
-}
-
-int tui_flame_build(const vtb_trace *t, const tui_stats_scope *sc, struct tui_flame_node **out, size_t *count)
-{
-	struct builder b = { 0 };
-	int rc = VTB_E_NOMEM;
-
-	if (!(b.nodes = malloc(256 * sizeof(*b.nodes))))
-		goto out;
-	b.cap = 256;
-	b.nodes[0] = (struct tui_flame_node){ NONE, NONE, NONE, NONE, 0, 0, 0 };
-	b.count = 1;
-	for (size_t i = 0; i < vtb_trace_thread_count(t); i++)
-		if (add_thread(&b, vtb_trace_thread(t, i), i, sc) < 0)
-			goto out;
-	if (link_children(b.nodes, b.count) < 0)
-		goto out;
-	*out = b.nodes;
-	*count = b.count;
-	b.nodes = NULL;
-	rc = 0;
-out:
-	free(b.nodes);
-	free(b.hash);
-	return rc;
-}
-
-int tui_flame_update(tui_app *app)
-{
-	struct tui_analysis *an = app->an;
+	struct tui_flame_panel *fp = flame_of(app);
 	struct tui_flame_node *nodes;
 	tui_stats_scope sc;
 	uint64_t key[4];
 	size_t count;
 
-	if (tui_scope_fill(app, an->flame_scope, &sc, key) < 0)
+	if (tui_scope_fill(app, fp->flame_scope, &sc, key) < 0)
 		return -1;
-	if (an->flame && !memcmp(key, an->flame_key, sizeof(key)))
+	if (fp->flame && !memcmp(key, fp->flame_key, sizeof(key)))
 		return 0;
 	if (tui_flame_build(app->model.trace, &sc, &nodes, &count) < 0) {
 		tui_app_msg(app, 1, "flame: out of memory");
 		return -1;
 	}
-	free(an->flame);
-	an->flame = nodes;
-	an->flame_count = count;
-	memcpy(an->flame_key, key, sizeof(key));
-	an->flame_sel = an->flame_zoom = 0;
+	free(fp->flame);
+	fp->flame = nodes;
+	fp->flame_count = count;
+	memcpy(fp->flame_key, key, sizeof(key));
+	fp->flame_sel = fp->flame_zoom = 0;
 	return 0;
 }
 
@@ -256,11 +47,11 @@ static int is_ancestor(const struct tui_flame_node *n, uint32_t a, uint32_t x)
 	return 0;
 }
 
-int tui_flame_move(tui_app *app, const char *dir)
+static int flame_step(tui_app *app, const char *dir)
 {
-	struct tui_analysis *an = app->an;
-	const struct tui_flame_node *n = an->flame;
-	uint32_t s = an->flame_sel, to = NONE;
+	struct tui_flame_panel *fp = flame_of(app);
+	const struct tui_flame_node *n = fp->flame;
+	uint32_t s = fp->flame_sel, to = NONE;
 
 	if (!n)
 		return -1;
@@ -275,20 +66,20 @@ int tui_flame_move(tui_app *app, const char *dir)
 			to = c;
 	if (to == NONE)
 		return -1;
-	an->flame_sel = to;
-	if (!is_ancestor(n, an->flame_zoom, to)) /* left the zoomed part: zoom out to it */
-		an->flame_zoom = n[to].parent == NONE ? to : n[to].parent;
+	fp->flame_sel = to;
+	if (!is_ancestor(n, fp->flame_zoom, to)) /* left the zoomed part: zoom out to it */
+		fp->flame_zoom = n[to].parent == NONE ? to : n[to].parent;
 	return 0;
 }
 
 static void draw_node(tui_app *app, tui_screen *s, int y, int x0, int x1, uint32_t id)
 {
-	const struct tui_analysis *an = app->an;
-	const struct tui_flame_node *nd = &an->flame[id];
+	const struct tui_flame_panel *fp = flame_of(app);
+	const struct tui_flame_node *nd = &fp->flame[id];
 	uint16_t style = id ? TUI_STYLE_FUNC + app->model.hue[nd->name_id < app->model.string_count ? nd->name_id : 0]
 			    : TUI_STYLE_THREAD;
-	uint16_t attr = id == an->flame_sel ? TUI_ATTR_REVERSE | TUI_ATTR_BOLD : 0;
-	uint64_t all = an->flame[0].total_ns ? an->flame[0].total_ns : 1;
+	uint16_t attr = id == fp->flame_sel ? TUI_ATTR_REVERSE | TUI_ATTR_BOLD : 0;
+	uint64_t all = fp->flame[0].total_ns ? fp->flame[0].total_ns : 1;
 	char dur[32], label[512];
 
 	tui_fmt_dur(dur, sizeof(dur), nd->total_ns, tui_screen_ascii(s));
@@ -306,7 +97,7 @@ static void draw_node(tui_app *app, tui_screen *s, int y, int x0, int x1, uint32
 /* A node over columns [x0, x1) at screen row y, then its children below. */
 static void draw_tree(tui_app *app, tui_screen *s, int y, int y_end, double x0, double x1, uint32_t id)
 {
-	const struct tui_flame_node *n = app->an->flame;
+	const struct tui_flame_node *n = flame_of(app)->flame;
 	double x = x0;
 
 	if (y >= y_end || (int)x1 <= (int)x0)
@@ -324,32 +115,115 @@ static void draw_tree(tui_app *app, tui_screen *s, int y, int y_end, double x0, 
 	}
 }
 
-void tui_flame_draw(tui_app *app, tui_screen *s, int y0, int h)
+static void flame_draw(tui_app *app, tui_screen *s, int y0, int h)
 {
 	static const char *const scopes[] = { "whole trace", "visible range", "selected call's subtree" };
-	struct tui_analysis *an = app->an;
+	struct tui_flame_panel *fp = flame_of(app);
 	char line[512];
 	int w = tui_screen_width(s);
 
-	if (an->flame_scope != TUI_SCOPE_SUBTREE || tui_model_slice(&app->model, app->view.sel))
-		tui_flame_update(app);
-	snprintf(line, sizeof(line), "flame graph: %s, %zu stacks", scopes[an->flame_scope],
-		 an->flame ? an->flame_count - 1 : 0);
-	tui_panel_title(s, y0, line, an->focus ? "arrows move, Enter zooms, g resets, J longest call, Esc leaves, M closes"
+	if (fp->flame_scope != TUI_SCOPE_SUBTREE || tui_model_slice(&app->model, app->view.sel))
+		flame_update(app);
+	snprintf(line, sizeof(line), "flame graph: %s, %zu stacks", scopes[fp->flame_scope],
+		 fp->flame ? fp->flame_count - 1 : 0);
+	tui_panel_title(s, y0, line, app->an->focus ? "arrows move, Enter zooms, g resets, J longest call, Esc leaves, M closes"
 					       : "o to focus");
-	if (!an->flame || an->flame_count < 2) {
+	if (!fp->flame || fp->flame_count < 2) {
 		tui_screen_puts(s, 2, y0 + 1, "no calls in this scope", -1, TUI_STYLE_DIM, 0);
 		return;
 	}
-	if (!is_ancestor(an->flame, an->flame_zoom, an->flame_sel))
-		an->flame_zoom = 0;
+	if (!is_ancestor(fp->flame, fp->flame_zoom, fp->flame_sel))
+		fp->flame_zoom = 0;
 	/* keep the selection within the rows: zoom down to an ancestor near it */
-	while (an->flame[an->flame_sel].depth >= an->flame[an->flame_zoom].depth + (uint32_t)(h - 1)) {
-		uint32_t z = an->flame_sel;
+	while (fp->flame[fp->flame_sel].depth >= fp->flame[fp->flame_zoom].depth + (uint32_t)(h - 1)) {
+		uint32_t z = fp->flame_sel;
 
-		while (an->flame[z].parent != an->flame_zoom && an->flame[z].parent != NONE)
-			z = an->flame[z].parent;
-		an->flame_zoom = z;
+		while (fp->flame[z].parent != fp->flame_zoom && fp->flame[z].parent != NONE)
+			z = fp->flame[z].parent;
+		fp->flame_zoom = z;
 	}
-	draw_tree(app, s, y0 + 1, y0 + h, 0, w, an->flame_zoom);
+	draw_tree(app, s, y0 + 1, y0 + h, 0, w, fp->flame_zoom);
 }
+
+int tui_cmd_flame(tui_app *app, int argc, char **argv)
+{
+	struct tui_flame_panel *fp = flame_of(app);
+
+	return fp ? tui_an_scoped(app, argc, argv, &tui_panel_flame, &fp->flame_scope) : -1;
+}
+
+/* ---- the class ---- */
+
+static void *flame_init(void)
+{
+	return calloc(1, sizeof(struct tui_flame_panel));
+}
+
+static void flame_free(void *st)
+{
+	free(((struct tui_flame_panel *)st)->flame);
+	free(st);
+}
+
+static void flame_carry(void *to, const void *from)
+{
+	((struct tui_flame_panel *)to)->flame_scope = ((const struct tui_flame_panel *)from)->flame_scope;
+}
+
+static int flame_height(int avail)
+{
+	return avail / 2;
+}
+
+static int flame_update_op(tui_app *app, void *st)
+{
+	(void)st;
+	return flame_update(app);
+}
+
+static void flame_draw_op(tui_app *app, void *st, tui_screen *s, int y0, int h)
+{
+	(void)st;
+	flame_draw(app, s, y0, h);
+}
+
+/* Up and down the stack; left and right among siblings; top and bottom: the root. */
+static void flame_move(tui_app *app, void *st, const char *word, long delta)
+{
+	struct tui_flame_panel *fp = st;
+
+	if (!strcmp(word, "top") || !strcmp(word, "bottom"))
+		fp->flame_zoom = fp->flame_sel = 0;
+	else if (!strcmp(word, "left") || !strcmp(word, "right"))
+		flame_step(app, word[0] == 'l' ? "prev" : "next");
+	else
+		flame_step(app, delta < 0 ? "parent" : "child");
+}
+
+/* Enter: zoom to the selected node. */
+static int flame_enter(tui_app *app, void *st, char *cmd, size_t len)
+{
+	struct tui_flame_panel *fp = st;
+
+	(void)app;
+	(void)cmd;
+	(void)len;
+	fp->flame_zoom = fp->flame_sel;
+	return 0;
+}
+
+static uint32_t flame_function(const tui_app *app, const void *st)
+{
+	const struct tui_flame_panel *fp = st;
+
+	(void)app;
+	if (fp->flame && fp->flame_sel > 0 && fp->flame_sel < fp->flame_count)
+		return fp->flame[fp->flame_sel].name_id;
+	return UINT32_MAX;
+}
+
+const tui_panel_ops tui_panel_flame = {
+	.name = "flame", .init = flame_init, .free = flame_free, .carry = flame_carry, .height = flame_height,
+	.update = flame_update_op, .draw = flame_draw_op, .move = flame_move, .enter = flame_enter,
+	.function = flame_function,
+};

@@ -3,7 +3,7 @@
  * the change in calls, total and self time, sorted by impact (the largest change of self
  * time first, then of total time). `vtui stats --diff` prints it; the viewer's diff panel
  * (view_diff.c) lists it and opens either trace at a function's calls. */
-#include "tui/analysis.h"
+#include "analysis/analysis.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
