@@ -45,6 +45,7 @@ int main(int argc, char **argv)
 	}
 	tui_app_render(app, s);
 	printf("events in the ring: %zu\n", (size_t)vtb_trace_event_count(tui_app_trace(app)));
+	fflush(stdout); /* a script waits for this line to know the viewer follows */
 	for (int i = 0; i < rounds; i++) {
 		wait_ms(period);
 		double t0 = cpu_ms();
