@@ -29,7 +29,8 @@
 #include "analysis/analysis.h"
 #include "tui/tui_private.h"
 
-enum tui_scope { TUI_SCOPE_ALL, TUI_SCOPE_VISIBLE, TUI_SCOPE_SUBTREE };
+/* RANGE: the range (range.c) once one is set, else the visible range. */
+enum tui_scope { TUI_SCOPE_ALL, TUI_SCOPE_VISIBLE, TUI_SCOPE_SUBTREE, TUI_SCOPE_RANGE };
 /* Stats columns, also the sort keys of the panel. */
 enum tui_col { TUI_COL_NAME, TUI_COL_CALLS, TUI_COL_TOTAL, TUI_COL_SELF, TUI_COL_MEAN, TUI_COL_MAX };
 
@@ -204,6 +205,8 @@ void tui_logs_move(tui_app *app, long delta);
 
 /* Scope bounds: 0 with the scope filled, or -1 with a message (nothing selected). */
 int tui_scope_fill(tui_app *app, int scope, tui_stats_scope *sc, uint64_t key[4]);
+/* What a scope covers, for a panel's title ("whole trace", "range 1ms..2ms (1ms)"). */
+void tui_scope_name(const tui_app *app, int scope, char *buf, size_t len);
 
 
 /* Commands of the panels (rows of cmd-panel.c), in the panels' files. */
