@@ -7,7 +7,8 @@
  * Files: panels.c (the registry of classes), analysis.c (the generic state: the open
  * panel, its layout and keys, the selected mark), tracks.c (counter, mark and GC rows of
  * the timeline), one file per panel class with its state and commands (view_logs.c,
- * view_statspanel.c, flamegraph.c, view_diff.c), cmd-panel.c (their command rows).
+ * view_statspanel.c, flamegraph.c, view_diff.c, view_calls.c), cmd-panel.c (their command
+ * rows).
  *
  * Adding a panel: a file that defines `const tui_panel_ops tui_panel_NAME` with its own
  * state, its extern below and one line in panels.c's `classes`; its commands are rows
@@ -81,7 +82,7 @@ typedef struct tui_panel_ops {
 	uint32_t (*function)(const tui_app *app, const void *st);
 } tui_panel_ops;
 
-extern const tui_panel_ops tui_panel_logs, tui_panel_stats, tui_panel_flame, tui_panel_diff;
+extern const tui_panel_ops tui_panel_logs, tui_panel_stats, tui_panel_flame, tui_panel_diff, tui_panel_calls;
 
 #define TUI_PANEL_CLASSES 8   /* room in the registry */
 
@@ -219,6 +220,11 @@ int tui_cmd_flame(tui_app *app, int argc, char **argv);
 int tui_cmd_diff(tui_app *app, int argc, char **argv);
 int tui_cmd_diff_open(tui_app *app, int argc, char **argv);
 void tui_diffv_free(struct tui_diffview *dv);
+/* `calls [on|off|incident]` (C, E: view_calls.c). */
+int tui_cmd_calls(tui_app *app, int argc, char **argv);
+/* The time, duration and indent columns of a call-list row (calls_cmd.c). */
+struct calls_row;
+void tui_calls_columns(char *buf, size_t len, const struct calls_row *r, uint64_t first_ns, int ascii);
 
 
 #endif

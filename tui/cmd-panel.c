@@ -96,7 +96,7 @@ static int cmd_panel(tui_app *app, int argc, char **argv)
 
 	(void)argc;
 	if (!ops) {
-		tui_app_msg(app, 1, "no panel is open (L logs, S statistics, M flame graph, V diff)");
+		tui_app_msg(app, 1, "no panel is open (L logs, S statistics, M flame graph, V diff, C calls)");
 		return -1;
 	}
 	if (!strcmp(w, "focus"))
@@ -136,6 +136,9 @@ static int cmd_counter(tui_app *app, int argc, char **argv)
 }
 
 const tui_command tui_cmds_panel[] = {
+	{ "calls", NULL, "[on|off|incident]", 0, 1, TUI_CMD_CHOICE,
+	  "show or hide the call list of the selected thread; incident: the last calls before the incident",
+	  tui_cmd_calls },
 	{ "logs", NULL, "[on|off]", 0, 1, TUI_CMD_CHOICE,
 	  "show or hide the log panel (records of every thread in time order)", tui_cmd_logs },
 	{ "log-level", NULL, "all|debug|info|warning|error|critical|N", 1, 1, 0,

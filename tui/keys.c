@@ -63,6 +63,8 @@ static const tui_binding bindings[] = {
 	{ 'X', "clear-filters", "remove every filter" },
 	{ 'p', "presets", "pick a preset from a list" },
 	{ 'L', "logs", "show or hide the log panel" },
+	{ 'C', "calls", "show or hide the call list of the selected thread" },
+	{ 'E', "calls incident", "the call list at the last calls before the incident" },
 	{ 'S', "stats", "show or hide the statistics panel" },
 	{ 'M', "flame", "show or hide the flame graph" },
 	{ 'o', "panel focus", "give the keys to the open panel, or back (in it: j k move, Enter goes, Esc)" },

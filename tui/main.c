@@ -50,6 +50,7 @@ static void usage(FILE *out)
 	      "       vtui --render WxH [-p NAME] [--cmd C]... [--script FILE]... FILE\n"
 	      "                                  run commands, print the screen as text\n"
 	      "       vtui stats FILE [options]  per-function statistics (vtui stats --help)\n"
+	      "       vtui calls FILE [options]  a thread's calls in time order (vtui calls --help)\n"
 	      "       vtui convert IN -o OUT     between VTB and Chrome JSON (vtui convert --help)\n"
 	      "options:\n"
 	      "  -p, --preset NAME  start with a preset's filters and commands\n"
@@ -299,6 +300,8 @@ int main(int argc, char **argv)
 	/* subcommands; a trace called "stats" opens as ./stats */
 	if (argc > 1 && !strcmp(argv[1], "stats"))
 		return vtui_stats_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "calls"))
+		return vtui_calls_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "convert"))
 		return vtui_convert_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "--rings"))
