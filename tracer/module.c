@@ -262,6 +262,20 @@ static PyObject *vt_ring_dumped_py(PyObject *m, PyObject *arg)
 	Py_RETURN_NONE;
 }
 
+static PyObject *vt_ring_dump_signal_py(PyObject *m, PyObject *arg)
+{
+	(void)m;
+	long sig = PyLong_AsLong(arg);
+	if (sig == -1 && PyErr_Occurred())
+		return NULL;
+	if (sig < 0 || sig > 64) {
+		PyErr_SetString(PyExc_ValueError, "ring_dump_signal: not a signal number");
+		return NULL;
+	}
+	vt_ring_set_dump_signal((uint32_t)sig);
+	Py_RETURN_NONE;
+}
+
 static PyObject *vt_ring_exit_py(PyObject *m, PyObject *arg)
 {
 	(void)m;
@@ -346,6 +360,7 @@ static PyMethodDef methods[] = {
 	{"ring_config", vt_ring_config, METH_VARARGS, "ring_config(dir, no_file, mode=0o600): where the next ring goes, its read bits"},
 	{"ring_info", vt_ring_info, METH_NOARGS, "ring_info() -> (ring file path or None, warning or None)"},
 	{"ring_dumped", vt_ring_dumped_py, METH_O, "ring_dumped(path): the ring file's header says so"},
+	{"ring_dump_signal", vt_ring_dump_signal_py, METH_O, "ring_dump_signal(signum): the ring file's header names the dump signal (0: none)"},
 	{"ring_exit", vt_ring_exit_py, METH_O, "ring_exit(remove): a normal exit; the ring file goes when remove"},
 	{"name_threads", vt_name_threads, METH_O, "name_threads({ident: name}): threads running as tracing starts"},
 	{"after_fork_child", vt_after_fork, METH_NOARGS, "after_fork_child(): fresh ring in a child"},

@@ -44,6 +44,7 @@ static struct {
 	char *warning;           /* the fallback's reason, until Python takes it */
 	int warned;              /* one warning per process */
 	int handlers;            /* the crash handler is installed */
+	uint32_t dump_signal;    /* written into every ring header (a fork child's too) */
 	char *mapped_dir;        /* the options the mapping was made under */
 	int mapped_no_file;
 	mode_t mapped_mode;
@@ -225,6 +226,7 @@ static void fill_header(vtb_ring_header *h)
 	const char *v = Py_GetVersion();
 	snprintf(h->python_version, sizeof h->python_version, "%.*s", (int)strcspn(v, " "), v);
 	calibrate(h, 1);
+	h->dump_signal = rf.dump_signal;
 	h->state = VTB_RING_STOPPED;
 }
 
@@ -311,6 +313,13 @@ void vt_ring_dumped(const char *path)
 		return;
 	snprintf(rf.h->dump_path, sizeof rf.h->dump_path, "%s", path);
 	vt_ring_set_state(VTB_RING_DUMPED);
+}
+
+void vt_ring_set_dump_signal(uint32_t sig)
+{
+	rf.dump_signal = sig;
+	if (rf.h)
+		__atomic_store_n(&rf.h->dump_signal, sig, __ATOMIC_RELEASE);
 }
 
 /* ---- the crash handler ---- */

@@ -381,6 +381,8 @@ void vt_ring_thread_named(uint32_t index, const char *name);
 /* The state word (enum vtb_ring_state); a successful dump to `path`. */
 void vt_ring_set_state(uint32_t state);
 void vt_ring_dumped(const char *path);
+/* The header names the signal that asks for a dump (0: none), for vtui --ask-dump. */
+void vt_ring_set_dump_signal(uint32_t sig);
 /* In a fork child (after vt_after_fork_child): its own empty ring, in its own file where a
  * Tracer records. */
 int vt_ring_after_fork(void);

@@ -420,11 +420,14 @@ class Tracer:
                 continue
             _signal.signal(signum, self._on_signal)
             self._old_signals[signum] = old
+            if signum == self.dump_signal:
+                _vtrace.ring_dump_signal(signum)  # vtui --ask-dump reads it
             if old == _signal.SIG_DFL and signum in _TERMINATING:
                 # Python may not get to run the handler (nudge.c): it still terminates.
                 _vtrace.nudge_install(signum)
 
     def _signals_off(self) -> None:
+        _vtrace.ring_dump_signal(0)
         for signum, old in self._old_signals.items():
             try:
                 _signal.signal(signum, old if old is not None else _signal.SIG_DFL)
