@@ -124,7 +124,7 @@ static int is_call(uint16_t k)
 
 static int is_data(uint16_t k)
 {
-	return k >= VTB_RK_DATA_FIRST && k <= VTB_RK_GC_INFO;
+	return k >= VTB_RK_DATA_FIRST && k <= VTB_RK_TASK;
 }
 
 static uint32_t call_flags(uint16_t k)
@@ -316,6 +316,9 @@ static int stream_data(dec *d, dec_thread *t, const vtb_ring_record *rec, uint64
 		return vtb_writer_object(d->w, t->wid, ns, name, d->text);
 	case VTB_RK_ARGS:
 		return !t->skip && t->wdepth > 0 && !t->can_retval ? vtb_writer_args(d->w, t->wid, d->text) : 0;
+	case VTB_RK_TASK:
+		return !t->skip && t->wdepth > 0 && !t->can_retval ?
+			vtb_writer_task(d->w, t->wid, (uint64_t)b.value, d->text) : 0;
 	default:
 		return !t->skip && t->can_retval ? vtb_writer_retval(d->w, t->wid, d->text) : 0;
 	}

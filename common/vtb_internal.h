@@ -56,6 +56,7 @@ enum vtb_kind {
 	VTB_KIND_ARGS = 5,    /* text: innermost open call */
 	VTB_KIND_RETVAL = 6,  /* text: the call the previous END closed */
 	VTB_KIND_SKIP = 7,    /* varint: a time step too large for a record head */
+	VTB_KIND_TASK = 8,    /* varint task, text name: innermost open call is a task's step */
 };
 
 /* ---- little-endian fixed-width ---- */

@@ -34,6 +34,8 @@ static __attribute__((noinline)) PyObject *lean_slow(PyThreadState *ts, vt_frame
 		return vt.prev_eval(ts, f, throwflag);
 	uint64_t word = vt_word((uint32_t)key, (uint16_t)t, VT_BEGIN);
 	vt_push_word(vt_ticks(), word);
+	if (key & VT_KEY_GENERATOR)
+		vt_record_task(ts, code, t);
 	PyObject *r = vt.prev_eval(ts, f, throwflag);
 	vt_push_word(vt_ticks(), end_word(word, r));
 	return r;
@@ -127,6 +129,8 @@ static PyObject *record_call(PyThreadState *ts, vt_frame *f, int throwflag, PyOb
 	uint32_t id = (uint32_t)key;
 	vt_tls_depth = depth + 1;
 	vt_push(vt_ticks(), id, (uint16_t)t, VT_BEGIN);
+	if (key & VT_KEY_GENERATOR)
+		vt_record_task(ts, code, t);
 	if (vt.log_args)
 		vt_record_args(f, code, t);
 	int sparse = (key & VT_KEY_SPARSE) != 0;

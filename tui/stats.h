@@ -88,6 +88,9 @@ struct cJSON;
  * print it and a newline to `out`, and delete it. 0 or VTB_E_NOMEM. */
 int tui_stats_json_write(struct cJSON *root, size_t n, struct cJSON *(*item)(const void *ctx, size_t i),
 			 const void *ctx, FILE *out);
+/* The same with the list under `key`. */
+int tui_stats_json_list(struct cJSON *root, const char *key, size_t n,
+			struct cJSON *(*item)(const void *ctx, size_t i), const void *ctx, FILE *out);
 /* End a write to `out` that returned rc (0 or VTB_E_NOMEM): flush it. Returns rc, or
  * VTB_E_IO; when not 0, *cause (if cause is not NULL) says "writing WHAT: ...". */
 int tui_stats_write_end(int rc, FILE *out, const char *what, char **cause);
@@ -95,6 +98,36 @@ int tui_stats_write_end(int rc, FILE *out, const char *what, char **cause);
 /* Parse one of TUI_STATS_SORT_WORDS and "table|csv|json"; 0 or VTB_E_ARG. */
 int tui_stats_parse_sort(const char *text, enum tui_stats_sort *by);
 int tui_stats_parse_format(const char *text, enum tui_stats_format *fmt);
+
+/* asyncio tasks (tasks.c): one lane per task of a thread (the task's steps, by start). */
+typedef struct tui_task_lane {
+	uint32_t thread;         /* trace thread index */
+	uint64_t task;           /* vtb_task_step.task */
+	const char *name;        /* owned by the trace */
+	const vtb_slice *slices; /* the steps' calls, by start, depth 0 */
+	size_t count;
+	uint64_t first_ns;       /* the first step's start */
+	uint64_t last_ns;        /* the last step's end */
+	uint64_t busy_ns;        /* the steps' durations summed */
+} tui_task_lane;
+
+typedef struct tui_tasks {
+	tui_task_lane *lanes;    /* by thread, then first step */
+	size_t count;
+	vtb_slice *slices;       /* every lane's */
+} tui_tasks;
+
+/* The task lanes of `t` (none when it recorded no task): 0 with *out, or VTB_E_NOMEM.
+ * The result refers to `t`'s names: free it first with tui_tasks_free. */
+int tui_tasks_build(const vtb_trace *t, tui_tasks **out);
+void tui_tasks_free(tui_tasks *ts);
+/* span: last_ns - first_ns; wait: span - busy (the gaps between steps). */
+uint64_t tui_task_span(const tui_task_lane *l);
+uint64_t tui_task_wait(const tui_task_lane *l);
+/* Write the lanes as a table, CSV (task,thread,steps,span,busy,wait; ns) or JSON
+ * ({"tasks": [...]}). 0, or VTB_E_IO / VTB_E_NOMEM with *cause. */
+int tui_tasks_write(const tui_tasks *ts, const vtb_trace *t, enum tui_stats_format fmt, FILE *out,
+		    char **cause);
 
 /* `vtui stats TRACE [options]`: argv[0] is "stats". Prints to stdout, errors to stderr.
  * Returns the process exit code: 0 success, 1 a bad trace file, 2 bad usage or a bad

@@ -34,6 +34,7 @@ struct stats_opts {
 	uint32_t live_pid;    /* --live PID: intervals of a running process; 0: a file */
 	uint64_t interval_ns; /* --interval */
 	size_t count;         /* --count intervals; 0: until the process ends */
+	int tasks;            /* --tasks: asyncio tasks instead of functions */
 };
 
 static void usage(FILE *out)
@@ -43,13 +44,15 @@ static void usage(FILE *out)
 	      "                  [--thread REGEX] [--min-duration DUR] [--max-depth N]\n"
 	      "                  [--sort name|calls|total|self|mean|max] [--top N]\n"
 	      "                  [--format table|csv|json] [--salvage]\n"
-	      "                  [--max-json-bytes SIZE] [--max-events N]\n"
+	      "                  [--max-json-bytes SIZE] [--max-events N] [--tasks]\n"
 	      "       vtui stats --diff BEFORE AFTER [the same options]\n"
 	      "       vtui stats --live PID [--interval DUR] [--count N] [the same options]\n"
 	      "Per-function statistics: calls, total (inclusive, recursion counted once), self,\n"
 	      "mean (total / calls) and max; see STATISTICS in vtui(1). -p is short for\n"
 	      "--preset, as in vtui. CSV and JSON times are in ns. --diff compares two traces by\n"
 	      "function name: calls, total and self before and after, largest change first.\n"
+	      "--tasks gives per asyncio task its steps, span, busy and wait times instead\n"
+	      "(TASKS in vtui(1)).\n"
 	      "--live follows a running traced process through its ring file: every interval\n"
 	      "(default 1s), the calls that started in the last interval, COUNT times (default:\n"
 	      "until the process ends); one table, CSV block or JSON document per interval.\n"
@@ -91,6 +94,7 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "salvage", no_argument, NULL, 'S' },
 	{ "diff", no_argument, NULL, 'D' },
+	{ "tasks", no_argument, NULL, 'T' },
 	{ "max-json-bytes", required_argument, NULL, 'L' },
 	{ "max-events", required_argument, NULL, 'L' },
 	{ "help", no_argument, NULL, 'h' },
@@ -123,6 +127,7 @@ static int parse_one(struct stats_opts *o, int c, int index)
 	case 'P': o->presets_file = optarg; return 0;
 	case 'S': o->salvage = 1; return 0;
 	case 'D': o->diff = 1; return 0;
+	case 'T': o->tasks = 1; return 0;
 	case 'h': usage(stdout); return -1;
 	case 'L': {
 		char *cause = NULL;
@@ -180,6 +185,10 @@ static int parse_args(struct stats_opts *o, int argc, char **argv)
 		if (optind == argc && !o->diff)
 			return 0;
 		tui_fprintf_clean(stderr, "vtui stats: --live reads the process, not a file nor --diff\n");
+		return EXIT_USAGE;
+	}
+	if (o->tasks && o->diff) {
+		tui_fprintf_clean(stderr, "vtui stats: --tasks reads one trace, not --diff\n");
 		return EXIT_USAGE;
 	}
 	if (o->interval_ns || o->count) {
@@ -314,6 +323,27 @@ out:
 	return rc;
 }
 
+/* `--tasks`: the lanes of the asyncio tasks (the filters do not apply: a lane is a task's
+ * steps, whatever they called). */
+static int run_tasks(const struct stats_opts *o)
+{
+	vtb_trace *t = load_trace(o);
+	tui_tasks *ts = NULL;
+	char *cause = NULL;
+	int rc = 0;
+
+	if (!t)
+		return EXIT_TRACE;
+	if (tui_tasks_build(t, &ts) < 0 || tui_tasks_write(ts, t, o->format, stdout, &cause) < 0) {
+		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
+		rc = EXIT_TRACE;
+	}
+	free(cause);
+	tui_tasks_free(ts);
+	vtb_trace_free(t);
+	return rc;
+}
+
 /* The statistics of the calls of `t` that started in its last interval, printed. */
 static int live_interval(const struct stats_opts *o, flt_set *f, const vtb_trace *t, size_t n)
 {
@@ -432,7 +462,7 @@ int vtui_stats_main(int argc, char **argv)
 	if (rc == 0)
 		rc = build_filter(&o, f);
 	if (rc == 0)
-		rc = o.live_pid ? run_live(&o, f) : o.diff ? run_diff(&o, f) : run(&o, f);
+		rc = o.live_pid ? run_live(&o, f) : o.diff ? run_diff(&o, f) : o.tasks ? run_tasks(&o) : run(&o, f);
 	flt_strv_free(o.commands, o.command_count);
 	flt_set_free(f);
 	return rc < 0 ? 0 : rc;
