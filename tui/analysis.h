@@ -70,6 +70,7 @@ struct tui_analysis {
 
 	struct tui_gc_track *gc; /* per process with GC slices */
 	size_t gc_count;
+	tui_tasks *tasks;      /* asyncio task lanes (tui/stats.h), built at init */
 
 	/* logs */
 	struct tui_log_ent *logs; /* every record, by time; NULL until the first use */
