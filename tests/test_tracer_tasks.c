@@ -6,6 +6,8 @@
 #include "tests/tracer_fixtures.h"
 #include "tests/tmux_harness.h"
 
+#include <signal.h>
+
 /* alpha sleeps 0.1s: two steps. beta sleeps 0.05s, then awaits alpha, still running:
  * three steps. The third task, unnamed (Task-N, N depending on the version), sleeps 0.15s:
  * two steps. main (the loop's first task, Task-1) waits for the three: two steps. A
@@ -145,12 +147,33 @@ START_TEST(test_tasks_per_thread)
 }
 END_TEST
 
+/* The black box: a process killed inside a task leaves its steps in the ring file. */
+START_TEST(test_tasks_in_ring)
+{
+	write_file("prog.py",
+		   "import asyncio, os, signal\n"
+		   "async def w():\n"
+		   "    await asyncio.sleep(0.01)\n"
+		   "    os.kill(os.getpid(), signal.SIGKILL)\n"
+		   "async def main():\n"
+		   "    await asyncio.create_task(w(), name='killer')\n"
+		   "asyncio.run(main())\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 128 + SIGKILL);
+	char vtui[1024];
+	tmux_find_vtui(vtui, sizeof vtui);
+	char *csv = sh_out("'%s' stats --tasks --format csv \"$(ls '%s'/vtrace/*.ring)\" | cut -d, -f1-3", vtui, path_in(""));
+	ck_assert_str_eq(csv, "task,thread,steps\nTask-1,MainThread,1\nkiller,MainThread,2\n");
+	free(csv);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tracer_tasks");
 	const struct tf_case cases[] = {
 		{ "task_steps", test_task_steps },
 		{ "tasks_per_thread", test_tasks_per_thread },
+		{ "tasks_in_ring", test_tasks_in_ring },
 	};
 	tf_add_cases(s, cases, sizeof cases / sizeof *cases, 120);
 	return tf_run(s);

@@ -200,9 +200,18 @@ typedef struct tui_diff_row {
 	uint64_t calls_a, calls_b, total_a, total_b, self_a, self_b;
 } tui_diff_row;
 
+/* How rows are ranked: impact (|self change|, then |total change|), or change of mean
+ * (|mean change|, then |total change|), the default when the traces span different
+ * times (TUI_DIFF_SPAN_RATIO), where totals grow with the time recorded. */
+enum tui_diff_rank { TUI_DIFF_AUTO, TUI_DIFF_IMPACT, TUI_DIFF_MEAN };
+#define TUI_DIFF_RANK_WORDS "auto|impact|mean"
+#define TUI_DIFF_SPAN_RATIO 1.25
+
 typedef struct tui_diff {
-	tui_diff_row *rows;    /* sorted by impact: |self change|, then |total change| */
+	tui_diff_row *rows;    /* sorted as `rank` says */
 	size_t count;
+	uint64_t span_a, span_b; /* the time each trace spans (vtb_trace_span), ns */
+	int rank;              /* TUI_DIFF_IMPACT or TUI_DIFF_MEAN: how rows are sorted */
 } tui_diff;
 
 /* Compare the statistics `sa` of trace `a` with `sb` of `b` by qualified function name
@@ -211,7 +220,17 @@ typedef struct tui_diff {
 int tui_diff_compute(const vtb_trace *a, const tui_stats *sa, const vtb_trace *b, const tui_stats *sb,
 		     tui_diff **out);
 void tui_diff_free(tui_diff *d);
-/* Table, CSV (name,calls_a,calls_b,calls_delta,total_a,...) or JSON. 0 or VTB_E_IO. */
+/* Sort the rows by `rank` (TUI_DIFF_AUTO: by mean when one trace spans more than
+ * TUI_DIFF_SPAN_RATIO times the other's time, else by impact). */
+void tui_diff_rank(tui_diff *d, enum tui_diff_rank rank);
+/* One of TUI_DIFF_RANK_WORDS; 0 or VTB_E_ARG. */
+int tui_diff_parse_rank(const char *text, enum tui_diff_rank *rank);
+/* Per side (0: a, 1: b): the mean (total / calls, rounded; 0 without calls) and the calls
+ * per second of the trace's span (0 for an empty span). */
+uint64_t tui_diff_mean(const tui_diff_row *r, int side);
+double tui_diff_rate(const tui_diff *d, const tui_diff_row *r, int side);
+/* Table, CSV (name,calls_a,calls_b,calls_delta,total_a,...,mean_a,mean_b,mean_delta,
+ * rate_a,rate_b) or JSON. 0 or VTB_E_IO. */
 int tui_diff_write(const tui_diff *d, enum tui_stats_format fmt, size_t top, FILE *out, char **cause);
 
 

@@ -35,6 +35,8 @@ struct stats_opts {
 	uint64_t interval_ns; /* --interval */
 	size_t count;         /* --count intervals; 0: until the process ends */
 	int tasks;            /* --tasks: asyncio tasks instead of functions */
+	enum tui_diff_rank rank; /* --rank, with --diff */
+	int rank_given;
 };
 
 static void usage(FILE *out)
@@ -45,12 +47,14 @@ static void usage(FILE *out)
 	      "                  [--sort name|calls|total|self|mean|max] [--top N]\n"
 	      "                  [--format table|csv|json] [--salvage]\n"
 	      "                  [--max-json-bytes SIZE] [--max-events N] [--tasks]\n"
-	      "       vtui stats --diff BEFORE AFTER [the same options]\n"
+	      "       vtui stats --diff BEFORE AFTER [--rank auto|impact|mean] [the same options]\n"
 	      "       vtui stats --live PID [--interval DUR] [--count N] [the same options]\n"
 	      "Per-function statistics: calls, total (inclusive, recursion counted once), self,\n"
 	      "mean (total / calls) and max; see STATISTICS in vtui(1). -p is short for\n"
 	      "--preset, as in vtui. CSV and JSON times are in ns. --diff compares two traces by\n"
-	      "function name: calls, total and self before and after, largest change first.\n"
+	      "function name: calls, total, self and mean before and after and calls per\n"
+	      "second of each trace's span; ranked by impact (self, then total change), or by\n"
+	      "change of mean when one trace spans over 1.25 times the other's time (--rank).\n"
 	      "--tasks gives per asyncio task its steps, span, busy and wait times instead\n"
 	      "(TASKS in vtui(1)).\n"
 	      "--live follows a running traced process through its ring file: every interval\n"
@@ -95,6 +99,7 @@ static const struct option long_opts[] = {
 	{ "salvage", no_argument, NULL, 'S' },
 	{ "diff", no_argument, NULL, 'D' },
 	{ "tasks", no_argument, NULL, 'T' },
+	{ "rank", required_argument, NULL, 'R' },
 	{ "max-json-bytes", required_argument, NULL, 'L' },
 	{ "max-events", required_argument, NULL, 'L' },
 	{ "help", no_argument, NULL, 'h' },
@@ -128,6 +133,9 @@ static int parse_one(struct stats_opts *o, int c, int index)
 	case 'S': o->salvage = 1; return 0;
 	case 'D': o->diff = 1; return 0;
 	case 'T': o->tasks = 1; return 0;
+	case 'R':
+		o->rank_given = 1;
+		return tui_diff_parse_rank(optarg, &o->rank) == 0 ? 0 : bad_value("--rank", "one of " TUI_DIFF_RANK_WORDS);
 	case 'h': usage(stdout); return -1;
 	case 'L': {
 		char *cause = NULL;
@@ -185,6 +193,10 @@ static int parse_args(struct stats_opts *o, int argc, char **argv)
 		if (optind == argc && !o->diff)
 			return 0;
 		tui_fprintf_clean(stderr, "vtui stats: --live reads the process, not a file nor --diff\n");
+		return EXIT_USAGE;
+	}
+	if (o->rank_given && !o->diff) {
+		tui_fprintf_clean(stderr, "vtui stats: --rank goes with --diff\n");
 		return EXIT_USAGE;
 	}
 	if (o->tasks && o->diff) {
@@ -431,6 +443,7 @@ static int run_diff(const struct stats_opts *o, flt_set *f)
 		tui_fprintf_clean(stderr, "vtui stats: out of memory\n");
 		goto out;
 	}
+	tui_diff_rank(d, o->rank);
 	if (tui_diff_write(d, o->format, o->top, stdout, &cause) < 0) {
 		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "write error");
 		goto out;

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: MIT
+"""Cost of naming asyncio tasks (issue 15 item 6), side by side over several tracer builds.
+
+Usage: python bench/task_bench.py --pybuild A/py/X.Y [--pybuild B/py/X.Y ...] [--rounds 9]
+
+Each --pybuild holds a vtrace package (`make tracer`), for instance one built from the
+sources before the task recording and one after. Two workloads: recursive fib(25), which has
+no coroutine (its cost must not move), and an asyncio one: 200 tasks of 25 steps each, every
+step awaiting a nested coroutine that yields (`asyncio.sleep(0)`). Every round runs, for each
+build in turn, a fresh process that times each workload plain and traced (the thread's CPU
+time, the tracer started before and stopped after the timed call). The table gives the
+medians of traced / plain per build, and the traced time per task step. Prints Markdown.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+CHILD = r"""
+import asyncio, json, sys, time, vtrace
+
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+async def inner():
+    await asyncio.sleep(0)
+
+async def task(k):
+    for _ in range(k):
+        await inner()
+
+async def main():
+    await asyncio.gather(*(asyncio.create_task(task(25)) for _ in range(200)))
+
+def run_async():
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(main())
+    loop.close()
+
+def timed(fn, traced):
+    t = vtrace.Tracer(buffer_size=4_000_000, quiet=True, dump_on_exception=False) if traced else None
+    if t:
+        t.start()
+    c0 = time.thread_time_ns()
+    fn()
+    c1 = time.thread_time_ns()
+    if t:
+        t.stop()
+    return c1 - c0
+
+out = {}
+for name, fn in (("fib", lambda: fib(25)), ("asyncio", run_async)):
+    fn()
+    out[name] = [timed(fn, False), timed(fn, True)]
+print(json.dumps(out))
+"""
+
+
+def one(pybuild):
+    env = dict(os.environ, PYTHONPATH=pybuild, VTRACE_OPTIONS="")
+    r = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, check=True)
+    return json.loads(r.stdout)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pybuild", action="append", required=True)
+    ap.add_argument("--rounds", type=int, default=9)
+    a = ap.parse_args()
+    res = {b: {"fib": [], "asyncio": [], "async_ns": []} for b in a.pybuild}
+    for _ in range(a.rounds):
+        for b in a.pybuild:
+            r = one(b)
+            for w in ("fib", "asyncio"):
+                res[b][w].append(r[w][1] / r[w][0])
+            res[b]["async_ns"].append(r["asyncio"][1])
+    print("Python %d.%d, %d rounds, medians of traced / plain (thread CPU time)\n" % (
+        sys.version_info[0], sys.version_info[1], a.rounds))
+    print("| tracer build | fib(25) | asyncio, 200 tasks x 26 steps | asyncio traced, per step |")
+    print("|---|---|---|---|")
+    for b in a.pybuild:
+        per_step = statistics.median(res[b]["async_ns"]) / (200 * 26)
+        print("| %s | %.2fx | %.2fx | %.0f ns |" % (b, statistics.median(res[b]["fib"]),
+                                                 statistics.median(res[b]["asyncio"]), per_step))
+
+
+if __name__ == "__main__":
+    main()
