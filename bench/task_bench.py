@@ -2,6 +2,7 @@
 """Cost of naming asyncio tasks (issue 15 item 6), side by side over several tracer builds.
 
 Usage: python bench/task_bench.py --pybuild A/py/X.Y [--pybuild B/py/X.Y ...] [--rounds 9]
+                                  [--callgrind]
 
 Each --pybuild holds a vtrace package (`make tracer`), for instance one built from the
 sources before the task recording and one after. Two workloads: recursive fib(25), which has
@@ -10,6 +11,9 @@ step awaiting a nested coroutine that yields (`asyncio.sleep(0)`). Every round r
 build in turn, a fresh process that times each workload plain and traced (the thread's CPU
 time, the tracer started before and stopped after the timed call). The table gives the
 medians of traced / plain per build, and the traced time per task step. Prints Markdown.
+--callgrind instead counts instructions under valgrind (exact where timings are noisy): per
+call of fib (a fib(20) process minus a fib(2) one, traced) and per task step (200 tasks of
+26 steps minus 200 of 2), plain and traced, for each build.
 """
 import argparse
 import json
@@ -58,6 +62,65 @@ print(json.dumps(out))
 """
 
 
+CG_CHILD = r"""
+import asyncio, sys, vtrace
+mode, work, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+async def inner():
+    await asyncio.sleep(0)
+async def task(k):
+    for _ in range(k):
+        await inner()
+async def main():
+    await asyncio.gather(*(asyncio.create_task(task(n)) for _ in range(200)))
+loop = asyncio.new_event_loop()
+t = vtrace.Tracer(buffer_size=4_000_000, quiet=True, dump_on_exception=False) if mode == "traced" else None
+if t:
+    t.start()
+fib(n) if work == "fib" else loop.run_until_complete(main())
+if t:
+    t.stop()
+"""
+
+
+def fib_calls(n):
+    a, b = 1, 1
+    for _ in range(n):
+        a, b = b, a + b + 1
+    return a
+
+
+def cg_ir(pybuild, mode, work, n):
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="vtrace-cg-") as tmp:
+        out = os.path.join(tmp, "cg.out")
+        env = dict(os.environ, PYTHONPATH=pybuild, VTRACE_OPTIONS="", PYTHONHASHSEED="0")
+        subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, sys.executable, "-c",
+                        CG_CHILD, mode, work, str(n)], check=True, env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        with open(out) as f:
+            for line in f:
+                if line.startswith("summary:") or line.startswith("totals:"):
+                    return int(line.split()[1])
+    raise RuntimeError("no summary in callgrind output")
+
+
+def callgrind(builds):
+    calls, steps = fib_calls(20) - fib_calls(2), 200 * (26 - 2)
+    print("Python %d.%d, instructions (callgrind): per fib call (fib(20) minus fib(2)) and per task step "
+          "(200 tasks x 26 steps minus 200 x 2)\n" % sys.version_info[:2])
+    print("| tracer build | fib plain | fib traced | step plain | step traced |")
+    print("|---|---|---|---|---|")
+    for b in builds:
+        row = []
+        for mode in ("plain", "traced"):
+            row.append((cg_ir(b, mode, "fib", 20) - cg_ir(b, mode, "fib", 2)) / calls)
+        for mode in ("plain", "traced"):
+            row.append((cg_ir(b, mode, "async", 25) - cg_ir(b, mode, "async", 1)) / steps)
+        print("| %s | %.1f | %.1f | %.0f | %.0f |" % (b, row[0], row[1], row[2], row[3]))
+
+
 def one(pybuild):
     env = dict(os.environ, PYTHONPATH=pybuild, VTRACE_OPTIONS="")
     r = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, check=True)
@@ -68,7 +131,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pybuild", action="append", required=True)
     ap.add_argument("--rounds", type=int, default=9)
+    ap.add_argument("--callgrind", action="store_true")
     a = ap.parse_args()
+    if a.callgrind:
+        callgrind(a.pybuild)
+        return
     res = {b: {"fib": [], "asyncio": [], "async_ns": []} for b in a.pybuild}
     for _ in range(a.rounds):
         for b in a.pybuild:

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define VTB_MINOR 0
+#define VTB_MINOR 1 /* 1: the TASK escape kind */
 #define VTB_PREAMBLE_BYTES 8   /* "VTB\0", u16 major, u16 minor */
 #define VTB_TRAILER_BYTES 16   /* u64 offset of INDX, "VTBTRAIL" */
 #define VTB_SECTION_OVERHEAD 12 /* tag, u32 length, u32 CRC32C */
