@@ -22,7 +22,10 @@ import statistics
 import subprocess
 import sys
 
-CHILD = r"""
+from tracer_bench import callgrind_total, fib_calls
+
+# The workloads, shared by the timed child and the callgrind one.
+WORK = r"""
 import asyncio, json, sys, time, vtrace
 
 def fib(n):
@@ -35,16 +38,21 @@ async def task(k):
     for _ in range(k):
         await inner()
 
-async def main():
-    await asyncio.gather(*(asyncio.create_task(task(25)) for _ in range(200)))
+async def main(k):
+    await asyncio.gather(*(asyncio.create_task(task(k)) for _ in range(200)))
 
-def run_async():
+def run_async(k=25):
     loop = asyncio.new_event_loop()
-    loop.run_until_complete(main())
+    loop.run_until_complete(main(k))
     loop.close()
 
+def tracer():
+    return vtrace.Tracer(buffer_size=4_000_000, quiet=True, dump_on_exception=False)
+"""
+
+CHILD = WORK + r"""
 def timed(fn, traced):
-    t = vtrace.Tracer(buffer_size=4_000_000, quiet=True, dump_on_exception=False) if traced else None
+    t = tracer() if traced else None
     if t:
         t.start()
     c0 = time.thread_time_ns()
@@ -61,49 +69,21 @@ for name, fn in (("fib", lambda: fib(25)), ("asyncio", run_async)):
 print(json.dumps(out))
 """
 
-
-CG_CHILD = r"""
-import asyncio, sys, vtrace
+# argv: plain|traced, fib|async, n (fib(n), or tasks of n awaits: n + 1 steps)
+CG_CHILD = WORK + r"""
 mode, work, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-def fib(n):
-    return n if n < 2 else fib(n - 1) + fib(n - 2)
-async def inner():
-    await asyncio.sleep(0)
-async def task(k):
-    for _ in range(k):
-        await inner()
-async def main():
-    await asyncio.gather(*(asyncio.create_task(task(n)) for _ in range(200)))
-loop = asyncio.new_event_loop()
-t = vtrace.Tracer(buffer_size=4_000_000, quiet=True, dump_on_exception=False) if mode == "traced" else None
+t = tracer() if mode == "traced" else None
 if t:
     t.start()
-fib(n) if work == "fib" else loop.run_until_complete(main())
+fib(n) if work == "fib" else run_async(n)
 if t:
     t.stop()
 """
 
 
-def fib_calls(n):
-    a, b = 1, 1
-    for _ in range(n):
-        a, b = b, a + b + 1
-    return a
-
-
 def cg_ir(pybuild, mode, work, n):
-    import tempfile
-    with tempfile.TemporaryDirectory(prefix="vtrace-cg-") as tmp:
-        out = os.path.join(tmp, "cg.out")
-        env = dict(os.environ, PYTHONPATH=pybuild, VTRACE_OPTIONS="", PYTHONHASHSEED="0")
-        subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, sys.executable, "-c",
-                        CG_CHILD, mode, work, str(n)], check=True, env=env, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        with open(out) as f:
-            for line in f:
-                if line.startswith("summary:") or line.startswith("totals:"):
-                    return int(line.split()[1])
-    raise RuntimeError("no summary in callgrind output")
+    return callgrind_total([sys.executable, "-c", CG_CHILD, mode, work, str(n)],
+                           dict(os.environ, PYTHONPATH=pybuild, VTRACE_OPTIONS=""))
 
 
 def callgrind(builds):
