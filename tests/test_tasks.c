@@ -90,6 +90,37 @@ START_TEST(test_steps_in_model)
 }
 END_TEST
 
+/* Saved back as VTB (vtui convert, :dump of a live view), the steps stay. */
+START_TEST(test_steps_saved)
+{
+	uint8_t *bytes;
+	size_t len;
+	vtb_trace *t = known_trace(&bytes, &len);
+	char path[64] = "/tmp/vtui-tasks-save-XXXXXX", *cause = NULL;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(vtb_trace_save(t, path, &cause), 0);
+	vtb_trace *u = vtb_trace_load(path, 0, NULL, NULL, &cause);
+	unlink(path);
+	ck_assert_msg(u != NULL, "%s", cause ? cause : "?");
+	for (size_t i = 0; i < 2; i++) {
+		const vtb_thread *a = vtb_trace_thread(t, i), *b = vtb_trace_thread(u, i);
+		ck_assert_uint_eq(b->task_step_count, a->task_step_count);
+		for (size_t k = 0; k < a->task_step_count; k++) {
+			ck_assert_str_eq(b->task_steps[k].name, a->task_steps[k].name);
+			ck_assert_uint_eq(b->task_steps[k].task, a->task_steps[k].task);
+			ck_assert_uint_eq(b->task_steps[k].depth, a->task_steps[k].depth);
+			ck_assert_uint_eq(b->task_steps[k].index, a->task_steps[k].index);
+		}
+	}
+	vtb_trace_free(u);
+	vtb_trace_free(t);
+	free(bytes);
+}
+END_TEST
+
 START_TEST(test_lanes)
 {
 	uint8_t *bytes;
@@ -227,6 +258,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_steps_in_model);
+	tcase_add_test(tc, test_steps_saved);
 	tcase_add_test(tc, test_lanes);
 	tcase_add_test(tc, test_cli);
 	tcase_add_test(tc, test_render_lanes);
