@@ -8,7 +8,7 @@
 /* _asyncio.get_running_loop and _asyncio._current_tasks (loop -> task), C on 3.9 to 3.13,
  * unlike asyncio.current_task before 3.12: no Python frame runs inside the hook. Strong
  * references once found, never released: the module lives as long as the interpreter. */
-static PyObject *running_loop_fn, *current_tasks;
+static PyObject *running_loop_fn, *current_tasks, *get_name;
 
 static int asyncio_found(void)
 {
@@ -16,6 +16,8 @@ static int asyncio_found(void)
 	if (current_tasks)
 		return 1;
 	if (!mod_name && !(mod_name = PyUnicode_InternFromString("_asyncio")))
+		return 0;
+	if (!get_name && !(get_name = PyUnicode_InternFromString("get_name")))
 		return 0;
 	PyObject *mod = PyImport_GetModule(mod_name);
 	if (!mod)
@@ -64,7 +66,7 @@ void vt_record_task(PyThreadState *ts, PyObject *code, int thread)
 	vt_exc exc;
 	vt_exc_save(&exc);
 	PyObject *task = current_task();
-	PyObject *name = task ? PyObject_CallMethod(task, "get_name", NULL) : NULL;
+	PyObject *name = task ? PyObject_CallMethodNoArgs(task, get_name) : NULL;
 	Py_ssize_t len = 0;
 	const char *text = name && PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &len) : NULL;
 	if (text)
