@@ -50,12 +50,14 @@ PC_LIBS_$(1) = $$(eval PC_LIBS_$(1) := $$(call pc_ask,libs,$(1)))$$(PC_LIBS_$(1)
 endef
 PKGS := ncursesw libpcre2-8 libcjson zlib
 TRACER_PKGS := libpcre2-8 libcjson
+ANALYSIS_PKGS := libpcre2-8 libcjson zlib
 $(foreach p,$(PKGS) check,$(eval $(call pc_lazy,$(p))))
 pc_cflags = $(foreach p,$(1),$(PC_CFLAGS_$(p)))
 pc_libs = $(foreach p,$(1),$(PC_LIBS_$(p)))
 
 COMMON_SRC := $(wildcard common/*.c)
 FILTERS_SRC := $(wildcard filters/*.c)
+ANALYSIS_SRC := $(wildcard analysis/*.c)
 TUI_SRC := $(filter-out tui/main.c,$(wildcard tui/*.c))
 TRACER_SRC := $(wildcard tracer/*.c)
 TRACER_PY := $(wildcard tracer/vtrace/*.py tracer/vtrace/py.typed)
@@ -65,14 +67,18 @@ BENCH_SRC := $(wildcard bench/bench_*.c)
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 COMMON_OBJ := $(call obj,$(COMMON_SRC))
 FILTERS_OBJ := $(call obj,$(FILTERS_SRC))
+ANALYSIS_OBJ := $(call obj,$(ANALYSIS_SRC))
 TUI_OBJ := $(call obj,$(TUI_SRC))
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
 LIBCOMMON := $(BUILD)/libvtbcommon.a
 LIBFILTERS := $(BUILD)/libvtfilters.a
+LIBANALYSIS := $(BUILD)/libvtanalysis.a
 LIBTUI := $(BUILD)/libvtui.a
-LIBS_ALL := $(LIBTUI) $(LIBFILTERS) $(LIBCOMMON)
+LIBS_ALL := $(LIBTUI) $(LIBANALYSIS) $(LIBFILTERS) $(LIBCOMMON)
+# The analysis library and its tests need no viewer: common/ and filters/ only.
+LIBS_ANALYSIS := $(LIBANALYSIS) $(LIBFILTERS) $(LIBCOMMON)
 EXT_LIBS = $(call pc_libs,$(PKGS)) -lm
 
 # The tracer extension for $(PYTHON), built into $(PYBUILD)/vtrace/.
@@ -124,8 +130,9 @@ $(BUILD)/man/%: man/% VERSION
 
 $(LIBCOMMON): $(COMMON_OBJ)
 $(LIBFILTERS): $(FILTERS_OBJ)
+$(LIBANALYSIS): $(ANALYSIS_OBJ)
 $(LIBTUI): $(TUI_OBJ)
-$(LIBCOMMON) $(LIBFILTERS) $(LIBTUI):
+$(LIBCOMMON) $(LIBFILTERS) $(LIBANALYSIS) $(LIBTUI):
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
@@ -150,6 +157,11 @@ $(BUILD)/tests/%: tests/%.c $(LIBS_ALL) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(call cflags_for,$(PKGS) check) $(ALL_LDFLAGS) -o $@ $< $(LIBS_ALL) \
 		$(EXT_LIBS) $(call pc_libs,check)
+
+$(BUILD)/tests/test_analysis: tests/test_analysis.c $(LIBS_ANALYSIS) $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(call cflags_for,$(PKGS) check) $(ALL_LDFLAGS) -o $@ $< $(LIBS_ANALYSIS) \
+		$(call pc_libs,$(ANALYSIS_PKGS)) -lm $(call pc_libs,check)
 
 $(BUILD)/bench/%: bench/%.c $(LIBS_ALL) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
@@ -187,7 +199,7 @@ $(PYBUILD)/bench/_%$(PY_EXT): bench/floors/%.c $(FLAGS_STAMP)
 	$(CC) $(ALL_CFLAGS) -shared -fvisibility=hidden -I$(PY_INC) $(ALL_LDFLAGS) -o $@ $<
 
 # ---- fuzzing (libFuzzer through clang; not part of `make check`, see tests/fuzz/README.md) ----
-# tests/fuzz/fuzz_*.c with the sources of common/, filters/ and tui/, all under ASan+UBSan,
+# tests/fuzz/fuzz_*.c with the sources of common/, filters/, analysis/ and tui/, all under ASan+UBSan,
 # into $(BUILD)/fuzz/; `make fuzz` runs each target for FUZZ_SECONDS, one after another.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
@@ -213,12 +225,12 @@ $(BUILD)/fuzz/obj/%.o: %.c
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(call pc_cflags,$(PKGS)) -c $< -o $@
 
 $(FUZZ_CORE): $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(COMMON_SRC) $(FILTERS_SRC))
-$(FUZZ_TUI): $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(TUI_SRC))
+$(FUZZ_TUI): $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(TUI_SRC) $(ANALYSIS_SRC))
 $(FUZZ_CORE) $(FUZZ_TUI):
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-# The command and view targets (the viewer itself) need tui/.
+# The command and view targets (the viewer itself) need tui/ (and analysis/).
 $(BUILD)/fuzz/fuzz_command $(BUILD)/fuzz/fuzz_view: $(FUZZ_TUI)
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(call pc_cflags,$(PKGS)) -o $@ $< \

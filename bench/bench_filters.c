@@ -15,7 +15,7 @@
 #include "bench/bench_util.h"
 #include "common/vtb.h"
 #include "filters/filters.h"
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 
 static uint64_t rng = 88172645463325252ull;
 

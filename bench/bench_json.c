@@ -25,6 +25,7 @@
 
 #include "bench/bench_util.h"
 #include "common/vtb.h"
+#include "common/vtb_json.h"
 
 struct gen {
 	FILE *f;

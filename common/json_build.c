@@ -223,15 +223,6 @@ static int emit_thread(struct jimp *im, vtb_writer *w, struct jthread *t)
 	return rc;
 }
 
-void jthread_free(struct jthread *t)
-{
-	free(t->name);
-	free(t->calls);
-	free(t->bes);
-	free(t->marks);
-	memset(t, 0, sizeof(*t));
-}
-
 /* Threads in order: by process (as met), the main thread (tid == pid) first, then by
  * the first thing they did. */
 static int cmp_thread(const void *pa, const void *pb)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* json_load.h: the importer's state, shared by json_load.c (the walk and the report),
- * json_events.c (one JSON event to records) and json_build.c (records to the model).
+/* json_load.h: the importer's state, shared by json_import.c (the walk and the report),
+ * json_load.c (interning and the state's helpers), json_events.c (one JSON event to
+ * records) and json_build.c (records to the model).
  * Not a public header.
  */
 #ifndef VTUI_JSON_LOAD_H
@@ -100,12 +101,15 @@ struct jimp {
 	char *partial;
 };
 
+/* json_load.c */
 int64_t jimp_intern(struct jimp *im, const char *raw, int split);
 struct jthread *jimp_thread(struct jimp *im, uint32_t pid, uint64_t tid);
 struct jproc *jimp_process(struct jimp *im, uint32_t pid);
 int jimp_text_ref(struct jimp *im, const struct vtb_buf *b, uint64_t *ref);
 const char *jimp_text(const struct jimp *im, uint64_t ref);
 void jthread_free(struct jthread *t);
+/* Free everything the state holds (not `im` itself). */
+void jimp_free(struct jimp *im);
 
 /* json_events.c */
 int jimp_event(void *ctx, const cJSON *ev, uint64_t offset);

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* json_private.h: declarations shared by the Chrome trace JSON files of common/
- * (json_scan.c, json_load.c, json_text.c, json_export.c). Not a public header.
+ * (json_scan.c, json_import.c, json_text.c, json_export.c). Not a public header.
  */
 #ifndef VTUI_JSON_PRIVATE_H
 #define VTUI_JSON_PRIVATE_H
 
 #include "common/vtb.h"
+#include "common/vtb_json.h"
 #include "common/vtb_internal.h"
 
 #include <cjson/cJSON.h>

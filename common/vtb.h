@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <wchar.h>
 
 #define VTB_VERSION 1
 
@@ -288,6 +289,15 @@ const vtb_attachment *vtb_thread_attachment(const vtb_thread *th, uint32_t depth
 const char *vtb_reason_name(uint32_t reason);
 const char *vtb_strerror(int err);
 
+/* Text from a file (text.c). */
+/* Decode one UTF-8 sequence at *p and step past it. Invalid bytes decode as U+FFFD one byte
+ * at a time: overlong forms (an ESC in two bytes), surrogates and code points past U+10FFFF
+ * included. */
+wchar_t vtb_utf8_next(const unsigned char **p);
+/* Whether a character from a file may reach a terminal as it is: not a C0 or C1 control,
+ * DEL, a bidirectional control (U+202E...) or a line or paragraph separator. */
+int vtb_char_safe(wchar_t ch);
+
 /* CRC32C (Castagnoli) of a buffer, continuing from `crc` (start with 0). */
 uint32_t vtb_crc32c(uint32_t crc, const void *buf, size_t len_bytes);
 
@@ -433,45 +443,6 @@ const char *vtb_ring_signal_name(uint32_t sig);
 int vtb_ring_list(const char *dir, char ***paths, char **cause);
 void vtb_ring_list_free(char **paths, int count);
 
-/* ---- Chrome trace event JSON (VizTracer, Perfetto) ----
- * Implemented in common/json_*.c through cJSON (and zlib for .gz). */
-
-/* What an import met besides what it loaded. */
-typedef struct vtb_json_report {
-	size_t events_read;       /* trace events in the file */
-	size_t unknown_kinds;     /* events of a phase the importer does not map (counted, skipped) */
-	size_t unbalanced;        /* B without E or E without B (closed or dropped, and counted) */
-	size_t skipped_invalid;   /* events with missing or wrongly typed fields */
-	int partial;              /* the JSON was cut or malformed: the events before the
-				   * problem were loaded, and the notes say where it is */
-	char *notes;              /* one line per kind of problem, or NULL; the caller frees */
-} vtb_json_report;
-
-/* Load a Chrome trace event JSON file (".json" or ".json.gz") into a trace model.
- * Returns NULL and sets *cause (with the line, column and byte offset where parsing
- * stopped) on failure. JSON cut or malformed after some events loads those events: the
- * report says `partial`, and vtb_trace_damage() of the trace has `truncated` and the
- * problem. `report` may be NULL. The caller owns the trace and report->notes. */
-vtb_trace *vtb_json_load(const char *path, vtb_progress_fn progress, void *progress_ctx,
-			 vtb_json_report *report, char **cause);
-/* Bounds on what a JSON import reads: a few MB of gzip can expand to gigabytes. */
-typedef struct vtb_json_limits {
-	uint64_t max_bytes;  /* uncompressed bytes read; 0: no limit */
-	uint64_t max_events; /* trace events read; 0: no limit */
-} vtb_json_limits;
-
-#define VTB_JSON_MAX_BYTES_DEFAULT (UINT64_C(1) << 30)
-#define VTB_JSON_MAX_EVENTS_DEFAULT UINT64_C(20000000)
-
-/* vtb_json_load with limits (NULL: the defaults above); passing one fails the load with
- * VTB_E_LIMIT and a cause that names the limit. vtb_json_load uses the defaults. */
-vtb_trace *vtb_json_load_limited(const char *path, const vtb_json_limits *limits, vtb_progress_fn progress,
-				 void *progress_ctx, vtb_json_report *report, char **cause);
-/* Write `t` as Chrome trace event JSON that Perfetto and VizTracer's viewer open (gzip
- * when `path` ends in ".gz"), streamed one event at a time; progress counts events.
- * Loading the result gives back the same model. 0, or a negative error with *cause. */
-int vtb_json_export(const vtb_trace *t, const char *path, vtb_progress_fn progress,
-		    void *progress_ctx, char **cause);
 /* Write `t` as a VTB file (the import half of `vtui convert`). */
 int vtb_trace_save(const vtb_trace *t, const char *path, char **cause);
 

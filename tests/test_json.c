@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE /* asprintf */
 #include "common/vtb.h"
+#include "common/vtb_json.h"
 
 #include <check.h>
 #include <cjson/cJSON.h>

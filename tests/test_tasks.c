@@ -3,7 +3,7 @@
  * task lanes (tui_tasks_build) with exact figures, `vtui stats --tasks` and the lanes in
  * the timeline (--render), on a hand-built trace. The binary is $VTUI_BUILD/vtui. */
 #define _GNU_SOURCE /* asprintf, mkdtemp */
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -507,62 +507,6 @@ END_TEST
 
 /* ---- flame graph ---- */
 
-/* The node reached by names from the root, or NULL. */
-static const struct tui_flame_node *node_at(const vtb_trace *t, const struct tui_flame_node *n,
-					     const char *const *path)
-{
-	uint32_t at = 0;
-
-	for (; *path; path++) {
-		uint32_t c = n[at].first_child;
-
-		while (c != UINT32_MAX && strcmp(vtb_trace_string(t, n[c].name_id)->name, *path))
-			c = n[c].next;
-		if (c == UINT32_MAX)
-			return NULL;
-		at = c;
-	}
-	return &n[at];
-}
-
-START_TEST(flame_exact)
-{
-	vtb_trace *t = fxa_trace(0, NULL);
-	struct tui_flame_node *n;
-	tui_stats_scope sc = { 0 };
-	size_t count;
-
-	ck_assert_int_eq(tui_flame_build(t, NULL, &n, &count), 0);
-	ck_assert_uint_eq(count, 8); /* root + 7 stacks */
-	ck_assert_uint_eq(n[0].total_ns, 160 * MS);
-	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "main", NULL })->total_ns, 100 * MS);
-	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "main", "work", "step", NULL })->total_ns, 30 * MS);
-	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "main", "work", "step", NULL })->calls, 5);
-	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "worker.run", "step", NULL })->total_ns, 20 * MS);
-	/* widest first: main before worker.run, work before load-config and gc.collect */
-	ck_assert_str_eq(vtb_trace_string(t, n[n[0].first_child].name_id)->name, "main");
-	ck_assert_str_eq(vtb_trace_string(t, n[n[n[0].first_child].first_child].name_id)->name, "work");
-	free(n);
-	sc.t0_ns = FX_T0;
-	sc.t1_ns = FX_T0 + 20 * MS; /* visible: times clipped */
-	ck_assert_int_eq(tui_flame_build(t, &sc, &n, &count), 0);
-	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "main", NULL })->total_ns, 20 * MS);
-	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "main", "work", NULL })->total_ns, 19 * MS);
-	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "main", "work", "step", NULL })->total_ns, 10 * MS);
-	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "worker.run", NULL })->total_ns, 15 * MS);
-	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "worker.run", "step", NULL })->total_ns, 10 * MS);
-	ck_assert_ptr_null(node_at(t, n, (const char *[]){ "main", "gc.collect", NULL }));
-	free(n);
-	sc = (tui_stats_scope){ .subtree = 1, .thread = 0, .depth = 1, .index = 1 }; /* second work */
-	ck_assert_int_eq(tui_flame_build(t, &sc, &n, &count), 0);
-	ck_assert_uint_eq(count, 3);
-	ck_assert_uint_eq(n[0].total_ns, 20 * MS);
-	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "work", "step", NULL })->total_ns, 10 * MS);
-	free(n);
-	vtb_trace_free(t);
-}
-END_TEST
-
 START_TEST(flame_panel_zoom)
 {
 	tui_app *app = open_a(0);
@@ -606,48 +550,6 @@ START_TEST(flame_panel_zoom)
 END_TEST
 
 /* ---- diff ---- */
-
-START_TEST(diff_exact)
-{
-	vtb_trace *a = fxa_trace(0, NULL), *b = fxa_trace(1, NULL);
-	tui_stats *sa, *sb;
-	tui_diff *d;
-	char *cause = NULL, buf[4096] = "";
-	FILE *f = tmpfile();
-	size_t n;
-
-	ck_assert_int_eq(tui_stats_compute(a, NULL, &sa, &cause), 0);
-	ck_assert_int_eq(tui_stats_compute(b, NULL, &sb, &cause), 0);
-	ck_assert_int_eq(tui_diff_compute(a, sa, b, sb, &d), 0);
-	ck_assert_uint_eq(d->count, 7);
-	ck_assert_str_eq(d->rows[0].name, "step");
-	ck_assert_uint_eq(d->rows[0].total_b - d->rows[0].total_a, 10 * MS);
-	ck_assert_str_eq(d->rows[1].name, "main"); /* self -6 ms */
-	ck_assert_str_eq(d->rows[2].name, "work"); /* self -5 ms, total +5 ms */
-	ck_assert_str_eq(d->rows[3].name, "extra");
-	ck_assert_int_eq(d->rows[3].id_a, -1);
-	ck_assert_uint_eq(d->rows[3].calls_b, 1);
-	ck_assert_int_eq(tui_diff_write(d, TUI_STATS_CSV, 4, f, &cause), 0);
-	rewind(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	ck_assert_str_eq(buf,
-			 "name,calls_a,calls_b,calls_delta,total_a,total_b,total_delta,self_a,self_b,self_delta,"
-			 "mean_a,mean_b,mean_delta,rate_a,rate_b\n"
-			 "step,6,6,0,50000000,60000000,10000000,50000000,60000000,10000000,"
-			 "8333333,10000000,1666667,60.000,60.000\n"
-			 "main,1,1,0,100000000,100000000,0,33000000,27000000,-6000000,100000000,100000000,0,10.000,10.000\n"
-			 "work,2,2,0,60000000,65000000,5000000,30000000,25000000,-5000000,30000000,32500000,2500000,"
-			 "20.000,20.000\n"
-			 "extra,0,1,1,0,1000000,1000000,0,1000000,1000000,0,1000000,1000000,0.000,10.000\n");
-	fclose(f);
-	tui_diff_free(d);
-	tui_stats_free(sa);
-	tui_stats_free(sb);
-	vtb_trace_free(a);
-	vtb_trace_free(b);
-}
-END_TEST
 
 START_TEST(diff_view_opens_both)
 {
@@ -699,48 +601,6 @@ START_TEST(diff_view_opens_both)
 END_TEST
 
 /* ---- several dumps ---- */
-
-START_TEST(multi_merge_clock)
-{
-	vtb_trace *in[2] = { fxa_trace(0, NULL), fxa_child(NULL) }, *m;
-	const vtb_thread *th;
-	char *cause = NULL;
-
-	ck_assert_ptr_nonnull(in[1]);
-	m = tui_multi_merge(in, NULL, 2, NULL, &cause);
-	ck_assert_msg(m != NULL, "merge: %s", cause ? cause : "?");
-	ck_assert_uint_eq(vtb_trace_thread_count(m), 3);
-	ck_assert_uint_eq(vtb_trace_process_count(m), 2);
-	ck_assert_uint_eq(vtb_trace_call_count(m), vtb_trace_call_count(in[0]) + vtb_trace_call_count(in[1]));
-	ck_assert_uint_eq(vtb_trace_counter_count(m), 3);
-	th = vtb_trace_thread(m, 2);
-	ck_assert_uint_eq(th->pid, 101);
-	ck_assert_uint_eq(th->rows[0].slices[0].start_ns, FX_US(21000)); /* the parent's clock */
-	ck_assert_uint_eq(th->rows[0].slices[0].dur_ns, 30 * MS);
-	ck_assert_uint_eq(th->marks[0].ts_ns, FX_US(31000));
-	ck_assert_str_eq(th->marks[0].text, "child failed");
-	/* the parent's threads come back as they were */
-	for (size_t t = 0; t < 2; t++) {
-		const vtb_thread *a = vtb_trace_thread(in[0], t), *b = vtb_trace_thread(m, t);
-
-		ck_assert_uint_eq(a->depth_count, b->depth_count);
-		ck_assert_uint_eq(a->mark_count, b->mark_count);
-		for (uint32_t d = 0; d < a->depth_count; d++) {
-			ck_assert_uint_eq(a->rows[d].count, b->rows[d].count);
-			for (size_t i = 0; i < a->rows[d].count; i++) {
-				ck_assert_uint_eq(a->rows[d].slices[i].start_ns, b->rows[d].slices[i].start_ns);
-				ck_assert_uint_eq(a->rows[d].slices[i].dur_ns, b->rows[d].slices[i].dur_ns);
-				ck_assert_uint_eq(a->rows[d].slices[i].flags, b->rows[d].slices[i].flags);
-			}
-		}
-	}
-	for (size_t c = 0; c < 3; c++)
-		ck_assert_uint_eq(vtb_trace_counter(m, c)->count, vtb_trace_counter(in[0], c)->count);
-	vtb_trace_free(m);
-	vtb_trace_free(in[0]);
-	vtb_trace_free(in[1]);
-}
-END_TEST
 
 START_TEST(multi_view_groups)
 {
@@ -861,13 +721,10 @@ static Suite *tracks_suite(void)
 	tcase_add_test(tc, stats_scopes_exact);
 	tcase_add_loop_test(tc, stats_sort_and_longest, 0, sizeof(sort_cases) / sizeof(sort_cases[0]));
 	tcase_add_test(tc, longest_call);
-	tcase_add_test(tc, flame_exact);
 	tcase_add_test(tc, flame_panel_zoom);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("traces");
-	tcase_add_test(tc, diff_exact);
 	tcase_add_test(tc, diff_view_opens_both);
-	tcase_add_test(tc, multi_merge_clock);
 	tcase_add_test(tc, multi_view_groups);
 	tcase_add_test(tc, multi_same_process_titles);
 	tcase_add_loop_test(tc, golden_80x24, 0, sizeof(goldens80) / sizeof(goldens80[0]));

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* analysis.h: tracks (counters, marks, GC), the log panel, the statistics panel, the
- * aggregated flame graph and the trace diff. Private to tui/ (like stats.h).
+ * aggregated flame graph and the trace diff panel. Private to tui/; what they show is
+ * computed by the analysis library (analysis/analysis.h).
  *
  * Files: analysis.c (the state, the bottom panel's layout, keys and commands), tracks.c
  * (counter, mark and GC rows of the timeline), view_logs.c, view_statspanel.c,
- * flamegraph.c, diff.c (`vtui --diff`, `vtui stats --diff`), multi.c (several dumps on
- * one wall-clock axis).
+ * flamegraph.c, view_diff.c.
  *
  * Cost: every panel draws in time proportional to its height: the log panel keeps the
  * records of all threads in one time-sorted array (built at the first use) and finds the
@@ -20,7 +20,7 @@
 #include <stdio.h>
 
 #include "filters/filters.h"
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 #include "tui/tui_private.h"
 
 enum tui_panel { TUI_PANEL_NONE, TUI_PANEL_LOGS, TUI_PANEL_STATS, TUI_PANEL_FLAME, TUI_PANEL_DIFF };
@@ -46,17 +46,6 @@ struct tui_log_ent {
 	uint64_t ts_ns;
 	int32_t thread;
 	uint32_t mark;
-};
-
-/* One node of the aggregated flame graph: calls merged by stack. */
-struct tui_flame_node {
-	uint32_t name_id;
-	uint32_t parent;       /* UINT32_MAX for the root */
-	uint32_t first_child;  /* children sorted widest first, linked by next; UINT32_MAX: none */
-	uint32_t next;
-	uint32_t depth;        /* 0: the root (all threads) */
-	uint64_t total_ns;     /* time under this stack */
-	uint64_t calls;
 };
 
 struct tui_analysis {
@@ -164,9 +153,6 @@ int tui_flame_update(tui_app *app);
 void tui_flame_draw(tui_app *app, tui_screen *s, int y0, int h);
 /* dir: "parent", "child", "prev", "next". 0 or -1 when there is none. */
 int tui_flame_move(tui_app *app, const char *dir);
-/* Build the merged tree of `t` in scope; *out and *count; the caller frees *out. */
-int tui_flame_build(const vtb_trace *t, const tui_stats_scope *sc, struct tui_flame_node **out,
-		    size_t *count);
 
 /* Commands (rows of commands.c's table). */
 int tui_cmd_logs(tui_app *app, int argc, char **argv);
@@ -191,47 +177,6 @@ int tui_diffv_enter(tui_app *app);
 void tui_diffv_free(struct tui_diffview *dv);
 /* Select the call of function `id` (in the shown trace) that lasts longest; 0 or -1. */
 int tui_select_longest(tui_app *app, uint32_t id);
-
-/* ---- diff (diff.c) ---- */
-
-typedef struct tui_diff_row {
-	const char *name;      /* owned by trace a or b */
-	int64_t id_a, id_b;    /* string ids, -1 when absent */
-	uint64_t calls_a, calls_b, total_a, total_b, self_a, self_b;
-} tui_diff_row;
-
-/* How rows are ranked: impact (|self change|, then |total change|), or change of mean
- * (|mean change|, then |total change|), the default when the traces span different
- * times (TUI_DIFF_SPAN_RATIO), where totals grow with the time recorded. */
-enum tui_diff_rank { TUI_DIFF_AUTO, TUI_DIFF_IMPACT, TUI_DIFF_MEAN };
-#define TUI_DIFF_RANK_WORDS "auto|impact|mean"
-#define TUI_DIFF_SPAN_RATIO 1.25
-
-typedef struct tui_diff {
-	tui_diff_row *rows;    /* sorted as `rank` says */
-	size_t count;
-	uint64_t span_a, span_b; /* the time each trace spans (vtb_trace_span), ns */
-	int rank;              /* TUI_DIFF_IMPACT or TUI_DIFF_MEAN: how rows are sorted */
-} tui_diff;
-
-/* Compare the statistics `sa` of trace `a` with `sb` of `b` by qualified function name
- * (ids with the same name are added up). 0 with *out (the caller frees with
- * tui_diff_free), or VTB_E_NOMEM. The rows point into the traces' names. */
-int tui_diff_compute(const vtb_trace *a, const tui_stats *sa, const vtb_trace *b, const tui_stats *sb,
-		     tui_diff **out);
-void tui_diff_free(tui_diff *d);
-/* Sort the rows by `rank` (TUI_DIFF_AUTO: by mean when one trace spans more than
- * TUI_DIFF_SPAN_RATIO times the other's time, else by impact). */
-void tui_diff_rank(tui_diff *d, enum tui_diff_rank rank);
-/* One of TUI_DIFF_RANK_WORDS; 0 or VTB_E_ARG. */
-int tui_diff_parse_rank(const char *text, enum tui_diff_rank *rank);
-/* Per side (0: a, 1: b): the mean (total / calls, rounded; 0 without calls) and the calls
- * per second of the trace's span (0 for an empty span). */
-uint64_t tui_diff_mean(const tui_diff_row *r, int side);
-double tui_diff_rate(const tui_diff *d, const tui_diff_row *r, int side);
-/* Table, CSV (name,calls_a,calls_b,calls_delta,total_a,...,mean_a,mean_b,mean_delta,
- * rate_a,rate_b) or JSON. 0 or VTB_E_IO. */
-int tui_diff_write(const tui_diff *d, enum tui_stats_format fmt, size_t top, FILE *out, char **cause);
 
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 
 int tui_parse_size(const char *text, int *width, int *height)
 {

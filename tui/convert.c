@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/vtb.h"
+#include "common/vtb_json.h"
 #include "tui/tui_private.h"
 
 enum kind { KIND_UNKNOWN, KIND_JSON, KIND_VTB };

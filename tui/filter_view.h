@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* filter_view.h: filters, search and presets in the viewer. Private to tui/ (like stats.h):
+/* filter_view.h: filters, search and presets in the viewer. Private to tui/ (like analysis.h):
  * filter_view.c (the filter state, the per-call marking, drawing hooks, filter commands),
  * search.c (search, next and previous match), presets_ui.c (presets and their picker).
  *

@@ -12,7 +12,7 @@
 
 #include "common/vtb.h"
 #include "tui/convert.h"
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 #include "tui/tui.h"
 
 #define MAX_CMDS 256

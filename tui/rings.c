@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 
 #define RINGS_HEAD "PID      STATE             ALIVE  AGE     SIZE      COMMAND"
 

@@ -92,45 +92,6 @@ void tui_screen_fill(tui_screen *s, int x, int y, int n, wchar_t ch, uint16_t st
 		tui_screen_put(s, x + i, y, ch, style, attr);
 }
 
-wchar_t tui_utf8_next(const unsigned char **p)
-{
-	static const uint32_t least[] = { 0, 0x80, 0x800, 0x10000 };
-	const unsigned char *c = *p;
-	int n = c[0] >= 0xf8 ? -1 : c[0] >= 0xf0 ? 3 : c[0] >= 0xe0 ? 2 : c[0] >= 0xc0 ? 1 : 0;
-	uint32_t cp = n == 3 ? c[0] & 7 : n == 2 ? c[0] & 15 : n == 1 ? c[0] & 31 : c[0];
-
-	if (n < 0 || (c[0] >= 0x80 && n == 0)) {
-		*p = c + 1;
-		return 0xfffd;
-	}
-	for (int i = 1; i <= n; i++) {
-		if ((c[i] & 0xc0) != 0x80) {
-			*p = c + 1;
-			return 0xfffd;
-		}
-		cp = cp << 6 | (c[i] & 0x3f);
-	}
-	if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-		*p = c + 1;
-		return 0xfffd;
-	}
-	*p = c + n + 1;
-	return (wchar_t)cp;
-}
-
-/* Bidirectional controls reorder what follows them on the line (U+202E shows "exe.txt"
- * as "txt.exe"); line and paragraph separators break lines in some terminals. */
-static int reorders(wchar_t ch)
-{
-	return ch == 0x061c || ch == 0x200e || ch == 0x200f || (ch >= 0x202a && ch <= 0x202e) ||
-	       (ch >= 0x2066 && ch <= 0x2069) || ch == 0x2028 || ch == 0x2029;
-}
-
-int tui_char_safe(wchar_t ch)
-{
-	return ch >= 0x20 && !(ch >= 0x7f && ch < 0xa0) && !reorders(ch);
-}
-
 /* What a cell shows for a character from a file: C0 controls as spaces (tabs, newlines in
  * messages), DEL, the C1 controls (U+009B is CSI to many terminals) and the characters
  * that reorder or break lines as U+FFFD, so no text from a trace drives the terminal. */
@@ -138,7 +99,7 @@ static wchar_t shown(wchar_t ch)
 {
 	if (ch < 0x20)
 		return L' ';
-	return tui_char_safe(ch) ? ch : 0xfffd;
+	return vtb_char_safe(ch) ? ch : 0xfffd;
 }
 
 /* The caller frees the result. */
@@ -151,9 +112,9 @@ char *tui_clean(const char *text, int keep_newlines)
 		return NULL;
 	for (const unsigned char *p = (const unsigned char *)text; *p;) {
 		const unsigned char *next = p;
-		wchar_t ch = tui_utf8_next(&next);
+		wchar_t ch = vtb_utf8_next(&next);
 
-		if (tui_char_safe(ch) && !(ch == 0xfffd && next - p == 1)) {
+		if (vtb_char_safe(ch) && !(ch == 0xfffd && next - p == 1)) {
 			memcpy(o, p, (size_t)(next - p));
 			o += next - p;
 		} else {
@@ -215,7 +176,7 @@ int tui_screen_puts(tui_screen *s, int x, int y, const char *utf8, int max_cols,
 	if (limit > s->width - x)
 		limit = s->width - x;
 	while (*p && col < limit) {
-		wchar_t ch = shown(tui_utf8_next(&p));
+		wchar_t ch = shown(vtb_utf8_next(&p));
 		int w = char_width(s, ch);
 
 		if (w == 0)

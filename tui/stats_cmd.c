@@ -8,7 +8,7 @@
  *   --min-duration DUR                     --max-depth N
  */
 #define _GNU_SOURCE
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 #include "tui/analysis.h"
 
 #include <getopt.h>

@@ -14,6 +14,7 @@
 #include <wchar.h>
 
 #include "common/vtb.h"
+#include "common/vtb_json.h"
 
 /* The smallest screen the viewer draws on; below it, it says so instead. */
 #define TUI_MIN_WIDTH 40
@@ -133,15 +134,6 @@ int tui_live_ended(const tui_live *lv);
 int tui_app_set_diff(tui_app *app, vtb_trace *before, const char *before_path, char **cause);
 /* Where the threads of a merged trace came from: which dump, and a title for each. */
 typedef struct tui_sources tui_sources;
-/* One trace holding the threads, counters and marks of `traces` (several dumps of one run:
- * a parent and its children, or one process dumped twice), their times moved onto the
- * first one's clock through each header's start_wall_ns and start_mono_ns. `paths` (or
- * NULL) name the dumps; with `sources` set, *sources receives where each thread came from,
- * for tui_app_set_sources. The inputs stay the caller's. NULL with *cause on failure; the
- * caller owns the results. */
-vtb_trace *tui_multi_merge(vtb_trace *const *traces, const char *const *paths, size_t count,
-			   tui_sources **sources, char **cause);
-void tui_sources_free(tui_sources *s);
 /* Group the threads by the dump they came from (taken over; NULL does nothing): each dump
  * and process gets a title row with the file, the process's name and the dump's reason. */
 void tui_app_set_sources(tui_app *app, tui_sources *sources);
@@ -166,6 +158,10 @@ const vtb_trace *tui_app_trace(const tui_app *app);
 
 /* ---- loading, batch use ---- */
 
+/* `vtui stats TRACE [options]`: argv[0] is "stats". Prints to stdout, errors to stderr.
+ * Returns the process exit code: 0 success, 1 a bad trace file, 2 bad usage or a bad
+ * pattern or value, 3 a bad or missing preset. */
+int vtui_stats_main(int argc, char **argv);
 /* Load `path`: Chrome JSON for .json/.json.gz, otherwise VTB with salvage. With
  * `progress` set, a bar with the bytes read goes to stderr once loading takes longer
  * than half a second. *note receives a malloc'd description of damage or import
@@ -178,9 +174,6 @@ int vtui_live_main(int argc, char **argv);
 /* Replaces this process by vtui --rings on the directory of `path` when it is a ring file
  * (else the default); returns 1 only when that fails. */
 int vtui_rings_reopen(const char *path);
-/* Whether a character from a file may reach a terminal as it is: not a C0 or C1 control,
- * DEL, a bidirectional control (U+202E...) or a line or paragraph separator. */
-int tui_char_safe(wchar_t ch);
 /* A malloc'd copy of `text` with each unsafe character and invalid byte as '?' per byte
  * ('\n' kept when keep_newlines); NULL when out of memory. */
 char *tui_clean(const char *text, int keep_newlines);

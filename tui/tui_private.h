@@ -15,6 +15,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "analysis/analysis.h"
 #include "common/vtb.h"
 #include "tui/tui.h"
 
@@ -28,13 +29,6 @@ typedef struct tui_ref {
 } tui_ref;
 
 #define TUI_REF_NONE ((tui_ref){ -1, 0, 0 })
-
-struct tui_sources {
-	size_t count;              /* dumps */
-	char **titles;             /* per dump: "snap1.bin (1 of 2): dump: signal, pid 12 ForkPoolWorker-1" */
-	size_t thread_count;
-	uint32_t *of_thread;       /* per thread of the merged trace: its dump */
-};
 
 typedef struct tui_model {
 	vtb_trace *trace;          /* owned */
@@ -243,10 +237,6 @@ int tui_parse_time(const char *text, int64_t *ns, int *relative);
 
 /* Whether `s` ends with `suffix`. */
 int tui_ends_with(const char *s, const char *suffix);
-/* Decode one UTF-8 sequence at *p and step past it. Invalid bytes decode as U+FFFD one byte
- * at a time: overlong forms (an ESC in two bytes), surrogates and code points past U+10FFFF
- * included. */
-wchar_t tui_utf8_next(const unsigned char **p);
 /* Whether `path` names Chrome trace JSON (.json, .json.gz) rather than VTB. */
 int tui_is_json_name(const char *path);
 /* Whether the file at `path` is JSON: by its name, or for other names by its first bytes. */

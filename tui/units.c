@@ -105,7 +105,7 @@ static size_t cp_offset(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (n-- > 0 && *p)
-		tui_utf8_next(&p);
+		vtb_utf8_next(&p);
 	return (size_t)(p - (const unsigned char *)s);
 }
 
@@ -115,7 +115,7 @@ int tui_text_cols(const char *s)
 	int n = 0;
 
 	while (*p) {
-		tui_utf8_next(&p);
+		vtb_utf8_next(&p);
 		n++;
 	}
 	return n;

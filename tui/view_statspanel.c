@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* view_statspanel.c: the statistics panel: per function calls, total, self, mean and max
- * (tui/stats.c) for the whole trace, the visible range or the selected call's subtree,
+ * (analysis/stats.c) for the whole trace, the visible range or the selected call's subtree,
  * sorted by any column. Recomputed only when the scope changes (for the visible range:
  * when the window moves). */
 #include "tui/analysis.h"

@@ -11,6 +11,7 @@
 #include "tests/fuzz/fuzz_check.h"
 
 #include "common/vtb.h"
+#include "common/vtb_json.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -15,8 +15,9 @@
 #include "tests/fuzz/fuzz_check.h"
 
 #include "common/vtb.h"
+#include "common/vtb_json.h"
 #include "tui/analysis.h"
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 #include "tui/tui.h"
 
 #include <stdint.h>
@@ -120,9 +121,9 @@ static void check_screen(const tui_screen *scr)
 	for (int y = 0; y < tui_screen_height(scr); y++)
 		for (int x = 0; x < tui_screen_width(scr); x++) {
 			wchar_t ch = tui_screen_cell(scr, x, y)->ch;
-			if (!(ch == 0 || tui_char_safe(ch)))
+			if (!(ch == 0 || vtb_char_safe(ch)))
 				fprintf(stderr, "cell (%d, %d) holds U+%04X\n", x, y, (unsigned)ch);
-			FZ_REQUIRE(ch == 0 || tui_char_safe(ch));
+			FZ_REQUIRE(ch == 0 || vtb_char_safe(ch));
 		}
 }
 

@@ -11,6 +11,7 @@
  * through the writer up to the format's last time, in raw sections past it.
  */
 #include "common/vtb.h"
+#include "common/vtb_json.h"
 #include "tests/ring_fixture.h"
 #include "common/vtb_internal.h"
 #include "tests/vtb_craft.h"

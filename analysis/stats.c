@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* stats.c: per-function statistics in one pass per thread over the depth rows. */
 #define _GNU_SOURCE /* qsort_r */
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "tui/tui_private.h"
 
 /* One open call during the walk. */
 struct frame {
@@ -370,10 +368,10 @@ int tui_stats_parse_format(const char *text, enum tui_stats_format *fmt)
 static int printable_utf8(const unsigned char *p)
 {
 	const unsigned char *next = p;
-	wchar_t ch = tui_utf8_next(&next);
+	wchar_t ch = vtb_utf8_next(&next);
 	int n = (int)(next - p);
 
-	if (!tui_char_safe(ch) || (ch == 0xfffd && n == 1))
+	if (!vtb_char_safe(ch) || (ch == 0xfffd && n == 1))
 		return 0;
 	return n;
 }

@@ -11,7 +11,8 @@
  * one row down, and its marks (and for the first thread of a process, its counter
  * samples) merged in by time before each begin and end. */
 #define _GNU_SOURCE /* asprintf */
-#include "tui/tui_private.h"
+#include "analysis/analysis.h"
+#include "analysis/private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,7 @@ static int put_call(struct merge *m, uint32_t d, size_t i)
 {
 	const vtb_slice *s = &m->th->rows[d].slices[i];
 	const vtb_attachment *a = vtb_thread_attachment(m->th, d, (uint32_t)i);
-	uint64_t end = tui_slice_end(s);
+	uint64_t end = an_slice_end(s);
 
 	if (flush(m, s->start_ns) < 0 ||
 	    vtb_writer_begin(m->w, m->thread, at(m, s->start_ns), m->names[s->name_id], s->flags) < 0)
@@ -96,8 +97,8 @@ static int put_call(struct merge *m, uint32_t d, size_t i)
 	if (d + 1 < m->th->depth_count) {
 		const vtb_row *down = &m->th->rows[d + 1];
 
-		for (size_t j = tui_row_first_from(down, s->start_ns); j < down->count; j++) {
-			if (down->slices[j].start_ns > end || tui_slice_end(&down->slices[j]) > end)
+		for (size_t j = an_row_first_from(down, s->start_ns); j < down->count; j++) {
+			if (down->slices[j].start_ns > end || an_slice_end(&down->slices[j]) > end)
 				break;
 			if (put_call(m, d + 1, j) < 0)
 				return -1;
@@ -193,14 +194,17 @@ static char *source_title(const vtb_trace *t, const char *path, size_t i, size_t
 {
 	const vtb_header *h = vtb_trace_header(t);
 	const char *base = path ? strrchr(path, '/') : NULL, *name = h->cmdline ? h->cmdline : "";
+	char *out;
 
 	for (size_t p = 0; p < vtb_trace_process_count(t); p++)
 		if (vtb_trace_process(t, p)->pid == h->pid && vtb_trace_process(t, p)->name &&
 		    *vtb_trace_process(t, p)->name)
 			name = vtb_trace_process(t, p)->name;
-	return tui_strdupf("%s (%zu of %zu): dump: %s%s%s, pid %u %s", base ? base + 1 : path ? path : "dump",
-			   i + 1, count, vtb_reason_name(h->reason), h->reason_text && *h->reason_text ? " " : "",
-			   h->reason_text ? h->reason_text : "", h->pid, name);
+	if (asprintf(&out, "%s (%zu of %zu): dump: %s%s%s, pid %u %s", base ? base + 1 : path ? path : "dump",
+		     i + 1, count, vtb_reason_name(h->reason), h->reason_text && *h->reason_text ? " " : "",
+		     h->reason_text ? h->reason_text : "", h->pid, name) < 0)
+		return NULL;
+	return out;
 }
 
 /* Where each thread of the merge came from: the writer numbers threads in the order they

@@ -2,9 +2,10 @@
 /* diff.c: two traces of one program compared function by function (by qualified name):
  * the change in calls, total, self and mean time and the calls per second, sorted by
  * impact (the largest change of self time first, then of total time) or, by default when
- * the traces span different times (two signal dumps of one process), by change of mean. `vtui stats --diff` prints it; the viewer's diff panel
- * (view_diff.c) lists it and opens either trace at a function's calls. */
-#include "tui/analysis.h"
+ * the traces span different times (two signal dumps of one process), by change of mean.
+ * `vtui stats --diff` prints it; the viewer's diff panel (view_diff.c) lists it and opens
+ * either trace at a function's calls. */
+#include "analysis/analysis.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>

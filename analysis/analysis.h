@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* stats.h: per-function statistics over a loaded trace (the `vtui stats` subcommand and
- * the viewer's statistics of a range or a subtree). Private to tui/.
+/* analysis.h: what is computed over a loaded trace, with no user interface: the analysis
+ * library, used by the viewer's panels and by the batch commands (`vtui stats`). It needs
+ * common/ and filters/ only.
  *
- * Per string id: calls, total, self, mean and max, as vtui(1) STATISTICS defines them:
+ * Files: stats.c (per-function statistics and their table, CSV and JSON writers), diff.c
+ * (two traces compared function by function), flame.c (the aggregated flame graph's
+ * tree), multi.c (several dumps of one run merged onto one clock), tasks.c (asyncio tasks
+ * as lanes: their steps stitched together, per-task figures).
+ *
+ * Statistics, per string id: calls, total, self, mean and max, as vtui(1) STATISTICS
+ * defines them:
  *   calls  calls counted (see the scope below), recursive ones included
  *   total  inclusive time: the sum of durations of counted calls that have no counted
  *          ancestor of the same id, so recursion is not counted twice (as cProfile's
@@ -16,8 +23,8 @@
  * All in nanoseconds. Self times come from one linear pass per thread over the depth
  * rows (children sit at depth + 1 inside their parent's span).
  */
-#ifndef VTUI_STATS_H
-#define VTUI_STATS_H
+#ifndef VTUI_ANALYSIS_LIB_H
+#define VTUI_ANALYSIS_LIB_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -99,7 +106,90 @@ int tui_stats_write_end(int rc, FILE *out, const char *what, char **cause);
 int tui_stats_parse_sort(const char *text, enum tui_stats_sort *by);
 int tui_stats_parse_format(const char *text, enum tui_stats_format *fmt);
 
-/* asyncio tasks (tasks.c): one lane per task of a thread (the task's steps, by start). */
+/* ---- diff (diff.c) ----
+ * Two traces of one program compared function by function (by qualified name). */
+
+typedef struct tui_diff_row {
+	const char *name;      /* owned by trace a or b */
+	int64_t id_a, id_b;    /* string ids, -1 when absent */
+	uint64_t calls_a, calls_b, total_a, total_b, self_a, self_b;
+} tui_diff_row;
+
+/* How rows are ranked: impact (|self change|, then |total change|), or change of mean
+ * (|mean change|, then |total change|), the default when the traces span different
+ * times (TUI_DIFF_SPAN_RATIO), where totals grow with the time recorded. */
+enum tui_diff_rank { TUI_DIFF_AUTO, TUI_DIFF_IMPACT, TUI_DIFF_MEAN };
+#define TUI_DIFF_RANK_WORDS "auto|impact|mean"
+#define TUI_DIFF_SPAN_RATIO 1.25
+
+typedef struct tui_diff {
+	tui_diff_row *rows;    /* sorted as `rank` says */
+	size_t count;
+	uint64_t span_a, span_b; /* the time each trace spans (vtb_trace_span), ns */
+	int rank;              /* TUI_DIFF_IMPACT or TUI_DIFF_MEAN: how rows are sorted */
+} tui_diff;
+
+/* Compare the statistics `sa` of trace `a` with `sb` of `b` by qualified function name
+ * (ids with the same name are added up). 0 with *out (the caller frees with
+ * tui_diff_free), or VTB_E_NOMEM. The rows point into the traces' names. */
+int tui_diff_compute(const vtb_trace *a, const tui_stats *sa, const vtb_trace *b, const tui_stats *sb,
+		     tui_diff **out);
+void tui_diff_free(tui_diff *d);
+/* Sort the rows by `rank` (TUI_DIFF_AUTO: by mean when one trace spans more than
+ * TUI_DIFF_SPAN_RATIO times the other's time, else by impact). */
+void tui_diff_rank(tui_diff *d, enum tui_diff_rank rank);
+/* One of TUI_DIFF_RANK_WORDS; 0 or VTB_E_ARG. */
+int tui_diff_parse_rank(const char *text, enum tui_diff_rank *rank);
+/* Per side (0: a, 1: b): the mean (total / calls, rounded; 0 without calls) and the calls
+ * per second of the trace's span (0 for an empty span). */
+uint64_t tui_diff_mean(const tui_diff_row *r, int side);
+double tui_diff_rate(const tui_diff *d, const tui_diff_row *r, int side);
+/* Table, CSV (name,calls_a,calls_b,calls_delta,total_a,...,mean_a,mean_b,mean_delta,
+ * rate_a,rate_b) or JSON. 0 or VTB_E_IO. */
+int tui_diff_write(const tui_diff *d, enum tui_stats_format fmt, size_t top, FILE *out, char **cause);
+
+/* ---- flame graph (flame.c) ---- */
+
+/* One node of the aggregated flame graph: calls merged by stack. */
+struct tui_flame_node {
+	uint32_t name_id;
+	uint32_t parent;       /* UINT32_MAX for the root */
+	uint32_t first_child;  /* children sorted widest first, linked by next; UINT32_MAX: none */
+	uint32_t next;
+	uint32_t depth;        /* 0: the root (all threads) */
+	uint64_t total_ns;     /* time under this stack */
+	uint64_t calls;
+};
+
+/* Build the merged tree of `t` in scope (NULL: everything; with a range, the calls that
+ * overlap it count the part inside it; with a subtree, the call and what it holds):
+ * *out (out[0] is the root, the caller frees it) and *count. 0 or VTB_E_NOMEM. */
+int tui_flame_build(const vtb_trace *t, const tui_stats_scope *sc, struct tui_flame_node **out,
+		    size_t *count);
+
+/* ---- several dumps of one run (multi.c) ---- */
+
+/* Where the threads of a merged trace came from: which dump, and a title for each. */
+typedef struct tui_sources {
+	size_t count;              /* dumps */
+	char **titles;             /* per dump: "snap1.bin (1 of 2): dump: signal, pid 12 ForkPoolWorker-1" */
+	size_t thread_count;
+	uint32_t *of_thread;       /* per thread of the merged trace: its dump */
+} tui_sources;
+
+/* One trace holding the threads, counters and marks of `traces` (several dumps of one run:
+ * a parent and its children, or one process dumped twice), their times moved onto the
+ * first one's clock through each header's start_wall_ns and start_mono_ns. `paths` (or
+ * NULL) name the dumps; with `sources` set, *sources receives where each thread came from,
+ * for tui_app_set_sources. The inputs stay the caller's. NULL with *cause on failure; the
+ * caller owns the results. */
+vtb_trace *tui_multi_merge(vtb_trace *const *traces, const char *const *paths, size_t count,
+			   tui_sources **sources, char **cause);
+void tui_sources_free(tui_sources *s);
+
+/* ---- asyncio tasks (tasks.c) ---- */
+
+/* One lane per task of a thread (the task's steps, by start). */
 typedef struct tui_task_lane {
 	uint32_t thread;         /* trace thread index */
 	uint64_t task;           /* vtb_task_step.task */
@@ -128,10 +218,5 @@ uint64_t tui_task_wait(const tui_task_lane *l);
  * ({"tasks": [...]}). 0, or VTB_E_IO / VTB_E_NOMEM with *cause. */
 int tui_tasks_write(const tui_tasks *ts, const vtb_trace *t, enum tui_stats_format fmt, FILE *out,
 		    char **cause);
-
-/* `vtui stats TRACE [options]`: argv[0] is "stats". Prints to stdout, errors to stderr.
- * Returns the process exit code: 0 success, 1 a bad trace file, 2 bad usage or a bad
- * pattern or value, 3 a bad or missing preset. */
-int vtui_stats_main(int argc, char **argv);
 
 #endif

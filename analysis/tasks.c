@@ -4,7 +4,7 @@
  * in time order, make its lane: its busy time is what the steps took, its span runs from
  * its first step's start to its last step's end, and the gaps between steps are the time
  * it spent awaiting. Figures as vtui(1) TASKS defines them. */
-#include "tui/stats.h"
+#include "analysis/analysis.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
