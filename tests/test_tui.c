@@ -581,6 +581,16 @@ static const struct bad_case {
 	{ "thread 9", "no next thread" },
 	{ "scroll sideways", "scroll: 'sideways'" },
 	{ "pan up", "not left, right or a time" },
+	/* the dispatcher checks counts and words from the table row, before any handler */
+	{ "quit now", "usage: quit" },
+	{ "goto 1ms 2ms", "usage: goto TIME | +TIME | -TIME | dump" },
+	{ "details sideways", "usage: details [on|off|more]" },
+	{ "fold some", "usage: fold [all]" },
+	{ "panel sideways", "usage: panel next|prev|" },
+	{ "sort colour", "usage: sort name|calls|total|self|mean|max" },
+	{ "log-level loud", "usage: log-level all|debug" },
+	{ "preset", "usage: preset NAME" },
+	{ "dump a b", "usage: dump [PATH]" },
 };
 
 START_TEST(bad_commands)
@@ -594,6 +604,87 @@ START_TEST(bad_commands)
 		ck_assert_int_eq(rc, -1);
 	ck_assert_has(tui_app_message(app), bc->msg);
 	tui_app_free(app);
+}
+END_TEST
+
+/* A command line the dispatcher refuses never reaches its handler. */
+START_TEST(usage_before_handler)
+{
+	tui_app *app = open_fx("simple");
+
+	ck_assert_int_eq(tui_app_exec(app, "quit now"), -1);
+	ck_assert_int_eq(tui_app_done(app), 0);
+	ck_assert_int_eq(tui_app_exec(app, "details off"), 0);
+	ck_assert_int_eq(tui_app_exec(app, "details sideways"), -1);
+	ck_assert_int_eq(tui_app_exec(app, "details"), 0); /* toggles: "sideways" did not */
+	ck_assert_int_eq(app->view.details, 1);
+	ck_assert_int_eq(tui_app_exec(app, "q"), 0); /* an alias */
+	ck_assert_int_eq(tui_app_done(app), 1);
+	tui_app_free(app);
+}
+END_TEST
+
+/* The names a man page .TP heading of COMMANDS gives: ".BR freeze \", \" follow" and
+ * ".B next\-match\fR, \fPprev\-match" name two or more. Adds them to names[]. */
+static size_t man_heading_names(const char *line, char names[][32], size_t n, size_t max)
+{
+	char text[512], *o = text;
+	const char *p = line + strcspn(line, " ");
+
+	for (; *p && o < text + sizeof(text) - 1; p++) { /* drop fonts, quotes, escapes */
+		if (p[0] == '\\' && p[1] == 'f' && p[2]) {
+			p += 2;
+		} else if (p[0] == '\\' && p[1] == '-') {
+			*o++ = '-';
+			p++;
+		} else if (*p != '"') {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	for (char *w = strtok(text, " "), *prev = NULL; w && n < max; prev = w, w = strtok(NULL, " ")) {
+		size_t len = strlen(w);
+		int list = prev && prev[strlen(prev) - 1] == ','; /* "a, b": b is a name too */
+
+		if (prev && !list && strcmp(w, ","))
+			break;
+		if (!strcmp(w, ",")) {
+			w[0] = ','; /* the separator of ".BR freeze ", " follow" */
+			continue;
+		}
+		snprintf(names[n++], 32, "%.*s", (int)(len && w[len - 1] == ',' ? len - 1 : len), w);
+	}
+	return n;
+}
+
+/* man/vtui.1 lists every command of the table under COMMANDS, and no other. */
+START_TEST(man_lists_the_commands)
+{
+	FILE *f = fopen("man/vtui.1", "r");
+	char line[1024], names[256][32];
+	size_t n = 0, found;
+	int in = 0, heading = 0;
+	const tui_command *c;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, ".SH ", 4))
+			in = !strcmp(line, ".SH COMMANDS");
+		else if (in && heading && line[0] == '.' && line[1] == 'B')
+			n = man_heading_names(line, names, n, 256);
+		heading = in && !strcmp(line, ".TP");
+	}
+	fclose(f);
+	ck_assert_uint_gt(n, 30);
+	for (size_t i = 0; (c = tui_cmd_at(i)); i++) {
+		found = 0;
+		for (size_t j = 0; j < n; j++)
+			found |= !strcmp(names[j], c->name);
+		ck_assert_msg(found, "man/vtui.1 COMMANDS does not list %s", c->name);
+	}
+	for (size_t j = 0; j < n; j++)
+		ck_assert_msg(tui_command_find(names[j]) != NULL, "man/vtui.1 lists %s, no command", names[j]);
 }
 END_TEST
 
@@ -1035,6 +1126,8 @@ static Suite *tui_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("commands");
 	tcase_add_loop_test(tc, bad_commands, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
+	tcase_add_test(tc, usage_before_handler);
+	tcase_add_test(tc, man_lists_the_commands);
 	tcase_add_test(tc, keys_and_prompt);
 	tcase_add_test(tc, select_in_empty_trace);
 	tcase_add_test(tc, goto_and_pan_at_the_last_time);

@@ -297,14 +297,15 @@ START_TEST(log_panel_follows_timeline)
 {
 	tui_app *app = open_a(0);
 	struct tui_analysis *an = app->an;
+	struct tui_logs_panel *lp = tui_an_state(app, &tui_panel_logs);
 	tui_screen *s;
 	int y;
 
 	fx_run(app, "logs");
-	ck_assert_int_eq(an->log_count, 5);
+	ck_assert_int_eq(lp->log_count, 5);
 	fx_run(app, "goto 40ms"); /* the timeline moves: the panel selects the next record */
 	s = render(app, 120, 40, 1);
-	ck_assert_int_eq(an->logs[an->log_shown[an->log_sel]].ts_ns, FX_US(45000));
+	ck_assert_int_eq(lp->logs[lp->log_shown[lp->log_sel]].ts_ns, FX_US(45000));
 	y = find_row(s, "failed to connect");
 	ck_assert_int_gt(y, 0);
 	ck_assert_int_eq(tui_screen_cell(s, 20, y)->style, TUI_STYLE_ERROR); /* errors stand out */
@@ -327,7 +328,7 @@ START_TEST(log_panel_follows_timeline)
 	tui_app_key(app, 'j');
 	ck_assert_int_eq(app->view.cursor_ns, FX_US(6000));
 	fx_run(app, "logs off");
-	ck_assert_int_eq(an->panel, TUI_PANEL_NONE);
+	ck_assert_ptr_null(tui_an_shown(app));
 	tui_app_free(app);
 }
 END_TEST
@@ -336,7 +337,7 @@ END_TEST
 START_TEST(log_panel_refills_after_filter)
 {
 	tui_app *app = open_a(0);
-	struct tui_analysis *an = app->an;
+	struct tui_logs_panel *lp = tui_an_state(app, &tui_panel_logs);
 	tui_screen *s;
 	char *text;
 
@@ -344,7 +345,7 @@ START_TEST(log_panel_refills_after_filter)
 	tui_screen_free(render(app, 80, 13, 1)); /* a panel of three records */
 	tui_logs_move(app, 10);
 	tui_screen_free(render(app, 80, 13, 1));
-	ck_assert_int_eq(an->log_top, 2);
+	ck_assert_int_eq(lp->log_top, 2);
 	fx_run(app, "log-level warning");
 	s = render(app, 80, 13, 1);
 	text = text_of(s);
@@ -360,19 +361,19 @@ END_TEST
 START_TEST(log_panel_filters)
 {
 	tui_app *app = open_a(0);
-	struct tui_analysis *an = app->an;
+	struct tui_logs_panel *lp = tui_an_state(app, &tui_panel_logs);
 	char *text;
 	tui_screen *s;
 
 	fx_run(app, "log-level warning");
-	ck_assert_int_eq(an->log_shown_count, 2);
+	ck_assert_int_eq(lp->log_shown_count, 2);
 	fx_run(app, "log-level error");
-	ck_assert_int_eq(an->log_shown_count, 1);
+	ck_assert_int_eq(lp->log_shown_count, 1);
 	fx_run(app, "log-level all");
 	fx_run(app, "log-filter slow|worker");
-	ck_assert_int_eq(an->log_shown_count, 2);
+	ck_assert_int_eq(lp->log_shown_count, 2);
 	fx_run(app, "log-filter ^app\\.db$"); /* the logger's name matches too */
-	ck_assert_int_eq(an->log_shown_count, 1);
+	ck_assert_int_eq(lp->log_shown_count, 1);
 	s = render(app, 120, 40, 1);
 	text = text_of(s);
 	ck_assert_has(text, "logs: 1 of 5 records, /^app\\.db$/");
@@ -380,10 +381,10 @@ START_TEST(log_panel_filters)
 	free(text);
 	tui_screen_free(s);
 	ck_assert_int_eq(tui_app_exec(app, "log-filter (unclosed"), -1);
-	ck_assert_int_eq(an->log_shown_count, 1); /* the old filter stays */
+	ck_assert_int_eq(lp->log_shown_count, 1); /* the old filter stays */
 	ck_assert_int_eq(tui_app_exec(app, "log-level loud"), -1);
 	fx_run(app, "log-filter");
-	ck_assert_int_eq(an->log_shown_count, 5);
+	ck_assert_int_eq(lp->log_shown_count, 5);
 	tui_app_free(app);
 }
 END_TEST
@@ -392,7 +393,7 @@ END_TEST
 
 static const tui_stats_row *row_named(tui_app *app, const char *name)
 {
-	const tui_stats *st = app->an->stats;
+	const tui_stats *st = ((struct tui_stats_panel *)tui_an_state(app, &tui_panel_stats))->stats;
 
 	for (size_t i = 0; st && i < st->count; i++)
 		if (!strcmp(tui_model_name(&app->model, st->rows[i].name_id), name))
@@ -431,7 +432,7 @@ START_TEST(stats_scopes_exact)
 	fx_run(app, "zoom fit");
 	app->view.sel = (tui_ref){ 0, 1, 0 };
 	fx_run(app, "stats subtree");
-	ck_assert_uint_eq(app->an->stats->count, 2);
+	ck_assert_uint_eq(((struct tui_stats_panel *)tui_an_state(app, &tui_panel_stats))->stats->count, 2);
 	r = row_named(app, "step");
 	ck_assert_uint_eq(r->calls, 4);
 	ck_assert_uint_eq(r->total_ns, 20 * MS);
@@ -463,7 +464,7 @@ START_TEST(stats_sort_and_longest)
 	fx_run(app, "stats all");
 	fx_run(app, c->cmd);
 	if (!strcmp(c->cmd, "sort name")) /* names have no magnitude: A to Z */
-		ck_assert_int_eq(app->an->stats_sort, TUI_COL_NAME);
+		ck_assert_int_eq(((struct tui_stats_panel *)tui_an_state(app, &tui_panel_stats))->stats_sort, TUI_COL_NAME);
 	s = render(app, 120, 40, 1);
 	y = find_row(s, "mean"); /* the column heads */
 	ck_assert_int_gt(y, 0);
@@ -544,7 +545,7 @@ START_TEST(flame_panel_zoom)
 	ck_assert_int_eq(tui_screen_cell(s, 60, y + 2)->style, TUI_STYLE_DEFAULT);
 	tui_screen_free(s);
 	tui_app_key(app, 'g'); /* back to the root */
-	ck_assert_int_eq(app->an->flame_zoom, 0);
+	ck_assert_int_eq(((struct tui_flame_panel *)tui_an_state(app, &tui_panel_flame))->flame_zoom, 0);
 	tui_app_free(app);
 }
 END_TEST
@@ -558,7 +559,7 @@ START_TEST(diff_view_opens_both)
 	const vtb_slice *sl;
 
 	ck_assert_int_eq(tui_app_set_diff(app, fxa_trace(0, NULL), "a.vtb", &cause), 0);
-	ck_assert_int_eq(app->an->panel, TUI_PANEL_DIFF);
+	ck_assert_ptr_eq(tui_an_shown(app), &tui_panel_diff);
 	{ /* at 80 columns names have room (not cut to 9 characters) and the changes show */
 		tui_screen *s = render(app, 80, 24, 1);
 		char *text = text_of(s);
@@ -578,8 +579,8 @@ START_TEST(diff_view_opens_both)
 	ck_assert_str_eq(app->path, "b.vtb");
 	tui_app_key(app, 'A'); /* the before trace, at the same function */
 	ck_assert_str_eq(app->path, "a.vtb");
-	ck_assert_int_eq(app->an->diff->showing_after, 0);
-	ck_assert_int_eq(app->an->diff->sel, 2);
+	ck_assert_int_eq(((struct tui_diffview *)tui_an_peek(app, &tui_panel_diff))->showing_after, 0);
+	ck_assert_int_eq(((struct tui_diffview *)tui_an_peek(app, &tui_panel_diff))->sel, 2);
 	sl = tui_model_slice(&app->model, app->view.sel);
 	ck_assert_str_eq(tui_model_name(&app->model, sl->name_id), "work");
 	tui_app_key(app, 'k');

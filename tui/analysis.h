@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* analysis.h: tracks (counters, marks, GC), the log panel, the statistics panel, the
- * aggregated flame graph and the trace diff panel. Private to tui/; what they show is
- * computed by the analysis library (analysis/analysis.h).
+/* analysis.h: tracks (counters, marks, GC) and the bottom panels: the panel class
+ * (struct tui_panel_ops) and the classes there are (logs, statistics, flame graph, diff),
+ * their states. Private to tui/; what they show is computed by the analysis library
+ * (analysis/analysis.h).
  *
- * Files: analysis.c (the state, the bottom panel's layout, keys and commands), tracks.c
- * (counter, mark and GC rows of the timeline), view_logs.c, view_statspanel.c,
- * flamegraph.c, view_diff.c.
+ * Files: panels.c (the registry of classes), analysis.c (the generic state: the open
+ * panel, its layout and keys, the selected mark), tracks.c (counter, mark and GC rows of
+ * the timeline), one file per panel class with its state and commands (view_logs.c,
+ * view_statspanel.c, flamegraph.c, view_diff.c), cmd-panel.c (their command rows).
+ *
+ * Adding a panel: a file that defines `const tui_panel_ops tui_panel_NAME` with its own
+ * state, its extern below and one line in panels.c's `classes`; its commands are rows
+ * of cmd-panel.c that open it with tui_an_open().
  *
  * Cost: every panel draws in time proportional to its height: the log panel keeps the
  * records of all threads in one time-sorted array (built at the first use) and finds the
@@ -23,7 +29,6 @@
 #include "analysis/analysis.h"
 #include "tui/tui_private.h"
 
-enum tui_panel { TUI_PANEL_NONE, TUI_PANEL_LOGS, TUI_PANEL_STATS, TUI_PANEL_FLAME, TUI_PANEL_DIFF };
 enum tui_scope { TUI_SCOPE_ALL, TUI_SCOPE_VISIBLE, TUI_SCOPE_SUBTREE };
 /* Stats columns, also the sort keys of the panel. */
 enum tui_col { TUI_COL_NAME, TUI_COL_CALLS, TUI_COL_TOTAL, TUI_COL_SELF, TUI_COL_MEAN, TUI_COL_MAX };
@@ -48,8 +53,46 @@ struct tui_log_ent {
 	uint32_t mark;
 };
 
+/* A panel class: what the generic code (analysis.c, cmd-panel.c) asks of a panel. The
+ * state is the class's own struct, made by init and handed back to every operation. */
+typedef struct tui_panel_ops {
+	const char *name;
+	/* A new state with the defaults, or NULL when out of memory. */
+	void *(*init)(void);
+	void (*free)(void *st);
+	/* Copy the settings that do not depend on the trace into a new state (a live
+	 * snapshot replaced the trace); NULL: nothing carries, the panel closes. */
+	void (*carry)(void *to, const void *from);
+	/* Rows it takes out of `avail` (NULL: two fifths). */
+	int (*height)(int avail);
+	/* Bring the state up to date with the trace and the view when the panel opens:
+	 * 0, or -1 with a message. NULL: nothing to do. */
+	int (*update)(tui_app *app, void *st);
+	void (*draw)(tui_app *app, void *st, tui_screen *s, int y0, int h);
+	/* A `panel` word: next, prev, page-down, page-up (delta: rows), top, bottom (delta
+	 * far past either end), left, right (delta 0). */
+	void (*move)(tui_app *app, void *st, const char *word, long delta);
+	/* Enter: 0 with the command lines the app runs next in cmd (one per line, "" for
+	 * none), or -1 with a message. */
+	int (*enter)(tui_app *app, void *st, char *cmd, size_t len);
+	/* The function of the selected row or node (for `longest`), or UINT32_MAX. NULL:
+	 * none. */
+	uint32_t (*function)(const tui_app *app, const void *st);
+} tui_panel_ops;
+
+extern const tui_panel_ops tui_panel_logs, tui_panel_stats, tui_panel_flame, tui_panel_diff;
+
+#define TUI_PANEL_CLASSES 8   /* room in the registry */
+
+/* A class and its state (NULL until the panel is first opened). */
+struct tui_panel {
+	const tui_panel_ops *ops;
+	void *st;
+};
+
 struct tui_analysis {
-	int panel;             /* enum tui_panel */
+	struct tui_panel panels[TUI_PANEL_CLASSES]; /* by registry order; ops NULL past the last */
+	struct tui_panel *open; /* the panel shown, or NULL */
 	int focus;             /* the panel gets the movement keys */
 	tui_mark_ref mark;     /* the selected mark (details pane), or none */
 	int counter;           /* the counter (vtb_trace_counter index) the status line shows, or -1 */
@@ -59,9 +102,11 @@ struct tui_analysis {
 
 	struct tui_gc_track *gc; /* per process with GC slices */
 	size_t gc_count;
-	tui_tasks *tasks;      /* asyncio task lanes (tui/stats.h), built at init */
+	tui_tasks *tasks;      /* asyncio task lanes (analysis/analysis.h), built at init */
+};
 
-	/* logs */
+/* The log panel's state (view_logs.c). */
+struct tui_logs_panel {
 	struct tui_log_ent *logs; /* every record, by time; NULL until the first use */
 	size_t log_count;
 	uint32_t *log_shown;   /* indexes into logs[] that pass the filters */
@@ -72,8 +117,10 @@ struct tui_analysis {
 	size_t log_sel;        /* position in log_shown */
 	int log_top;           /* first line drawn */
 	uint64_t log_cursor;   /* the view cursor when the panel last followed it */
+};
 
-	/* statistics */
+/* The statistics panel's state (view_statspanel.c). */
+struct tui_stats_panel {
 	int stats_scope;       /* enum tui_scope */
 	int stats_sort;        /* enum tui_col */
 	int stats_sorted_by;   /* the order rows are in */
@@ -81,19 +128,19 @@ struct tui_analysis {
 	uint64_t stats_key[4]; /* scope, t0 / thread, t1 / depth, index */
 	size_t stats_sel;
 	int stats_top;
+};
 
-	/* flame graph */
+/* The flame graph panel's state (flamegraph.c). */
+struct tui_flame_panel {
 	int flame_scope;
 	struct tui_flame_node *flame; /* flame[0] is the root; NULL until computed */
 	size_t flame_count;
 	uint64_t flame_key[4];
 	uint32_t flame_sel;    /* selected node */
 	uint32_t flame_zoom;   /* node shown full width */
-
-	struct tui_diffview *diff; /* `vtui --diff`: the other trace and the comparison, or NULL */
 };
 
-/* The viewer's side of a diff: the trace not shown, and the rows. */
+/* The diff panel's state (view_diff.c): the trace not shown, and the rows. */
 struct tui_diffview {
 	vtb_trace *other;      /* the trace the app does not show (owned) */
 	char *other_path;
@@ -106,9 +153,30 @@ struct tui_diffview {
 /* A new analysis state (panels closed). NULL when out of memory. */
 struct tui_analysis *tui_an_new(tui_app *app);
 void tui_an_free(struct tui_analysis *an);
+/* Carry the open panel, the focus and each panel's settings from `from` to a new `to`
+ * (a new snapshot of the trace); 0 or VTB_E_NOMEM. */
+int tui_an_carry(struct tui_analysis *to, const struct tui_analysis *from);
 
-/* The app hooks. A key the focused panel takes (returns 1), or 0 for the key table. */
-int tui_an_key(tui_app *app, int key);
+/* The state of `ops` in this app, made on first use; NULL when out of memory (with a
+ * message). */
+void *tui_an_state(tui_app *app, const tui_panel_ops *ops);
+/* The state of `ops`, or NULL when it has none yet. */
+void *tui_an_peek(const tui_app *app, const tui_panel_ops *ops);
+/* Open the panel of `ops` with the keys (its update runs): 0 or -1 with a message. */
+int tui_an_open(tui_app *app, const tui_panel_ops *ops);
+/* Give `ops` the state `st` (the old one freed) and open it; st NULL: take the state
+ * away (not freed: the caller has it) and close the panel if it was open. */
+void tui_an_adopt(tui_app *app, const tui_panel_ops *ops, void *st);
+void tui_an_close(tui_app *app);
+/* The class of the open panel, or NULL. */
+const tui_panel_ops *tui_an_shown(const tui_app *app);
+/* `stats` and `flame`: [visible|subtree|all|off] of the panel `ops` whose scope is
+ * *scope; no argument toggles. */
+int tui_an_scoped(tui_app *app, int argc, char **argv, const tui_panel_ops *ops, int *scope);
+
+/* The app hooks. The command line of a key the focused panel takes, or NULL for the key
+ * table. */
+const char *tui_an_key(tui_app *app, int key);
 /* Rows of the screen the panel takes out of `avail` (0: closed). */
 int tui_an_panel_height(tui_app *app, int avail);
 void tui_an_draw_panel(tui_app *app, tui_screen *s, int y0, int h);
@@ -131,52 +199,24 @@ size_t tui_counter_find(const vtb_counter *c, uint64_t t);
 size_t tui_mark_find(const vtb_thread *th, uint64_t t);
 
 /* Log panel (view_logs.c). */
-int tui_logs_build(tui_app *app);
-int tui_logs_refilter(tui_app *app);
-void tui_logs_draw(tui_app *app, tui_screen *s, int y0, int h);
-void tui_logs_move(tui_app *app, long delta);
-/* Move the timeline to the selected record and select it as the mark. */
-void tui_logs_goto(tui_app *app);
 const char *tui_level_name(uint32_t level);
+/* Move the selection by delta records and the timeline to it (a test drives it). */
+void tui_logs_move(tui_app *app, long delta);
 
-/* Statistics panel (view_statspanel.c). */
-int tui_statsp_update(tui_app *app);
-void tui_statsp_draw(tui_app *app, tui_screen *s, int y0, int h);
-void tui_statsp_move(tui_app *app, long delta);
-/* The function of the selected stats row, or UINT32_MAX. */
-uint32_t tui_statsp_selected(const tui_app *app);
 /* Scope bounds: 0 with the scope filled, or -1 with a message (nothing selected). */
 int tui_scope_fill(tui_app *app, int scope, tui_stats_scope *sc, uint64_t key[4]);
 
-/* Flame graph (flamegraph.c). */
-int tui_flame_update(tui_app *app);
-void tui_flame_draw(tui_app *app, tui_screen *s, int y0, int h);
-/* dir: "parent", "child", "prev", "next". 0 or -1 when there is none. */
-int tui_flame_move(tui_app *app, const char *dir);
 
-/* Commands (rows of commands.c's table). */
+/* Commands of the panels (rows of cmd-panel.c), in the panels' files. */
 int tui_cmd_logs(tui_app *app, int argc, char **argv);
 int tui_cmd_log_level(tui_app *app, int argc, char **argv);
 int tui_cmd_log_filter(tui_app *app, int argc, char **argv);
 int tui_cmd_stats(tui_app *app, int argc, char **argv);
 int tui_cmd_sort(tui_app *app, int argc, char **argv);
-int tui_cmd_longest(tui_app *app, int argc, char **argv);
 int tui_cmd_flame(tui_app *app, int argc, char **argv);
-int tui_cmd_panel(tui_app *app, int argc, char **argv);
-int tui_cmd_mark(tui_app *app, int argc, char **argv);
-int tui_cmd_counter(tui_app *app, int argc, char **argv);
 int tui_cmd_diff(tui_app *app, int argc, char **argv);
 int tui_cmd_diff_open(tui_app *app, int argc, char **argv);
-
-/* Diff panel (view_diff.c). */
-void tui_diffv_draw(tui_app *app, tui_screen *s, int y0, int h);
-void tui_diffv_move(tui_app *app, long delta);
-/* Select the longest call of the selected row's function in the shown trace and search
- * for its calls (n / N go through them). */
-int tui_diffv_enter(tui_app *app);
 void tui_diffv_free(struct tui_diffview *dv);
-/* Select the call of function `id` (in the shown trace) that lasts longest; 0 or -1. */
-int tui_select_longest(tui_app *app, uint32_t id);
 
 
 #endif

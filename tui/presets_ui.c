@@ -132,8 +132,8 @@ int tui_cmd_preset(tui_app *app, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	if (!name || !*name) {
-		tui_app_msg(app, 1, "usage: preset NAME (p lists the presets)");
+	if (!name || !*name) { /* a quoted empty name */
+		tui_cmd_usage(app);
 		goto out;
 	}
 	if (fv->preset_depth >= MAX_PRESET_DEPTH) {
@@ -186,7 +186,7 @@ int tui_cmd_save_preset(tui_app *app, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if (!name || !*name) {
-		tui_app_msg(app, 1, "usage: save-preset NAME");
+		tui_cmd_usage(app);
 		goto out;
 	}
 	if (!(lib = library(app)) || preset_commands(app->fv->set, &cmds, &n) < 0) {

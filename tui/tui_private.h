@@ -298,6 +298,7 @@ struct tui_app {
 	int redraw;           /* the terminal layer should repaint everything */
 	struct tui_fview *fv; /* filters, search, presets (owned) */
 	const char *cmd_line; /* the command line being run (a regex takes its rest verbatim) */
+	const struct tui_command *cmd; /* its table row (for its usage), or NULL */
 	struct tui_analysis *an; /* tracks, panels, marks: tui/analysis.h (owned) */
 	tui_live *live;       /* vtui --live: the followed ring (owned), or NULL */
 	int quit;
@@ -307,23 +308,45 @@ struct tui_app {
 void tui_app_msg(tui_app *app, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* ---- commands (commands.c) and keys (keys.c) ---- */
+/* ---- commands (commands.c, the tables in cmd-*.c) and keys (keys.c) ---- */
 
-/* A named command. run() gets argv[0] = the name; returns 0, or -1 after setting an
- * error with tui_app_msg(). */
+enum tui_cmd_flag {
+	/* argv[1], when given, is one of the words of the usage's first argument
+	 * ("parent|child|none", "[on|off]"): the dispatcher checks it */
+	TUI_CMD_CHOICE = 1,
+	/* the arguments are text the handler reads whole with tui_cmd_rest() (a regex keeps
+	 * its blanks and quotes); max_args is not checked */
+	TUI_CMD_TEXT = 2,
+};
+
+/* A named command, a row of one topic's table. The dispatcher checks min_args <=
+ * argc - 1 <= max_args (and the TUI_CMD_CHOICE word) and prints "usage: NAME USAGE"
+ * before run() is called; run() gets argv[0] = the name and returns 0, or -1 after
+ * setting an error with tui_app_msg(). */
 typedef struct tui_command {
 	const char *name;
 	const char *alias;    /* a short name, or NULL */
-	const char *usage;    /* arguments, for :help and the man page */
+	const char *usage;    /* arguments, for the usage error, :help and the man page */
+	int min_args, max_args;
+	unsigned flags;       /* enum tui_cmd_flag */
 	const char *help;     /* one line */
 	int (*run)(tui_app *app, int argc, char **argv);
 } tui_command;
 
-/* The table, terminated by a NULL name. */
-const tui_command *tui_commands(void);
+/* The topic tables (cmd-view.c, cmd-filter.c, cmd-panel.c, cmd-app.c), each ended by a
+ * NULL name; commands.c lists them in the order :help shows them. */
+extern const tui_command tui_cmds_view[], tui_cmds_filter[], tui_cmds_panel[], tui_cmds_app[];
+
+/* The i-th command of all tables (help order), or NULL past the last: for help and
+ * Tab completion. */
+const tui_command *tui_cmd_at(size_t i);
+/* The command called `name` or with that alias, or NULL. */
 const tui_command *tui_command_find(const char *name);
-/* Split, look up and run one command line. */
+/* Split, look up, check and run one command line. */
 int tui_command_run(tui_app *app, const char *line);
+/* Set "usage: NAME USAGE" of the command being run as the error (message.c); returns
+ * -1. For a value the handler finds bad after the dispatcher's checks. */
+int tui_cmd_usage(tui_app *app);
 
 typedef struct tui_binding {
 	int key;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* view_diff.c: `vtui --diff BEFORE AFTER` in the viewer: the app shows one trace and keeps
- * the other; the diff panel lists functions by impact, Enter goes to the selected
- * function's longest call in the shown trace (and searches its calls, for n / N), and
- * `diff-open before|after` swaps the trace on screen, the panel staying as it was. */
+ * the other; the diff panel class (tui_panel_diff, its state struct tui_diffview) lists
+ * functions by impact, Enter goes to the selected function's longest call in the shown
+ * trace (and searches its calls, for n / N), and `diff-open before|after` swaps the trace
+ * on screen, the panel staying as it was. */
 #include "tui/analysis.h"
 #include "tui/filter_view.h"
 
@@ -40,10 +41,7 @@ int tui_app_set_diff(tui_app *app, vtb_trace *before, const char *before_path, c
 		goto fail;
 	if ((rc = tui_diff_compute(before, sa, app->model.trace, sb, &dv->d)) < 0)
 		goto fail;
-	tui_diffv_free(app->an->diff);
-	app->an->diff = dv;
-	app->an->panel = TUI_PANEL_DIFF;
-	app->an->focus = 1;
+	tui_an_adopt(app, &tui_panel_diff, dv);
 	dv = NULL;
 	rc = 0;
 fail:
@@ -55,11 +53,19 @@ fail:
 	return rc;
 }
 
-void tui_diffv_move(tui_app *app, long delta)
+/* The diff panel's state, or NULL: no second trace. */
+static struct tui_diffview *diff_of(const tui_app *app)
 {
-	struct tui_diffview *dv = app->an->diff;
+	return tui_an_peek(app, &tui_panel_diff);
+}
+
+static void diff_move(tui_app *app, void *st, const char *word, long delta)
+{
+	struct tui_diffview *dv = st;
 	long n = dv ? (long)dv->d->count : 0, at = dv ? (long)dv->sel + delta : 0;
 
+	(void)app;
+	(void)word; /* left and right (0): nothing in a list */
 	if (n)
 		dv->sel = (size_t)(at < 0 ? 0 : at >= n ? n - 1 : at);
 }
@@ -72,37 +78,45 @@ static uint32_t shown_id(const struct tui_diffview *dv, const tui_diff_row *r)
 	return id < 0 ? UINT32_MAX : (uint32_t)id;
 }
 
-int tui_diffv_enter(tui_app *app)
+/* The function of the selected row in the shown trace, for `longest`. */
+static uint32_t diff_function(const tui_app *app, const void *st)
 {
-	struct tui_diffview *dv = app->an->diff;
-	const tui_diff_row *r;
-	char line[600];
-	uint32_t id;
+	const struct tui_diffview *dv = st;
 
-	if (!dv || dv->sel >= dv->d->count)
+	(void)app;
+	return dv->sel < dv->d->count ? shown_id(dv, &dv->d->rows[dv->sel]) : UINT32_MAX;
+}
+
+/* Enter: search the row's function's calls (n / N), then select its longest one. */
+static int diff_enter(tui_app *app, void *st, char *cmd, size_t len)
+{
+	struct tui_diffview *dv = st;
+	const tui_diff_row *r;
+
+	if (dv->sel >= dv->d->count)
 		return -1;
 	r = &dv->d->rows[dv->sel];
-	if ((id = shown_id(dv, r)) == UINT32_MAX) {
+	if (shown_id(dv, r) == UINT32_MAX) {
 		tui_app_msg(app, 1, "%s has no calls in the %s trace (%s shows the other)", r->name,
 			    dv->showing_after ? "after" : "before", dv->showing_after ? "A" : "B");
 		return -1;
 	}
 	/* \Q..\E: the name is literal text, whatever it holds */
-	snprintf(line, sizeof(line), "search ^\\Q%s\\E$", r->name);
-	if (!strstr(r->name, "\\E"))
-		tui_app_exec(app, line);
-	return tui_select_longest(app, id);
+	if (strstr(r->name, "\\E") || (size_t)snprintf(cmd, len, "search ^\\Q%s\\E$\n", r->name) >= len)
+		cmd[0] = '\0';
+	snprintf(cmd + strlen(cmd), len - strlen(cmd), "longest");
+	return 0;
 }
 
 /* Swap the trace on screen with the one kept aside: a new model, view, filter and analysis
  * state over it; the diff panel moves across as it is. */
 static int swap(tui_app *app)
 {
-	struct tui_diffview *dv = app->an->diff;
+	struct tui_diffview *dv = diff_of(app);
 	vtb_trace *shown = app->model.trace;
 	char *path = app->path, *cause = NULL;
 
-	app->an->diff = NULL;
+	tui_an_adopt(app, &tui_panel_diff, NULL); /* kept: the analysis' free must not free it */
 	app->model.trace = NULL; /* kept: fini must not free it */
 	tui_an_free(app->an);
 	tui_fview_free(app->fv);
@@ -123,22 +137,17 @@ static int swap(tui_app *app)
 	}
 	dv->other = shown;
 	dv->showing_after = !dv->showing_after;
-	app->an->diff = dv;
-	app->an->panel = TUI_PANEL_DIFF;
-	app->an->focus = 1;
+	tui_an_adopt(app, &tui_panel_diff, dv);
 	app->redraw = 1;
 	return 0;
 }
 
 int tui_cmd_diff_open(tui_app *app, int argc, char **argv)
 {
-	struct tui_diffview *dv = app->an->diff;
+	struct tui_diffview *dv = diff_of(app);
 	int after;
 
-	if (argc != 2 || (strcmp(argv[1], "before") && strcmp(argv[1], "after"))) {
-		tui_app_msg(app, 1, "usage: diff-open before|after");
-		return -1;
-	}
+	(void)argc;
 	if (!dv) {
 		tui_app_msg(app, 1, "diff-open: no second trace (start with vtui --diff BEFORE AFTER)");
 		return -1;
@@ -148,30 +157,22 @@ int tui_cmd_diff_open(tui_app *app, int argc, char **argv)
 		tui_app_msg(app, 1, "diff-open: out of memory");
 		return -1;
 	}
-	if (app->an->diff->sel < app->an->diff->d->count && shown_id(app->an->diff, &app->an->diff->d->rows[app->an->diff->sel]) != UINT32_MAX)
-		return tui_diffv_enter(app);
+	if (diff_function(app, diff_of(app)) != UINT32_MAX) /* at the row's function */
+		return tui_command_run(app, "panel enter");
 	return 0;
 }
 
 int tui_cmd_diff(tui_app *app, int argc, char **argv)
 {
-	struct tui_analysis *an = app->an;
-
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "on") && strcmp(argv[1], "off"))) {
-		tui_app_msg(app, 1, "usage: diff [on|off]");
-		return -1;
-	}
-	if (!an->diff) {
+	if (!diff_of(app)) {
 		tui_app_msg(app, 1, "diff: no second trace (start with vtui --diff BEFORE AFTER)");
 		return -1;
 	}
-	if ((argc == 1 && an->panel == TUI_PANEL_DIFF) || (argc == 2 && argv[1][1] == 'f')) {
-		an->panel = TUI_PANEL_NONE;
+	if ((argc == 1 && tui_an_shown(app) == &tui_panel_diff) || (argc == 2 && argv[1][1] == 'f')) {
+		tui_an_close(app); /* `diff off` closes whichever panel is open */
 		return 0;
 	}
-	an->panel = TUI_PANEL_DIFF;
-	an->focus = 1;
-	return 0;
+	return tui_an_open(app, &tui_panel_diff);
 }
 
 #define NUM_W 9
@@ -277,9 +278,9 @@ static void draw_head(tui_screen *s, int y, int name_w, const int shown[NCOLS])
 	tui_screen_puts(s, 1, y, line, -1, TUI_STYLE_LABEL, TUI_ATTR_BOLD);
 }
 
-void tui_diffv_draw(tui_app *app, tui_screen *s, int y0, int h)
+static void diff_draw(tui_app *app, void *st, tui_screen *s, int y0, int h)
 {
-	struct tui_diffview *dv = app->an->diff;
+	struct tui_diffview *dv = st;
 	int w = tui_screen_width(s), shown[NCOLS], name_w = layout(w, dv ? dv->d->rank : 0, shown), rows = h - 2;
 	const char *base = strrchr(dv ? dv->other_path : "", '/');
 	char line[512];
@@ -303,3 +304,21 @@ void tui_diffv_draw(tui_app *app, tui_screen *s, int y0, int h)
 	for (int i = 0; i < rows && (size_t)(dv->top + i) < dv->d->count; i++)
 		draw_row(dv, s, y0 + 2 + i, &dv->d->rows[dv->top + i], name_w, shown, (size_t)(dv->top + i) == dv->sel);
 }
+
+/* ---- the class ---- */
+
+/* The state comes from tui_app_set_diff only: without a second trace there is none. */
+static void *diff_init(void)
+{
+	return NULL;
+}
+
+static void diff_free(void *st)
+{
+	tui_diffv_free(st);
+}
+
+const tui_panel_ops tui_panel_diff = {
+	.name = "diff", .init = diff_init, .free = diff_free, .draw = diff_draw, .move = diff_move,
+	.enter = diff_enter, .function = diff_function,
+};

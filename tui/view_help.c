@@ -67,7 +67,9 @@ static int build(struct help_line *l)
 	}
 	n = add(l, n, "", "");
 	n = add(l, n, "", "Commands (after :, or vtui --render --cmd '...')");
-	for (const tui_command *c = tui_commands(); c->name; c++) {
+	const tui_command *c;
+
+	for (size_t i = 0; (c = tui_cmd_at(i)); i++) {
 		snprintf(usage, sizeof(usage), "%s%s%s", c->usage, *c->usage ? ": " : "", c->help);
 		n = add(l, n, c->name, usage);
 	}

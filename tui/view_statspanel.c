@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* view_statspanel.c: the statistics panel: per function calls, total, self, mean and max
- * (analysis/stats.c) for the whole trace, the visible range or the selected call's subtree,
+/* view_statspanel.c: the statistics panel class (tui_panel_stats) and its commands: per
+ * function calls, total, self, mean and max (analysis/stats.c) for the whole trace, the
+ * visible range or the selected call's subtree,
  * sorted by any column. Recomputed only when the scope changes (for the visible range:
  * when the window moves). */
 #include "tui/analysis.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+static struct tui_stats_panel *stats_of(tui_app *app)
+{
+	return tui_an_state(app, &tui_panel_stats); /* made when the panel opened */
+}
 
 int tui_scope_fill(tui_app *app, int scope, tui_stats_scope *sc, uint64_t key[4])
 {
@@ -40,18 +46,18 @@ int tui_scope_fill(tui_app *app, int scope, tui_stats_scope *sc, uint64_t key[4]
 static const enum tui_stats_sort col_sort[] = { TUI_STATS_NAME, TUI_STATS_CALLS, TUI_STATS_TOTAL,
 						TUI_STATS_SELF, TUI_STATS_MEAN, TUI_STATS_MAX };
 
-int tui_statsp_update(tui_app *app)
+static int statsp_update(tui_app *app)
 {
-	struct tui_analysis *an = app->an;
+	struct tui_stats_panel *sp = stats_of(app);
 	tui_stats_scope sc;
 	uint64_t key[4];
 	tui_stats *st = NULL;
 	char *cause = NULL;
 
-	if (tui_scope_fill(app, an->stats_scope, &sc, key) < 0)
+	if (tui_scope_fill(app, sp->stats_scope, &sc, key) < 0)
 		return -1;
-	if (an->stats && !memcmp(key, an->stats_key, sizeof(key))) {
-		if (an->stats_sorted_by != an->stats_sort)
+	if (sp->stats && !memcmp(key, sp->stats_key, sizeof(key))) {
+		if (sp->stats_sorted_by != sp->stats_sort)
 			goto sort;
 		return 0;
 	}
@@ -60,33 +66,34 @@ int tui_statsp_update(tui_app *app)
 		free(cause);
 		return -1;
 	}
-	tui_stats_free(an->stats);
-	an->stats = st;
-	memcpy(an->stats_key, key, sizeof(key));
-	an->stats_sel = 0;
-	an->stats_top = 0;
+	tui_stats_free(sp->stats);
+	sp->stats = st;
+	memcpy(sp->stats_key, key, sizeof(key));
+	sp->stats_sel = 0;
+	sp->stats_top = 0;
 sort:
-	tui_stats_sort(an->stats, app->model.trace, col_sort[an->stats_sort]);
-	an->stats_sorted_by = an->stats_sort;
+	tui_stats_sort(sp->stats, app->model.trace, col_sort[sp->stats_sort]);
+	sp->stats_sorted_by = sp->stats_sort;
 	return 0;
 }
 
-uint32_t tui_statsp_selected(const tui_app *app)
+static uint32_t stats_function(const tui_app *app, const void *st)
 {
-	const struct tui_analysis *an = app->an;
+	const struct tui_stats_panel *sp = st;
 
-	if (!an->stats || an->stats_sel >= an->stats->count)
+	(void)app;
+	if (!sp->stats || sp->stats_sel >= sp->stats->count)
 		return UINT32_MAX;
-	return an->stats->rows[an->stats_sel].name_id;
+	return sp->stats->rows[sp->stats_sel].name_id;
 }
 
-void tui_statsp_move(tui_app *app, long delta)
+static void stats_move(tui_app *app, long delta)
 {
-	struct tui_analysis *an = app->an;
-	long n = an->stats ? (long)an->stats->count : 0, at = (long)an->stats_sel + delta;
+	struct tui_stats_panel *sp = stats_of(app);
+	long n = sp->stats ? (long)sp->stats->count : 0, at = (long)sp->stats_sel + delta;
 
 	if (n)
-		an->stats_sel = (size_t)(at < 0 ? 0 : at >= n ? n - 1 : at);
+		sp->stats_sel = (size_t)(at < 0 ? 0 : at >= n ? n - 1 : at);
 }
 
 static const char *const col_names[] = { "function", "calls", "total", "self", "mean", "max" };
@@ -98,7 +105,7 @@ static void draw_head(tui_app *app, tui_screen *s, int y, int name_w)
 	char line[64];
 
 	for (int c = 0; c < 6; c++) {
-		const char *m = app->an->stats_sort == c ? mark : " ";
+		const char *m = stats_of(app)->stats_sort == c ? mark : " ";
 
 		if (!c) {
 			snprintf(line, sizeof(line), "%s%s", col_names[c], m);
@@ -127,32 +134,32 @@ static void draw_row(tui_app *app, tui_screen *s, int y, const tui_stats_row *r,
 			tui_fmt_dur(num, sizeof(num), tui_stats_key(r, col_sort[c]), ascii);
 		snprintf(cell, sizeof(cell), "%*s ", NUM_W - 1, num);
 		tui_screen_puts(s, 1 + name_w + (c - 1) * NUM_W, y, cell, NUM_W,
-				c == app->an->stats_sort ? TUI_STYLE_LABEL : TUI_STYLE_DEFAULT, attr);
+				c == stats_of(app)->stats_sort ? TUI_STYLE_LABEL : TUI_STYLE_DEFAULT, attr);
 	}
 }
 
 static void draw_title(tui_app *app, tui_screen *s, int y)
 {
 	static const char *const scopes[] = { "whole trace", "visible range", "selected call's subtree" };
-	struct tui_analysis *an = app->an;
+	struct tui_stats_panel *sp = stats_of(app);
 	char line[512], calls[32];
 
-	tui_fmt_count(calls, sizeof(calls), an->stats ? an->stats->calls : 0);
-	snprintf(line, sizeof(line), "statistics: %s, %zu functions, %s calls", scopes[an->stats_scope],
-		 an->stats ? an->stats->count : 0, calls);
-	tui_panel_title(s, y, line, an->focus ? "j/k move, 1-6 sort, Enter longest call, Esc leaves, S closes"
+	tui_fmt_count(calls, sizeof(calls), sp->stats ? sp->stats->calls : 0);
+	snprintf(line, sizeof(line), "statistics: %s, %zu functions, %s calls", scopes[sp->stats_scope],
+		 sp->stats ? sp->stats->count : 0, calls);
+	tui_panel_title(s, y, line, app->an->focus ? "j/k move, 1-6 sort, Enter longest call, Esc leaves, S closes"
 					      : "o to focus");
 }
 
-void tui_statsp_draw(tui_app *app, tui_screen *s, int y0, int h)
+static void stats_draw(tui_app *app, tui_screen *s, int y0, int h)
 {
-	struct tui_analysis *an = app->an;
+	struct tui_stats_panel *sp = stats_of(app);
 	int w = tui_screen_width(s), name_w = w - 2 - 5 * NUM_W, rows = h - 2;
 
 	/* a subtree scope keeps its last result when the selection goes */
-	if (an->stats_scope != TUI_SCOPE_SUBTREE || tui_model_slice(&app->model, app->view.sel))
-		tui_statsp_update(app);
-	if (!an->stats) {
+	if (sp->stats_scope != TUI_SCOPE_SUBTREE || tui_model_slice(&app->model, app->view.sel))
+		statsp_update(app);
+	if (!sp->stats) {
 		draw_title(app, s, y0);
 		tui_screen_puts(s, 2, y0 + 1, "select a call for the subtree scope (:stats all)", -1, TUI_STYLE_DIM, 0);
 		return;
@@ -161,12 +168,98 @@ void tui_statsp_draw(tui_app *app, tui_screen *s, int y0, int h)
 	if (name_w < 8 || rows < 1)
 		return;
 	draw_head(app, s, y0 + 1, name_w);
-	if ((long)an->stats_sel < an->stats_top)
-		an->stats_top = (int)an->stats_sel;
-	if ((long)an->stats_sel >= an->stats_top + rows)
-		an->stats_top = (int)an->stats_sel - rows + 1;
-	an->stats_top = tui_list_top(an->stats_top, an->stats->count, rows);
-	for (int i = 0; i < rows && (size_t)(an->stats_top + i) < an->stats->count; i++)
-		draw_row(app, s, y0 + 2 + i, &an->stats->rows[an->stats_top + i], name_w,
-			 (size_t)(an->stats_top + i) == an->stats_sel);
+	if ((long)sp->stats_sel < sp->stats_top)
+		sp->stats_top = (int)sp->stats_sel;
+	if ((long)sp->stats_sel >= sp->stats_top + rows)
+		sp->stats_top = (int)sp->stats_sel - rows + 1;
+	sp->stats_top = tui_list_top(sp->stats_top, sp->stats->count, rows);
+	for (int i = 0; i < rows && (size_t)(sp->stats_top + i) < sp->stats->count; i++)
+		draw_row(app, s, y0 + 2 + i, &sp->stats->rows[sp->stats_top + i], name_w,
+			 (size_t)(sp->stats_top + i) == sp->stats_sel);
 }
+
+/* ---- commands ---- */
+
+int tui_cmd_stats(tui_app *app, int argc, char **argv)
+{
+	struct tui_stats_panel *sp = stats_of(app);
+
+	return sp ? tui_an_scoped(app, argc, argv, &tui_panel_stats, &sp->stats_scope) : -1;
+}
+
+int tui_cmd_sort(tui_app *app, int argc, char **argv)
+{
+	struct tui_stats_panel *sp = stats_of(app);
+	enum tui_stats_sort by;
+
+	(void)argc;
+	if (!sp)
+		return -1;
+	if (tui_stats_parse_sort(argv[1], &by) < 0)
+		return tui_cmd_usage(app);
+	sp->stats_sort = (int)by; /* the columns are in the sort keys' order */
+	sp->stats_sel = 0;
+	sp->stats_top = 0;
+	if (tui_an_shown(app) == &tui_panel_stats) /* open already: the focus stays */
+		return statsp_update(app);
+	return tui_an_open(app, &tui_panel_stats);
+}
+
+/* ---- the class ---- */
+
+static void *stats_init(void)
+{
+	struct tui_stats_panel *sp = calloc(1, sizeof(*sp));
+
+	if (sp)
+		sp->stats_sort = TUI_COL_TOTAL;
+	return sp;
+}
+
+static void stats_free(void *st)
+{
+	tui_stats_free(((struct tui_stats_panel *)st)->stats);
+	free(st);
+}
+
+static void stats_carry(void *to, const void *from)
+{
+	struct tui_stats_panel *t = to;
+	const struct tui_stats_panel *f = from;
+
+	t->stats_scope = f->stats_scope;
+	t->stats_sort = f->stats_sort;
+}
+
+static int stats_update(tui_app *app, void *st)
+{
+	(void)st;
+	return statsp_update(app);
+}
+
+static void stats_draw_op(tui_app *app, void *st, tui_screen *s, int y0, int h)
+{
+	(void)st;
+	stats_draw(app, s, y0, h);
+}
+
+static void stats_move_op(tui_app *app, void *st, const char *word, long delta)
+{
+	(void)st;
+	(void)word;
+	stats_move(app, delta); /* left and right (0): nothing in a list */
+}
+
+/* Enter: the longest call of the row's function. */
+static int stats_enter(tui_app *app, void *st, char *cmd, size_t len)
+{
+	(void)app;
+	(void)st;
+	snprintf(cmd, len, "longest");
+	return 0;
+}
+
+const tui_panel_ops tui_panel_stats = {
+	.name = "stats", .init = stats_init, .free = stats_free, .carry = stats_carry, .update = stats_update,
+	.draw = stats_draw_op, .move = stats_move_op, .enter = stats_enter, .function = stats_function,
+};

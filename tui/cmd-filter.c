@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd-filter.c: the rows of the filter, search and preset commands. Their handlers live
+ * with their state (filter_view.c, search.c, presets_ui.c). The filter commands take
+ * their arguments as text for the filter language (filters/), which checks them the same
+ * way in presets and on the : line. */
+#include "tui/tui_private.h"
+#include "tui/filter_view.h"
+
+#define TEXT 0, 0, TUI_CMD_TEXT /* any arguments, read whole */
+
+const tui_command tui_cmds_filter[] = {
+	{ "filter", NULL, "REGEX", TEXT,
+	  "show only calls whose name matches, and the stack above them (adds to the list)", tui_cmd_filter },
+	{ "filter-file", NULL, "REGEX", TEXT, "show only calls whose source file matches", tui_cmd_filter },
+	{ "hide", NULL, "REGEX", TEXT, "hide calls whose name matches and everything below them", tui_cmd_filter },
+	{ "hide-file", NULL, "REGEX", TEXT, "hide calls whose source file matches and everything below them",
+	  tui_cmd_filter },
+	{ "min-duration", NULL, "DUR", TEXT, "hide calls shorter than DUR (50us, 1.5ms; 0 removes it)", tui_cmd_filter },
+	{ "max-depth", NULL, "N|none", TEXT, "show N levels of calls", tui_cmd_filter },
+	{ "filter-thread", NULL, "[REGEX]", TEXT, "show only threads whose name matches (no REGEX: all)", tui_cmd_filter },
+	{ "clear-filters", NULL, "", TEXT, "remove every filter", tui_cmd_filter },
+	{ "search", NULL, "[REGEX]", TEXT, "mark calls whose name matches and go to the first (no REGEX: stop)",
+	  tui_cmd_search },
+	{ "next-match", NULL, "", 0, 0, 0, "select the next search match in time", tui_cmd_next_match },
+	{ "prev-match", NULL, "", 0, 0, 0, "select the previous search match in time", tui_cmd_prev_match },
+	{ "preset", NULL, "NAME", 1, 0, TUI_CMD_TEXT, "apply a preset: its filters, then its other commands",
+	  tui_cmd_preset },
+	{ "save-preset", NULL, "NAME", 1, 0, TUI_CMD_TEXT,
+	  "save the filters as a preset (in the --presets file, or the user's)", tui_cmd_save_preset },
+	{ "presets", NULL, "", 0, 0, 0, "pick a preset from a list", tui_cmd_presets },
+	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL },
+};

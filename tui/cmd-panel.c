@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd-panel.c: the commands of the bottom panels (logs, statistics, flame graph, diff),
+ * the marks and the counters: the table rows, and the handlers that work on whichever
+ * panel is open through its class (`panel`, `longest`) or on the tracks (`mark`,
+ * `counter`). The commands that open one panel live in its file. */
+#include "tui/tui_private.h"
+#include "tui/analysis.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Select the call of function `id` that lasts longest; 0 or -1. */
+static int select_longest(tui_app *app, uint32_t id)
+{
+	tui_ref best = TUI_REF_NONE;
+	uint64_t max = 0;
+	char dur[32];
+
+	/* one pass over the calls: a command run on demand, not per frame */
+	for (size_t t = 0; t < app->model.thread_count; t++) {
+		const vtb_thread *th = tui_model_thread(&app->model, (int32_t)t);
+
+		for (uint32_t d = 0; d < th->depth_count; d++)
+			for (size_t i = 0; i < th->rows[d].count; i++) {
+				const vtb_slice *sl = &th->rows[d].slices[i];
+
+				if (sl->name_id == id && (best.thread < 0 || sl->dur_ns > max)) {
+					max = sl->dur_ns;
+					best = (tui_ref){ (int32_t)t, d, i };
+				}
+			}
+	}
+	if (best.thread < 0) {
+		tui_app_msg(app, 1, "longest: %s has no calls", tui_model_name(&app->model, id));
+		return -1;
+	}
+	tui_view_select(&app->view, &app->model, best);
+	tui_view_show(&app->view, &app->model, tui_model_slice(&app->model, best)->start_ns,
+		      tui_slice_end(tui_model_slice(&app->model, best)));
+	app->an->mark.thread = -1;
+	tui_fmt_dur(dur, sizeof(dur), max, app->ascii);
+	tui_app_msg(app, 0, "longest call of %s: %s", tui_model_name(&app->model, id), dur);
+	return 0;
+}
+
+/* The function the analysis keys act on: the open panel's row or node, or the call. */
+static uint32_t focused_function(tui_app *app)
+{
+	const tui_panel_ops *ops = tui_an_shown(app);
+	const vtb_slice *sl = tui_model_slice(&app->model, app->view.sel);
+	uint32_t id = ops && ops->function ? ops->function(app, app->an->open->st) : UINT32_MAX;
+
+	if (id != UINT32_MAX)
+		return id;
+	return sl ? sl->name_id : UINT32_MAX;
+}
+
+static int cmd_longest(tui_app *app, int argc, char **argv)
+{
+	uint32_t id = focused_function(app);
+
+	(void)argc;
+	(void)argv;
+	if (id == UINT32_MAX) {
+		tui_app_msg(app, 1, "longest: select a call, a statistics row or a flame graph node first");
+		return -1;
+	}
+	return select_longest(app, id);
+}
+
+/* Enter in the open panel: its class says what it does and which command lines follow
+ * (run here, one by one, as if typed; the last one's result is Enter's). */
+static int panel_enter(tui_app *app, const tui_panel_ops *ops)
+{
+	char cmd[1024] = "", *line = cmd, *nl;
+	int rc = 0;
+
+	if (!ops->enter)
+		return 0;
+	if (ops->enter(app, app->an->open->st, cmd, sizeof(cmd)) < 0)
+		return -1;
+	for (; *line; line = nl ? nl + 1 : line + strlen(line)) {
+		if ((nl = strchr(line, '\n')))
+			*nl = '\0';
+		app->message[0] = '\0';
+		rc = tui_command_run(app, line);
+	}
+	return rc;
+}
+
+static int cmd_panel(tui_app *app, int argc, char **argv)
+{
+	const tui_panel_ops *ops = tui_an_shown(app);
+	long page = app->screen_h > 0 ? app->screen_h / 3 : 10, far = (long)1e15;
+	const char *w = argv[1];
+
+	(void)argc;
+	if (!ops) {
+		tui_app_msg(app, 1, "no panel is open (L logs, S statistics, M flame graph, V diff)");
+		return -1;
+	}
+	if (!strcmp(w, "focus"))
+		app->an->focus = !app->an->focus;
+	else if (!strcmp(w, "close"))
+		tui_an_close(app);
+	else if (!strcmp(w, "enter"))
+		return panel_enter(app, ops);
+	else if (ops->move) /* the rest move: by a record, a page, to an end, or aside */
+		ops->move(app, app->an->open->st, w,
+			  !strcmp(w, "next") ? 1 : !strcmp(w, "prev") ? -1 : !strcmp(w, "page-down") ? page
+			  : !strcmp(w, "page-up") ? -page : !strcmp(w, "top") ? -far : !strcmp(w, "bottom") ? far : 0);
+	return 0;
+}
+
+/* `mark next|prev|none`: the marks of the focused thread, from the cursor. */
+static int cmd_mark(tui_app *app, int argc, char **argv)
+{
+	struct tui_analysis *an = app->an;
+	int32_t t = app->model.thread_count ? (int32_t)app->model.order[app->view.focus] : -1;
+	const vtb_thread *th = tui_model_thread(&app->model, t);
+	uint64_t at = app->view.cursor_ns;
+	size_t i;
+
+	(void)argc;
+	if (argv[1][0] == 'n' && argv[1][1] == 'o') {
+		an->mark.thread = -1;
+		return 0;
+	}
+	if (!th || !th->mark_count) {
+		tui_app_msg(app, 0, "this thread has no marks");
+		return 0;
+	}
+	if (an->mark.thread == t && an->mark.index < th->mark_count)
+		i = argv[1][0] == 'n' ? an->mark.index + 1 : an->mark.index;
+	else
+		i = argv[1][0] == 'n' ? tui_mark_find(th, at + 1) : tui_mark_find(th, at);
+	if (argv[1][0] == 'p' && i == 0) {
+		tui_app_msg(app, 0, "no previous mark");
+		return 0;
+	}
+	i = argv[1][0] == 'p' ? i - 1 : i;
+	if (i >= th->mark_count) {
+		tui_app_msg(app, 0, "no next mark");
+		return 0;
+	}
+	an->mark = (tui_mark_ref){ t, i };
+	app->view.sel = TUI_REF_NONE;
+	if (th->marks[i].ts_ns < app->view.start_ns || th->marks[i].ts_ns >= app->view.start_ns + app->view.span_ns)
+		tui_view_center(&app->view, &app->model, th->marks[i].ts_ns);
+	app->view.cursor_ns = th->marks[i].ts_ns;
+	tui_view_clamp(&app->view, &app->model);
+	return 0;
+}
+
+static int cmd_counter(tui_app *app, int argc, char **argv)
+{
+	struct tui_analysis *an = app->an;
+	long n = an->counter;
+	char *end;
+
+	(void)argc;
+	if (!an->counter_count) {
+		tui_app_msg(app, 1, "this trace holds no counters");
+		return -1;
+	}
+	if (!strcmp(argv[1], "next") || !strcmp(argv[1], "prev"))
+		n += argv[1][0] == 'n' ? 1 : -1;
+	else if ((n = strtol(argv[1], &end, 10) - 1) < 0 || *end)
+		return tui_cmd_usage(app);
+	if (n < 0 || (size_t)n >= an->counter_count) {
+		tui_app_msg(app, 0, "no such counter (%zu)", an->counter_count);
+		return 0;
+	}
+	an->counter = (int)n;
+	return 0;
+}
+
+const tui_command tui_cmds_panel[] = {
+	{ "logs", NULL, "[on|off]", 0, 1, TUI_CMD_CHOICE,
+	  "show or hide the log panel (records of every thread in time order)", tui_cmd_logs },
+	{ "log-level", NULL, "all|debug|info|warning|error|critical|N", 1, 1, 0,
+	  "show log records at or above a level", tui_cmd_log_level },
+	{ "log-filter", NULL, "[REGEX]", 0, 0, TUI_CMD_TEXT,
+	  "show log records whose message or logger matches (no REGEX: all)", tui_cmd_log_filter },
+	{ "stats", NULL, "[visible|subtree|all|off]", 0, 1, TUI_CMD_CHOICE,
+	  "per-function statistics of the visible range, the selected call or the trace", tui_cmd_stats },
+	{ "sort", NULL, TUI_STATS_SORT_WORDS, 1, 1, TUI_CMD_CHOICE, "sort the statistics panel by a column",
+	  tui_cmd_sort },
+	{ "longest", NULL, "", 0, 0, 0,
+	  "select the longest call of the selected function (stats row, flame node or call)", cmd_longest },
+	{ "flame", NULL, "[visible|subtree|all|off]", 0, 1, TUI_CMD_CHOICE,
+	  "aggregated flame graph (calls merged by stack) of a scope", tui_cmd_flame },
+	{ "panel", NULL, "next|prev|left|right|page-down|page-up|top|bottom|enter|focus|close", 1, 1,
+	  TUI_CMD_CHOICE, "move in the open panel, give it or take back the keys", cmd_panel },
+	{ "mark", NULL, "next|prev|none", 1, 1, TUI_CMD_CHOICE,
+	  "select the next or previous instant, snapshot or log record of the thread", cmd_mark },
+	{ "counter", NULL, "next|prev|N", 1, 1, 0, "choose the counter whose value the status line shows",
+	  cmd_counter },
+	{ "diff", NULL, "[on|off]", 0, 1, TUI_CMD_CHOICE, "show or hide the diff panel (vtui --diff BEFORE AFTER)",
+	  tui_cmd_diff },
+	{ "diff-open", NULL, "before|after", 1, 1, TUI_CMD_CHOICE,
+	  "show the before or after trace, at the diff row's function", tui_cmd_diff_open },
+	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL },
+};

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd-view.c: the commands that move the view and the selection (zoom, pan, goto,
+ * select, thread, fold, scroll, details): their table rows and handlers. The dispatcher
+ * (commands.c) has checked the argument counts and words before a handler runs. */
+#include "tui/tui_private.h"
+#include "tui/filter_view.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int cmd_zoom(tui_app *app, int argc, char **argv)
+{
+	tui_view *v = &app->view;
+	const vtb_slice *sel = tui_model_slice(&app->model, v->sel);
+	char *end;
+	double f;
+
+	(void)argc;
+	if (!strcmp(argv[1], "in") || !strcmp(argv[1], "out")) {
+		tui_view_zoom(v, &app->model, argv[1][0] == 'i' ? 2.0 : 0.5);
+	} else if (!strcmp(argv[1], "fit")) {
+		tui_view_fit(v, &app->model);
+	} else if (!strcmp(argv[1], "sel")) {
+		if (!sel) {
+			tui_app_msg(app, 1, "nothing selected (Tab or c selects a call)");
+			return -1;
+		}
+		tui_view_show(v, &app->model, sel->start_ns, tui_slice_end(sel));
+	} else {
+		f = strtod(argv[1], &end);
+		if (end == argv[1] || (*end && strcmp(end, "x")) || !(f > 0) || f > 1e9) {
+			tui_app_msg(app, 1, "zoom: '%s' is not in, out, fit, sel or a factor like 2x", argv[1]);
+			return -1;
+		}
+		tui_view_zoom(v, &app->model, f);
+	}
+	return 0;
+}
+
+static int cmd_pan(tui_app *app, int argc, char **argv)
+{
+	tui_view *v = &app->view;
+	double frac = 0.125;
+	int64_t ns;
+	int rel;
+
+	if (strcmp(argv[1], "left") && strcmp(argv[1], "right")) {
+		if (argc != 2 || tui_parse_time(argv[1], &ns, &rel) < 0) {
+			tui_app_msg(app, 1, "pan: '%s' is not left, right or a time like -2ms", argv[1]);
+			return -1;
+		}
+		tui_view_pan(v, &app->model, ns);
+		return 0;
+	}
+	if (argc == 3 && (frac = strtod(argv[2], NULL)) <= 0) {
+		tui_app_msg(app, 1, "pan: the fraction of the view must be positive");
+		return -1;
+	}
+	/* a huge fraction is a pan to the end, not a double past int64 (undefined) */
+	ns = (double)v->span_ns * frac < (double)VTB_TIME_MAX ? (int64_t)((double)v->span_ns * frac)
+							       : (int64_t)VTB_TIME_MAX;
+	tui_view_pan(v, &app->model, argv[1][0] == 'l' ? -(ns ? ns : 1) : (ns ? ns : 1));
+	return 0;
+}
+
+/* The innermost call an exception left last (the raise that ended the program), or
+ * TUI_REF_NONE. */
+static tui_ref exception_call(const tui_model *m)
+{
+	tui_ref best = TUI_REF_NONE;
+	uint64_t best_end = 0;
+
+	for (size_t t = 0; t < m->thread_count; t++) {
+		const vtb_thread *th = tui_model_thread(m, (int32_t)t);
+
+		for (uint32_t d = 0; d < th->depth_count; d++)
+			for (size_t i = 0; i < th->rows[d].count; i++) {
+				const vtb_slice *s = &th->rows[d].slices[i];
+
+				if ((s->flags & VTB_CALL_EXCEPTION) &&
+				    (best.thread < 0 || tui_slice_end(s) > best_end ||
+				     (tui_slice_end(s) == best_end && d > best.depth))) {
+					best = (tui_ref){ (int32_t)t, d, i };
+					best_end = tui_slice_end(s);
+				}
+			}
+	}
+	return best;
+}
+
+/* `goto dump`: where the investigation starts. */
+static int goto_dump(tui_app *app)
+{
+	tui_ref r = app->model.hdr->reason == VTB_REASON_EXCEPTION ? exception_call(&app->model) : TUI_REF_NONE;
+	uint64_t at = app->model.hdr->dump_ns;
+
+	if (r.thread >= 0) {
+		tui_view_select(&app->view, &app->model, r);
+		tui_app_msg(app, 0, "the call the exception left last: %s", tui_model_name(&app->model,
+			    tui_model_slice(&app->model, r)->name_id));
+		return 0;
+	}
+	tui_view_center(&app->view, &app->model, at < app->model.first_ns ? app->model.first_ns :
+				  at > app->model.last_ns ? app->model.last_ns : at);
+	tui_app_msg(app, 0, "the dump (%s)", vtb_reason_name(app->model.hdr->reason));
+	return 0;
+}
+
+static int cmd_goto(tui_app *app, int argc, char **argv)
+{
+	tui_view *v = &app->view;
+	int64_t ns, t;
+	int rel;
+	char buf[32];
+
+	(void)argc;
+	if (!strcmp(argv[1], "dump"))
+		return goto_dump(app);
+	if (tui_parse_time(argv[1], &ns, &rel) < 0) {
+		tui_app_msg(app, 1, "goto: '%s' is not a time like 12.5ms, 300us or 2s", argv[1]);
+		return -1;
+	}
+	/* times are below 2^62, a typed one below 9e18: the sum may pass 2^63 (fuzz_view) */
+	if (__builtin_add_overflow(rel ? (int64_t)v->cursor_ns : (int64_t)app->model.first_ns, ns, &t) ||
+	    t < (int64_t)app->model.first_ns || t > (int64_t)app->model.last_ns) {
+		tui_fmt_dur(buf, sizeof(buf), app->model.last_ns - app->model.first_ns, app->ascii);
+		tui_app_msg(app, 1, "goto: %s is outside the trace (0 to %s)", argv[1], buf);
+		return -1;
+	}
+	tui_view_center(v, &app->model, (uint64_t)t);
+	return 0;
+}
+
+/* The call under the cursor in the focused thread at `depth`, or the nearest. */
+static int select_cursor(tui_app *app, uint32_t depth)
+{
+	tui_ref r;
+	int32_t thread = (int32_t)app->model.order[app->view.focus];
+
+	if (tui_query_nearest(&app->model, thread, depth, app->view.cursor_ns, &r) < 0) {
+		tui_app_msg(app, 1, "no call here: this thread has none at depth %u", depth);
+		return -1;
+	}
+	if (!tui_fview_visible(app, r.thread, r.depth, r.index) && tui_fview_seek(app, &r, 1) < 0 &&
+	    tui_fview_seek(app, &r, -1) < 0) {
+		tui_app_msg(app, 1, "no call here: the filters hide this thread's calls at depth %u", depth);
+		return -1;
+	}
+	tui_view_select(&app->view, &app->model, r);
+	return 0;
+}
+
+/* The child under the cursor (or nearest to it) when the cursor is inside the call,
+ * otherwise the first child: going down follows the eye. */
+static int child_near_cursor(tui_app *app, tui_ref cur, tui_ref *out)
+{
+	const vtb_slice *p = tui_model_slice(&app->model, cur), *c;
+	uint64_t t = app->view.cursor_ns;
+
+	if (p && t >= p->start_ns && t < tui_slice_end(p) &&
+	    tui_query_nearest(&app->model, cur.thread, cur.depth + 1, t, out) == 0) {
+		c = tui_model_slice(&app->model, *out);
+		if (c->start_ns >= p->start_ns && tui_slice_end(c) <= tui_slice_end(p))
+			return 0;
+	}
+	return tui_query_first_child(&app->model, cur, out);
+}
+
+static int cmd_select(tui_app *app, int argc, char **argv)
+{
+	tui_ref cur = app->view.sel, r;
+	const char *what;
+	int rc = -1;
+
+	(void)argc;
+	what = argv[1]; /* one of the usage's words: the dispatcher checked */
+	if (!strcmp(what, "none")) {
+		app->view.sel = TUI_REF_NONE;
+		return 0;
+	}
+	if (!app->model.thread_count) {
+		tui_app_msg(app, 1, "no call to select: the trace has no threads");
+		return -1;
+	}
+	if (!strcmp(what, "cursor") || cur.thread < 0)
+		return select_cursor(app, 0);
+	if (!strcmp(what, "parent"))
+		rc = tui_query_parent(&app->model, cur, &r);
+	else if (!strcmp(what, "child"))
+		rc = child_near_cursor(app, cur, &r);
+	else if (!strcmp(what, "prev-sibling") || !strcmp(what, "next-sibling"))
+		rc = tui_query_sibling(&app->model, cur, what[0] == 'p' ? -1 : 1, &r);
+	else
+		rc = tui_query_neighbour(&app->model, cur, what[0] == 'p' ? -1 : 1, &r);
+	if (rc == 0 && tui_fview_visible_move(app, what, cur, &r) < 0)
+		rc = -1; /* only calls the filters hide that way */
+	if (rc < 0) {
+		tui_app_msg(app, 0, "no %s call", what);
+		return 0; /* at an edge of the tree: not an error, nothing moves */
+	}
+	tui_view_select(&app->view, &app->model, r);
+	return 0;
+}
+
+static int cmd_thread(tui_app *app, int argc, char **argv)
+{
+	tui_view *v = &app->view;
+	long n = (long)v->focus;
+	char *end;
+
+	(void)argc;
+	if (!app->model.thread_count) {
+		tui_app_msg(app, 1, "thread: the trace has no threads");
+		return -1;
+	}
+	if (!strcmp(argv[1], "next"))
+		n++;
+	else if (!strcmp(argv[1], "prev"))
+		n--;
+	else if ((n = strtol(argv[1], &end, 10) - 1) < 0 || *end) {
+		tui_app_msg(app, 1, "thread: '%s' is not next, prev or a number from 1", argv[1]);
+		return -1;
+	}
+	while (v->shown_depths && n >= 0 && (size_t)n < app->model.thread_count && argv[1][0] >= 'a' &&
+	       v->shown_depths[app->model.order[n]] == UINT32_MAX)
+		n += argv[1][0] == 'n' ? 1 : -1; /* past the threads the filters hide */
+	if (n < 0 || (size_t)n >= app->model.thread_count) {
+		tui_app_msg(app, 0, "no %s thread", n < 0 ? "previous" : "next");
+		return 0;
+	}
+	v->focus = (uint32_t)n;
+	v->sel = TUI_REF_NONE;
+	v->follow = 1;
+	if (!v->folded[app->model.order[n]])
+		select_cursor(app, 0);
+	app->message[0] = '\0'; /* a thread without calls is fine to visit */
+	return 0;
+}
+
+static int cmd_fold(tui_app *app, int argc, char **argv)
+{
+	tui_view *v = &app->view;
+	size_t n = app->model.thread_count, folded = 0;
+
+	(void)argv;
+	if (!n) {
+		tui_app_msg(app, 1, "fold: the trace has no threads");
+		return -1;
+	}
+	if (argc == 1) {
+		v->folded[app->model.order[v->focus]] ^= 1;
+	} else {
+		for (size_t i = 0; i < n; i++)
+			folded += v->folded[i];
+		memset(v->folded, folded == n ? 0 : 1, n);
+	}
+	if (v->sel.thread >= 0 && v->folded[v->sel.thread])
+		v->sel = TUI_REF_NONE;
+	v->follow = 1;
+	return 0;
+}
+
+static int cmd_scroll(tui_app *app, int argc, char **argv)
+{
+	tui_view *v = &app->view;
+	int page = v->rows > 2 ? v->rows - 1 : 1;
+	size_t count = 0;
+
+	(void)argc;
+	free(tui_view_rows(v, &app->model, &count));
+	if (!strcmp(argv[1], "up") || !strcmp(argv[1], "down"))
+		v->scroll += argv[1][0] == 'u' ? -1 : 1;
+	else if (!strcmp(argv[1], "page-up") || !strcmp(argv[1], "page-down"))
+		v->scroll += !strcmp(argv[1], "page-up") ? -page : page;
+	else if (!strcmp(argv[1], "top") || !strcmp(argv[1], "bottom"))
+		v->scroll = argv[1][0] == 't' ? 0 : (int)count;
+	else {
+		tui_app_msg(app, 1, "scroll: '%s' is not up, down, page-up, page-down, top or bottom", argv[1]);
+		return -1;
+	}
+	tui_view_scroll_to(v, -1, count);
+	return 0;
+}
+
+static int cmd_details(tui_app *app, int argc, char **argv)
+{
+	int lines;
+
+	if (argc == 2 && !strcmp(argv[1], "more")) { /* the next page of a long text, then the top */
+		lines = tui_details_lines(app, app->screen_w);
+		app->details_scroll += app->details_rows > 0 ? app->details_rows : 1;
+		if (app->details_scroll >= lines)
+			app->details_scroll = 0;
+		app->view.details = 1;
+		return 0;
+	}
+	app->view.details = argc == 1 ? !app->view.details : !strcmp(argv[1], "on");
+	return 0;
+}
+
+const tui_command tui_cmds_view[] = {
+	{ "zoom", NULL, "in|out|fit|sel|FACTORx", 1, 1, 0,
+	  "zoom around the cursor, fit all, or to the selection", cmd_zoom },
+	{ "pan", NULL, "left|right [FRACTION] | [+-]TIME", 1, 2, 0, "move the view in time", cmd_pan },
+	{ "goto", NULL, "TIME | +TIME | -TIME | dump", 1, 1, 0,
+	  "centre the view and the cursor on a time (from the start, or the cursor); dump: the call an exception left last, or the dump's moment",
+	  cmd_goto },
+	{ "select", "sel", "parent|child|prev-sibling|next-sibling|prev|next|cursor|none", 1, 1, TUI_CMD_CHOICE,
+	  "select a call", cmd_select },
+	{ "thread", NULL, "next|prev|N", 1, 1, 0, "move to another thread", cmd_thread },
+	{ "fold", NULL, "[all]", 0, 1, TUI_CMD_CHOICE, "fold or unfold the current thread (or all)", cmd_fold },
+	{ "scroll", NULL, "up|down|page-up|page-down|top|bottom", 1, 1, 0, "scroll the thread list", cmd_scroll },
+	{ "details", NULL, "[on|off|more]", 0, 1, TUI_CMD_CHOICE,
+	  "show or hide the details pane; more: the next lines of long arguments, return values and texts",
+	  cmd_details },
+	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL },
+};
