@@ -92,9 +92,11 @@ void flt_pattern_free(flt_pattern *p);
  * maximum depth and a thread-name pattern. Name semantics, per string id:
  *   included = no include pattern at all, or any include pattern (name or file) matches;
  *   excluded = any exclude pattern (name or file) matches.
- * The tracer records a code object when included and not excluded. The viewer reads the
- * two bitmaps apart: "show only" keeps included calls and the stack above them; "hide"
- * drops excluded calls and everything below them.
+ *   flattened = any flatten pattern (name or file) matches.
+ * The tracer records a code object when included and not excluded (it ignores flatten).
+ * The viewer reads the bitmaps apart: "show only" keeps included calls and the stack above
+ * them; "hide" drops excluded calls and everything below them; "flatten" drops the
+ * flattened calls alone, and what they called moves up one level per flattened caller.
  * Depth: max_depth N keeps calls at depth 0 .. N-1 (N levels); 0 means no limit.
  */
 typedef struct flt_set flt_set;
@@ -104,6 +106,8 @@ enum flt_list {
 	FLT_EXCLUDE_NAME,   /* command `hide REGEX` */
 	FLT_INCLUDE_FILE,   /* command `filter-file REGEX` */
 	FLT_EXCLUDE_FILE,   /* command `hide-file REGEX` */
+	FLT_FLATTEN_NAME,   /* command `flatten REGEX` */
+	FLT_FLATTEN_FILE,   /* command `flatten-file REGEX` (or `flatten file:REGEX`) */
 	FLT_LIST_COUNT
 };
 
@@ -134,6 +138,8 @@ const char *flt_set_get_thread(const flt_set *s);
 int flt_set_is_empty(const flt_set *s);
 /* Nonzero when any include pattern (name or file) is set. */
 int flt_set_has_include(const flt_set *s);
+/* Nonzero when any flatten pattern (name or file) is set. */
+int flt_set_has_flatten(const flt_set *s);
 
 /* Evaluate the name and file lists over ids [0, count): each pattern runs once per
  * distinct string (a file shared by consecutive ids is matched once), never per event.
@@ -142,6 +148,7 @@ int flt_set_eval(flt_set *s, flt_entry_fn fn, void *ctx, size_t count, char **ca
 /* Bitmaps of the last successful eval (owned by the set), or NULL before one. */
 const uint64_t *flt_set_included(const flt_set *s);
 const uint64_t *flt_set_excluded(const flt_set *s);
+const uint64_t *flt_set_flattened(const flt_set *s);
 /* Ids the last eval covered. */
 size_t flt_set_eval_count(const flt_set *s);
 
@@ -186,11 +193,16 @@ static inline int flt_call_pass(const flt_call_filter *cf, uint32_t name_id, uin
  *   filter-file REGEX    show only calls whose file matches (include list, files)
  *   hide REGEX           hide calls whose name matches and everything below them
  *   hide-file REGEX      the same by file
+ *   flatten REGEX        hide calls whose name matches but keep what they called, one
+ *                        level up (a frame taken out of the stack)
+ *   flatten-file REGEX   the same by file
  *   min-duration DUR     hide calls shorter than DUR ("50us", "12.5ms", "0" removes it)
  *   max-depth N          show N levels (depths 0 .. N-1); "0" or "none" removes it
  *   filter-thread REGEX  only threads whose name matches; no argument removes it
  *   clear-filters        remove every filter
- * REGEX is the rest of the line after the word and its blanks, taken verbatim.
+ * REGEX is the rest of the line after the word and its blanks, taken verbatim. A REGEX of
+ * filter, hide and flatten may start with a field prefix (below): `name:` (the default)
+ * or `file:` (`hide file:X` is `hide-file X`); the other fields are for search only.
  */
 
 /* Apply one command line to `s`. FLT_E_UNKNOWN (cause left NULL) when its first word is
@@ -206,6 +218,30 @@ int flt_set_to_commands(const flt_set *s, char ***out, size_t *count);
 char *flt_set_describe(const flt_set *s);
 void flt_strv_free(char **v, size_t count);
 
+/* ---- fields and smartcase ----
+ * What a search pattern looks at, chosen by a prefix: "file:^app/", "arg:sku-13". Without
+ * one, a search looks at every field but files, a filter at names. */
+enum flt_field {
+	FLT_FIELD_ANY,   /* no prefix */
+	FLT_FIELD_NAME,  /* name: function names */
+	FLT_FIELD_FILE,  /* file: source file paths */
+	FLT_FIELD_ARG,   /* arg:  argument text */
+	FLT_FIELD_RET,   /* ret:  return value text */
+	FLT_FIELD_LOG,   /* log:  log messages and logger names */
+	FLT_FIELD_EXC,   /* exc:  exception types and messages */
+	FLT_FIELD_MARK,  /* mark: names of instants, snapshots and loggers */
+	FLT_FIELD_COUNT
+};
+
+/* The field `pattern` names by its prefix; *rest points past the prefix (into pattern),
+ * or at pattern itself with FLT_FIELD_ANY. */
+enum flt_field flt_field_split(const char *pattern, const char **rest);
+/* The prefix word of a field ("file"), "" for FLT_FIELD_ANY. Static. */
+const char *flt_field_name(enum flt_field f);
+/* Smartcase: 1 when `pattern` has no ASCII upper-case letter of its own (letters of an
+ * escape such as \S or \p{Lu} do not count), so it should match caselessly. */
+int flt_smartcase(const char *pattern);
+
 /* ---- durations ----
  * "300ns", "50us" (or "50µs"), "12.5ms", "2s", "1.5m"; a bare "0" is zero. Parsing does
  * not depend on the locale (the decimal mark is always '.'). */
@@ -219,9 +255,12 @@ char *flt_duration_format(uint64_t ns, char *buf, size_t buf_len);
  * key is left alone (saving keeps it):
  *   { "presets": {
  *       "no-stdlib": { "description": "Hide the standard library",
- *                      "commands": ["hide-file ^<frozen", "hide-file /lib/python3"] },
+ *                      "commands": ["hide-file ^<frozen", "hide-file /lib/python3"],
+ *                      "flatten": ["file:^/usr/lib/python3"] },
  *       "slow": ["min-duration 1ms"] } }      <- a bare list of commands is accepted too
- * Search order: an explicit file (--presets FILE) alone when given; otherwise
+ * "flatten" (optional) lists flatten patterns: loading adds "flatten PATTERN" to the
+ * commands, saving moves flatten commands there, so a vtui that predates flatten still
+ * loads the file (it ignores the key). Search order: an explicit file (--presets FILE) alone when given; otherwise
  * ./.vtui.json, then $XDG_CONFIG_HOME/vtui/presets.json (or ~/.config/vtui/presets.json).
  * A name found in an earlier file shadows the same name in a later one.
  */

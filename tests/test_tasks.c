@@ -121,6 +121,37 @@ START_TEST(test_steps_saved)
 }
 END_TEST
 
+/* The event loop's frames flattened away: the steps move up with their calls. */
+START_TEST(test_steps_flattened)
+{
+	uint8_t *bytes;
+	size_t len;
+	vtb_trace *t = known_trace(&bytes, &len);
+	uint64_t drop[1] = { 0 };
+	char *cause = NULL;
+
+	for (size_t i = 0; i < vtb_trace_string_count(t); i++)
+		if (!strcmp(vtb_trace_string(t, (uint32_t)i)->name, "asyncio.run_once"))
+			drop[0] |= 1ull << i;
+	vtb_trace *f = vtb_trace_flatten(t, drop, 64, &cause);
+	ck_assert_msg(f != NULL, "%s", cause ? cause : "?");
+	const vtb_thread *th = vtb_trace_thread(f, 0);
+	ck_assert_uint_eq(th->task_step_count, 4);
+	for (size_t k = 0; k < 4; k++) {
+		ck_assert_uint_eq(th->task_steps[k].depth, 0);
+		ck_assert_str_eq(vtb_trace_string(f, th->rows[0].slices[th->task_steps[k].index].name_id)->name,
+				 k == 3 ? "app.main" : "app.worker");
+	}
+	tui_tasks *ts = NULL;
+	ck_assert_int_eq(tui_tasks_build(f, &ts), 0);
+	ck_assert_uint_eq(ts->count, 4);
+	ck_assert_uint_eq(tui_task_wait(&ts->lanes[0]), 170);
+	tui_tasks_free(ts);
+	vtb_trace_free(f); /* frees the base it owns */
+	free(bytes);
+}
+END_TEST
+
 START_TEST(test_lanes)
 {
 	uint8_t *bytes;
@@ -259,6 +290,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_steps_in_model);
 	tcase_add_test(tc, test_steps_saved);
+	tcase_add_test(tc, test_steps_flattened);
 	tcase_add_test(tc, test_lanes);
 	tcase_add_test(tc, test_cli);
 	tcase_add_test(tc, test_render_lanes);

@@ -63,35 +63,10 @@ static int cmd_pan(tui_app *app, int argc, char **argv)
 	return 0;
 }
 
-/* The innermost call an exception left last (the raise that ended the program), or
- * TUI_REF_NONE. */
-static tui_ref exception_call(const tui_model *m)
-{
-	tui_ref best = TUI_REF_NONE;
-	uint64_t best_end = 0;
-
-	for (size_t t = 0; t < m->thread_count; t++) {
-		const vtb_thread *th = tui_model_thread(m, (int32_t)t);
-
-		for (uint32_t d = 0; d < th->depth_count; d++)
-			for (size_t i = 0; i < th->rows[d].count; i++) {
-				const vtb_slice *s = &th->rows[d].slices[i];
-
-				if ((s->flags & VTB_CALL_EXCEPTION) &&
-				    (best.thread < 0 || tui_slice_end(s) > best_end ||
-				     (tui_slice_end(s) == best_end && d > best.depth))) {
-					best = (tui_ref){ (int32_t)t, d, i };
-					best_end = tui_slice_end(s);
-				}
-			}
-	}
-	return best;
-}
-
 /* `goto dump`: where the investigation starts. */
 static int goto_dump(tui_app *app)
 {
-	tui_ref r = app->model.hdr->reason == VTB_REASON_EXCEPTION ? exception_call(&app->model) : TUI_REF_NONE;
+	tui_ref r = app->model.hdr->reason == VTB_REASON_EXCEPTION ? tui_query_exception_call(&app->model) : TUI_REF_NONE;
 	uint64_t at = app->model.hdr->dump_ns;
 
 	if (r.thread >= 0) {

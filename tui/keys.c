@@ -55,7 +55,7 @@ static const tui_binding bindings[] = {
 	{ TUI_KEY_END, "scroll bottom", NULL },
 	{ 'i', "details", "show or hide the details pane" },
 	{ 'I', "details more", "scroll the details pane (long arguments, return values)" },
-	{ '/', "prompt search", "search calls by a regex of their name (:search REGEX)" },
+	{ '/', "prompt search", "search names, args, return values, logs, exceptions and marks (:search [FIELD:]REGEX; Up: earlier searches)" },
 	{ 'n', "next-match", "select the next search match in time" },
 	{ 'N', "prev-match", "select the previous search match in time" },
 	{ 'F', "prompt filter", "show only calls matching a regex (:filter REGEX)" },

@@ -64,7 +64,10 @@ static void usage(FILE *out)
 	      "  --no-mouse         leave the mouse to the terminal\n"
 	      TUI_JSON_LIMITS_HELP
 	      "  --help, --version\n"
-	      "Press ? in the viewer for the keys; see vtui(1).\n",
+	      "Press ? in the viewer for the keys; see vtui(1).\n"
+	      "Search (/): names, args, return values, logs, exceptions and marks; a prefix\n"
+	      "picks one: file: name: arg: ret: log: exc: mark: (/arg:sku-13); lower case\n"
+	      "matches any case. :flatten REGEX hides frames and keeps what they called.\n",
 	      out);
 }
 

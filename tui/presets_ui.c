@@ -36,8 +36,7 @@ int tui_app_open_presets(tui_app *app, const char *explicit_path, char **cause)
 	return rc;
 }
 
-/* The library, loaded along the search path at the first use. NULL when out of memory. */
-static flt_presets *library(tui_app *app)
+flt_presets *tui_presets_library(tui_app *app)
 {
 	struct tui_fview *fv = app->fv;
 
@@ -140,7 +139,7 @@ int tui_cmd_preset(tui_app *app, int argc, char **argv)
 		tui_app_msg(app, 1, "preset %s: presets run each other in a loop", name);
 		goto out;
 	}
-	if (!(lib = library(app)) || !(p = flt_presets_get(lib, name))) {
+	if (!(lib = tui_presets_library(app)) || !(p = flt_presets_get(lib, name))) {
 		names_of(lib, names, sizeof(names));
 		if (fv->presets_error)
 			tui_app_msg(app, 1, "no preset '%s': %s", name, fv->presets_error);
@@ -189,7 +188,7 @@ int tui_cmd_save_preset(tui_app *app, int argc, char **argv)
 		tui_cmd_usage(app);
 		goto out;
 	}
-	if (!(lib = library(app)) || preset_commands(app->fv->set, &cmds, &n) < 0) {
+	if (!(lib = tui_presets_library(app)) || preset_commands(app->fv->set, &cmds, &n) < 0) {
 		tui_app_msg(app, 1, "out of memory");
 		goto out;
 	}
@@ -211,7 +210,7 @@ out:
 
 int tui_cmd_presets(tui_app *app, int argc, char **argv)
 {
-	const flt_presets *lib = library(app);
+	const flt_presets *lib = tui_presets_library(app);
 
 	(void)argc;
 	(void)argv;

@@ -306,6 +306,16 @@ static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vt
 		free(cause);
 		return EXIT_USAGE;
 	}
+	if (flt_set_has_flatten(f)) { /* the statistics of the calls the viewer shows */
+		vtb_trace *flat = vtb_trace_flatten(*t, flt_set_flattened(f), flt_set_eval_count(f), &cause);
+
+		if (!flat) {
+			tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
+			free(cause);
+			return EXIT_TRACE;
+		}
+		*t = flat;
+	}
 	if (tui_stats_compute(*t, &scope, s, &cause) < 0) {
 		tui_fprintf_clean(stderr, "vtui stats: %s: %s\n", path, cause ? cause : "failed");
 		free(cause);

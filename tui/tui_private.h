@@ -117,6 +117,9 @@ int tui_query_sibling(const tui_model *m, tui_ref r, int dir, tui_ref *out);
 int tui_query_neighbour(const tui_model *m, tui_ref r, int dir, tui_ref *out);
 /* Duration minus the time spent in direct children. */
 uint64_t tui_query_self_ns(const tui_model *m, tui_ref r);
+/* The innermost call an exception left last (the raise that ended the program), or
+ * TUI_REF_NONE: one pass over the calls. */
+tui_ref tui_query_exception_call(const tui_model *m);
 /* The call at depth `depth` under time t, or the nearest one to it. */
 int tui_query_nearest(const tui_model *m, int32_t thread, uint32_t depth, uint64_t t, tui_ref *out);
 
@@ -286,6 +289,7 @@ struct tui_app {
 	char *history[32];    /* command lines run from ':' (newest last) */
 	size_t history_count;
 	size_t history_pos;
+	char history_prefix[256]; /* what the prompt opened with: recall keeps to lines so begun */
 	int help_scroll;
 	int ascii;            /* the last render's screen was ASCII-only */
 	int screen_w, screen_h; /* size of the last render */
@@ -332,6 +336,12 @@ typedef struct tui_command {
 	const char *help;     /* one line */
 	int (*run)(tui_app *app, int argc, char **argv);
 } tui_command;
+
+/* The `:` line (complete.c): Tab completion of the word at its end; the prompt opened
+ * (with the words typed so far); Up (dir -1) and Down through the history. */
+void tui_line_complete(tui_app *app);
+void tui_line_opened(tui_app *app);
+void tui_line_recall(tui_app *app, int dir);
 
 /* The topic tables (cmd-view.c, cmd-filter.c, cmd-panel.c, cmd-app.c), each ended by a
  * NULL name; commands.c lists them in the order :help shows them. */

@@ -220,6 +220,8 @@ void tui_draw_status(tui_app *app, tui_screen *s, int y)
 		n = tui_screen_puts(s, 0, y, ":", 1, TUI_STYLE_STATUS, 0);
 		n += tui_screen_puts(s, 1, y, app->cmdline, w - 2, TUI_STYLE_STATUS, 0);
 		tui_screen_put(s, n, y, L'_', TUI_STYLE_STATUS, TUI_ATTR_REVERSE);
+		if (*app->message && n + 3 < w) /* Tab's candidates */
+			tui_screen_puts(s, n + 3, y, app->message, w - n - 3, TUI_STYLE_STATUS, TUI_ATTR_BOLD);
 		return;
 	}
 	status_position(app, s, line, sizeof(line));

@@ -113,7 +113,8 @@ static int diff_enter(tui_app *app, void *st, char *cmd, size_t len)
 static int swap(tui_app *app)
 {
 	struct tui_diffview *dv = diff_of(app);
-	vtb_trace *shown = app->model.trace;
+	/* kept whole: the filters, flatten included, go with the view */
+	vtb_trace *shown = vtb_trace_unflatten(app->model.trace);
 	char *path = app->path, *cause = NULL;
 
 	tui_an_adopt(app, &tui_panel_diff, NULL); /* kept: the analysis' free must not free it */
