@@ -263,13 +263,26 @@ char *flt_duration_format(uint64_t ns, char *buf, size_t buf_len);
  * loads the file (it ignores the key). Search order: an explicit file (--presets FILE) alone when given; otherwise
  * ./.vtui.json, then $XDG_CONFIG_HOME/vtui/presets.json (or ~/.config/vtui/presets.json).
  * A name found in an earlier file shadows the same name in a later one.
+ * A preset object may also keep a view, which the viewer restores after the commands
+ * (`save-preset --view`); code that does not know the key ignores it:
+ *       "incident": { "commands": ["clear-filters"],
+ *                     "view": { "thread": "worker-2", "range": "1.5ms..20ms", "search": "Key" } }
+ * Each of its keys is optional: the thread by name, the visible range in times from the
+ * trace's start, the search pattern.
  */
+typedef struct flt_preset_view {
+	const char *thread;            /* NULL when not kept */
+	const char *range;
+	const char *search;
+} flt_preset_view;
+
 typedef struct flt_preset {
 	const char *name;
 	const char *description;       /* "" when none */
 	const char *const *commands;
 	size_t command_count;
 	const char *path;              /* the file it came from */
+	flt_preset_view view;          /* all NULL: no view */
 } flt_preset;
 
 typedef struct flt_presets flt_presets;
@@ -296,17 +309,20 @@ int flt_preset_apply(const flt_preset *p, flt_set *s, size_t *skipped, char **ca
 
 /* Write preset `name` with `commands` into the file at `path`, keeping every other key
  * and preset of the file and the preset's other keys ("description" replaced only when
- * `description` is not NULL). A missing file is created; a broken one is refused (its
- * error in *cause) rather than overwritten. Written to a temporary file, then renamed. */
+ * `description` is not NULL, "view" only when `view` is not NULL: by its fields that are
+ * set, or removed when none is). A missing file is
+ * created; a broken one is refused (its error in *cause) rather than overwritten. Written
+ * to a temporary file, then renamed. */
 int flt_preset_file_save(const char *path, const char *name, const char *const *commands,
-			 size_t count, const char *description, char **cause);
+			 size_t count, const char *description, const flt_preset_view *view, char **cause);
 /* Save into the library's files: the explicit file when the library was opened with one;
  * else the file that already holds `name`; else the first existing file of the search
  * path; else $XDG_CONFIG_HOME/vtui/presets.json (directories created). The library is
  * reloaded from disk afterwards. *saved_path (may be NULL) gets a malloc'd copy of the
  * file written. */
 int flt_presets_save(flt_presets *lib, const char *name, const char *const *commands,
-		     size_t count, const char *description, char **saved_path, char **cause);
+		     size_t count, const char *description, const flt_preset_view *view,
+		     char **saved_path, char **cause);
 /* The user preset file ($XDG_CONFIG_HOME/vtui/presets.json or ~/.config/vtui/presets.json),
  * malloc'd, or NULL when neither variable is set. */
 char *flt_presets_user_path(void);

@@ -188,6 +188,33 @@ static void preset_fini(flt_preset *p)
 	free((void *)p->commands);
 	free((char *)p->name);
 	free((char *)p->description);
+	free((char *)p->view.thread);
+	free((char *)p->view.range);
+	free((char *)p->view.search);
+}
+
+/* The optional "view" of preset `name` into p->view; a key of another type is an error. */
+static int preset_view(const char *path, const char *name, const cJSON *item, flt_preset *p, char **cause)
+{
+	static const char *const keys[] = { "thread", "range", "search" };
+	const char **fields[] = { &p->view.thread, &p->view.range, &p->view.search };
+	const cJSON *view = cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "view") : NULL, *v;
+
+	if (view == NULL)
+		return 0;
+	if (!cJSON_IsObject(view))
+		return flt_fail(cause, FLT_E_TYPE, "%s: presets.%s.view: expected an object, got %s", path,
+				name, json_type(view));
+	for (size_t i = 0; i < 3; i++) {
+		if ((v = cJSON_GetObjectItemCaseSensitive(view, keys[i])) == NULL)
+			continue;
+		if (!cJSON_IsString(v))
+			return flt_fail(cause, FLT_E_TYPE, "%s: presets.%s.view.%s: expected a string, got %s",
+					path, name, keys[i], json_type(v));
+		if ((*fields[i] = strdup(v->valuestring)) == NULL)
+			return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
+	}
+	return 0;
 }
 
 /* The command list of preset `name`: a bare array, or an object's "commands". */
@@ -262,7 +289,9 @@ static int preset_from_json(const char *path, const char *name, const cJSON *ite
 		return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
 	if ((rc = add_commands(path, name, "commands", list, NULL, p, cause)) < 0)
 		return rc;
-	return add_commands(path, name, "flatten", flat, "flatten", p, cause);
+	if ((rc = add_commands(path, name, "flatten", flat, "flatten", p, cause)) < 0)
+		return rc;
+	return preset_view(path, name, item, p, cause);
 }
 
 /* Append the presets of `root` (names not already present) to `lib`, all or nothing. */
@@ -564,11 +593,34 @@ static int put_commands(cJSON *p, const char *const *commands, size_t count)
 	return 0;
 }
 
+/* The preset object `p`'s "view", replaced by the fields of `view` that are set (none:
+ * the key goes). */
+static int put_view(cJSON *p, const char *path, const flt_preset_view *view, char **cause)
+{
+	cJSON *v;
+
+	if (!view->thread && !view->range && !view->search) {
+		cJSON_DeleteItemFromObjectCaseSensitive(p, "view");
+		return 0;
+	}
+	v = cJSON_CreateObject();
+
+	if (v == NULL || (view->thread && !cJSON_AddStringToObject(v, "thread", view->thread)) ||
+	    (view->range && !cJSON_AddStringToObject(v, "range", view->range)) ||
+	    (view->search && !cJSON_AddStringToObject(v, "search", view->search)) ||
+	    (cJSON_GetObjectItemCaseSensitive(p, "view") ? !cJSON_ReplaceItemInObjectCaseSensitive(p, "view", v)
+							 : !cJSON_AddItemToObject(p, "view", v))) {
+		cJSON_Delete(v);
+		return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
+	}
+	return 0;
+}
+
 /* The preset object for `name` inside `root`, replacing its commands (and description when
  * given) and keeping its other keys. */
 static int put_preset(cJSON *root, const char *path, const char *name,
 		      const char *const *commands, size_t count, const char *description,
-		      char **cause)
+		      const flt_preset_view *view, char **cause)
 {
 	cJSON *presets = cJSON_GetObjectItemCaseSensitive(root, "presets"), *p;
 
@@ -593,7 +645,7 @@ static int put_preset(cJSON *root, const char *path, const char *name,
 		return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
 	if (put_commands(p, commands, count) < 0)
 		return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
-	return 0;
+	return view ? put_view(p, path, view, cause) : 0;
 }
 
 /* Write `text` to `path` through a temporary file in the same directory and a rename.
@@ -663,7 +715,7 @@ static int check_loads(const char *path, const cJSON *root, char **cause)
 }
 
 int flt_preset_file_save(const char *path, const char *name, const char *const *commands,
-			 size_t count, const char *description, char **cause)
+			 size_t count, const char *description, const flt_preset_view *view, char **cause)
 {
 	cJSON *root = NULL;
 	char *text = NULL, *real = NULL;
@@ -673,7 +725,7 @@ int flt_preset_file_save(const char *path, const char *name, const char *const *
 		return flt_fail(cause, FLT_E_ARG, "a preset needs a name");
 	if ((rc = parse_or_new(path, &root, cause)) < 0 || (rc = check_loads(path, root, cause)) < 0)
 		goto out;
-	if ((rc = put_preset(root, path, name, commands, count, description, cause)) < 0)
+	if ((rc = put_preset(root, path, name, commands, count, description, view, cause)) < 0)
 		goto out;
 	if ((text = cJSON_Print(root)) == NULL) {
 		rc = flt_fail(cause, FLT_E_NOMEM, "%s: out of memory printing JSON", path);
@@ -726,7 +778,8 @@ static char *save_target(const flt_presets *lib, const char *name)
 }
 
 int flt_presets_save(flt_presets *lib, const char *name, const char *const *commands,
-		     size_t count, const char *description, char **saved_path, char **cause)
+		     size_t count, const char *description, const flt_preset_view *view,
+		     char **saved_path, char **cause)
 {
 	char *target = save_target(lib, name);
 	int rc;
@@ -736,7 +789,7 @@ int flt_presets_save(flt_presets *lib, const char *name, const char *const *comm
 				"XDG_CONFIG_HOME or --presets");
 	if ((rc = make_parents(target, cause)) < 0)
 		goto out;
-	if ((rc = flt_preset_file_save(target, name, commands, count, description, cause)) < 0)
+	if ((rc = flt_preset_file_save(target, name, commands, count, description, view, cause)) < 0)
 		goto out;
 	/* Saved: a broken other file on the path was reported when the library was opened. */
 	library_empty(lib);

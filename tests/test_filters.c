@@ -357,7 +357,7 @@ START_TEST(test_skip_copy_describe)
 	free(d1);
 	ck_assert_str_eq(flt_strerror(FLT_E_SYNTAX), "JSON syntax error");
 	ck_assert_str_eq(flt_strerror(-99), "unknown error");
-	ck_assert_int_eq(flt_preset_file_save("/tmp/x.json", "", NULL, 0, NULL, NULL), FLT_E_ARG);
+	ck_assert_int_eq(flt_preset_file_save("/tmp/x.json", "", NULL, 0, NULL, NULL, NULL), FLT_E_ARG);
 	flt_set_free(NULL);
 	flt_pattern_free(NULL);
 	flt_presets_free(NULL);
@@ -581,6 +581,10 @@ static const struct broken_case broken_cases[] = {
 	  ": presets.a.commands[0]: expected a string, got a boolean" },
 	{ "{\"presets\": {\"a\": {\"description\": 5, \"commands\": []}}}", FLT_E_TYPE,
 	  ": presets.a.description: expected a string, got a number" },
+	{ "{\"presets\": {\"a\": {\"commands\": [], \"view\": [\"x\"]}}}", FLT_E_TYPE,
+	  ": presets.a.view: expected an object, got an array" },
+	{ "{\"presets\": {\"a\": {\"commands\": [], \"view\": {\"thread\": 2}}}}", FLT_E_TYPE,
+	  ": presets.a.view.thread: expected a string, got a number" },
 };
 
 START_TEST(test_broken_preset_table)
@@ -599,7 +603,7 @@ START_TEST(test_broken_preset_table)
 	free(cause);
 	cause = NULL;
 	/* Saving into a broken file refuses and leaves it as it was. */
-	ck_assert_int_eq(flt_preset_file_save(path, "new", NULL, 0, NULL, &cause), c->code);
+	ck_assert_int_eq(flt_preset_file_save(path, "new", NULL, 0, NULL, NULL, &cause), c->code);
 	free(expect);
 	expect = slurp(path);
 	ck_assert_str_eq(expect, c->text);
@@ -660,8 +664,8 @@ START_TEST(test_preset_round_trip)
 	ck_assert_str_eq(flt_presets_at(lib, 1)->description, "");
 	flt_presets_free(lib);
 
-	ck_assert_int_eq(flt_preset_file_save(path, "mine", cmds, 2, "Mine", &cause), 0);
-	ck_assert_int_eq(flt_preset_file_save(path, "no-stdlib", cmds2, 1, NULL, &cause), 0);
+	ck_assert_int_eq(flt_preset_file_save(path, "mine", cmds, 2, "Mine", NULL, &cause), 0);
+	ck_assert_int_eq(flt_preset_file_save(path, "no-stdlib", cmds2, 1, NULL, NULL, &cause), 0);
 	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
 	ck_assert_uint_eq(flt_presets_count(lib), 3);
 	p = flt_presets_get(lib, "mine");
@@ -736,7 +740,7 @@ START_TEST(test_preset_save_symlink)
 	ck_assert_int_eq(chmod(real, 0600), 0);
 	ck_assert_int_ge(asprintf(&link, "%s/link.json", tmpdir), 0);
 	ck_assert_int_eq(symlink(real, link), 0);
-	ck_assert_int_eq(flt_preset_file_save(link, "viaLink", cmds, 1, "", NULL), 0);
+	ck_assert_int_eq(flt_preset_file_save(link, "viaLink", cmds, 1, "", NULL, NULL), 0);
 	ck_assert_int_eq(lstat(link, &st), 0);
 	ck_assert(S_ISLNK(st.st_mode));
 	ck_assert_int_eq(stat(real, &st), 0);
@@ -774,7 +778,7 @@ START_TEST(test_preset_search_path)
 	/* Nothing anywhere: a save creates the user file and its directories. */
 	ck_assert_int_eq(flt_presets_open(NULL, &lib, &cause), 0);
 	ck_assert_uint_eq(flt_presets_count(lib), 0);
-	ck_assert_int_eq(flt_presets_save(lib, "u", cmds, 1, NULL, &saved, &cause), 0);
+	ck_assert_int_eq(flt_presets_save(lib, "u", cmds, 1, NULL, NULL, &saved, &cause), 0);
 	ck_assert_str_eq(saved, user);
 	free(saved);
 	ck_assert_uint_eq(flt_presets_count(lib), 1);
@@ -786,7 +790,7 @@ START_TEST(test_preset_search_path)
 	ck_assert_str_eq(flt_presets_get(lib, "u")->commands[0], "hide local");
 	ck_assert_str_eq(flt_presets_get(lib, "u")->path, "./.vtui.json");
 	/* A new name goes to the first existing file of the path. */
-	ck_assert_int_eq(flt_presets_save(lib, "n", cmds, 1, NULL, &saved, &cause), 0);
+	ck_assert_int_eq(flt_presets_save(lib, "n", cmds, 1, NULL, NULL, &saved, &cause), 0);
 	ck_assert_str_eq(saved, "./.vtui.json");
 	free(saved);
 	flt_presets_free(lib);
@@ -975,7 +979,7 @@ START_TEST(test_preset_flatten_key)
 	ck_assert_uint_eq(flt_presets_get(lib, "old")->command_count, 1);
 	flt_presets_free(lib);
 
-	ck_assert_int_eq(flt_preset_file_save(path, "ns", save, 4, NULL, &cause), 0);
+	ck_assert_int_eq(flt_preset_file_save(path, "ns", save, 4, NULL, NULL, &cause), 0);
 	text = slurp(path);
 	ck_assert_ptr_nonnull(strstr(text, "\"commands\":\t[\"hide y\"]"));
 	ck_assert_ptr_nonnull(strstr(text, "\"flatten\":\t[\"file:^/usr/\", \"z\", \"file:arg:w\"]"));
@@ -989,7 +993,7 @@ START_TEST(test_preset_flatten_key)
 	ck_assert_int_eq(flt_preset_apply(p, s, NULL, &cause), 0);
 	ck_assert_str_eq(flt_set_list_pattern(s, FLT_FLATTEN_FILE, 2), "arg:w"); /* after the first preset's */
 	flt_presets_free(lib);
-	ck_assert_int_eq(flt_preset_file_save(path, "ns", plain, 1, NULL, &cause), 0);
+	ck_assert_int_eq(flt_preset_file_save(path, "ns", plain, 1, NULL, NULL, &cause), 0);
 	text = slurp(path);
 	ck_assert_ptr_null(strstr(text, "flatten"));
 	free(text);
@@ -1090,11 +1094,62 @@ START_TEST(test_preset_save_duplicate_description)
 	make_tmpdir();
 	path = write_file("p.json", "{\"presets\": {\"a\": {\"description\": \"one\", "
 				    "\"description\": \"two\", \"commands\": [\"hide y\"]}}}");
-	ck_assert_int_eq(flt_preset_file_save(path, "a", cmds, 1, "new", &cause), 0);
+	ck_assert_int_eq(flt_preset_file_save(path, "a", cmds, 1, "new", NULL, &cause), 0);
 	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
 	ck_assert_str_eq(flt_presets_get(lib, "a")->description, "new");
 	ck_assert_str_eq(flt_presets_get(lib, "a")->commands[0], "hide ^x");
 	flt_presets_free(lib);
+	free(path);
+	remove_tmpdir();
+}
+END_TEST
+
+/* A preset keeps a view (thread, range, search) under an optional key: saved with one, it
+ * loads with it; saved again with an empty view, the key goes; saved without (NULL), the
+ * key stays; the preset's commands and other keys are untouched, and a file from before
+ * views (no key) loads with none. */
+START_TEST(test_preset_view_round_trip)
+{
+	static const char *const cmds[] = { "hide ^threading" };
+	const flt_preset_view view = { "worker-2", "1.5ms..20ms", "Key(Error)?" }, none = { NULL, NULL, NULL };
+	const flt_preset_view only = { NULL, "10%..20%", NULL };
+	flt_presets *lib = NULL;
+	const flt_preset *p;
+	char *path, *cause = NULL, *text;
+
+	make_tmpdir();
+	path = write_file("p.json", "{\"presets\": {\"old\": {\"commands\": [\"hide x\"], \"note\": 1}}}");
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	p = flt_presets_get(lib, "old");
+	ck_assert_ptr_null(p->view.thread);
+	ck_assert_ptr_null(p->view.range);
+	ck_assert_ptr_null(p->view.search);
+	flt_presets_free(lib);
+	ck_assert_int_eq(flt_preset_file_save(path, "old", cmds, 1, NULL, &view, &cause), 0);
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	p = flt_presets_get(lib, "old");
+	ck_assert_str_eq(p->view.thread, "worker-2");
+	ck_assert_str_eq(p->view.range, "1.5ms..20ms");
+	ck_assert_str_eq(p->view.search, "Key(Error)?");
+	ck_assert_str_eq(p->commands[0], "hide ^threading");
+	flt_presets_free(lib);
+	text = slurp(path);
+	ck_assert_ptr_nonnull(strstr(text, "\"note\":\t1"));
+	free(text);
+	ck_assert_int_eq(flt_preset_file_save(path, "old", cmds, 1, NULL, NULL, &cause), 0);
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	ck_assert_str_eq(flt_presets_get(lib, "old")->view.thread, "worker-2");
+	flt_presets_free(lib);
+	ck_assert_int_eq(flt_preset_file_save(path, "old", cmds, 1, NULL, &only, &cause), 0);
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	p = flt_presets_get(lib, "old");
+	ck_assert_ptr_null(p->view.thread);
+	ck_assert_str_eq(p->view.range, "10%..20%");
+	flt_presets_free(lib);
+	ck_assert_int_eq(flt_preset_file_save(path, "old", cmds, 1, NULL, &none, &cause), 0);
+	text = slurp(path);
+	ck_assert_ptr_null(strstr(text, "\"view\""));
+	free(text);
 	free(path);
 	remove_tmpdir();
 }
@@ -1134,6 +1189,7 @@ static Suite *filters_suite(void)
 	tcase_add_loop_test(cmd, test_smartcase, 0, N(smartcase_cases));
 	tcase_add_test(sel, test_flatten_lists);
 	tcase_add_test(pre, test_preset_flatten_key);
+	tcase_add_test(pre, test_preset_view_round_trip);
 	suite_add_tcase(s, re);
 	suite_add_tcase(s, sel);
 	suite_add_tcase(s, cmd);

@@ -41,6 +41,7 @@ void tui_app_free(tui_app *app)
 	if (!app)
 		return;
 	tui_live_free(app->live);
+	tui_incident_free(app->incident);
 	tui_an_free(app->an);
 	tui_fview_free(app->fv);
 	tui_view_fini(&app->view);

@@ -29,8 +29,9 @@ const tui_command tui_cmds_filter[] = {
 	{ "prev-match", NULL, "", 0, 0, 0, "select the previous search match in time", tui_cmd_prev_match },
 	{ "preset", NULL, "NAME", 1, 0, TUI_CMD_TEXT, "apply a preset: its filters, then its other commands",
 	  tui_cmd_preset },
-	{ "save-preset", NULL, "NAME", 1, 0, TUI_CMD_TEXT,
-	  "save the filters as a preset (in the --presets file, or the user's)", tui_cmd_save_preset },
+	{ "save-preset", NULL, "[--view] NAME", 1, 0, TUI_CMD_TEXT,
+	  "save the filters as a preset (in the --presets file, or the user's); --view: also the thread, the visible range and the search",
+	  tui_cmd_save_preset },
 	{ "presets", NULL, "", 0, 0, 0, "pick a preset from a list", tui_cmd_presets },
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL },
 };

@@ -134,6 +134,18 @@ int tui_flatten_update(tui_app *app, const flt_set *next);
  * filter state). NULL when out of memory. */
 flt_presets *tui_presets_library(tui_app *app);
 
+/* A preset's view (preset_view.c). The texts `take` points out->thread and range into. */
+struct tui_preset_texts {
+	char thread[256];
+	char range[80];
+};
+/* The viewer's focused thread, visible range and search as a preset view (pointing into
+ * `keep` and the search, valid until they change). */
+void tui_preset_view_take(tui_app *app, flt_preset_view *out, struct tui_preset_texts *keep);
+/* Put a preset's view back: search, thread, range. 0, or -1 with the message set; `said`
+ * gets ", thread worker-2, view 1ms..2ms" for the status line. */
+int tui_preset_view_restore(tui_app *app, const flt_preset_view *v, char *said, size_t len);
+
 /* The preset picker (TUI_MODE_PICKER): keys and drawing over the timeline. */
 void tui_picker_key(tui_app *app, int key);
 void tui_draw_picker(tui_app *app, tui_screen *s, int y0, int h);

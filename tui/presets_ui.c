@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Presets that run presets: deeper than this is a loop. */
 #define MAX_PRESET_DEPTH 4
@@ -82,16 +83,36 @@ static int run_others(tui_app *app, const char *name, const char *const *cmds, s
 	return rc;
 }
 
-/* Apply preset `name` of the library. Copies what it needs: a nested save-preset may
- * reload the library under it. */
+/* A copy of preset view `v` (NULL fields stay NULL); 0 or -1 when out of memory. */
+static int view_copy(const flt_preset_view *v, flt_preset_view *out)
+{
+	out->thread = v->thread ? strdup(v->thread) : NULL;
+	out->range = v->range ? strdup(v->range) : NULL;
+	out->search = v->search ? strdup(v->search) : NULL;
+	return (v->thread && !out->thread) || (v->range && !out->range) || (v->search && !out->search) ? -1 : 0;
+}
+
+static void view_free(flt_preset_view *v)
+{
+	free((char *)v->thread);
+	free((char *)v->range);
+	free((char *)v->search);
+}
+
+/* Apply preset `name` of the library: its filters, its other commands, then its view.
+ * Copies what it needs: a nested save-preset may reload the library under it. */
 static int apply(tui_app *app, const flt_preset *p)
 {
 	struct tui_fview *fv = app->fv;
 	char *cause = NULL, *name = strdup(p->name), **cmds = calloc(p->command_count + 1, sizeof(char *));
+	char said[384] = "";
 	flt_set *next = NULL;
+	flt_preset_view view;
 	size_t n = p->command_count, skipped = 0;
 	int rc = -1;
 
+	if (view_copy(&p->view, &view) < 0)
+		goto out;
 	for (size_t i = 0; cmds && i < n; i++)
 		if (!(cmds[i] = strdup(p->commands[i])))
 			goto out;
@@ -107,13 +128,20 @@ static int apply(tui_app *app, const flt_preset *p)
 	next = NULL;
 	if (rc == 0 && skipped)
 		rc = run_others(app, name, (const char *const *)cmds, n);
+	if (rc == 0 && (rc = tui_preset_view_restore(app, &view, said, sizeof(said))) < 0) {
+		char inner[sizeof(app->message)];
+
+		memcpy(inner, app->message, sizeof(inner));
+		tui_app_msg(app, 1, "preset %s, its view: %s", name, inner);
+	}
 	if (rc == 0 && !app->message_is_error) {
 		char inner[sizeof(app->message)];
 
 		memcpy(inner, app->message, sizeof(inner));
-		tui_app_msg(app, 0, "preset %s: %s", name, inner[0] ? inner : "applied");
+		tui_app_msg(app, 0, "preset %s: %s%s", name, *said ? "applied" : inner[0] ? inner : "applied", said);
 	}
 out:
+	view_free(&view);
 	flt_strv_free(cmds, cmds ? n : 0);
 	flt_set_free(next);
 	free(cause);
@@ -175,15 +203,38 @@ static int preset_commands(const flt_set *s, char ***out, size_t *count)
 	return 0;
 }
 
+/* The directory of the user preset file when it does not exist yet (a save creates it),
+ * malloc'd, or NULL. */
+static char *missing_user_dir(void)
+{
+	char *dir = flt_presets_user_path(), *slash = dir ? strrchr(dir, '/') : NULL;
+
+	if (slash)
+		*slash = '\0';
+	if (dir && (!slash || access(dir, F_OK) == 0)) {
+		free(dir);
+		dir = NULL;
+	}
+	return dir;
+}
+
 int tui_cmd_save_preset(tui_app *app, int argc, char **argv)
 {
-	char *name = tui_cmd_rest(app), *cause = NULL, *saved = NULL, **cmds = NULL;
+	char *rest = tui_cmd_rest(app), *name = rest, *cause = NULL, *saved = NULL, **cmds = NULL;
+	char *new_dir = missing_user_dir(), created[600] = "";
+	struct tui_preset_texts keep;
+	flt_preset_view view = { NULL, NULL, NULL }; /* without --view: none (a view saved before goes) */
 	flt_presets *lib;
 	size_t n = 0;
-	int rc = -1;
+	int rc = -1, with_view = 0;
 
 	(void)argc;
 	(void)argv;
+	if (name && !strncmp(name, "--view", 6) && (name[6] == ' ' || !name[6])) {
+		with_view = 1;
+		for (name += 6; *name == ' '; name++)
+			;
+	}
 	if (!name || !*name) {
 		tui_cmd_usage(app);
 		goto out;
@@ -192,17 +243,24 @@ int tui_cmd_save_preset(tui_app *app, int argc, char **argv)
 		tui_app_msg(app, 1, "out of memory");
 		goto out;
 	}
-	if (flt_presets_save(lib, name, (const char *const *)cmds, n, NULL, &saved, &cause) < 0) {
+	if (with_view)
+		tui_preset_view_take(app, &view, &keep);
+	if (flt_presets_save(lib, name, (const char *const *)cmds, n, NULL, &view, &saved,
+			     &cause) < 0) {
 		tui_app_msg(app, 1, "save-preset: %s", cause ? cause : "failed");
 		goto out;
 	}
-	tui_app_msg(app, 0, "saved preset %s (%zu command%s) to %s", name, n, n == 1 ? "" : "s", saved);
+	if (new_dir && !strncmp(saved, new_dir, strlen(new_dir)) && saved[strlen(new_dir)] == '/')
+		snprintf(created, sizeof(created), " (created %s)", new_dir);
+	tui_app_msg(app, 0, "saved preset %s (%zu command%s%s) to %s%s", name, n, n == 1 ? "" : "s",
+		    with_view ? view.search ? ", thread, range, search" : ", thread, range" : "", saved, created);
 	rc = 0;
 out:
+	free(new_dir);
 	flt_strv_free(cmds, n);
 	free(saved);
 	free(cause);
-	free(name);
+	free(rest);
 	return rc;
 }
 

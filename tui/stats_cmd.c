@@ -6,6 +6,7 @@
  *   --filter REGEX -> `filter REGEX`      --hide REGEX -> `hide REGEX`
  *   --filter-file / --hide-file REGEX      --thread REGEX -> `filter-thread REGEX`
  *   --min-duration DUR                     --max-depth N
+ * --range A..B counts the calls that start in a time range (the viewer's `range`).
  */
 #define _GNU_SOURCE
 #include "analysis/analysis.h"
@@ -37,6 +38,7 @@ struct stats_opts {
 	int tasks;            /* --tasks: asyncio tasks instead of functions */
 	enum tui_diff_rank rank; /* --rank, with --diff */
 	int rank_given;
+	const char *range;    /* --range A..B, or NULL */
 };
 
 static void usage(FILE *out)
@@ -45,7 +47,7 @@ static void usage(FILE *out)
 	      "                  [--hide REGEX] [--filter-file REGEX] [--hide-file REGEX]\n"
 	      "                  [--thread REGEX] [--min-duration DUR] [--max-depth N]\n"
 	      "                  [--sort name|calls|total|self|mean|max] [--top N]\n"
-	      "                  [--format table|csv|json] [--salvage]\n"
+	      "                  [--format table|csv|json] [--range A..B] [--salvage]\n"
 	      "                  [--max-json-bytes SIZE] [--max-events N] [--tasks]\n"
 	      "       vtui stats --diff BEFORE AFTER [--rank auto|impact|mean] [the same options]\n"
 	      "       vtui stats --live PID [--interval DUR] [--count N] [the same options]\n"
@@ -57,6 +59,9 @@ static void usage(FILE *out)
 	      "change of mean when one trace spans over 1.25 times the other's time (--rank).\n"
 	      "--tasks gives per asyncio task its steps, span, busy and wait times instead\n"
 	      "(TASKS in vtui(1)).\n"
+	      "--range counts the calls that start between A and B: times from the trace's\n"
+	      "start as the viewer prints them (1.5ms..20ms) or percentages of its span\n"
+	      "(10%..90%); an empty end is the trace's start or end (..2s, 50%..).\n"
 	      "--live follows a running traced process through its ring file: every interval\n"
 	      "(default 1s), the calls that started in the last interval, COUNT times (default:\n"
 	      "until the process ends); one table, CSV block or JSON document per interval.\n"
@@ -106,6 +111,7 @@ static const struct option long_opts[] = {
 	{ "live", required_argument, NULL, 'l' },
 	{ "interval", required_argument, NULL, 'i' },
 	{ "count", required_argument, NULL, 'c' },
+	{ "range", required_argument, NULL, 'r' },
 	{ "filter", required_argument, NULL, 'C' },
 	{ "hide", required_argument, NULL, 'C' },
 	{ "filter-file", required_argument, NULL, 'C' },
@@ -136,6 +142,7 @@ static int parse_one(struct stats_opts *o, int c, int index)
 	case 'R':
 		o->rank_given = 1;
 		return tui_diff_parse_rank(optarg, &o->rank) == 0 ? 0 : bad_value("--rank", "one of " TUI_DIFF_RANK_WORDS);
+	case 'r': o->range = optarg; return 0;
 	case 'h': usage(stdout); return -1;
 	case 'L': {
 		char *cause = NULL;
@@ -190,9 +197,10 @@ static int parse_args(struct stats_opts *o, int argc, char **argv)
 		if ((rc = parse_one(o, c, index)) != 0)
 			return rc;
 	if (o->live_pid) {
-		if (optind == argc && !o->diff)
+		if (optind == argc && !o->diff && !o->range)
 			return 0;
-		tui_fprintf_clean(stderr, "vtui stats: --live reads the process, not a file nor --diff\n");
+		tui_fprintf_clean(stderr, o->range ? "vtui stats: --range goes with a trace file, not --live\n"
+				  : "vtui stats: --live reads the process, not a file nor --diff\n");
 		return EXIT_USAGE;
 	}
 	if (o->rank_given && !o->diff) {
@@ -291,6 +299,24 @@ static int build_filter(const struct stats_opts *o, flt_set *f)
 	return 0;
 }
 
+/* --range A..B of trace `t` into the scope; 0, or -1 after saying what is wrong. */
+static int range_of(const struct stats_opts *o, const char *path, const vtb_trace *t, tui_stats_scope *scope)
+{
+	uint64_t first, last;
+	char err[160], text[96];
+
+	vtb_trace_span(t, &first, &last);
+	if (tui_parse_range(first, last, o->range, &scope->t0_ns, &scope->t1_ns, err, sizeof(err)) < 0) {
+		tui_fprintf_clean(stderr, "vtui stats: --range: %s\n", err);
+		return -1;
+	}
+	if (o->format == TUI_STATS_TABLE) {
+		tui_fmt_range(first, scope->t0_ns, scope->t1_ns, (scope->t1_ns - scope->t0_ns) / 1000, 0, text, sizeof(text));
+		printf("# range %s of %s\n", text, path);
+	}
+	return 0;
+}
+
 /* The statistics of `path` with the filters `f`; 0 or an exit code. */
 static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vtb_trace **t, tui_stats **s)
 {
@@ -316,6 +342,8 @@ static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vt
 		}
 		*t = flat;
 	}
+	if (o->range && range_of(o, path, *t, &scope) < 0)
+		return EXIT_USAGE;
 	if (tui_stats_compute(*t, &scope, s, &cause) < 0) {
 		tui_fprintf_clean(stderr, "vtui stats: %s: %s\n", path, cause ? cause : "failed");
 		free(cause);

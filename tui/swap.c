@@ -85,6 +85,8 @@ static int rebuild(tui_app *app, vtb_trace *t, char **cause)
 {
 	tui_view_fini(&app->view);
 	tui_model_fini(&app->model);
+	tui_incident_free(app->incident); /* it points into the old trace */
+	app->incident = NULL;
 	app->self_ref = app->details_ref = TUI_REF_NONE;
 	if (tui_model_init(&app->model, t, cause) < 0 || tui_view_init(&app->view, &app->model) < 0 ||
 	    !(app->fv = tui_fview_new(&app->model)) || !(app->an = tui_an_new(app))) {
@@ -140,6 +142,9 @@ int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause)
 	app->message_is_error = msg_error;
 	/* the view keeps its span; following, its right edge stays on "now" */
 	app->view.details = old.details;
+	app->view.range_t0_ns = old.range_t0_ns;
+	app->view.range_t1_ns = old.range_t1_ns;
+	app->view.range_open = old.range_open;
 	app->view.scroll = old.scroll;
 	app->view.focus = old.focus < app->model.thread_count ? old.focus : 0;
 	app->view.cols = old.cols;

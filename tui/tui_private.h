@@ -139,6 +139,8 @@ typedef struct tui_view {
 	const uint32_t *shown_depths; /* per thread: depth rows the filters leave, UINT32_MAX
 				       * for a thread they hide; NULL: no filter (filter_view.c) */
 	int follow;            /* scroll the selection or the focus into view at the next draw */
+	uint64_t range_t0_ns, range_t1_ns; /* the range (range.c): [t0, t1) when t1 > t0 */
+	int range_open;        /* a start is set, the end not yet */
 	const struct tui_analysis *an; /* counter, mark and GC rows (tui/analysis.h), or NULL */
 } tui_view;
 
@@ -270,6 +272,35 @@ int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause);
 int tui_cmd_freeze(tui_app *app, int argc, char **argv);
 int tui_cmd_dump(tui_app *app, int argc, char **argv);
 
+/* ---- the incident and goto (incident.c), marks by kind (marks.c), range (range.c) ---- */
+
+/* The name of the instant the tracer leaves where an exception went unhandled; its text
+ * is the traceback (tracer/vtrace UNHANDLED). */
+#define TUI_UNHANDLED "unhandled exception"
+struct tui_incident;
+void tui_incident_free(struct tui_incident *in);
+/* The traceback of the unhandled exception when `r` is a call it left (NULL otherwise);
+ * owned by the trace. */
+const char *tui_incident_traceback(struct tui_app *app, tui_ref r);
+/* Whether call `r`, which an exception left, is where it began: its last child was not
+ * left by it. */
+int tui_exception_origin(const tui_model *m, tui_ref r);
+/* The deepest call of `thread` running at t, or else the last one before t; none if none. */
+tui_ref tui_last_call_at(const tui_model *m, int32_t thread, uint64_t t);
+/* "95%": 0 with *t the point that far into the trace spanning [first_ns, last_ns], or -1. */
+int tui_parse_percent(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t);
+/* "1.5ms..20ms", "10%..90%", "..2s", "1s.." (times from first_ns): 0 with [*t0, *t1) in
+ * the trace's times, or -1 with a message in err. */
+int tui_parse_range(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t0, uint64_t *t1,
+		    char *err, size_t len);
+/* The range [t0, t1) as "1.5ms..20ms (18.5ms)" from first_ns, at a resolution of res_ns. */
+void tui_fmt_range(uint64_t first_ns, uint64_t t0, uint64_t t1, uint64_t res_ns, int ascii, char *buf, size_t len);
+int tui_cmd_goto(struct tui_app *app, int argc, char **argv);
+int tui_cmd_mark(struct tui_app *app, int argc, char **argv);
+int tui_cmd_range(struct tui_app *app, int argc, char **argv);
+/* The range's part of the status line ("" without one). */
+void tui_range_status(const struct tui_app *app, char *buf, size_t len);
+
 /* ---- the app (app.c) ---- */
 
 enum tui_mode { TUI_MODE_NORMAL, TUI_MODE_COMMAND, TUI_MODE_HELP, TUI_MODE_PICKER };
@@ -305,6 +336,7 @@ struct tui_app {
 	const struct tui_command *cmd; /* its table row (for its usage), or NULL */
 	struct tui_analysis *an; /* tracks, panels, marks: tui/analysis.h (owned) */
 	tui_live *live;       /* vtui --live: the followed ring (owned), or NULL */
+	struct tui_incident *incident; /* where the dump was triggered (incident.c), or NULL */
 	int quit;
 };
 

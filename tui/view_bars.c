@@ -203,6 +203,9 @@ static void status_position(tui_app *app, tui_screen *s, char *line, size_t len)
 		snprintf(line + strlen(line), len - strlen(line), "%s %s",
 			 tui_model_name(&app->model, sel->name_id), a);
 	}
+	tui_range_status(app, cv, sizeof(cv));
+	if (*cv)
+		cat(line, len, sep_of(s), cv);
 	tui_an_status(app, cv, sizeof(cv), ascii); /* the chosen counter at the cursor */
 	if (*cv)
 		cat(line, len, sep_of(s), cv);
