@@ -12,15 +12,8 @@
 
 static char vtui[512];
 
-static const char *prog =
-	"import os, time\n"
-	"def phase_a():\n    time.sleep(0.3)\n"
-	"def phase_b():\n    time.sleep(0.3)\n"
-	"open('pid.tmp', 'w').write(str(os.getpid()))\n"
-	"os.rename('pid.tmp', 'pid')\n"
-	"t0 = time.time()\n"
-	"while not os.path.exists('b') and time.time() - t0 < 100:\n    phase_a()\n"
-	"while not os.path.exists('end') and time.time() - t0 < 100:\n    phase_b()\n";
+/* A file under tests/programs/. */
+#define PHASES_PROG "tracer_live/phases.py"
 
 /* Starts prog.py under vtrace in the background in `sub` of the test dir ("." or a new
  * directory); its pid once it runs (waits up to 20 s). The sanitiser runtime goes first,
@@ -36,7 +29,7 @@ static int start_prog(const char *sub)
 		snprintf(pre, sizeof pre, "LD_PRELOAD='%s' ASAN_OPTIONS=detect_leaks=0 ", preload);
 	ck_assert_int_eq(sh("mkdir -p '%s/%s'", dir, sub), 0);
 	snprintf(name, sizeof name, "%s/prog.py", sub);
-	write_file(name, prog);
+	write_program(name, PHASES_PROG);
 	ck_assert_int_eq(sh("cd '%s/%s' && %sPYTHONPATH='%s' XDG_RUNTIME_DIR='%s' VTRACE_OPTIONS= '%s' -m vtrace -q "
 			    "-o out.vtb prog.py </dev/null >/dev/null 2>err &", dir, sub, pre, pypath, dir, python()), 0);
 	snprintf(name, sizeof name, "%s/pid", sub);
