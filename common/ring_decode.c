@@ -109,7 +109,7 @@ static int is_call(uint16_t k)
 
 static int is_data(uint16_t k)
 {
-	return k >= VTB_RK_DATA_FIRST && k <= VTB_RK_GC_INFO;
+	return k >= VTB_RK_DATA_FIRST && k <= VTB_RK_TASK;
 }
 
 static uint32_t call_flags(uint16_t k)
@@ -258,7 +258,7 @@ static int push_frame(struct vtb_rthread *th, uint64_t ns, uint32_t str, uint32_
 {
 	if (th->depth == th->stackcap && vtb_grow((void **)&th->stack, &th->stackcap, th->depth + 1, sizeof *th->stack))
 		return VTB_E_NOMEM;
-	th->stack[th->depth++] = (struct vtb_rframe){ ns, str, flags, NULL };
+	th->stack[th->depth++] = (struct vtb_rframe){ ns, str, flags, NULL, NULL, 0 };
 	return 0;
 }
 
@@ -333,6 +333,13 @@ static int feed_data(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_rin
 		if (!s->skip && th->depth > 0 && !s->can_retval &&
 		    !(th->stack[th->depth - 1].args = keep_text(d, text, b.text_len)))
 			return VTB_E_NOMEM;
+		return 0;
+	case VTB_RK_TASK: /* the open call is a step of this asyncio task (an address: exact in a double) */
+		if (s->skip || th->depth == 0 || s->can_retval)
+			return 0;
+		if (!(th->stack[th->depth - 1].task_name = keep_text(d, text, b.text_len)))
+			return VTB_E_NOMEM;
+		th->stack[th->depth - 1].task = (uint64_t)b.value;
 		return 0;
 	default: /* a return value, or a collection's numbers after its end */
 		if (s->skip || !s->can_retval)

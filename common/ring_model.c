@@ -144,7 +144,7 @@ static void clip(uint64_t *start, uint64_t *dur, uint16_t *flags, uint64_t ns)
 	*flags |= VTB_CALL_ENTRY_LOST;
 }
 
-/* Attachments follow their calls' new indexes; those of dropped calls go. */
+/* Attachments and task steps follow their calls' new indexes; those of dropped calls go. */
 static void evict_attachments(struct vtb_rthread *th, const size_t *gone)
 {
 	size_t n = 0;
@@ -157,6 +157,16 @@ static void evict_attachments(struct vtb_rthread *th, const size_t *gone)
 		th->att[n++] = a;
 	}
 	th->natt = n;
+	n = 0;
+	for (size_t k = 0; k < th->nsteps; k++) {
+		vtb_task_step st = th->steps[k];
+		if (st.depth < th->nrows && st.index < gone[st.depth])
+			continue;
+		if (st.depth < th->nrows)
+			st.index -= (uint32_t)gone[st.depth];
+		th->steps[n++] = st;
+	}
+	th->nsteps = n;
 }
 
 static int evict_thread(ring_slot *s, struct vtb_rthread *th, uint64_t ns)
@@ -259,14 +269,22 @@ static int copy_thread(vtb_trace *t, struct vtb_rthread *to, const struct vtb_rt
 		return VTB_E_NOMEM;
 	if ((th->depth && !(to->stack = malloc(th->depth * sizeof *to->stack))) ||
 	    (th->nmarks && !(to->marks = malloc(th->nmarks * sizeof *to->marks))) ||
-	    (th->natt && !(to->att = malloc(th->natt * sizeof *to->att))))
+	    (th->natt && !(to->att = malloc(th->natt * sizeof *to->att))) ||
+	    (th->nsteps && !(to->steps = malloc(th->nsteps * sizeof *to->steps))))
 		return VTB_E_NOMEM;
+	to->nsteps = to->stepcap = th->nsteps;
+	for (size_t k = 0; k < th->nsteps; k++) {
+		to->steps[k] = th->steps[k];
+		if (!(to->steps[k].name = copy_str(t, th->steps[k].name)))
+			return VTB_E_NOMEM;
+	}
 	to->depth = to->stackcap = th->depth;
 	to->nmarks = to->markcap = th->nmarks;
 	to->natt = to->attcap = th->natt;
 	for (size_t k = 0; k < th->depth; k++) {
 		to->stack[k] = th->stack[k];
-		if (th->stack[k].args && !(to->stack[k].args = copy_str(t, th->stack[k].args)))
+		if ((th->stack[k].args && !(to->stack[k].args = copy_str(t, th->stack[k].args))) ||
+		    (th->stack[k].task_name && !(to->stack[k].task_name = copy_str(t, th->stack[k].task_name))))
 			return VTB_E_NOMEM;
 	}
 	for (size_t k = 0; k < th->nmarks; k++) {
@@ -397,6 +415,7 @@ static void thread_parts_free(struct vtb_rthread *th)
 	free(th->rows);
 	free(th->marks);
 	free(th->att);
+	free(th->steps);
 	free(th->stack);
 }
 

@@ -123,6 +123,9 @@ int vtb_writer_end(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t flag
  * (return value). */
 int vtb_writer_args(vtb_writer *w, uint32_t thread, const char *text);
 int vtb_writer_retval(vtb_writer *w, uint32_t thread, const char *text);
+/* The innermost open call of `thread` is a step of the asyncio task `task` (a number that
+ * tells tasks apart; equal numbers and names: one task) named `name`. */
+int vtb_writer_task(vtb_writer *w, uint32_t thread, uint64_t task, const char *name);
 /* An instant event; args may be NULL (free text, usually "k=v, k=v"). */
 int vtb_writer_instant(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t name_id, const char *args);
 /* A counter sample: counter `name_id`, series `series_id` (both string ids). */
@@ -183,6 +186,15 @@ typedef struct vtb_attachment {
 	const char *retval;
 } vtb_attachment;
 
+/* A step of an asyncio task: the call rows[depth][index] of its thread, the outermost
+ * coroutine the event loop resumed. Steps of one task share `task` and `name`. */
+typedef struct vtb_task_step {
+	uint32_t depth;
+	uint32_t index;
+	uint64_t task;       /* tells tasks apart (the Task's address when it ran) */
+	const char *name;    /* the task's name: Task-3, or the one create_task() gave */
+} vtb_task_step;
+
 typedef struct vtb_thread {
 	uint32_t pid;
 	uint64_t tid;
@@ -194,6 +206,8 @@ typedef struct vtb_thread {
 	size_t mark_count;
 	const vtb_attachment *attachments; /* sorted by (depth, index) */
 	size_t attachment_count;
+	const vtb_task_step *task_steps;   /* sorted by start */
+	size_t task_step_count;
 } vtb_thread;
 
 typedef struct vtb_sample {
@@ -326,7 +340,7 @@ enum vtb_ring_kind {
 	VTB_RK_GC_BEGIN = 10, VTB_RK_GC_END = 11,
 	VTB_RK_DATA_FIRST = 16,
 	VTB_RK_INSTANT = 16, VTB_RK_COUNTER = 17, VTB_RK_LOG = 18, VTB_RK_OBJECT = 19,
-	VTB_RK_ARGS = 20, VTB_RK_RETVAL = 21, VTB_RK_GC_INFO = 22,
+	VTB_RK_ARGS = 20, VTB_RK_RETVAL = 21, VTB_RK_GC_INFO = 22, VTB_RK_TASK = 23,
 };
 
 typedef struct vtb_ring_header {

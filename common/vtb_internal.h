@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define VTB_MINOR 0
+#define VTB_MINOR 1 /* 1: the TASK escape kind */
 #define VTB_PREAMBLE_BYTES 8   /* "VTB\0", u16 major, u16 minor */
 #define VTB_TRAILER_BYTES 16   /* u64 offset of INDX, "VTBTRAIL" */
 #define VTB_SECTION_OVERHEAD 12 /* tag, u32 length, u32 CRC32C */
@@ -56,6 +56,7 @@ enum vtb_kind {
 	VTB_KIND_ARGS = 5,    /* text: innermost open call */
 	VTB_KIND_RETVAL = 6,  /* text: the call the previous END closed */
 	VTB_KIND_SKIP = 7,    /* varint: a time step too large for a record head */
+	VTB_KIND_TASK = 8,    /* varint task, text name: innermost open call is a task's step */
 };
 
 /* ---- little-endian fixed-width ---- */

@@ -662,6 +662,13 @@ int vtb_writer_args(vtb_writer *w, uint32_t thread, const char *text)
 	return w_point(w, thread, w->th[thread].last_ts, VTB_KIND_ARGS, 0, 0, 0, NULL, text);
 }
 
+int vtb_writer_task(vtb_writer *w, uint32_t thread, uint64_t task, const char *name)
+{
+	if (thread >= w->nth || !w->th[thread].depth || !name)
+		return w->err ? w->err : VTB_E_ARG;
+	return w_point(w, thread, w->th[thread].last_ts, VTB_KIND_TASK, 1, task, 0, NULL, name);
+}
+
 int vtb_writer_retval(vtb_writer *w, uint32_t thread, const char *text)
 {
 	if (thread >= w->nth || !w->th[thread].can_retval || !text || !w->th[thread].records)

@@ -419,6 +419,10 @@ static int stream_data(dump_ctx *d, dump_thread *t, const vt_record *r, uint64_t
 		if (!t->skip && !t->deep && t->wdepth > 0 && !t->can_retval)
 			rc = vtb_writer_args(d->w, t->wid, d->text);
 		return rc;
+	case VT_D_TASK:
+		if (!t->skip && !t->deep && t->wdepth > 0 && !t->can_retval)
+			rc = vtb_writer_task(d->w, t->wid, (uint64_t)b->value, d->text);
+		return rc;
 	default: /* return values, a collection's result */
 		if (!t->skip && !t->deep && t->can_retval)
 			rc = vtb_writer_retval(d->w, t->wid, d->text);

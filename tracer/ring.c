@@ -26,7 +26,7 @@ _Static_assert(sizeof(vt_record) == sizeof(vtb_ring_record) && sizeof(vt_blob) =
 	       "the ring file's records and blobs are the tracer's");
 _Static_assert((int)VT_BEGIN == (int)VTB_RK_BEGIN && (int)VT_C_END_EXC == (int)VTB_RK_C_END_EXC &&
 	       (int)VT_GC_END == (int)VTB_RK_GC_END && (int)VT_D_INSTANT == (int)VTB_RK_INSTANT &&
-	       (int)VT_D_GC_INFO == (int)VTB_RK_GC_INFO,
+	       (int)VT_D_GC_INFO == (int)VTB_RK_GC_INFO && (int)VT_D_TASK == (int)VTB_RK_TASK,
 	       "the ring file's record kinds are the tracer's");
 
 #define RING_THREAD_CAP 4096u

@@ -585,6 +585,9 @@ uint64_t vt_code_register(PyObject *code, PyObject *globals)
 #if PY_VERSION_HEX >= 0x030b0000
 	if (co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR))
 		key |= VT_KEY_GENERATOR;
+#else
+	if (co->co_flags & CO_COROUTINE) /* the slow path names asyncio tasks */
+		key |= VT_KEY_GENERATOR;
 #endif
 	if (key != VT_ID_UNKNOWN && vt_code_set_extra(code, vt.extra_index, (void *)(uintptr_t)(key + 1)) < 0)
 		vt.sticky |= VT_STICKY_NOMEM;

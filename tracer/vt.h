@@ -57,6 +57,8 @@ enum vt_kind {
 	VT_D_ARGS = 20,      /* blob: text; attached to the innermost open call */
 	VT_D_RETVAL = 21,    /* blob: text; attached to the call that just ended */
 	VT_D_GC_INFO = 22,   /* blob: text; the result of the collection that just ended */
+	VT_D_TASK = 23,      /* blob: text = asyncio task name, value = the Task's address;
+			      * the innermost open call is a step of that task */
 };
 
 /* A variable-length record in the arena, 8-byte aligned, followed by its text. */
@@ -100,8 +102,9 @@ enum vt_sticky {
 #define VT_KEY_EXCLUDED (1ull << 33)
 #define VT_KEY_IGNORE (1ull << 34)
 #define VT_KEY_SPARSE (1ull << 35)
-/* VT_KEY_GENERATOR: generator or coroutine code (3.11+), whose frames the lean hook sends to
- * its slow path: some only create their generator (vt_frame_creates_generator). */
+/* VT_KEY_GENERATOR: generator or coroutine code (3.11+; coroutine code only before), whose
+ * frames the lean hook sends to its slow path: some only create their generator
+ * (vt_frame_creates_generator), and a coroutine's step names its asyncio task. */
 #define VT_KEY_GENERATOR (1ull << 36)
 #define VT_KEY_FLAGS (0xffull << 32)
 
@@ -411,6 +414,9 @@ void vt_data_push(uint16_t kind, int thread, uint32_t name, uint32_t aux, double
  * exception leaving a frame (pending). Each runs Python code with the thread paused. */
 void vt_record_args(vt_frame *f, PyObject *code, int thread);
 void vt_record_retval(PyObject *r, int thread);
+/* After the begin of a resumed coroutine frame: when it is the outermost coroutine of its
+ * await chain (a step of an asyncio task), a VT_D_TASK record names the current task. */
+void vt_record_task(PyThreadState *ts, PyObject *code, int thread);
 void vt_record_exception(int thread);
 /* An instant for a raised exception: its type (module.Qualname) and its bounded str. */
 void vt_record_raised(PyObject *value, int thread);

@@ -104,6 +104,7 @@ struct tui_analysis {
 
 	struct tui_gc_track *gc; /* per process with GC slices */
 	size_t gc_count;
+	tui_tasks *tasks;      /* asyncio task lanes (analysis/analysis.h), built at init */
 };
 
 /* The log panel's state (view_logs.c). */

@@ -165,9 +165,10 @@ void tui_view_select(tui_view *v, const tui_model *m, tui_ref r);
 
 /* Timeline rows: a process title, a thread title, or one depth of a thread. */
 /* Track rows (tui/analysis.h): a counter's title (depth: its first counter index) and one
- * series each (depth: counter index), a thread's marks, a process's GC row (depth: index). */
+ * series each (depth: counter index), a thread's marks, a process's GC row (depth: index),
+ * an asyncio task's lane under its thread (depth: lane index). */
 enum tui_row_kind { TUI_ROW_PROCESS, TUI_ROW_THREAD, TUI_ROW_DEPTH, TUI_ROW_COUNTER_TITLE,
-		    TUI_ROW_COUNTER, TUI_ROW_MARKS, TUI_ROW_GC };
+		    TUI_ROW_COUNTER, TUI_ROW_MARKS, TUI_ROW_GC, TUI_ROW_TASK };
 typedef struct tui_row {
 	uint8_t kind;
 	int32_t thread;
@@ -175,13 +176,14 @@ typedef struct tui_row {
 	uint32_t pid;
 } tui_row;
 
-/* Track rows (tracks.c): a process's counters and GC row, a thread's marks row, appended
+/* Track rows (tracks.c): a process's counters and GC row, a thread's marks and task rows, appended
  * at rows[*n]; tui_tracks_max_rows bounds how many all processes and threads add. */
 struct tui_analysis;
 size_t tui_tracks_max_rows(const tui_model *m);
 void tui_tracks_process_rows(const struct tui_analysis *an, const tui_model *m, uint32_t pid,
 			     tui_row *rows, size_t *n);
-void tui_tracks_thread_rows(const tui_model *m, int32_t thread, tui_row *rows, size_t *n);
+void tui_tracks_thread_rows(const struct tui_analysis *an, const tui_model *m, int32_t thread, tui_row *rows,
+			    size_t *n);
 struct tui_app;
 /* Draw a track row; col_t[c] is the time at column c's left edge (as the timeline's). */
 void tui_tracks_draw(struct tui_app *app, tui_screen *s, int y, const tui_row *r, const uint64_t *col_t);

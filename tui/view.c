@@ -194,7 +194,7 @@ tui_row *tui_view_rows(const tui_view *v, const tui_model *m, size_t *count)
 			tui_tracks_process_rows(v->an, m, th->pid, rows, &n);
 		rows[n++] = (tui_row){ TUI_ROW_THREAD, t, 0, th->pid };
 		if (v->an && !v->folded[t])
-			tui_tracks_thread_rows(m, t, rows, &n);
+			tui_tracks_thread_rows(v->an, m, t, rows, &n);
 		for (uint32_t d = 0; !v->folded[t] && d < depths && d < th->depth_count; d++)
 			rows[n++] = (tui_row){ TUI_ROW_DEPTH, t, d, th->pid };
 	}
