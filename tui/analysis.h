@@ -198,7 +198,6 @@ size_t tui_counter_find(const vtb_counter *c, uint64_t t);
 size_t tui_mark_find(const vtb_thread *th, uint64_t t);
 
 /* Log panel (view_logs.c). */
-const char *tui_level_name(uint32_t level);
 /* Move the selection by delta records and the timeline to it (a test drives it). */
 void tui_logs_move(tui_app *app, long delta);
 
@@ -214,7 +213,7 @@ int tui_cmd_stats(tui_app *app, int argc, char **argv);
 int tui_cmd_sort(tui_app *app, int argc, char **argv);
 int tui_cmd_flame(tui_app *app, int argc, char **argv);
 int tui_cmd_diff(tui_app *app, int argc, char **argv);
-int tui_cmd_diff_open(tui_app *app, int argc, char **argv);
+int tui_cmd_diff_open(tui_app *app, int argc, char **argv); /* swap.c: it rebuilds the panels */
 void tui_diffv_free(struct tui_diffview *dv);
 
 

@@ -61,26 +61,19 @@ static void names_of(const flt_presets *lib, char *buf, size_t len)
 	}
 }
 
-/* The viewer commands of a preset, run after its filters. */
-static int run_others(tui_app *app, const char *name, const char *const *cmds, size_t n)
+/* The viewer commands of a preset, handed back to run after its filters (commands.c
+ * runs them, and says "preset NAME: ..."). */
+static int hand_back(tui_app *app, const char *name, const char *const *cmds, size_t n)
 {
-	struct tui_fview *fv = app->fv;
-	int rc = 0;
+	char context[256];
 
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (flt_is_filter_command(cmds[i]))
-			continue;
-		fv->preset_depth++;
-		rc = tui_command_run(app, cmds[i]);
-		fv->preset_depth--;
-		if (rc < 0) {
-			char inner[sizeof(app->message)];
-
-			memcpy(inner, app->message, sizeof(inner));
-			tui_app_msg(app, 1, "preset %s, '%s': %s", name, cmds[i], inner);
-		}
-	}
-	return rc;
+	snprintf(context, sizeof(context), "preset %s", name);
+	if (tui_cmd_then_as(app, context) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!flt_is_filter_command(cmds[i]) && tui_cmd_then(app, cmds[i]) < 0)
+			return -1;
+	return 0;
 }
 
 /* Apply preset `name` of the library. Copies what it needs: a nested save-preset may
@@ -106,9 +99,9 @@ static int apply(tui_app *app, const flt_preset *p)
 	}
 	rc = tui_fview_commit(app, next);
 	next = NULL;
-	if (rc == 0 && skipped)
-		rc = run_others(app, name, (const char *const *)cmds, n);
-	if (rc == 0 && !app->message_is_error) {
+	if (rc == 0 && skipped) {
+		rc = hand_back(app, name, (const char *const *)cmds, n);
+	} else if (rc == 0 && !app->message_is_error) {
 		char inner[sizeof(app->message)];
 
 		memcpy(inner, app->message, sizeof(inner));
@@ -136,7 +129,7 @@ int tui_cmd_preset(tui_app *app, int argc, char **argv)
 		tui_cmd_usage(app);
 		goto out;
 	}
-	if (fv->preset_depth >= MAX_PRESET_DEPTH) {
+	if (app->then_depth >= MAX_PRESET_DEPTH) {
 		tui_app_msg(app, 1, "preset %s: presets run each other in a loop", name);
 		goto out;
 	}
