@@ -76,20 +76,17 @@ static int hand_back(tui_app *app, const char *name, const char *const *cmds, si
 	return 0;
 }
 
-/* Apply preset `name` of the library. Copies what it needs: a nested save-preset may
- * reload the library under it. */
+/* Apply preset `p` of the library: its filters now, its other commands handed back (they
+ * run once this command has returned: a save-preset among them may reload the library). */
 static int apply(tui_app *app, const flt_preset *p)
 {
 	struct tui_fview *fv = app->fv;
-	char *cause = NULL, *name = strdup(p->name), **cmds = calloc(p->command_count + 1, sizeof(char *));
+	char *cause = NULL;
 	flt_set *next = NULL;
-	size_t n = p->command_count, skipped = 0;
+	size_t skipped = 0;
 	int rc = -1;
 
-	for (size_t i = 0; cmds && i < n; i++)
-		if (!(cmds[i] = strdup(p->commands[i])))
-			goto out;
-	if (!name || !cmds || !(next = flt_set_copy(fv->set, &cause))) {
+	if (!(next = flt_set_copy(fv->set, &cause))) {
 		tui_app_msg(app, 1, "%s", cause ? cause : "out of memory");
 		goto out;
 	}
@@ -100,18 +97,16 @@ static int apply(tui_app *app, const flt_preset *p)
 	rc = tui_fview_commit(app, next);
 	next = NULL;
 	if (rc == 0 && skipped) {
-		rc = hand_back(app, name, (const char *const *)cmds, n);
+		rc = hand_back(app, p->name, (const char *const *)p->commands, p->command_count);
 	} else if (rc == 0 && !app->message_is_error) {
 		char inner[sizeof(app->message)];
 
 		memcpy(inner, app->message, sizeof(inner));
-		tui_app_msg(app, 0, "preset %s: %s", name, inner[0] ? inner : "applied");
+		tui_app_msg(app, 0, "preset %s: %s", p->name, inner[0] ? inner : "applied");
 	}
 out:
-	flt_strv_free(cmds, cmds ? n : 0);
 	flt_set_free(next);
 	free(cause);
-	free(name);
 	return rc;
 }
 
