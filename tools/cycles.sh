@@ -5,17 +5,17 @@
 # keep a folder readable and testable bottom-up; a cycle means no object can be understood (or
 # linked into a test) without the others. Objects of different libraries never share a cycle
 # here: each library is read on its own.
-# Usage: tools/cycles.sh [--check] LIB.a...   (--check: print nothing but the cycles, and fail
-#        if there is any; without it, also print each library's object count)
-check=0
-[ "$1" = --check ] && { check=1; shift; }
-[ $# -gt 0 ] || { echo "usage: tools/cycles.sh [--check] LIB.a..." >&2; exit 2; }
+# Usage: tools/cycles.sh [--why] LIB...   (LIB: a static library or a folder of .o files; exits
+#        1 when there is a cycle, 2 on bad input; --why: also each use inside a cycle, "a.o -> b.o symbol")
+why=0
+[ "$1" = --why ] && { why=1; shift; }
+[ $# -gt 0 ] || { echo "usage: tools/cycles.sh [--why] LIB..." >&2; exit 2; }
 status=0
 for lib in "$@"; do
 	[ -e "$lib" ] || { echo "cycles: $lib: no such library" >&2; exit 2; }
 	# nm -A prints "lib.a:obj.o: [addr] TYPE symbol"; U marks a use, other letters a definition
 	# (weak ones, w/v, only when defined: a weak undefined reference needs nobody).
-	{ if [ -d "$lib" ]; then nm -A "$lib"/*.o; else nm -A "$lib"; fi; } 2>/dev/null | awk -v lib="$lib" -v check=$check '
+	{ if [ -d "$lib" ]; then nm -A "$lib"/*.o; else nm -A "$lib"; fi; } 2>/dev/null | awk -v lib="$lib" -v why=$why '
 	{
 		n = split($1, p, ":"); obj = p[n - 1]; sub(/.*\//, "", obj)
 		sym = $NF; type = $(NF - 1); objs[obj] = 1
@@ -35,22 +35,34 @@ for lib in "$@"; do
 		if (low[v] != index_of[v]) return
 		c = 0; members = ""
 		do { w = stack[sp--]; on[w] = 0; c++; members = members " " w } while (w != v)
-		if (c > 1) { cycles++; print lib ": cycle of " c ":" members }
+		if (c < 2)
+			return
+		cycles++
+		print lib ": cycle of " c ":" members
+		n = split(members, list, " ")
+		for (i = 1; i <= n; i++)
+			for (w = 1; why && w <= n; w++)
+				if ((list[i], list[w]) in via)
+					print "  " list[i] " -> " list[w] " " via[list[i], list[w]]
 	}
 	END {
 		for (o in objs) {
 			n = split(uses[o], s, " ")
 			for (i = 1; i <= n; i++) {
 				t = def[s[i]]
-				if (t != "" && t != o && !((o, t) in seen)) {
-					seen[o, t] = 1; edges[o] = edges[o] " " t
+				if (t != "" && t != o && !((o, t) in via)) {
+					via[o, t] = s[i]; edges[o] = edges[o] " " t
 				}
 			}
 		}
 		count = 0
 		for (o in objs) { count++; if (!(o in index_of)) strong(o) }
-		if (!check) print lib ": " count " objects, " cycles + 0 " cycles"
+		if (!count) {
+			print "cycles: " lib ": no object files" > "/dev/stderr"
+			exit 2
+		}
+		print lib ": " count " objects, " cycles + 0 " cycles"
 		exit cycles > 0
-	}' || status=1
+	}' || { rc=$?; [ $rc -gt $status ] && status=$rc; }
 done
 exit $status
