@@ -72,8 +72,8 @@ typedef struct tui_panel_ops {
 	/* A `panel` word: next, prev, page-down, page-up (delta: rows), top, bottom (delta
 	 * far past either end), left, right (delta 0). */
 	void (*move)(tui_app *app, void *st, const char *word, long delta);
-	/* Enter: 0 with the command lines the app runs next in cmd (one per line, "" for
-	 * none), or -1 with a message. */
+	/* Enter: 0 with the command lines to run next in cmd (one per line, "" for none;
+	 * `panel enter` hands them back to the dispatcher), or -1 with a message. */
 	int (*enter)(tui_app *app, void *st, char *cmd, size_t len);
 	/* The function of the selected row or node (for `longest`), or UINT32_MAX. NULL:
 	 * none. */
