@@ -52,6 +52,18 @@ static inline uint64_t bench_rand(uint64_t *state)
 	return *state;
 }
 
+/* The trace a benchmark reads: argv[2], else $TMPDIR/NAME-CALLS.vtb (made when missing). */
+static inline void bench_trace_path(char *path, size_t len, int argc, char **argv, const char *name,
+				    size_t calls)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (argc > 2)
+		snprintf(path, len, "%s", argv[2]);
+	else
+		snprintf(path, len, "%s/%s-%zu.vtb", tmp && *tmp ? tmp : "/tmp", name, calls);
+}
+
 /* qsort's comparison for doubles, smallest first. */
 static inline int bench_cmp_double(const void *a, const void *b)
 {

@@ -112,7 +112,6 @@ static const int session[] = {
 int main(int argc, char **argv)
 {
 	size_t calls = argc > 1 ? strtoull(argv[1], NULL, 10) : 10000000;
-	const char *tmp = getenv("TMPDIR");
 	char path[512], *cause = NULL;
 	double t0, c0, load_s, reader_s = 0, load_cpu, times[SESSION_KEYS], cpu[SESSION_KEYS];
 	long rss0, rss1;
@@ -120,10 +119,7 @@ int main(int argc, char **argv)
 	tui_app *app;
 	tui_screen *s;
 
-	if (argc > 2)
-		snprintf(path, sizeof(path), "%s", argv[2]);
-	else
-		snprintf(path, sizeof(path), "%s/vtui-bench-%zu.vtb", tmp && *tmp ? tmp : "/tmp", calls);
+	bench_trace_path(path, sizeof(path), argc, argv, "vtui-bench", calls);
 	if (access(path, R_OK) != 0) {
 		t0 = bench_now_s();
 		if (generate(path, calls) < 0)

@@ -83,7 +83,7 @@ static void span_add(vtb_trace *t, uint64_t a, uint64_t b)
 }
 
 /* Shrink each depth's slices to fit and point the public rows at them. */
-static int publish_rows(vtb_trace *t, struct vtb_rthread *th)
+int vtb_model_publish_rows(vtb_trace *t, struct vtb_rthread *th)
 {
 	size_t calls = 0;
 
@@ -117,7 +117,7 @@ static int finish_thread(vtb_trace *t, struct vtb_rthread *th)
 	while (th->depth)
 		if (vtb_model_close(t, th, end, VTB_CALL_OPEN, &idx))
 			return VTB_E_NOMEM;
-	if (publish_rows(t, th))
+	if (vtb_model_publish_rows(t, th))
 		return VTB_E_NOMEM;
 	th->marks = shrink(th->marks, th->nmarks, sizeof(*th->marks));
 	th->markcap = th->nmarks;
@@ -157,11 +157,8 @@ int vtb_model_finish(vtb_trace *t)
 	return 0;
 }
 
-/* Frees the trace and everything its accessors returned. */
-void vtb_trace_free(vtb_trace *t)
+void vtb_model_free_threads(vtb_trace *t)
 {
-	if (!t)
-		return;
 	for (size_t i = 0; i < t->nth; i++) {
 		struct vtb_rthread *th = &t->th[i];
 		for (size_t d = 0; d < th->nrows; d++) /* rows until published, pubrows after */
@@ -172,11 +169,27 @@ void vtb_trace_free(vtb_trace *t)
 		free(th->att);
 		free(th->stack);
 	}
+	free(t->th);
+	t->th = NULL;
+	t->nth = 0;
+}
+
+/* Frees the trace and everything its accessors returned; a flattened trace frees its
+ * base, which holds what they share. */
+void vtb_trace_free(vtb_trace *t)
+{
+	if (!t)
+		return;
+	vtb_model_free_threads(t);
+	if (t->base) {
+		vtb_trace_free(t->base);
+		free(t);
+		return;
+	}
 	for (size_t i = 0; i < t->nctr; i++)
 		free(t->ctr[i].s);
 	free(t->ctr);
 	free(t->ctr_hash);
-	free(t->th);
 	free(t->strs);
 	free(t->procs);
 	free(t->damage.first_problem);

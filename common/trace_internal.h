@@ -60,6 +60,8 @@ struct vtb_trace {
 	size_t calls, events;
 	uint64_t first_ns, last_ns;
 	struct vtb_arena arena;
+	vtb_trace *base;         /* a flattened trace: the trace it was made from (owned),
+				  * which owns the strings, marks, counters and texts they share */
 };
 
 extern const char vtb_placeholder_file[];
@@ -68,6 +70,10 @@ extern const char vtb_placeholder_file[];
 struct vtb_rcounter *vtb_model_counter(vtb_trace *t, uint32_t pid, uint32_t name_id, uint32_t series_id);
 /* Close open calls at the end, shrink arrays, sort what needs it, fill the public views. */
 int vtb_model_finish(vtb_trace *t);
+/* Shrink a thread's rows to fit and publish them (pub.rows, depth_count, call_count). */
+int vtb_model_publish_rows(vtb_trace *t, struct vtb_rthread *th);
+/* Free the threads' own arrays and the thread table. */
+void vtb_model_free_threads(vtb_trace *t);
 
 /* Append a slice at `depth` of thread `th`; returns its index or a negative error. */
 static inline __attribute__((always_inline)) int64_t vtb_model_slice(struct vtb_rthread *th, uint32_t depth, const vtb_slice *s)

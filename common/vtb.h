@@ -268,6 +268,18 @@ size_t vtb_row_find(const vtb_row *row, uint64_t ts_ns);
 /* The attachment of rows[depth][index] of `th`, or NULL. */
 const vtb_attachment *vtb_thread_attachment(const vtb_thread *th, uint32_t depth, uint32_t index);
 
+/* A view of `base` where the calls whose name id has its bit set in `drop` (ids below
+ * nbits) are taken out of their stack and what they called moves up one level for each
+ * caller taken out (an attachment moves with its call). Marks, counters, strings and the
+ * header are base's. On success the new trace owns `base` (vtb_trace_free frees both);
+ * NULL with *cause when out of memory, base still the caller's. */
+vtb_trace *vtb_trace_flatten(vtb_trace *base, const uint64_t *drop, size_t nbits, char **cause);
+/* The trace a flattened trace was made from: `t` is freed and its base returned (the
+ * caller owns it). A trace that is not flattened is returned as it is. */
+vtb_trace *vtb_trace_unflatten(vtb_trace *t);
+/* The trace a flattened trace was made from (owned by t), or t itself. */
+const vtb_trace *vtb_trace_base(const vtb_trace *t);
+
 /* ---- building a trace in memory (used by the JSON importer and tests) ----
  * Write through a memory writer and load the result: one code path for every source. */
 

@@ -24,6 +24,8 @@ static const struct word words[] = {
 	{ "hide", W_LIST, FLT_EXCLUDE_NAME },
 	{ "filter-file", W_LIST, FLT_INCLUDE_FILE },
 	{ "hide-file", W_LIST, FLT_EXCLUDE_FILE },
+	{ "flatten", W_LIST, FLT_FLATTEN_NAME },
+	{ "flatten-file", W_LIST, FLT_FLATTEN_FILE },
 	{ "min-duration", W_MIN_DURATION, 0 },
 	{ "max-depth", W_MAX_DEPTH, 0 },
 	{ "filter-thread", W_THREAD, 0 },
@@ -120,10 +122,33 @@ static int apply_value(flt_set *s, const struct word *w, const char *arg, char *
 	return rc;
 }
 
+/* The list a pattern goes to: a name list's word takes a `file:` (or `name:`) prefix. */
+static int list_of(const struct word *w, const char **arg, enum flt_list *list, char **cause)
+{
+	static const enum flt_list file_list[FLT_LIST_COUNT] = {
+		[FLT_INCLUDE_NAME] = FLT_INCLUDE_FILE, [FLT_EXCLUDE_NAME] = FLT_EXCLUDE_FILE,
+		[FLT_FLATTEN_NAME] = FLT_FLATTEN_FILE,
+	};
+	const char *rest;
+	enum flt_field f = flt_field_split(*arg, &rest);
+	int name_list = w->list == FLT_INCLUDE_NAME || w->list == FLT_EXCLUDE_NAME ||
+			w->list == FLT_FLATTEN_NAME;
+
+	*list = f == FLT_FIELD_FILE && name_list ? file_list[w->list] : w->list;
+	if (f != FLT_FIELD_ANY && f != FLT_FIELD_FILE && !(f == FLT_FIELD_NAME && name_list))
+		return flt_fail(cause, FLT_E_ARG, "%s: '%s:' is a search field; %s matches %s",
+				w->name, flt_field_name(f), w->name,
+				name_list ? "name: or file:" : "files");
+	*arg = f == FLT_FIELD_ANY ? *arg : rest;
+	return **arg ? 0 : flt_fail(cause, FLT_E_ARG, "%s: missing pattern", w->name);
+}
+
 int flt_set_command(flt_set *s, const char *line, char **cause)
 {
 	const char *arg;
 	const struct word *w = split(line ? line : "", &arg);
+	enum flt_list list;
+	int rc;
 
 	if (w == NULL)
 		return FLT_E_UNKNOWN;
@@ -131,7 +156,9 @@ int flt_set_command(flt_set *s, const char *line, char **cause)
 	case W_LIST:
 		if (*arg == '\0')
 			return flt_fail(cause, FLT_E_ARG, "%s: missing pattern", w->name);
-		return prefixed(w->name, flt_set_add(s, w->list, arg, cause), cause);
+		if ((rc = list_of(w, &arg, &list, cause)) < 0)
+			return rc;
+		return prefixed(w->name, flt_set_add(s, list, arg, cause), cause);
 	case W_THREAD:
 		return prefixed(w->name, flt_set_thread(s, arg, cause), cause);
 	case W_CLEAR:
@@ -185,17 +212,34 @@ static void strv_addf(struct strv *sv, const char *fmt, const char *a, const cha
 	sv->v = grown;
 }
 
+/* "WORD PATTERN"; a pattern that starts like a field prefix gets its own list's prefix
+ * ("hide name:file:x"), so that reading the command back gives the same pattern. */
+static void add_pattern(struct strv *sv, const char *word, int list, const char *pattern)
+{
+	const char *rest;
+	char *escaped = NULL;
+	int file_list = list == FLT_INCLUDE_FILE || list == FLT_EXCLUDE_FILE || list == FLT_FLATTEN_FILE;
+
+	if (flt_field_split(pattern, &rest) != FLT_FIELD_ANY &&
+	    asprintf(&escaped, "%s:%s", file_list ? "file" : "name", pattern) < 0) {
+		sv->failed = 1;
+		return;
+	}
+	strv_addf(sv, "%s %s", word, escaped ? escaped : pattern);
+	free(escaped);
+}
+
 int flt_set_to_commands(const flt_set *s, char ***out, size_t *count)
 {
 	static const char *const list_words[FLT_LIST_COUNT] = {
-		"filter", "hide", "filter-file", "hide-file",
+		"filter", "hide", "filter-file", "hide-file", "flatten", "flatten-file",
 	};
 	struct strv sv = { 0 };
 	char buf[32];
 
 	for (int l = 0; l < FLT_LIST_COUNT; l++)
 		for (size_t i = 0; i < flt_set_list_count(s, l); i++)
-			strv_addf(&sv, "%s %s", list_words[l], flt_set_list_pattern(s, l, i));
+			add_pattern(&sv, list_words[l], l, flt_set_list_pattern(s, l, i));
 	if (flt_set_get_min_duration(s) != 0)
 		strv_addf(&sv, "%s %s", "min-duration",
 			  exact_duration(flt_set_get_min_duration(s), buf, sizeof(buf)));

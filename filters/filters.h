@@ -92,9 +92,11 @@ void flt_pattern_free(flt_pattern *p);
  * maximum depth and a thread-name pattern. Name semantics, per string id:
  *   included = no include pattern at all, or any include pattern (name or file) matches;
  *   excluded = any exclude pattern (name or file) matches.
- * The tracer records a code object when included and not excluded. The viewer reads the
- * two bitmaps apart: "show only" keeps included calls and the stack above them; "hide"
- * drops excluded calls and everything below them.
+ *   flattened = any flatten pattern (name or file) matches.
+ * The tracer records a code object when included and not excluded (it ignores flatten).
+ * The viewer reads the bitmaps apart: "show only" keeps included calls and the stack above
+ * them; "hide" drops excluded calls and everything below them; "flatten" drops the
+ * flattened calls alone, and what they called moves up one level per flattened caller.
  * Depth: max_depth N keeps calls at depth 0 .. N-1 (N levels); 0 means no limit.
  */
 typedef struct flt_set flt_set;
@@ -104,6 +106,8 @@ enum flt_list {
 	FLT_EXCLUDE_NAME,   /* command `hide REGEX` */
 	FLT_INCLUDE_FILE,   /* command `filter-file REGEX` */
 	FLT_EXCLUDE_FILE,   /* command `hide-file REGEX` */
+	FLT_FLATTEN_NAME,   /* command `flatten REGEX` */
+	FLT_FLATTEN_FILE,   /* command `flatten-file REGEX` (or `flatten file:REGEX`) */
 	FLT_LIST_COUNT
 };
 
@@ -134,6 +138,8 @@ const char *flt_set_get_thread(const flt_set *s);
 int flt_set_is_empty(const flt_set *s);
 /* Nonzero when any include pattern (name or file) is set. */
 int flt_set_has_include(const flt_set *s);
+/* Nonzero when any flatten pattern (name or file) is set. */
+int flt_set_has_flatten(const flt_set *s);
 
 /* Evaluate the name and file lists over ids [0, count): each pattern runs once per
  * distinct string (a file shared by consecutive ids is matched once), never per event.
@@ -142,6 +148,7 @@ int flt_set_eval(flt_set *s, flt_entry_fn fn, void *ctx, size_t count, char **ca
 /* Bitmaps of the last successful eval (owned by the set), or NULL before one. */
 const uint64_t *flt_set_included(const flt_set *s);
 const uint64_t *flt_set_excluded(const flt_set *s);
+const uint64_t *flt_set_flattened(const flt_set *s);
 /* Ids the last eval covered. */
 size_t flt_set_eval_count(const flt_set *s);
 
@@ -186,11 +193,16 @@ static inline int flt_call_pass(const flt_call_filter *cf, uint32_t name_id, uin
  *   filter-file REGEX    show only calls whose file matches (include list, files)
  *   hide REGEX           hide calls whose name matches and everything below them
  *   hide-file REGEX      the same by file
+ *   flatten REGEX        hide calls whose name matches but keep what they called, one
+ *                        level up (a frame taken out of the stack)
+ *   flatten-file REGEX   the same by file
  *   min-duration DUR     hide calls shorter than DUR ("50us", "12.5ms", "0" removes it)
  *   max-depth N          show N levels (depths 0 .. N-1); "0" or "none" removes it
  *   filter-thread REGEX  only threads whose name matches; no argument removes it
  *   clear-filters        remove every filter
- * REGEX is the rest of the line after the word and its blanks, taken verbatim.
+ * REGEX is the rest of the line after the word and its blanks, taken verbatim. A REGEX of
+ * filter, hide and flatten may start with a field prefix (below): `name:` (the default)
+ * or `file:` (`hide file:X` is `hide-file X`); the other fields are for search only.
  */
 
 /* Apply one command line to `s`. FLT_E_UNKNOWN (cause left NULL) when its first word is
@@ -206,6 +218,30 @@ int flt_set_to_commands(const flt_set *s, char ***out, size_t *count);
 char *flt_set_describe(const flt_set *s);
 void flt_strv_free(char **v, size_t count);
 
+/* ---- fields and smartcase ----
+ * What a search pattern looks at, chosen by a prefix: "file:^app/", "arg:sku-13". Without
+ * one, a search looks at every field but files, a filter at names. */
+enum flt_field {
+	FLT_FIELD_ANY,   /* no prefix */
+	FLT_FIELD_NAME,  /* name: function names */
+	FLT_FIELD_FILE,  /* file: source file paths */
+	FLT_FIELD_ARG,   /* arg:  argument text */
+	FLT_FIELD_RET,   /* ret:  return value text */
+	FLT_FIELD_LOG,   /* log:  log messages and logger names */
+	FLT_FIELD_EXC,   /* exc:  exception types and messages */
+	FLT_FIELD_MARK,  /* mark: names of instants, snapshots and loggers */
+	FLT_FIELD_COUNT
+};
+
+/* The field `pattern` names by its prefix; *rest points past the prefix (into pattern),
+ * or at pattern itself with FLT_FIELD_ANY. */
+enum flt_field flt_field_split(const char *pattern, const char **rest);
+/* The prefix word of a field ("file"), "" for FLT_FIELD_ANY. Static. */
+const char *flt_field_name(enum flt_field f);
+/* Smartcase: 1 when `pattern` has no ASCII upper-case letter of its own (letters of an
+ * escape such as \S or \p{Lu} do not count), so it should match caselessly. */
+int flt_smartcase(const char *pattern);
+
 /* ---- durations ----
  * "300ns", "50us" (or "50µs"), "12.5ms", "2s", "1.5m"; a bare "0" is zero. Parsing does
  * not depend on the locale (the decimal mark is always '.'). */
@@ -219,18 +255,34 @@ char *flt_duration_format(uint64_t ns, char *buf, size_t buf_len);
  * key is left alone (saving keeps it):
  *   { "presets": {
  *       "no-stdlib": { "description": "Hide the standard library",
- *                      "commands": ["hide-file ^<frozen", "hide-file /lib/python3"] },
+ *                      "commands": ["hide-file ^<frozen", "hide-file /lib/python3"],
+ *                      "flatten": ["file:^/usr/lib/python3"] },
  *       "slow": ["min-duration 1ms"] } }      <- a bare list of commands is accepted too
- * Search order: an explicit file (--presets FILE) alone when given; otherwise
+ * "flatten" (optional) lists flatten patterns: loading adds "flatten PATTERN" to the
+ * commands, saving moves flatten commands there, so a vtui that predates flatten still
+ * loads the file (it ignores the key). Search order: an explicit file (--presets FILE) alone when given; otherwise
  * ./.vtui.json, then $XDG_CONFIG_HOME/vtui/presets.json (or ~/.config/vtui/presets.json).
  * A name found in an earlier file shadows the same name in a later one.
+ * A preset object may also keep a view, which the viewer restores after the commands
+ * (`save-preset --view`); code that does not know the key ignores it:
+ *       "incident": { "commands": ["clear-filters"],
+ *                     "view": { "thread": "worker-2", "range": "1.5ms..20ms", "search": "Key" } }
+ * Each of its keys is optional: the thread by name, the visible range in times from the
+ * trace's start, the search pattern.
  */
+typedef struct flt_preset_view {
+	const char *thread;            /* NULL when not kept */
+	const char *range;
+	const char *search;
+} flt_preset_view;
+
 typedef struct flt_preset {
 	const char *name;
 	const char *description;       /* "" when none */
 	const char *const *commands;
 	size_t command_count;
 	const char *path;              /* the file it came from */
+	flt_preset_view view;          /* all NULL: no view */
 } flt_preset;
 
 typedef struct flt_presets flt_presets;
@@ -257,17 +309,20 @@ int flt_preset_apply(const flt_preset *p, flt_set *s, size_t *skipped, char **ca
 
 /* Write preset `name` with `commands` into the file at `path`, keeping every other key
  * and preset of the file and the preset's other keys ("description" replaced only when
- * `description` is not NULL). A missing file is created; a broken one is refused (its
- * error in *cause) rather than overwritten. Written to a temporary file, then renamed. */
+ * `description` is not NULL, "view" only when `view` is not NULL: by its fields that are
+ * set, or removed when none is). A missing file is
+ * created; a broken one is refused (its error in *cause) rather than overwritten. Written
+ * to a temporary file, then renamed. */
 int flt_preset_file_save(const char *path, const char *name, const char *const *commands,
-			 size_t count, const char *description, char **cause);
+			 size_t count, const char *description, const flt_preset_view *view, char **cause);
 /* Save into the library's files: the explicit file when the library was opened with one;
  * else the file that already holds `name`; else the first existing file of the search
  * path; else $XDG_CONFIG_HOME/vtui/presets.json (directories created). The library is
  * reloaded from disk afterwards. *saved_path (may be NULL) gets a malloc'd copy of the
  * file written. */
 int flt_presets_save(flt_presets *lib, const char *name, const char *const *commands,
-		     size_t count, const char *description, char **saved_path, char **cause);
+		     size_t count, const char *description, const flt_preset_view *view,
+		     char **saved_path, char **cause);
 /* The user preset file ($XDG_CONFIG_HOME/vtui/presets.json or ~/.config/vtui/presets.json),
  * malloc'd, or NULL when neither variable is set. */
 char *flt_presets_user_path(void);

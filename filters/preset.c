@@ -188,6 +188,33 @@ static void preset_fini(flt_preset *p)
 	free((void *)p->commands);
 	free((char *)p->name);
 	free((char *)p->description);
+	free((char *)p->view.thread);
+	free((char *)p->view.range);
+	free((char *)p->view.search);
+}
+
+/* The optional "view" of preset `name` into p->view; a key of another type is an error. */
+static int preset_view(const char *path, const char *name, const cJSON *item, flt_preset *p, char **cause)
+{
+	static const char *const keys[] = { "thread", "range", "search" };
+	const char **fields[] = { &p->view.thread, &p->view.range, &p->view.search };
+	const cJSON *view = cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "view") : NULL, *v;
+
+	if (view == NULL)
+		return 0;
+	if (!cJSON_IsObject(view))
+		return flt_fail(cause, FLT_E_TYPE, "%s: presets.%s.view: expected an object, got %s", path,
+				name, json_type(view));
+	for (size_t i = 0; i < 3; i++) {
+		if ((v = cJSON_GetObjectItemCaseSensitive(view, keys[i])) == NULL)
+			continue;
+		if (!cJSON_IsString(v))
+			return flt_fail(cause, FLT_E_TYPE, "%s: presets.%s.view.%s: expected a string, got %s",
+					path, name, keys[i], json_type(v));
+		if ((*fields[i] = strdup(v->valuestring)) == NULL)
+			return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
+	}
+	return 0;
 }
 
 /* The command list of preset `name`: a bare array, or an object's "commands". */
@@ -218,33 +245,53 @@ static int preset_commands(const char *path, const char *name, const cJSON *item
 	return 0;
 }
 
+/* Append the strings of `list` to p's commands, each after `word` (NULL: as they are);
+ * `key` names the list in messages. */
+static int add_commands(const char *path, const char *name, const char *key, const cJSON *list,
+			const char *word, flt_preset *p, char **cause)
+{
+	const char **cmds = (const char **)p->commands;
+	const cJSON *c;
+	size_t i = 0;
+
+	cJSON_ArrayForEach(c, list) {
+		if (!cJSON_IsString(c))
+			return flt_fail(cause, FLT_E_TYPE, "%s: presets.%s.%s[%zu]: expected a "
+					"string, got %s", path, name, key, i, json_type(c));
+		if ((word ? asprintf((char **)&cmds[p->command_count], "%s %s", word, c->valuestring) < 0
+			  : !(cmds[p->command_count] = strdup(c->valuestring))))
+			return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
+		p->command_count++;
+		i++;
+	}
+	return 0;
+}
+
 /* Fill `p` from preset `item` called `name`; on error `p` holds what to free. */
 static int preset_from_json(const char *path, const char *name, const cJSON *item, flt_preset *p,
 			    char **cause)
 {
-	const cJSON *list = NULL, *c;
+	const cJSON *list = NULL, *flat = cJSON_IsObject(item) ?
+		cJSON_GetObjectItemCaseSensitive(item, "flatten") : NULL;
 	const char *desc;
-	const char **cmds;
-	size_t i = 0;
 	int rc = preset_commands(path, name, item, &list, &desc, cause);
 
 	if (rc < 0)
 		return rc;
+	if (flat && !cJSON_IsArray(flat))
+		return flt_fail(cause, FLT_E_TYPE, "%s: presets.%s.flatten: expected an array of "
+				"patterns, got %s", path, name, json_type(flat));
 	p->name = strdup(name);
 	p->description = strdup(desc);
-	cmds = calloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*cmds));
-	p->commands = cmds;
-	if (p->name == NULL || p->description == NULL || cmds == NULL)
+	p->commands = calloc((size_t)cJSON_GetArraySize(list) + (size_t)cJSON_GetArraySize(flat) + 1,
+			     sizeof(*p->commands));
+	if (p->name == NULL || p->description == NULL || p->commands == NULL)
 		return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
-	cJSON_ArrayForEach(c, list) {
-		if (!cJSON_IsString(c))
-			return flt_fail(cause, FLT_E_TYPE, "%s: presets.%s.commands[%zu]: expected a "
-					"string, got %s", path, name, i, json_type(c));
-		if ((cmds[i] = strdup(c->valuestring)) == NULL)
-			return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
-		p->command_count = ++i;
-	}
-	return 0;
+	if ((rc = add_commands(path, name, "commands", list, NULL, p, cause)) < 0)
+		return rc;
+	if ((rc = add_commands(path, name, "flatten", flat, "flatten", p, cause)) < 0)
+		return rc;
+	return preset_view(path, name, item, p, cause);
 }
 
 /* Append the presets of `root` (names not already present) to `lib`, all or nothing. */
@@ -486,13 +533,96 @@ out:
 
 /* ---- saving ---- */
 
+/* Set key `key` of object `p` to `item` (taken over), replacing it in place. */
+static int put_key(cJSON *p, const char *key, cJSON *item)
+{
+	if (item != NULL && (cJSON_GetObjectItemCaseSensitive(p, key)
+			     ? cJSON_ReplaceItemInObjectCaseSensitive(p, key, item)
+			     : cJSON_AddItemToObject(p, key, item)))
+		return 0;
+	cJSON_Delete(item);
+	return FLT_E_NOMEM;
+}
+
+/* The pattern of a flatten command as the "flatten" key holds it, or NULL for another
+ * command ("flatten-file X" is "file:X"). The caller frees. */
+static char *flatten_pattern(const char *cmd)
+{
+	char *out = NULL;
+	const char *arg;
+
+	if (strncmp(cmd, "flatten ", 8) == 0)
+		return strdup(cmd + 8 + strspn(cmd + 8, " \t"));
+	if (strncmp(cmd, "flatten-file ", 13) != 0)
+		return NULL;
+	arg = cmd + 13 + strspn(cmd + 13, " \t"); /* past the word: only now is it in the string */
+	if (asprintf(&out, "%s%s", strncmp(arg, "file:", 5) ? "file:" : "", arg) < 0)
+		out = NULL;
+	return out;
+}
+
+/* Put `commands` into `p`: flatten commands as the "flatten" key (dropped when there are
+ * none), the others as "commands". */
+static int put_commands(cJSON *p, const char *const *commands, size_t count)
+{
+	cJSON *list = cJSON_CreateArray(), *flat = cJSON_CreateArray();
+
+	for (size_t i = 0; list && flat && i < count; i++) {
+		char *pat = flatten_pattern(commands[i]);
+		cJSON *str = cJSON_CreateString(pat ? pat : commands[i]);
+
+		free(pat);
+		if (str == NULL || !cJSON_AddItemToArray(pat ? flat : list, str)) {
+			cJSON_Delete(str);
+			break;
+		}
+	}
+	if (list == NULL || flat == NULL || (size_t)cJSON_GetArraySize(list) +
+	    (size_t)cJSON_GetArraySize(flat) != count) {
+		cJSON_Delete(list);
+		cJSON_Delete(flat);
+		return FLT_E_NOMEM;
+	}
+	if (cJSON_GetArraySize(flat) == 0) {
+		cJSON_Delete(flat);
+		cJSON_DeleteItemFromObjectCaseSensitive(p, "flatten");
+		flat = NULL;
+	}
+	if (put_key(p, "commands", list) < 0 || (flat && put_key(p, "flatten", flat) < 0))
+		return FLT_E_NOMEM;
+	return 0;
+}
+
+/* The preset object `p`'s "view", replaced by the fields of `view` that are set (none:
+ * the key goes). */
+static int put_view(cJSON *p, const char *path, const flt_preset_view *view, char **cause)
+{
+	cJSON *v;
+
+	if (!view->thread && !view->range && !view->search) {
+		cJSON_DeleteItemFromObjectCaseSensitive(p, "view");
+		return 0;
+	}
+	v = cJSON_CreateObject();
+
+	if (v == NULL || (view->thread && !cJSON_AddStringToObject(v, "thread", view->thread)) ||
+	    (view->range && !cJSON_AddStringToObject(v, "range", view->range)) ||
+	    (view->search && !cJSON_AddStringToObject(v, "search", view->search)) ||
+	    (cJSON_GetObjectItemCaseSensitive(p, "view") ? !cJSON_ReplaceItemInObjectCaseSensitive(p, "view", v)
+							 : !cJSON_AddItemToObject(p, "view", v))) {
+		cJSON_Delete(v);
+		return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
+	}
+	return 0;
+}
+
 /* The preset object for `name` inside `root`, replacing its commands (and description when
  * given) and keeping its other keys. */
 static int put_preset(cJSON *root, const char *path, const char *name,
 		      const char *const *commands, size_t count, const char *description,
-		      char **cause)
+		      const flt_preset_view *view, char **cause)
 {
-	cJSON *presets = cJSON_GetObjectItemCaseSensitive(root, "presets"), *p, *list;
+	cJSON *presets = cJSON_GetObjectItemCaseSensitive(root, "presets"), *p;
 
 	if (presets == NULL)
 		presets = cJSON_AddObjectToObject(root, "presets");
@@ -510,25 +640,12 @@ static int put_preset(cJSON *root, const char *path, const char *name,
 		}
 		p = fresh;
 	}
-	if (description != NULL) {
-		/* Replaced in place: with a duplicate key, the first is the one a load reads. */
-		cJSON *d = cJSON_CreateString(description);
-
-		if (d == NULL || (cJSON_GetObjectItemCaseSensitive(p, "description")
-				  ? !cJSON_ReplaceItemInObjectCaseSensitive(p, "description", d)
-				  : !cJSON_AddItemToObject(p, "description", d))) {
-			cJSON_Delete(d);
-			return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
-		}
-	}
-	list = count ? cJSON_CreateStringArray(commands, (int)count) : cJSON_CreateArray();
-	if (list == NULL || (cJSON_GetObjectItemCaseSensitive(p, "commands")
-			     ? !cJSON_ReplaceItemInObjectCaseSensitive(p, "commands", list)
-			     : !cJSON_AddItemToObject(p, "commands", list))) {
-		cJSON_Delete(list);
+	/* Replaced in place: with a duplicate key, the first is the one a load reads. */
+	if (description != NULL && put_key(p, "description", cJSON_CreateString(description)) < 0)
 		return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
-	}
-	return 0;
+	if (put_commands(p, commands, count) < 0)
+		return flt_fail(cause, FLT_E_NOMEM, "%s: out of memory", path);
+	return view ? put_view(p, path, view, cause) : 0;
 }
 
 /* Write `text` to `path` through a temporary file in the same directory and a rename.
@@ -598,7 +715,7 @@ static int check_loads(const char *path, const cJSON *root, char **cause)
 }
 
 int flt_preset_file_save(const char *path, const char *name, const char *const *commands,
-			 size_t count, const char *description, char **cause)
+			 size_t count, const char *description, const flt_preset_view *view, char **cause)
 {
 	cJSON *root = NULL;
 	char *text = NULL, *real = NULL;
@@ -608,7 +725,7 @@ int flt_preset_file_save(const char *path, const char *name, const char *const *
 		return flt_fail(cause, FLT_E_ARG, "a preset needs a name");
 	if ((rc = parse_or_new(path, &root, cause)) < 0 || (rc = check_loads(path, root, cause)) < 0)
 		goto out;
-	if ((rc = put_preset(root, path, name, commands, count, description, cause)) < 0)
+	if ((rc = put_preset(root, path, name, commands, count, description, view, cause)) < 0)
 		goto out;
 	if ((text = cJSON_Print(root)) == NULL) {
 		rc = flt_fail(cause, FLT_E_NOMEM, "%s: out of memory printing JSON", path);
@@ -661,7 +778,8 @@ static char *save_target(const flt_presets *lib, const char *name)
 }
 
 int flt_presets_save(flt_presets *lib, const char *name, const char *const *commands,
-		     size_t count, const char *description, char **saved_path, char **cause)
+		     size_t count, const char *description, const flt_preset_view *view,
+		     char **saved_path, char **cause)
 {
 	char *target = save_target(lib, name);
 	int rc;
@@ -671,7 +789,7 @@ int flt_presets_save(flt_presets *lib, const char *name, const char *const *comm
 				"XDG_CONFIG_HOME or --presets");
 	if ((rc = make_parents(target, cause)) < 0)
 		goto out;
-	if ((rc = flt_preset_file_save(target, name, commands, count, description, cause)) < 0)
+	if ((rc = flt_preset_file_save(target, name, commands, count, description, view, cause)) < 0)
 		goto out;
 	/* Saved: a broken other file on the path was reported when the library was opened. */
 	library_empty(lib);

@@ -21,6 +21,7 @@ struct flt_set {
 	uint64_t *included;      /* bitmaps of the last eval, eval_count bits */
 	uint64_t *excluded;
 	uint64_t *pass;          /* included & ~excluded */
+	uint64_t *flattened;
 	size_t eval_count;
 };
 
@@ -34,7 +35,8 @@ static void drop_bitmaps(flt_set *s)
 	free(s->included);
 	free(s->excluded);
 	free(s->pass);
-	s->included = s->excluded = s->pass = NULL;
+	free(s->flattened);
+	s->included = s->excluded = s->pass = s->flattened = NULL;
 	s->eval_count = 0;
 }
 
@@ -162,6 +164,11 @@ int flt_set_has_include(const flt_set *s)
 	return s->lists[FLT_INCLUDE_NAME].count + s->lists[FLT_INCLUDE_FILE].count > 0;
 }
 
+int flt_set_has_flatten(const flt_set *s)
+{
+	return s->lists[FLT_FLATTEN_NAME].count + s->lists[FLT_FLATTEN_FILE].count > 0;
+}
+
 int flt_set_is_empty(const flt_set *s)
 {
 	for (int l = 0; l < FLT_LIST_COUNT; l++)
@@ -191,7 +198,7 @@ static int any_match(const struct pattern_list *l, const char *text, char **caus
  * together, so consecutive ids usually share their file and it is matched once. */
 struct file_memo {
 	const char *file;
-	int include, exclude;
+	int include, exclude, flatten;
 };
 
 static int match_file(const flt_set *s, struct file_memo *m, const char *file, char **cause)
@@ -209,15 +216,19 @@ static int match_file(const flt_set *s, struct file_memo *m, const char *file, c
 	if ((rc = any_match(&s->lists[FLT_EXCLUDE_FILE], file, cause)) < 0)
 		return rc;
 	m->exclude = rc;
+	if ((rc = any_match(&s->lists[FLT_FLATTEN_FILE], file, cause)) < 0)
+		return rc;
+	m->flatten = rc;
 	m->file = file;
 	return 0;
 }
 
-/* Classify one (name, file): bit 0 included, bit 1 excluded; negative on error. */
+/* Classify one (name, file): bit 0 included, bit 1 excluded, bit 2 flattened; negative on
+ * error. */
 static int classify(const flt_set *s, struct file_memo *m, const char *name, const char *file,
 		    char **cause)
 {
-	int inc, exc, rc;
+	int inc, exc, flat, rc;
 
 	if ((rc = match_file(s, m, file, cause)) < 0)
 		return rc;
@@ -226,12 +237,14 @@ static int classify(const flt_set *s, struct file_memo *m, const char *name, con
 	inc = !flt_set_has_include(s) || m->include;
 	if (!inc && (inc = any_match(&s->lists[FLT_INCLUDE_NAME], name, cause)) < 0)
 		return inc;
-	return (inc ? 1 : 0) | (exc ? 2 : 0);
+	if ((flat = m->flatten) == 0 && (flat = any_match(&s->lists[FLT_FLATTEN_NAME], name, cause)) < 0)
+		return flat;
+	return (inc ? 1 : 0) | (exc ? 2 : 0) | (flat ? 4 : 0);
 }
 
-/* Fill the bitmaps `inc` and `exc` (cleared) for ids [0, count). */
+/* Fill the bitmaps `inc`, `exc` and `flat` (cleared) for ids [0, count). */
 static int classify_all(const flt_set *s, flt_entry_fn fn, void *ctx, size_t count,
-			uint64_t *inc, uint64_t *exc, char **cause)
+			uint64_t *inc, uint64_t *exc, uint64_t *flat, char **cause)
 {
 	struct file_memo memo = { 0 };
 	struct flt_budget budget;
@@ -251,6 +264,8 @@ static int classify_all(const flt_set *s, flt_entry_fn fn, void *ctx, size_t cou
 			flt_bitmap_set(inc, id);
 		if (c & 2)
 			flt_bitmap_set(exc, id);
+		if (c & 4)
+			flt_bitmap_set(flat, id);
 	}
 	return 0;
 }
@@ -259,14 +274,14 @@ int flt_set_eval(flt_set *s, flt_entry_fn fn, void *ctx, size_t count, char **ca
 {
 	size_t words = FLT_BITMAP_WORDS(count) ? FLT_BITMAP_WORDS(count) : 1;
 	uint64_t *inc = calloc(words, sizeof(uint64_t)), *exc = calloc(words, sizeof(uint64_t));
-	uint64_t *pass = malloc(words * sizeof(uint64_t));
+	uint64_t *pass = malloc(words * sizeof(uint64_t)), *flat = calloc(words, sizeof(uint64_t));
 	int rc = FLT_E_NOMEM;
 
-	if (inc == NULL || exc == NULL || pass == NULL) {
+	if (inc == NULL || exc == NULL || pass == NULL || flat == NULL) {
 		flt_fail(cause, rc, "out of memory evaluating filters over %zu names", count);
 		goto out;
 	}
-	if ((rc = classify_all(s, fn, ctx, count, inc, exc, cause)) < 0)
+	if ((rc = classify_all(s, fn, ctx, count, inc, exc, flat, cause)) < 0)
 		goto out;
 	for (size_t i = 0; i < words; i++)
 		pass[i] = inc[i] & ~exc[i];
@@ -274,9 +289,11 @@ int flt_set_eval(flt_set *s, flt_entry_fn fn, void *ctx, size_t count, char **ca
 	s->included = inc;
 	s->excluded = exc;
 	s->pass = pass;
+	s->flattened = flat;
 	s->eval_count = count;
-	inc = exc = pass = NULL;
+	inc = exc = pass = flat = NULL;
 out:
+	free(flat);
 	free(inc);
 	free(exc);
 	free(pass);
@@ -293,6 +310,11 @@ const uint64_t *flt_set_excluded(const flt_set *s)
 	return s->excluded;
 }
 
+const uint64_t *flt_set_flattened(const flt_set *s)
+{
+	return s->flattened;
+}
+
 size_t flt_set_eval_count(const flt_set *s)
 {
 	return s->eval_count;
@@ -305,7 +327,7 @@ int flt_set_match_entry(flt_set *s, const char *name, const char *file, char **c
 
 	if (c < 0)
 		return c;
-	return c == 1;
+	return (c & 3) == 1;
 }
 
 int flt_set_match_thread(flt_set *s, const char *thread_name)

@@ -1515,6 +1515,138 @@ START_TEST(damaged_corpus_on_disk)
 }
 END_TEST
 
+
+/* ---- flattening ---- */
+
+static void call(vtb_writer *w, uint32_t th, uint64_t b, uint64_t e, int64_t name)
+{
+	ck_assert_int_eq(vtb_writer_begin(w, th, b, (uint32_t)name, 0), 0);
+	ck_assert_int_eq(vtb_writer_end(w, th, e, 0), 0);
+}
+
+/* The row's calls as "name@start" words, for exact comparisons. */
+static char *row_text(const vtb_trace *t, const vtb_thread *th, uint32_t d)
+{
+	char *out = calloc(1, 512);
+
+	for (size_t i = 0; i < th->rows[d].count; i++) {
+		const vtb_slice *s = &th->rows[d].slices[i];
+
+		ck_assert_uint_eq(s->depth, d);
+		snprintf(out + strlen(out), 512 - strlen(out), "%s%s@%llu", i ? " " : "",
+			 vtb_trace_string(t, s->name_id)->name, (unsigned long long)s->start_ns);
+	}
+	return out;
+}
+
+#define ROW_EQ(t, th, d, want) do { char *r_ = row_text(t, th, d); ck_assert_str_eq(r_, want); free(r_); } while (0)
+
+/* Flattening _bootstrap and run: what they called moves up one level per flattened
+ * caller, a flattened leaf goes, a flattened root leaves its calls as roots; attachments
+ * follow their calls; marks, strings and the base are kept. */
+START_TEST(flatten_tree_depths)
+{
+	vtb_writer *w = vtb_writer_open_mem(&base_header);
+	int64_t m = vtb_writer_string(w, "main", "app.py", 1), b = vtb_writer_string(w, "_bootstrap", "t.py", 1);
+	int64_t r = vtb_writer_string(w, "run", "t.py", 2), k = vtb_writer_string(w, "work", "app.py", 3);
+	int64_t h = vtb_writer_string(w, "helper", "app.py", 4), a = vtb_writer_string(w, "after", "app.py", 5);
+	uint64_t drop[1] = { (1u << 1) | (1u << 2) };
+	vtb_trace *base, *t;
+	const vtb_thread *th;
+	const vtb_attachment *at;
+	char *cause = NULL;
+
+	ck_assert_int_eq(vtb_writer_thread(w, 4242, 1, "MainThread"), 0);
+	ck_assert_int_eq(vtb_writer_thread(w, 4242, 2, "worker"), 1);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, 6000, (uint32_t)m, 0), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, 6010, (uint32_t)b, 0), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, 6020, (uint32_t)r, 0), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, 6030, (uint32_t)k, 0), 0);
+	ck_assert_int_eq(vtb_writer_args(w, 0, "sku='sku-13'"), 0);
+	call(w, 0, 6040, 6100, h);
+	call(w, 0, 6110, 6120, r); /* a flattened leaf */
+	ck_assert_int_eq(vtb_writer_instant(w, 0, 6150, h, "k=v"), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, 6300, 0), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, 6310, (uint32_t)k, 0), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, 6320, (uint32_t)r, 0), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, 6330, (uint32_t)h, 0), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, 6400, 0), 0);
+	ck_assert_int_eq(vtb_writer_retval(w, 0, "42"), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, 6600, 0), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, 6700, 0), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, 6800, 0), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, 6900, 0), 0);
+	call(w, 0, 6910, 6990, a);
+	ck_assert_int_eq(vtb_writer_end(w, 0, 7000, 0), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 1, 6000, (uint32_t)r, 0), 0); /* a flattened root */
+	ck_assert_int_eq(vtb_writer_begin(w, 1, 6010, (uint32_t)k, 0), 0);
+	call(w, 1, 6020, 6030, h);
+	ck_assert_int_eq(vtb_writer_end(w, 1, 6050, 0), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 1, 6100, 0), 0);
+	call(w, 1, 6200, 6300, k);
+	base = finish_load(w, 0);
+	vtb_writer_free(w);
+	ck_assert_uint_eq(vtb_trace_call_count(base), 14);
+
+	t = vtb_trace_flatten(base, drop, 6, &cause);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_ptr_eq(vtb_trace_base(t), base);
+	ck_assert_uint_eq(vtb_trace_call_count(t), 9);
+	th = vtb_trace_thread(t, 0);
+	ck_assert_uint_eq(th->depth_count, 3);
+	ck_assert_uint_eq(th->call_count, 6);
+	ROW_EQ(t, th, 0, "main@6000");
+	ROW_EQ(t, th, 1, "work@6030 work@6310 after@6910");
+	ROW_EQ(t, th, 2, "helper@6040 helper@6330");
+	at = vtb_thread_attachment(th, 1, 0);
+	ck_assert_ptr_nonnull(at);
+	ck_assert_str_eq(at->args, "sku='sku-13'");
+	at = vtb_thread_attachment(th, 2, 1);
+	ck_assert_ptr_nonnull(at);
+	ck_assert_str_eq(at->retval, "42");
+	ck_assert_uint_eq(th->attachment_count, 2);
+	ck_assert_uint_eq(th->mark_count, 1);
+	ck_assert_uint_eq(th->marks[0].ts_ns, 6150);
+	th = vtb_trace_thread(t, 1);
+	ck_assert_uint_eq(th->depth_count, 2);
+	ROW_EQ(t, th, 0, "work@6010 work@6200");
+	ROW_EQ(t, th, 1, "helper@6020");
+	ck_assert_str_eq(vtb_trace_string(t, (uint32_t)k)->name, "work");
+	ck_assert_str_eq(vtb_trace_header(t)->reason_text, "ValueError: bad");
+
+	ck_assert_ptr_eq(vtb_trace_unflatten(t), base); /* t is gone, base whole */
+	ck_assert_uint_eq(vtb_trace_call_count(base), 14);
+	ck_assert_uint_eq(vtb_trace_thread(base, 0)->depth_count, 6);
+	ck_assert_ptr_eq(vtb_trace_unflatten(base), base);
+	t = vtb_trace_flatten(base, drop, 6, &cause);
+	vtb_trace_free(t); /* frees base with it (ASan/valgrind see a leak or a double free otherwise) */
+	free(cause);
+}
+END_TEST
+
+/* Nothing flattened: the same calls at the same depths. */
+START_TEST(flatten_nothing)
+{
+	vtb_writer *w = vtb_writer_open_mem(&base_header);
+	int64_t f = vtb_writer_string(w, "f", "a.py", 1);
+	uint64_t drop[1] = { 0 };
+	vtb_trace *base, *t;
+
+	ck_assert_int_eq(vtb_writer_thread(w, 4242, 1, "MainThread"), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, 6000, (uint32_t)f, 0), 0);
+	call(w, 0, 6010, 6020, f);
+	call(w, 0, 6020, 6020, f); /* zero length, starting where its sibling ends */
+	ck_assert_int_eq(vtb_writer_end(w, 0, 6100, 0), 0);
+	base = finish_load(w, 0);
+	vtb_writer_free(w);
+	t = vtb_trace_flatten(base, drop, 1, NULL);
+	ck_assert_ptr_nonnull(t);
+	ROW_EQ(t, vtb_trace_thread(t, 0), 0, "f@6000");
+	ROW_EQ(t, vtb_trace_thread(t, 0), 1, "f@6010 f@6020");
+	vtb_trace_free(t);
+}
+END_TEST
+
 static Suite *common_suite(void)
 {
 	Suite *s = suite_create("common");
@@ -1524,6 +1656,8 @@ static Suite *common_suite(void)
 	tcase_add_loop_test(basics, varint_round_trip, 0, sizeof(varint_values) / sizeof(varint_values[0]));
 	tcase_add_test(basics, varint_invalid);
 	tcase_add_test(basics, round_trip_every_kind);
+	tcase_add_test(basics, flatten_tree_depths);
+	tcase_add_test(basics, flatten_nothing);
 	tcase_add_test(basics, empty_trace);
 	tcase_add_test(basics, one_event);
 	tcase_add_test(basics, man_page_example);

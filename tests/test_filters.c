@@ -357,7 +357,7 @@ START_TEST(test_skip_copy_describe)
 	free(d1);
 	ck_assert_str_eq(flt_strerror(FLT_E_SYNTAX), "JSON syntax error");
 	ck_assert_str_eq(flt_strerror(-99), "unknown error");
-	ck_assert_int_eq(flt_preset_file_save("/tmp/x.json", "", NULL, 0, NULL, NULL), FLT_E_ARG);
+	ck_assert_int_eq(flt_preset_file_save("/tmp/x.json", "", NULL, 0, NULL, NULL, NULL), FLT_E_ARG);
 	flt_set_free(NULL);
 	flt_pattern_free(NULL);
 	flt_presets_free(NULL);
@@ -393,6 +393,12 @@ static const struct command_error command_errors[] = {
 	{ "thread next", FLT_E_UNKNOWN, NULL },   /* the viewer's thread navigation */
 	{ "filters x", FLT_E_UNKNOWN, NULL },
 	{ "", FLT_E_UNKNOWN, NULL },
+	{ "filter arg:sku", FLT_E_ARG, "filter: 'arg:' is a search field; filter matches name: or file:" },
+	{ "hide log:x", FLT_E_ARG, "hide: 'log:' is a search field" },
+	{ "flatten exc:KeyError", FLT_E_ARG, "flatten: 'exc:' is a search field" },
+	{ "hide-file name:x", FLT_E_ARG, "hide-file: 'name:' is a search field; hide-file matches files" },
+	{ "flatten file:", FLT_E_ARG, "flatten: missing pattern" },
+	{ "flatten", FLT_E_ARG, "flatten: missing pattern" },
 };
 
 START_TEST(test_command_errors)
@@ -575,6 +581,10 @@ static const struct broken_case broken_cases[] = {
 	  ": presets.a.commands[0]: expected a string, got a boolean" },
 	{ "{\"presets\": {\"a\": {\"description\": 5, \"commands\": []}}}", FLT_E_TYPE,
 	  ": presets.a.description: expected a string, got a number" },
+	{ "{\"presets\": {\"a\": {\"commands\": [], \"view\": [\"x\"]}}}", FLT_E_TYPE,
+	  ": presets.a.view: expected an object, got an array" },
+	{ "{\"presets\": {\"a\": {\"commands\": [], \"view\": {\"thread\": 2}}}}", FLT_E_TYPE,
+	  ": presets.a.view.thread: expected a string, got a number" },
 };
 
 START_TEST(test_broken_preset_table)
@@ -593,7 +603,7 @@ START_TEST(test_broken_preset_table)
 	free(cause);
 	cause = NULL;
 	/* Saving into a broken file refuses and leaves it as it was. */
-	ck_assert_int_eq(flt_preset_file_save(path, "new", NULL, 0, NULL, &cause), c->code);
+	ck_assert_int_eq(flt_preset_file_save(path, "new", NULL, 0, NULL, NULL, &cause), c->code);
 	free(expect);
 	expect = slurp(path);
 	ck_assert_str_eq(expect, c->text);
@@ -654,8 +664,8 @@ START_TEST(test_preset_round_trip)
 	ck_assert_str_eq(flt_presets_at(lib, 1)->description, "");
 	flt_presets_free(lib);
 
-	ck_assert_int_eq(flt_preset_file_save(path, "mine", cmds, 2, "Mine", &cause), 0);
-	ck_assert_int_eq(flt_preset_file_save(path, "no-stdlib", cmds2, 1, NULL, &cause), 0);
+	ck_assert_int_eq(flt_preset_file_save(path, "mine", cmds, 2, "Mine", NULL, &cause), 0);
+	ck_assert_int_eq(flt_preset_file_save(path, "no-stdlib", cmds2, 1, NULL, NULL, &cause), 0);
 	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
 	ck_assert_uint_eq(flt_presets_count(lib), 3);
 	p = flt_presets_get(lib, "mine");
@@ -730,7 +740,7 @@ START_TEST(test_preset_save_symlink)
 	ck_assert_int_eq(chmod(real, 0600), 0);
 	ck_assert_int_ge(asprintf(&link, "%s/link.json", tmpdir), 0);
 	ck_assert_int_eq(symlink(real, link), 0);
-	ck_assert_int_eq(flt_preset_file_save(link, "viaLink", cmds, 1, "", NULL), 0);
+	ck_assert_int_eq(flt_preset_file_save(link, "viaLink", cmds, 1, "", NULL, NULL), 0);
 	ck_assert_int_eq(lstat(link, &st), 0);
 	ck_assert(S_ISLNK(st.st_mode));
 	ck_assert_int_eq(stat(real, &st), 0);
@@ -768,7 +778,7 @@ START_TEST(test_preset_search_path)
 	/* Nothing anywhere: a save creates the user file and its directories. */
 	ck_assert_int_eq(flt_presets_open(NULL, &lib, &cause), 0);
 	ck_assert_uint_eq(flt_presets_count(lib), 0);
-	ck_assert_int_eq(flt_presets_save(lib, "u", cmds, 1, NULL, &saved, &cause), 0);
+	ck_assert_int_eq(flt_presets_save(lib, "u", cmds, 1, NULL, NULL, &saved, &cause), 0);
 	ck_assert_str_eq(saved, user);
 	free(saved);
 	ck_assert_uint_eq(flt_presets_count(lib), 1);
@@ -780,7 +790,7 @@ START_TEST(test_preset_search_path)
 	ck_assert_str_eq(flt_presets_get(lib, "u")->commands[0], "hide local");
 	ck_assert_str_eq(flt_presets_get(lib, "u")->path, "./.vtui.json");
 	/* A new name goes to the first existing file of the path. */
-	ck_assert_int_eq(flt_presets_save(lib, "n", cmds, 1, NULL, &saved, &cause), 0);
+	ck_assert_int_eq(flt_presets_save(lib, "n", cmds, 1, NULL, NULL, &saved, &cause), 0);
 	ck_assert_str_eq(saved, "./.vtui.json");
 	free(saved);
 	flt_presets_free(lib);
@@ -795,6 +805,201 @@ START_TEST(test_preset_search_path)
 	free(user);
 	free(cfg);
 	ck_assert_int_eq(chdir(srcdir), 0);
+	remove_tmpdir();
+}
+END_TEST
+
+
+/* ---- fields, smartcase, flatten ---- */
+
+static const struct {
+	const char *text;
+	enum flt_field field;
+	const char *rest;
+} field_cases[] = {
+	{ "KeyError", FLT_FIELD_ANY, "KeyError" },
+	{ "file:^app/", FLT_FIELD_FILE, "^app/" },
+	{ "arg:sku-13", FLT_FIELD_ARG, "sku-13" },
+	{ "ret:None", FLT_FIELD_RET, "None" },
+	{ "log:timeout", FLT_FIELD_LOG, "timeout" },
+	{ "exc:Key", FLT_FIELD_EXC, "Key" },
+	{ "mark:tick", FLT_FIELD_MARK, "tick" },
+	{ "name:a:b", FLT_FIELD_NAME, "a:b" },   /* only the first prefix counts */
+	{ "arg:", FLT_FIELD_ARG, "" },
+	{ "files:x", FLT_FIELD_ANY, "files:x" }, /* not a field word */
+	{ "File:x", FLT_FIELD_ANY, "File:x" },   /* field words are lower case */
+	{ "(?:x)", FLT_FIELD_ANY, "(?:x)" },
+};
+
+START_TEST(test_field_split)
+{
+	const char *rest = NULL;
+
+	ck_assert_int_eq(flt_field_split(field_cases[_i].text, &rest), field_cases[_i].field);
+	ck_assert_str_eq(rest, field_cases[_i].rest);
+}
+END_TEST
+
+static const struct {
+	const char *pattern;
+	int caseless;
+} smartcase_cases[] = {
+	{ "keyerror", 1 }, { "KeyError", 0 }, { "sku-13", 1 }, { "SKU", 0 },
+	{ "\\Sfoo\\W\\D", 1 },  /* escapes are syntax */
+	{ "\\p{Lu}x", 1 }, { "\\x{41}b", 1 }, { "a\\Sb\\Q", 1 },
+	{ "a\\\\B", 0 },        /* an escaped backslash, then a real B */
+	{ "", 1 },
+};
+
+/* The rule, and what it does to a compiled search pattern. */
+START_TEST(test_smartcase)
+{
+	const char *p = smartcase_cases[_i].pattern;
+	int caseless = smartcase_cases[_i].caseless;
+	flt_pattern *re;
+
+	ck_assert_int_eq(flt_smartcase(p), caseless);
+	if (strcmp(p, "keyerror") == 0) {
+		re = flt_pattern_compile(p, flt_smartcase(p) ? FLT_PAT_CASELESS : 0, NULL);
+		ck_assert_int_eq(flt_pattern_match(re, "KeyError", 8, NULL), 1);
+		flt_pattern_free(re);
+	} else if (strcmp(p, "KeyError") == 0) {
+		re = flt_pattern_compile(p, flt_smartcase(p) ? FLT_PAT_CASELESS : 0, NULL);
+		ck_assert_int_eq(flt_pattern_match(re, "keyerror", 8, NULL), 0);
+		flt_pattern_free(re);
+	}
+}
+END_TEST
+
+static int flat_entry(void *ctx, size_t id, const char **name, const char **file)
+{
+	static const char *const names[][2] = {
+		{ "main", "app.py" }, { "threading.Thread._bootstrap", "/usr/lib/python3.11/threading.py" },
+		{ "threading.Thread.run", "/usr/lib/python3.11/threading.py" }, { "app.work", "app.py" },
+		{ "json.dumps", "/usr/lib/python3.11/json/__init__.py" },
+	};
+
+	(void)ctx;
+	*name = names[id][0];
+	*file = names[id][1];
+	return 0;
+}
+
+/* `flatten` and `flatten-file` (and the file: prefix) fill their own bitmap, leave the
+ * include and exclude ones alone, and print back as they were given. */
+START_TEST(test_flatten_lists)
+{
+	flt_set *s = flt_set_new();
+	char **cmds = NULL, *cause = NULL, *desc;
+	size_t n = 0;
+	const uint64_t *flat;
+
+	ck_assert_int_eq(flt_set_command(s, "flatten ^threading\\.", &cause), 0);
+	ck_assert_int_eq(flt_set_command(s, "flatten file:/json/", &cause), 0);
+	ck_assert_int_eq(flt_set_command(s, "hide name:^nothing$", &cause), 0);
+	ck_assert_int_eq(flt_set_command(s, "hide file:^none", &cause), 0);
+	ck_assert_uint_eq(flt_set_list_count(s, FLT_FLATTEN_NAME), 1);
+	ck_assert_uint_eq(flt_set_list_count(s, FLT_FLATTEN_FILE), 1);
+	ck_assert_uint_eq(flt_set_list_count(s, FLT_EXCLUDE_NAME), 1);
+	ck_assert_uint_eq(flt_set_list_count(s, FLT_EXCLUDE_FILE), 1);
+	ck_assert_str_eq(flt_set_list_pattern(s, FLT_EXCLUDE_FILE, 0), "^none");
+	ck_assert_int_eq(flt_set_has_flatten(s), 1);
+	ck_assert_int_eq(flt_set_eval(s, flat_entry, NULL, 5, &cause), 0);
+	flat = flt_set_flattened(s);
+	ck_assert_uint_eq(flat[0], 0x16); /* ids 1, 2 by name, 4 by file */
+	ck_assert_uint_eq(flt_set_excluded(s)[0], 0);
+	ck_assert_uint_eq(flt_set_included(s)[0], 0x1f);
+	/* the tracer ignores flatten: a flattened name is still recorded */
+	ck_assert_int_eq(flt_set_match_entry(s, "threading.Thread.run", "x.py", NULL), 1);
+	ck_assert_int_eq(flt_set_to_commands(s, &cmds, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(cmds[2], "flatten ^threading\\.");
+	ck_assert_str_eq(cmds[3], "flatten-file /json/");
+	flt_strv_free(cmds, n);
+	desc = flt_set_describe(s);
+	ck_assert_str_eq(desc, "hide ^nothing$ | hide-file ^none | flatten ^threading\\. | flatten-file /json/");
+	free(desc);
+	flt_set_clear(s);
+	ck_assert_int_eq(flt_set_has_flatten(s), 0);
+	/* patterns that look like a prefix read back as they were */
+	ck_assert_int_eq(flt_set_command(s, "hide name:file:x", &cause), 0);
+	ck_assert_int_eq(flt_set_command(s, "flatten-file file:arg:y", &cause), 0);
+	ck_assert_str_eq(flt_set_list_pattern(s, FLT_EXCLUDE_NAME, 0), "file:x");
+	ck_assert_str_eq(flt_set_list_pattern(s, FLT_FLATTEN_FILE, 0), "arg:y");
+	ck_assert_int_eq(flt_set_to_commands(s, &cmds, &n), 0);
+	ck_assert_str_eq(cmds[0], "hide name:file:x");
+	ck_assert_str_eq(cmds[1], "flatten-file file:arg:y");
+	flt_set_clear(s);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(flt_set_command(s, cmds[i], &cause), 0);
+	ck_assert_str_eq(flt_set_list_pattern(s, FLT_EXCLUDE_NAME, 0), "file:x");
+	ck_assert_str_eq(flt_set_list_pattern(s, FLT_FLATTEN_FILE, 0), "arg:y");
+	flt_strv_free(cmds, n);
+	flt_set_free(s);
+	free(cause);
+}
+END_TEST
+
+/* The "flatten" key of a preset: loaded as flatten commands after "commands"; saved
+ * back there (flatten-file as file:), dropped when no flatten is left; a file without it
+ * (every older one) loads as before; a wrong type is an error with its path. */
+START_TEST(test_preset_flatten_key)
+{
+	static const char file[] =
+		"{\"presets\": {\"ns\": {\"commands\": [\"hide ^<frozen \"],\n"
+		"  \"flatten\": [\"file:/lib/python3\", \"^threading\\\\.\"], \"extra\": 1},\n"
+		"  \"old\": {\"commands\": [\"hide x\"]},\n"
+		"  \"bad\": {\"commands\": [], \"flatten\": \"x\"}}}";
+	static const char *const save[] = { "hide y", "flatten-file ^/usr/", "flatten z", "flatten-file file:arg:w" };
+	static const char *const plain[] = { "hide y" };
+	flt_presets *lib = NULL;
+	const flt_preset *p;
+	flt_set *s = flt_set_new();
+	char *path, *cause = NULL, *text;
+
+	make_tmpdir();
+	path = write_file("p.json", file);
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), FLT_E_TYPE);
+	ck_assert_ptr_nonnull(strstr(cause, "presets.bad.flatten: expected an array of patterns, got a string"));
+	free(cause);
+	cause = NULL;
+	free(path);
+	path = write_file("p.json", "{\"presets\": {\"ns\": {\"commands\": [\"hide ^<frozen \"],\n"
+			  "  \"flatten\": [\"file:/lib/python3\", \"^threading\\\\.\"], \"extra\": 1},\n"
+			  "  \"old\": {\"commands\": [\"hide x\"]}}}");
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	p = flt_presets_get(lib, "ns");
+	ck_assert_uint_eq(p->command_count, 3);
+	ck_assert_str_eq(p->commands[0], "hide ^<frozen ");
+	ck_assert_str_eq(p->commands[1], "flatten file:/lib/python3");
+	ck_assert_str_eq(p->commands[2], "flatten ^threading\\.");
+	ck_assert_int_eq(flt_preset_apply(p, s, NULL, &cause), 0);
+	ck_assert_uint_eq(flt_set_list_count(s, FLT_FLATTEN_FILE), 1);
+	ck_assert_uint_eq(flt_set_list_count(s, FLT_FLATTEN_NAME), 1);
+	ck_assert_uint_eq(flt_presets_get(lib, "old")->command_count, 1);
+	flt_presets_free(lib);
+
+	ck_assert_int_eq(flt_preset_file_save(path, "ns", save, 4, NULL, NULL, &cause), 0);
+	text = slurp(path);
+	ck_assert_ptr_nonnull(strstr(text, "\"commands\":\t[\"hide y\"]"));
+	ck_assert_ptr_nonnull(strstr(text, "\"flatten\":\t[\"file:^/usr/\", \"z\", \"file:arg:w\"]"));
+	ck_assert_ptr_nonnull(strstr(text, "\"extra\":\t1"));
+	free(text);
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	p = flt_presets_get(lib, "ns");
+	ck_assert_uint_eq(p->command_count, 4);
+	ck_assert_str_eq(p->commands[1], "flatten file:^/usr/");
+	ck_assert_str_eq(p->commands[2], "flatten z");
+	ck_assert_int_eq(flt_preset_apply(p, s, NULL, &cause), 0);
+	ck_assert_str_eq(flt_set_list_pattern(s, FLT_FLATTEN_FILE, 2), "arg:w"); /* after the first preset's */
+	flt_presets_free(lib);
+	ck_assert_int_eq(flt_preset_file_save(path, "ns", plain, 1, NULL, NULL, &cause), 0);
+	text = slurp(path);
+	ck_assert_ptr_null(strstr(text, "flatten"));
+	free(text);
+	flt_set_free(s);
+	free(cause);
+	free(path);
 	remove_tmpdir();
 }
 END_TEST
@@ -889,11 +1094,62 @@ START_TEST(test_preset_save_duplicate_description)
 	make_tmpdir();
 	path = write_file("p.json", "{\"presets\": {\"a\": {\"description\": \"one\", "
 				    "\"description\": \"two\", \"commands\": [\"hide y\"]}}}");
-	ck_assert_int_eq(flt_preset_file_save(path, "a", cmds, 1, "new", &cause), 0);
+	ck_assert_int_eq(flt_preset_file_save(path, "a", cmds, 1, "new", NULL, &cause), 0);
 	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
 	ck_assert_str_eq(flt_presets_get(lib, "a")->description, "new");
 	ck_assert_str_eq(flt_presets_get(lib, "a")->commands[0], "hide ^x");
 	flt_presets_free(lib);
+	free(path);
+	remove_tmpdir();
+}
+END_TEST
+
+/* A preset keeps a view (thread, range, search) under an optional key: saved with one, it
+ * loads with it; saved again with an empty view, the key goes; saved without (NULL), the
+ * key stays; the preset's commands and other keys are untouched, and a file from before
+ * views (no key) loads with none. */
+START_TEST(test_preset_view_round_trip)
+{
+	static const char *const cmds[] = { "hide ^threading" };
+	const flt_preset_view view = { "worker-2", "1.5ms..20ms", "Key(Error)?" }, none = { NULL, NULL, NULL };
+	const flt_preset_view only = { NULL, "10%..20%", NULL };
+	flt_presets *lib = NULL;
+	const flt_preset *p;
+	char *path, *cause = NULL, *text;
+
+	make_tmpdir();
+	path = write_file("p.json", "{\"presets\": {\"old\": {\"commands\": [\"hide x\"], \"note\": 1}}}");
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	p = flt_presets_get(lib, "old");
+	ck_assert_ptr_null(p->view.thread);
+	ck_assert_ptr_null(p->view.range);
+	ck_assert_ptr_null(p->view.search);
+	flt_presets_free(lib);
+	ck_assert_int_eq(flt_preset_file_save(path, "old", cmds, 1, NULL, &view, &cause), 0);
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	p = flt_presets_get(lib, "old");
+	ck_assert_str_eq(p->view.thread, "worker-2");
+	ck_assert_str_eq(p->view.range, "1.5ms..20ms");
+	ck_assert_str_eq(p->view.search, "Key(Error)?");
+	ck_assert_str_eq(p->commands[0], "hide ^threading");
+	flt_presets_free(lib);
+	text = slurp(path);
+	ck_assert_ptr_nonnull(strstr(text, "\"note\":\t1"));
+	free(text);
+	ck_assert_int_eq(flt_preset_file_save(path, "old", cmds, 1, NULL, NULL, &cause), 0);
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	ck_assert_str_eq(flt_presets_get(lib, "old")->view.thread, "worker-2");
+	flt_presets_free(lib);
+	ck_assert_int_eq(flt_preset_file_save(path, "old", cmds, 1, NULL, &only, &cause), 0);
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	p = flt_presets_get(lib, "old");
+	ck_assert_ptr_null(p->view.thread);
+	ck_assert_str_eq(p->view.range, "10%..20%");
+	flt_presets_free(lib);
+	ck_assert_int_eq(flt_preset_file_save(path, "old", cmds, 1, NULL, &none, &cause), 0);
+	text = slurp(path);
+	ck_assert_ptr_null(strstr(text, "\"view\""));
+	free(text);
 	free(path);
 	remove_tmpdir();
 }
@@ -929,6 +1185,11 @@ static Suite *filters_suite(void)
 	tcase_add_test(pre, test_example_presets);
 	tcase_add_loop_test(pre, test_preset_fuzz_findings, 0, N(fuzz_preset_cases));
 	tcase_add_test(pre, test_preset_save_duplicate_description);
+	tcase_add_loop_test(cmd, test_field_split, 0, N(field_cases));
+	tcase_add_loop_test(cmd, test_smartcase, 0, N(smartcase_cases));
+	tcase_add_test(sel, test_flatten_lists);
+	tcase_add_test(pre, test_preset_flatten_key);
+	tcase_add_test(pre, test_preset_view_round_trip);
 	suite_add_tcase(s, re);
 	suite_add_tcase(s, sel);
 	suite_add_tcase(s, cmd);

@@ -148,6 +148,22 @@ static const struct cli_case cli_cases[] = {
 	  "/nonexistent/p.json: No such file" },
 	{ { "@T", "--presets", "@B", "--preset", "x" }, 3, "", ":2:1: JSON syntax error" },
 	{ { "--help" }, 0, NULL, NULL },
+	/* --range: the calls starting in a time range (from the start) or a share of the span */
+	{ { "@T", "--format", "csv", "--range", "55ns..100ns" }, 0,
+	  "name,calls,total,self,mean,max\nfib,3,20,20,7,20\n", NULL },
+	{ { "@T", "--format", "csv", "--range", "60%.." }, 0,
+	  "name,calls,total,self,mean,max\nfib,3,20,20,7,20\n", NULL },
+	{ { "@T", "--format", "csv", "--range", "..6ns", "--sort", "name" }, 0,
+	  "name,calls,total,self,mean,max\nc,1,20,10,20,20\nmain,1,100,40,100,100\n", NULL },
+	{ { "@T", "--range", "60ns..", "--top", "1" }, 0,
+	  "# range 60ns..100ns (40ns) of @T\n     calls      total       self       mean        max  name\n"
+	  "         3       20ns       20ns        7ns       20ns  fib\n", NULL },
+	{ { "@T", "--range", "5ns" }, 2, "", "--range: '5ns' is not a range like 1.5ms..20ms" },
+	{ { "@T", "--range", "50ns..10ns" }, 2, "", "--range: '50ns..10ns' is empty" },
+	{ { "@T", "--range", "1s.." }, 2, "", "--range: '1s' is past the end of the trace (100ns)" },
+	{ { "@T", "--range", "10%..x" }, 2, "", "--range: 'x' is not a time from the start" },
+	{ { "@T", "--range", "10%..120%" }, 2, "", "--range: '120%' is not a time from the start" },
+	{ { "--live", "1", "--range", "1s.." }, 2, "", "--range goes with a trace file, not --live" },
 };
 
 START_TEST(test_cli_table)
@@ -168,7 +184,13 @@ START_TEST(test_cli_table)
 			  ? presets : strcmp(c->args[i], "@B") == 0 ? broken : strcmp(c->args[i], "@J") == 0
 			  ? json : strcmp(c->args[i], "@E") == 0 ? empty : c->args[i];
 	ck_assert_int_eq(run_stats(args, &out, &err), c->rc);
-	if (c->out != NULL)
+	if (c->out != NULL && strstr(c->out, "@T")) { /* the trace's path in the output */
+		char *want = calloc(1, strlen(c->out) + strlen(trace) + 1), *at = strstr(c->out, "@T");
+
+		sprintf(want, "%.*s%s%s", (int)(at - c->out), c->out, trace, at + 2);
+		ck_assert_str_eq(out, want);
+		free(want);
+	} else if (c->out != NULL)
 		ck_assert_str_eq(out, c->out);
 	else
 		ck_assert_ptr_nonnull(strstr(out, "usage: vtui stats"));

@@ -25,19 +25,6 @@ static tui_app *open_fx(const char *name)
 	return fx_app(fx_trace(name), path);
 }
 
-/* Render at w x h (ASCII) and return the whole screen as text; the caller frees. */
-static char *draw(tui_app *app, int w, int h)
-{
-	tui_screen *s = tui_screen_new(w, h);
-	char *text;
-
-	tui_screen_set_ascii(s, 1);
-	tui_app_render(app, s);
-	text = tui_screen_text(s);
-	tui_screen_free(s);
-	return text;
-}
-
 /* ---- the screen model ---- */
 
 START_TEST(screen_text_and_cells)
@@ -264,7 +251,7 @@ END_TEST
 START_TEST(timeline_resize)
 {
 	tui_app *app = open_fx("simple");
-	char *a = fx_line_of(app, 80, 24, 3), *b = fx_line_of(app, 120, 30, 3), *small = draw(app, 30, 6);
+	char *a = fx_line_of(app, 80, 24, 3), *b = fx_line_of(app, 120, 30, 3), *small = fx_draw(app, 30, 6);
 	char *status = fx_line_of(app, 120, 30, 29);
 
 	ck_assert_int_eq((int)strlen(a), 80);
@@ -285,7 +272,7 @@ END_TEST
 START_TEST(timeline_wrapped_and_open)
 {
 	tui_app *app = open_fx("wrapped");
-	char *text = draw(app, 120, 24), *ruler = fx_line_of(app, 80, 24, 1), *row = fx_line_of(app, 80, 24, 3);
+	char *text = fx_draw(app, 120, 24), *ruler = fx_line_of(app, 80, 24, 1), *row = fx_line_of(app, 80, 24, 3);
 	char *deeper = fx_line_of(app, 80, 24, 10);
 
 	ck_assert_has(text, "5,000 records dropped (ring wrapped)");
@@ -298,7 +285,7 @@ START_TEST(timeline_wrapped_and_open)
 	ck_assert_int_eq(deeper[0], ':'); /* the wrap moment, drawn down the empty rows */
 	fx_run(app, "select cursor");
 	free(text);
-	text = draw(app, 80, 30);
+	text = fx_draw(app, 80, 30);
 	ck_assert_has(text, "entry lost when the ring wrapped");
 	ck_assert_has(text, "still running at the dump");
 	free(text);
@@ -328,7 +315,7 @@ END_TEST
 START_TEST(threads_and_folding)
 {
 	tui_app *app = open_fx("threads");
-	char *text = draw(app, 300, 30);
+	char *text = fx_draw(app, 300, 30);
 
 	ck_assert_has(text, "process 100  python app.py");
 	ck_assert_has(text, "process 101  python app.py (child)");
@@ -336,23 +323,23 @@ START_TEST(threads_and_folding)
 	ck_assert_has(text, "[worker.job 7.1ms");
 	free(text);
 	fx_run(app, "thread next"); /* worker-1, selecting its call under the cursor */
-	text = draw(app, 300, 30);
+	text = fx_draw(app, 300, 30);
 	ck_assert_has(text, "name worker.run");
 	free(text);
 	fx_run(app, "fold");
-	text = draw(app, 300, 30);
+	text = fx_draw(app, 300, 30);
 	ck_assert_has(text, "worker-1 tid 1001  9 calls, depth 2  (folded: z opens)");
 	ck_assert_lacks(text, "[worker.job 7.1ms");
 	ck_assert_has(text, "[worker.job 7.2ms");
 	ck_assert_lacks(text, "name worker.run");
 	free(text);
 	fx_run(app, "fold all");
-	text = draw(app, 300, 30);
+	text = fx_draw(app, 300, 30);
 	ck_assert_lacks(text, "[main 100ms");
 	ck_assert_lacks(text, "[worker.job 7.2ms");
 	free(text);
 	fx_run(app, "fold all"); /* all were folded: unfold all */
-	text = draw(app, 300, 30);
+	text = fx_draw(app, 300, 30);
 	ck_assert_has(text, "[main 100ms");
 	ck_assert_has(text, "[worker.job 7.1ms");
 	free(text);
@@ -379,7 +366,7 @@ START_TEST(thread_next_shows_whole_thread)
 			int title, last;
 
 			fx_run(app, steps[i]);
-			free(draw(app, 80, 16));
+			free(fx_draw(app, 80, 16));
 			t = (int32_t)app->model.order[v->focus];
 			rows = tui_view_rows(v, &app->model, &count);
 			title = tui_view_row_of(rows, count, t, UINT32_MAX);
@@ -401,15 +388,15 @@ START_TEST(scrolling_pages)
 	char *top, *paged;
 
 	/* 14 timeline rows do not fit in 12 lines: page down shows the last process */
-	top = draw(app, 80, 12);
+	top = fx_draw(app, 80, 12);
 	ck_assert_lacks(top, "process 101");
 	fx_run(app, "scroll page-down");
-	paged = draw(app, 80, 12);
+	paged = fx_draw(app, 80, 12);
 	ck_assert_has(paged, "process 101");
 	ck_assert_lacks(paged, "process 100 ");
 	free(paged);
 	fx_run(app, "scroll top");
-	paged = draw(app, 80, 12);
+	paged = fx_draw(app, 80, 12);
 	ck_assert_str_eq(paged, top);
 	free(paged);
 	free(top);
@@ -449,14 +436,14 @@ START_TEST(navigation)
 		char *text;
 
 		fx_run(app, nav_cases[i].cmd);
-		text = draw(app, 100, 30);
+		text = fx_draw(app, 100, 30);
 		ck_assert_msg(strstr(text, nav_cases[i].name), "step %zu '%s': no '%s' in\n%s", i,
 			      nav_cases[i].cmd, nav_cases[i].name, text);
 		free(text);
 	}
 	fx_run(app, "select none");
 	{
-		char *text = draw(app, 100, 30);
+		char *text = fx_draw(app, 100, 30);
 
 		ck_assert_lacks(text, "details");
 		free(text);
@@ -473,27 +460,27 @@ START_TEST(details_pane)
 	fx_run(app, "goto 5ms");
 	fx_run(app, "select cursor");
 	fx_run(app, "select child");
-	text = draw(app, 100, 30);
+	text = fx_draw(app, 100, 30);
 	ck_assert_has(text, "file app.py:10");
 	ck_assert_has(text, "time start 1ms  end 21ms  duration 20ms  self 3ms");
 	ck_assert_has(text, "calls depth 1, 1 call of this function in the trace");
 	free(text);
 	fx_run(app, "select next-sibling");
 	fx_run(app, "select child");
-	text = draw(app, 100, 30);
+	text = fx_draw(app, 100, 30);
 	ck_assert_has(text, "name app.step");
 	ck_assert_has(text, "duration 200us  self 200us");
 	ck_assert_has(text, "calls depth 2, 200 calls of this function in the trace");
 	free(text);
 	fx_run(app, "select parent");
 	fx_run(app, "select next-sibling");
-	text = draw(app, 100, 30);
+	text = fx_draw(app, 100, 30);
 	ck_assert_has(text, "args path='/tmp/out.json', mode='w'");
 	ck_assert_has(text, "return None");
 	ck_assert_has(text, "flags left by an exception");
 	free(text);
 	fx_run(app, "details off");
-	text = draw(app, 100, 30);
+	text = fx_draw(app, 100, 30);
 	ck_assert_lacks(text, "return None");
 	free(text);
 	tui_app_free(app);
@@ -532,12 +519,12 @@ START_TEST(mouse_click_and_wheel)
 	tui_app *app = open_fx("simple");
 	char *text, *status;
 
-	free(draw(app, 80, 24)); /* the click maps through the last layout */
+	free(fx_draw(app, 80, 24)); /* the click maps through the last layout */
 	tui_app_click(app, 3, 4);  /* row 4 is depth 1: app.load from column 0 to 16 */
-	text = draw(app, 100, 30);
+	text = fx_draw(app, 100, 30);
 	ck_assert_has(text, "name app.load");
 	free(text);
-	free(draw(app, 80, 24));
+	free(fx_draw(app, 80, 24));
 	tui_app_wheel(app, 40, 10, 1); /* zoom in 1.25x around column 40 = 50ms */
 	status = fx_line_of(app, 80, 24, -1);
 	ck_assert_has(status, "(80ms)");
@@ -575,7 +562,15 @@ static const struct bad_case {
 	{ "goto", "usage: goto" },
 	{ "goto 5xs", "not a time" },
 	{ "goto 500ms", "outside the trace" },
-	{ "zoom banana", "not in, out, fit, sel or a factor" },
+	{ "zoom banana", "not in, out, fit, sel, range or a factor" },
+	{ "zoom range", "no range: r sets its start" },
+	{ "goto 101%", "not a percentage from 0% to 100%" },
+	{ "range 5ms", "not a range like 1.5ms..20ms" },
+	{ "range 20ms..5ms", "is empty: its end is not after its start" },
+	{ "range 10s..", "past the end of the trace" },
+	{ "range x..2ms", "'x' is not a time from the start" },
+	{ "range sel", "select a call first" },
+	{ "mark next sideways", "usage: mark next|prev|none" },
 	{ "zoom -2x", "not in, out" },
 	{ "select sideways", "usage: select" },
 	{ "thread 9", "no next thread" },
@@ -583,7 +578,7 @@ static const struct bad_case {
 	{ "pan up", "not left, right or a time" },
 	/* the dispatcher checks counts and words from the table row, before any handler */
 	{ "quit now", "usage: quit" },
-	{ "goto 1ms 2ms", "usage: goto TIME | +TIME | -TIME | dump" },
+	{ "goto 1ms 2ms", "usage: goto incident|dump|start|end|N%|TIME|+TIME|-TIME" },
 	{ "details sideways", "usage: details [on|off|more]" },
 	{ "fold some", "usage: fold [all]" },
 	{ "panel sideways", "usage: panel next|prev|" },
@@ -742,7 +737,7 @@ START_TEST(goto_and_pan_at_the_last_time)
 	ck_assert_has(tui_app_message(app), "outside the trace");
 	ck_assert_int_eq(tui_app_exec(app, "pan right 1e300"), 0);
 	ck_assert_int_eq(tui_app_exec(app, "pan left nan"), 0);
-	char *text = draw(app, 120, 20);
+	char *text = fx_draw(app, 120, 20);
 	ck_assert_ptr_nonnull(text);
 	free(text);
 	tui_app_free(app);
@@ -772,18 +767,18 @@ START_TEST(keys_and_prompt)
 	free(status);
 	tui_app_key(app, 'c');
 	tui_app_key(app, TUI_KEY_DOWN);
-	text = draw(app, 100, 30);
+	text = fx_draw(app, 100, 30);
 	ck_assert_has(text, "name app.load");
 	free(text);
 	tui_app_key(app, '?');
-	text = draw(app, 80, 40);
+	text = fx_draw(app, 80, 40);
 	ck_assert_has(text, "zoom in around the cursor");
 	ck_assert_has(text, "w + =");
 	ck_assert_has(text, "Tab");
 	free(text);
 	tui_app_key(app, 'q'); /* closes the help, does not quit */
 	ck_assert_int_eq(tui_app_done(app), 0);
-	text = draw(app, 80, 24);
+	text = fx_draw(app, 80, 24);
 	ck_assert_lacks(text, "zoom in around the cursor");
 	free(text);
 	tui_app_key(app, 'x');
@@ -801,17 +796,17 @@ START_TEST(help_lists_every_command)
 					     "scroll", "details", "help", "quit" };
 	char *text, *first;
 
-	free(draw(app, 100, 30)); /* the help pages by the screen's height */
+	free(fx_draw(app, 100, 30)); /* the help pages by the screen's height */
 	fx_run(app, "help");
-	first = draw(app, 100, 30);
+	first = fx_draw(app, 100, 30);
 	ck_assert_has(first, "Keys (q, ? or Esc closes this help");
 	tui_app_key(app, TUI_KEY_NPAGE);
-	text = draw(app, 100, 30);
+	text = fx_draw(app, 100, 30);
 	ck_assert_lacks(text, "Keys (q, ? or Esc closes this help");
-	ck_assert_has(text, "C-l"); /* the lower part of the key list */
+	ck_assert_has(text, "select the next call an exception began in"); /* the lower part of the key list */
 	free(text);
 	free(first);
-	text = draw(app, 100, 200);
+	text = fx_draw(app, 100, 200);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char want[32];
 
@@ -820,7 +815,7 @@ START_TEST(help_lists_every_command)
 	}
 	free(text);
 	/* at 80 columns lines wrap between words, or after a | of a usage */
-	text = draw(app, 80, 200);
+	text = fx_draw(app, 80, 200);
 	ck_assert_has(text, "parent|child|prev-sibling|next-sibling|prev|next|\n");
 	ck_assert_has(text, "                          cursor|none: select a call");
 	ck_assert_lacks(text, "\n                          d K walk");
@@ -959,12 +954,12 @@ START_TEST(details_start_of_short_siblings)
 	for (int i = 0; i < 6; i++)
 		fx_run(app, "select child");
 	for (int i = 0; i < 2; i++) {
-		text = draw(app, 80, 30);
+		text = fx_draw(app, 80, 30);
 		ck_assert_msg(sscanf(strstr(text, "time start "), "time start %63s", start[i]) == 1, "%s", text);
 		free(text);
 		fx_run(app, "select next-sibling");
 	}
-	text = draw(app, 80, 30);
+	text = fx_draw(app, 80, 30);
 	ck_assert_msg(strcmp(start[0], start[1]) != 0, "both start at %s: %s", start[0], text);
 	free(text);
 	tui_app_free(app);
@@ -979,28 +974,29 @@ START_TEST(details_wrap_and_scroll)
 	char *text;
 
 	fx_run(app, "select cursor");
-	text = draw(app, 80, 24);
+	text = fx_draw(app, 80, 24);
 	ck_assert_has(text, " args order_id=2");
 	ck_assert_has(text, "ARGS-END"); /* wrapped, not cut */
 	ck_assert_has(text, "details 1-7 of ");
 	ck_assert_lacks(text, "RETURN-END");
 	free(text);
 	tui_app_key(app, 'I');
-	text = draw(app, 80, 24);
+	text = fx_draw(app, 80, 24);
 	ck_assert_has(text, "RETURN-END");
 	free(text);
 	tui_app_key(app, 'I'); /* past the end: back to the top */
-	text = draw(app, 80, 24);
+	text = fx_draw(app, 80, 24);
 	ck_assert_has(text, " name shop.process_order");
 	free(text);
-	text = draw(app, 80, 14); /* four lines: name, time and the arguments still */
+	text = fx_draw(app, 80, 14); /* four lines: name, time and the arguments still */
 	ck_assert_has(text, " args order_id=2");
 	free(text);
 	tui_app_free(app);
 }
 END_TEST
 
-/* One key reaches the incident: the call an exception left last, the innermost. */
+/* One key reaches the incident: in a file without the unhandled-exception instant, the
+ * call the last exception began in (app.save, which its caller app.run left too). */
 START_TEST(goto_dump_selects_the_raise)
 {
 	tui_app *app = open_fx("simple");
@@ -1011,7 +1007,8 @@ START_TEST(goto_dump_selects_the_raise)
 	ck_assert_ptr_nonnull(sl);
 	ck_assert_str_eq(tui_model_name(&app->model, sl->name_id), "app.save");
 	ck_assert_int_eq(sl->flags & VTB_CALL_EXCEPTION, VTB_CALL_EXCEPTION);
-	ck_assert_has(tui_app_message(app), "the call the exception left last: app.save");
+	ck_assert_has(tui_app_message(app), "the unhandled exception (");
+	ck_assert_has(tui_app_message(app), ": app.save");
 	tui_app_free(app);
 	app = open_fx("wrapped"); /* a signal: the dump's moment */
 	fx_run(app, "goto dump");
@@ -1048,7 +1045,7 @@ START_TEST(too_small)
 {
 	tui_app *app = open_fx("simple");
 	FILE *out = tmpfile();
-	char *cause = NULL, *text = draw(app, 30, 6);
+	char *cause = NULL, *text = fx_draw(app, 30, 6);
 
 	ck_assert_has(text, "need 40x8, have 30x6");
 	free(text);

@@ -583,6 +583,220 @@ START_TEST(search_skips_hidden)
 }
 END_TEST
 
+
+/* ---- search fields, smartcase ---- */
+
+/* A call with a log record, an exception instant and an instant inside it, and a log
+ * record outside any call. */
+static tui_app *open_marks(void)
+{
+	vtb_header h;
+	vtb_writer *w;
+	int64_t th, f, g, lg, exc, tick;
+	char *cause = NULL;
+	vtb_trace *t;
+
+	fx_header("simple", &h);
+	w = vtb_writer_open_mem(&h);
+	th = vtb_writer_thread(w, 100, 1000, "MainThread");
+	f = vtb_writer_string(w, "shop.checkout", "shop.py", 1);
+	g = vtb_writer_string(w, "shop.lookup", "shop.py", 9);
+	lg = vtb_writer_string(w, "shop.db", "", 0);
+	exc = vtb_writer_string(w, "KeyError", "", 0);
+	tick = vtb_writer_string(w, "tick", "", 0);
+	ck_assert(th == 0 && f >= 0 && g >= 0 && lg >= 0 && exc >= 0 && tick >= 0);
+	ck_assert_int_eq(vtb_writer_log(w, 0, FX_US(1), 20, (uint32_t)lg, "starting"), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, FX_US(10), (uint32_t)f, 0), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, FX_US(20), (uint32_t)g, 0), 0);
+	ck_assert_int_eq(vtb_writer_log(w, 0, FX_US(30), 40, (uint32_t)lg, "no price for sku-13"), 0);
+	ck_assert_int_eq(vtb_writer_instant(w, 0, FX_US(40), (uint32_t)exc, "'sku-13'"), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, FX_US(50), VTB_CALL_EXCEPTION), 0);
+	ck_assert_int_eq(vtb_writer_instant(w, 0, FX_US(60), (uint32_t)tick, "n=1"), 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, FX_US(90), VTB_CALL_EXCEPTION), 0);
+	t = fx_load_mem(w, 0, &cause);
+	vtb_writer_free(w);
+	free(cause);
+	return fx_app(t, "marks.vtb");
+}
+
+static const struct {
+	const char *fixture, *search;
+	uint64_t calls;
+	const char *message, *selected; /* selected NULL: nothing visible to go to */
+} field_searches[] = {
+	/* the simple fixture: app.save has args path=..., returns None, the dump's exception
+	 * (ValueError: bad input) left it */
+	{ "simple", "search path='/tmp", 1, "1 call (0 names, 1 arg)", "app.save" },
+	{ "simple", "search arg:/tmp/out", 1, "1 call (0 names, 1 arg)", "app.save" },
+	{ "simple", "search arg:/TMP/out", 0, "0 calls (0 names)", NULL },      /* smartcase */
+	{ "simple", "search ret:none", 1, "1 call (0 names, 1 return value)", "app.save" },
+	{ "simple", "search arg:none", 0, "0 calls (0 names)", NULL },
+	{ "simple", "search valueerror", 1, "1 call (0 names, 1 exception)", "app.save" },
+	{ "simple", "search exc:bad input", 1, "1 exception", "app.save" },
+	{ "simple", "search file:^json/", 2, "2 calls (1 name)", "json.parse" },
+	{ "simple", "search file:app.py", 204, "204 calls (5 names)", "main" },
+	{ "simple", "search name:APP", 0, "0 calls (0 names)", NULL },
+	{ "simple", "search app\\.STEP", 0, "0 calls", NULL },
+	{ "simple", "search app\\.step", 200, "200 calls (1 name)", "app.step" },
+	{ "simple", "search APP\\.STEP", 0, "0 calls", NULL },
+	{ "marks", "search KeyError", 1, "1 call (0 names, 1 exception)", "shop.lookup" },
+	{ "marks", "search sku-13", 1, "1 call (0 names, 1 log record, 1 exception)", "shop.lookup" },
+	{ "marks", "search log:starting", 0, "0 calls (0 names, 1 log record, 1 outside any call)", NULL },
+	{ "marks", "search log:shop\\.db", 1, "1 call (0 names, 2 log records, 1 outside any call)", "shop.lookup" },
+	{ "marks", "search mark:tick", 1, "1 call (0 names, 1 mark)", "shop.checkout" },
+	{ "marks", "search mark:sku", 0, "0 calls (0 names)", NULL },
+	{ "marks", "search shop\\.", 2, "2 calls (2 names, 2 log records, 1 outside any call)", "shop.checkout" },
+	{ "marks", "search exc:keyerror", 1, "1 exception", "shop.lookup" },
+};
+
+/* Each field finds what it names and nothing else; the message counts calls, names and
+ * what matched; the first match is selected. */
+START_TEST(search_fields)
+{
+	tui_app *app = !strcmp(field_searches[_i].fixture, "marks") ? open_marks() : open_fx("simple");
+
+	fx_run(app, "goto 0");
+	fx_run(app, field_searches[_i].search);
+	ck_assert_uint_eq(app->fv->search_calls, field_searches[_i].calls);
+	ck_assert_has(tui_app_message(app), field_searches[_i].message);
+	if (field_searches[_i].selected)
+		ck_assert_str_eq(tui_model_name(&app->model, selected(app)->name_id), field_searches[_i].selected);
+	tui_app_free(app);
+}
+END_TEST
+
+/* An exception leaves every call it passes through: goto dump lands on the innermost, where
+ * it was raised, not on the outermost that ended last (the dump's exception here is
+ * shop.lookup's, passed up through shop.checkout). */
+START_TEST(goto_incident_lands_on_the_raise)
+{
+	tui_app *app = open_marks();
+
+	fx_run(app, "goto incident");
+	ck_assert_str_eq(tui_model_name(&app->model, selected(app)->name_id), "shop.lookup");
+	tui_app_free(app);
+}
+END_TEST
+
+/* The matched calls are drawn as matches, n walks them, and an empty field is refused. */
+START_TEST(search_text_hits_walk)
+{
+	tui_app *app = open_marks();
+
+	fx_run(app, "search sku-13");
+	ck_assert_int_eq(tui_search_matches(app->fv, app->model.string_count, selected(app)), 1);
+	fx_run(app, "next-match");
+	ck_assert_has(tui_app_message(app), "match 1 of 1 (from the start)");
+	ck_assert_int_eq(tui_app_exec(app, "search arg:"), -1);
+	ck_assert_has(tui_app_message(app), "nothing to search for after 'arg:' (search unchanged)");
+	ck_assert_str_eq(app->fv->search_text, "sku-13");
+	tui_app_free(app);
+}
+END_TEST
+
+/* ---- flatten ---- */
+
+static char *row_names(tui_app *app, int32_t thread, uint32_t depth)
+{
+	const vtb_thread *th = tui_model_thread(&app->model, thread);
+	char *out = calloc(1, 4096);
+
+	for (size_t i = 0; depth < th->depth_count && i < th->rows[depth].count; i++) {
+		const char *n = tui_model_name(&app->model, th->rows[depth].slices[i].name_id);
+
+		if (i == 0 || strcmp(n, tui_model_name(&app->model, th->rows[depth].slices[i - 1].name_id)))
+			snprintf(out + strlen(out), 4096 - strlen(out), "%s%s", *out ? " " : "", n);
+	}
+	return out;
+}
+
+#define ROW_NAMES(app, t, d, want) do { char *r_ = row_names(app, t, d); ck_assert_str_eq(r_, want); free(r_); } while (0)
+
+/* All lines of app drawn on a 160x60 screen, joined; the caller frees. */
+static char *screen_text(tui_app *app)
+{
+	char *all = calloc(1, 60 * 700);
+
+	for (int y = 0; y < 60; y++) {
+		char *line = fx_line_of(app, 160, 60, y);
+
+		strcat(all, line);
+		strcat(all, "\n");
+		free(line);
+	}
+	return all;
+}
+
+/* The statistics panel stays open across a flatten and counts the calls left; clearing
+ * the filters counts them all again. */
+START_TEST(flatten_renews_stats_panel)
+{
+	tui_app *app = open_fx("threads");
+	char *text;
+
+	fx_run(app, "stats all");
+	text = screen_text(app);
+	ck_assert_has(text, "worker.run");
+	free(text);
+	fx_run(app, "flatten ^worker\\.run$");
+	text = screen_text(app);
+	ck_assert_has(text, "worker.job");
+	ck_assert_lacks(text, "worker.run");
+	free(text);
+	fx_run(app, "clear-filters");
+	text = screen_text(app);
+	ck_assert_has(text, "worker.run");
+	free(text);
+	tui_app_free(app);
+}
+END_TEST
+
+/* `flatten` takes worker.run out of the worker threads: their jobs become their roots;
+ * the selection, a search and the other filters follow; clear-filters puts it back. */
+START_TEST(flatten_in_viewer)
+{
+	tui_app *app = open_fx("threads");
+	const vtb_slice *s;
+	uint64_t start;
+
+	ROW_NAMES(app, 1, 0, "worker.run");
+	ck_assert_uint_eq(tui_model_thread(&app->model, 1)->depth_count, 2);
+	fx_run(app, "thread 2");
+	fx_run(app, "select child");
+	fx_run(app, "select next-sibling");
+	fx_run(app, "search worker\\.job");
+	ck_assert_uint_eq(app->fv->search_calls, 24);
+	fx_run(app, "goto 0");
+	start = selected(app)->start_ns;
+	fx_run(app, "flatten ^worker\\.run$");
+	ck_assert_has(tui_app_message(app), "230 of 230 calls shown (3 flattened)");
+	ck_assert_uint_eq(vtb_trace_call_count(app->model.trace), 230);
+	for (int32_t t = 1; t <= 3; t++) {
+		ck_assert_uint_eq(tui_model_thread(&app->model, t)->depth_count, 1);
+		ROW_NAMES(app, t, 0, "worker.job");
+		ck_assert_uint_eq(tui_model_thread(&app->model, t)->rows[0].count, 8);
+	}
+	ROW_NAMES(app, 0, 1, "app.load app.compute app.save"); /* MainThread untouched */
+	s = selected(app);
+	ck_assert_uint_eq(app->view.sel.depth, 0);
+	ck_assert_uint_eq(s->start_ns, start);
+	ck_assert_uint_eq(app->fv->search_calls, 24);
+	fx_run(app, "next-match");
+	ck_assert_str_eq(tui_model_name(&app->model, selected(app)->name_id), "worker.job");
+	fx_run(app, "hide ^worker\\.job$");
+	ck_assert_has(tui_app_message(app), "206 of 230 calls shown (3 flattened)");
+	fx_run(app, "flatten file:^app\\.py$");
+	ROW_NAMES(app, 0, 0, "json.parse");
+	ck_assert_has(tui_app_message(app), "2 of 26 calls shown (207 flattened)");
+	fx_run(app, "clear-filters");
+	ck_assert_uint_eq(vtb_trace_call_count(app->model.trace), 233);
+	ROW_NAMES(app, 1, 0, "worker.run");
+	ROW_NAMES(app, 1, 1, "worker.job");
+	ck_assert_uint_eq(app->fv->search_calls, 24);
+	tui_app_free(app);
+}
+END_TEST
+
 /* ---- keys ---- */
 
 static void type(tui_app *app, const char *text)
@@ -590,6 +804,56 @@ static void type(tui_app *app, const char *text)
 	for (const char *p = text; *p; p++)
 		tui_app_key(app, (unsigned char)*p);
 }
+
+/* Tab completes a command name (typing what the candidates share and listing them) and a
+ * thread name as a pattern; Up on the / line recalls only searches, on the : line any line. */
+START_TEST(tab_completion_and_history)
+{
+	tui_app *app = open_fx("threads");
+
+	type(app, ":fla");
+	tui_app_key(app, TUI_KEY_TAB);
+	ck_assert_str_eq(app->cmdline, "fla");
+	ck_assert_str_eq(tui_app_message(app), "flatten flatten-file flame"); /* table order */
+	type(app, "t");
+	tui_app_key(app, TUI_KEY_TAB);
+	ck_assert_str_eq(app->cmdline, "flatten");
+	ck_assert_str_eq(tui_app_message(app), "flatten flatten-file");
+	type(app, "-");
+	tui_app_key(app, TUI_KEY_TAB);
+	ck_assert_str_eq(app->cmdline, "flatten-file ");
+	tui_app_key(app, TUI_KEY_CTRL('u'));
+	type(app, "filter-thread work");
+	tui_app_key(app, TUI_KEY_TAB);
+	ck_assert_str_eq(app->cmdline, "filter-thread worker-");
+	type(app, "2");
+	tui_app_key(app, TUI_KEY_TAB);
+	ck_assert_str_eq(app->cmdline, "filter-thread worker-2 ");
+	tui_app_key(app, TUI_KEY_ENTER);
+	ck_assert_str_eq(flt_set_get_thread(app->fv->set), "worker-2");
+	type(app, "/worker");
+	tui_app_key(app, TUI_KEY_ENTER);
+	type(app, ":zoom fit");
+	tui_app_key(app, TUI_KEY_ENTER);
+	type(app, "/");
+	tui_app_key(app, TUI_KEY_UP);
+	ck_assert_str_eq(app->cmdline, "search worker");
+	tui_app_key(app, TUI_KEY_UP); /* nothing older that is a search */
+	ck_assert_str_eq(app->cmdline, "search worker");
+	tui_app_key(app, TUI_KEY_DOWN);
+	ck_assert_str_eq(app->cmdline, "search ");
+	tui_app_key(app, TUI_KEY_ESC);
+	type(app, ":");
+	tui_app_key(app, TUI_KEY_UP);
+	ck_assert_str_eq(app->cmdline, "zoom fit");
+	tui_app_key(app, TUI_KEY_UP);
+	ck_assert_str_eq(app->cmdline, "search worker");
+	tui_app_key(app, TUI_KEY_UP);
+	ck_assert_str_eq(app->cmdline, "filter-thread worker-2 ");
+	tui_app_key(app, TUI_KEY_ESC);
+	tui_app_free(app);
+}
+END_TEST
 
 START_TEST(keys_search_filter_clear)
 {
@@ -879,6 +1143,12 @@ static Suite *filters_suite(void)
 	tcase_add_test(tc, search_count_and_order);
 	tcase_add_test(tc, search_next_prev_inverse);
 	tcase_add_test(tc, search_skips_hidden);
+	tcase_add_loop_test(tc, search_fields, 0, sizeof(field_searches) / sizeof(field_searches[0]));
+	tcase_add_test(tc, search_text_hits_walk);
+	tcase_add_test(tc, goto_incident_lands_on_the_raise);
+	tcase_add_test(tc, flatten_in_viewer);
+	tcase_add_test(tc, flatten_renews_stats_panel);
+	tcase_add_test(tc, tab_completion_and_history);
 	tcase_add_test(tc, keys_search_filter_clear);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("presets");

@@ -244,7 +244,7 @@ START_TEST(no_color_and_ascii)
 	tmux_keys("/");
 	tmux_type("^app\\.step$");
 	tmux_keys("Enter");
-	tmux_expect(" of 200 ");
+	tmux_expect(" of 200: ");
 	pane = tmux_capture(1);
 	ck_assert_msg(sgr_param(pane, 43) && sgr_param(pane, 4) > underlined, "no yellow underlined match:\n%.800s", pane);
 	free(pane);

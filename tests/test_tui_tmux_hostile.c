@@ -297,7 +297,7 @@ START_TEST(evil_names_terminal)
 		{ ": 'flame all' Enter", "flame graph: whole trace", NULL },
 		{ ": 'flame off' Enter", NULL, "flame graph: whole trace" },
 		{ ": 'logs on' Enter", "logs: 6 of 6 records", NULL },
-		{ ": 'search PWNED' Enter", "match 1 of 1", NULL },
+		{ ": 'search name:PWNED' Enter", "match 1 of 1", NULL },
 		{ ": 'mark next' Enter", "mark log record at 40.1ms", NULL },
 		{ "?", "remove every filter", NULL },
 		{ "q", NULL, "remove every filter" },

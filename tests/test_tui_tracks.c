@@ -594,6 +594,16 @@ START_TEST(diff_view_opens_both)
 	ck_assert_str_eq(app->path, "b.vtb");
 	sl = tui_model_slice(&app->model, app->view.sel);
 	ck_assert_str_eq(tui_model_name(&app->model, sl->name_id), "extra");
+	/* a flattened trace is kept aside whole: the filters go with the view */
+	{
+		size_t calls = vtb_trace_call_count(app->model.trace);
+
+		fx_run(app, "flatten ^work$");
+		ck_assert_uint_lt(vtb_trace_call_count(app->model.trace), calls);
+		fx_run(app, "diff-open before");
+		fx_run(app, "diff-open after");
+		ck_assert_uint_eq(vtb_trace_call_count(app->model.trace), calls);
+	}
 	tui_app_free(app);
 	app = open_a(0);
 	ck_assert_int_eq(tui_app_exec(app, "diff"), -1); /* one trace: no diff */

@@ -266,6 +266,19 @@ static inline void fx_run(tui_app *app, const char *cmd)
 	ck_assert_msg(tui_app_exec(app, cmd) == 0, "'%s' failed: %s", cmd, tui_app_message(app));
 }
 
+/* app drawn in ASCII on a WxH screen, the whole screen as text; the caller frees. */
+static inline char *fx_draw(tui_app *app, int w, int h)
+{
+	tui_screen *s = tui_screen_new(w, h);
+	char *text;
+
+	tui_screen_set_ascii(s, 1);
+	tui_app_render(app, s);
+	text = tui_screen_text(s);
+	tui_screen_free(s);
+	return text;
+}
+
 /* Line y (from the bottom when negative) of app drawn in ASCII on a WxH screen; the
  * caller frees. */
 static inline char *fx_line_of(tui_app *app, int w, int h, int y)

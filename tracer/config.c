@@ -19,7 +19,10 @@
 /* ---- configure(include, exclude, include_files, exclude_files, max_depth, min_ns,
  *                log_args, log_retval, log_exceptions) ---- */
 
-static const char *const list_flags[FLT_LIST_COUNT] = {
+/* The include and exclude lists: what to record. Flattening is the viewer's business. */
+#define VT_LISTS (FLT_EXCLUDE_FILE + 1)
+
+static const char *const list_flags[VT_LISTS] = {
 	[FLT_INCLUDE_NAME] = "--include",
 	[FLT_EXCLUDE_NAME] = "--exclude",
 	[FLT_INCLUDE_FILE] = "--include-files",
@@ -134,7 +137,7 @@ static int install_filters(flt_set *s)
 static PyObject *vt_configure(PyObject *m, PyObject *args)
 {
 	(void)m;
-	PyObject *lists[FLT_LIST_COUNT];
+	PyObject *lists[VT_LISTS];
 	unsigned int max_depth;
 	unsigned long long min_ns;
 	int log_args, log_retval, log_exc;
@@ -148,7 +151,7 @@ static PyObject *vt_configure(PyObject *m, PyObject *args)
 	flt_set *s = flt_set_new();
 	if (!s)
 		return PyErr_NoMemory();
-	for (int i = 0; i < FLT_LIST_COUNT; i++)
+	for (int i = 0; i < VT_LISTS; i++)
 		if (add_patterns(s, (enum flt_list)i, lists[i]) < 0) {
 			flt_set_free(s);
 			return NULL;

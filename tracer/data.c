@@ -343,6 +343,24 @@ static PyObject *api_log(PyObject *m, PyObject *args)
 	Py_RETURN_NONE;
 }
 
+/* instant_text(name, text): an instant whose text is kept as given (an unhandled
+ * exception's traceback), not as "k=repr" items. */
+static PyObject *api_instant_text(PyObject *m, PyObject *args)
+{
+	(void)m;
+	PyObject *name;
+	const char *text;
+	Py_ssize_t n;
+	if (!PyArg_ParseTuple(args, "Us#", &name, &text, &n))
+		return NULL;
+	int th = api_thread();
+	uint32_t id = label_of(name);
+	if (id == UINT32_MAX)
+		return NULL;
+	vt_data_push(VT_D_INSTANT, th, id, 0, 0, text, (size_t)n);
+	Py_RETURN_NONE;
+}
+
 /* span_begin(name, args: dict | None) -> the span's id when it was recorded, else None (give
  * it to span_end). */
 static PyObject *api_span_begin(PyObject *m, PyObject *args)
@@ -463,6 +481,7 @@ PyMethodDef vt_data_methods[] = {
 	{"counter", api_counter, METH_VARARGS, "counter(name, series): one sample per series"},
 	{"log_var", api_log_var, METH_VARARGS, "log_var(name, value): counter sample or snapshot"},
 	{"log", api_log, METH_VARARGS, "log(level, logger, message): a log record"},
+	{"instant_text", api_instant_text, METH_VARARGS, "instant_text(name, text): an instant with its text as given"},
 	{"span_begin", api_span_begin, METH_VARARGS, "span_begin(name, args=None) -> id or None"},
 	{"span_end", api_span_end, METH_VARARGS, "span_end(id, failed)"},
 	{"gc_callback", api_gc, METH_VARARGS, "gc.callbacks entry"},

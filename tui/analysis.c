@@ -108,6 +108,8 @@ static int parse_scope(const char *text, int *scope)
 		*scope = TUI_SCOPE_VISIBLE;
 	else if (!strcmp(text, "subtree"))
 		*scope = TUI_SCOPE_SUBTREE;
+	else if (!strcmp(text, "range"))
+		*scope = TUI_SCOPE_RANGE;
 	else
 		return -1;
 	return 0;

@@ -7,7 +7,8 @@
  * Files: panels.c (the registry of classes), analysis.c (the generic state: the open
  * panel, its layout and keys, the selected mark), tracks.c (counter, mark and GC rows of
  * the timeline), one file per panel class with its state and commands (view_logs.c,
- * view_statspanel.c, flamegraph.c, view_diff.c), cmd-panel.c (their command rows).
+ * view_statspanel.c, flamegraph.c, view_diff.c, view_calls.c), cmd-panel.c (their command
+ * rows).
  *
  * Adding a panel: a file that defines `const tui_panel_ops tui_panel_NAME` with its own
  * state, its extern below and one line in panels.c's `classes`; its commands are rows
@@ -29,7 +30,8 @@
 #include "analysis/analysis.h"
 #include "tui/tui_private.h"
 
-enum tui_scope { TUI_SCOPE_ALL, TUI_SCOPE_VISIBLE, TUI_SCOPE_SUBTREE };
+/* RANGE: the range (range.c) once one is set, else the visible range. */
+enum tui_scope { TUI_SCOPE_ALL, TUI_SCOPE_VISIBLE, TUI_SCOPE_SUBTREE, TUI_SCOPE_RANGE };
 /* Stats columns, also the sort keys of the panel. */
 enum tui_col { TUI_COL_NAME, TUI_COL_CALLS, TUI_COL_TOTAL, TUI_COL_SELF, TUI_COL_MEAN, TUI_COL_MAX };
 
@@ -80,7 +82,7 @@ typedef struct tui_panel_ops {
 	uint32_t (*function)(const tui_app *app, const void *st);
 } tui_panel_ops;
 
-extern const tui_panel_ops tui_panel_logs, tui_panel_stats, tui_panel_flame, tui_panel_diff;
+extern const tui_panel_ops tui_panel_logs, tui_panel_stats, tui_panel_flame, tui_panel_diff, tui_panel_calls;
 
 #define TUI_PANEL_CLASSES 8   /* room in the registry */
 
@@ -203,6 +205,8 @@ void tui_logs_move(tui_app *app, long delta);
 
 /* Scope bounds: 0 with the scope filled, or -1 with a message (nothing selected). */
 int tui_scope_fill(tui_app *app, int scope, tui_stats_scope *sc, uint64_t key[4]);
+/* What a scope covers, for a panel's title ("whole trace", "range 1ms..2ms (1ms)"). */
+void tui_scope_name(const tui_app *app, int scope, char *buf, size_t len);
 
 
 /* Commands of the panels (rows of cmd-panel.c), in the panels' files. */
@@ -215,6 +219,11 @@ int tui_cmd_flame(tui_app *app, int argc, char **argv);
 int tui_cmd_diff(tui_app *app, int argc, char **argv);
 int tui_cmd_diff_open(tui_app *app, int argc, char **argv); /* swap.c: it rebuilds the panels */
 void tui_diffv_free(struct tui_diffview *dv);
+/* `calls [on|off|incident]` (C, E: view_calls.c). */
+int tui_cmd_calls(tui_app *app, int argc, char **argv);
+/* The time, duration and indent columns of a call-list row (calls_cmd.c). */
+struct calls_row;
+void tui_calls_columns(char *buf, size_t len, const struct calls_row *r, uint64_t first_ns, int ascii);
 
 
 #endif

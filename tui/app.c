@@ -41,6 +41,7 @@ void tui_app_free(tui_app *app)
 	if (!app)
 		return;
 	tui_live_free(app->live);
+	tui_incident_free(app->incident);
 	tui_an_free(app->an);
 	tui_fview_free(app->fv);
 	tui_view_fini(&app->view);
@@ -104,21 +105,12 @@ static void remember(tui_app *app, const char *line)
 		app->history_count++;
 }
 
-static void recall(tui_app *app, int dir)
-{
-	size_t pos = app->history_pos;
-
-	if ((dir < 0 && pos == 0) || (dir > 0 && pos >= app->history_count))
-		return;
-	pos += dir;
-	app->history_pos = pos;
-	snprintf(app->cmdline, sizeof(app->cmdline), "%s", pos < app->history_count ? app->history[pos] : "");
-	app->cmdline_len = strlen(app->cmdline);
-}
-
-/* The `:` line: a small line editor, Enter runs, Esc cancels, Up/Down walk the history. */
+/* The `:` line: a small line editor, Enter runs, Esc cancels, Up/Down walk the history,
+ * Tab completes (complete.c). */
 static void key_command(tui_app *app, int key)
 {
+	if (key != TUI_KEY_TAB)
+		app->message[0] = '\0'; /* Tab's candidates go with the next key */
 	if (key == TUI_KEY_ENTER || key == '\r') {
 		char line[sizeof(app->cmdline)];
 
@@ -139,7 +131,9 @@ static void key_command(tui_app *app, int key)
 	} else if (key == TUI_KEY_CTRL('u')) {
 		app->cmdline[app->cmdline_len = 0] = '\0';
 	} else if (key == TUI_KEY_UP || key == TUI_KEY_DOWN) {
-		recall(app, key == TUI_KEY_UP ? -1 : 1);
+		tui_line_recall(app, key == TUI_KEY_UP ? -1 : 1);
+	} else if (key == TUI_KEY_TAB) {
+		tui_line_complete(app);
 	} else if (key >= 0x20 && key < TUI_KEY_BASE && key != 0x7f) {
 		char enc[8];
 		int n = (int)wcrtomb(enc, (wchar_t)key, NULL);

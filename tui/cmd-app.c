@@ -15,7 +15,7 @@ static int cmd_prompt(tui_app *app, int argc, char **argv)
 		snprintf(app->cmdline + strlen(app->cmdline), sizeof(app->cmdline) - strlen(app->cmdline),
 			 "%s ", argv[i]);
 	app->cmdline_len = strlen(app->cmdline);
-	app->history_pos = app->history_count;
+	tui_line_opened(app);
 	return 0;
 }
 

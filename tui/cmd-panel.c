@@ -95,7 +95,7 @@ static int cmd_panel(tui_app *app, int argc, char **argv)
 
 	(void)argc;
 	if (!ops) {
-		tui_app_msg(app, 1, "no panel is open (L logs, S statistics, M flame graph, V diff)");
+		tui_app_msg(app, 1, "no panel is open (L logs, S statistics, M flame graph, V diff, C calls)");
 		return -1;
 	}
 	if (!strcmp(w, "focus"))
@@ -108,46 +108,6 @@ static int cmd_panel(tui_app *app, int argc, char **argv)
 		ops->move(app, app->an->open->st, w,
 			  !strcmp(w, "next") ? 1 : !strcmp(w, "prev") ? -1 : !strcmp(w, "page-down") ? page
 			  : !strcmp(w, "page-up") ? -page : !strcmp(w, "top") ? -far : !strcmp(w, "bottom") ? far : 0);
-	return 0;
-}
-
-/* `mark next|prev|none`: the marks of the focused thread, from the cursor. */
-static int cmd_mark(tui_app *app, int argc, char **argv)
-{
-	struct tui_analysis *an = app->an;
-	int32_t t = app->model.thread_count ? (int32_t)app->model.order[app->view.focus] : -1;
-	const vtb_thread *th = tui_model_thread(&app->model, t);
-	uint64_t at = app->view.cursor_ns;
-	size_t i;
-
-	(void)argc;
-	if (argv[1][0] == 'n' && argv[1][1] == 'o') {
-		an->mark.thread = -1;
-		return 0;
-	}
-	if (!th || !th->mark_count) {
-		tui_app_msg(app, 0, "this thread has no marks");
-		return 0;
-	}
-	if (an->mark.thread == t && an->mark.index < th->mark_count)
-		i = argv[1][0] == 'n' ? an->mark.index + 1 : an->mark.index;
-	else
-		i = argv[1][0] == 'n' ? tui_mark_find(th, at + 1) : tui_mark_find(th, at);
-	if (argv[1][0] == 'p' && i == 0) {
-		tui_app_msg(app, 0, "no previous mark");
-		return 0;
-	}
-	i = argv[1][0] == 'p' ? i - 1 : i;
-	if (i >= th->mark_count) {
-		tui_app_msg(app, 0, "no next mark");
-		return 0;
-	}
-	an->mark = (tui_mark_ref){ t, i };
-	app->view.sel = TUI_REF_NONE;
-	if (th->marks[i].ts_ns < app->view.start_ns || th->marks[i].ts_ns >= app->view.start_ns + app->view.span_ns)
-		tui_view_center(&app->view, &app->model, th->marks[i].ts_ns);
-	app->view.cursor_ns = th->marks[i].ts_ns;
-	tui_view_clamp(&app->view, &app->model);
 	return 0;
 }
 
@@ -175,24 +135,29 @@ static int cmd_counter(tui_app *app, int argc, char **argv)
 }
 
 const tui_command tui_cmds_panel[] = {
+	{ "calls", NULL, "[on|off|incident]", 0, 1, TUI_CMD_CHOICE,
+	  "show or hide the call list of the selected thread; incident: the last calls before the incident",
+	  tui_cmd_calls },
 	{ "logs", NULL, "[on|off]", 0, 1, TUI_CMD_CHOICE,
 	  "show or hide the log panel (records of every thread in time order)", tui_cmd_logs },
 	{ "log-level", NULL, "all|debug|info|warning|error|critical|N", 1, 1, 0,
 	  "show log records at or above a level", tui_cmd_log_level },
 	{ "log-filter", NULL, "[REGEX]", 0, 0, TUI_CMD_TEXT,
 	  "show log records whose message or logger matches (no REGEX: all)", tui_cmd_log_filter },
-	{ "stats", NULL, "[visible|subtree|all|off]", 0, 1, TUI_CMD_CHOICE,
-	  "per-function statistics of the visible range, the selected call or the trace", tui_cmd_stats },
+	{ "stats", NULL, "[visible|range|subtree|all|off]", 0, 1, TUI_CMD_CHOICE,
+	  "per-function statistics of the visible range, the range (r), the selected call or the trace; a range set is counted",
+	  tui_cmd_stats },
 	{ "sort", NULL, TUI_STATS_SORT_WORDS, 1, 1, TUI_CMD_CHOICE, "sort the statistics panel by a column",
 	  tui_cmd_sort },
 	{ "longest", NULL, "", 0, 0, 0,
 	  "select the longest call of the selected function (stats row, flame node or call)", cmd_longest },
-	{ "flame", NULL, "[visible|subtree|all|off]", 0, 1, TUI_CMD_CHOICE,
+	{ "flame", NULL, "[visible|range|subtree|all|off]", 0, 1, TUI_CMD_CHOICE,
 	  "aggregated flame graph (calls merged by stack) of a scope", tui_cmd_flame },
 	{ "panel", NULL, "next|prev|left|right|page-down|page-up|top|bottom|enter|focus|close", 1, 1,
 	  TUI_CMD_CHOICE, "move in the open panel, give it or take back the keys", cmd_panel },
-	{ "mark", NULL, "next|prev|none", 1, 1, TUI_CMD_CHOICE,
-	  "select the next or previous instant, snapshot or log record of the thread", cmd_mark },
+	{ "mark", NULL, "next|prev|none [any|log|instant|snapshot|exception]", 1, 2, TUI_CMD_CHOICE,
+	  "select the next or previous mark of the thread (any kind, or one: log record, instant, object snapshot, or the call an exception began in)",
+	  tui_cmd_mark },
 	{ "counter", NULL, "next|prev|N", 1, 1, 0, "choose the counter whose value the status line shows",
 	  cmd_counter },
 	{ "diff", NULL, "[on|off]", 0, 1, TUI_CMD_CHOICE, "show or hide the diff panel (vtui --diff BEFORE AFTER)",

@@ -26,10 +26,16 @@ static int cmd_zoom(tui_app *app, int argc, char **argv)
 			return -1;
 		}
 		tui_view_show(v, &app->model, sel->start_ns, tui_slice_end(sel));
+	} else if (!strcmp(argv[1], "range")) {
+		if (v->range_t1_ns <= v->range_t0_ns) {
+			tui_app_msg(app, 1, "no range: r sets its start, then its end (:range A..B)");
+			return -1;
+		}
+		tui_view_show(v, &app->model, v->range_t0_ns, v->range_t1_ns);
 	} else {
 		f = strtod(argv[1], &end);
 		if (end == argv[1] || (*end && strcmp(end, "x")) || !(f > 0) || f > 1e9) {
-			tui_app_msg(app, 1, "zoom: '%s' is not in, out, fit, sel or a factor like 2x", argv[1]);
+			tui_app_msg(app, 1, "zoom: '%s' is not in, out, fit, sel, range or a factor like 2x", argv[1]);
 			return -1;
 		}
 		tui_view_zoom(v, &app->model, f);
@@ -60,74 +66,6 @@ static int cmd_pan(tui_app *app, int argc, char **argv)
 	ns = (double)v->span_ns * frac < (double)VTB_TIME_MAX ? (int64_t)((double)v->span_ns * frac)
 							       : (int64_t)VTB_TIME_MAX;
 	tui_view_pan(v, &app->model, argv[1][0] == 'l' ? -(ns ? ns : 1) : (ns ? ns : 1));
-	return 0;
-}
-
-/* The innermost call an exception left last (the raise that ended the program), or
- * TUI_REF_NONE. */
-static tui_ref exception_call(const tui_model *m)
-{
-	tui_ref best = TUI_REF_NONE;
-	uint64_t best_end = 0;
-
-	for (size_t t = 0; t < m->thread_count; t++) {
-		const vtb_thread *th = tui_model_thread(m, (int32_t)t);
-
-		for (uint32_t d = 0; d < th->depth_count; d++)
-			for (size_t i = 0; i < th->rows[d].count; i++) {
-				const vtb_slice *s = &th->rows[d].slices[i];
-
-				if ((s->flags & VTB_CALL_EXCEPTION) &&
-				    (best.thread < 0 || tui_slice_end(s) > best_end ||
-				     (tui_slice_end(s) == best_end && d > best.depth))) {
-					best = (tui_ref){ (int32_t)t, d, i };
-					best_end = tui_slice_end(s);
-				}
-			}
-	}
-	return best;
-}
-
-/* `goto dump`: where the investigation starts. */
-static int goto_dump(tui_app *app)
-{
-	tui_ref r = app->model.hdr->reason == VTB_REASON_EXCEPTION ? exception_call(&app->model) : TUI_REF_NONE;
-	uint64_t at = app->model.hdr->dump_ns;
-
-	if (r.thread >= 0) {
-		tui_view_select(&app->view, &app->model, r);
-		tui_app_msg(app, 0, "the call the exception left last: %s", tui_model_name(&app->model,
-			    tui_model_slice(&app->model, r)->name_id));
-		return 0;
-	}
-	tui_view_center(&app->view, &app->model, at < app->model.first_ns ? app->model.first_ns :
-				  at > app->model.last_ns ? app->model.last_ns : at);
-	tui_app_msg(app, 0, "the dump (%s)", vtb_reason_name(app->model.hdr->reason));
-	return 0;
-}
-
-static int cmd_goto(tui_app *app, int argc, char **argv)
-{
-	tui_view *v = &app->view;
-	int64_t ns, t;
-	int rel;
-	char buf[32];
-
-	(void)argc;
-	if (!strcmp(argv[1], "dump"))
-		return goto_dump(app);
-	if (tui_parse_time(argv[1], &ns, &rel) < 0) {
-		tui_app_msg(app, 1, "goto: '%s' is not a time like 12.5ms, 300us or 2s", argv[1]);
-		return -1;
-	}
-	/* times are below 2^62, a typed one below 9e18: the sum may pass 2^63 (fuzz_view) */
-	if (__builtin_add_overflow(rel ? (int64_t)v->cursor_ns : (int64_t)app->model.first_ns, ns, &t) ||
-	    t < (int64_t)app->model.first_ns || t > (int64_t)app->model.last_ns) {
-		tui_fmt_dur(buf, sizeof(buf), app->model.last_ns - app->model.first_ns, app->ascii);
-		tui_app_msg(app, 1, "goto: %s is outside the trace (0 to %s)", argv[1], buf);
-		return -1;
-	}
-	tui_view_center(v, &app->model, (uint64_t)t);
 	return 0;
 }
 
@@ -299,12 +237,15 @@ static int cmd_details(tui_app *app, int argc, char **argv)
 }
 
 const tui_command tui_cmds_view[] = {
-	{ "zoom", NULL, "in|out|fit|sel|FACTORx", 1, 1, 0,
-	  "zoom around the cursor, fit all, or to the selection", cmd_zoom },
+	{ "zoom", NULL, "in|out|fit|sel|range|FACTORx", 1, 1, 0,
+	  "zoom around the cursor, fit all, to the selection or to the range", cmd_zoom },
 	{ "pan", NULL, "left|right [FRACTION] | [+-]TIME", 1, 2, 0, "move the view in time", cmd_pan },
-	{ "goto", NULL, "TIME | +TIME | -TIME | dump", 1, 1, 0,
-	  "centre the view and the cursor on a time (from the start, or the cursor); dump: the call an exception left last, or the dump's moment",
-	  cmd_goto },
+	{ "goto", NULL, "incident|dump|start|end|N%|TIME|+TIME|-TIME", 1, 1, 0,
+	  "go to the incident (the call an unhandled exception began in, the log record that dumped, the last call at a signal or crash), the dump's moment, the start, the end, N% of the trace, or a time (from the start, or the cursor)",
+	  tui_cmd_goto },
+	{ "range", NULL, "[mark|start|end|sel|A..B|clear]", 0, 1, 0,
+	  "set a time range (at the cursor, the selected call, or times or N% like 1.5ms..20ms): the status line shows its duration, the stats panel counts it, zoom range shows it",
+	  tui_cmd_range },
 	{ "select", "sel", "parent|child|prev-sibling|next-sibling|prev|next|cursor|none", 1, 1, TUI_CMD_CHOICE,
 	  "select a call", cmd_select },
 	{ "thread", NULL, "next|prev|N", 1, 1, 0, "move to another thread", cmd_thread },

@@ -123,29 +123,26 @@ static int split(char *line, char **argv)
 	return argc;
 }
 
-/* The lines a handler handed back, after it returned rc (tui_cmd_then, tui_cmd_then_as). */
+/* The lines a handler handed back, after it returned rc (tui_cmd_then, tui_cmd_then_as),
+ * then its done (tui_cmd_then_done). */
 static int run_then(tui_app *app, tui_then *t, int rc)
 {
 	char inner[sizeof(app->message)];
 
-	if (rc < 0 || !t->count)
-		return rc;
-	app->then_depth++;
-	for (size_t i = 0; i < t->count; i++) {
-		if (!t->context)
-			app->message[0] = '\0';
-		if ((rc = tui_command_run(app, t->lines[i])) < 0 && t->context) {
-			memcpy(inner, app->message, sizeof(inner));
-			tui_app_msg(app, 1, "%s, '%s': %s", t->context, t->lines[i], inner);
-			break;
+	if (rc == 0 && t->count) {
+		app->then_depth++;
+		for (size_t i = 0; i < t->count; i++) {
+			if (!t->context)
+				app->message[0] = '\0';
+			if ((rc = tui_command_run(app, t->lines[i])) < 0 && t->context) {
+				memcpy(inner, app->message, sizeof(inner));
+				tui_app_msg(app, 1, "%s, '%s': %s", t->context, t->lines[i], inner);
+				break;
+			}
 		}
+		app->then_depth--;
 	}
-	app->then_depth--;
-	if (t->context && rc == 0 && !app->message_is_error) {
-		memcpy(inner, app->message, sizeof(inner));
-		tui_app_msg(app, 0, "%s: %s", t->context, inner[0] ? inner : "applied");
-	}
-	return rc;
+	return t->done ? t->done(app, t->done_ctx, rc) : rc;
 }
 
 static void then_free(tui_then *t)

@@ -36,9 +36,8 @@ void tui_fview_free(struct tui_fview *fv)
 	drop_marks(fv);
 	free(fv->row_off);
 	flt_set_free(fv->set);
-	tui_search_reset(fv);
-	flt_pattern_free(fv->search);
-	free(fv->search_bits);
+	tui_search_clear(fv);
+	free(fv->flat_bits);
 	flt_presets_free(fv->presets);
 	free(fv->presets_path);
 	free(fv->presets_error);
@@ -383,12 +382,15 @@ int tui_fview_commit(tui_app *app, flt_set *next)
 {
 	struct tui_fview *fv = app->fv;
 	struct marks mk = { 0 };
-	char *cause = NULL, calls[32], all[32];
+	char *cause = NULL, calls[32], all[32], flattened[32];
+	size_t flat;
 
 	if (flt_set_eval(next, string_entry, app->model.trace, app->model.string_count, &cause) < 0) {
 		tui_app_msg(app, 1, "%s (filters unchanged)", cause ? cause : "filters failed");
 		goto fail;
 	}
+	if (tui_flatten_update(app, next) < 0)
+		goto fail;
 	if (flt_set_is_empty(next)) {
 		install(app, next, &mk);
 		fv->shown_calls = vtb_trace_call_count(app->model.trace);
@@ -402,7 +404,10 @@ int tui_fview_commit(tui_app *app, flt_set *next)
 	install(app, next, &mk);
 	tui_fmt_count(calls, sizeof(calls), fv->shown_calls);
 	tui_fmt_count(all, sizeof(all), vtb_trace_call_count(app->model.trace));
-	tui_app_msg(app, 0, "%s of %s calls shown", calls, all);
+	flat = vtb_trace_call_count(vtb_trace_base(app->model.trace)) - vtb_trace_call_count(app->model.trace);
+	tui_fmt_count(flattened, sizeof(flattened), flat);
+	tui_app_msg(app, 0, "%s of %s calls shown%s%s%s", calls, all, flat ? " (" : "", flat ? flattened : "",
+		    flat ? " flattened)" : "");
 	return 0;
 fail:
 	free(cause);
@@ -532,7 +537,7 @@ void tui_fview_paint(const tui_app *app, const vtb_slice *sl, uint16_t *style, u
 
 	if (!fv)
 		return;
-	if (fv->search_bits && sl->name_id < app->model.string_count && bit(fv->search_bits, sl->name_id)) {
+	if (fv->search_bits && tui_search_matches(fv, app->model.string_count, sl)) {
 		*style = TUI_STYLE_MATCH;
 		*attr |= TUI_ATTR_BOLD;
 		return;
@@ -558,7 +563,7 @@ void tui_fview_status(const tui_app *app, char *buf, size_t len)
 	if (fv->search) {
 		n = strlen(buf);
 		tui_fmt_count(calls, sizeof(calls), fv->search_calls);
-		snprintf(buf + n, len - n, "%s/%s %s call%s", n ? " " : "", flt_pattern_source(fv->search),
+		snprintf(buf + n, len - n, "%s/%s %s call%s", n ? " " : "", fv->search_text,
 			 calls, fv->search_calls == 1 ? "" : "s");
 	}
 }

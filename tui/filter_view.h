@@ -28,6 +28,14 @@
 /* tui_view.shown_depths value of a thread the thread filter hides. */
 #define TUI_THREAD_HIDDEN UINT32_MAX
 
+/* Calls a search matched by their texts or by a mark inside them (search_text.c). */
+struct tui_search_hits {
+	const vtb_slice **calls;   /* sorted by address, no repeats */
+	size_t count;
+	size_t per_field[FLT_FIELD_COUNT]; /* matched args, return values, logs, exceptions, marks */
+	size_t loose;              /* matched marks with no call around them */
+};
+
 struct tui_fview {
 	flt_set *set;              /* the active filters, evaluated over the string table */
 	int has_include;           /* "show only" is on: non-matching stacks are drawn dim */
@@ -37,13 +45,20 @@ struct tui_fview {
 	uint32_t *shown_depths;    /* per thread: depth rows left to show, or TUI_THREAD_HIDDEN */
 	uint64_t shown_calls;      /* calls left visible */
 
-	flt_pattern *search;       /* the search pattern, or NULL */
+	flt_pattern *search;       /* the search pattern (its field prefix taken off), or NULL */
+	char *search_text;         /* the search as typed, prefix included */
+	enum flt_field search_field;
+	struct tui_search_hits hits; /* calls the search's texts matched */
 	uint64_t *search_bits;     /* per name id: matches the search */
 	size_t search_names;       /* names that match */
-	uint64_t search_calls;     /* calls of those names (from the model's per-name counts) */
+	uint64_t search_calls;     /* calls of those names (from the model's per-name counts) and
+				    * the hits of other names */
 	uint32_t *match_idx;       /* indexes of matching calls, row after row (built at the
 				    * first move to a match; NULL until then) */
 	size_t *match_off;         /* per model row: its first entry in match_idx */
+
+	uint64_t *flat_bits;       /* per name id: what the model's trace has flattened, or NULL */
+	size_t flat_count;         /* ids flat_bits covers */
 
 	flt_presets *presets;      /* loaded at the first use, or by tui_app_open_presets */
 	char *presets_path;        /* the --presets file, or NULL for the search path */
@@ -87,6 +102,45 @@ int tui_cmd_presets(tui_app *app, int argc, char **argv);
 int tui_fview_commit(tui_app *app, flt_set *next);
 /* Drop the per-row match indexes (after the search changed). */
 void tui_search_reset(struct tui_fview *fv);
+/* Run the search again over a new model (after flattening changed it); no message. */
+void tui_search_rerun(tui_app *app);
+/* Drop the search. */
+void tui_search_clear(struct tui_fview *fv);
+/* Nonzero when call `s` matches the search (its name or a hit; search_bits not NULL). */
+int tui_search_matches(const struct tui_fview *fv, size_t string_count, const vtb_slice *s);
+
+/* The calls whose texts (args, return values) or marks (logs, exceptions, instants,
+ * snapshots; the dump's exception) match `p` in `field` (FLT_FIELD_ANY: all of them; none
+ * for name and file) into *h, which the caller frees with tui_search_hits_free. 0, or a
+ * negative error with *cause (the match limit). */
+int tui_search_text(const tui_model *m, flt_pattern *p, enum flt_field field,
+		    struct tui_search_hits *h, char **cause);
+void tui_search_hits_free(struct tui_search_hits *h);
+/* Nonzero when `s` is one of the hits. */
+int tui_search_hit(const struct tui_search_hits *h, const vtb_slice *s);
+/* Index of the first hit at or after address `s` (count when none). */
+size_t tui_search_hits_from(const struct tui_search_hits *h, const vtb_slice *s);
+
+/* Flattening (flatten_view.c): after `next` was evaluated, show the model's trace with
+ * next's flattened names taken out of the stacks (or whole again), when that changed.
+ * 0, or -1 with the message set (the model then unchanged). */
+int tui_flatten_update(tui_app *app, const flt_set *next);
+
+/* The preset library, loaded along the search path at the first use (owned by the
+ * filter state). NULL when out of memory. */
+flt_presets *tui_presets_library(tui_app *app);
+
+/* A preset's view (preset_view.c). The texts `take` points out->thread and range into. */
+struct tui_preset_texts {
+	char thread[256];
+	char range[80];
+};
+/* The viewer's focused thread, visible range and search as a preset view (pointing into
+ * `keep` and the search, valid until they change). */
+void tui_preset_view_take(tui_app *app, flt_preset_view *out, struct tui_preset_texts *keep);
+/* Put a preset's view back: search, thread, range. 0, or -1 with the message set; `said`
+ * gets ", thread worker-2, view 1ms..2ms" for the status line. */
+int tui_preset_view_restore(tui_app *app, const flt_preset_view *v, char *said, size_t len);
 
 /* The preset picker (TUI_MODE_PICKER): keys and drawing over the timeline. */
 void tui_picker_key(tui_app *app, int key);

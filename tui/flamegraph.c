@@ -117,14 +117,14 @@ static void draw_tree(tui_app *app, tui_screen *s, int y, int y_end, double x0, 
 
 static void flame_draw(tui_app *app, tui_screen *s, int y0, int h)
 {
-	static const char *const scopes[] = { "whole trace", "visible range", "selected call's subtree" };
 	struct tui_flame_panel *fp = flame_of(app);
-	char line[512];
+	char line[512], scope[96];
 	int w = tui_screen_width(s);
 
 	if (fp->flame_scope != TUI_SCOPE_SUBTREE || tui_model_slice(&app->model, app->view.sel))
 		flame_update(app);
-	snprintf(line, sizeof(line), "flame graph: %s, %zu stacks", scopes[fp->flame_scope],
+	tui_scope_name(app, fp->flame_scope, scope, sizeof(scope));
+	snprintf(line, sizeof(line), "flame graph: %s, %zu stacks", scope,
 		 fp->flame ? fp->flame_count - 1 : 0);
 	tui_panel_title(s, y0, line, app->an->focus ? "arrows move, Enter zooms, g resets, J longest call, Esc leaves, M closes"
 					       : "o to focus");

@@ -227,7 +227,8 @@ int tui_cmd_dump(tui_app *app, int argc, char **argv)
 		snprintf(path, sizeof path, "%s", argv[1]);
 	else
 		snprintf(path, sizeof path, "vtrace-%u-%lld.vtb", app->model.hdr->pid, (long long)time(NULL));
-	if (vtb_trace_save(app->model.trace, path, &cause) < 0) {
+	/* every call, the flattened ones too */
+	if (vtb_trace_save(vtb_trace_base(app->model.trace), path, &cause) < 0) {
 		tui_app_msg(app, 1, "dump: %s", cause ? cause : "cannot write");
 		free(cause);
 		return -1;

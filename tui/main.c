@@ -49,20 +49,26 @@ static void usage(FILE *out)
 	      "       vtui --render WxH [-p NAME] [--cmd C]... [--script FILE]... FILE\n"
 	      "                                  run commands, print the screen as text\n"
 	      "       vtui stats FILE [options]  per-function statistics (vtui stats --help)\n"
+	      "       vtui calls FILE [options]  a thread's calls in time order (vtui calls --help)\n"
 	      "       vtui convert IN -o OUT     between VTB and Chrome JSON (vtui convert --help)\n"
 	      "options:\n"
 	      "  -p, --preset NAME  start with a preset's filters and commands\n"
 	      "  --presets FILE     presets from FILE only (default: ./.vtui.json, then\n"
 	      "                     ~/.config/vtui/presets.json)\n"
 	      "  --cmd C            with --render, a command to run first (repeatable),\n"
-	      "                     e.g. 'goto 3ms'\n"
+	      "                     e.g. 'goto 3ms', 'goto incident', 'range 10%..20%'\n"
 	      "  --script F         with --render, the commands of file F, one per line,\n"
 	      "                     # comments (repeatable)\n"
 	      "  --ascii            draw with ASCII only (default when the locale is not UTF-8)\n"
 	      "  --no-mouse         leave the mouse to the terminal\n"
 	      TUI_JSON_LIMITS_HELP
 	      "  --help, --version\n"
-	      "Press ? in the viewer for the keys; see vtui(1).\n",
+	      "In the viewer, e goes to the incident (the call an unhandled exception began in,\n"
+	      "with its traceback; the log record or signal that dumped); ? lists every key;\n"
+	      "see vtui(1).\n"
+	      "Search (/): names, args, return values, logs, exceptions and marks; a prefix\n"
+	      "picks one: file: name: arg: ret: log: exc: mark: (/arg:sku-13); lower case\n"
+	      "matches any case. :flatten REGEX hides frames and keeps what they called.\n",
 	      out);
 }
 
@@ -293,6 +299,8 @@ int main(int argc, char **argv)
 	/* subcommands; a trace called "stats" opens as ./stats */
 	if (argc > 1 && !strcmp(argv[1], "stats"))
 		return vtui_stats_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "calls"))
+		return vtui_calls_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "convert"))
 		return vtui_convert_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "--rings"))

@@ -76,3 +76,14 @@ char *tui_cmd_rest(const tui_app *app)
 		n--;
 	return strndup(p, n);
 }
+
+int tui_cmd_then_done(tui_app *app, int (*done)(tui_app *app, void *ctx, int rc), void *ctx)
+{
+	if (!app->then) {
+		tui_app_msg(app, 1, "no command is running");
+		return -1;
+	}
+	app->then->done = done;
+	app->then->done_ctx = ctx;
+	return 0;
+}

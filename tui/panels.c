@@ -12,6 +12,7 @@ static const tui_panel_ops *const classes[] = {
 	&tui_panel_stats,
 	&tui_panel_flame,
 	&tui_panel_diff,
+	&tui_panel_calls,
 };
 
 _Static_assert(sizeof(classes) / sizeof(classes[0]) <= TUI_PANEL_CLASSES, "TUI_PANEL_CLASSES is too small");

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Presets that run presets: deeper than this is a loop. */
 #define MAX_PRESET_DEPTH 4
@@ -36,8 +37,7 @@ int tui_app_open_presets(tui_app *app, const char *explicit_path, char **cause)
 	return rc;
 }
 
-/* The library, loaded along the search path at the first use. NULL when out of memory. */
-static flt_presets *library(tui_app *app)
+flt_presets *tui_presets_library(tui_app *app)
 {
 	struct tui_fview *fv = app->fv;
 
@@ -61,32 +61,93 @@ static void names_of(const flt_presets *lib, char *buf, size_t len)
 	}
 }
 
-/* The viewer commands of a preset, handed back to run after its filters (commands.c
- * runs them, and says "preset NAME: ..."). */
-static int hand_back(tui_app *app, const char *name, const char *const *cmds, size_t n)
+/* The rest of a preset once its handed-back commands ran: its view, then its message. */
+struct preset_rest {
+	char *name;
+	flt_preset_view view;
+};
+
+/* A copy of preset view `v` (NULL fields stay NULL); 0 or -1 when out of memory. */
+static int view_copy(const flt_preset_view *v, flt_preset_view *out)
+{
+	out->thread = v->thread ? strdup(v->thread) : NULL;
+	out->range = v->range ? strdup(v->range) : NULL;
+	out->search = v->search ? strdup(v->search) : NULL;
+	return (v->thread && !out->thread) || (v->range && !out->range) || (v->search && !out->search) ? -1 : 0;
+}
+
+static void view_free(flt_preset_view *v)
+{
+	free((char *)v->thread);
+	free((char *)v->range);
+	free((char *)v->search);
+}
+
+static void rest_free(struct preset_rest *r)
+{
+	if (!r)
+		return;
+	view_free(&r->view);
+	free(r->name);
+	free(r);
+}
+
+/* The preset's view, then "preset NAME: ...", after its filters and other commands (rc:
+ * theirs). */
+static int finish(tui_app *app, const char *name, const flt_preset_view *view, int rc)
+{
+	char said[384] = "", inner[sizeof(app->message)];
+
+	if (rc == 0 && (rc = tui_preset_view_restore(app, view, said, sizeof(said))) < 0) {
+		memcpy(inner, app->message, sizeof(inner));
+		tui_app_msg(app, 1, "preset %s, its view: %s", name, inner);
+	}
+	if (rc == 0 && !app->message_is_error) {
+		memcpy(inner, app->message, sizeof(inner));
+		tui_app_msg(app, 0, "preset %s: %s%s", name, *said ? "applied" : inner[0] ? inner : "applied", said);
+	}
+	return rc;
+}
+
+/* tui_then's done: the handed-back commands ran (rc: theirs). */
+static int after_others(tui_app *app, void *ctx, int rc)
+{
+	struct preset_rest *r = ctx;
+
+	rc = finish(app, r->name, &r->view, rc);
+	rest_free(r);
+	return rc;
+}
+
+/* The viewer commands of a preset, handed back to run after its filters (commands.c runs
+ * them, and then after_others); `rest` is taken over on success. */
+static int hand_back(tui_app *app, const flt_preset *p, struct preset_rest *rest)
 {
 	char context[256];
 
-	snprintf(context, sizeof(context), "preset %s", name);
+	snprintf(context, sizeof(context), "preset %s", p->name);
 	if (tui_cmd_then_as(app, context) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (!flt_is_filter_command(cmds[i]) && tui_cmd_then(app, cmds[i]) < 0)
+	for (size_t i = 0; i < p->command_count; i++)
+		if (!flt_is_filter_command(p->commands[i]) && tui_cmd_then(app, p->commands[i]) < 0)
 			return -1;
-	return 0;
+	return tui_cmd_then_done(app, after_others, rest);
 }
 
-/* Apply preset `p` of the library: its filters now, its other commands handed back (they
- * run once this command has returned: a save-preset among them may reload the library). */
+/* Apply preset `p` of the library: its filters now; its other commands handed back, and
+ * its view after them (they run once this command has returned: a save-preset among them
+ * may reload the library, so the view is copied). */
 static int apply(tui_app *app, const flt_preset *p)
 {
 	struct tui_fview *fv = app->fv;
+	struct preset_rest *rest = calloc(1, sizeof(*rest));
 	char *cause = NULL;
 	flt_set *next = NULL;
 	size_t skipped = 0;
 	int rc = -1;
 
-	if (!(next = flt_set_copy(fv->set, &cause))) {
+	if (!rest || !(rest->name = strdup(p->name)) || view_copy(&p->view, &rest->view) < 0 ||
+	    !(next = flt_set_copy(fv->set, &cause))) {
 		tui_app_msg(app, 1, "%s", cause ? cause : "out of memory");
 		goto out;
 	}
@@ -97,14 +158,13 @@ static int apply(tui_app *app, const flt_preset *p)
 	rc = tui_fview_commit(app, next);
 	next = NULL;
 	if (rc == 0 && skipped) {
-		rc = hand_back(app, p->name, (const char *const *)p->commands, p->command_count);
-	} else if (rc == 0 && !app->message_is_error) {
-		char inner[sizeof(app->message)];
-
-		memcpy(inner, app->message, sizeof(inner));
-		tui_app_msg(app, 0, "preset %s: %s", p->name, inner[0] ? inner : "applied");
+		if ((rc = hand_back(app, p, rest)) == 0)
+			rest = NULL; /* the dispatcher's now */
+	} else {
+		rc = finish(app, rest->name, &rest->view, rc);
 	}
 out:
+	rest_free(rest);
 	flt_set_free(next);
 	free(cause);
 	return rc;
@@ -128,7 +188,7 @@ int tui_cmd_preset(tui_app *app, int argc, char **argv)
 		tui_app_msg(app, 1, "preset %s: presets run each other in a loop", name);
 		goto out;
 	}
-	if (!(lib = library(app)) || !(p = flt_presets_get(lib, name))) {
+	if (!(lib = tui_presets_library(app)) || !(p = flt_presets_get(lib, name))) {
 		names_of(lib, names, sizeof(names));
 		if (fv->presets_error)
 			tui_app_msg(app, 1, "no preset '%s': %s", name, fv->presets_error);
@@ -164,34 +224,64 @@ static int preset_commands(const flt_set *s, char ***out, size_t *count)
 	return 0;
 }
 
+/* The directory of the user preset file when it does not exist yet (a save creates it),
+ * malloc'd, or NULL. */
+static char *missing_user_dir(void)
+{
+	char *dir = flt_presets_user_path(), *slash = dir ? strrchr(dir, '/') : NULL;
+
+	if (slash)
+		*slash = '\0';
+	if (dir && (!slash || access(dir, F_OK) == 0)) {
+		free(dir);
+		dir = NULL;
+	}
+	return dir;
+}
+
 int tui_cmd_save_preset(tui_app *app, int argc, char **argv)
 {
-	char *name = tui_cmd_rest(app), *cause = NULL, *saved = NULL, **cmds = NULL;
+	char *rest = tui_cmd_rest(app), *name = rest, *cause = NULL, *saved = NULL, **cmds = NULL;
+	char *new_dir = missing_user_dir(), created[600] = "";
+	struct tui_preset_texts keep;
+	flt_preset_view view = { NULL, NULL, NULL }; /* without --view: none (a view saved before goes) */
 	flt_presets *lib;
 	size_t n = 0;
-	int rc = -1;
+	int rc = -1, with_view = 0;
 
 	(void)argc;
 	(void)argv;
+	if (name && !strncmp(name, "--view", 6) && (name[6] == ' ' || !name[6])) {
+		with_view = 1;
+		for (name += 6; *name == ' '; name++)
+			;
+	}
 	if (!name || !*name) {
 		tui_cmd_usage(app);
 		goto out;
 	}
-	if (!(lib = library(app)) || preset_commands(app->fv->set, &cmds, &n) < 0) {
+	if (!(lib = tui_presets_library(app)) || preset_commands(app->fv->set, &cmds, &n) < 0) {
 		tui_app_msg(app, 1, "out of memory");
 		goto out;
 	}
-	if (flt_presets_save(lib, name, (const char *const *)cmds, n, NULL, &saved, &cause) < 0) {
+	if (with_view)
+		tui_preset_view_take(app, &view, &keep);
+	if (flt_presets_save(lib, name, (const char *const *)cmds, n, NULL, &view, &saved,
+			     &cause) < 0) {
 		tui_app_msg(app, 1, "save-preset: %s", cause ? cause : "failed");
 		goto out;
 	}
-	tui_app_msg(app, 0, "saved preset %s (%zu command%s) to %s", name, n, n == 1 ? "" : "s", saved);
+	if (new_dir && !strncmp(saved, new_dir, strlen(new_dir)) && saved[strlen(new_dir)] == '/')
+		snprintf(created, sizeof(created), " (created %s)", new_dir);
+	tui_app_msg(app, 0, "saved preset %s (%zu command%s%s) to %s%s", name, n, n == 1 ? "" : "s",
+		    with_view ? view.search ? ", thread, range, search" : ", thread, range" : "", saved, created);
 	rc = 0;
 out:
+	free(new_dir);
 	flt_strv_free(cmds, n);
 	free(saved);
 	free(cause);
-	free(name);
+	free(rest);
 	return rc;
 }
 
@@ -199,7 +289,7 @@ out:
 
 int tui_cmd_presets(tui_app *app, int argc, char **argv)
 {
-	const flt_presets *lib = library(app);
+	const flt_presets *lib = tui_presets_library(app);
 
 	(void)argc;
 	(void)argv;

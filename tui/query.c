@@ -339,3 +339,48 @@ void tui_model_fini(tui_model *m)
 	vtb_trace_free(m->trace);
 	memset(m, 0, sizeof(*m));
 }
+
+/* Down from `r` along the calls the exception left: the last call inside each, while it
+ * too was left by an exception, ends at the raise. */
+static tui_ref exception_path_end(const tui_model *m, tui_ref r)
+{
+	const vtb_thread *th = tui_model_thread(m, r.thread);
+
+	while (r.depth + 1 < th->depth_count) {
+		const vtb_slice *s = &th->rows[r.depth].slices[r.index];
+		const vtb_row *down = &th->rows[r.depth + 1];
+		size_t i = tui_row_first_from(down, tui_slice_end(s) + 1);
+
+		if (i == 0 || down->slices[i - 1].start_ns < s->start_ns ||
+		    !(down->slices[i - 1].flags & VTB_CALL_EXCEPTION))
+			break;
+		r = (tui_ref){ r.thread, r.depth + 1, i - 1 };
+	}
+	return r;
+}
+
+/* The innermost call an exception left last (the raise that ended the program), or
+ * TUI_REF_NONE. An exception leaves every call it passes through: the one that ends last
+ * is the outermost, and the way down from it leads to the raise. */
+tui_ref tui_query_exception_call(const tui_model *m)
+{
+	tui_ref best = TUI_REF_NONE;
+	uint64_t best_end = 0;
+
+	for (size_t t = 0; t < m->thread_count; t++) {
+		const vtb_thread *th = tui_model_thread(m, (int32_t)t);
+
+		for (uint32_t d = 0; d < th->depth_count; d++)
+			for (size_t i = 0; i < th->rows[d].count; i++) {
+				const vtb_slice *s = &th->rows[d].slices[i];
+
+				if ((s->flags & VTB_CALL_EXCEPTION) &&
+				    (best.thread < 0 || tui_slice_end(s) > best_end ||
+				     (tui_slice_end(s) == best_end && d > best.depth))) {
+					best = (tui_ref){ (int32_t)t, d, i };
+					best_end = tui_slice_end(s);
+				}
+			}
+	}
+	return best.thread < 0 ? best : exception_path_end(m, best);
+}

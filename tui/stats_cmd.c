@@ -6,6 +6,7 @@
  *   --filter REGEX -> `filter REGEX`      --hide REGEX -> `hide REGEX`
  *   --filter-file / --hide-file REGEX      --thread REGEX -> `filter-thread REGEX`
  *   --min-duration DUR                     --max-depth N
+ * --range A..B counts the calls that start in a time range (the viewer's `range`).
  */
 #define _GNU_SOURCE
 #include "analysis/analysis.h"
@@ -34,6 +35,7 @@ struct stats_opts {
 	uint32_t live_pid;    /* --live PID: intervals of a running process; 0: a file */
 	uint64_t interval_ns; /* --interval */
 	size_t count;         /* --count intervals; 0: until the process ends */
+	const char *range;    /* --range A..B, or NULL */
 };
 
 static void usage(FILE *out)
@@ -42,7 +44,7 @@ static void usage(FILE *out)
 	      "                  [--hide REGEX] [--filter-file REGEX] [--hide-file REGEX]\n"
 	      "                  [--thread REGEX] [--min-duration DUR] [--max-depth N]\n"
 	      "                  [--sort name|calls|total|self|mean|max] [--top N]\n"
-	      "                  [--format table|csv|json] [--salvage]\n"
+	      "                  [--format table|csv|json] [--range A..B] [--salvage]\n"
 	      "                  [--max-json-bytes SIZE] [--max-events N]\n"
 	      "       vtui stats --diff BEFORE AFTER [the same options]\n"
 	      "       vtui stats --live PID [--interval DUR] [--count N] [the same options]\n"
@@ -50,6 +52,9 @@ static void usage(FILE *out)
 	      "mean (total / calls) and max; see STATISTICS in vtui(1). -p is short for\n"
 	      "--preset, as in vtui. CSV and JSON times are in ns. --diff compares two traces by\n"
 	      "function name: calls, total and self before and after, largest change first.\n"
+	      "--range counts the calls that start between A and B: times from the trace's\n"
+	      "start as the viewer prints them (1.5ms..20ms) or percentages of its span\n"
+	      "(10%..90%); an empty end is the trace's start or end (..2s, 50%..).\n"
 	      "--live follows a running traced process through its ring file: every interval\n"
 	      "(default 1s), the calls that started in the last interval, COUNT times (default:\n"
 	      "until the process ends); one table, CSV block or JSON document per interval.\n"
@@ -97,6 +102,7 @@ static const struct option long_opts[] = {
 	{ "live", required_argument, NULL, 'l' },
 	{ "interval", required_argument, NULL, 'i' },
 	{ "count", required_argument, NULL, 'c' },
+	{ "range", required_argument, NULL, 'r' },
 	{ "filter", required_argument, NULL, 'C' },
 	{ "hide", required_argument, NULL, 'C' },
 	{ "filter-file", required_argument, NULL, 'C' },
@@ -123,6 +129,7 @@ static int parse_one(struct stats_opts *o, int c, int index)
 	case 'P': o->presets_file = optarg; return 0;
 	case 'S': o->salvage = 1; return 0;
 	case 'D': o->diff = 1; return 0;
+	case 'r': o->range = optarg; return 0;
 	case 'h': usage(stdout); return -1;
 	case 'L': {
 		char *cause = NULL;
@@ -177,9 +184,10 @@ static int parse_args(struct stats_opts *o, int argc, char **argv)
 		if ((rc = parse_one(o, c, index)) != 0)
 			return rc;
 	if (o->live_pid) {
-		if (optind == argc && !o->diff)
+		if (optind == argc && !o->diff && !o->range)
 			return 0;
-		tui_fprintf_clean(stderr, "vtui stats: --live reads the process, not a file nor --diff\n");
+		tui_fprintf_clean(stderr, o->range ? "vtui stats: --range goes with a trace file, not --live\n"
+				  : "vtui stats: --live reads the process, not a file nor --diff\n");
 		return EXIT_USAGE;
 	}
 	if (o->interval_ns || o->count) {
@@ -270,6 +278,24 @@ static int build_filter(const struct stats_opts *o, flt_set *f)
 	return 0;
 }
 
+/* --range A..B of trace `t` into the scope; 0, or -1 after saying what is wrong. */
+static int range_of(const struct stats_opts *o, const char *path, const vtb_trace *t, tui_stats_scope *scope)
+{
+	uint64_t first, last;
+	char err[160], text[96];
+
+	vtb_trace_span(t, &first, &last);
+	if (tui_parse_range(first, last, o->range, &scope->t0_ns, &scope->t1_ns, err, sizeof(err)) < 0) {
+		tui_fprintf_clean(stderr, "vtui stats: --range: %s\n", err);
+		return -1;
+	}
+	if (o->format == TUI_STATS_TABLE) {
+		tui_fmt_range(first, scope->t0_ns, scope->t1_ns, (scope->t1_ns - scope->t0_ns) / 1000, 0, text, sizeof(text));
+		printf("# range %s of %s\n", text, path);
+	}
+	return 0;
+}
+
 /* The statistics of `path` with the filters `f`; 0 or an exit code. */
 static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vtb_trace **t, tui_stats **s)
 {
@@ -285,6 +311,18 @@ static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vt
 		free(cause);
 		return EXIT_USAGE;
 	}
+	if (flt_set_has_flatten(f)) { /* the statistics of the calls the viewer shows */
+		vtb_trace *flat = vtb_trace_flatten(*t, flt_set_flattened(f), flt_set_eval_count(f), &cause);
+
+		if (!flat) {
+			tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
+			free(cause);
+			return EXIT_TRACE;
+		}
+		*t = flat;
+	}
+	if (o->range && range_of(o, path, *t, &scope) < 0)
+		return EXIT_USAGE;
 	if (tui_stats_compute(*t, &scope, s, &cause) < 0) {
 		tui_fprintf_clean(stderr, "vtui stats: %s: %s\n", path, cause ? cause : "failed");
 		free(cause);

@@ -86,6 +86,8 @@ static int rebuild(tui_app *app, vtb_trace *t, char **cause)
 {
 	tui_view_fini(&app->view);
 	tui_model_fini(&app->model);
+	tui_incident_free(app->incident); /* it points into the old trace */
+	app->incident = NULL;
 	app->self_ref = app->details_ref = TUI_REF_NONE;
 	if (tui_model_init(&app->model, t, cause) < 0 || tui_view_init(&app->view, &app->model) < 0 ||
 	    !(app->fv = tui_fview_new(&app->model)) || !(app->an = tui_an_new(app))) {
@@ -141,6 +143,9 @@ int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause)
 	app->message_is_error = msg_error;
 	/* the view keeps its span; following, its right edge stays on "now" */
 	app->view.details = old.details;
+	app->view.range_t0_ns = old.range_t0_ns;
+	app->view.range_t1_ns = old.range_t1_ns;
+	app->view.range_open = old.range_open;
 	app->view.scroll = old.scroll;
 	app->view.focus = old.focus < app->model.thread_count ? old.focus : 0;
 	app->view.cols = old.cols;
@@ -169,7 +174,8 @@ int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause)
  * it is. */
 static int diff_swap(tui_app *app, struct tui_diffview *dv)
 {
-	vtb_trace *shown = app->model.trace;
+	/* kept whole: the filters, flatten included, go with the view */
+	vtb_trace *shown = vtb_trace_unflatten(app->model.trace);
 	char *path = app->path, *cause = NULL;
 
 	tui_an_adopt(app, &tui_panel_diff, NULL); /* kept: the analysis' free must not free it */

@@ -162,6 +162,8 @@ const vtb_trace *tui_app_trace(const tui_app *app);
  * Returns the process exit code: 0 success, 1 a bad trace file, 2 bad usage or a bad
  * pattern or value, 3 a bad or missing preset. */
 int vtui_stats_main(int argc, char **argv);
+/* `vtui calls` (calls_cmd.c): returns the exit status. */
+int vtui_calls_main(int argc, char **argv);
 /* Load `path`: Chrome JSON for .json/.json.gz, otherwise VTB with salvage. With
  * `progress` set, a bar with the bytes read goes to stderr once loading takes longer
  * than half a second. *note receives a malloc'd description of damage or import

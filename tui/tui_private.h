@@ -117,6 +117,9 @@ int tui_query_sibling(const tui_model *m, tui_ref r, int dir, tui_ref *out);
 int tui_query_neighbour(const tui_model *m, tui_ref r, int dir, tui_ref *out);
 /* Duration minus the time spent in direct children. */
 uint64_t tui_query_self_ns(const tui_model *m, tui_ref r);
+/* The innermost call an exception left last (the raise that ended the program), or
+ * TUI_REF_NONE: one pass over the calls. */
+tui_ref tui_query_exception_call(const tui_model *m);
 /* The call at depth `depth` under time t, or the nearest one to it. */
 int tui_query_nearest(const tui_model *m, int32_t thread, uint32_t depth, uint64_t t, tui_ref *out);
 
@@ -136,6 +139,8 @@ typedef struct tui_view {
 	const uint32_t *shown_depths; /* per thread: depth rows the filters leave, UINT32_MAX
 				       * for a thread they hide; NULL: no filter (filter_view.c) */
 	int follow;            /* scroll the selection or the focus into view at the next draw */
+	uint64_t range_t0_ns, range_t1_ns; /* the range (range.c): [t0, t1) when t1 > t0 */
+	int range_open;        /* a start is set, the end not yet */
 	const struct tui_analysis *an; /* counter, mark and GC rows (tui/analysis.h), or NULL */
 } tui_view;
 
@@ -268,6 +273,35 @@ int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause);
 int tui_cmd_freeze(tui_app *app, int argc, char **argv);
 int tui_cmd_dump(tui_app *app, int argc, char **argv);
 
+/* ---- the incident and goto (incident.c), marks by kind (marks.c), range (range.c) ---- */
+
+/* The name of the instant the tracer leaves where an exception went unhandled; its text
+ * is the traceback (tracer/vtrace UNHANDLED). */
+#define TUI_UNHANDLED "unhandled exception"
+struct tui_incident;
+void tui_incident_free(struct tui_incident *in);
+/* The traceback of the unhandled exception when `r` is a call it left (NULL otherwise);
+ * owned by the trace. */
+const char *tui_incident_traceback(struct tui_app *app, tui_ref r);
+/* Whether call `r`, which an exception left, is where it began: its last child was not
+ * left by it. */
+int tui_exception_origin(const tui_model *m, tui_ref r);
+/* The deepest call of `thread` running at t, or else the last one before t; none if none. */
+tui_ref tui_last_call_at(const tui_model *m, int32_t thread, uint64_t t);
+/* "95%": 0 with *t the point that far into the trace spanning [first_ns, last_ns], or -1. */
+int tui_parse_percent(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t);
+/* "1.5ms..20ms", "10%..90%", "..2s", "1s.." (times from first_ns): 0 with [*t0, *t1) in
+ * the trace's times, or -1 with a message in err. */
+int tui_parse_range(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t0, uint64_t *t1,
+		    char *err, size_t len);
+/* The range [t0, t1) as "1.5ms..20ms (18.5ms)" from first_ns, at a resolution of res_ns. */
+void tui_fmt_range(uint64_t first_ns, uint64_t t0, uint64_t t1, uint64_t res_ns, int ascii, char *buf, size_t len);
+int tui_cmd_goto(struct tui_app *app, int argc, char **argv);
+int tui_cmd_mark(struct tui_app *app, int argc, char **argv);
+int tui_cmd_range(struct tui_app *app, int argc, char **argv);
+/* The range's part of the status line ("" without one). */
+void tui_range_status(const struct tui_app *app, char *buf, size_t len);
+
 /* ---- the app (app.c) ---- */
 
 enum tui_mode { TUI_MODE_NORMAL, TUI_MODE_COMMAND, TUI_MODE_HELP, TUI_MODE_PICKER };
@@ -287,6 +321,7 @@ struct tui_app {
 	char *history[32];    /* command lines run from ':' (newest last) */
 	size_t history_count;
 	size_t history_pos;
+	char history_prefix[256]; /* what the prompt opened with: recall keeps to lines so begun */
 	int help_scroll;
 	int ascii;            /* the last render's screen was ASCII-only */
 	int screen_w, screen_h; /* size of the last render */
@@ -304,6 +339,7 @@ struct tui_app {
 	int then_depth;       /* handed-back lines running handed-back lines: stop at a loop */
 	struct tui_analysis *an; /* tracks, panels, marks: tui/analysis.h (owned) */
 	tui_live *live;       /* vtui --live: the followed ring (owned), or NULL */
+	struct tui_incident *incident; /* where the dump was triggered (incident.c), or NULL */
 	int quit;
 };
 
@@ -336,6 +372,12 @@ typedef struct tui_command {
 	int (*run)(tui_app *app, int argc, char **argv);
 } tui_command;
 
+/* The `:` line (complete.c): Tab completion of the word at its end; the prompt opened
+ * (with the words typed so far); Up (dir -1) and Down through the history. */
+void tui_line_complete(tui_app *app);
+void tui_line_opened(tui_app *app);
+void tui_line_recall(tui_app *app, int dir);
+
 /* The topic tables (cmd-view.c, cmd-filter.c, cmd-panel.c, cmd-app.c), each ended by a
  * NULL name; commands.c lists them in the order :help shows them. */
 extern const tui_command tui_cmds_view[], tui_cmds_filter[], tui_cmds_panel[], tui_cmds_app[];
@@ -360,15 +402,20 @@ typedef struct tui_then {
 	char **lines;
 	size_t count;
 	char *context; /* tui_cmd_then_as's, or NULL */
+	int (*done)(tui_app *app, void *ctx, int rc); /* tui_cmd_then_done's, or NULL */
+	void *done_ctx;
 } tui_then;
 /* Hand back `line` to run after the running command, as if typed next: the message is
  * cleared first, and the last line's result is the command's (message.c). 0, or -1 with
  * a message. */
 int tui_cmd_then(tui_app *app, const char *line);
 /* Run the lines handed back as `context`'s ("preset NAME"): until the first error, whose
- * message becomes "CONTEXT, 'LINE': MESSAGE"; all done, "CONTEXT: MESSAGE" (or
- * "CONTEXT: applied"). 0, or -1 with a message. */
+ * message becomes "CONTEXT, 'LINE': MESSAGE". 0, or -1 with a message. */
 int tui_cmd_then_as(tui_app *app, const char *context);
+/* Once the lines handed back ran (or the handler failed), call done(app, ctx, rc) with
+ * their result, which it returns or replaces; done owns ctx. 0, or -1 with a message (ctx
+ * not taken). */
+int tui_cmd_then_done(tui_app *app, int (*done)(tui_app *app, void *ctx, int rc), void *ctx);
 
 typedef struct tui_binding {
 	int key;

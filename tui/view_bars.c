@@ -166,6 +166,9 @@ static void status_position(tui_app *app, tui_screen *s, char *line, size_t len)
 		snprintf(line + strlen(line), len - strlen(line), "%s %s",
 			 tui_model_name(&app->model, sel->name_id), a);
 	}
+	tui_range_status(app, cv, sizeof(cv));
+	if (*cv)
+		cat(line, len, sep_of(s), cv);
 	tui_an_status(app, cv, sizeof(cv), ascii); /* the chosen counter at the cursor */
 	if (*cv)
 		cat(line, len, sep_of(s), cv);
@@ -183,6 +186,8 @@ void tui_draw_status(tui_app *app, tui_screen *s, int y)
 		n = tui_screen_puts(s, 0, y, ":", 1, TUI_STYLE_STATUS, 0);
 		n += tui_screen_puts(s, 1, y, app->cmdline, w - 2, TUI_STYLE_STATUS, 0);
 		tui_screen_put(s, n, y, L'_', TUI_STYLE_STATUS, TUI_ATTR_REVERSE);
+		if (*app->message && n + 3 < w) /* Tab's candidates */
+			tui_screen_puts(s, n + 3, y, app->message, w - n - 3, TUI_STYLE_STATUS, TUI_ATTR_BOLD);
 		return;
 	}
 	status_position(app, s, line, sizeof(line));

@@ -57,12 +57,25 @@ static void count_line(tui_app *app, const vtb_slice *sl, char *line, size_t len
 		 strcmp(calls, "1") ? "s" : "");
 }
 
+/* "KeyError: 'sku-13' (unhandled)" then the traceback without that last line. */
+static void exception_text(const char *tb, char *buf, size_t len)
+{
+	size_t n = strlen(tb);
+	const char *last;
+
+	while (n && tb[n - 1] == '\n')
+		n--;
+	for (last = tb + n; last > tb && last[-1] != '\n'; last--)
+		;
+	snprintf(buf, len, "%.*s (unhandled)\n%.*s", (int)(tb + n - last), last, (int)(last - tb), tb);
+}
+
 /* The pane's fields, most wanted first, so that a short pane still has the arguments. */
-enum { F_NAME, F_TIME, F_ARGS, F_RETURN, F_FILE, F_CALLS, F_FLAGS, F_COUNT };
+enum { F_NAME, F_EXCEPTION, F_TIME, F_ARGS, F_RETURN, F_FILE, F_CALLS, F_FLAGS, F_COUNT };
 
 struct fields {
 	const char *label[F_COUNT];
-	char text[F_COUNT][1024];
+	char text[F_COUNT][4200]; /* the exception: a traceback of up to 4096 bytes */
 };
 
 static void fill_fields(tui_app *app, const vtb_slice *sl, int ascii, struct fields *f)
@@ -70,11 +83,15 @@ static void fill_fields(tui_app *app, const vtb_slice *sl, int ascii, struct fie
 	const vtb_thread *th = tui_model_thread(&app->model, app->view.sel.thread);
 	const vtb_string *str = sl->name_id < app->model.string_count ? vtb_trace_string(app->model.trace, sl->name_id) : NULL;
 	const vtb_attachment *att = vtb_thread_attachment(th, app->view.sel.depth, (uint32_t)app->view.sel.index);
-	static const char *const labels[F_COUNT] = { "name", "time", "args", "return", "file", "calls", "flags" };
+	static const char *const labels[F_COUNT] = { "name", "exception", "time", "args", "return", "file", "calls",
+						     "flags" };
+	const char *tb = tui_incident_traceback(app, app->view.sel);
 
 	memset(f, 0, sizeof(*f));
 	memcpy(f->label, labels, sizeof(labels));
 	snprintf(f->text[F_NAME], sizeof(f->text[F_NAME]), "%s", tui_model_name(&app->model, sl->name_id));
+	if (tb) /* its last line first: the type and message, then how it got there */
+		exception_text(tb, f->text[F_EXCEPTION], sizeof(f->text[F_EXCEPTION]));
 	timing_line(app, sl, ascii, f->text[F_TIME], sizeof(f->text[F_TIME]));
 	if (att && att->args)
 		snprintf(f->text[F_ARGS], sizeof(f->text[F_ARGS]), "%s", att->args);
@@ -99,7 +116,7 @@ static int layout(const struct fields *f, tui_screen *s, int w, int y0, int h, i
 		if (!*t)
 			continue;
 		do {
-			int len = (int)strlen(t), y = y0 + n - skip;
+			int len = (int)strcspn(t, "\n"), y = y0 + n - skip;
 
 			if (len > room && room > 10)
 				len = tui_wrap_at(t, room);
@@ -113,6 +130,8 @@ static int layout(const struct fields *f, tui_screen *s, int w, int y0, int h, i
 			}
 			t += len;
 			while (*t == ' ')
+				t++;
+			if (*t == '\n') /* a line of its own: the indentation after it stays */
 				t++;
 			n++;
 		} while (*t);

@@ -21,7 +21,12 @@ int tui_scope_fill(tui_app *app, int scope, tui_stats_scope *sc, uint64_t key[4]
 	memset(sc, 0, sizeof(*sc));
 	key[0] = (uint64_t)scope;
 	key[1] = key[2] = key[3] = 0;
-	if (scope == TUI_SCOPE_VISIBLE) {
+	if (scope == TUI_SCOPE_RANGE && v->range_t1_ns > v->range_t0_ns && !v->range_open) {
+		sc->t0_ns = v->range_t0_ns;
+		sc->t1_ns = v->range_t1_ns;
+		key[1] = sc->t0_ns;
+		key[2] = sc->t1_ns;
+	} else if (scope == TUI_SCOPE_VISIBLE || scope == TUI_SCOPE_RANGE) {
 		sc->t0_ns = v->start_ns;
 		sc->t1_ns = v->start_ns + v->span_ns;
 		key[1] = sc->t0_ns;
@@ -138,14 +143,24 @@ static void draw_row(tui_app *app, tui_screen *s, int y, const tui_stats_row *r,
 	}
 }
 
+void tui_scope_name(const tui_app *app, int scope, char *buf, size_t len)
+{
+	static const char *const scopes[] = { "whole trace", "visible range", "selected call's subtree",
+					      "visible range (no range set: r)" };
+
+	tui_range_status(app, buf, len);
+	if (scope != TUI_SCOPE_RANGE || !*buf || app->view.range_open)
+		snprintf(buf, len, "%s", scopes[scope]);
+}
+
 static void draw_title(tui_app *app, tui_screen *s, int y)
 {
-	static const char *const scopes[] = { "whole trace", "visible range", "selected call's subtree" };
 	struct tui_stats_panel *sp = stats_of(app);
-	char line[512], calls[32];
+	char line[512], calls[32], scope[96];
 
 	tui_fmt_count(calls, sizeof(calls), sp->stats ? sp->stats->calls : 0);
-	snprintf(line, sizeof(line), "statistics: %s, %zu functions, %s calls", scopes[sp->stats_scope],
+	tui_scope_name(app, sp->stats_scope, scope, sizeof(scope));
+	snprintf(line, sizeof(line), "statistics: %s, %zu functions, %s calls", scope,
 		 sp->stats ? sp->stats->count : 0, calls);
 	tui_panel_title(s, y, line, app->an->focus ? "j/k move, 1-6 sort, Enter longest call, Esc leaves, S closes"
 					      : "o to focus");

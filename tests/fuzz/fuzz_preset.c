@@ -105,7 +105,7 @@ static void check_save(const uint8_t *data, size_t size, const flt_preset *like)
 	FILE *f = fopen(save_path, "wb");
 
 	FZ_REQUIRE(f && fwrite(data, 1, size, f) == size && fclose(f) == 0);
-	int rc = flt_preset_file_save(save_path, name, cmds, n, "saved", &cause);
+	int rc = flt_preset_file_save(save_path, name, cmds, n, "saved", NULL, &cause);
 	if (rc)
 		fprintf(stderr, "save: %s\n", cause ? cause : "?");
 	FZ_REQUIRE(rc == 0);

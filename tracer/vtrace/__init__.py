@@ -583,7 +583,32 @@ def _warn(msg):
 _orig = {}
 
 
+# The instant an unhandled exception leaves on its thread, its text the traceback as Python
+# prints it: where `vtui` goes to the incident (vtui(1), goto incident).
+UNHANDLED = "unhandled exception"
+_TEXT_MAX = 4000  # a record keeps 4096 bytes (VT_TEXT_MAX): a longer traceback keeps its ends
+
+
+def _traceback_text(tp, value, tb):
+    import traceback
+    text = "".join(traceback.format_exception(tp, value, tb))
+    if len(text.encode("utf-8", "replace")) > _TEXT_MAX:
+        text = text[:_TEXT_MAX // 4] + "\n  ...\n" + text[-(_TEXT_MAX // 2):]
+    return text
+
+
+def _record_unhandled(tp, value, tb):
+    """The unhandled exception (type, message, traceback) as an instant on its thread."""
+    if _active is None:
+        return
+    try:
+        _vtrace.instant_text(UNHANDLED, _vtrace.call_untraced(_traceback_text, tp, value, tb))
+    except Exception:
+        pass
+
+
 def _sys_excepthook(tp, value, tb):
+    _record_unhandled(tp, value, tb)
     _orig["sys"](tp, value, tb)
     t = _active
     if t is not None and t.dump_on_exception:
@@ -593,6 +618,8 @@ def _sys_excepthook(tp, value, tb):
 
 
 def _threading_excepthook(args):
+    if args.exc_type is not SystemExit:
+        _record_unhandled(args.exc_type, args.exc_value, args.exc_traceback)
     _orig["threading"](args)
     t = _active
     if t is not None and t.dump_on_exception and args.exc_type is not SystemExit:

@@ -540,6 +540,7 @@ def _unhandled(tracer, e):
     sys.excepthook(type(e), e.with_traceback(tb), tb)
     if tracer.dump_on_exception and not tracer._exit_dumped:
         # The program replaced sys.excepthook: dump here instead.
+        vtrace._record_unhandled(type(e), e, tb)
         tracer._dump(vtrace.REASON_EXCEPTION, vtrace._exc_text(type(e), e))
         tracer._exit_dumped = True
     if not isinstance(e, KeyboardInterrupt):
