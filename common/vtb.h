@@ -358,6 +358,8 @@ typedef struct vtb_ring_header {
 	char cmdline[2048];         /* argv joined by spaces, NUL-terminated */
 	char python_version[32];
 	char dump_path[1024];       /* the last dump written */
+	uint32_t dump_signal;       /* the signal that asks for a dump (--dump-signal); 0: none, or
+				     * a tracer older than this field */
 } vtb_ring_header;
 _Static_assert(sizeof(vtb_ring_header) <= VTB_RING_HEADER_BYTES, "ring header fits its page");
 
@@ -398,12 +400,16 @@ typedef struct vtb_ring_info {
 	char python_version[32];
 	char crash_thread[128];     /* the crashed thread's name ("" when unknown) */
 	char dump_path[1024];
+	uint32_t dump_signal;       /* --dump-signal of the process, 0 when it has none */
 	char state_text[1400];      /* "pid 1234 is gone and never dumped: killed (...)" */
 } vtb_ring_info;
 
 /* What one snapshot met. */
 typedef struct vtb_ring_snap_stats {
-	uint64_t records;           /* records decoded */
+	uint64_t records;           /* records the trace holds (its window of the ring) */
+	uint64_t decoded;           /* records decoded by this snapshot (new since the last one) */
+	uint64_t behind;            /* records written since the last snapshot that the writer
+				     * overwrote before this reader could copy them (dropped) */
 	uint64_t overwritten;       /* copied but overwritten by the writer while copying */
 	uint64_t bad;               /* records of no known kind (dropped) */
 	uint64_t data_lost;         /* data records whose arena text was gone */
@@ -424,8 +430,10 @@ int vtb_ring_info_read(vtb_ring *r, vtb_ring_info *info, char **cause);
  * against the write position before and after the copy (what the writer overwrote while
  * copying is dropped and counted in *st, which may be NULL), and decodes them. Calls still
  * open are drawn open; ends whose begins were overwritten start at the window start. The
- * header's reason is VTB_REASON_RING with the state text. Repeatable on one open ring (the
- * copy buffers are reused). The caller owns the trace; NULL and *cause on failure. */
+ * header's reason is VTB_REASON_RING with the state text. Repeatable on one open ring: the
+ * decoded model is kept, and the next snapshot decodes only the records written since (all
+ * of the ring again when the writer lapped the reader; st->behind counts what was lost).
+ * The caller owns the trace; NULL and *cause on failure. */
 vtb_trace *vtb_ring_snapshot(vtb_ring *r, vtb_ring_snap_stats *st, char **cause);
 /* Does this buffer start like a ring file? */
 int vtb_ring_is(const uint8_t *buf, size_t len_bytes);

@@ -147,6 +147,8 @@ int vtb_buf_varint(struct vtb_buf *b, uint64_t v);
 int vtb_buf_str(struct vtb_buf *b, const char *s, size_t len_bytes);
 void vtb_buf_free(struct vtb_buf *b);
 
+/* The hash of a string entry (name, file, line): the writer's and the ring reader's interning. */
+uint64_t vtb_str_hash(const char *name, const char *file, uint32_t line);
 /* Grow an array to hold `need` items of `size` bytes (x1.5, at least 16). 0 or VTB_E_NOMEM. */
 int vtb_grow(void **arr, size_t *cap, size_t need, size_t size);
 /* The same from a first capacity of `min`: arrays of which there are very many, mostly

@@ -627,7 +627,7 @@ static int ctx_init(dump_ctx *d)
 	return 0;
 }
 
-int vt_dump(const char *pattern, uint32_t reason, const char *reason_text,
+int vt_dump(const char *pattern, unsigned mode, uint32_t reason, const char *reason_text,
 	    vt_dump_result *res, char **cause)
 {
 	dump_ctx d;
@@ -641,7 +641,7 @@ int vt_dump(const char *pattern, uint32_t reason, const char *reason_text,
 	*cause = NULL;
 	int rc = ctx_init(&d);
 	if (rc == 0)
-		rc = vt_output_open(&o, pattern, vt.dump_seq, cause);
+		rc = vt_output_open(&o, pattern, vt.dump_seq, mode, cause);
 	else
 		memset(&o, 0, sizeof o), o.fd = -1;
 	if (rc == 0)

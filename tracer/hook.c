@@ -437,8 +437,11 @@ PyMethodDef vt_monitor_methods[] = {
 	{NULL, NULL, 0, NULL},
 };
 
-void vt_hook_thread_started(PyThreadState *ts)
+static void thread_added(uint32_t index, PyThreadState *ts)
 {
+	(void)index;
+	if (!(vt.c_calls && vt.installed && ts))
+		return;
 	vt_exc exc;
 	vt_exc_save(&exc);
 	vt_set_thread_profile(ts, vt_profile);
@@ -510,4 +513,14 @@ void vt_hook_uninstall(void)
 		_PyInterpreterState_SetEvalFrameFunc(interp, (_PyFrameEvalFunction)vt.prev_eval);
 		vt.installed = 0;
 	}
+}
+
+int vt_hook_observe(void)
+{
+#if VT_HAVE_MONITORING
+	return 0; /* sys.monitoring covers every thread */
+#else
+	static const vt_observer o = { .thread_added = thread_added };
+	return vt_observe(&o);
+#endif
 }

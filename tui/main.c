@@ -46,6 +46,7 @@ static void usage(FILE *out)
 	      "       vtui vtrace-PID.ring       what a killed, crashed or running process left\n"
 	      "       vtui --rings [DIR]         list the ring files (black boxes) and open one\n"
 	      "       vtui --live [PID] [--window 5s]  follow a running traced process\n"
+	      "       vtui --ask-dump PID        ask a traced process to dump (its --dump-signal)\n"
 	      "       vtui --render WxH [-p NAME] [--cmd C]... [--script FILE]... FILE\n"
 	      "                                  run commands, print the screen as text\n"
 	      "       vtui stats FILE [options]  per-function statistics (vtui stats --help)\n"
@@ -307,6 +308,8 @@ int main(int argc, char **argv)
 		return vtui_rings_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "--live"))
 		return vtui_live_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "--ask-dump"))
+		return vtui_ask_dump_main(argc - 1, argv + 1);
 	if ((rc = parse(argc, argv, &o)) != 0) {
 		tui_cmd_src_free(o.cmds, o.cmd_count);
 		return rc < 0 ? 0 : 2;

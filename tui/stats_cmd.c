@@ -393,7 +393,7 @@ static int run_live(const struct stats_opts *o, flt_set *f)
 	struct timespec nap = { (time_t)(o->interval_ns / 1000000000u), (long)(o->interval_ns % 1000000000u) };
 	vtb_trace *t = NULL;
 	char *cause = NULL;
-	tui_live *lv = tui_live_open(o->live_pid, 0, &t, &cause);
+	tui_live *lv = tui_live_open(o->live_pid, NULL, 0, &t, &cause);
 	int rc = 0;
 
 	if (!lv) {

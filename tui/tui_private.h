@@ -262,6 +262,11 @@ const char *tui_live_path(const tui_live *lv);
 /* The --window span (0: the whole ring). */
 uint64_t tui_live_window(const tui_live *lv);
 int tui_live_frozen(const tui_live *lv);
+uint32_t tui_live_pid(const tui_live *lv);
+/* The ring file of `pid` in the ring directory (malloc'd), or NULL and *cause. */
+char *tui_live_ring_of(uint32_t pid, char **cause);
+/* What the last snapshot met (records decoded, dropped). */
+const vtb_ring_snap_stats *tui_live_stats(const tui_live *lv);
 void tui_live_freeze(tui_live *lv, int frozen);
 /* "LIVE pid 12", "FROZEN pid 12", or "ENDED: <how the process ended>". */
 void tui_live_state(const tui_live *lv, char *buf, size_t len);
@@ -271,6 +276,22 @@ void tui_live_state(const tui_live *lv, char *buf, size_t len);
 int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause);
 /* :freeze, :follow, :pause (toggle; swap.c) and :dump [PATH] (live.c). */
 int tui_cmd_freeze(tui_app *app, int argc, char **argv);
+
+/* ---- asking a process to dump (askdump.c) ---- */
+typedef struct tui_ask {
+	vtb_ring *ring;
+	uint32_t pid;
+	int was_dumped;
+	char old_path[1024];
+} tui_ask;
+/* Sends the process of ring `path` (whose pid must be `pid`) its dump signal. 0 sent, or -1
+ * when it cannot be asked (not running, no dump signal, not ours); *msg says which (the
+ * caller frees it). tui_ask_free after, either way. */
+int tui_ask_dump(tui_ask *ask, uint32_t pid, const char *path, char **msg);
+/* 1 and the dump's path once the header shows a dump after the ask, else 0. */
+int tui_ask_done(tui_ask *ask, char *path, size_t len);
+void tui_ask_free(tui_ask *ask);
+int tui_cmd_ask_dump(tui_app *app, int argc, char **argv);
 int tui_cmd_dump(tui_app *app, int argc, char **argv);
 
 /* ---- the incident and goto (incident.c), marks by kind (marks.c), range (range.c) ---- */
