@@ -234,39 +234,6 @@ vtb_trace *tui_live_tick(tui_live *lv, int force, char **cause)
 	return t;
 }
 
-static int want_live(tui_app *app)
-{
-	if (app->live)
-		return 0;
-	tui_app_msg(app, 1, "not following a process (vtui --live PID)");
-	return -1;
-}
-
-/* `freeze`, `follow`, `pause` (toggles): follow the process or stay on this snapshot. */
-int tui_cmd_freeze(tui_app *app, int argc, char **argv)
-{
-	int frozen;
-
-	if (want_live(app) < 0)
-		return -1;
-	frozen = !strcmp(argv[0], "pause") ? !app->live->frozen : !strcmp(argv[0], "freeze");
-	(void)argc;
-	tui_live_freeze(app->live, frozen);
-	if (!frozen) { /* back to "now" at the right edge */
-		char *cause = NULL;
-		vtb_trace *t = tui_live_tick(app->live, 1, &cause);
-		uint64_t span = app->view.span_ns;
-		if (t && tui_app_swap_trace(app, t, &cause) == 0) {
-			app->view.span_ns = span;
-			app->view.start_ns = app->model.last_ns > span ? app->model.last_ns - span : 0;
-			tui_view_clamp(&app->view, &app->model);
-		}
-		free(cause);
-	}
-	tui_app_msg(app, 0, frozen ? "frozen on this snapshot (P or :follow follows again)" : "following the process");
-	return 0;
-}
-
 /* `dump [PATH]`: the snapshot on screen as a VTB file; the process is not asked anything. */
 int tui_cmd_dump(tui_app *app, int argc, char **argv)
 {

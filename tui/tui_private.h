@@ -157,7 +157,8 @@ void tui_view_show(tui_view *v, const tui_model *m, uint64_t t0, uint64_t t1);
 void tui_view_clamp(tui_view *v, const tui_model *m);
 /* Centre the window on t without zooming, and put the cursor there. */
 void tui_view_center(tui_view *v, const tui_model *m, uint64_t t);
-/* Column of time t (may be outside [0, cols)); time at the left edge of column c. */
+/* Column of time t (may be outside [0, cols)); time at the left edge of column c
+ * (units.c: the tracks use them too, under the view). */
 int64_t tui_view_col(const tui_view *v, uint64_t t);
 uint64_t tui_view_time(const tui_view *v, int64_t c);
 /* Select `r`, focus its thread, move the cursor onto it and pan it into view. */
@@ -195,7 +196,7 @@ int tui_view_row_of(const tui_row *rows, size_t count, int32_t thread, uint32_t 
 void tui_view_scroll_to(tui_view *v, int row, size_t row_count);
 
 /* A panel's title line: " what (keys) " on a rule; when that does not fit, the keys
- * lose their words ("j/k move, Esc leaves" -> "j/k Esc") (view_bars.c). */
+ * lose their words ("j/k move, Esc leaves" -> "j/k Esc") (screen.c). */
 void tui_panel_title(tui_screen *s, int y, const char *what, const char *keys);
 
 /* The tid of the tracer's row of GC spans (tracer/dump.c): no thread, but the process's
@@ -232,8 +233,10 @@ void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int asc
 /* res_ns, or finer when it would leave t fewer than three significant digits. */
 uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns);
 /* A moment of the trace (the cursor, a mark, a log record), to one column of the view or
- * three significant digits, whichever is finer (view_bars.c). */
+ * three significant digits, whichever is finer (units.c). */
 void tui_fmt_at(const tui_app *app, char *buf, size_t len, uint64_t t_ns, int ascii);
+/* A Python logging level's name ("WARNING"), or the level below it that has one. */
+const char *tui_level_name(uint32_t level);
 /* "1,234,567" */
 void tui_fmt_count(char *buf, size_t len, uint64_t n);
 /* Parse "12.5ms", "3s", "400us", "-2ms", "1500" (ms). *relative is set for a
@@ -273,7 +276,7 @@ void tui_live_state(const tui_live *lv, char *buf, size_t len);
  * open panel and the view's span; while the view's right edge was at the end of the old
  * trace it stays at the end of the new one. 0 or VTB_E_NOMEM. */
 int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause);
-/* :freeze, :follow, :pause (toggle) and :dump [PATH]. */
+/* :freeze, :follow, :pause (toggle; swap.c) and :dump [PATH] (live.c). */
 int tui_cmd_freeze(tui_app *app, int argc, char **argv);
 
 /* ---- asking a process to dump (askdump.c) ---- */
@@ -355,6 +358,8 @@ struct tui_app {
 	struct tui_fview *fv; /* filters, search, presets (owned) */
 	const char *cmd_line; /* the command line being run (a regex takes its rest verbatim) */
 	const struct tui_command *cmd; /* its table row (for its usage), or NULL */
+	struct tui_then *then; /* the lines its handler hands back (tui_cmd_then), or NULL */
+	int then_depth;       /* handed-back lines running handed-back lines: stop at a loop */
 	struct tui_analysis *an; /* tracks, panels, marks: tui/analysis.h (owned) */
 	tui_live *live;       /* vtui --live: the followed ring (owned), or NULL */
 	struct tui_incident *incident; /* where the dump was triggered (incident.c), or NULL */
@@ -410,6 +415,30 @@ int tui_command_run(tui_app *app, const char *line);
 /* Set "usage: NAME USAGE" of the command being run as the error (message.c); returns
  * -1. For a value the handler finds bad after the dispatcher's checks. */
 int tui_cmd_usage(tui_app *app);
+/* The argument text of the command being run: the line after its first word and blanks,
+ * without trailing blanks (message.c). The caller frees; NULL when out of memory. */
+char *tui_cmd_rest(const tui_app *app);
+
+/* Command lines a handler hands back to the dispatcher, which runs them once the handler
+ * has returned 0: so a handler never calls the command language, whose tables name it. */
+typedef struct tui_then {
+	char **lines;
+	size_t count;
+	char *context; /* tui_cmd_then_as's, or NULL */
+	int (*done)(tui_app *app, void *ctx, int rc); /* tui_cmd_then_done's, or NULL */
+	void *done_ctx;
+} tui_then;
+/* Hand back `line` to run after the running command, as if typed next: the message is
+ * cleared first, and the last line's result is the command's (message.c). 0, or -1 with
+ * a message. */
+int tui_cmd_then(tui_app *app, const char *line);
+/* Run the lines handed back as `context`'s ("preset NAME"): until the first error, whose
+ * message becomes "CONTEXT, 'LINE': MESSAGE". 0, or -1 with a message. */
+int tui_cmd_then_as(tui_app *app, const char *context);
+/* Once the lines handed back ran (or the handler failed), call done(app, ctx, rc) with
+ * their result, which it returns or replaces; done owns ctx. 0, or -1 with a message (ctx
+ * not taken). */
+int tui_cmd_then_done(tui_app *app, int (*done)(tui_app *app, void *ctx, int rc), void *ctx);
 
 typedef struct tui_binding {
 	int key;

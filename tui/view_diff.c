@@ -2,8 +2,8 @@
 /* view_diff.c: `vtui --diff BEFORE AFTER` in the viewer: the app shows one trace and keeps
  * the other; the diff panel class (tui_panel_diff, its state struct tui_diffview) lists
  * functions by impact, Enter goes to the selected function's longest call in the shown
- * trace (and searches its calls, for n / N), and `diff-open before|after` swaps the trace
- * on screen, the panel staying as it was. */
+ * trace (and searches its calls, for n / N); `diff-open before|after` (swap.c, above the
+ * panels) swaps the trace on screen, the panel staying as it was. */
 #include "tui/analysis.h"
 #include "tui/filter_view.h"
 
@@ -105,61 +105,6 @@ static int diff_enter(tui_app *app, void *st, char *cmd, size_t len)
 	if (strstr(r->name, "\\E") || (size_t)snprintf(cmd, len, "search ^\\Q%s\\E$\n", r->name) >= len)
 		cmd[0] = '\0';
 	snprintf(cmd + strlen(cmd), len - strlen(cmd), "longest");
-	return 0;
-}
-
-/* Swap the trace on screen with the one kept aside: a new model, view, filter and analysis
- * state over it; the diff panel moves across as it is. */
-static int swap(tui_app *app)
-{
-	struct tui_diffview *dv = diff_of(app);
-	/* kept whole: the filters, flatten included, go with the view */
-	vtb_trace *shown = vtb_trace_unflatten(app->model.trace);
-	char *path = app->path, *cause = NULL;
-
-	tui_an_adopt(app, &tui_panel_diff, NULL); /* kept: the analysis' free must not free it */
-	app->model.trace = NULL; /* kept: fini must not free it */
-	tui_an_free(app->an);
-	tui_fview_free(app->fv);
-	tui_view_fini(&app->view);
-	tui_model_fini(&app->model);
-	app->an = NULL;
-	app->fv = NULL;
-	app->path = dv->other_path;
-	dv->other_path = path;
-	app->self_ref = TUI_REF_NONE;
-	if (tui_model_init(&app->model, dv->other, &cause) < 0 || tui_view_init(&app->view, &app->model) < 0 ||
-	    !(app->fv = tui_fview_new(&app->model)) || !(app->an = tui_an_new(app))) {
-		dv->other = shown;
-		tui_diffv_free(dv);
-		free(cause);
-		app->quit = 1; /* no trace left to show */
-		return -1;
-	}
-	dv->other = shown;
-	dv->showing_after = !dv->showing_after;
-	tui_an_adopt(app, &tui_panel_diff, dv);
-	app->redraw = 1;
-	return 0;
-}
-
-int tui_cmd_diff_open(tui_app *app, int argc, char **argv)
-{
-	struct tui_diffview *dv = diff_of(app);
-	int after;
-
-	(void)argc;
-	if (!dv) {
-		tui_app_msg(app, 1, "diff-open: no second trace (start with vtui --diff BEFORE AFTER)");
-		return -1;
-	}
-	after = argv[1][0] == 'a';
-	if (after != dv->showing_after && swap(app) < 0) {
-		tui_app_msg(app, 1, "diff-open: out of memory");
-		return -1;
-	}
-	if (diff_function(app, diff_of(app)) != UINT32_MAX) /* at the row's function */
-		return tui_command_run(app, "panel enter");
 	return 0;
 }
 
