@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* ring.c: ring files (the tracer's black box) from the reader's side: opening one without
  * trusting it, reading its header, saying how its process ended, listing a ring directory.
- * The records are decoded in ring_decode.c. Every offset and count the file gives is
+ * The records are decoded in ring_decode.c, and so is the info of a ring read (a crashed
+ * ring's needs the copied tables): ring.c is the layer below and calls nothing there. Every offset and count the file gives is
  * checked against the file's size as it is now; the file is read with pread, never
  * mapped, so a writer that truncates it makes a read fail, not a SIGBUS. */
 #include "common/vtb.h"
@@ -310,18 +311,6 @@ void vtb_ring_fill_info(vtb_ring *r, vtb_ring_info *in)
 	if (h->state == VTB_RING_CRASHED)
 		crash_thread_name(r, in);
 	state_text(in, in->state_text, sizeof in->state_text);
-}
-
-int vtb_ring_info_read(vtb_ring *r, vtb_ring_info *info, char **cause)
-{
-	*cause = NULL;
-	int rc = vtb_ring_header_read(r, cause);
-	if (rc < 0)
-		return rc;
-	if (r->h.state == VTB_RING_CRASHED && (rc = vtb_ring_copy_tables(r, cause)) < 0)
-		return rc;
-	vtb_ring_fill_info(r, info);
-	return 0;
 }
 
 int vtb_ring_default_dir(char *buf, size_t len_bytes)

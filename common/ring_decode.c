@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* ring_decode.c: a snapshot of a ring file as a trace model. The copy is checked against
+/* ring_decode.c: a snapshot of a ring file as a trace model, and the ring's info
+ * (vtb_ring_info_read: a crashed ring's names the thread, from the copied tables). The copy is checked against
  * the write position read before and after it: a live writer may have overwritten the
  * oldest records (and the one slot it is writing) meanwhile, and those are dropped and
  * counted. The decode replays each thread as the tracer's dump does: ends whose begins
@@ -39,7 +40,8 @@ static int reserve(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-int vtb_ring_copy_tables(vtb_ring *r, char **cause)
+/* Copies the code and thread tables and their strings (counts from r->h). */
+static int copy_tables(vtb_ring *r, char **cause)
 {
 	const vtb_ring_header *h = &r->h;
 	int rc = VTB_E_NOMEM;
@@ -60,6 +62,18 @@ fail:
 	r->code_count = r->thread_count = r->strings_len = 0;
 	*cause = vtb_fmt("%s: reading the tables: %s", r->path, vtb_strerror(rc));
 	return rc;
+}
+
+int vtb_ring_info_read(vtb_ring *r, vtb_ring_info *info, char **cause)
+{
+	*cause = NULL;
+	int rc = vtb_ring_header_read(r, cause);
+	if (rc < 0)
+		return rc;
+	if (r->h.state == VTB_RING_CRASHED && (rc = copy_tables(r, cause)) < 0)
+		return rc;
+	vtb_ring_fill_info(r, info);
+	return 0;
 }
 
 /* Records [first, first + n) into r->records, in order. */
@@ -546,7 +560,7 @@ static int update(dec *d, vtb_ring_info *info, uint64_t *head_out, char **cause)
 	for (uint64_t i = 0; i < n && !data; i++)
 		data = is_data(r->records[i].kind);
 	if ((data && (rc = copy_arena(r)) < 0) || (rc = vtb_ring_header_read(r, cause)) < 0 ||
-	    (rc = vtb_ring_copy_tables(r, cause)) < 0)
+	    (rc = copy_tables(r, cause)) < 0)
 		return rc;
 	vtb_ring_fill_info(r, info);
 	live = live && info->alive;

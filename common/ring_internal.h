@@ -73,8 +73,6 @@ typedef struct ring_live {
 int vtb_ring_pread(int fd, void *buf, size_t len, uint64_t off);
 /* Reads the header into r->h and checks it against the file size. */
 int vtb_ring_header_read(vtb_ring *r, char **cause);
-/* Copies the code and thread tables and their strings (counts from r->h). */
-int vtb_ring_copy_tables(vtb_ring *r, char **cause);
 /* A string of the copied strings, "?" when the offset or its end lie outside. */
 const char *vtb_ring_str(const vtb_ring *r, uint64_t off);
 const char *vtb_ring_thread_name(const vtb_ring *r, uint64_t i);

@@ -6,6 +6,14 @@
 # PYTHON is the interpreter BUILD/python was built for; PYTHONS those the tracer suites run under.
 build=$1; sanitize=$2; python=$3; shift 3
 pass=0; fail=0; suites_failed=""
+# The tracer's object folders built by this run (one per interpreter), for the cycles check.
+tracer_objs=""
+
+# The folder of tracer objects the Makefile builds for interpreter $1 under PYBUILD $2.
+tracer_objdir() {
+	ext=$("$1" -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
+	echo "$2/obj${ext%.*}"
+}
 
 # Sum Check's "NN%: Checks: N, Failures: F, Errors: E" lines from a suite's output.
 count() {
@@ -49,6 +57,8 @@ for t in "$build"/tests/test_*; do
 			make --no-print-directory -s tracer BUILD="$build" PYTHON="$py" PYBUILD="$pybuild" >/dev/null || {
 				echo "could not build the tracer for $py"; fail=$((fail + 1)); continue; }
 			VTRACE_PYTHON="$py" VTRACE_PYPATH="$pybuild" run_suite "$(basename "$t")-$ver" "$t"
+			dir=$(tracer_objdir "$py" "$pybuild")
+			case " $tracer_objs " in *" $dir "*) ;; *) tracer_objs="$tracer_objs $dir" ;; esac
 		done ;;
 	*)
 		echo "== $(basename "$t")"
@@ -117,10 +127,13 @@ else
 	fail=$((fail + 1)); suites_failed="$suites_failed spdx"
 fi
 
-# filters/ and analysis/ in layers: no cycle among the object files of a library
-# (tools/cycles.sh reads nm). tui/, common/ and the tracer still have some (tests/README.md).
+# Every library in layers: no cycle among the object files of the viewer's, common/'s,
+# filters/', analysis/' libraries nor of the tracer as built for each interpreter (tools/cycles.sh
+# reads nm; a missing library or folder fails too).
 echo "== object file cycles"
-if ./tools/cycles.sh "$build/libvtfilters.a" "$build/libvtanalysis.a"; then
+# shellcheck disable=SC2086 # tracer_objs: a list of folders without blanks
+if ./tools/cycles.sh "$build/libvtui.a" "$build/libvtbcommon.a" "$build/libvtfilters.a" \
+	"$build/libvtanalysis.a" "$(tracer_objdir "$python" "$build/python")" $tracer_objs; then
 	pass=$((pass + 1))
 else
 	fail=$((fail + 1)); suites_failed="$suites_failed cycles"

@@ -4,8 +4,8 @@
  * Tab completes the word before the end of the line: a command name (first word), a
  * preset name (after preset and save-preset), a thread name (after filter-thread, as a
  * regex that matches it literally). One candidate is put in whole; several are extended
- * to their longest common prefix and listed on the status line. Up and Down recall only
- * lines that begin as the prompt opened (`/` opens "search ": it recalls searches). */
+ * to their longest common prefix and listed on the status line. The history Up and Down
+ * walk is history.c's. */
 #include "tui/filter_view.h"
 
 #include <stdio.h>
@@ -144,25 +144,4 @@ void tui_line_complete(tui_app *app)
 	app->cmdline_len = strlen(line);
 	if (m.count > 1)
 		tui_app_msg(app, 0, "%s", m.list);
-}
-
-void tui_line_opened(tui_app *app)
-{
-	app->history_pos = app->history_count;
-	snprintf(app->history_prefix, sizeof(app->history_prefix), "%s", app->cmdline);
-}
-
-void tui_line_recall(tui_app *app, int dir)
-{
-	size_t pos = app->history_pos, plen = strlen(app->history_prefix);
-
-	do {
-		if ((dir < 0 && pos == 0) || (dir > 0 && pos >= app->history_count))
-			return;
-		pos += dir;
-	} while (pos < app->history_count && strncmp(app->history[pos], app->history_prefix, plen) != 0);
-	app->history_pos = pos;
-	snprintf(app->cmdline, sizeof(app->cmdline), "%s",
-		 pos < app->history_count ? app->history[pos] : app->history_prefix);
-	app->cmdline_len = strlen(app->cmdline);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* filter_view.c: the viewer's filters: the filter commands, the per-call visibility
- * marking (see filter_view.h for the rules), and the hooks the timeline draws through. */
+ * marking (see filter_view.h for the rules), and the hooks the timeline draws through.
+ * The queries on the marking are filter_visible.c's, below search.c. */
 #include "tui/filter_view.h"
 
 #include <stdlib.h>
@@ -45,11 +46,6 @@ void tui_fview_free(struct tui_fview *fv)
 }
 
 /* ---- marking ---- */
-
-static inline int bit(const uint64_t *bm, size_t i)
-{
-	return (int)((bm[i >> 6] >> (i & 63)) & 1);
-}
 
 /* Move *j along `up` to the last call starting at or before t; 1 when it covers t (it is
  * the parent of a call starting at t). Children come in start order, so *j only grows. */
@@ -417,119 +413,6 @@ fail:
 
 /* ---- drawing hooks ---- */
 
-static const uint64_t *row_bits(const tui_app *app, int32_t thread, uint32_t depth, size_t *off)
-{
-	const struct tui_fview *fv = app->fv;
-
-	if (!fv || !fv->vis || thread < 0 || (size_t)thread >= app->model.thread_count)
-		return NULL;
-	*off = fv->row_off[app->model.row_base[thread] + depth];
-	return fv->vis;
-}
-
-int tui_fview_visible(const tui_app *app, int32_t thread, uint32_t depth, size_t i)
-{
-	const vtb_thread *th = tui_model_thread(&app->model, thread);
-	const uint64_t *bm;
-	size_t off = 0;
-
-	if (!th || depth >= th->depth_count || i >= th->rows[depth].count)
-		return 0;
-	if (app->fv && app->fv->shown_depths && app->fv->shown_depths[thread] == TUI_THREAD_HIDDEN)
-		return 0;
-	bm = row_bits(app, thread, depth, &off);
-	return !bm || bit(bm, off + i);
-}
-
-size_t tui_fview_next(const tui_app *app, const tui_row_cursor *rc, size_t i)
-{
-	const struct tui_fview *fv = app->fv;
-	size_t n = rc->row ? rc->row->count : 0, off, w, end;
-	uint64_t word;
-
-	if (!fv || !fv->vis || i >= n)
-		return i < n ? i : n;
-	/* the cursor's buckets sit at the row's place in the model */
-	off = fv->row_off[(size_t)(rc->b - app->model.buckets)];
-	w = (off + i) >> 6;
-	end = (off + n + 63) >> 6; /* rows start on a word boundary */
-	word = fv->vis[w] & (~(uint64_t)0 << ((off + i) & 63));
-	while (!word && ++w < end)
-		word = fv->vis[w];
-	if (!word)
-		return n;
-	i = w * 64 + (size_t)__builtin_ctzll(word) - off;
-	return i < n ? i : n;
-}
-
-/* The first set bit at or after `from` (dir > 0) or at or before it (dir < 0) among bits
- * [lo, hi) of `bm`; hi when none. Whole words at a time. */
-static size_t seek_bit(const uint64_t *bm, size_t lo, size_t hi, size_t from, int dir)
-{
-	size_t w = from >> 6;
-	uint64_t word;
-
-	if (dir > 0) {
-		word = bm[w] & (~(uint64_t)0 << (from & 63));
-		while (!word && ++w < (hi + 63) >> 6)
-			word = bm[w];
-		from = word ? w * 64 + (size_t)__builtin_ctzll(word) : hi;
-		return from < hi ? from : hi;
-	}
-	word = bm[w] & (~(uint64_t)0 >> (63 - (from & 63)));
-	while (!word && w-- > lo >> 6)
-		word = bm[w];
-	from = word ? w * 64 + 63 - (size_t)__builtin_clzll(word) : hi;
-	return from >= lo && from < hi ? from : hi;
-}
-
-int tui_fview_seek(const tui_app *app, tui_ref *r, int dir)
-{
-	const vtb_thread *th = tui_model_thread(&app->model, r->thread);
-	size_t off = 0, n, at;
-	const uint64_t *bm;
-
-	if (!th || r->depth >= th->depth_count || r->index >= th->rows[r->depth].count)
-		return -1;
-	if (app->fv->shown_depths && app->fv->shown_depths[r->thread] == TUI_THREAD_HIDDEN)
-		return -1;
-	if (!(bm = row_bits(app, r->thread, r->depth, &off)))
-		return 0;
-	n = th->rows[r->depth].count;
-	at = seek_bit(bm, off, off + n, off + r->index, dir);
-	if (at == off + n)
-		return -1;
-	r->index = at - off;
-	return 0;
-}
-
-/* Whether r and the call `want` share a parent (or both have none). */
-static int same_parent(const tui_app *app, tui_ref r, tui_ref want)
-{
-	tui_ref a, b;
-	int ha = tui_query_parent(&app->model, r, &a) == 0, hb = tui_query_parent(&app->model, want, &b) == 0;
-
-	return ha == hb && (!ha || (a.depth == b.depth && a.index == b.index));
-}
-
-int tui_fview_visible_move(const tui_app *app, const char *what, tui_ref cur, tui_ref *r)
-{
-	int back = !strcmp(what, "prev") || !strcmp(what, "prev-sibling");
-	tui_ref t = *r, p;
-
-	if (tui_fview_visible(app, t.thread, t.depth, t.index))
-		return 0;
-	if (tui_fview_seek(app, &t, back ? -1 : 1) < 0)
-		return -1;
-	if (!strcmp(what, "child") &&
-	    (tui_query_parent(&app->model, t, &p) < 0 || p.depth != cur.depth || p.index != cur.index))
-		return -1;
-	if (strstr(what, "sibling") && !same_parent(app, t, cur))
-		return -1;
-	*r = t;
-	return 0;
-}
-
 void tui_fview_paint(const tui_app *app, const vtb_slice *sl, uint16_t *style, uint16_t *attr)
 {
 	const struct tui_fview *fv = app->fv;
@@ -568,16 +451,7 @@ void tui_fview_status(const tui_app *app, char *buf, size_t len)
 	}
 }
 
-void tui_search_reset(struct tui_fview *fv)
-{
-	free(fv->match_idx);
-	free(fv->match_off);
-	fv->match_idx = NULL;
-	fv->match_off = NULL;
-}
-
 /* ---- commands ---- */
-
 
 /* filter, filter-file, hide, hide-file, min-duration, max-depth, filter-thread,
  * clear-filters: applied to a copy, so a bad pattern leaves the filters as they were. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* filter_view.h: filters, search and presets in the viewer. Private to tui/ (like analysis.h):
  * filter_view.c (the filter state, the per-call marking, drawing hooks, filter commands),
+ * filter_visible.c (which calls are visible, moving between them),
  * search.c (search, next and previous match), presets_ui.c (presets and their picker).
  *
  * What a filter change costs: the patterns run once per name of the string table
@@ -91,6 +92,9 @@ void tui_fview_status(const tui_app *app, char *buf, size_t len);
  * rest of the line verbatim as their argument (app->cmd_line). */
 int tui_cmd_filter(tui_app *app, int argc, char **argv);
 int tui_cmd_search(tui_app *app, int argc, char **argv);
+/* `search TEXT` run directly (a preset's view: preset_view.c, which the command table
+ * reaches, so it cannot run a command line): 0, or -1 with the message set. */
+int tui_search_run(tui_app *app, const char *text);
 int tui_cmd_next_match(tui_app *app, int argc, char **argv);
 int tui_cmd_prev_match(tui_app *app, int argc, char **argv);
 int tui_cmd_preset(tui_app *app, int argc, char **argv);
@@ -100,8 +104,6 @@ int tui_cmd_presets(tui_app *app, int argc, char **argv);
 /* Replace the filter set with `next` (taken over, freed on failure): evaluate, mark, keep
  * the previous filters on error. 0 or -1 with the message set. */
 int tui_fview_commit(tui_app *app, flt_set *next);
-/* Drop the per-row match indexes (after the search changed). */
-void tui_search_reset(struct tui_fview *fv);
 /* Run the search again over a new model (after flattening changed it); no message. */
 void tui_search_rerun(tui_app *app);
 /* Drop the search. */

@@ -60,21 +60,27 @@ int tui_cmd_then_as(tui_app *app, const char *context)
 	return 0;
 }
 
-char *tui_cmd_rest(const tui_app *app)
+char *tui_trim_dup(const char *p)
 {
-	const char *p = app->cmd_line ? app->cmd_line : "";
 	size_t n;
 
-	while (*p == ' ' || *p == '\t')
-		p++;
-	while (*p && *p != ' ' && *p != '\t')
-		p++;
 	while (*p == ' ' || *p == '\t')
 		p++;
 	n = strlen(p);
 	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r'))
 		n--;
 	return strndup(p, n);
+}
+
+char *tui_cmd_rest(const tui_app *app)
+{
+	const char *p = app->cmd_line ? app->cmd_line : "";
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	return tui_trim_dup(p);
 }
 
 int tui_cmd_then_done(tui_app *app, int (*done)(tui_app *app, void *ctx, int rc), void *ctx)

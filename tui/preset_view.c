@@ -74,16 +74,9 @@ static int restore_range(tui_app *app, const char *text)
 
 int tui_preset_view_restore(tui_app *app, const flt_preset_view *v, char *said, size_t len)
 {
-	char *line;
-	int rc = 0;
-
 	said[0] = '\0';
 	if (v->search) { /* first: going to its first match moves the view the range then sets */
-		if (!(line = tui_strdupf("search %s", v->search)))
-			return -1;
-		rc = tui_command_run(app, line);
-		free(line);
-		if (rc < 0)
+		if (tui_search_run(app, v->search) < 0)
 			return -1;
 		snprintf(said + strlen(said), len - strlen(said), ", search /%s/", v->search);
 	}

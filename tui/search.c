@@ -26,9 +26,18 @@ static int string_entry(void *ctx, size_t id, const char **name, const char **fi
 	return 0;
 }
 
+/* Drop the per-row match indexes (after the search changed). */
+static void search_reset(struct tui_fview *fv)
+{
+	free(fv->match_idx);
+	free(fv->match_off);
+	fv->match_idx = NULL;
+	fv->match_off = NULL;
+}
+
 void tui_search_clear(struct tui_fview *fv)
 {
-	tui_search_reset(fv);
+	search_reset(fv);
 	flt_pattern_free(fv->search);
 	free(fv->search_bits);
 	free(fv->search_text);
@@ -54,7 +63,7 @@ static int build_index(const tui_model *m, struct tui_fview *fv)
 	fv->match_off = malloc((m->bucket_rows + 1) * sizeof(*fv->match_off));
 	fv->match_idx = malloc((fv->search_calls + 1) * sizeof(*fv->match_idx));
 	if (!fv->match_off || !fv->match_idx) {
-		tui_search_reset(fv);
+		search_reset(fv);
 		return -1;
 	}
 	for (size_t t = 0; t < m->thread_count; t++) {
@@ -365,14 +374,13 @@ static void append_msg(tui_app *app, const char *what)
 	tui_app_msg(app, 0, "%.100s: %s", first, what);
 }
 
-int tui_cmd_search(tui_app *app, int argc, char **argv)
+/* Search for `rest` (taken over; NULL: out of memory), or clear the search when it is "". */
+static int search_for(tui_app *app, char *rest)
 {
 	struct tui_fview *fv = app->fv;
-	char *rest = tui_cmd_rest(app), *cause = NULL, what[160];
+	char *cause = NULL, what[160];
 	int rc = -1;
 
-	(void)argc;
-	(void)argv;
 	if (!rest) {
 		tui_app_msg(app, 1, "out of memory");
 		return -1;
@@ -409,4 +417,16 @@ int tui_cmd_prev_match(tui_app *app, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	return move_to_match(app, -1);
+}
+
+int tui_cmd_search(tui_app *app, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return search_for(app, tui_cmd_rest(app));
+}
+
+int tui_search_run(tui_app *app, const char *text)
+{
+	return search_for(app, tui_trim_dup(text));
 }

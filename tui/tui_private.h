@@ -296,7 +296,7 @@ void tui_ask_free(tui_ask *ask);
 int tui_cmd_ask_dump(tui_app *app, int argc, char **argv);
 int tui_cmd_dump(tui_app *app, int argc, char **argv);
 
-/* ---- the incident and goto (incident.c), marks by kind (marks.c), range (range.c) ---- */
+/* ---- the incident and goto (incident.c), marks by kind (marks.c), range (range.c, range_text.c) ---- */
 
 /* The name of the instant the tracer leaves where an exception went unhandled; its text
  * is the traceback (tracer/vtrace UNHANDLED). */
@@ -395,8 +395,8 @@ typedef struct tui_command {
 	int (*run)(tui_app *app, int argc, char **argv);
 } tui_command;
 
-/* The `:` line (complete.c): Tab completion of the word at its end; the prompt opened
- * (with the words typed so far); Up (dir -1) and Down through the history. */
+/* The `:` line: Tab completion of the word at its end (complete.c); the prompt opened
+ * (with the words typed so far); Up (dir -1) and Down through the history (history.c). */
 void tui_line_complete(tui_app *app);
 void tui_line_opened(tui_app *app);
 void tui_line_recall(tui_app *app, int dir);
@@ -418,6 +418,9 @@ int tui_cmd_usage(tui_app *app);
 /* The argument text of the command being run: the line after its first word and blanks,
  * without trailing blanks (message.c). The caller frees; NULL when out of memory. */
 char *tui_cmd_rest(const tui_app *app);
+/* A copy of p without its leading blanks and trailing blanks and line ends (message.c). The
+ * caller frees; NULL when out of memory. */
+char *tui_trim_dup(const char *p);
 
 /* Command lines a handler hands back to the dispatcher, which runs them once the handler
  * has returned 0: so a handler never calls the command language, whose tables name it. */
