@@ -486,20 +486,6 @@ int calls_row_get(const calls_list *l, calls_pos p, calls_row *row)
 	return 0;
 }
 
-static const char *name_of(const vtb_trace *t, uint32_t id)
-{
-	const vtb_string *s = id < vtb_trace_string_count(t) ? vtb_trace_string(t, id) : NULL;
-
-	return s && s->name ? s->name : "?";
-}
-
-static const char *level_name(uint32_t level)
-{
-	static const char *const names[] = { "NOTSET", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL" };
-
-	return names[level >= 50 ? 5 : level / 10];
-}
-
 void calls_label(const vtb_trace *t, const calls_row *row, char *buf, size_t len)
 {
 	const vtb_mark *mk = row->mark;
@@ -507,12 +493,12 @@ void calls_label(const vtb_trace *t, const calls_row *row, char *buf, size_t len
 	if (!len)
 		return;
 	if (mk && mk->kind == VTB_MARK_LOG)
-		snprintf(buf, len, "[%s %s] %s", level_name(mk->level), name_of(t, mk->name_id), mk->text);
+		snprintf(buf, len, "[%s %s] %s", an_level_name(mk->level), an_name(t, mk->name_id), mk->text);
 	else if (mk)
-		snprintf(buf, len, "%s %s%s%s", mk->kind == VTB_MARK_OBJECT ? "=" : "*", name_of(t, mk->name_id),
+		snprintf(buf, len, "%s %s%s%s", mk->kind == VTB_MARK_OBJECT ? "=" : "*", an_name(t, mk->name_id),
 			 *mk->text ? " " : "", mk->text);
 	else if (row->slice)
-		snprintf(buf, len, "%s(%s)%s%s%s", name_of(t, row->slice->name_id), row->args ? row->args : "",
+		snprintf(buf, len, "%s(%s)%s%s%s", an_name(t, row->slice->name_id), row->args ? row->args : "",
 			 row->retval ? " = " : "", row->retval ? row->retval : "",
 			 row->flags & VTB_CALL_EXCEPTION ? " [exception]" : "");
 	else

@@ -31,4 +31,37 @@ static inline size_t an_row_first_from(const vtb_row *row, uint64_t t)
 	return lo;
 }
 
+/* String `id`'s name, "?" for an id out of range. */
+static inline const char *an_name(const vtb_trace *t, uint32_t id)
+{
+	const vtb_string *s = id < vtb_trace_string_count(t) ? vtb_trace_string(t, id) : NULL;
+
+	return s && s->name ? s->name : "?";
+}
+
+/* Python's name of a logging level ("ERROR" for 40 to 49). */
+static inline const char *an_level_name(uint32_t level)
+{
+	static const char *const names[] = { "NOTSET", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL" };
+
+	return names[level >= 50 ? 5 : level / 10];
+}
+
+/* Index of the first mark of `th` at or after t (mark_count if none): marks are sorted
+ * by time. */
+static inline size_t an_mark_first_from(const vtb_thread *th, uint64_t t)
+{
+	size_t lo = 0, hi = th->mark_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (th->marks[mid].ts_ns < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 #endif

@@ -144,6 +144,30 @@ START_TEST(incident_one_key)
 }
 END_TEST
 
+/* E (the call list at the incident) selects what e does, on each kind of dump, and the
+ * finder names the thread and moment e shows. */
+START_TEST(incident_keys_agree)
+{
+	const struct incident_case *c = &incident_cases[_i];
+	tui_app *e = open_goto(c->reason, c->text, c->with_instant), *E = open_goto(c->reason, c->text, c->with_instant);
+	an_incident in;
+
+	tui_app_key(e, 'e');
+	tui_app_key(E, 'E');
+	ck_assert_str_eq(sel_name(E), sel_name(e));
+	ck_assert_mem_eq(&E->view.sel, &e->view.sel, sizeof(e->view.sel));
+	ck_assert_int_eq(E->an->mark.thread, e->an->mark.thread);
+	if (e->an->mark.thread >= 0)
+		ck_assert_uint_eq(E->an->mark.index, e->an->mark.index);
+	an_incident_find(e->model.trace, &in);
+	ck_assert_int_eq(in.thread, e->view.sel.thread >= 0 ? e->view.sel.thread : e->an->mark.thread);
+	if (e->view.sel.thread >= 0 && c->reason == VTB_REASON_EXCEPTION)
+		ck_assert_uint_eq(in.at_ns, tui_slice_end(tui_model_slice(&e->model, e->view.sel)));
+	tui_app_free(e);
+	tui_app_free(E);
+}
+END_TEST
+
 /* The details of the call the exception began in, and of those it left on its way up,
  * show the exception and its traceback; other calls do not. */
 START_TEST(incident_details_traceback)
@@ -373,6 +397,7 @@ int main(void)
 	int failed;
 
 	tcase_add_loop_test(tc, incident_one_key, 0, sizeof(incident_cases) / sizeof(incident_cases[0]));
+	tcase_add_loop_test(tc, incident_keys_agree, 0, sizeof(incident_cases) / sizeof(incident_cases[0]));
 	tcase_add_test(tc, incident_details_traceback);
 	tcase_add_test(tc, goto_places);
 	tcase_add_test(tc, marks_by_kind);

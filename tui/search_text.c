@@ -124,18 +124,20 @@ static void marks(struct collect *c, int32_t t)
 	}
 }
 
-/* The dump's unhandled exception (its type and message in the reason) is where it left
- * its last call. */
+/* The dump's unhandled exception (its type and message in the reason) is at the call it
+ * began in: the incident's (analysis/incident.c), as `goto incident` shows it. */
 static void dump_exception(struct collect *c)
 {
+	an_incident in;
 	tui_ref r;
 
 	if (c->m->hdr->reason != VTB_REASON_EXCEPTION || !wants(c, FLT_FIELD_EXC) ||
 	    !hit(c, c->m->hdr->reason_text))
 		return;
 	c->h->per_field[FLT_FIELD_EXC]++;
-	r = tui_query_exception_call(c->m);
-	if (r.thread >= 0)
+	an_incident_find(c->m->trace, &in);
+	r = (tui_ref){ (int32_t)in.thread, (uint32_t)in.call_depth, in.call_index };
+	if (in.call_depth >= 0)
 		add_call(c, tui_model_slice(c->m, r));
 	else
 		c->h->loose++;

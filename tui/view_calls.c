@@ -147,14 +147,24 @@ static void callsv_fold(tui_app *app, const char *how)
 		lead(app);
 }
 
+/* The incident's row, as `goto incident` selects it: the log record that dumped, else its
+ * call, else the last row at its moment. */
+static int incident_row(const calls_list *l, const an_incident *in, calls_pos *out)
+{
+	if (in->reason == VTB_REASON_LOG && in->mark_thread == in->thread)
+		return calls_of_mark(l, in->mark_index, out);
+	if (in->call_depth >= 0)
+		return calls_of_call(l, (uint32_t)in->call_depth, in->call_index, out);
+	return calls_at_time(l, in->at_ns, out);
+}
+
 static int callsv_incident(tui_app *app)
 {
 	struct tui_callsview *cv;
-	calls_incident in;
+	an_incident in;
 
-	calls_incident_find(app->model.trace, &in);
-	if (in.thread < 0 || !(cv = on_thread(app, (int32_t)in.thread)) || !cv->list ||
-	    calls_at_time(cv->list, in.at_ns, &cv->sel) < 0) {
+	an_incident_find(app->model.trace, &in);
+	if (in.thread < 0 || !(cv = on_thread(app, (int32_t)in.thread)) || !cv->list || incident_row(cv->list, &in, &cv->sel) < 0) {
 		tui_app_msg(app, 1, "no call before the incident");
 		return -1;
 	}
