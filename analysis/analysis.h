@@ -6,7 +6,8 @@
  * Files: stats.c (per-function statistics and their table, CSV and JSON writers), diff.c
  * (two traces compared function by function), flame.c (the aggregated flame graph's
  * tree), multi.c (several dumps of one run merged onto one clock), calls.c and
- * incident.c (a thread's call list, the incident).
+ * incident.c (a thread's call list, the incident), tasks.c (asyncio tasks as lanes:
+ * their steps stitched together, per-task figures).
  *
  * Statistics, per string id: calls, total, self, mean and max, as vtui(1) STATISTICS
  * defines them:
@@ -95,6 +96,9 @@ struct cJSON;
  * print it and a newline to `out`, and delete it. 0 or VTB_E_NOMEM. */
 int tui_stats_json_write(struct cJSON *root, size_t n, struct cJSON *(*item)(const void *ctx, size_t i),
 			 const void *ctx, FILE *out);
+/* The same with the list under `key`. */
+int tui_stats_json_list(struct cJSON *root, const char *key, size_t n,
+			struct cJSON *(*item)(const void *ctx, size_t i), const void *ctx, FILE *out);
 /* End a write to `out` that returned rc (0 or VTB_E_NOMEM): flush it. Returns rc, or
  * VTB_E_IO; when not 0, *cause (if cause is not NULL) says "writing WHAT: ...". */
 int tui_stats_write_end(int rc, FILE *out, const char *what, char **cause);
@@ -112,9 +116,18 @@ typedef struct tui_diff_row {
 	uint64_t calls_a, calls_b, total_a, total_b, self_a, self_b;
 } tui_diff_row;
 
+/* How rows are ranked: impact (|self change|, then |total change|), or change of mean
+ * (|mean change|, then |total change|), the default when the traces span different
+ * times (TUI_DIFF_SPAN_RATIO), where totals grow with the time recorded. */
+enum tui_diff_rank { TUI_DIFF_AUTO, TUI_DIFF_IMPACT, TUI_DIFF_MEAN };
+#define TUI_DIFF_RANK_WORDS "auto|impact|mean"
+#define TUI_DIFF_SPAN_RATIO 1.25
+
 typedef struct tui_diff {
-	tui_diff_row *rows;    /* sorted by impact: |self change|, then |total change| */
+	tui_diff_row *rows;    /* sorted as `rank` says */
 	size_t count;
+	uint64_t span_a, span_b; /* the time each trace spans (vtb_trace_span), ns */
+	int rank;              /* TUI_DIFF_IMPACT or TUI_DIFF_MEAN: how rows are sorted */
 } tui_diff;
 
 /* Compare the statistics `sa` of trace `a` with `sb` of `b` by qualified function name
@@ -123,7 +136,17 @@ typedef struct tui_diff {
 int tui_diff_compute(const vtb_trace *a, const tui_stats *sa, const vtb_trace *b, const tui_stats *sb,
 		     tui_diff **out);
 void tui_diff_free(tui_diff *d);
-/* Table, CSV (name,calls_a,calls_b,calls_delta,total_a,...) or JSON. 0 or VTB_E_IO. */
+/* Sort the rows by `rank` (TUI_DIFF_AUTO: by mean when one trace spans more than
+ * TUI_DIFF_SPAN_RATIO times the other's time, else by impact). */
+void tui_diff_rank(tui_diff *d, enum tui_diff_rank rank);
+/* One of TUI_DIFF_RANK_WORDS; 0 or VTB_E_ARG. */
+int tui_diff_parse_rank(const char *text, enum tui_diff_rank *rank);
+/* Per side (0: a, 1: b): the mean (total / calls, rounded; 0 without calls) and the calls
+ * per second of the trace's span (0 for an empty span). */
+uint64_t tui_diff_mean(const tui_diff_row *r, int side);
+double tui_diff_rate(const tui_diff *d, const tui_diff_row *r, int side);
+/* Table, CSV (name,calls_a,calls_b,calls_delta,total_a,...,mean_a,mean_b,mean_delta,
+ * rate_a,rate_b) or JSON. 0 or VTB_E_IO. */
 int tui_diff_write(const tui_diff *d, enum tui_stats_format fmt, size_t top, FILE *out, char **cause);
 
 /* ---- flame graph (flame.c) ---- */
@@ -164,6 +187,38 @@ typedef struct tui_sources {
 vtb_trace *tui_multi_merge(vtb_trace *const *traces, const char *const *paths, size_t count,
 			   tui_sources **sources, char **cause);
 void tui_sources_free(tui_sources *s);
+
+/* ---- asyncio tasks (tasks.c) ---- */
+
+/* One lane per task of a thread (the task's steps, by start). */
+typedef struct tui_task_lane {
+	uint32_t thread;         /* trace thread index */
+	uint64_t task;           /* vtb_task_step.task */
+	const char *name;        /* owned by the trace */
+	const vtb_slice *slices; /* the steps' calls, by start, depth 0 */
+	size_t count;
+	uint64_t first_ns;       /* the first step's start */
+	uint64_t last_ns;        /* the last step's end */
+	uint64_t busy_ns;        /* the steps' durations summed */
+} tui_task_lane;
+
+typedef struct tui_tasks {
+	tui_task_lane *lanes;    /* by thread, then first step */
+	size_t count;
+	vtb_slice *slices;       /* every lane's */
+} tui_tasks;
+
+/* The task lanes of `t` (none when it recorded no task): 0 with *out, or VTB_E_NOMEM.
+ * The result refers to `t`'s names: free it first with tui_tasks_free. */
+int tui_tasks_build(const vtb_trace *t, tui_tasks **out);
+void tui_tasks_free(tui_tasks *ts);
+/* span: last_ns - first_ns; wait: span - busy (the gaps between steps). */
+uint64_t tui_task_span(const tui_task_lane *l);
+uint64_t tui_task_wait(const tui_task_lane *l);
+/* Write the lanes as a table, CSV (task,thread,steps,span,busy,wait; ns) or JSON
+ * ({"tasks": [...]}). 0, or VTB_E_IO / VTB_E_NOMEM with *cause. */
+int tui_tasks_write(const tui_tasks *ts, const vtb_trace *t, enum tui_stats_format fmt, FILE *out,
+		    char **cause);
 
 /* ---- a thread's call list (calls.c) ----
  * 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* diff.c: two traces of one program compared function by function (by qualified name):
- * the change in calls, total and self time, sorted by impact (the largest change of self
- * time first, then of total time). `vtui stats --diff` prints it; the viewer's diff panel
- * (view_diff.c) lists it and opens either trace at a function's calls. */
+ * the change in calls, total, self and mean time and the calls per second, sorted by
+ * impact (the largest change of self time first, then of total time) or, by default when
+ * the traces span different times (two signal dumps of one process), by change of mean.
+ * `vtui stats --diff` prints it; the viewer's diff panel (view_diff.c) lists it and opens
+ * either trace at a function's calls. */
 #include "analysis/analysis.h"
 
 #include <cjson/cJSON.h>
@@ -41,6 +43,70 @@ static int cmp_impact(const void *x, const void *y)
 	return strcmp(a->name, b->name);
 }
 
+static int cmp_mean(const void *x, const void *y)
+{
+	const tui_diff_row *a = x, *b = y;
+	uint64_t ma = absdiff(tui_diff_mean(a, 0), tui_diff_mean(a, 1));
+	uint64_t mb = absdiff(tui_diff_mean(b, 0), tui_diff_mean(b, 1));
+	uint64_t ta = absdiff(a->total_a, a->total_b), tb = absdiff(b->total_a, b->total_b);
+
+	if (ma != mb)
+		return ma > mb ? -1 : 1;
+	if (ta != tb)
+		return ta > tb ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+uint64_t tui_diff_mean(const tui_diff_row *r, int side)
+{
+	tui_stats_row row = { .calls = side ? r->calls_b : r->calls_a, .total_ns = side ? r->total_b : r->total_a };
+
+	return tui_stats_mean(&row); /* the mean of vtui stats, defined once */
+}
+
+double tui_diff_rate(const tui_diff *d, const tui_diff_row *r, int side)
+{
+	uint64_t span = side ? d->span_b : d->span_a;
+
+	return span ? (double)(side ? r->calls_b : r->calls_a) * 1e9 / (double)span : 0;
+}
+
+static int spans_differ(const tui_diff *d)
+{
+	uint64_t lo = d->span_a < d->span_b ? d->span_a : d->span_b;
+	uint64_t hi = d->span_a < d->span_b ? d->span_b : d->span_a;
+
+	return (double)hi > TUI_DIFF_SPAN_RATIO * (double)lo;
+}
+
+void tui_diff_rank(tui_diff *d, enum tui_diff_rank rank)
+{
+	if (rank == TUI_DIFF_AUTO)
+		rank = spans_differ(d) ? TUI_DIFF_MEAN : TUI_DIFF_IMPACT;
+	d->rank = rank;
+	qsort(d->rows, d->count, sizeof(*d->rows), rank == TUI_DIFF_MEAN ? cmp_mean : cmp_impact);
+}
+
+int tui_diff_parse_rank(const char *text, enum tui_diff_rank *rank)
+{
+	static const char *const words[] = { "auto", "impact", "mean" };
+
+	for (int i = 0; i < 3; i++)
+		if (strcmp(text, words[i]) == 0) {
+			*rank = (enum tui_diff_rank)i;
+			return 0;
+		}
+	return VTB_E_ARG;
+}
+
+static uint64_t span_of(const vtb_trace *t)
+{
+	uint64_t first, last;
+
+	vtb_trace_span(t, &first, &last);
+	return last > first ? last - first : 0;
+}
+
 static void add(tui_diff_row *d, const struct entry *e)
 {
 	if (e->side == 0) {
@@ -76,7 +142,9 @@ int tui_diff_compute(const vtb_trace *a, const tui_stats *sa, const vtb_trace *b
 			d->rows[d->count++] = (tui_diff_row){ .name = e[i].name, .id_a = -1, .id_b = -1 };
 		add(&d->rows[d->count - 1], &e[i]);
 	}
-	qsort(d->rows, d->count, sizeof(*d->rows), cmp_impact);
+	d->span_a = span_of(a);
+	d->span_b = span_of(b);
+	tui_diff_rank(d, TUI_DIFF_AUTO);
 	*out = d;
 	d = NULL;
 	rc = 0;
@@ -106,18 +174,22 @@ static const char *signed_dur(char *buf, size_t len, uint64_t a, uint64_t b)
 
 static void write_table(const tui_diff *d, size_t n, FILE *out)
 {
-	char b[7][32];
+	char b[10][32];
 
-	fprintf(out, "%8s %8s %10s %10s %10s %10s %10s %10s  %s\n", "calls_a", "calls_b", "total_a",
-		"total_b", "total+-", "self_a", "self_b", "self+-", "name");
+	fprintf(out, "%8s %8s %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s  %s\n", "calls_a", "calls_b",
+		"total_a", "total_b", "total+-", "self_a", "self_b", "self+-", "mean_a", "mean_b", "mean+-", "calls/s_a",
+		"calls/s_b", "name");
 	for (size_t i = 0; i < n; i++) {
 		const tui_diff_row *r = &d->rows[i];
+		uint64_t ma = tui_diff_mean(r, 0), mb = tui_diff_mean(r, 1);
 
-		fprintf(out, "%8llu %8llu %10s %10s %10s %10s %10s %10s  ", (unsigned long long)r->calls_a,
-			(unsigned long long)r->calls_b, flt_duration_format(r->total_a, b[0], 32),
-			flt_duration_format(r->total_b, b[1], 32), signed_dur(b[2], 32, r->total_a, r->total_b),
-			flt_duration_format(r->self_a, b[3], 32), flt_duration_format(r->self_b, b[4], 32),
-			signed_dur(b[5], 32, r->self_a, r->self_b));
+		fprintf(out, "%8llu %8llu %10s %10s %10s %10s %10s %10s %10s %10s %10s %10.1f %10.1f  ",
+			(unsigned long long)r->calls_a, (unsigned long long)r->calls_b,
+			flt_duration_format(r->total_a, b[0], 32), flt_duration_format(r->total_b, b[1], 32),
+			signed_dur(b[2], 32, r->total_a, r->total_b), flt_duration_format(r->self_a, b[3], 32),
+			flt_duration_format(r->self_b, b[4], 32), signed_dur(b[5], 32, r->self_a, r->self_b),
+			flt_duration_format(ma, b[6], 32), flt_duration_format(mb, b[7], 32),
+			signed_dur(b[8], 32, ma, mb), tui_diff_rate(d, r, 0), tui_diff_rate(d, r, 1));
 		tui_stats_put_clean(out, r->name);
 		fputc('\n', out);
 	}
@@ -131,7 +203,8 @@ static void put_delta(FILE *out, uint64_t a, uint64_t b)
 
 static void write_csv(const tui_diff *d, size_t n, FILE *out)
 {
-	fputs("name,calls_a,calls_b,calls_delta,total_a,total_b,total_delta,self_a,self_b,self_delta\n", out);
+	fputs("name,calls_a,calls_b,calls_delta,total_a,total_b,total_delta,self_a,self_b,self_delta,"
+	      "mean_a,mean_b,mean_delta,rate_a,rate_b\n", out);
 	for (size_t i = 0; i < n; i++) {
 		const tui_diff_row *r = &d->rows[i];
 
@@ -142,14 +215,17 @@ static void write_csv(const tui_diff *d, size_t n, FILE *out)
 		put_delta(out, r->total_a, r->total_b);
 		fprintf(out, ",%llu,%llu", (unsigned long long)r->self_a, (unsigned long long)r->self_b);
 		put_delta(out, r->self_a, r->self_b);
-		fputc('\n', out);
+		fprintf(out, ",%llu,%llu", (unsigned long long)tui_diff_mean(r, 0), (unsigned long long)tui_diff_mean(r, 1));
+		put_delta(out, tui_diff_mean(r, 0), tui_diff_mean(r, 1));
+		fprintf(out, ",%.3f,%.3f\n", tui_diff_rate(d, r, 0), tui_diff_rate(d, r, 1));
 	}
 }
 
 /* Row i of the diff `ctx` as a JSON object; NULL when out of memory. */
 static cJSON *row_json(const void *ctx, size_t i)
 {
-	const tui_diff_row *r = &((const tui_diff *)ctx)->rows[i];
+	const tui_diff *d = ctx;
+	const tui_diff_row *r = &d->rows[i];
 	cJSON *o = cJSON_CreateObject();
 
 	if (!o || !cJSON_AddStringToObject(o, "name", r->name) ||
@@ -158,11 +234,29 @@ static cJSON *row_json(const void *ctx, size_t i)
 	    !cJSON_AddNumberToObject(o, "total_a_ns", (double)r->total_a) ||
 	    !cJSON_AddNumberToObject(o, "total_b_ns", (double)r->total_b) ||
 	    !cJSON_AddNumberToObject(o, "self_a_ns", (double)r->self_a) ||
-	    !cJSON_AddNumberToObject(o, "self_b_ns", (double)r->self_b)) {
+	    !cJSON_AddNumberToObject(o, "self_b_ns", (double)r->self_b) ||
+	    !cJSON_AddNumberToObject(o, "mean_a_ns", (double)tui_diff_mean(r, 0)) ||
+	    !cJSON_AddNumberToObject(o, "mean_b_ns", (double)tui_diff_mean(r, 1)) ||
+	    !cJSON_AddNumberToObject(o, "calls_per_s_a", tui_diff_rate(d, r, 0)) ||
+	    !cJSON_AddNumberToObject(o, "calls_per_s_b", tui_diff_rate(d, r, 1))) {
 		cJSON_Delete(o);
 		return NULL;
 	}
 	return o;
+}
+
+/* The document's head: how the rows are ranked and what each trace spans. NULL: no memory. */
+static cJSON *json_root(const tui_diff *d)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	if (root && (!cJSON_AddStringToObject(root, "rank", d->rank == TUI_DIFF_MEAN ? "mean" : "impact") ||
+		     !cJSON_AddNumberToObject(root, "span_a_ns", (double)d->span_a) ||
+		     !cJSON_AddNumberToObject(root, "span_b_ns", (double)d->span_b))) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	return root;
 }
 
 int tui_diff_write(const tui_diff *d, enum tui_stats_format fmt, size_t top, FILE *out, char **cause)
@@ -173,7 +267,7 @@ int tui_diff_write(const tui_diff *d, enum tui_stats_format fmt, size_t top, FIL
 	if (fmt == TUI_STATS_CSV)
 		write_csv(d, n, out);
 	else if (fmt == TUI_STATS_JSON)
-		rc = tui_stats_json_write(cJSON_CreateObject(), n, row_json, d, out);
+		rc = tui_stats_json_write(json_root(d), n, row_json, d, out);
 	else
 		write_table(d, n, out);
 	return tui_stats_write_end(rc, out, "the diff", cause);

@@ -491,11 +491,17 @@ static cJSON *row_json(const void *ctx, size_t i)
 int tui_stats_json_write(cJSON *root, size_t n, cJSON *(*item)(const void *ctx, size_t i),
 			 const void *ctx, FILE *out)
 {
+	return tui_stats_json_list(root, "functions", n, item, ctx, out);
+}
+
+int tui_stats_json_list(cJSON *root, const char *key, size_t n, cJSON *(*item)(const void *ctx, size_t i),
+			const void *ctx, FILE *out)
+{
 	cJSON *list;
 	char *text = NULL;
 	int rc = VTB_E_NOMEM;
 
-	if (root == NULL || (list = cJSON_AddArrayToObject(root, "functions")) == NULL)
+	if (root == NULL || (list = cJSON_AddArrayToObject(root, key)) == NULL)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		cJSON *o = item(ctx, i);

@@ -479,22 +479,25 @@ def run_one(variants, name, n):
     v.stop()
 
 
-def callgrind_ir(args, name, n):
-    """Instructions the whole process ran (callgrind's summary) for fib(n) under `name`."""
+def callgrind_total(argv, env):
+    """Instructions the whole process `argv` ran under callgrind (its summary)."""
     with tempfile.TemporaryDirectory(prefix="vtrace-cg-") as tmp:
         out = os.path.join(tmp, "cg.out")
-        cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, sys.executable,
-               os.path.abspath(__file__), "--one", name, "--fib", str(n)]
-        if args.pybuild:
-            cmd += ["--pybuild", args.pybuild]
-        env = dict(os.environ, PYTHONHASHSEED="0")
-        subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + argv, check=True,
+                       env=dict(env, PYTHONHASHSEED="0"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(out) as f:
             for line in f:
                 if line.startswith("summary:") or line.startswith("totals:"):
                     return int(line.split()[1])
     raise RuntimeError("no summary in callgrind output")
+
+
+def callgrind_ir(args, name, n):
+    """Instructions the whole process ran (callgrind's summary) for fib(n) under `name`."""
+    cmd = [sys.executable, os.path.abspath(__file__), "--one", name, "--fib", str(n)]
+    if args.pybuild:
+        cmd += ["--pybuild", args.pybuild]
+    return callgrind_total(cmd, os.environ)
 
 
 def callgrind_table(args, variants, n):

@@ -43,6 +43,32 @@ static const vtb_attachment *att_of(struct walk *w, uint32_t d, size_t i)
 	return *k < n && a[*k].depth == d && a[*k].index == i ? &a[*k] : NULL;
 }
 
+/* The task step that base call (d, i) is, or NULL (steps go by start: a binary search). */
+static const vtb_task_step *step_of(const vtb_thread *bt, uint32_t d, size_t i)
+{
+	uint64_t start = bt->rows[d].slices[i].start_ns;
+	size_t lo = 0, hi = bt->task_step_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const vtb_task_step *m = &bt->task_steps[mid];
+
+		if (bt->rows[m->depth].slices[m->index].start_ns < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < bt->task_step_count; lo++) {
+		const vtb_task_step *m = &bt->task_steps[lo];
+
+		if (bt->rows[m->depth].slices[m->index].start_ns != start)
+			break;
+		if (m->depth == d && m->index == i)
+			return m;
+	}
+	return NULL;
+}
+
 /* Visit base call (d, i) at new depth `nd`: keep it there unless dropped. 0 or
  * VTB_E_NOMEM; *child_depth gets the new depth of its calls. */
 static int visit(struct walk *w, uint32_t d, size_t i, uint32_t nd, uint32_t *child_depth)
@@ -62,6 +88,9 @@ static int visit(struct walk *w, uint32_t d, size_t i, uint32_t nd, uint32_t *ch
 	w->calls++;
 	a = w->bt->attachment_count ? att_of(w, d, i) : NULL;
 	if (a && vtb_model_attach(w->nt, nd, (uint32_t)at, a->args, a->retval) < 0)
+		return VTB_E_NOMEM;
+	const vtb_task_step *st = w->bt->task_step_count ? step_of(w->bt, d, i) : NULL;
+	if (st && vtb_model_step(w->nt, nd, (uint32_t)at, st->task, st->name) < 0)
 		return VTB_E_NOMEM;
 	return 0;
 }
@@ -140,6 +169,7 @@ static int flatten_thread(struct walk *w)
 		for (size_t i = 1; i < w->nt->rows[d].n; i++)
 			if (w->nt->rows[d].s[i].start_ns < w->nt->rows[d].s[i - 1].start_ns) {
 				qsort(w->nt->rows[d].s, w->nt->rows[d].n, sizeof(vtb_slice), cmp_slice);
+				w->nt->nsteps = 0; /* their indexes moved: a damaged file's tasks go */
 				break;
 			}
 	if (w->nt->natt > 1)
@@ -174,6 +204,9 @@ vtb_trace *vtb_trace_flatten(vtb_trace *base, const uint64_t *drop, size_t nbits
 			goto fail;
 		nt->pub.attachments = nt->att;
 		nt->pub.attachment_count = nt->natt;
+		/* kept steps, in the walk's start order, at their new places */
+		nt->pub.task_steps = nt->steps;
+		nt->pub.task_step_count = nt->nsteps;
 		t->calls += w.calls;
 	}
 	t->first_ns = base->first_ns; /* publishing widened the span: it is base's */

@@ -55,6 +55,18 @@ static int cmp_att(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* The rows steps index, for sorting them by start (qsort has no context argument). */
+static const vtb_row *step_rows;
+
+static int cmp_step(const void *a, const void *b)
+{
+	const vtb_task_step *x = a, *y = b;
+	uint64_t sx = step_rows[x->depth].slices[x->index].start_ns;
+	uint64_t sy = step_rows[y->depth].slices[y->index].start_ns;
+
+	return sx < sy ? -1 : sx > sy;
+}
+
 static int cmp_sample(const void *a, const void *b)
 {
 	const vtb_sample *x = a, *y = b;
@@ -132,6 +144,14 @@ static int finish_thread(vtb_trace *t, struct vtb_rthread *th)
 	th->pub.mark_count = th->nmarks;
 	th->pub.attachments = th->att;
 	th->pub.attachment_count = th->natt;
+	th->steps = shrink(th->steps, th->nsteps, sizeof(*th->steps));
+	th->stepcap = th->nsteps;
+	if (th->nsteps > 1) {
+		step_rows = th->pub.rows;
+		qsort(th->steps, th->nsteps, sizeof(*th->steps), cmp_step);
+	}
+	th->pub.task_steps = th->steps;
+	th->pub.task_step_count = th->nsteps;
 	return 0;
 }
 
@@ -167,6 +187,7 @@ void vtb_model_free_threads(vtb_trace *t)
 		free(th->pubrows);
 		free(th->marks);
 		free(th->att);
+		free(th->steps);
 		free(th->stack);
 	}
 	free(t->th);

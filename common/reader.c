@@ -421,7 +421,7 @@ static inline __attribute__((always_inline)) int dec_begin(struct dec *d, uint64
 	if (th->depth == th->stackcap &&
 	    vtb_grow((void **)&th->stack, &th->stackcap, th->depth + 1, sizeof(*th->stack)))
 		return dec_bad(d, VTB_E_NOMEM, "out of memory");
-	th->stack[th->depth++] = (struct vtb_rframe){ d->ts, (uint32_t)name, (uint32_t)flags, NULL };
+	th->stack[th->depth++] = (struct vtb_rframe){ d->ts, (uint32_t)name, (uint32_t)flags, NULL, NULL, 0 };
 	/* Move to front, as the writer did. */
 	uint64_t key = flags << 32 | name;
 	int slot = VTB_MTF_SLOTS - 1;
@@ -531,6 +531,16 @@ static int dec_escape(struct dec *d, uint8_t kind, struct cur *c, int prev_end)
 		if (!rc)
 			d->th->stack[d->th->depth - 1].args = text;
 		return rc;
+	case VTB_KIND_TASK:
+		if (!d->th->depth)
+			return dec_bad(d, VTB_E_FORMAT, "TASK with no open call");
+		rc = cur_varint(c, &a, "task");
+		rc = rc ? rc : cur_str(c, &text, "task name");
+		if (!rc) {
+			d->th->stack[d->th->depth - 1].task = a;
+			d->th->stack[d->th->depth - 1].task_name = text;
+		}
+		return rc;
 	case VTB_KIND_RETVAL:
 		if (!prev_end)
 			return dec_bad(d, VTB_E_FORMAT, "RETVAL not right after an END");
@@ -626,7 +636,7 @@ static int dec_stack(struct dec *d, struct cur *c, uint64_t depth, uint64_t firs
 			return ld_bad(l, VTB_E_FORMAT, cur_off(c), "EVTS: open call %llu has a bad start or flags",
 				      (unsigned long long)i);
 		prev = first - back;
-		l->stk[i] = (struct vtb_rframe){ prev, (uint32_t)name, (uint32_t)flags, NULL };
+		l->stk[i] = (struct vtb_rframe){ prev, (uint32_t)name, (uint32_t)flags, NULL, NULL, 0 };
 	}
 	return 0;
 }

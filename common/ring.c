@@ -183,6 +183,7 @@ void vtb_ring_close(vtb_ring *r)
 	free(r->codes);
 	free(r->threads);
 	free(r->strings);
+	ring_live_free(r->live);
 	free(r);
 }
 
@@ -305,6 +306,7 @@ void vtb_ring_fill_info(vtb_ring *r, vtb_ring_info *in)
 	memcpy(in->cmdline, h->cmdline, sizeof in->cmdline);
 	memcpy(in->python_version, h->python_version, sizeof in->python_version);
 	memcpy(in->dump_path, h->dump_path, sizeof in->dump_path);
+	in->dump_signal = h->dump_signal < 65 ? h->dump_signal : 0;
 	if (h->state == VTB_RING_CRASHED)
 		crash_thread_name(r, in);
 	state_text(in, in->state_text, sizeof in->state_text);

@@ -4,8 +4,9 @@
  * oldest records (and the one slot it is writing) meanwhile, and those are dropped and
  * counted. The decode replays each thread as the tracer's dump does: ends whose begins
  * went with the wrap begin at the window start (VTB_CALL_ENTRY_LOST), calls still open at
- * the end are closed there by the writer (VTB_CALL_OPEN). It goes through a memory writer
- * and the VTB reader, so a ring loads into the same model as any trace. */
+ * the end are closed there (VTB_CALL_OPEN). The decoded model is kept (ring_model.c): the
+ * next snapshot of the same ring decodes only the records written since, unless the writer
+ * lapped the reader, whose lost records are counted before it decodes the ring anew. */
 #include "common/vtb.h"
 
 #include <errno.h>
@@ -15,9 +16,12 @@
 #include <string.h>
 
 #include "common/ring_internal.h"
+#include "common/trace_internal.h"
 #include "common/vtb_internal.h"
 
-#define DEC_MAX_DEPTH 65000u   /* under the writer's 65535 open calls per thread */
+#define DEC_MAX_DEPTH 65000u   /* under the format's 65535 open calls per thread */
+/* Texts the kept model may gather (evicted ones stay in its arena) before it starts over. */
+#define DEC_TEXT_KEEP (64u << 20)
 #define DEC_TEXT_MAX 65536u
 /* A live writer may be writing the arena just past its head: blobs that close behind the
  * oldest intact byte are not trusted (the tracer's blobs hold at most 4 KB of text). */
@@ -82,33 +86,14 @@ static int copy_arena(vtb_ring *r)
 
 /* ---- the decode ---- */
 
-typedef struct dec_lost {
-	uint32_t id, flags;
-} dec_lost;
-
-typedef struct dec_thread {
-	int used;
-	int64_t depth;        /* scan depth; below zero: begins were lost */
-	dec_lost *lost;       /* ends with no begin, innermost first */
-	size_t lost_count, lost_cap;
-	int64_t wdepth;       /* calls open in the writer */
-	uint64_t skip;        /* levels of begins past DEC_MAX_DEPTH */
-	int can_retval;
-	uint64_t last_ns;
-	uint32_t wid;
-} dec_thread;
-
 typedef struct dec {
 	vtb_ring *r;
-	uint64_t n;             /* records copied */
+	ring_live *lv;
+	const vtb_ring_record *rec; /* the records to decode ... */
+	uint64_t n;             /* ... how many ... */
+	uint64_t pos;           /* ... and the ring position of the first */
 	uint64_t arena_lo, arena_head; /* arena positions still intact */
-	double ns_per_tick;
-	dec_thread *threads;    /* thread_count + 2: the overflow timeline, then GC */
-	uint32_t nthreads;
-	uint32_t *string_of;    /* code id -> writer string (UINT32_MAX: unused) */
-	uint32_t ncodes;        /* code_count + 1: the last for unknown ids */
-	char *text;
-	vtb_writer *w;
+	int full;               /* decoding the whole ring into an empty model */
 	vtb_ring_snap_stats st;
 } dec;
 
@@ -124,7 +109,7 @@ static int is_call(uint16_t k)
 
 static int is_data(uint16_t k)
 {
-	return k >= VTB_RK_DATA_FIRST && k <= VTB_RK_GC_INFO;
+	return k >= VTB_RK_DATA_FIRST && k <= VTB_RK_TASK;
 }
 
 static uint32_t call_flags(uint16_t k)
@@ -138,16 +123,89 @@ static uint32_t call_flags(uint16_t k)
 	return 0;
 }
 
-static dec_thread *thread_of(dec *d, const vtb_ring_record *rec)
+/* Slot 0 is GC, slot 1 the threads the table has no entry for, 2 + i thread i. */
+static size_t slot_of(const dec *d, const vtb_ring_record *rec)
 {
 	if (rec->kind == VTB_RK_GC_BEGIN || rec->kind == VTB_RK_GC_END || rec->kind == VTB_RK_GC_INFO)
-		return &d->threads[d->nthreads - 1];
-	return &d->threads[rec->thread < d->nthreads - 2 ? rec->thread : d->nthreads - 2];
+		return 0;
+	return rec->thread < d->r->thread_count ? 2u + rec->thread : 1u;
 }
 
-static uint32_t code_of(const dec *d, uint32_t id)
+static int slots_ensure(ring_live *lv, size_t n)
 {
-	return id < d->ncodes - 1 ? id : d->ncodes - 1;
+	if (n <= lv->nslots)
+		return 0;
+	ring_slot *s = realloc(lv->slots, n * sizeof *s);
+	if (!s)
+		return VTB_E_NOMEM;
+	memset(s + lv->nslots, 0, (n - lv->nslots) * sizeof *s);
+	for (size_t i = lv->nslots; i < n; i++) {
+		s[i].th = -1;
+		s[i].last_ns = lv->window_ns;
+	}
+	lv->slots = s;
+	lv->nslots = n;
+	return 0;
+}
+
+/* The model's string of code `id`, interned the first time it is used. */
+static int64_t str_intern(dec *d, uint32_t id)
+{
+	ring_live *lv = d->lv;
+	if (id >= d->r->code_count || id >= lv->ncodes)
+		return 0; /* "<unknown>" */
+	if (lv->str_of[id] == UINT32_MAX) {
+		const vtb_ring_code *c = &d->r->codes[id];
+		int64_t s = ring_live_string(lv, vtb_ring_str(d->r, c->name_off), vtb_ring_str(d->r, c->file_off), c->line);
+		if (s < 0)
+			return s;
+		lv->str_of[id] = (uint32_t)s;
+	}
+	return lv->str_of[id];
+}
+
+static inline __attribute__((always_inline)) int64_t str_for(dec *d, uint32_t id)
+{
+	if (id < d->lv->ncodes && id < d->r->code_count && d->lv->str_of[id] != UINT32_MAX)
+		return d->lv->str_of[id];
+	return str_intern(d, id);
+}
+
+static int codes_ensure(ring_live *lv, size_t n)
+{
+	if (n <= lv->ncodes)
+		return 0;
+	if (reserve((void **)&lv->str_of, &lv->str_cap, n, sizeof *lv->str_of))
+		return VTB_E_NOMEM;
+	memset(lv->str_of + lv->ncodes, 0xff, (n - lv->ncodes) * sizeof *lv->str_of);
+	lv->ncodes = n;
+	return 0;
+}
+
+static struct vtb_rthread *slot_thread(dec *d, size_t i)
+{
+	char fallback[64];
+	const char *name;
+	uint64_t tid;
+	if (d->lv->slots[i].th >= 0)
+		return &d->lv->acc->th[d->lv->slots[i].th];
+	if (i == 0) {
+		name = "GC";
+		tid = UINT32_MAX;
+	} else if (i == 1) {
+		name = "(more threads)";
+		tid = UINT32_MAX - 1;
+	} else {
+		tid = d->r->threads[i - 2].native_id;
+		name = vtb_ring_thread_name(d->r, i - 2);
+		if (!name && tid == d->r->h.pid)
+			name = "MainThread";
+		if (!name) {
+			snprintf(fallback, sizeof fallback, "Thread-%llu", (unsigned long long)tid);
+			name = fallback;
+		}
+	}
+	return ring_live_thread(d->lv, i, d->r->h.pid, tid, name);
 }
 
 /* The blob a data record points to (copied into *b; its text follows it in the arena), or
@@ -168,101 +226,156 @@ static const uint8_t *blob_of(const dec *d, const vtb_ring_record *rec, vtb_ring
 	return d->r->arena + off + sizeof *b;
 }
 
-static int lost_push(dec_thread *t, uint32_t id, uint32_t flags)
+static int lost_push(ring_slot *s, uint32_t id, uint32_t flags)
 {
-	if (t->lost_count >= DEC_MAX_DEPTH)
+	if (s->lost_count >= DEC_MAX_DEPTH)
 		return 0;
-	if (vtb_grow((void **)&t->lost, &t->lost_cap, t->lost_count + 1, sizeof *t->lost) < 0)
+	if (vtb_grow((void **)&s->lost, &s->lost_cap, s->lost_count + 1, sizeof *s->lost) < 0)
 		return VTB_E_NOMEM;
-	t->lost[t->lost_count++] = (dec_lost){ id, flags };
+	s->lost[s->lost_count++] = (ring_lost){ id, flags };
 	return 0;
 }
 
-static void use_data(dec *d, const vtb_ring_record *rec)
-{
-	vtb_ring_blob h;
-	if (!blob_of(d, rec, &h)) {
-		d->st.data_lost++;
-		return;
-	}
-	if (rec->kind <= VTB_RK_OBJECT)
-		d->string_of[code_of(d, h.name)] = 0;
-	if (rec->kind == VTB_RK_COUNTER)
-		d->string_of[code_of(d, h.aux)] = 0;
-}
-
-/* Pass 1: threads and names used, begins lost. */
+/* A full decode's first pass: the ends whose begins went with the wrap, per thread. */
 static int scan(dec *d)
 {
 	for (uint64_t i = 0; i < d->n; i++) {
-		const vtb_ring_record *rec = &d->r->records[i];
-		if (!is_call(rec->kind) && !is_data(rec->kind)) {
-			d->st.bad++;
+		const vtb_ring_record *rec = &d->rec[i];
+		if (!is_call(rec->kind))
 			continue;
-		}
-		dec_thread *t = thread_of(d, rec);
-		t->used = 1;
-		if (is_data(rec->kind)) {
-			use_data(d, rec);
-			continue;
-		}
-		d->string_of[code_of(d, rec->id)] = 0;
+		ring_slot *s = &d->lv->slots[slot_of(d, rec)];
 		if (is_begin(rec->kind))
-			t->depth++;
-		else if (t->depth > 0)
-			t->depth--;
-		else if (lost_push(t, code_of(d, rec->id), call_flags(rec->kind)) < 0)
+			s->depth++;
+		else if (s->depth > 0)
+			s->depth--;
+		else if (lost_push(s, rec->id, call_flags(rec->kind)) < 0)
 			return VTB_E_NOMEM;
 	}
 	return 0;
 }
 
-static int add_strings(dec *d)
+static int push_frame(struct vtb_rthread *th, uint64_t ns, uint32_t str, uint32_t flags)
 {
-	for (uint32_t id = 0; id < d->ncodes; id++) {
-		if (d->string_of[id] == UINT32_MAX)
-			continue;
-		const char *name = "<unknown>", *file = "";
-		uint32_t line = 0;
-		if (id < d->ncodes - 1) {
-			const vtb_ring_code *c = &d->r->codes[id];
-			name = vtb_ring_str(d->r, c->name_off);
-			file = vtb_ring_str(d->r, c->file_off);
-			line = c->line;
+	if (th->depth == th->stackcap && vtb_grow((void **)&th->stack, &th->stackcap, th->depth + 1, sizeof *th->stack))
+		return VTB_E_NOMEM;
+	th->stack[th->depth++] = (struct vtb_rframe){ ns, str, flags, NULL, NULL, 0 };
+	return 0;
+}
+
+/* The calls the wrap took the begins of open at the window's start, outermost first. */
+static int push_lost(dec *d)
+{
+	for (size_t i = 0; i < d->lv->nslots; i++) {
+		ring_slot *s = &d->lv->slots[i];
+		struct vtb_rthread *th = s->lost_count ? slot_thread(d, i) : NULL;
+		if (s->lost_count && !th)
+			return VTB_E_NOMEM;
+		for (size_t k = s->lost_count; k-- > 0;) {
+			int64_t str = str_for(d, s->lost[k].str);
+			int rc = str < 0 ? (int)str
+				 : push_frame(th, d->lv->window_ns, (uint32_t)str, VTB_CALL_ENTRY_LOST | s->lost[k].flags);
+			if (rc < 0)
+				return rc;
 		}
-		int64_t s = vtb_writer_string(d->w, name, file, line);
-		if (s < 0)
-			return (int)s;
-		d->string_of[id] = (uint32_t)s;
+		s->lost_count = 0;
+		s->depth = 0;
 	}
 	return 0;
 }
 
-static int add_thread(dec *d, uint32_t i)
+static const char *keep_text(dec *d, const uint8_t *text, uint32_t len)
 {
-	char fallback[64];
-	const char *name;
-	uint64_t tid = 0;
-	if (i == d->nthreads - 1) {
-		name = "GC";
-		tid = UINT32_MAX;
-	} else if (i == d->nthreads - 2) {
-		name = "(more threads)";
-		tid = UINT32_MAX - 1;
-	} else {
-		tid = d->r->threads[i].native_id;
-		name = vtb_ring_thread_name(d->r, i);
-		if (!name && tid == d->r->h.pid)
-			name = "MainThread";
-		if (!name) {
-			snprintf(fallback, sizeof fallback, "Thread-%llu", (unsigned long long)tid);
-			name = fallback;
-		}
+	d->lv->text_bytes += len + 1u;
+	return vtb_arena_str(&d->lv->acc->arena, (const char *)text, len);
+}
+
+static int feed_mark(struct vtb_rthread *th, uint64_t ns, uint32_t kind, uint32_t name, uint32_t level,
+		     const char *text)
+{
+	if (!text || vtb_grow((void **)&th->marks, &th->markcap, th->nmarks + 1, sizeof *th->marks))
+		return VTB_E_NOMEM;
+	th->marks[th->nmarks++] = (vtb_mark){ ns, kind, name, level, text };
+	return 0;
+}
+
+static int feed_counter(dec *d, uint64_t ns, uint32_t name, uint32_t series, double v)
+{
+	struct vtb_rcounter *k = vtb_model_counter(d->lv->acc, d->r->h.pid, name, series);
+	if (!k || vtb_grow((void **)&k->s, &k->cap, k->n + 1, sizeof *k->s))
+		return VTB_E_NOMEM;
+	if (k->n && k->s[k->n - 1].ts_ns > ns)
+		k->unsorted = 1;
+	k->s[k->n++] = (vtb_sample){ ns, v };
+	return 0;
+}
+
+static int feed_data(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_ring_record *rec, uint64_t ns)
+{
+	vtb_ring_blob b;
+	const uint8_t *text = blob_of(d, rec, &b);
+	if (!text) {
+		d->st.data_lost++;
+		return 0;
 	}
-	int64_t wid = vtb_writer_thread(d->w, d->r->h.pid, tid, name);
-	if (wid < 0)
-		return (int)wid;
-	d->threads[i].wid = (uint32_t)wid;
+	int64_t name = str_for(d, b.name), aux = rec->kind == VTB_RK_COUNTER ? str_for(d, b.aux) : 0;
+	if (name < 0 || aux < 0)
+		return VTB_E_NOMEM;
+	switch (rec->kind) {
+	case VTB_RK_INSTANT:
+		return feed_mark(th, ns, VTB_MARK_INSTANT, (uint32_t)name, 0, keep_text(d, text, b.text_len));
+	case VTB_RK_OBJECT:
+		return feed_mark(th, ns, VTB_MARK_OBJECT, (uint32_t)name, 0, keep_text(d, text, b.text_len));
+	case VTB_RK_LOG:
+		return feed_mark(th, ns, VTB_MARK_LOG, (uint32_t)name, b.aux, keep_text(d, text, b.text_len));
+	case VTB_RK_COUNTER:
+		return feed_counter(d, ns, (uint32_t)name, (uint32_t)aux, b.value);
+	case VTB_RK_ARGS:
+		if (!s->skip && th->depth > 0 && !s->can_retval &&
+		    !(th->stack[th->depth - 1].args = keep_text(d, text, b.text_len)))
+			return VTB_E_NOMEM;
+		return 0;
+	case VTB_RK_TASK: /* the open call is a step of this asyncio task (an address: exact in a double) */
+		if (s->skip || th->depth == 0 || s->can_retval)
+			return 0;
+		if (!(th->stack[th->depth - 1].task_name = keep_text(d, text, b.text_len)))
+			return VTB_E_NOMEM;
+		th->stack[th->depth - 1].task = (uint64_t)b.value;
+		return 0;
+	default: /* a return value, or a collection's numbers after its end */
+		if (s->skip || !s->can_retval)
+			return 0;
+		const char *r = keep_text(d, text, b.text_len);
+		return r && vtb_model_attach(th, s->end_depth, s->end_index, NULL, r) == 0 ? 0 : VTB_E_NOMEM;
+	}
+}
+
+static int feed_call(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_ring_record *rec, uint64_t ns)
+{
+	int begin = is_begin(rec->kind), was_skipping = s->skip > 0;
+	s->can_retval = 0;
+	if (begin && (s->skip || th->depth >= DEC_MAX_DEPTH)) {
+		s->skip++;
+		return 0;
+	}
+	if (!begin && was_skipping) {
+		s->skip--;
+		return 0;
+	}
+	int64_t str = str_for(d, rec->id);
+	if (str < 0)
+		return (int)str;
+	if (begin)
+		return push_frame(th, ns, (uint32_t)str, call_flags(rec->kind));
+	int exc = rec->kind == VTB_RK_END_EXC || rec->kind == VTB_RK_C_END_EXC || rec->kind == VTB_RK_SPAN_END_EXC;
+	if (!th->depth) /* begun before anything the model holds */
+		return d->full ? 0 : ring_live_outer(d->lv, s, d->lv->window_ns, ns, (uint32_t)str,
+						     call_flags(rec->kind) | (exc ? VTB_CALL_EXCEPTION : 0));
+	int64_t idx = 0;
+	if (vtb_model_close(d->lv->acc, th, ns, exc ? VTB_CALL_EXCEPTION : 0, &idx))
+		return VTB_E_NOMEM;
+	s->can_retval = 1;
+	s->end_depth = (uint32_t)th->depth;
+	s->end_index = (uint32_t)idx;
 	return 0;
 }
 
@@ -270,9 +383,9 @@ static uint64_t ns_of(const dec *d, uint64_t ticks)
 {
 	const vtb_ring_header *h = &d->r->h;
 	if (ticks <= h->base_ticks)
-		return h->base_ns;
-	double ns = (double)(ticks - h->base_ticks) * d->ns_per_tick;
-	return ns < 4e18 ? h->base_ns + (uint64_t)ns : h->base_ns + 4000000000000000000ull;
+		return h->base_ns < VTB_TIME_MAX ? h->base_ns : VTB_TIME_MAX;
+	double ns = (double)(ticks - h->base_ticks) * d->lv->ns_per_tick + (double)h->base_ns;
+	return ns < (double)VTB_TIME_MAX ? (uint64_t)ns : VTB_TIME_MAX;
 }
 
 /* The clock's rate from the two pairs of the header; 1 ns per tick when they say nothing. */
@@ -284,88 +397,44 @@ static double ns_per_tick(const vtb_ring_header *h)
 	return rate > 1e-3 && rate < 1e3 ? rate : 1.0;
 }
 
-static int add_lost(dec *d, dec_thread *t, uint64_t window_ns)
-{
-	for (size_t i = t->lost_count; i-- > 0;) {
-		int rc = vtb_writer_begin(d->w, t->wid, window_ns, d->string_of[t->lost[i].id],
-					  VTB_CALL_ENTRY_LOST | t->lost[i].flags);
-		if (rc < 0)
-			return rc;
-	}
-	t->wdepth = (int64_t)t->lost_count;
-	return 0;
-}
-
-static int stream_data(dec *d, dec_thread *t, const vtb_ring_record *rec, uint64_t ns)
-{
-	vtb_ring_blob b;
-	const uint8_t *text = blob_of(d, rec, &b);
-	if (!text)
-		return 0;
-	memcpy(d->text, text, b.text_len);
-	d->text[b.text_len] = '\0';
-	uint32_t name = d->string_of[code_of(d, b.name)];
-	switch (rec->kind) {
-	case VTB_RK_INSTANT:
-		return vtb_writer_instant(d->w, t->wid, ns, name, d->text);
-	case VTB_RK_COUNTER:
-		return vtb_writer_counter(d->w, t->wid, ns, name, d->string_of[code_of(d, b.aux)], b.value);
-	case VTB_RK_LOG:
-		return vtb_writer_log(d->w, t->wid, ns, b.aux, name, d->text);
-	case VTB_RK_OBJECT:
-		return vtb_writer_object(d->w, t->wid, ns, name, d->text);
-	case VTB_RK_ARGS:
-		return !t->skip && t->wdepth > 0 && !t->can_retval ? vtb_writer_args(d->w, t->wid, d->text) : 0;
-	default:
-		return !t->skip && t->can_retval ? vtb_writer_retval(d->w, t->wid, d->text) : 0;
-	}
-}
-
-static int stream_call(dec *d, dec_thread *t, const vtb_ring_record *rec, uint64_t ns)
-{
-	int begin = is_begin(rec->kind);
-	t->can_retval = !begin && !t->skip;
-	if (begin && (t->skip || t->wdepth >= DEC_MAX_DEPTH)) {
-		t->skip++;
-		return 0;
-	}
-	if (!begin && t->skip) {
-		t->skip--;
-		return 0;
-	}
-	if (begin) {
-		t->wdepth++;
-		return vtb_writer_begin(d->w, t->wid, ns, d->string_of[code_of(d, rec->id)], call_flags(rec->kind));
-	}
-	if (t->wdepth <= 0) /* its begin was past the lost ones kept */
-		return 0;
-	t->wdepth--;
-	int exc = rec->kind == VTB_RK_END_EXC || rec->kind == VTB_RK_C_END_EXC || rec->kind == VTB_RK_SPAN_END_EXC;
-	return vtb_writer_end(d->w, t->wid, ns, exc ? VTB_CALL_EXCEPTION : 0);
-}
-
-/* Pass 2: every record in order, each thread's times kept non-decreasing. */
-static int stream(dec *d)
+/* Every copied record in order into the model, each thread's times kept non-decreasing. */
+static int feed(dec *d)
 {
 	for (uint64_t i = 0; i < d->n; i++) {
-		const vtb_ring_record *rec = &d->r->records[i];
-		if (!is_call(rec->kind) && !is_data(rec->kind))
+		const vtb_ring_record *rec = &d->rec[i];
+		if (!is_call(rec->kind) && !is_data(rec->kind)) {
+			d->st.bad++;
 			continue;
-		dec_thread *t = thread_of(d, rec);
+		}
+		size_t si = slot_of(d, rec);
+		ring_slot *s = &d->lv->slots[si];
+		struct vtb_rthread *th = s->th >= 0 ? &d->lv->acc->th[s->th] : slot_thread(d, si);
+		if (!th)
+			return VTB_E_NOMEM;
 		uint64_t ns = ns_of(d, rec->ticks);
-		if (ns < t->last_ns)
-			ns = t->last_ns;
-		t->last_ns = ns;
-		int rc = is_data(rec->kind) ? stream_data(d, t, rec, ns) : stream_call(d, t, rec, ns);
+		if (ns < s->last_ns)
+			ns = s->last_ns;
+		s->last_ns = ns;
+		if (ns > th->last_ts)
+			th->last_ts = ns;
+		if (ns > d->lv->last_ns)
+			d->lv->last_ns = ns;
+		int rc = is_data(rec->kind) ? feed_data(d, s, th, rec, ns) : feed_call(d, s, th, rec, ns);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
+}
+
+static uint64_t time_ok(uint64_t ns)
+{
+	return ns < VTB_TIME_MAX ? ns : VTB_TIME_MAX;
 }
 
 static void fill_header(const dec *d, vtb_header *out, const vtb_ring_info *info, uint64_t head)
 {
 	const vtb_ring_header *h = &d->r->h;
+	const ring_live *lv = d->lv;
 	memset(out, 0, sizeof *out);
 	out->pid = h->pid;
 	out->ppid = h->ppid;
@@ -374,72 +443,15 @@ static void fill_header(const dec *d, vtb_header *out, const vtb_ring_info *info
 	out->reason = VTB_REASON_RING;
 	out->reason_text = info->state_text;
 	out->start_mono_ns = ns_of(d, h->start_ticks);
-	out->start_wall_ns = h->start_wall_ns + (out->start_mono_ns - h->base_ns);
-	out->window_start_ns = d->n ? ns_of(d, d->r->records[0].ticks) : out->start_mono_ns;
-	out->dump_ns = d->n ? ns_of(d, d->r->records[d->n - 1].ticks) : out->window_start_ns;
+	out->start_wall_ns = time_ok(vtb_add_sat(h->start_wall_ns, out->start_mono_ns - (h->base_ns < out->start_mono_ns ? h->base_ns : out->start_mono_ns)));
+	out->window_start_ns = lv->window_ns;
+	out->dump_ns = lv->last_ns > lv->window_ns ? lv->last_ns : lv->window_ns;
 	if (h->end_ticks && ns_of(d, h->end_ticks) > out->dump_ns &&
 	    (h->state == VTB_RING_CRASHED || h->state == VTB_RING_EXITED))
 		out->dump_ns = ns_of(d, h->end_ticks);
-	if (out->window_start_ns > out->dump_ns)
-		out->window_start_ns = out->dump_ns;
 	out->ring_capacity = h->capacity;
-	out->events_dropped = head - d->n;
+	out->events_dropped = head - d->st.records;
 	out->wrapped = head > h->capacity;
-}
-
-static int write_all(dec *d, const vtb_header *h)
-{
-	int rc = vtb_writer_process(d->w, h->pid, h->ppid, NULL);
-	if (rc == 0)
-		rc = add_strings(d);
-	for (uint32_t i = 0; rc == 0 && i < d->nthreads; i++)
-		if (d->threads[i].used && (rc = add_thread(d, i)) == 0)
-			rc = add_lost(d, &d->threads[i], h->window_start_ns);
-	for (uint32_t i = 0; i < d->nthreads; i++)
-		d->threads[i].last_ns = h->window_start_ns;
-	if (rc == 0)
-		rc = stream(d);
-	return rc;
-}
-
-static void dec_free(dec *d)
-{
-	for (uint32_t i = 0; d->threads && i < d->nthreads; i++)
-		free(d->threads[i].lost);
-	free(d->threads);
-	free(d->string_of);
-	free(d->text);
-	vtb_writer_free(d->w);
-}
-
-/* Decodes the copied records into a trace. */
-static vtb_trace *decode(dec *d, const vtb_ring_info *info, uint64_t head, char **cause)
-{
-	vtb_header h;
-	vtb_trace *t = NULL;
-	size_t len;
-	int rc = VTB_E_NOMEM;
-	d->nthreads = (uint32_t)d->r->thread_count + 2;
-	d->ncodes = (uint32_t)d->r->code_count + 1;
-	d->threads = calloc(d->nthreads, sizeof *d->threads);
-	d->string_of = malloc(d->ncodes * sizeof *d->string_of);
-	d->text = malloc(DEC_TEXT_MAX + 1);
-	d->ns_per_tick = ns_per_tick(&d->r->h);
-	if (!d->threads || !d->string_of || !d->text)
-		goto out;
-	memset(d->string_of, 0xff, d->ncodes * sizeof *d->string_of);
-	fill_header(d, &h, info, head);
-	if (!(d->w = vtb_writer_open_mem(&h)))
-		goto out;
-	if ((rc = scan(d)) == 0 && (rc = write_all(d, &h)) == 0 && (rc = vtb_writer_finish(d->w, cause)) == 0) {
-		const uint8_t *bytes = vtb_writer_mem(d->w, &len);
-		t = vtb_trace_load_mem(bytes, len, 0, cause);
-		return t;
-	}
-out:
-	if (!*cause)
-		*cause = vtb_fmt("%s: decoding the ring: %s", d->r->path, vtb_strerror(rc));
-	return NULL;
 }
 
 /* The writer's position moved while copying: the records it overwrote (and the slot it may
@@ -451,47 +463,152 @@ static uint64_t first_intact(const vtb_ring *r, uint64_t first, uint64_t head_af
 	return lo > first ? lo : first;
 }
 
+/* Is it still the ring the model was decoded from (the same layout, process and clock)? */
+static int same_ring(const vtb_ring_header *a, const vtb_ring_header *b)
+{
+	return a->capacity == b->capacity && a->records_off == b->records_off && a->arena_off == b->arena_off &&
+	       a->arena_bytes == b->arena_bytes && a->pid == b->pid && a->proc_start == b->proc_start &&
+	       a->base_ticks == b->base_ticks && a->base_ns == b->base_ns && a->calib_ticks == b->calib_ticks &&
+	       a->calib_ns == b->calib_ns && a->use_tsc == b->use_tsc;
+}
+
+/* A new model for the whole ring: the first snapshot, or after the writer lapped the reader. */
+static int start_over(dec *d, uint64_t pos)
+{
+	ring_live *lv = d->lv;
+	int rc = ring_live_reset(lv);
+	if (rc < 0)
+		return rc;
+	lv->id = d->r->h;
+	lv->ns_per_tick = ns_per_tick(&d->r->h);
+	lv->window_pos = pos;
+	lv->window_ns = d->n ? ns_of(d, d->rec[0].ticks) : ns_of(d, d->r->h.start_ticks);
+	lv->last_ns = lv->window_ns;
+	d->full = 1;
+	if ((rc = slots_ensure(lv, d->r->thread_count + 2u)) < 0 || (rc = codes_ensure(lv, d->r->code_count)) < 0 ||
+	    (rc = scan(d)) < 0)
+		return rc;
+	return push_lost(d);
+}
+
+/* After an append: what the writer has overwritten since goes from the model, up to the
+ * time of the oldest record left, by the write position as it is now (the decode took a
+ * while). A live writer is about to overwrite that record, so the one a margin later is
+ * taken: from the copy when it holds it, else read alone and trusted only if the writer did
+ * not reach it meanwhile (else the eviction waits for the next snapshot). */
+#define DEC_EVICT_MARGIN 4096u
+
+static int evict(dec *d, int live)
+{
+	ring_live *lv = d->lv;
+	uint64_t cap = d->r->h.capacity, margin = live ? (cap / 4 < DEC_EVICT_MARGIN ? cap / 4 : DEC_EVICT_MARGIN) : 0;
+	vtb_ring_record rec;
+	vtb_ring_header h;
+	if (vtb_ring_pread(d->r->fd, &h, sizeof h, 0) < 0)
+		return 0;
+	uint64_t end = d->pos + d->n, head = h.head > end ? h.head : end;
+	if (head + (live ? 1 : 0) <= cap) /* nothing overwritten yet */
+		return 0;
+	uint64_t q = first_intact(d->r, 0, head, live) + margin;
+	if (q >= end)
+		q = end ? end - 1 : 0;
+	if (q <= lv->window_pos)
+		return 0;
+	if (q >= d->pos && q < end)
+		rec = d->rec[q - d->pos];
+	else if (vtb_ring_pread(d->r->fd, &rec, sizeof rec, d->r->h.records_off + (q % cap) * sizeof rec) < 0 ||
+		 vtb_ring_pread(d->r->fd, &h, sizeof h, 0) < 0 || h.head + (live ? 1 : 0) > q + cap)
+		return 0;
+	uint64_t ns = ns_of(d, rec.ticks);
+	if (ns > lv->last_ns)
+		ns = lv->last_ns;
+	lv->window_pos = q;
+	return ns > lv->window_ns ? ring_live_evict(lv, ns) : 0;
+}
+
+/* Copies what is new since the model's position (the whole ring when it starts over) and
+ * decodes it into the model. */
+static int update(dec *d, vtb_ring_info *info, uint64_t *head_out, char **cause)
+{
+	vtb_ring *r = d->r;
+	ring_live *lv = d->lv;
+	int rc;
+	if ((rc = vtb_ring_header_read(r, cause)) < 0)
+		return rc;
+	uint64_t head = r->h.head, cap = r->h.capacity, arena_head = r->h.arena_head;
+	uint64_t oldest = head > cap ? head - cap : 0;
+	int full = !lv->valid || head < lv->head || lv->head < oldest || !same_ring(&lv->id, &r->h);
+	uint64_t first = full ? oldest : lv->head, n = head - first;
+	int live = r->h.state != VTB_RING_CRASHED && r->h.state != VTB_RING_EXITED, data = full;
+	lv->valid = 0;
+	if ((rc = copy_records(r, first, n)) < 0)
+		return rc;
+	for (uint64_t i = 0; i < n && !data; i++)
+		data = is_data(r->records[i].kind);
+	if ((data && (rc = copy_arena(r)) < 0) || (rc = vtb_ring_header_read(r, cause)) < 0 ||
+	    (rc = vtb_ring_copy_tables(r, cause)) < 0)
+		return rc;
+	vtb_ring_fill_info(r, info);
+	live = live && info->alive;
+	uint64_t head_after = r->h.head >= head ? r->h.head : head;
+	uint64_t keep_from = first_intact(r, first, head_after, live);
+	uint64_t skip = keep_from - first < n ? keep_from - first : n;
+	if (lv->seen && head >= lv->head && keep_from > lv->head)
+		d->st.behind = keep_from - lv->head;
+	d->st.overwritten = skip;
+	d->rec = n > skip ? r->records + skip : r->records;
+	d->n = n - skip;
+	d->pos = first + skip;
+	d->st.decoded = d->n;
+	d->arena_head = arena_head;
+	uint64_t arena_after = r->h.arena_head >= arena_head ? r->h.arena_head : arena_head;
+	d->arena_lo = arena_after > r->h.arena_bytes ? arena_after - r->h.arena_bytes + (live ? DEC_BLOB_MARGIN : 0) : 0;
+	if ((full || skip) && (rc = start_over(d, first + skip)) < 0)
+		return rc;
+	if (!d->full && ((rc = slots_ensure(lv, r->thread_count + 2u)) < 0 || (rc = codes_ensure(lv, r->code_count)) < 0))
+		return rc;
+	if ((rc = feed(d)) < 0 || (!d->full && (rc = evict(d, live)) < 0))
+		return rc;
+	lv->head = head;
+	lv->seen = 1;
+	lv->valid = lv->text_bytes < DEC_TEXT_KEEP + 8 * r->h.arena_bytes;
+	*head_out = head;
+	return 0;
+}
+
 vtb_trace *vtb_ring_snapshot(vtb_ring *r, vtb_ring_snap_stats *st, char **cause)
 {
 	vtb_ring_info info;
+	vtb_header h;
 	dec d;
+	uint64_t head = 0;
 	vtb_trace *t = NULL;
-	int rc;
+	int rc = VTB_E_NOMEM;
 
 	*cause = NULL;
 	memset(&d, 0, sizeof d);
 	d.r = r;
-	if ((rc = vtb_ring_header_read(r, cause)) < 0)
-		return NULL;
-	uint64_t head = r->h.head, cap = r->h.capacity, arena_head = r->h.arena_head;
-	uint64_t n = head < cap ? head : cap, first = head - n;
-	int live = r->h.state != VTB_RING_CRASHED && r->h.state != VTB_RING_EXITED;
-	if ((rc = copy_records(r, first, n)) < 0 || (rc = copy_arena(r)) < 0 ||
-	    (rc = vtb_ring_header_read(r, cause)) < 0 || (rc = vtb_ring_copy_tables(r, cause)) < 0)
+	if (!r->live && !(r->live = calloc(1, sizeof *r->live)))
 		goto fail;
-	vtb_ring_fill_info(r, &info);
-	live = live && info.alive;
-	uint64_t head_after = r->h.head >= head ? r->h.head : head;
-	uint64_t keep_from = first_intact(r, first, head_after, live);
-	uint64_t skip = keep_from - first < n ? keep_from - first : n;
-	d.st.overwritten = skip;
-	if (skip && n > skip)
-		memmove(r->records, r->records + skip, (n - skip) * sizeof *r->records);
-	d.n = n - skip;
-	d.st.records = d.n;
-	d.arena_head = arena_head;
-	uint64_t arena_after = r->h.arena_head >= arena_head ? r->h.arena_head : arena_head;
-	d.arena_lo = arena_after > r->h.arena_bytes ? arena_after - r->h.arena_bytes + (live ? DEC_BLOB_MARGIN : 0) : 0;
-	t = decode(&d, &info, head, cause);
+	d.lv = r->live;
+	if ((rc = update(&d, &info, &head, cause)) < 0)
+		goto fail;
+	d.st.records = head - d.lv->window_pos;
+	fill_header(&d, &h, &info, head);
+	/* A writer that lapped this reader will lap it again: keeping the model buys nothing. */
+	if (!(t = d.st.behind ? ring_live_take(d.lv, &h) : ring_live_copy(d.lv, &h))) {
+		rc = VTB_E_NOMEM;
+		goto fail;
+	}
 	if (st)
 		*st = d.st;
-	dec_free(&d);
 	return t;
 fail:
+	if (r->live)
+		r->live->valid = 0;
 	if (!*cause)
 		*cause = vtb_fmt("%s: reading the ring: %s%s", r->path, vtb_strerror(rc),
 				 rc == VTB_E_TRUNCATED ? " (the file is shorter than its header says)" : "");
-	dec_free(&d);
 	return NULL;
 }
 

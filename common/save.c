@@ -28,6 +28,7 @@ struct saver {
 	size_t npts, next_pt;
 	size_t *ctr_thread;       /* counter -> writer thread */
 	size_t nthreads;          /* writer threads: the model's and those for counters */
+	size_t step;              /* the thread's next task step (they go by start, as begins) */
 };
 
 static int cmp_point(const void *a, const void *b)
@@ -88,6 +89,24 @@ static int gather_points(struct saver *s, const vtb_thread *th, size_t ti)
 
 #define BEGIN_FLAGS_MASK ((uint32_t) ~(VTB_CALL_OPEN | VTB_CALL_EXCEPTION | VTB_CALL_DAMAGED))
 
+static uint64_t step_start(const vtb_thread *th, size_t k)
+{
+	return th->rows[th->task_steps[k].depth].slices[th->task_steps[k].index].start_ns;
+}
+
+/* The task step that call (depth, index) is, or NULL. */
+static const vtb_task_step *step_at(struct saver *s, const vtb_thread *th, uint32_t depth, size_t index)
+{
+	uint64_t start = th->rows[depth].slices[index].start_ns;
+
+	while (s->step < th->task_step_count && step_start(th, s->step) < start)
+		s->step++;
+	for (size_t k = s->step; k < th->task_step_count && step_start(th, k) == start; k++)
+		if (th->task_steps[k].depth == depth && th->task_steps[k].index == index)
+			return &th->task_steps[k];
+	return NULL;
+}
+
 static int emit_begin(struct saver *s, const vtb_thread *th, uint32_t depth, size_t index)
 {
 	const vtb_slice *c = &th->rows[depth].slices[index];
@@ -97,6 +116,9 @@ static int emit_begin(struct saver *s, const vtb_thread *th, uint32_t depth, siz
 	const vtb_attachment *a = th->attachment_count ? vtb_thread_attachment(th, depth, (uint32_t)index) : NULL;
 	if (!rc && a && a->args)
 		rc = vtb_writer_args(s->w, s->thread, a->args);
+	const vtb_task_step *step = th->task_step_count ? step_at(s, th, depth, index) : NULL;
+	if (!rc && step)
+		rc = vtb_writer_task(s->w, s->thread, step->task, step->name);
 	return rc;
 }
 
@@ -151,6 +173,7 @@ static int save_thread(struct saver *s, size_t ti)
 	int rc = cur ? gather_points(s, th, ti) : VTB_E_NOMEM;
 
 	s->thread = (uint32_t)ti;
+	s->step = 0;
 	if (!rc)
 		rc = save_calls(s, th, cur, &emitted);
 	if (!rc)

@@ -17,6 +17,8 @@ struct vtb_rframe {
 	uint32_t name_id;
 	uint32_t flags;
 	const char *args;
+	const char *task_name;   /* a TASK record named the call's asyncio task, else NULL */
+	uint64_t task;
 };
 
 struct vtb_rthread {
@@ -27,6 +29,8 @@ struct vtb_rthread {
 	size_t nmarks, markcap;
 	vtb_attachment *att;
 	size_t natt, attcap;
+	vtb_task_step *steps;
+	size_t nsteps, stepcap;
 	struct vtb_rframe *stack;
 	size_t depth, stackcap;
 	uint64_t last_ts;
@@ -110,6 +114,16 @@ static inline int vtb_model_attach(struct vtb_rthread *th, uint32_t depth, uint3
 	return 0;
 }
 
+/* Append a task step (the call rows[depth][index]). */
+static inline int vtb_model_step(struct vtb_rthread *th, uint32_t depth, uint32_t index, uint64_t task,
+				 const char *name)
+{
+	if (vtb_grow((void **)&th->steps, &th->stepcap, th->nsteps + 1, sizeof(*th->steps)))
+		return VTB_E_NOMEM;
+	th->steps[th->nsteps++] = (vtb_task_step){ depth, index, task, name };
+	return 0;
+}
+
 /* End the innermost open call of `th` at `ts` (>= its start), OR-ing `flags`; its slice
  * index goes to *index. */
 static inline __attribute__((always_inline)) int vtb_model_close(vtb_trace *t, struct vtb_rthread *th, uint64_t ts, uint32_t flags,
@@ -123,6 +137,8 @@ static inline __attribute__((always_inline)) int vtb_model_close(vtb_trace *t, s
 	if (i < 0)
 		return (int)i;
 	if (f->args && vtb_model_attach(th, (uint32_t)th->depth, (uint32_t)i, f->args, NULL))
+		return VTB_E_NOMEM;
+	if (f->task_name && vtb_model_step(th, (uint32_t)th->depth, (uint32_t)i, f->task, f->task_name))
 		return VTB_E_NOMEM;
 	t->calls++;
 	*index = i;

@@ -51,6 +51,19 @@ int vtb_slots_grow(uint32_t **slots, size_t *cap, size_t first_cap, size_t n,
 	return 0;
 }
 
+/* FNV-1a over the name, a separator and the file, seeded with the line. */
+uint64_t vtb_str_hash(const char *name, const char *file, uint32_t line)
+{
+	uint64_t h = 1469598103934665603ull ^ line;
+
+	for (const char *s = name; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ull;
+	h = (h ^ 0xff) * 1099511628211ull;
+	for (const char *s = file; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ull;
+	return h ^ (h >> 29);
+}
+
 int vtb_grow(void **arr, size_t *cap, size_t need, size_t size)
 {
 	return vtb_grow_min(arr, cap, need, size, 16);

@@ -123,6 +123,9 @@ int vtb_writer_end(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t flag
  * (return value). */
 int vtb_writer_args(vtb_writer *w, uint32_t thread, const char *text);
 int vtb_writer_retval(vtb_writer *w, uint32_t thread, const char *text);
+/* The innermost open call of `thread` is a step of the asyncio task `task` (a number that
+ * tells tasks apart; equal numbers and names: one task) named `name`. */
+int vtb_writer_task(vtb_writer *w, uint32_t thread, uint64_t task, const char *name);
 /* An instant event; args may be NULL (free text, usually "k=v, k=v"). */
 int vtb_writer_instant(vtb_writer *w, uint32_t thread, uint64_t ts_ns, uint32_t name_id, const char *args);
 /* A counter sample: counter `name_id`, series `series_id` (both string ids). */
@@ -183,6 +186,15 @@ typedef struct vtb_attachment {
 	const char *retval;
 } vtb_attachment;
 
+/* A step of an asyncio task: the call rows[depth][index] of its thread, the outermost
+ * coroutine the event loop resumed. Steps of one task share `task` and `name`. */
+typedef struct vtb_task_step {
+	uint32_t depth;
+	uint32_t index;
+	uint64_t task;       /* tells tasks apart (the Task's address when it ran) */
+	const char *name;    /* the task's name: Task-3, or the one create_task() gave */
+} vtb_task_step;
+
 typedef struct vtb_thread {
 	uint32_t pid;
 	uint64_t tid;
@@ -194,6 +206,8 @@ typedef struct vtb_thread {
 	size_t mark_count;
 	const vtb_attachment *attachments; /* sorted by (depth, index) */
 	size_t attachment_count;
+	const vtb_task_step *task_steps;   /* sorted by start */
+	size_t task_step_count;
 } vtb_thread;
 
 typedef struct vtb_sample {
@@ -326,7 +340,7 @@ enum vtb_ring_kind {
 	VTB_RK_GC_BEGIN = 10, VTB_RK_GC_END = 11,
 	VTB_RK_DATA_FIRST = 16,
 	VTB_RK_INSTANT = 16, VTB_RK_COUNTER = 17, VTB_RK_LOG = 18, VTB_RK_OBJECT = 19,
-	VTB_RK_ARGS = 20, VTB_RK_RETVAL = 21, VTB_RK_GC_INFO = 22,
+	VTB_RK_ARGS = 20, VTB_RK_RETVAL = 21, VTB_RK_GC_INFO = 22, VTB_RK_TASK = 23,
 };
 
 typedef struct vtb_ring_header {
@@ -358,6 +372,8 @@ typedef struct vtb_ring_header {
 	char cmdline[2048];         /* argv joined by spaces, NUL-terminated */
 	char python_version[32];
 	char dump_path[1024];       /* the last dump written */
+	uint32_t dump_signal;       /* the signal that asks for a dump (--dump-signal); 0: none, or
+				     * a tracer older than this field */
 } vtb_ring_header;
 _Static_assert(sizeof(vtb_ring_header) <= VTB_RING_HEADER_BYTES, "ring header fits its page");
 
@@ -398,12 +414,16 @@ typedef struct vtb_ring_info {
 	char python_version[32];
 	char crash_thread[128];     /* the crashed thread's name ("" when unknown) */
 	char dump_path[1024];
+	uint32_t dump_signal;       /* --dump-signal of the process, 0 when it has none */
 	char state_text[1400];      /* "pid 1234 is gone and never dumped: killed (...)" */
 } vtb_ring_info;
 
 /* What one snapshot met. */
 typedef struct vtb_ring_snap_stats {
-	uint64_t records;           /* records decoded */
+	uint64_t records;           /* records the trace holds (its window of the ring) */
+	uint64_t decoded;           /* records decoded by this snapshot (new since the last one) */
+	uint64_t behind;            /* records written since the last snapshot that the writer
+				     * overwrote before this reader could copy them (dropped) */
 	uint64_t overwritten;       /* copied but overwritten by the writer while copying */
 	uint64_t bad;               /* records of no known kind (dropped) */
 	uint64_t data_lost;         /* data records whose arena text was gone */
@@ -424,8 +444,10 @@ int vtb_ring_info_read(vtb_ring *r, vtb_ring_info *info, char **cause);
  * against the write position before and after the copy (what the writer overwrote while
  * copying is dropped and counted in *st, which may be NULL), and decodes them. Calls still
  * open are drawn open; ends whose begins were overwritten start at the window start. The
- * header's reason is VTB_REASON_RING with the state text. Repeatable on one open ring (the
- * copy buffers are reused). The caller owns the trace; NULL and *cause on failure. */
+ * header's reason is VTB_REASON_RING with the state text. Repeatable on one open ring: the
+ * decoded model is kept, and the next snapshot decodes only the records written since (all
+ * of the ring again when the writer lapped the reader; st->behind counts what was lost).
+ * The caller owns the trace; NULL and *cause on failure. */
 vtb_trace *vtb_ring_snapshot(vtb_ring *r, vtb_ring_snap_stats *st, char **cause);
 /* Does this buffer start like a ring file? */
 int vtb_ring_is(const uint8_t *buf, size_t len_bytes);

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define VTB_MINOR 0
+#define VTB_MINOR 1 /* 1: the TASK escape kind */
 #define VTB_PREAMBLE_BYTES 8   /* "VTB\0", u16 major, u16 minor */
 #define VTB_TRAILER_BYTES 16   /* u64 offset of INDX, "VTBTRAIL" */
 #define VTB_SECTION_OVERHEAD 12 /* tag, u32 length, u32 CRC32C */
@@ -56,6 +56,7 @@ enum vtb_kind {
 	VTB_KIND_ARGS = 5,    /* text: innermost open call */
 	VTB_KIND_RETVAL = 6,  /* text: the call the previous END closed */
 	VTB_KIND_SKIP = 7,    /* varint: a time step too large for a record head */
+	VTB_KIND_TASK = 8,    /* varint task, text name: innermost open call is a task's step */
 };
 
 /* ---- little-endian fixed-width ---- */
@@ -147,6 +148,8 @@ int vtb_buf_varint(struct vtb_buf *b, uint64_t v);
 int vtb_buf_str(struct vtb_buf *b, const char *s, size_t len_bytes);
 void vtb_buf_free(struct vtb_buf *b);
 
+/* The hash of a string entry (name, file, line): the writer's and the ring reader's interning. */
+uint64_t vtb_str_hash(const char *name, const char *file, uint32_t line);
 /* Grow an array to hold `need` items of `size` bytes (x1.5, at least 16). 0 or VTB_E_NOMEM. */
 int vtb_grow(void **arr, size_t *cap, size_t need, size_t size);
 /* The same from a first capacity of `min`: arrays of which there are very many, mostly

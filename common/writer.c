@@ -246,18 +246,6 @@ int vtb_writer_set_chunk_bytes(vtb_writer *w, size_t bytes)
 	return 0;
 }
 
-static uint64_t str_hash(const char *name, const char *file, uint32_t line)
-{
-	uint64_t h = 1469598103934665603ull ^ line;
-
-	for (const char *s = name; *s; s++)
-		h = (h ^ (uint8_t)*s) * 1099511628211ull;
-	h = (h ^ 0xff) * 1099511628211ull;
-	for (const char *s = file; *s; s++)
-		h = (h ^ (uint8_t)*s) * 1099511628211ull;
-	return h ^ (h >> 29);
-}
-
 static uint64_t str_hash_of(const void *ctx, size_t i)
 {
 	return ((const vtb_writer *)ctx)->strs[i].hash;
@@ -280,7 +268,7 @@ int64_t vtb_writer_string(vtb_writer *w, const char *name, const char *file, uin
 		return VTB_E_ARG;
 	if (w->nstr * 2 >= w->hcap && str_rehash(w))
 		return w_fail(w, VTB_E_NOMEM, "out of memory");
-	uint64_t h = str_hash(name, file, line);
+	uint64_t h = vtb_str_hash(name, file, line);
 	size_t j = h & (w->hcap - 1);
 	for (; w->hash[j]; j = (j + 1) & (w->hcap - 1)) {
 		struct wstr *s = &w->strs[w->hash[j] - 1];
@@ -672,6 +660,13 @@ int vtb_writer_args(vtb_writer *w, uint32_t thread, const char *text)
 	if (thread >= w->nth || !w->th[thread].depth || !text)
 		return w->err ? w->err : VTB_E_ARG;
 	return w_point(w, thread, w->th[thread].last_ts, VTB_KIND_ARGS, 0, 0, 0, NULL, text);
+}
+
+int vtb_writer_task(vtb_writer *w, uint32_t thread, uint64_t task, const char *name)
+{
+	if (thread >= w->nth || !w->th[thread].depth || !name)
+		return w->err ? w->err : VTB_E_ARG;
+	return w_point(w, thread, w->th[thread].last_ts, VTB_KIND_TASK, 1, task, 0, NULL, name);
 }
 
 int vtb_writer_retval(vtb_writer *w, uint32_t thread, const char *text)

@@ -43,6 +43,12 @@ if got != want or eps != [("vtrace", "vtrace.__main__:main")]:
 EOF
 out=$("$tmp/venv/bin/vtrace" --version) || fail "vtrace --version failed"
 [ "$out" = "vtrace $(cat VERSION)" ] || fail "vtrace --version printed '$out'"
+# Typed (PEP 561), and the command names itself as typed.
+"$tmp/venv/bin/python" -c 'import os, sys, vtrace
+sys.exit(not os.path.isfile(os.path.join(os.path.dirname(vtrace.__file__), "py.typed")))' ||
+	fail "the installed package has no py.typed"
+usage=$("$tmp/venv/bin/vtrace" --help | head -n 1)
+case $usage in "usage: vtrace [options]"*) ;; *) fail "vtrace --help begins '$usage'" ;; esac
 
 # Out of the tree, so that nothing is imported from it.
 cat >"$tmp/prog.py" <<'EOF'

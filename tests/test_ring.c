@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/vtb.h"
@@ -318,6 +320,187 @@ START_TEST(test_live_drops_oldest_slot)
 }
 END_TEST
 
+/* Two models of the same ring hold the same calls, marks and header times. */
+static void same_model(const vtb_trace *a, const vtb_trace *b, int step)
+{
+	const vtb_header *ha = vtb_trace_header(a), *hb = vtb_trace_header(b);
+	ck_assert_msg(ha->window_start_ns == hb->window_start_ns && ha->dump_ns == hb->dump_ns,
+		      "step %d: window %llu..%llu against %llu..%llu", step, (unsigned long long)ha->window_start_ns,
+		      (unsigned long long)ha->dump_ns, (unsigned long long)hb->window_start_ns, (unsigned long long)hb->dump_ns);
+	ck_assert_uint_eq(ha->events_dropped, hb->events_dropped);
+	ck_assert_uint_eq(vtb_trace_event_count(a), vtb_trace_event_count(b));
+	ck_assert_uint_eq(vtb_trace_call_count(a), vtb_trace_call_count(b));
+	ck_assert_uint_eq(vtb_trace_thread_count(a), vtb_trace_thread_count(b));
+	for (size_t i = 0; i < vtb_trace_thread_count(a); i++) {
+		const vtb_thread *x = vtb_trace_thread(a, i), *y = vtb_trace_thread(b, i);
+		ck_assert_str_eq(x->name, y->name);
+		ck_assert_msg(x->depth_count == y->depth_count, "step %d thread %zu: %u levels against %u", step, i,
+			      x->depth_count, y->depth_count);
+		for (uint32_t d = 0; d < x->depth_count; d++) {
+			ck_assert_msg(x->rows[d].count == y->rows[d].count, "step %d depth %u: %zu calls against %zu", step,
+				      d, x->rows[d].count, y->rows[d].count);
+			for (size_t k = 0; k < x->rows[d].count; k++) {
+				const vtb_slice *p = &x->rows[d].slices[k], *q = &y->rows[d].slices[k];
+				ck_assert_msg(p->start_ns == q->start_ns && p->dur_ns == q->dur_ns && p->flags == q->flags,
+					      "step %d depth %u call %zu: %llu+%llu/%x against %llu+%llu/%x", step, d, k,
+					      (unsigned long long)p->start_ns, (unsigned long long)p->dur_ns, p->flags,
+					      (unsigned long long)q->start_ns, (unsigned long long)q->dur_ns, q->flags);
+				ck_assert_str_eq(vtb_trace_string(a, p->name_id)->name, vtb_trace_string(b, q->name_id)->name);
+			}
+		}
+		ck_assert_uint_eq(x->mark_count, y->mark_count);
+		for (size_t k = 0; k < x->mark_count; k++) {
+			ck_assert_uint_eq(x->marks[k].ts_ns, y->marks[k].ts_ns);
+			ck_assert_str_eq(x->marks[k].text, y->marks[k].text);
+		}
+	}
+}
+
+/* One iteration of the program: work > leaf twice (the second raises), an instant. */
+static void loop_once(rf_ring *r, uint64_t *ns, uint16_t thread, int i)
+{
+	char text[32];
+	uint32_t work = 1, leaf = 2, mark = 3;
+	snprintf(text, sizeof text, "i=%d", i);
+	rf_push(r, (*ns)++, work, thread, VTB_RK_BEGIN);
+	rf_push(r, (*ns)++, leaf, thread, VTB_RK_BEGIN);
+	rf_push(r, (*ns)++, leaf, thread, VTB_RK_END);
+	rf_data(r, (*ns)++, thread, VTB_RK_INSTANT, mark, text);
+	rf_push(r, (*ns)++, leaf, thread, VTB_RK_C_BEGIN);
+	rf_push(r, (*ns)++, leaf, thread, VTB_RK_C_END_EXC);
+	rf_push(r, (*ns)++, work, thread, VTB_RK_END);
+}
+
+/* A reader that keeps the ring open decodes only what is new at each snapshot; its model
+ * must be the one a fresh reader decodes from the whole ring, at every step: appends,
+ * wraps, a thread that starts later, an outer call that ends after the reader lost its
+ * begin, and a writer that laps the reader (counted as behind). */
+START_TEST(test_incremental_matches_full)
+{
+	rf_ring r;
+	vtb_ring *kept = NULL;
+	char *why = NULL;
+	uint64_t ns = 2000000;
+	int i = 0, lapped = 0;
+	static const int loops[] = { 6, 1, 2, 3, 1, 5, 2, 0, 1, 4 };
+	rf_init(&r, VTB_RING_RECORDING);
+	r.h->pid = DEAD_PID;
+	uint32_t outer = rf_code(&r, "outer");
+	rf_code(&r, "work");
+	rf_code(&r, "leaf");
+	rf_code(&r, "here");
+	rf_thread(&r, DEAD_PID, NULL);
+	rf_push(&r, ns++, outer, 0, VTB_RK_BEGIN);
+	for (int step = 0; step < (int)(sizeof loops / sizeof loops[0]); step++) {
+		uint64_t before = r.h->head;
+		for (int k = 0; k < loops[step]; k++)
+			loop_once(&r, &ns, step >= 3 && k == 0 ? 1 : 0, i++);
+		if (step == 2)
+			rf_thread(&r, 77, "worker");
+		if (step == 7)
+			rf_push(&r, ns++, outer, 0, VTB_RK_END);
+		put(&r, r.len);
+		if (!kept)
+			ck_assert_msg(vtb_ring_open(path, &kept, &why) == 0, "%s", why);
+		vtb_ring_snap_stats a, b;
+		vtb_trace *inc = vtb_ring_snapshot(kept, &a, &why);
+		ck_assert_msg(inc != NULL, "step %d: %s", step, why);
+		vtb_trace *full = snap(&b, &why);
+		ck_assert_msg(full != NULL, "step %d: %s", step, why);
+		same_model(inc, full, step);
+		ck_assert_uint_eq(a.records, b.records);
+		/* outer began long before the window; it shows once it has ended, until its end
+		 * is overwritten too */
+		ck_assert_uint_eq(calls_named(inc, "outer", VTB_CALL_ENTRY_LOST), step == 7 || step == 8);
+		/* after a lap the model was handed out whole: the next snapshot decodes anew */
+		if (step > 0 && r.h->head - before > RF_CAP) {
+			ck_assert_uint_eq(a.behind, r.h->head - RF_CAP - before);
+			lapped = 1;
+		} else {
+			ck_assert_uint_eq(a.behind, 0);
+			ck_assert_uint_eq(a.decoded, step && !lapped ? r.h->head - before : RF_CAP);
+			lapped = 0;
+		}
+		vtb_trace_free(inc);
+		vtb_trace_free(full);
+	}
+	vtb_ring_close(kept);
+	free(r.buf);
+}
+END_TEST
+
+/* A live ring that has not wrapped keeps all it holds from one snapshot to the next (the
+ * margin kept before a live writer is for a full ring only). */
+START_TEST(test_live_unwrapped_keeps_all)
+{
+	rf_ring r;
+	vtb_ring *kept = NULL;
+	char *why = NULL;
+	rf_init(&r, VTB_RING_RECORDING); /* this process: alive */
+	uint32_t f = rf_code(&r, "f");
+	rf_thread(&r, 1, NULL);
+	for (int step = 0; step < 3; step++) {
+		for (uint64_t i = 0; i < 6; i++)
+			rf_push(&r, 2000000 + r.h->head, f, 0, i % 2 ? VTB_RK_END : VTB_RK_BEGIN);
+		put(&r, r.len);
+		if (!kept)
+			ck_assert_msg(vtb_ring_open(path, &kept, &why) == 0, "%s", why);
+		vtb_trace *t = vtb_ring_snapshot(kept, NULL, &why);
+		ck_assert_msg(t != NULL, "%s", why);
+		ck_assert_uint_eq(calls_named(t, "f", 0), 3u * (step + 1));
+		vtb_trace_free(t);
+	}
+	vtb_ring_close(kept);
+	free(r.buf);
+}
+END_TEST
+
+/* A writer process appends to the file as fast as it can while a kept reader snapshots it:
+ * every snapshot is sound and the model drops what the writer overwrote (it never holds
+ * more calls than the ring). */
+START_TEST(test_live_writer_bounded)
+{
+	rf_ring r;
+	vtb_ring *kept = NULL;
+	char *why = NULL;
+	rf_init(&r, VTB_RING_RECORDING);
+	uint32_t f = rf_code(&r, "f");
+	rf_thread(&r, 1, NULL);
+	put(&r, r.len);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		int fd = open(path, O_WRONLY);
+		for (uint64_t i = 0; fd >= 0 && i < 50000000; i++) {
+			rf_push(&r, 2000000 + i, f, 0, i % 2 ? VTB_RK_END : VTB_RK_BEGIN);
+			uint64_t slot = (r.h->head - 1) % RF_CAP;
+			if (pwrite(fd, r.buf + r.h->records_off + slot * sizeof(vtb_ring_record), sizeof(vtb_ring_record),
+				   (off_t)(r.h->records_off + slot * sizeof(vtb_ring_record))) < 0 ||
+			    pwrite(fd, &r.h->head, sizeof r.h->head, (off_t)offsetof(vtb_ring_header, head)) < 0)
+				break;
+		}
+		_exit(0);
+	}
+	ck_assert_int_eq(vtb_ring_open(path, &kept, &why), 0);
+	size_t most = 0;
+	for (int i = 0; i < 300; i++) {
+		vtb_ring_snap_stats st;
+		vtb_trace *t = vtb_ring_snapshot(kept, &st, &why);
+		ck_assert_msg(t != NULL, "snapshot %d: %s", i, why);
+		size_t calls = vtb_trace_call_count(t);
+		most = calls > most ? calls : most;
+		ck_assert_msg(calls <= RF_CAP, "snapshot %d holds %zu calls, the ring %u records", i, calls, RF_CAP);
+		vtb_trace_free(t);
+		usleep(200);
+	}
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	ck_assert_uint_gt(most, 0);
+	vtb_ring_close(kept);
+	free(r.buf);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ring");
@@ -330,6 +513,9 @@ int main(void)
 	tcase_add_test(tc, test_not_regular);
 	tcase_add_test(tc, test_shrinks_under_reader);
 	tcase_add_test(tc, test_live_drops_oldest_slot);
+	tcase_add_test(tc, test_incremental_matches_full);
+	tcase_add_test(tc, test_live_unwrapped_keeps_all);
+	tcase_add_test(tc, test_live_writer_bounded);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -8,12 +8,7 @@
 
 START_TEST(test_calls_and_nesting)
 {
-	write_file("prog.py",
-		   "def leaf():\n    pass\n"
-		   "def mid():\n    leaf()\n    leaf()\n"
-		   "def top():\n    for _ in range(3):\n        mid()\n"
-		   "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n"
-		   "top()\nfib(10)\n");
+	write_program("prog.py", "tracer/calls_and_nesting.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	ck_assert_uint_eq(count_calls(t, NULL, "__main__.top"), 1);
@@ -47,33 +42,13 @@ START_TEST(test_calls_and_nesting)
 END_TEST
 
 /* Per-function call counts equal what cProfile reports for the same program. */
-static const char cprofile_prog[] =
-	"class Shape:\n"
-	"    def __init__(self, n):\n        self.n = n\n"
-	"    def area(self):\n        return self.side() ** 2\n"
-	"    def side(self):\n        return self.n\n"
-	"def squares(k):\n    for i in range(k):\n        yield Shape(i).area()\n"
-	"def walk(n):\n    return 0 if n == 0 else 1 + walk(n - 1)\n"
-	"def fails(i):\n    if i % 3 == 0:\n        raise KeyError(i)\n    return i\n"
-	"def main():\n"
-	"    total = sum(squares(20)) + walk(30)\n"
-	"    total += sum(map(lambda x: x + 1, range(15)))\n"
-	"    for i in range(10):\n"
-	"        try:\n            total += fails(i)\n        except KeyError:\n            pass\n"
-	"    return sorted([3, 1, 2], key=lambda v: -v), total\n"
-	"main()\n";
+/* A file under tests/programs/. */
+#define CPROFILE_PROG "tracer/cprofile.py"
 
 START_TEST(test_counts_match_cprofile)
 {
-	write_file("prog.py", cprofile_prog);
-	write_file("prof.py",
-		   "import cProfile, pstats, sys\n"
-		   "path = sys.argv[1]\n"
-		   "code = compile(open(path).read(), path, 'exec')\n"
-		   "p = cProfile.Profile()\n"
-		   "p.runctx(code, {'__name__': '__main__'}, None)\n"
-		   "for (f, line, fn), (cc, nc, tt, ct, callers) in sorted(pstats.Stats(p).stats.items()):\n"
-		   "    if f == path:\n        print(line, nc)\n");
+	write_program("prog.py", CPROFILE_PROG);
+	write_program("prof.py", "tracer/counts_match_cprofile-prof.py");
 	char *prog = path_in("prog.py");
 	ck_assert_int_eq(run_py(NULL, "prof.txt", NULL, "prof.py %s", prog), 0);
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin %s", prog), 0);
@@ -109,21 +84,7 @@ END_TEST
 
 START_TEST(test_threads)
 {
-	write_file("prog.py",
-		   "import threading, vtrace\n"
-		   "ready, go = threading.Event(), threading.Event()\n"
-		   "def work(n):\n    return sum(range(n))\n"
-		   "def early():\n    ready.set()\n    go.wait()\n"
-		   "    for _ in range(5):\n        work(10)\n"
-		   "def late():\n    for _ in range(7):\n        work(10)\n"
-		   "t0 = threading.Thread(target=early, name='early')\n"
-		   "t0.start()\nready.wait()\n"
-		   "tr = vtrace.Tracer(output='t.bin', quiet=True).start()\n"
-		   "go.set()\n"
-		   "t1 = threading.Thread(target=late, name='late')\n"
-		   "t1.start()\nt1.join()\nt0.join()\n"
-		   "work(3)\n"
-		   "tr.dump()\ntr.stop()\n");
+	write_program("prog.py", "tracer/threads.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	const vtb_thread *early = thread_named(t, "early"), *late = thread_named(t, "late"),
@@ -144,15 +105,7 @@ END_TEST
 
 START_TEST(test_generators_and_coroutines)
 {
-	write_file("prog.py",
-		   "def gen():\n    yield 1\n    yield 2\n    yield 3\n"
-		   "def consume():\n    return list(gen())\n"
-		   "class Y:\n    def __await__(self):\n        yield 'x'\n"
-		   "async def co():\n    await Y()\n    await Y()\n    return 5\n"
-		   "consume()\n"
-		   "c = co()\n"
-		   "c.send(None)\nc.send(None)\n"
-		   "try:\n    c.send(None)\nexcept StopIteration as e:\n    assert e.value == 5\n");
+	write_program("prog.py", "tracer/generators_and_coroutines.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	ck_assert_uint_eq(count_calls(t, NULL, "__main__.gen"), 4);
@@ -166,13 +119,7 @@ END_TEST
 
 START_TEST(test_exceptions)
 {
-	write_file("prog.py",
-		   "def bad():\n    raise ValueError('x')\n"
-		   "def catcher():\n    try:\n        bad()\n    except ValueError:\n        pass\n"
-		   "class Bad:\n    def __init__(self):\n        raise KeyError(1)\n"
-		   "for _ in range(3):\n    catcher()\n"
-		   "for _ in range(30):\n"
-		   "    try:\n        Bad()\n    except KeyError:\n        pass\n");
+	write_program("prog.py", "tracer/exceptions.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	ck_assert_uint_eq(count_affix(t, "__main__.", "__init__", VTB_CALL_EXCEPTION), 30);
@@ -187,15 +134,7 @@ END_TEST
  * around them lost their entries and were still running at the dump. */
 START_TEST(test_ring_wrap)
 {
-	write_file("prog.py",
-		   "import vtrace\n"
-		   "def leaf():\n    pass\n"
-		   "def deep(n):\n"
-		   "    if n == 0:\n"
-		   "        for _ in range(2000):\n            leaf()\n"
-		   "        vtrace.get_tracer().dump()\n"
-		   "    else:\n        deep(n - 1)\n"
-		   "deep(20)\n");
+	write_program("prog.py", "tracer/ring_wrap.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL,
 				"-m vtrace -q --no-exit-dump --buffer-size 1000 -o t.bin prog.py"), 0);
 	vtb_trace *t = load("t.bin");
@@ -242,11 +181,7 @@ END_TEST
 /* The line after a dump counts ring records and names the reason in vtui's words. */
 START_TEST(test_dump_line_words)
 {
-	write_file("prog.py",
-		   "import vtrace\n"
-		   "def f():\n    return 1\n"
-		   "tr = vtrace.Tracer(output='api.bin').start()\n"
-		   "f()\ntr.dump()\ntr.stop()\n");
+	write_program("prog.py", "tracer/dump_line_words.py");
 	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "prog.py"), 0);
 	char *err = read_file("t.err"), want[96];
 	vtb_trace *t = load("api.bin");
@@ -262,10 +197,7 @@ END_TEST
 
 START_TEST(test_dump_on_exception)
 {
-	write_file("prog.py",
-		   "def inner():\n    raise ValueError('boom')\n"
-		   "def outer():\n    inner()\n"
-		   "print('before')\nouter()\n");
+	write_program("prog.py", "tracer/dump_on_exception.py");
 	int plain = run_py(NULL, "p.out", "p.err", "prog.py");
 	int traced = run_py(NULL, "t.out", "t.err", "-m vtrace -o t.bin prog.py");
 	ck_assert_int_eq(plain, 1);
@@ -289,7 +221,7 @@ END_TEST
 
 START_TEST(test_keyboard_interrupt)
 {
-	write_file("prog.py", "def f():\n    raise KeyboardInterrupt\nf()\n");
+	write_program("prog.py", "tracer/keyboard_interrupt.py");
 	int plain = run_py(NULL, NULL, "p.err", "prog.py");
 	int traced = run_py(NULL, NULL, "t.err", "-m vtrace -o t.bin prog.py");
 	ck_assert_int_eq(traced, plain);
@@ -306,11 +238,7 @@ END_TEST
 
 START_TEST(test_dump_on_thread_exception)
 {
-	write_file("prog.py",
-		   "import threading\n"
-		   "def crash():\n    raise RuntimeError('in thread')\n"
-		   "t = threading.Thread(target=crash, name='crasher')\nt.start()\nt.join()\n"
-		   "print('main goes on')\n");
+	write_program("prog.py", "tracer/dump_on_thread_exception.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "-m vtrace -o 'd{n}.bin' prog.py"), 0);
 	char *out = read_file("t.out");
 	ck_assert_str_eq(out, "main goes on\n");
@@ -328,13 +256,7 @@ END_TEST
 
 START_TEST(test_dump_on_signal)
 {
-	write_file("prog.py",
-		   "import os, signal\n"
-		   "def work():\n    return sum(range(100))\n"
-		   "work()\n"
-		   "os.kill(os.getpid(), signal.SIGUSR2)\n"
-		   "work()\n"
-		   "print('after')\n");
+	write_program("prog.py", "tracer/dump_on_signal.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err",
 				"-m vtrace --dump-signal SIGUSR2 --no-exit-dump -o 's{n}.bin' prog.py"), 0);
 	char *out = read_file("t.out"), *err = read_file("t.err");
@@ -360,14 +282,7 @@ END_TEST
 /* The program sees the same argv, __main__, stdin, stdout, stderr and exit code. */
 START_TEST(test_program_unchanged)
 {
-	write_file("prog.py",
-		   "import sys\n"
-		   "def shout(s):\n    return s.upper()\n"
-		   "data = sys.stdin.read()\n"
-		   "print(shout(data), sys.argv, __name__, __file__)\n"
-		   "print('to stderr', file=sys.stderr)\n"
-		   "import __main__\nprint(__main__.shout is shout)\n"
-		   "sys.exit(3)\n");
+	write_program("prog.py", "tracer/program_unchanged.py");
 	write_file("in.txt", "hello\nworld\n");
 	int plain = run_py(path_in("in.txt"), "p.out", "p.err", "prog.py a -o b");
 	int traced = run_py(path_in("in.txt"), "t.out", "t.err", "-m vtrace -o t.bin prog.py a -o b");
@@ -440,13 +355,7 @@ static size_t files_like(const char *prefix, char names[][256], size_t max)
 
 START_TEST(test_fork)
 {
-	write_file("prog.py",
-		   "import os\n"
-		   "def child_work():\n    return sum(range(10))\n"
-		   "def parent_work():\n    pass\n"
-		   "pid = os.fork()\n"
-		   "if pid == 0:\n    child_work()\n    child_work()\n    os._exit(0)\n"
-		   "os.waitpid(pid, 0)\nparent_work()\nprint(os.getpid(), pid)\n");
+	write_program("prog.py", "tracer/fork.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "-m vtrace -q -o fk.bin prog.py"), 0);
 	/* Nothing on stderr: vtrace starts no thread, so 3.12+ does not warn that a
 	 * multi-threaded process forks. */
@@ -476,13 +385,7 @@ END_TEST
 
 START_TEST(test_multiprocessing)
 {
-	write_file("prog.py",
-		   "import multiprocessing as mp\n"
-		   "def task(x):\n    return x * 2\n"
-		   "if __name__ == '__main__':\n"
-		   "    for method in ('fork', 'spawn'):\n"
-		   "        p = mp.get_context(method).Process(target=task, args=(3,))\n"
-		   "        p.start()\n        p.join()\n        print(method, p.exitcode)\n");
+	write_program("prog.py", "tracer/multiprocessing.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q -o 'mp-{pid}.bin' prog.py"), 0);
 	char *out = read_file("t.out");
 	ck_assert_str_eq(out, "fork 0\nspawn 0\n");
@@ -525,12 +428,7 @@ END_TEST
 
 START_TEST(test_unittest)
 {
-	write_file("test_demo.py",
-		   "import unittest\n"
-		   "def helper(x):\n    return x + 1\n"
-		   "class DemoTest(unittest.TestCase):\n"
-		   "    def test_one(self):\n        self.assertEqual(helper(1), 2)\n"
-		   "    def test_two(self):\n        self.assertTrue(helper(0))\n");
+	write_program("test_demo.py", "tracer/unittest-test_demo.py");
 	int plain = run_py(NULL, NULL, "p.err", "-m unittest -q test_demo");
 	int traced = run_py(NULL, NULL, "t.err", "-m vtrace -q -o t.bin -m unittest -q test_demo");
 	ck_assert_int_eq(plain, 0);
@@ -549,11 +447,7 @@ END_TEST
 
 START_TEST(test_c_calls)
 {
-	write_file("prog.py",
-		   "def f(items):\n"
-		   "    for _ in range(5):\n        len(items)\n"
-		   "    items.append(1)\n"
-		   "f([])\n");
+	write_program("prog.py", "tracer/c_calls.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --c-calls -o t.bin prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	ck_assert_uint_eq(count_misnested(t, "builtins.len", "__main__.f"), 0);
@@ -574,26 +468,7 @@ END_TEST
 /* The API: start/stop/clear/dump/context manager/get_tracer, {n} in the pattern. */
 START_TEST(test_api)
 {
-	write_file("prog.py",
-		   "import os, vtrace\n"
-		   "def a():\n    pass\n"
-		   "def b():\n    pass\n"
-		   "assert vtrace.get_tracer() is None\n"
-		   "with vtrace.Tracer(buffer_size=10000, output='api{n}.bin', quiet=True) as t:\n"
-		   "    assert vtrace.get_tracer() is t\n"
-		   "    a()\n"
-		   "    t.dump()\n"
-		   "    t.clear()\n"
-		   "    b()\n"
-		   "    p = t.dump()\n"
-		   "    n0 = t.stats()['functions']\n"
-		   "    for i in range(500):\n        eval('(lambda: 1)')()\n"
-		   "    grew = t.stats()['functions'] - n0\n"
-		   "assert vtrace.get_tracer() is None\n"
-		   "a()\n"
-		   "q = t.dump('after.bin')\n"
-		   "assert os.path.isabs(p) and os.path.isabs(q), (p, q)\n"
-		   "print(os.path.relpath(p), os.path.relpath(q), grew)\n");
+	write_program("prog.py", "tracer/api.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "prog.py"), 0);
 	char *out = read_file("t.out");
 	/* 500 compilations of the same code: one name each for <module> and <lambda>. */
@@ -615,18 +490,7 @@ END_TEST
  * the same Tracer started again keeps what it recorded. */
 START_TEST(test_new_tracer_empty_ring)
 {
-	write_file("prog.py",
-		   "import vtrace\n"
-		   "def a():\n    pass\n"
-		   "def b():\n    pass\n"
-		   "t1 = vtrace.Tracer(buffer_size=5000, quiet=True, output='t1.bin')\n"
-		   "t1.start()\na()\nt1.stop()\n"
-		   "t2 = vtrace.Tracer(buffer_size=5000, quiet=True, output='t2.bin')\n"
-		   "t2.start()\nb()\nt2.stop()\nt2.dump()\n"
-		   "t2.start()\nb()\nt2.stop()\nt2.dump('t3.bin')\n"
-		   "t1.start()\na()\nt1.stop()\nt1.dump()\n"
-		   "with vtrace.Tracer(buffer_size=5000, quiet=True) as t4:\n    pass\n"
-		   "print(t4.stats()['total'])\n");
+	write_program("prog.py", "tracer/new_tracer_empty_ring.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "prog.py"), 0);
 	char *out = read_file("t.out");
 	ck_assert_str_eq(out, "0\n");
@@ -652,26 +516,7 @@ END_TEST
  * __init__ calls through the tool's local events, which must come back with a new tool). */
 START_TEST(test_cprofile_after_vtrace)
 {
-	write_file("prog.py",
-		   "import cProfile, pstats, sys, vtrace\n"
-		   "class A:\n    def __init__(self):\n        self.n = len('ab')\n"
-		   "def work():\n    return [A() for _ in range(20)]\n"
-		   "def calls(p):\n"
-		   "    return sum(v[1] for k, v in pstats.Stats(p).stats.items() if k[2] == 'work')\n"
-		   "def profiled():\n"
-		   "    p = cProfile.Profile()\n    p.enable()\n    work()\n    p.disable()\n"
-		   "    return calls(p)\n"
-		   "mon = getattr(sys, 'monitoring', None)\n"
-		   "for i, c_calls in enumerate((False, True, False)):\n"
-		   "    with vtrace.Tracer(buffer_size=10000, c_calls=c_calls, quiet=True,\n"
-		   "                       output='v%d.bin' % i) as t:\n"
-		   "        work()\n        t.dump()\n"
-		   "    held = [mon.get_tool(k) for k in range(6) if mon.get_tool(k)] if mon else []\n"
-		   "    print(c_calls, profiled(), held)\n"
-		   "p = cProfile.Profile()\np.enable()\n"
-		   "with vtrace.Tracer(buffer_size=10000, c_calls=bool(mon), quiet=True, output='v3.bin') as t:\n"
-		   "    work()\n    t.dump()\n"
-		   "p.disable()\nprint('both', calls(p))\n");
+	write_program("prog.py", "tracer/cprofile_after_vtrace.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "prog.py"), 0);
 	char *out = read_file("t.out"), *err = read_file("t.err");
 	ck_assert_msg(strcmp(out, "False 1 []\nTrue 1 []\nFalse 1 []\nboth 1\n") == 0,

@@ -19,10 +19,7 @@ START_TEST(test_errors_always_set)
 	ck_assert_uint_ge(n, 20);
 	free(out);
 	/* The two that failed so, by name. */
-	write_file("prog.py",
-		   "from vtrace import _vtrace\n"
-		   "for f in (_vtrace.thread_ended, _vtrace.set_skip_prefix, _vtrace.name_threads):\n"
-		   "    try:\n        f(None)\n    except TypeError as e:\n        print(e)\n");
+	write_program("prog.py", "tracer_api/errors_always_set.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "prog.py"), 0);
 	out = read_file("t.out");
 	ck_assert_str_eq(out, "a thread name must be a str, not NoneType\n"
@@ -37,25 +34,7 @@ END_TEST
  * name in the dump after it ended, as one started after. */
 START_TEST(test_import_changes_nothing)
 {
-	write_file("prog.py",
-		   "import sys\n"
-		   "hook, before = sys.excepthook, set(sys.modules)\n"
-		   "import vtrace\n"
-		   "print(sys.excepthook is hook, [m for m in ('threading', 'signal', 'argparse', 're', 'json')\n"
-		   "                               if m in sys.modules and m not in before])\n"
-		   "import threading\n"
-		   "boot, thook = threading.Thread._bootstrap_inner, threading.excepthook\n"
-		   "go = threading.Event()\n"
-		   "def work():\n    return 1\n"
-		   "def early():\n    go.wait()\n    work()\n"
-		   "t0 = threading.Thread(target=early, name='early')\n"
-		   "t0.start()\n"
-		   "t = vtrace.Tracer(output='t.bin', quiet=True).start()\n"
-		   "print(sys.excepthook is hook, threading.Thread._bootstrap_inner is boot,\n"
-		   "      threading.excepthook is thook)\n"
-		   "go.set()\nt0.join()\n"
-		   "t1 = threading.Thread(target=work, name='late')\nt1.start()\nt1.join()\n"
-		   "t.stop()\nt.dump()\n");
+	write_program("prog.py", "tracer_api/import_changes_nothing.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "prog.py"), 0);
 	char *out = read_file("t.out");
 	ck_assert_str_eq(out, "True []\nFalse False False\n");
@@ -68,8 +47,7 @@ START_TEST(test_import_changes_nothing)
 	vtb_trace_free(t);
 	/* A program that never imports threading: its main thread is still MainThread (-S: a
 	 * site customization may import threading itself). */
-	write_file("prog.py", "import sys\ndef f():\n    return 1\nf()\n"
-			      "print('threading' in sys.modules)\n");
+	write_program("prog.py", "tracer_api/import_changes_nothing-2.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-S -m vtrace -q -o m.bin prog.py"), 0);
 	out = read_file("t.out");
 	ck_assert_str_eq(out, "False\n");
@@ -85,10 +63,7 @@ END_TEST
  * of the runner), and its options are the parser's defaults. */
 START_TEST(test_runner_imports_little)
 {
-	write_file("prog.py",
-		   "import sys\n"
-		   "print(sorted(m for m in ('argparse', 're', 'json', 'shlex', 'signal', 'threading',\n"
-		   "                         'enum', 'shutil', 'logging') if m in sys.modules))\n");
+	write_program("prog.py", "tracer_api/runner_imports_little.py");
 	/* Against python -m: runpy's own imports (3.9's imports re) are python's. */
 	ck_assert_int_eq(run_py(NULL, "p.out", NULL, "-m prog"), 0);
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace prog.py"), 0);
@@ -97,13 +72,7 @@ START_TEST(test_runner_imports_little)
 	free(plain);
 	free(traced);
 	vtb_trace_free(load("trace.bin"));
-	write_file("defaults.py",
-		   "import vtrace.__main__ as m\n"
-		   "for argv in (['x.py', 'a', '-o'], ['-m', 'mod', 'b'], ['-c', 'pass']):\n"
-		   "    fast = vars(m.parse(argv))\n"
-		   "    full = vars(m._parser().parse_args(argv[:2] if argv[0] != 'x.py' else ['--', 'x.py']))\n"
-		   "    full['args'] = argv[2:] if argv[0] != 'x.py' else argv[1:]\n"
-		   "    print(fast == full, len(fast) > 20)\n");
+	write_program("defaults.py", "tracer_api/runner_imports_little-defaults.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "defaults.py"), 0);
 	char *out = read_file("t.out");
 	ck_assert_str_eq(out, "True True\nTrue True\nTrue True\n");
@@ -117,10 +86,10 @@ START_TEST(test_run_module_as_python)
 {
 	ck_assert_int_eq(mkdir(path_in("pkg"), 0755), 0);
 	ck_assert_int_eq(mkdir(path_in("bare"), 0755), 0);
-	write_file("pkg/__init__.py", "");
-	write_file("pkg/__main__.py", "import sys\nprint(__name__, __spec__.name, sys.argv[1:])\n");
-	write_file("bare/__init__.py", "");
-	write_file("mod.py", "import sys\nprint(__name__, sys.argv[1:])\nsys.exit(3)\n");
+	write_program("pkg/__init__.py", "tracer_api/run_module_as_python-pkg-__init__.py");
+	write_program("pkg/__main__.py", "tracer_api/run_module_as_python-pkg-__main__.py");
+	write_program("bare/__init__.py", "tracer_api/run_module_as_python-bare-__init__.py");
+	write_program("mod.py", "tracer_api/run_module_as_python-mod.py");
 	const char *cases[] = { "pkg x -y", "bare", "nosuch", ".rel", "mod a b", "pkg.nosuch", "nosuch.x" };
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		int plain = run_py(NULL, "p.out", "p.err", "-m %s", cases[i]);
@@ -136,11 +105,29 @@ START_TEST(test_run_module_as_python)
 		free(te);
 	}
 	/* The runner no longer reaches into runpy's private functions. */
-	write_file("prog.py", "import runpy\nrunpy._get_module_details = None\n"
-			      "import vtrace.__main__ as m\nm.main(['-q', '--no-exit-dump', '-m', 'pkg', 'z'])\n");
+	write_program("prog.py", "tracer_api/run_module_as_python.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "prog.py"), 0);
 	char *out = read_file("t.out");
 	ck_assert_str_eq(out, "__main__ pkg.__main__ ['z']\n");
+	free(out);
+}
+END_TEST
+
+/* The package's type hints hold together and ship (py.typed), its public API has
+ * docstrings (tests/programs/tracer_api/typed.py); `--help` names the program as typed. */
+START_TEST(test_type_hints)
+{
+	write_program("typed.py", "tracer_api/typed.py");
+	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "typed.py"), 0);
+	char *out = read_file("t.out");
+	unsigned n = 0;
+	ck_assert_msg(sscanf(out, "checked %u\n", &n) == 1, "%s", out);
+	ck_assert_uint_ge(n, 90);
+	free(out);
+	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace --help"), 0);
+	out = read_file("t.out");
+	ck_assert_msg(strstr(out, "usage: ") == out && strstr(out, " -m vtrace [options]") &&
+		      !strstr(out, "__main__"), "%.300s", out);
 	free(out);
 }
 END_TEST
@@ -153,10 +140,12 @@ static Suite *api_suite(void)
 		{ "import_changes_nothing", test_import_changes_nothing },
 		{ "runner_imports_little", test_runner_imports_little },
 		{ "run_module_as_python", test_run_module_as_python },
+		{ "type_hints", test_type_hints },
 	};
 	tf_add_cases(s, cases, sizeof cases / sizeof *cases, 120);
 	return s;
 }
+
 
 int main(void)
 {

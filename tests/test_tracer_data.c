@@ -69,24 +69,7 @@ static const vtb_attachment *attachment_of(const vtb_trace *t, const char *name,
 
 START_TEST(test_counters_and_snapshots)
 {
-	write_file("prog.py",
-		   "import vtrace\n"
-		   "class Bad:\n    def __repr__(self):\n        raise RuntimeError('no')\n"
-		   "class Deep:\n    def __repr__(self):\n        return repr(self)\n"
-		   "loop = [1]\nloop.append(loop)\n"
-		   "def work():\n"
-		   "    for i in range(3):\n        vtrace.log_var('n', i * 10)\n"
-		   "    vtrace.log_var('ratio', 0.25)\n"
-		   "    vtrace.log_var('cfg', {'a': [1, 2]})\n"
-		   "    vtrace.log_var('big', 'x' * 100000)\n"
-		   "    vtrace.log_var('bad', Bad())\n"
-		   "    vtrace.log_var('deep', Deep())\n"
-		   "    vtrace.log_var('loop', loop)\n"
-		   "    vtrace.counter('queue', pending=3, done=1.5)\n"
-		   "    vtrace.counter('queue', pending=4, done=2)\n"
-		   "    try:\n        vtrace.counter('queue', pending='x')\n"
-		   "    except TypeError as e:\n        print('TypeError', 'pending' in str(e))\n"
-		   "work()\nprint('end')\n");
+	write_program("prog.py", "tracer_data/counters_and_snapshots.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q -o t.bin prog.py"), 0);
 	char *out = read_file("t.out");
 	ck_assert_str_eq(out, "TypeError True\nend\n");
@@ -123,19 +106,7 @@ END_TEST
 
 START_TEST(test_instants_and_spans)
 {
-	write_file("prog.py",
-		   "import vtrace\n"
-		   "def leaf():\n    pass\n"
-		   "def work():\n"
-		   "    vtrace.instant('start', size=3, name='x')\n"
-		   "    with vtrace.event('load', path='/tmp/a'):\n"
-		   "        leaf()\n"
-		   "        with vtrace.event('parse'):\n            leaf()\n            leaf()\n"
-		   "    try:\n"
-		   "        with vtrace.event('fails'):\n            raise KeyError(1)\n"
-		   "    except KeyError:\n        pass\n"
-		   "    vtrace.instant('end')\n"
-		   "work()\n");
+	write_program("prog.py", "tracer_data/instants_and_spans.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	ck_assert_str_eq(mark_named(t, VTB_MARK_INSTANT, "start", 0, NULL)->text, "size=3, name='x'");
@@ -165,17 +136,7 @@ END_TEST
  * program's own logging setup still works. */
 START_TEST(test_log_handler)
 {
-	write_file("prog.py",
-		   "import logging, sys, threading\n"
-		   "logging.basicConfig(level=logging.INFO, stream=sys.stdout, format='%(levelname)s %(message)s')\n"
-		   "log = logging.getLogger('app.db')\n"
-		   "def work():\n"
-		   "    log.debug('not shown')\n"
-		   "    log.info('connected to %s', 'db1')\n"
-		   "    log.warning('slow query')\n"
-		   "def side():\n    logging.getLogger('side').error('from a thread')\n"
-		   "work()\n"
-		   "th = threading.Thread(target=side, name='worker')\nth.start()\nth.join()\n");
+	write_program("prog.py", "tracer_data/log_handler.py");
 	ck_assert_int_eq(run_py(NULL, "p.out", NULL, "prog.py"), 0);
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q --log-handler INFO -o t.bin prog.py"), 0);
 	char *po = read_file("p.out"), *to = read_file("t.out");
@@ -222,13 +183,7 @@ END_TEST
 
 START_TEST(test_dump_on_log)
 {
-	write_file("prog.py",
-		   "import logging\n"
-		   "log = logging.getLogger('pay')\n"
-		   "def charge(n):\n"
-		   "    if n == 2:\n        log.error('card %d declined', n)\n"
-		   "    log.warning('charged %d', n)\n"
-		   "for i in range(4):\n    charge(i)\n");
+	write_program("prog.py", "tracer_data/dump_on_log.py");
 	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "-m vtrace --dump-on-log ERROR -o 'd{n}.bin' prog.py"), 0);
 	char *err = read_file("t.err");
 	ck_assert_ptr_nonnull(strstr(err, "reason: log"));
@@ -246,12 +201,7 @@ START_TEST(test_dump_on_log)
 	vtb_trace_free(t);
 	free(err);
 	/* The API: a LogHandler on one logger, --log-handler lower than the dump level. */
-	write_file("api.py",
-		   "import logging, vtrace\n"
-		   "log = logging.getLogger('api')\nlog.setLevel(logging.DEBUG)\n"
-		   "log.addHandler(vtrace.LogHandler(level='DEBUG', dump_level=logging.CRITICAL))\n"
-		   "with vtrace.Tracer(output='a{n}.bin', quiet=True):\n"
-		   "    log.debug('one')\n    log.critical('two')\n");
+	write_program("api.py", "tracer_data/dump_on_log-api.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "api.py"), 0);
 	t = load("a1.bin");
 	ck_assert_uint_eq(vtb_trace_header(t)->reason, VTB_REASON_LOG);
@@ -264,16 +214,7 @@ END_TEST
 
 START_TEST(test_args_and_retval)
 {
-	write_file("prog.py",
-		   "class Bad:\n    def __repr__(self):\n        raise ValueError('no repr')\n"
-		   "class Deep:\n    def __repr__(self):\n        return repr(self)\n"
-		   "def add(a, b=2, *rest, key=None, **kw):\n    return a + b\n"
-		   "def take(x):\n    return x\n"
-		   "def gen():\n    yield 1\n"
-		   "add(1, key='k')\n"
-		   "take(Bad())\ntake(Deep())\ntake('y' * 100000)\n"
-		   "list(gen())\n"
-		   "print('ok')\n");
+	write_program("prog.py", "tracer_data/args_and_retval.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q --log-args --log-retval -o t.bin prog.py"), 0);
 	char *out = read_file("t.out");
 	ck_assert_str_eq(out, "ok\n");
@@ -300,15 +241,7 @@ END_TEST
 
 START_TEST(test_exceptions_logged)
 {
-	write_file("prog.py",
-		   "class MyError(Exception):\n    pass\n"
-		   "def bad():\n    raise ValueError('boom')\n"
-		   "def middle():\n    bad()\n"
-		   "def catcher():\n"
-		   "    try:\n        middle()\n    except ValueError:\n        pass\n"
-		   "def mine():\n    raise MyError('mine')\n"
-		   "catcher()\n"
-		   "try:\n    mine()\nexcept MyError:\n    pass\n");
+	write_program("prog.py", "tracer_data/exceptions_logged.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --log-exceptions -o t.bin prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	ck_assert_uint_eq(marks_of(t, VTB_MARK_INSTANT), 2);
@@ -333,43 +266,13 @@ END_TEST
 
 /* ---- --log-exceptions: every raise once, caught where raised or not ---- */
 
-static const char raise_prog[] =
-	"import contextlib, threading\n"
-	"class MyError(Exception):\n    pass\n"
-	"class Bad(Exception):\n    def __str__(self):\n        raise RuntimeError('no str')\n"
-	"def same():\n    try:\n        raise ValueError('caught here')\n    except ValueError:\n        pass\n"
-	"def loop():\n    for i in range(3):\n        try:\n            raise IndexError(i)\n"
-	"        except IndexError:\n            pass\n"
-	"def from_c():\n    try:\n        int('x')\n    except ValueError:\n        pass\n"
-	"def c():\n    raise KeyError('deep')\n"
-	"def b():\n    c()\n"
-	"def a():\n    b()\n"
-	"def top():\n    try:\n        a()\n    except KeyError:\n        pass\n"
-	"def down(n):\n    return down(n + 1)\n"
-	"def deep():\n    try:\n        down(0)\n    except RecursionError:\n        pass\n"
-	"def bare():\n    try:\n        raise MyError('again')\n    except MyError:\n        raise\n"
-	"def named():\n    try:\n        bare()\n    except MyError as e:\n        try:\n"
-	"            raise e\n        except MyError:\n            pass\n"
-	"def nested():\n    try:\n        try:\n            raise TypeError('outer')\n        finally:\n"
-	"            try:\n                raise OSError('inner')\n            except OSError:\n"
-	"                pass\n    except TypeError:\n        pass\n"
-	"@contextlib.contextmanager\ndef cm():\n    yield\n"
-	"def through_cm():\n    try:\n        with cm():\n            raise ZeroDivisionError('cm')\n"
-	"    except ZeroDivisionError:\n        pass\n"
-	"def bad():\n    try:\n        raise Bad()\n    except Bad:\n        pass\n"
-	"def worker():\n    for i in range(2):\n        try:\n            raise LookupError('in thread %d' % i)\n"
-	"        except LookupError:\n            pass\n"
-	"def main():\n    same()\n    loop()\n    from_c()\n    top()\n    deep()\n    named()\n"
-	"    nested()\n"
-	"    through_cm()\n    bad()\n"
-	"    t = threading.Thread(target=worker, name='w')\n    t.start()\n    t.join()\n"
-	"    print('done')\n"
-	"main()\n";
+/* A file under tests/programs/. */
+#define RAISE_PROG "tracer_data/raise.py"
 
-/* Runs raise_prog under vtrace with `opts`; its output must be as without vtrace. */
+/* Runs RAISE_PROG under vtrace with `opts`; its output must be as without vtrace. */
 static vtb_trace *run_raise_prog(const char *opts)
 {
-	write_file("prog.py", raise_prog);
+	write_program("prog.py", RAISE_PROG);
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q %s -o t.bin prog.py", opts), 0);
 	char *out = read_file("t.out");
 	ck_assert_str_eq(out, "done\n");
@@ -487,13 +390,7 @@ START_TEST(test_raise_off)
 	ck_assert_uint_eq(count_calls(t, NULL, "__main__.worker"), 1);
 	vtb_trace_free(t);
 	/* The API's log_exceptions=True is the option. */
-	write_file("api.py",
-		   "import vtrace\n"
-		   "def f():\n    try:\n        raise ValueError('api')\n    except ValueError:\n        pass\n"
-		   "with vtrace.Tracer(output='a.bin', quiet=True, log_exceptions=True) as tr:\n"
-		   "    f()\n    tr.dump()\n"
-		   "with vtrace.Tracer(output='b.bin', quiet=True) as tr:\n"
-		   "    tr.clear()\n    f()\n    tr.dump()\n");
+	write_program("api.py", "tracer_data/raise_off-api.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "api.py"), 0);
 	t = load("a.bin");
 	assert_raised_in(t, "ValueError", "api", "__main__.f");
@@ -508,11 +405,7 @@ END_TEST
 
 START_TEST(test_gc_spans)
 {
-	write_file("prog.py",
-		   "import gc\n"
-		   "class Node:\n    def __init__(self):\n        self.me = self\n"
-		   "def churn():\n    for _ in range(100):\n        Node()\n"
-		   "churn()\ngc.collect()\ngc.collect(0)\n");
+	write_program("prog.py", "tracer_data/gc_spans.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --log-gc -o t.bin prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	const vtb_thread *gc = thread_named(t, "GC");
@@ -542,12 +435,7 @@ END_TEST
  * was overwritten are dropped and counted, the calls around them are all there. */
 START_TEST(test_arena_wraps)
 {
-	write_file("prog.py",
-		   "import logging, vtrace\n"
-		   "log = logging.getLogger('big')\nlog.propagate = False\n"
-		   "log.addHandler(vtrace.LogHandler())\n"
-		   "def step(i):\n    log.warning('%05d' % i + 'x' * 3995)\n"
-		   "for i in range(300):\n    step(i)\n");
+	write_program("prog.py", "tracer_data/arena_wraps.py");
 	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "-m vtrace --buffer-size 200000 -o t.bin prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	/* 200000 events give an 800000-byte arena: 198 blobs of 4000 bytes and their headers. */
@@ -568,21 +456,17 @@ END_TEST
 
 /* ---- filters at record time ---- */
 
-static const char filter_prog[] =
-	"import time, helper\n"
-	"def leaf():\n    pass\n"
-	"def slow():\n    time.sleep(0.01)\n    leaf()\n"
-	"def mid():\n    leaf()\n    slow()\n    helper.assist()\n"
-	"def top():\n    for _ in range(3):\n        mid()\n"
-	"top()\n";
+/* A file under tests/programs/. */
+#define FILTER_PROG "tracer_data/filter.py"
 
-static const char helper_py[] = "def assist():\n    return inner()\ndef inner():\n    return 1\n";
+/* A file under tests/programs/. */
+#define HELPER_PY "tracer_data/helper.py"
 
-/* Runs filter_prog with `opts`; returns its trace. */
+/* Runs FILTER_PROG with `opts`; returns its trace. */
 static vtb_trace *run_filtered(const char *opts)
 {
-	write_file("prog.py", filter_prog);
-	write_file("helper.py", helper_py);
+	write_program("prog.py", FILTER_PROG);
+	write_program("helper.py", HELPER_PY);
 	unlink(path_in("f.bin"));
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q %s -o f.bin prog.py", opts), 0);
 	return load("f.bin");
@@ -651,14 +535,7 @@ END_TEST
 
 START_TEST(test_decorators)
 {
-	write_file("prog.py",
-		   "import vtrace\n"
-		   "def leaf():\n    pass\n"
-		   "@vtrace.ignore\ndef quiet():\n    leaf()\n    leaf()\n"
-		   "@vtrace.sparse\ndef brief():\n    leaf()\n    quiet()\n"
-		   "class K:\n    @vtrace.ignore\n    def m(self):\n        leaf()\n"
-		   "def main():\n    quiet()\n    brief()\n    brief()\n    K().m()\n    leaf()\n"
-		   "main()\n");
+	write_program("prog.py", "tracer_data/decorators.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	ck_assert_uint_eq(count_calls(t, NULL, "__main__.quiet"), 0);
@@ -673,7 +550,7 @@ END_TEST
 
 START_TEST(test_ignore_c_and_bad_patterns)
 {
-	write_file("prog.py", "def f(items):\n    for _ in range(5):\n        len(items)\nf([])\n");
+	write_program("prog.py", "tracer_data/ignore_c_and_bad_patterns.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --c-calls --ignore-c -o t.bin prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	ck_assert_uint_eq(count_flagged(t, VTB_CALL_C), 0);
@@ -698,21 +575,7 @@ END_TEST
  * cached on the code objects. (A ring of the same size carries over: clear() empties it.) */
 START_TEST(test_filters_per_run)
 {
-	write_file("prog.py",
-		   "import vtrace\n"
-		   "def a():\n    pass\n"
-		   "def b():\n    pass\n"
-		   "class C:\n    def __init__(self):\n        self.x = 1\n"
-		   "def both():\n    a()\n    b()\n    for _ in range(50):\n        C()\n"
-		   "with vtrace.Tracer(output='one.bin', quiet=True, exclude=['a$']) as t:\n"
-		   "    both()\n    t.dump()\n"
-		   "with vtrace.Tracer(output='two.bin', quiet=True, include='a$') as t:\n"
-		   "    t.clear()\n    both()\n    t.dump()\n"
-		   "with vtrace.Tracer(output='three.bin', quiet=True) as t:\n"
-		   "    t.clear()\n    both()\n    t.dump()\n"
-		   "vtrace.ignore(b)\n"
-		   "with vtrace.Tracer(output='four.bin', quiet=True, exclude=['a$']) as t:\n"
-		   "    t.clear()\n    both()\n    t.dump()\n");
+	write_program("prog.py", "tracer_data/filters_per_run.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "prog.py"), 0);
 	vtb_trace *t = load("one.bin");
 	ck_assert_uint_eq(count_calls(t, NULL, "__main__.a"), 0);
@@ -742,8 +605,8 @@ END_TEST
 
 START_TEST(test_config_file)
 {
-	write_file("prog.py", filter_prog);
-	write_file("helper.py", helper_py);
+	write_program("prog.py", FILTER_PROG);
+	write_program("helper.py", HELPER_PY);
 	write_file(".vtrace.json",
 		   "{\n  \"output\": \"cfg.bin\",\n  \"quiet\": true,\n"
 		   "  \"include\": \"^helper\\\\.\",\n  \"log_args\": true\n}\n");
@@ -768,8 +631,7 @@ START_TEST(test_config_file)
 	ck_assert_uint_eq(count_calls(t, NULL, "__main__.top"), 0);
 	vtb_trace_free(t);
 	/* The API reads the same file. */
-	write_file("api.py",
-		   "import vtrace\nprint(sorted(vtrace.load_config().items()))\n");
+	write_program("api.py", "tracer_data/config_file-api.py");
 	ck_assert_int_eq(run_py(NULL, "api.out", NULL, "api.py"), 0);
 	char *out = read_file("api.out");
 	ck_assert_str_eq(out, "[('include', '^helper\\\\.'), ('log_args', True), ('output', 'cfg.bin'), "
@@ -792,7 +654,7 @@ START_TEST(test_config_errors)
 		{ "[1, 2]", "must be a JSON object" },
 		{ "{\"include\": \"(x\"}", "--include: bad pattern '(x': missing closing parenthesis" },
 	};
-	write_file("prog.py", "print('ran')\n");
+	write_program("prog.py", "tracer_data/config_errors.py");
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		write_file(".vtrace.json", cases[i].json);
 		ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "-m vtrace -o t.bin prog.py"), 2);

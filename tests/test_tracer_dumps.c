@@ -61,11 +61,7 @@ static size_t count_files(const char *prefix, const char *suffix)
  * over it, and stderr says where. */
 START_TEST(test_thread_crash_and_exit_dumps)
 {
-	write_file("prog.py",
-		   "import threading\n"
-		   "def boom():\n    raise ValueError('worker died')\n"
-		   "def after():\n    return 1\n"
-		   "t = threading.Thread(target=boom, name='w1')\nt.start()\nt.join()\nafter()\n");
+	write_program("prog.py", "tracer_dumps/thread_crash_and_exit_dumps.py");
 	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "-m vtrace -o t.bin prog.py"), 0);
 	vtb_trace *t = load_reason("t.bin", VTB_REASON_EXCEPTION);
 	ck_assert_ptr_nonnull(strstr(vtb_trace_header(t)->reason_text, "in thread w1"));
@@ -101,12 +97,7 @@ END_TEST
 /* Dumps from the API to one path, an extension-less path, a dotted directory. */
 START_TEST(test_api_dumps_keep_each)
 {
-	write_file("prog.py",
-		   "import os, vtrace\n"
-		   "os.mkdir('d.x')\n"
-		   "t = vtrace.Tracer(output='d.x/trace').start()\n"
-		   "print(t.dump())\nprint(t.dump())\nprint(t.dump('d.x/trace'))\n"
-		   "t.stop()\n");
+	write_program("prog.py", "tracer_dumps/api_dumps_keep_each.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "prog.py"), 0);
 	char *out = read_file("t.out");
 	char want[3 * PATH_MAX + 64];
@@ -122,13 +113,7 @@ END_TEST
  * tracer, with what it printed before and nothing after. */
 START_TEST(test_sigterm_dumps_and_dies)
 {
-	write_file("prog.py",
-		   "import os, signal, time\n"
-		   "def work(i):\n    return i\n"
-		   "for i in range(100):\n    work(i)\n"
-		   "print('before', flush=True)\n"
-		   "os.kill(os.getpid(), signal.SIGTERM)\n"
-		   "time.sleep(10)\nprint('after')\n");
+	write_program("prog.py", "tracer_dumps/sigterm_dumps_and_dies.py");
 	ck_assert_int_eq(run_py(NULL, "p.out", NULL, "prog.py"), 143);
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "-m vtrace -o t.bin prog.py"), 143);
 	assert_file_is("t.out", "before\n");
@@ -143,9 +128,7 @@ START_TEST(test_sigterm_dumps_and_dies)
 	vtb_trace_free(load_reason("s.bin", VTB_REASON_SIGNAL));
 	ck_assert_uint_eq(count_files("s", ".bin"), 1);
 	/* --dump-signal on a signal that ends the program still ends it. */
-	write_file("hup.py",
-		   "import os, signal, time\n"
-		   "os.kill(os.getpid(), signal.SIGHUP)\ntime.sleep(10)\nprint('after')\n");
+	write_program("hup.py", "tracer_dumps/sigterm_dumps_and_dies-hup.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "hup.py"), 128 + 1);
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q --dump-signal SIGHUP "
 				"--no-exit-dump -o h.bin hup.py"), 128 + 1);
@@ -157,13 +140,7 @@ END_TEST
  * dump, and decides what happens: here it exits 3. */
 START_TEST(test_sigterm_program_handler)
 {
-	write_file("prog.py",
-		   "import os, signal, sys, time, vtrace\n"
-		   "def on_term(sig, frame):\n    print('handled', flush=True)\n    sys.exit(3)\n"
-		   "signal.signal(signal.SIGTERM, on_term)\n"
-		   "t = vtrace.Tracer(output='t.bin', dump_on_exit=True).start()\n"
-		   "def work():\n    os.kill(os.getpid(), signal.SIGTERM)\n    time.sleep(10)\n"
-		   "work()\n");
+	write_program("prog.py", "tracer_dumps/sigterm_program_handler.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "prog.py"), 3);
 	assert_file_is("t.out", "handled\n");
 	vtb_trace *t = load_reason("t.bin", VTB_REASON_SIGNAL);
@@ -178,11 +155,7 @@ END_TEST
 
 START_TEST(test_with_block_writes)
 {
-	write_file("prog.py",
-		   "import vtrace\n"
-		   "def f():\n    return 1\n"
-		   "with vtrace.Tracer(output='x.bin'):\n    f()\n"
-		   "print('out of the block')\n");
+	write_program("prog.py", "tracer_dumps/with_block_writes.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "prog.py"), 0);
 	vtb_trace *t = load_reason("x.bin", VTB_REASON_EXIT);
 	ck_assert_str_eq(vtb_trace_header(t)->reason_text, "end of the with block");
@@ -226,23 +199,7 @@ static int count_in(const char *sub)
 static void check_pool(const char *method, int processes)
 {
 	static const char *hows[] = { "with", "terminate", "close" };
-	write_file("pool.py",
-		   "import multiprocessing as mp, sys, time\n"
-		   "def work(x):\n    time.sleep(0.01)\n    return x * x\n"
-		   /* Every worker is up (its tracer too) before the pool can end: one killed
-		    * while its interpreter starts could not record, traced or not. */
-		   "def ready(b):\n    b.wait()\n"
-		   "if __name__ == '__main__':\n"
-		   "    ctx = mp.get_context(sys.argv[1])\n"
-		   "    b = ctx.Barrier(4)\n"
-		   "    if sys.argv[2] == 'with':\n"
-		   "        with ctx.Pool(3, ready, (b,)) as p:\n"
-		   "            b.wait()\n            print(sum(p.map(work, range(30))))\n"
-		   "    else:\n"
-		   "        p = ctx.Pool(3, ready, (b,))\n        b.wait()\n"
-		   "        print(sum(p.map(work, range(30))))\n"
-		   "        p.terminate() if sys.argv[2] == 'terminate' else p.close()\n"
-		   "        p.join()\n");
+	write_program("pool.py", "tracer_dumps/with_block_writes-pool.py");
 	for (size_t h = 0; h < 3; h++) {
 		char cmd[2 * PATH_MAX + 64];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s/out' && mkdir '%s/out'", dir, dir);
@@ -310,18 +267,7 @@ END_TEST
 START_TEST(test_tmp_symlink_refused)
 {
 	write_file("victim", "precious");
-	write_file("prog.py",
-		   "import os, vtrace\n"
-		   "dead = os.fork()\n"
-		   "if dead == 0:\n    os._exit(0)\n"
-		   "os.waitpid(dead, 0)\n"
-		   "open('t.bin.vtb.tmp%d' % dead, 'w').write('stale')\n"
-		   "os.symlink('victim', 't.bin.vtb.tmp%d' % os.getpid())\n"
-		   "t = vtrace.Tracer(output='t.bin').start()\n"
-		   "r = t.dump()\n"
-		   "print(r is None, os.path.exists('t.bin.vtb.tmp%d' % dead))\n"
-		   "os.unlink('t.bin.vtb.tmp%d' % os.getpid())\n"
-		   "print(t.dump() is not None)\n");
+	write_program("prog.py", "tracer_dumps/tmp_symlink_refused.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "prog.py"), 0);
 	char *out = read_file("t.out"), *victim = read_file("victim");
 	ck_assert_str_eq(out, "True False\nTrue\n");
@@ -340,7 +286,7 @@ END_TEST
  * exits as it would (it used to hang at exit, waiting for a reader). */
 START_TEST(test_fifo_refused)
 {
-	write_file("prog.py", "print('done')\n");
+	write_program("prog.py", "tracer_dumps/fifo_refused.py");
 	ck_assert_int_eq(mkfifo(path_in("fifo.bin"), 0600), 0);
 	ck_assert_int_eq(symlink("fifo.bin", path_in("link.bin")), 0);
 	const char *targets[] = { "fifo.bin", "link.bin" };
@@ -365,15 +311,7 @@ END_TEST
  * and everything else is there. */
 START_TEST(test_deeper_than_format)
 {
-	write_file("prog.py",
-		   "import sys, threading\n"
-		   "sys.setrecursionlimit(200000)\n"
-		   "threading.stack_size(512 * 1024 * 1024)\n"
-		   "def r(n):\n    return 0 if n == 0 else 1 + r(n - 1)\n"
-		   "def after():\n    return 2\n"
-		   "out = []\n"
-		   "t = threading.Thread(target=lambda: out.append(r(70000)), name='deep')\n"
-		   "t.start()\nt.join()\nafter()\nprint(out)\n");
+	write_program("prog.py", "tracer_dumps/deeper_than_format.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "-m vtrace -o t.bin prog.py"), 0);
 	assert_file_is("t.out", "[70000]\n");
 	assert_err_has("t.err", "calls nested deeper than 65535 levels left out");
@@ -398,19 +336,7 @@ END_TEST
  * (a signal after the tracer stopped must not find SIG_DFL). */
 START_TEST(test_dump_signal_storm)
 {
-	write_file("prog.py",
-		   "import os, subprocess, threading, time\n"
-		   "def leaf(i):\n    return i\n"
-		   "def work():\n    end = time.monotonic() + 3\n    while time.monotonic() < end:\n        leaf(0)\n"
-		   "pester = subprocess.Popen(['sh', '-c', 'while kill -USR2 %d 2>/dev/null; do "
-		   "sleep 0.005; done' % os.getpid()])\n"
-		   "time.sleep(0.2)\n"
-		   "t0 = time.monotonic()\n"
-		   "ts = [threading.Thread(target=work) for _ in range(8)]\n"
-		   "for t in ts:\n    t.start()\n"
-		   "for t in ts:\n    t.join()\n"
-		   "print('done', flush=True)\n"
-		   "open('elapsed', 'w').write('%d' % (time.monotonic() - t0 + 1))\n");
+	write_program("prog.py", "tracer_dumps/dump_signal_storm.py");
 	const char *modes[] = { "", "--no-exit-dump" };
 	for (int m = 0; m < 2; m++) {
 		time_t start = time(NULL);
@@ -445,13 +371,7 @@ END_TEST
  * lines go to the stderr it started with, never into the data. */
 START_TEST(test_closed_stdio)
 {
-	write_file("prog.py",
-		   "import os, sys\n"
-		   "os.close(1)\nos.close(2)\n"
-		   "a = os.open('data1', os.O_WRONLY | os.O_CREAT, 0o644)\n"
-		   "b = os.open('data2', os.O_WRONLY | os.O_CREAT, 0o644)\n"
-		   "assert (a, b) == (1, 2), (a, b)\n"
-		   "os.write(a, b'one\\n')\nos.write(b, b'two\\n')\n");
+	write_program("prog.py", "tracer_dumps/closed_stdio.py");
 	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "-m vtrace -o t.bin prog.py"), 0);
 	char *one = read_file("data1"), *two = read_file("data2");
 	ck_assert_str_eq(one, "one\n");
@@ -466,9 +386,7 @@ END_TEST
  * changes directory; errors name the full path. */
 START_TEST(test_relative_output_after_chdir)
 {
-	write_file("prog.py",
-		   "import os\nos.makedirs('sub', exist_ok=True)\nos.chdir('sub')\n"
-		   "def f():\n    return 1\nf()\n");
+	write_program("prog.py", "tracer_dumps/relative_output_after_chdir.py");
 	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "-m vtrace -o t.bin prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	ck_assert_uint_eq(count_calls(t, NULL, "__main__.f"), 1);
@@ -486,9 +404,7 @@ END_TEST
  * says ENOSPC, not a generic I/O error. */
 START_TEST(test_full_device_enospc)
 {
-	write_file("prog.py",
-		   "def f(i):\n    return i\n"
-		   "for i in range(100000):\n    f(i)\n");
+	write_program("prog.py", "tracer_dumps/full_device_enospc.py");
 	ck_assert_int_eq(run_py(NULL, NULL, "t.err", "-m vtrace -o /dev/full prog.py"), 0);
 	assert_err_has("t.err", "No space left on device");
 	assert_err_lacks("t.err", "input/output error");
@@ -524,7 +440,7 @@ START_TEST(test_hostile_options)
 		{ "", "{\"dump_signal\": 9}", "", "cannot be caught" },
 		{ "", "{\"dump_signal\": \"SIGSTOP\"}", "", "cannot be caught" },
 	};
-	write_file("prog.py", "print('ran')\n");
+	write_program("prog.py", "tracer_dumps/hostile_options.py");
 	ck_assert_int_eq(mkfifo(path_in("fifo"), 0600), 0);
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		unlink(path_in(".vtrace.json"));
@@ -550,15 +466,53 @@ END_TEST
 /* The API refuses the same paths and signals with ValueError. */
 START_TEST(test_hostile_api_values)
 {
-	write_file("prog.py",
-		   "import signal, vtrace\n"
-		   "for kw in ({'output': ''}, {'output': 'a\\0b'}, {'output': '{x}'},\n"
-		   "           {'dump_signal': signal.SIGKILL}, {'dump_signal': 'SIGBUS'},\n"
-		   "           {'output': 5}):\n"
-		   "    try:\n        vtrace.Tracer(**kw)\n        print('accepted', kw)\n"
-		   "    except (ValueError, TypeError) as e:\n        print(type(e).__name__)\n");
+	write_program("prog.py", "tracer_dumps/hostile_api_values.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "prog.py"), 0);
 	assert_file_is("t.out", "ValueError\nValueError\nValueError\nValueError\nValueError\nTypeError\n");
+}
+END_TEST
+
+/* --dump-mode: the dump gets the mode asked for, as given (the umask aside), the ring file
+ * its read bits; the default stays 0600; bad modes are refused before anything runs. */
+START_TEST(test_dump_mode)
+{
+	write_program("prog.py", "tracer_dumps/dump_mode.py");
+	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "prog.py"), 0);
+	assert_file_is("t.out", "0o640\n0o640\n");
+	write_file("run.py", "print('ran')\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --dump-mode 0644 -o c.bin run.py"), 0);
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o d.bin run.py"), 0);
+	write_file(".vtrace.json", "{\"dump_mode\": \"0440\"}");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o f.bin run.py"), 0);
+	const struct { const char *file; unsigned mode; } want[] = {
+		{ "c.bin", 0644 }, { "d.bin", 0600 }, { "f.bin", 0440 },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+		struct stat st;
+		ck_assert_int_eq(stat(path_in(want[i].file), &st), 0);
+		ck_assert_msg((st.st_mode & 07777) == want[i].mode, "%s: mode %o, not %o",
+			      want[i].file, st.st_mode & 07777, want[i].mode);
+	}
+	unlink(path_in(".vtrace.json"));
+	static const struct { const char *args, *says; } bad[] = {
+		{ "--dump-mode 0646", "never writable by others" },
+		{ "--dump-mode 4600", "no setuid, setgid or sticky bit" },
+		{ "--dump-mode 0200", "owner must be able to read it" },
+		{ "--dump-mode rw", "not an octal mode" },
+		{ "--dump-mode ''", "not an octal mode" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int st = run_py(NULL, "t.out", "t.err", "-m vtrace %s run.py", bad[i].args);
+		char *out = read_file("t.out"), *err = read_file("t.err");
+		ck_assert_msg(st == 2 && strstr(err, bad[i].says) && !strstr(err, "Traceback") && !*out,
+			      "%s: status %d, stdout %s, stderr %.1500s", bad[i].args, st, out, err);
+		free(out), free(err);
+	}
+	write_program("values.py", "tracer_dumps/dump_mode_values.py");
+	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "values.py"), 0);
+	assert_file_is("t.out", "ValueError\nValueError\nValueError\nValueError\nValueError\n"
+		       "ValueError\nValueError\nValueError\nValueError\nValueError\nTypeError\n"
+		       "TypeError\nTypeError\n0o640\n0o640\n0o600\n0o400\n");
 }
 END_TEST
 
@@ -578,6 +532,7 @@ int main(void)
 		{ "enospc", test_full_device_enospc },
 		{ "hostile_options", test_hostile_options },
 		{ "hostile_api", test_hostile_api_values },
+		{ "dump_mode", test_dump_mode },
 	};
 	tf_add_cases(s, cases, sizeof cases / sizeof *cases, 90);
 	const struct tf_case slow[] = {

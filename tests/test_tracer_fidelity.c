@@ -113,20 +113,7 @@ static int init_misplaced(const vtb_trace *t, const vtb_thread *th, const vtb_sl
  * the calls around it nest as they ran. */
 START_TEST(test_init_running_at_start)
 {
-	write_file("prog.py",
-		   "import vtrace\n"
-		   "class A:\n    def __init__(self):\n        self.x = 1\n"
-		   "class Bad:\n    def __init__(self):\n        raise KeyError(1)\n"
-		   "def make():\n    return A()\n"
-		   "def fail():\n    try:\n        Bad()\n    except KeyError:\n        pass\n"
-		   "for _ in range(5000):\n    make()\n    fail()\n"
-		   "class App:\n"
-		   "    def __init__(self):\n"
-		   "        self.t = vtrace.Tracer(output='t.bin', quiet=True).start()\n"
-		   "        make()\n"
-		   "app = App()\n"
-		   "for _ in range(10):\n    make()\n    fail()\n"
-		   "app.t.stop()\napp.t.dump()\n");
+	write_program("prog.py", "tracer_fidelity/init_running_at_start.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	/* Names lack the class before 3.11: A's calls are those without an exception. */
@@ -173,21 +160,7 @@ static size_t inits_at(const vtb_trace *t, unsigned line, size_t *with_data)
  * @vtrace.sparse (it, not its callees). */
 START_TEST(test_init_options_after_warm_up)
 {
-	write_file("prog.py",
-		   "import sys, vtrace\n"                          /* 1 */
-		   "class A:\n    def __init__(self, n):\n"        /* 2, 3 */
-		   "        self.n = helper(n)\n"                  /* 4 */
-		   "def helper(n):\n    return n\n"                /* 5, 6 */
-		   "class Quiet:\n    @vtrace.ignore\n"            /* 7, 8 */
-		   "    def __init__(self):\n        helper(0)\n"  /* 9, 10 */
-		   "class Few:\n    @vtrace.sparse\n"              /* 11, 12 */
-		   "    def __init__(self):\n        helper(0)\n"  /* 13, 14 */
-		   "def make(i):\n    A(i)\n    Quiet()\n    Few()\n"
-		   "for i in range(5000):\n    make(i)\n"
-		   "opts = dict(log_args=True, log_retval=True) if sys.argv[1] == 'data' else dict(max_depth=2)\n"
-		   "t = vtrace.Tracer(output=sys.argv[1] + '.bin', quiet=True, **opts).start()\n"
-		   "for i in range(3):\n    make(i)\n"
-		   "t.stop()\nt.dump()\n");
+	write_program("prog.py", "tracer_fidelity/init_options_after_warm_up.py");
 	ck_assert_int_eq(run_py(NULL, NULL, "err.txt", "prog.py data"), 0);
 	ck_assert_int_eq(run_py(NULL, NULL, "err.txt", "prog.py depth"), 0);
 	size_t data;
@@ -213,18 +186,7 @@ END_TEST
  * recording for the next one, at the right depth. */
 START_TEST(test_stop_inside_ignored_init)
 {
-	write_file("prog.py",
-		   "import vtrace\n"
-		   "class Off:\n    def stop(self):\n        pass\n"
-		   "tracer = Off()\n"
-		   "def helper():\n    pass\n"
-		   "class Q:\n    @vtrace.ignore\n    def __init__(self):\n"
-		   "        tracer.stop()\n        helper()\n"
-		   "for _ in range(5000):\n    Q()\n"
-		   "tracer = vtrace.Tracer(output='one.bin', quiet=True, max_depth=1).start()\n"
-		   "Q()\n"
-		   "t = vtrace.Tracer(output='two.bin', quiet=True, max_depth=1).start()\n"
-		   "helper()\nt.stop()\nt.dump()\n");
+	write_program("prog.py", "tracer_fidelity/stop_inside_ignored_init.py");
 	ck_assert_int_eq(run_py(NULL, NULL, "err.txt", "prog.py"), 0);
 	vtb_trace *t = load("two.bin");
 	ck_assert_uint_eq(count_calls(t, NULL, "__main__.helper"), 1);
@@ -237,19 +199,7 @@ END_TEST
  * so often, at that class's first call. */
 START_TEST(test_new_classes_at_a_warm_site)
 {
-	write_file("prog.py",
-		   "import vtrace\n"
-		   "class X:\n    def __init__(self):\n        pass\n"
-		   "def make(cls):\n    return cls()\n"
-		   "for _ in range(5000):\n    make(X)\n"
-		   "t = vtrace.Tracer(output='t.bin', quiet=True).start()\n"
-		   "classes = []\n"
-		   "for i in range(200):\n"
-		   "    ns = {}\n"
-		   "    exec('class K%d:\\n    def __init__(self):\\n        self.i = %d\\n' % (i, i), ns)\n"
-		   "    classes.append(ns['K%d' % i])\n"
-		   "for k in classes:\n    make(k)\n"
-		   "t.stop()\nt.dump()\n");
+	write_program("prog.py", "tracer_fidelity/new_classes_at_a_warm_site.py");
 	ck_assert_int_eq(run_py(NULL, NULL, "err.txt", "prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	ck_assert_uint_eq(count_affix(t, "", "__init__", 0), 200);

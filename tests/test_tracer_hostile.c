@@ -39,21 +39,7 @@ static int minor_version(void)
  * levels under a frame-evaluation hook before the tracer gave it back). */
 START_TEST(test_recursion_limit)
 {
-	write_file("prog.py",
-		   "import sys\n"
-		   "depth = 0\n"
-		   "def down(n):\n    global depth\n    depth = n\n    return down(n + 1)\n"
-		   "def walk(n):\n    return 0 if n == 0 else 1 + walk(n - 1)\n"
-		   "def gen(n):\n    if n:\n        yield from gen(n - 1)\n    yield n\n"
-		   "try:\n    down(0)\nexcept RecursionError as e:\n    print('RecursionError', depth, e)\n"
-		   "print(walk(sys.getrecursionlimit() - 20))\n"
-		   "print(sum(gen(400)))\n"
-		   "class R:\n    def __repr__(self):\n        return repr(self)\n"
-		   "try:\n    repr(R())\nexcept RecursionError as e:\n    print('repr', type(e).__name__)\n"
-		   "import threading\n"
-		   "def in_thread():\n    try:\n        down(0)\n    except RecursionError:\n        print('thread', depth)\n"
-		   "t = threading.Thread(target=in_thread)\nt.start()\nt.join()\n"
-		   "down(0)\n");
+	write_program("prog.py", "tracer_hostile/recursion_limit.py");
 	ck_assert_int_eq(same_as_plain("-q -o t.bin", ""), 1);
 	char *out = read_file("t.out"), *err = read_file("t.err");
 	ck_assert_ptr_nonnull(strstr(out, "RecursionError 9"));
@@ -74,14 +60,7 @@ END_TEST
  * crash plain (their calls always took C stack); there the tracer must not do worse. */
 START_TEST(test_deep_recursion_raised_limit)
 {
-	write_file("prog.py",
-		   "import sys\n"
-		   "sys.setrecursionlimit(100000)\n"
-		   "def r(n):\n    return 0 if n == 0 else 1 + r(n - 1)\n"
-		   "try:\n    print(r(50000))\n"
-		   "except RecursionError as e:\n    print('RecursionError', e)\n"
-		   "def again(n):\n    return 0 if n == 0 else 1 + again(n - 1)\n"
-		   "print(again(2000))\n");
+	write_program("prog.py", "tracer_hostile/deep_recursion_raised_limit.py");
 	int plain = run_py(NULL, "p.out", NULL, "prog.py");
 	int traced = run_py(NULL, "t.out", "t.err", "-m vtrace -q -o t.bin prog.py");
 	char *po = read_file("p.out"), *to = read_file("t.out"), *te = read_file("t.err");
@@ -103,17 +82,7 @@ END_TEST
  * crash, and the main thread goes on. */
 START_TEST(test_deep_recursion_small_thread_stack)
 {
-	write_file("prog.py",
-		   "import sys, threading\n"
-		   "sys.setrecursionlimit(100000)\n"
-		   "threading.stack_size(1 << 20)\n"
-		   "out = []\n"
-		   "def r(n):\n    return 0 if n == 0 else 1 + r(n - 1)\n"
-		   "def body():\n"
-		   "    try:\n        out.append(r(200))\n        out.append(r(90000))\n"
-		   "    except RecursionError:\n        out.append('RecursionError')\n"
-		   "t = threading.Thread(target=body)\nt.start()\nt.join()\n"
-		   "print(out[0], out[-1] in (90000, 'RecursionError'))\n");
+	write_program("prog.py", "tracer_hostile/deep_recursion_small_thread_stack.py");
 	int traced = run_py(NULL, "t.out", "t.err", "-m vtrace -q -o t.bin prog.py");
 	char *to = read_file("t.out"), *te = read_file("t.err");
 	ck_assert_msg(traced == 0, "traced status %d:\n%.2000s", traced, te);
@@ -130,12 +99,7 @@ END_TEST
 /* A real SIGINT: caught as KeyboardInterrupt, then one nobody catches (status 128+2). */
 START_TEST(test_sigint)
 {
-	write_file("prog.py",
-		   "import os, signal\n"
-		   "def poke():\n    os.kill(os.getpid(), signal.SIGINT)\n    for _ in range(10**6):\n        pass\n"
-		   "try:\n    poke()\nexcept KeyboardInterrupt:\n    print('caught')\n"
-		   "def outer():\n    poke()\n"
-		   "print('again', flush=True)\nouter()\n");
+	write_program("prog.py", "tracer_hostile/sigint.py");
 	ck_assert_int_eq(same_as_plain("-o t.bin", ""), 128 + 2);
 	char *out = read_file("t.out");
 	ck_assert_str_eq(out, "caught\nagain\n");
@@ -155,26 +119,7 @@ END_TEST
  * rate-limited: tests/test_tracer_dumps.c). */
 START_TEST(test_signals_during_dump)
 {
-	write_file("prog.py",
-		   "import os, signal, threading, sys\n"
-		   "ticks = [0]\n"
-		   "def on_alarm(sig, frame):\n    ticks[0] += 1\n"
-		   "signal.signal(signal.SIGALRM, on_alarm)\n"
-		   "signal.setitimer(signal.ITIMER_REAL, 0.0002, 0.0002)\n"
-		   "def leaf(i):\n    return i\n"
-		   "stop = threading.Event()\n"
-		   "def pester():\n"
-		   "    while not stop.wait(0.01):\n        os.kill(os.getpid(), signal.SIGUSR2)\n"
-		   "traced = 'vtrace' in sys.modules\n"
-		   "th = threading.Thread(target=pester)\n"
-		   "if traced:\n    th.start()\n"
-		   "for k in range(8):\n"
-		   "    for i in range(30000):\n        leaf(i)\n"
-		   "    if traced:\n        import vtrace\n        vtrace.get_tracer().dump('api%d.bin' % k)\n"
-		   "stop.set()\n"
-		   "if traced:\n    th.join()\n"
-		   "signal.setitimer(signal.ITIMER_REAL, 0)\n"
-		   "print('done', ticks[0] > 0)\n");
+	write_program("prog.py", "tracer_hostile/signals_during_dump.py");
 	ck_assert_int_eq(same_as_plain("-q --buffer-size 100000 --no-exit-dump --dump-signal SIGUSR2 "
 				       "-o 'sig{n}.bin'", ""), 0);
 	char *out = read_file("t.out");
@@ -208,18 +153,7 @@ END_TEST
 
 START_TEST(test_64_threads)
 {
-	write_file("prog.py",
-		   "import threading\n"
-		   "lock = threading.Lock()\n"
-		   "total = [0]\n"
-		   "def work(i):\n    return sum(range(i))\n"
-		   "def body(i):\n"
-		   "    for _ in range(i + 1):\n        v = work(i)\n"
-		   "        with lock:\n            total[0] += v\n"
-		   "ts = [threading.Thread(target=body, args=(i,), name='w%d' % i) for i in range(64)]\n"
-		   "for t in ts:\n    t.start()\n"
-		   "for t in ts:\n    t.join()\n"
-		   "print(total[0], threading.active_count())\n");
+	write_program("prog.py", "tracer_hostile/64_threads.py");
 	ck_assert_int_eq(same_as_plain("-q -o t.bin", ""), 0);
 	vtb_trace *t = load("t.bin");
 	for (int i = 0; i < 64; i++) {
@@ -237,19 +171,7 @@ END_TEST
  * what it ran, exits with its own status; the parent carries on. */
 START_TEST(test_fork_from_thread)
 {
-	write_file("prog.py",
-		   "import os, threading, warnings\n"
-		   "warnings.simplefilter('ignore', DeprecationWarning)\n"
-		   "def child_work():\n    return sum(range(10))\n"
-		   "def spawn(res):\n"
-		   "    pid = os.fork()\n"
-		   "    if pid == 0:\n        child_work()\n        os._exit(7)\n"
-		   "    res.append(os.waitpid(pid, 0)[1] >> 8)\n    res.append(pid)\n"
-		   "res = []\n"
-		   "t = threading.Thread(target=spawn, args=(res,), name='forker')\n"
-		   "t.start()\nt.join()\n"
-		   "print(res[0])\n"
-		   "print(res[1], file=open('pid.txt', 'w'))\n");
+	write_program("prog.py", "tracer_hostile/fork_from_thread.py");
 	ck_assert_int_eq(same_as_plain("-q -o fk.bin", ""), 0);
 	char *out = read_file("t.out"), *pid = read_file("pid.txt");
 	ck_assert_str_eq(out, "7\n");
@@ -268,27 +190,12 @@ END_TEST
 
 /* ---- the program's own hooks, and the tracer started twice ---- */
 
-static const char setprofile_prog[] =
-	"import sys, threading\n"
-	"seen = {}\n"
-	"def prof(frame, event, arg):\n"
-	"    if event == 'call' and frame.f_code.co_filename == __file__:\n"
-	"        seen[frame.f_code.co_name] = seen.get(frame.f_code.co_name, 0) + 1\n"
-	"def a():\n    return b() + b()\n"
-	"def b():\n    return len([1])\n"
-	"def in_thread():\n    a()\n"
-	"threading.setprofile(prof)\n"
-	"sys.setprofile(prof)\n"
-	"a()\n"
-	"t = threading.Thread(target=in_thread)\nt.start()\nt.join()\n"
-	"sys.setprofile(None)\n"
-	"threading.setprofile(None)\n"
-	"a()\n"
-	"print(sorted(seen.items()))\n";
+/* A file under tests/programs/. */
+#define SETPROFILE_PROG "tracer_hostile/setprofile.py"
 
 START_TEST(test_program_sets_profile)
 {
-	write_file("prog.py", setprofile_prog);
+	write_program("prog.py", SETPROFILE_PROG);
 	ck_assert_int_eq(same_as_plain("-q -o t.bin", ""), 0);
 	char *out = read_file("t.out");
 	ck_assert_ptr_nonnull(strstr(out, "('a', 2), ('b', 4), ('in_thread', 1)"));
@@ -306,14 +213,7 @@ END_TEST
 
 START_TEST(test_start_twice)
 {
-	write_file("prog.py",
-		   "import vtrace\n"
-		   "def f():\n    pass\n"
-		   "t = vtrace.get_tracer()\n"
-		   "assert t.start() is t\n"
-		   "try:\n    vtrace.Tracer(output='other.bin').start()\nexcept RuntimeError as e:\n    print(e)\n"
-		   "f()\n"
-		   "print(vtrace.get_tracer() is t)\n");
+	write_program("prog.py", "tracer_hostile/start_twice.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "-m vtrace -q -o t.bin prog.py"), 0);
 	char *out = read_file("t.out");
 	ck_assert_str_eq(out, "another vtrace.Tracer is recording\nTrue\n");
@@ -345,12 +245,7 @@ static void assert_write_failed(const char *what)
 
 START_TEST(test_unwritable_output)
 {
-	write_file("prog.py",
-		   "import sys\n"
-		   "def f(i):\n    return i * 2\n"
-		   "print(sum(f(i) for i in range(1000)))\n"
-		   "print('bye', file=sys.stderr)\n"
-		   "sys.exit(5)\n");
+	write_program("prog.py", "tracer_hostile/unwritable_output.py");
 	struct stat before, after;
 	ck_assert_int_eq(stat("/dev/full", &before), 0);
 	ck_assert_int_eq(same_as_plain("-o /dev/full", ""), 5);
@@ -376,9 +271,7 @@ END_TEST
  * fail with EFBIG as on a full file system). No partial file is left behind. */
 START_TEST(test_full_disk)
 {
-	write_file("prog.py",
-		   "def f(i):\n    return i * 2\n"
-		   "print(sum(f(i) for i in range(20000)))\n");
+	write_program("prog.py", "tracer_hostile/full_disk.py");
 	const char *saved = extra_env;
 	extra_env = "sh -c 'ulimit -f 16 && exec \"$0\" \"$@\"' ";
 	ck_assert_int_eq(same_as_plain("-o big.bin", ""), 0);
@@ -410,20 +303,8 @@ static int in_nonutf8_file(const vtb_trace *t, const vtb_thread *th, const vtb_s
  * surrogate), a non-ASCII file name: the program runs as plain and the dump reads back. */
 START_TEST(test_hostile_names)
 {
-	write_file("prøg_函数.py",
-		   "def f():\n    return 1\n"
-		   "g = {'__name__': 'm\\x1b]0;pwned\\x07'}\n"
-		   "exec(compile('def esc():\\n    return 1\\n', 'evil\\x1b[2J\\xff.py', 'exec'), g)\n"
-		   "esc = g['esc']\n"
-		   "sur = type(f)(f.__code__.replace(co_name='bad\\udcffname'), {'__name__': 's\\udcff'})\n"
-		   "g2 = {'__name__': 'nonutf8'}\n"
-		   "exec(compile('def filed():\\n    return 5\\n', 'evil\\udcff.py', 'exec'), g2)\n"
-		   "g2['filed']()\n"
-		   "exec('def ' + 'x' * 20000 + '():\\n    return 2\\n')\n"
-		   "def ρ_函数():\n    return 3\n"
-		   "class Ω:\n    def método(self):\n        return 4\n"
-		   "print(esc(), sur(), globals()['x' * 20000](), ρ_函数(), Ω().método())\n");
-	write_file("prog.py", "exec(compile(open('prøg_函数.py').read(), 'prøg_函数.py', 'exec'))\n");
+	write_program("prøg_函数.py", "tracer_hostile/hostile_names-prøg_函数.py");
+	write_program("prog.py", "tracer_hostile/hostile_names.py");
 	ck_assert_int_eq(same_as_plain("-q -o t.bin", ""), 0);
 	char *out = read_file("t.out");
 	ck_assert_str_eq(out, "1 1 2 3 4\n");
@@ -444,21 +325,7 @@ END_TEST
 
 START_TEST(test_deep_generators_and_async)
 {
-	write_file("prog.py",
-		   "import asyncio, sys\n"
-		   "sys.setrecursionlimit(5000)\n"
-		   "def chain(n):\n    if n == 0:\n        yield from range(3)\n    else:\n        yield from chain(n - 1)\n"
-		   "print(sum(chain(900)))\n"
-		   "def pipeline(k):\n    g = iter(range(100))\n"
-		   "    for _ in range(k):\n        g = (x + 1 for x in g)\n    return sum(g)\n"
-		   "print(pipeline(500))\n"
-		   "async def agen(n):\n    for i in range(n):\n        await asyncio.sleep(0)\n        yield i\n"
-		   "async def deep(n):\n    return 0 if n == 0 else 1 + await deep(n - 1)\n"
-		   "async def worker(i):\n    s = 0\n    async for v in agen(20):\n        s += v\n"
-		   "    return s + await deep(50)\n"
-		   "async def main():\n    r = await asyncio.gather(*(worker(i) for i in range(200)))\n"
-		   "    return sum(r), await deep(800)\n"
-		   "print(asyncio.run(main()))\n");
+	write_program("prog.py", "tracer_hostile/deep_generators_and_async.py");
 	ck_assert_int_eq(same_as_plain("-q -o t.bin", ""), 0);
 	char *out = read_file("t.out");
 	ck_assert_str_eq(out, "3\n54950\n(48000, 800)\n");

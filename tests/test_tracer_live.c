@@ -3,7 +3,10 @@
  * program calls phase_a until the test creates the file `b`, then phase_b until `end`:
  * the view shows phase_a, then phase_b without a key; P freezes it, :dump writes the
  * snapshot (checked by the reader and vtui stats); the header says when the program has
- * exited; vtui stats --live prints each interval's functions. The binary is $VTUI_BUILD/vtui (default "build"). */
+ * exited; vtui stats --live prints each interval's functions. A busy program with a small
+ * ring laps the viewer, whose header counts the records it lost; its stats panel follows
+ * the program; asking it to dump goes through its --dump-signal; Enter on a running
+ * process in vtui --rings follows it live. The binary is $VTUI_BUILD/vtui (default "build"). */
 #include "tests/tracer_fixtures.h"
 #include "tests/tmux_harness.h"
 
@@ -12,20 +15,16 @@
 
 static char vtui[512];
 
-static const char *prog =
-	"import os, time\n"
-	"def phase_a():\n    time.sleep(0.3)\n"
-	"def phase_b():\n    time.sleep(0.3)\n"
-	"open('pid.tmp', 'w').write(str(os.getpid()))\n"
-	"os.rename('pid.tmp', 'pid')\n"
-	"t0 = time.time()\n"
-	"while not os.path.exists('b') and time.time() - t0 < 100:\n    phase_a()\n"
-	"while not os.path.exists('end') and time.time() - t0 < 100:\n    phase_b()\n";
+/* A file under tests/programs/. */
+#define PHASES_PROG "tracer_live/phases.py"
 
-/* Starts prog.py under vtrace in the background in `sub` of the test dir ("." or a new
- * directory); its pid once it runs (waits up to 20 s). The sanitiser runtime goes first,
- * as run_py puts it. */
-static int start_prog(const char *sub)
+/* Calls small functions as fast as it can (busy_a, then busy_b once `b` exists). */
+#define BUSY_PROG "tracer_live/busy.py"
+
+/* Starts tests/programs/`program` as prog.py under vtrace (with `opts`) in the background
+ * in `sub` of the test dir ("." or a new directory); its pid once it runs (waits up to
+ * 20 s). The sanitiser runtime goes first, as run_py puts it. */
+static int start_prog_with(const char *sub, const char *program, const char *opts)
 {
 	struct timespec nap = { 0, 50 * 1000 * 1000 };
 	const char *preload = getenv("VTRACE_TEST_PRELOAD");
@@ -36,9 +35,9 @@ static int start_prog(const char *sub)
 		snprintf(pre, sizeof pre, "LD_PRELOAD='%s' ASAN_OPTIONS=detect_leaks=0 ", preload);
 	ck_assert_int_eq(sh("mkdir -p '%s/%s'", dir, sub), 0);
 	snprintf(name, sizeof name, "%s/prog.py", sub);
-	write_file(name, prog);
+	write_program(name, program);
 	ck_assert_int_eq(sh("cd '%s/%s' && %sPYTHONPATH='%s' XDG_RUNTIME_DIR='%s' VTRACE_OPTIONS= '%s' -m vtrace -q "
-			    "-o out.vtb prog.py </dev/null >/dev/null 2>err &", dir, sub, pre, pypath, dir, python()), 0);
+			    "-o out.vtb %s prog.py </dev/null >/dev/null 2>err &", dir, sub, pre, pypath, dir, python(), opts), 0);
 	snprintf(name, sizeof name, "%s/pid", sub);
 	for (int i = 0; i < 400; i++) {
 		free(pid);
@@ -51,6 +50,11 @@ static int start_prog(const char *sub)
 	int n = atoi(pid);
 	free(pid);
 	return n;
+}
+
+static int start_prog(const char *sub)
+{
+	return start_prog_with(sub, PHASES_PROG, "");
 }
 
 static void live_setup(void)
@@ -103,6 +107,16 @@ START_TEST(test_live_follows_freezes_dumps_ends)
 	tmux_type(":dump live.vtb");
 	tmux_keys("Enter");
 	tmux_expect("wrote live.vtb");
+	/* W: the same with a name of its own */
+	char wrote[64];
+	snprintf(wrote, sizeof wrote, "wrote vtrace-%d-", pid);
+	tmux_keys("W");
+	tmux_expect(wrote);
+	ck_assert_int_eq(sh("cd '%s' && test -s vtrace-%d-*.vtb", dir, pid), 0);
+	/* the program has no dump signal: nothing is sent, and the message says why */
+	tmux_type(":ask-dump");
+	tmux_keys("Enter");
+	tmux_expect("has no dump signal");
 	vtb_trace *t = load("live.vtb");
 	ck_assert_uint_gt(count_affix(t, "__main__.", "phase_b", 0), 0);
 	ck_assert_uint_gt(count_affix(t, "__main__.", "phase_a", 0), 0);
@@ -162,6 +176,97 @@ START_TEST(test_live_errors)
 }
 END_TEST
 
+/* vtui --live PID in a width x 30 pane, once it shows its header. */
+static void start_live(int pid, int width)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "XDG_RUNTIME_DIR='%s' timeout --foreground 120 '%s' --live %d", dir, vtui, pid);
+	tmux_start_in(dir, width, 30, cmd);
+	tmux_expect("LIVE pid");
+}
+
+/* A writer that laps the viewer: the header counts the records the viewer never saw; the
+ * stats panel, open, follows the program from busy_a to busy_b without a key. */
+START_TEST(test_live_behind_and_stats_panel)
+{
+	start_live(start_prog_with(".", BUSY_PROG, "--buffer-size 20000"), 160);
+	tmux_expect("(reader fell behind: ");
+	tmux_expect(" records dropped)");
+	tmux_keys("S");
+	tmux_expect("busy_a");
+	tmux_expect("self");
+	write_file("b", "");
+	tmux_expect("busy_b");
+	tmux_expect_gone("busy_a"); /* the ring holds a few ms: busy_a has left the table */
+	tmux_expect("self");
+	tmux_keys("S"); /* the panel closes, and q is the viewer's again */
+	tmux_expect_gone("self");
+	tmux_keys("q");
+	tmux_expect("EXIT=0");
+}
+END_TEST
+
+/* A process started with --dump-signal is asked through it, from the live view and from the
+ * command line; the header names the dump. */
+START_TEST(test_ask_dump)
+{
+	int pid = start_prog_with(".", PHASES_PROG, "--dump-signal SIGUSR1");
+
+	start_live(pid, 200);
+	tmux_type(":ask-dump");
+	tmux_keys("Enter");
+	tmux_expect("asked pid");
+	tmux_expect("(SIGUSR1, its --dump-signal)");
+	tmux_expect(", dumped to ");
+	tmux_expect("out.vtb");
+	tmux_keys("q");
+	tmux_expect("EXIT=0");
+	vtb_trace *t = load("out.vtb");
+	ck_assert_uint_gt(count_affix(t, "__main__.", "phase_a", 0), 0);
+	vtb_trace_free(t);
+	/* from the shell: waits for the dump and names it (a later dump gets -N) */
+	nanosleep(&(struct timespec){ 1, 200000000 }, NULL); /* one signal dump a second */
+	char *out = sh_out("XDG_RUNTIME_DIR='%s' '%s' --ask-dump %d 2>&1; echo rc=$?", dir, vtui, pid);
+	ck_assert_msg(strstr(out, "asked pid") && strstr(out, " dumped to ") && strstr(out, "/out-") &&
+		      strstr(out, "rc=0"), "%s", out);
+	free(out);
+	out = sh_out("'%s' --ask-dump 2>&1; '%s' --ask-dump x 2>&1; echo rc=$?", vtui, vtui);
+	ck_assert_msg(strstr(out, "usage: vtui --ask-dump PID") && strstr(out, "rc=2"), "%s", out);
+	free(out);
+	/* a process without a dump signal is not signalled (SIGUSR1 would kill it) */
+	int other = start_prog("two");
+	out = sh_out("XDG_RUNTIME_DIR='%s' '%s' --ask-dump %d 2>&1; echo rc=$?", dir, vtui, other);
+	ck_assert_msg(strstr(out, "has no dump signal") && strstr(out, "rc=1"), "%s", out);
+	free(out);
+	ck_assert_int_eq(kill(other, 0), 0);
+	write_file("two/end", "");
+	out = sh_out("XDG_RUNTIME_DIR='%s' '%s' --ask-dump 4194303 2>&1; echo rc=$?", dir, vtui);
+	ck_assert_msg(strstr(out, "no ring file of pid 4194303") && strstr(out, "rc=1"), "%s", out);
+	free(out);
+}
+END_TEST
+
+/* vtui --rings: Enter on a running process follows it live. */
+START_TEST(test_rings_enter_follows)
+{
+	char cmd[8192];
+	int pid = start_prog(".");
+
+	snprintf(cmd, sizeof cmd, "XDG_RUNTIME_DIR='%s' timeout --foreground 120 '%s' --rings", dir, vtui);
+	tmux_start_in(dir, 160, 24, cmd);
+	tmux_expect("recording");
+	tmux_keys("Enter");
+	char want[32];
+	snprintf(want, sizeof want, "LIVE pid %d", pid);
+	tmux_expect(want);
+	tmux_expect("phase_a");
+	write_file("b", "");
+	tmux_expect("phase_b"); /* following: no key */
+	tmux_keys("q");
+	tmux_expect("EXIT=0");
+}
+END_TEST
+
 /* Runs vtui stats --live on the running program; its output (the caller frees) and status. */
 static char *stats_live(int pid, const char *opts, int *rc)
 {
@@ -213,6 +318,9 @@ int main(void)
 	tcase_add_test(tc, test_live_follows_freezes_dumps_ends);
 	tcase_add_test(tc, test_live_errors);
 	tcase_add_test(tc, test_stats_live_intervals);
+	tcase_add_test(tc, test_live_behind_and_stats_panel);
+	tcase_add_test(tc, test_ask_dump);
+	tcase_add_test(tc, test_rings_enter_follows);
 	suite_add_tcase(s, tc);
 	return tf_run(s);
 }

@@ -86,22 +86,8 @@ static void assert_file_has(const char *name, const char *text)
 }
 
 /* step(i) calls leaf(i), 100 times; then doom() ends the process inside itself. */
-static const char doom_prog[] =
-	"import ctypes, os, signal, sys, threading\n"
-	"def leaf(i):\n    return i\n"
-	"def step(i):\n    return leaf(i)\n"
-	"def doom(how):\n"
-	"    if how == 'kill':\n        os.kill(os.getpid(), signal.SIGKILL)\n"
-	"    elif how == 'segv':\n        ctypes.string_at(0)\n"
-	"    else:\n        os.abort()\n"
-	"def main(how):\n"
-	"    for i in range(100):\n        step(i)\n"
-	"    doom(how)\n"
-	"how = sys.argv[1]\n"
-	"if len(sys.argv) > 2:\n"
-	"    t = threading.Thread(target=main, args=(how,), name=sys.argv[2])\n"
-	"    t.start()\n    t.join()\n"
-	"else:\n    main(how)\n";
+/* A file under tests/programs/. */
+#define DOOM_PROG "tracer_ring/doom.py"
 
 /* The calls before the death are all there, and the ones running are drawn open. */
 static void assert_doom_calls(const vtb_trace *t)
@@ -116,7 +102,7 @@ static void assert_doom_calls(const vtb_trace *t)
 
 START_TEST(test_sigkill_leaves_ring)
 {
-	write_file("prog.py", doom_prog);
+	write_program("prog.py", DOOM_PROG);
 	ck_assert_int_eq(run_py(NULL, NULL, "err", "-m vtrace -q --ring-dir rings -o t.bin prog.py kill"), 128 + SIGKILL);
 	ck_assert_int_ne(access(path_in("t.bin"), F_OK), 0);
 	const char *ring = ring_in("rings", 1);
@@ -154,7 +140,7 @@ END_TEST
  * window's start. */
 START_TEST(test_sigkill_wrapped_ring)
 {
-	write_file("prog.py", doom_prog);
+	write_program("prog.py", DOOM_PROG);
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --buffer-size 50 --ring-dir rings prog.py kill"),
 			 128 + SIGKILL);
 	vtb_trace *t = load_ring(ring_in("rings", 1));
@@ -174,7 +160,7 @@ END_TEST
 START_TEST(test_sigsegv_marks_crash)
 {
 	extra_env = NO_ASAN_SIGNALS;
-	write_file("prog.py", doom_prog);
+	write_program("prog.py", DOOM_PROG);
 	int rc = run_py(NULL, NULL, "err", "-X faulthandler -m vtrace -q --ring-dir rings prog.py segv worker-2");
 	extra_env = "";
 	ck_assert_int_eq(rc, 128 + SIGSEGV);
@@ -191,7 +177,7 @@ END_TEST
 
 START_TEST(test_abort_marks_crash)
 {
-	write_file("prog.py", doom_prog);
+	write_program("prog.py", DOOM_PROG);
 	extra_env = NO_ASAN_SIGNALS;
 	int rc = run_py(NULL, NULL, "err", "-m vtrace -q --ring-dir rings prog.py abort");
 	extra_env = "";
@@ -206,8 +192,7 @@ END_TEST
 /* faulthandler enabled after the tracer started chains to the crash handler in turn. */
 START_TEST(test_faulthandler_after_start)
 {
-	write_file("prog.py", "import faulthandler, ctypes\nfaulthandler.enable()\n"
-			      "def boom():\n    ctypes.string_at(0)\nboom()\n");
+	write_program("prog.py", "tracer_ring/faulthandler_after_start.py");
 	extra_env = NO_ASAN_SIGNALS;
 	int rc = run_py(NULL, NULL, "err", "-m vtrace -q --ring-dir rings prog.py");
 	extra_env = "";
@@ -222,7 +207,7 @@ END_TEST
 
 START_TEST(test_exit_removes_ring)
 {
-	write_file("prog.py", "def f():\n    pass\nf()\n");
+	write_program("prog.py", "tracer_ring/exit_removes_ring.py");
 	ck_assert_int_eq(run_py(NULL, NULL, "err", "-m vtrace --ring-dir rings -o t.bin prog.py"), 0);
 	ring_in("rings", 0);
 	vtb_trace *t = load("t.bin");
@@ -237,17 +222,7 @@ END_TEST
 /* A fork child records into a file of its own, with its pid; the parent's goes at its exit. */
 START_TEST(test_fork_child_own_ring)
 {
-	write_file("prog.py",
-		   "import os, signal\n"
-		   "def parent_work():\n    pass\n"
-		   "def child_work(i):\n    return i\n"
-		   "for _ in range(3):\n    parent_work()\n"
-		   "pid = os.fork()\n"
-		   "if pid == 0:\n"
-		   "    for i in range(5):\n        child_work(i)\n"
-		   "    os.kill(os.getpid(), signal.SIGKILL)\n"
-		   "os.waitpid(pid, 0)\n"
-		   "open('child.pid', 'w').write(str(pid))\n");
+	write_program("prog.py", "tracer_ring/fork_child_own_ring.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --ring-dir rings -o t.bin prog.py"), 0);
 	const char *ring = ring_in("rings", 1);
 	char *pid = read_file("child.pid");
@@ -279,8 +254,7 @@ static int lines_with(const char *name, const char *text)
 static void assert_refused(const char *ringdir, const char *why)
 {
 	char args[PATH_MAX];
-	write_file("prog.py", "import vtrace\ndef f():\n    pass\nf()\n"
-			      "t = vtrace.get_tracer(); t.stop(); t.start()\n");
+	write_program("prog.py", "tracer_ring/fork_child_own_ring-2.py");
 	snprintf(args, sizeof args, "-m vtrace --ring-dir '%s' -o t.bin prog.py", ringdir);
 	ck_assert_int_eq(run_py(NULL, NULL, "err", "%s", args), 0);
 	ck_assert_int_eq(lines_with("err", why), 1);
@@ -328,15 +302,7 @@ END_TEST
 START_TEST(test_live_ring_snapshots)
 {
 	char cmd[PATH_MAX * 2 + 4096];
-	write_file("prog.py",
-		   "import os, time\n"
-		   "def leaf(i):\n    return i\n"
-		   "def work(i):\n    return leaf(i)\n"
-		   "open('pid', 'w').write(str(os.getpid()))\n"
-		   "end = time.time() + 20\n"
-		   "i = 0\n"
-		   "while time.time() < end and not os.path.exists('stop'):\n"
-		   "    work(i)\n    i += 1\n");
+	write_program("prog.py", "tracer_ring/live_ring_snapshots.py");
 	const char *preload = getenv("VTRACE_TEST_PRELOAD");
 	char pre[2048] = "";
 	if (preload && *preload)
@@ -374,6 +340,8 @@ START_TEST(test_live_ring_snapshots)
 		ck_assert_ptr_nonnull(strstr(vtb_trace_header(t)->reason_text, "is alive: recording"));
 		ck_assert_uint_eq(st.bad, 0);
 		ck_assert_uint_le(st.records, 4096);
+		/* the kept model drops what the writer overwrote: it never outgrows the ring */
+		ck_assert_uint_le(vtb_trace_event_count(t), 4096 + 64);
 		/* Every work() holds exactly one leaf(): nothing torn made it in. */
 		ck_assert_uint_eq(count_misnested(t, "__main__.leaf", "__main__.work"), 0);
 		/* A reader descheduled while it copies (a loaded machine) may see the writer lap

@@ -983,11 +983,13 @@ START_TEST(preset_runs_viewer_commands)
 {
 	tui_app *app;
 	char *status;
+	uint64_t span;
 
 	write_file("p.json", "{ \"presets\": {"
 		   " \"look\": { \"description\": \"steps, zoomed\", \"commands\": [\"goto 40ms\", \"filter step\", \"zoom 4x\", \"search step\"] },"
 		   " \"a\": [\"preset b\"], \"b\": [\"preset a\"],"
-		   " \"bad\": [\"filter ok\", \"filter (\"] } }");
+		   " \"bad\": [\"filter ok\", \"filter (\"],"
+		   " \"stops\": [\"zoom 2x\", \"nosuch\", \"zoom 2x\"] } }");
 	app = open_with_presets("simple", "p.json", 0);
 	fx_run(app, "preset look");
 	ck_assert_uint_eq(app->view.span_ns, 25000000);
@@ -995,14 +997,20 @@ START_TEST(preset_runs_viewer_commands)
 	status = fx_line_of(app, 120, 24, -1);
 	ck_assert_has(status, "[filter step] /step 200 calls");
 	free(status);
+	/* each preset's commands run after it, the inner ones first; the message says where */
 	ck_assert_int_eq(tui_app_exec(app, "preset a"), -1);
-	ck_assert_has(tui_app_message(app), "loop");
+	ck_assert_str_eq(tui_app_message(app), "preset a, 'preset b': preset b, 'preset a': preset a, 'preset b': "
+					       "preset b, 'preset a': preset a: presets run each other in a loop");
+	span = app->view.span_ns;
+	ck_assert_int_eq(tui_app_exec(app, "preset stops"), -1); /* at its first error */
+	ck_assert_str_eq(tui_app_message(app), "preset stops, 'nosuch': unknown command 'nosuch' (:help lists them)");
+	ck_assert_uint_eq(app->view.span_ns, span / 2);
 	ck_assert_int_eq(tui_app_exec(app, "preset bad"), -1);
 	ck_assert_has(tui_app_message(app), "command 2 'filter ('");
 	ck_assert_str_eq(flt_set_list_pattern(app->fv->set, FLT_INCLUDE_NAME, 0), "step");
 	ck_assert_uint_eq(flt_set_list_count(app->fv->set, FLT_INCLUDE_NAME), 1);
 	ck_assert_int_eq(tui_app_exec(app, "preset nope"), -1);
-	ck_assert_has(tui_app_message(app), "no preset 'nope' (there are: look, a, b, bad)");
+	ck_assert_has(tui_app_message(app), "no preset 'nope' (there are: look, a, b, bad, stops)");
 	tui_app_free(app);
 }
 END_TEST

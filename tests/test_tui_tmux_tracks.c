@@ -126,9 +126,11 @@ START_TEST(diff_and_several_dumps)
 	tmux_expect("EXIT=0");
 	tmux_stop();
 	out = sh_out("cd '%s' && '%s' stats --diff a.vtb b.vtb --format csv --top 2", dir, vtui);
-	ck_assert_str_eq(out, "name,calls_a,calls_b,calls_delta,total_a,total_b,total_delta,self_a,self_b,self_delta\n"
-			      "step,6,6,0,50000000,60000000,10000000,50000000,60000000,10000000\n"
-			      "main,1,1,0,100000000,100000000,0,33000000,27000000,-6000000\n");
+	ck_assert_str_eq(out, "name,calls_a,calls_b,calls_delta,total_a,total_b,total_delta,self_a,self_b,self_delta,"
+			      "mean_a,mean_b,mean_delta,rate_a,rate_b\n"
+			      "step,6,6,0,50000000,60000000,10000000,50000000,60000000,10000000,"
+			      "8333333,10000000,1666667,60.000,60.000\n"
+			      "main,1,1,0,100000000,100000000,0,33000000,27000000,-6000000,100000000,100000000,0,10.000,10.000\n");
 	free(out);
 	out = sh_out("cd '%s' && '%s' stats --diff a.vtb 2>&1; echo EXIT=$?", dir, vtui);
 	ck_assert_ptr_nonnull(strstr(out, "--diff wants two trace files"));

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* tracer_fixtures.h: running small programs under vtrace and reading their dumps back, for
- * the tracer's suites (test_tracer*.c). Each test writes a program into a temporary
- * directory, runs it under the interpreter named by VTRACE_PYTHON with the
+ * the tracer's suites (test_tracer*.c). Each test copies a program from
+ * tests/programs/<suite>/ (files a reader can run by hand) into a temporary directory
+ * (write_program), runs it under the interpreter named by VTRACE_PYTHON with the
  * extension from VTRACE_PYPATH (tools/run-tests.sh sets both, once per interpreter), and
  * reads the dump with the common/ reader. Static functions: one copy per suite. */
 #ifndef VTUI_TESTS_TRACER_FIXTURES_H
@@ -66,6 +67,25 @@ static inline void write_file(const char *name, const char *text)
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
 	fclose(f);
+}
+
+/* Copies the test program tests/programs/SOURCE (a file a reader can run by hand, from the
+ * source tree: suites run from its top) into the test directory as NAME. */
+static inline void write_program(const char *name, const char *source)
+{
+	char from[PATH_MAX];
+	snprintf(from, sizeof from, "tests/programs/%s", source);
+	FILE *in = fopen(from, "r");
+	ck_assert_msg(in != NULL, "%s: not found (run the suite from the top of the source tree)", from);
+	FILE *out = fopen(path_in(name), "w");
+	ck_assert_ptr_nonnull(out);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, in)) > 0)
+		ck_assert_uint_eq(fwrite(chunk, 1, n, out), n);
+	ck_assert(!ferror(in));
+	fclose(in);
+	ck_assert_int_eq(fclose(out), 0);
 }
 
 /* The whole file (malloc'd, NUL-terminated); "" when missing. */

@@ -117,6 +117,15 @@ else
 	fail=$((fail + 1)); suites_failed="$suites_failed spdx"
 fi
 
+# filters/ and analysis/ in layers: no cycle among the object files of a library
+# (tools/cycles.sh reads nm). tui/, common/ and the tracer still have some (tests/README.md).
+echo "== object file cycles"
+if ./tools/cycles.sh "$build/libvtfilters.a" "$build/libvtanalysis.a"; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1)); suites_failed="$suites_failed cycles"
+fi
+
 # The man pages (as built, the version filled in) must render without a warning (groff -man
 # -ww) and keep no @PLACEHOLDER@.
 echo "== man pages"

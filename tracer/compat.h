@@ -78,6 +78,20 @@ static inline int vt_frame_creates_generator(vt_frame *f, PyObject *code)
 #endif
 }
 
+/* The code object of the frame running on the thread as the hook is about to run another
+ * (borrowed), or NULL: the caller, or the frame that resumed a generator. (A frame's own
+ * `previous` is not set yet when the hook sees it from 3.12 on.) */
+static inline PyObject *vt_caller_code(PyThreadState *ts)
+{
+#if PY_VERSION_HEX >= 0x030d0000
+	return ts->current_frame ? vt_frame_code(ts->current_frame) : NULL;
+#elif PY_VERSION_HEX >= 0x030b0000
+	return ts->cframe && ts->cframe->current_frame ? vt_frame_code(ts->cframe->current_frame) : NULL;
+#else
+	return ts->frame ? (PyObject *)ts->frame->f_code : NULL;
+#endif
+}
+
 /* The frame's globals (borrowed; may be NULL). */
 static inline PyObject *vt_frame_globals(vt_frame *f)
 {

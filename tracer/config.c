@@ -220,6 +220,7 @@ static const struct cfg_key {
 	{ "min_duration", CFG_STR | CFG_NUM },
 	{ "ring_dir", CFG_STR },
 	{ "ring_file", CFG_BOOL },
+	{ "dump_mode", CFG_STR },
 };
 
 /* Line and column (from 1) of byte `off` of `text`. */

@@ -419,6 +419,10 @@ static int stream_data(dump_ctx *d, dump_thread *t, const vt_record *r, uint64_t
 		if (!t->skip && !t->deep && t->wdepth > 0 && !t->can_retval)
 			rc = vtb_writer_args(d->w, t->wid, d->text);
 		return rc;
+	case VT_D_TASK:
+		if (!t->skip && !t->deep && t->wdepth > 0 && !t->can_retval)
+			rc = vtb_writer_task(d->w, t->wid, (uint64_t)b->value, d->text);
+		return rc;
 	default: /* return values, a collection's result */
 		if (!t->skip && !t->deep && t->can_retval)
 			rc = vtb_writer_retval(d->w, t->wid, d->text);
@@ -627,7 +631,7 @@ static int ctx_init(dump_ctx *d)
 	return 0;
 }
 
-int vt_dump(const char *pattern, uint32_t reason, const char *reason_text,
+int vt_dump(const char *pattern, unsigned mode, uint32_t reason, const char *reason_text,
 	    vt_dump_result *res, char **cause)
 {
 	dump_ctx d;
@@ -641,7 +645,7 @@ int vt_dump(const char *pattern, uint32_t reason, const char *reason_text,
 	*cause = NULL;
 	int rc = ctx_init(&d);
 	if (rc == 0)
-		rc = vt_output_open(&o, pattern, vt.dump_seq, cause);
+		rc = vt_output_open(&o, pattern, vt.dump_seq, mode, cause);
 	else
 		memset(&o, 0, sizeof o), o.fd = -1;
 	if (rc == 0)

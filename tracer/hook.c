@@ -10,6 +10,13 @@
 static PyObject *vt_eval_general(PyThreadState *ts, vt_frame *f, int throwflag, PyObject *code,
 				 uint64_t key);
 
+/* Coroutine code, whose resumptions may be asyncio task steps (plain generators are not:
+ * they skip the call). */
+static inline int vt_is_coroutine(uint64_t key, PyObject *code)
+{
+	return (key & VT_KEY_GENERATOR) && (((PyCodeObject *)code)->co_flags & CO_COROUTINE);
+}
+
 /* The end word of a call from its begin word: VT_END, or VT_END_EXC when it raised. */
 static inline uint64_t end_word(uint64_t begin, PyObject *r)
 {
@@ -34,6 +41,8 @@ static __attribute__((noinline)) PyObject *lean_slow(PyThreadState *ts, vt_frame
 		return vt.prev_eval(ts, f, throwflag);
 	uint64_t word = vt_word((uint32_t)key, (uint16_t)t, VT_BEGIN);
 	vt_push_word(vt_ticks(), word);
+	if (vt_is_coroutine(key, code))
+		vt_record_task(ts, code, t);
 	PyObject *r = vt.prev_eval(ts, f, throwflag);
 	vt_push_word(vt_ticks(), end_word(word, r));
 	return r;
@@ -127,6 +136,8 @@ static PyObject *record_call(PyThreadState *ts, vt_frame *f, int throwflag, PyOb
 	uint32_t id = (uint32_t)key;
 	vt_tls_depth = depth + 1;
 	vt_push(vt_ticks(), id, (uint16_t)t, VT_BEGIN);
+	if (vt_is_coroutine(key, code))
+		vt_record_task(ts, code, t);
 	if (vt.log_args)
 		vt_record_args(f, code, t);
 	int sparse = (key & VT_KEY_SPARSE) != 0;
@@ -437,8 +448,11 @@ PyMethodDef vt_monitor_methods[] = {
 	{NULL, NULL, 0, NULL},
 };
 
-void vt_hook_thread_started(PyThreadState *ts)
+static void thread_added(uint32_t index, PyThreadState *ts)
 {
+	(void)index;
+	if (!(vt.c_calls && vt.installed && ts))
+		return;
 	vt_exc exc;
 	vt_exc_save(&exc);
 	vt_set_thread_profile(ts, vt_profile);
@@ -510,4 +524,14 @@ void vt_hook_uninstall(void)
 		_PyInterpreterState_SetEvalFrameFunc(interp, (_PyFrameEvalFunction)vt.prev_eval);
 		vt.installed = 0;
 	}
+}
+
+int vt_hook_observe(void)
+{
+#if VT_HAVE_MONITORING
+	return 0; /* sys.monitoring covers every thread */
+#else
+	static const vt_observer o = { .thread_added = thread_added };
+	return vt_observe(&o);
+#endif
 }

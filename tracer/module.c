@@ -3,6 +3,7 @@
  * half (vtrace/__init__.py) owns policy: options, when to dump, signals, fork, exit. */
 #include "tracer/vt.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,12 +123,44 @@ static PyObject *vt_name_threads(PyObject *m, PyObject *names)
 	Py_RETURN_NONE;
 }
 
+/* A dump mode argument, or -1 with ValueError saying what is wrong with it. */
+static int mode_ok(unsigned long long mode)
+{
+	const char *problem = vt_dump_mode_problem(mode);
+	if (problem) {
+		char text[32]; /* PyErr_Format has no octal */
+		snprintf(text, sizeof text, "%04llo", mode);
+		PyErr_Format(PyExc_ValueError, "dump mode %s: %s", text, problem);
+	}
+	return problem ? -1 : 0;
+}
+
+/* check_dump_mode(mode) -> mode, or ValueError saying why no dump may have it. */
+static PyObject *vt_check_dump_mode(PyObject *m, PyObject *arg)
+{
+	(void)m;
+	if (!PyLong_Check(arg) || PyBool_Check(arg))
+		return PyErr_Format(PyExc_TypeError, "a dump mode must be an int, not %.100s",
+				    Py_TYPE(arg)->tp_name);
+	int overflow;
+	long long mode = PyLong_AsLongLongAndOverflow(arg, &overflow);
+	if (mode == -1 && PyErr_Occurred())
+		return NULL;
+	if (overflow || mode < 0)
+		return PyErr_Format(PyExc_ValueError, "dump mode %R: not a file mode", arg);
+	if (mode_ok((unsigned long long)mode) < 0)
+		return NULL;
+	Py_INCREF(arg);
+	return arg;
+}
+
 static PyObject *vt_dump_py(PyObject *m, PyObject *args)
 {
 	(void)m;
 	const char *pattern, *text = NULL;
 	unsigned int reason;
-	if (!PyArg_ParseTuple(args, "sI|z", &pattern, &reason, &text))
+	unsigned long long mode = VT_DUMP_MODE;
+	if (!PyArg_ParseTuple(args, "sI|zK", &pattern, &reason, &text, &mode) || mode_ok(mode) < 0)
 		return NULL;
 	if (!vt.ring) {
 		PyErr_SetString(PyExc_RuntimeError, "vtrace has not recorded anything yet");
@@ -136,7 +169,7 @@ static PyObject *vt_dump_py(PyObject *m, PyObject *args)
 	vt_dump_result res;
 	char *cause = NULL;
 	name_unnamed_threads();
-	int rc = vt_dump(pattern, reason, text, &res, &cause);
+	int rc = vt_dump(pattern, (unsigned)mode, reason, text, &res, &cause);
 	PyObject *ret = NULL;
 	if (rc < 0)
 		PyErr_SetString(rc == VTB_E_NOMEM ? PyExc_MemoryError : PyExc_OSError,
@@ -201,9 +234,10 @@ static PyObject *vt_ring_config(PyObject *m, PyObject *args)
 	(void)m;
 	const char *dir;
 	int no_file;
-	if (!PyArg_ParseTuple(args, "zp", &dir, &no_file))
+	unsigned long long mode = VT_DUMP_MODE;
+	if (!PyArg_ParseTuple(args, "zp|K", &dir, &no_file, &mode) || mode_ok(mode) < 0)
 		return NULL;
-	vt_ring_configure(dir, no_file);
+	vt_ring_configure(dir, no_file, (unsigned)mode);
 	Py_RETURN_NONE;
 }
 
@@ -228,6 +262,20 @@ static PyObject *vt_ring_dumped_py(PyObject *m, PyObject *arg)
 	Py_RETURN_NONE;
 }
 
+static PyObject *vt_ring_dump_signal_py(PyObject *m, PyObject *arg)
+{
+	(void)m;
+	long sig = PyLong_AsLong(arg);
+	if (sig == -1 && PyErr_Occurred())
+		return NULL;
+	if (sig < 0 || sig > 64) {
+		PyErr_SetString(PyExc_ValueError, "ring_dump_signal: not a signal number");
+		return NULL;
+	}
+	vt_ring_set_dump_signal((uint32_t)sig);
+	Py_RETURN_NONE;
+}
+
 static PyObject *vt_ring_exit_py(PyObject *m, PyObject *arg)
 {
 	(void)m;
@@ -243,6 +291,7 @@ static PyObject *vt_after_fork(PyObject *m, PyObject *unused)
 	(void)m;
 	(void)unused;
 	vt_after_fork_child();
+	vt_ring_after_fork();
 	Py_RETURN_NONE;
 }
 
@@ -304,12 +353,14 @@ static PyMethodDef methods[] = {
 	{"start", vt_start, METH_VARARGS, "start(buffer_size, c_calls, fresh=False): record into a ring of buffer_size events (emptied first when fresh)"},
 	{"stop", vt_stop, METH_NOARGS, "stop() -> list of problems met while recording"},
 	{"clear", vt_clear, METH_NOARGS, "clear(): empty the ring"},
-	{"dump", vt_dump_py, METH_VARARGS, "dump(pattern, reason, text=None) -> (path, events, dropped, data_lost, asked, too_deep)"},
+	{"dump", vt_dump_py, METH_VARARGS, "dump(pattern, reason, text=None, mode=0o600) -> (path, events, dropped, data_lost, asked, too_deep)"},
 	{"thread_ended", vt_thread_ended, METH_O, "thread_ended(name): the calling thread ends"},
 	{"thread_started", vt_thread_started, METH_O, "thread_started(name): the calling thread starts"},
-	{"ring_config", vt_ring_config, METH_VARARGS, "ring_config(dir, no_file): where the next ring goes"},
+	{"check_dump_mode", vt_check_dump_mode, METH_O, "check_dump_mode(mode) -> mode, or ValueError"},
+	{"ring_config", vt_ring_config, METH_VARARGS, "ring_config(dir, no_file, mode=0o600): where the next ring goes, its read bits"},
 	{"ring_info", vt_ring_info, METH_NOARGS, "ring_info() -> (ring file path or None, warning or None)"},
 	{"ring_dumped", vt_ring_dumped_py, METH_O, "ring_dumped(path): the ring file's header says so"},
+	{"ring_dump_signal", vt_ring_dump_signal_py, METH_O, "ring_dump_signal(signum): the ring file's header names the dump signal (0: none)"},
 	{"ring_exit", vt_ring_exit_py, METH_O, "ring_exit(remove): a normal exit; the ring file goes when remove"},
 	{"name_threads", vt_name_threads, METH_O, "name_threads({ident: name}): threads running as tracing starts"},
 	{"after_fork_child", vt_after_fork, METH_NOARGS, "after_fork_child(): fresh ring in a child"},
@@ -341,6 +392,12 @@ __attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__vtrace(void)
 		}
 		vt_clock_init();
 		vt.depth_limit = UINT32_MAX;
+		/* In the order the new thread's functions were set before the ring saw it. */
+		if (vt_hook_observe() < 0 || vt_raise_observe() < 0 || vt_ring_observe() < 0) {
+			Py_DECREF(m);
+			PyErr_SetString(PyExc_RuntimeError, "vtrace: too many table observers");
+			return NULL;
+		}
 	}
 	if (PyModule_AddFunctions(m, vt_monitor_methods) < 0 ||
 	    PyModule_AddFunctions(m, vt_raise_methods) < 0 ||

@@ -3,7 +3,8 @@
  * dump of this process wrote (a -<n> suffix instead, unless the pattern has {n}), refuses
  * what is neither a regular file, a new one nor a character device (a FIFO would hang the
  * program, a directory or a socket cannot hold a trace), and writes regular files through
- * a temporary file created exclusively (O_EXCL|O_NOFOLLOW, mode 0600) that is renamed
+ * a temporary file created exclusively (O_EXCL|O_NOFOLLOW, mode 0600 unless the run asks
+ * for another: --dump-mode, set on the descriptor before any byte is written) that is renamed
  * over the target: a symlink planted at the temporary name is never followed. Temporary
  * files that dead processes of this user left beside the target are removed first. */
 #include "tracer/vt.h"
@@ -196,7 +197,7 @@ static int open_in_place(vt_output *o, char **cause)
 
 /* A new temporary file beside the target. One of ours with our pid in its name is what a
  * dead process with the same pid left: removed and created again. */
-static int open_tmp(vt_output *o, char **cause)
+static int open_tmp(vt_output *o, unsigned mode, char **cause)
 {
 	if (asprintf(&o->tmp, "%s" OUT_TMP_TAG "%d", o->path, (int)getpid()) < 0) {
 		o->tmp = NULL;
@@ -204,7 +205,14 @@ static int open_tmp(vt_output *o, char **cause)
 	}
 	clean_stale(o->path);
 	for (int attempt = 0; attempt < 2; attempt++) {
-		o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, VT_DUMP_MODE);
+		if (o->fd >= 0 && mode != VT_DUMP_MODE && fchmod(o->fd, mode) < 0) {
+			int rc = fail_errno("set the mode of", o->tmp, cause);
+			unlink(o->tmp);
+			free(o->tmp);
+			o->tmp = NULL;
+			return rc;
+		}
 		if (o->fd >= 0)
 			return 0;
 		struct stat st;
@@ -239,7 +247,18 @@ static int choose_path(vt_output *o, const char *pattern, uint64_t seq)
 	return path ? 0 : VTB_E_NOMEM;
 }
 
-int vt_output_open(vt_output *o, const char *pattern, uint64_t seq, char **cause)
+const char *vt_dump_mode_problem(unsigned long long mode)
+{
+	if (mode > 0777)
+		return "only permission bits (0 .. 0777): no setuid, setgid or sticky bit";
+	if (!(mode & 0400))
+		return "its owner must be able to read it";
+	if (mode & 0002)
+		return "a dump is never writable by others (vtui trusts what it reads)";
+	return NULL;
+}
+
+int vt_output_open(vt_output *o, const char *pattern, uint64_t seq, unsigned mode, char **cause)
 {
 	memset(o, 0, sizeof *o);
 	o->fd = -1;
@@ -251,7 +270,7 @@ int vt_output_open(vt_output *o, const char *pattern, uint64_t seq, char **cause
 	}
 	struct stat st;
 	if (stat(o->path, &st) < 0 || S_ISREG(st.st_mode))
-		return open_tmp(o, cause);
+		return open_tmp(o, mode, cause);
 	if (S_ISCHR(st.st_mode))
 		return open_in_place(o, cause);
 	return refuse(o->path, st.st_mode, cause);

@@ -140,10 +140,11 @@ static void set_thread(PyThreadState *ts, int on)
 	vt_exc_restore(&saved);
 }
 
-void vt_raise_thread_started(PyThreadState *ts)
+static void thread_added(uint32_t index, PyThreadState *ts)
 {
+	(void)index;
 	if (vt.log_exc && vt.recording)
-		set_thread(ts, 1);
+		set_thread(ts ? ts : PyThreadState_Get(), 1);
 }
 
 void vt_raise_set(int on)
@@ -153,3 +154,13 @@ void vt_raise_set(int on)
 		set_thread(t, on);
 }
 #endif
+
+int vt_raise_observe(void)
+{
+#if VT_HAVE_MONITORING
+	return 0; /* sys.monitoring's RAISE covers every thread */
+#else
+	static const vt_observer o = { .thread_added = thread_added };
+	return vt_observe(&o);
+#endif
+}

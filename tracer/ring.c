@@ -26,7 +26,7 @@ _Static_assert(sizeof(vt_record) == sizeof(vtb_ring_record) && sizeof(vt_blob) =
 	       "the ring file's records and blobs are the tracer's");
 _Static_assert((int)VT_BEGIN == (int)VTB_RK_BEGIN && (int)VT_C_END_EXC == (int)VTB_RK_C_END_EXC &&
 	       (int)VT_GC_END == (int)VTB_RK_GC_END && (int)VT_D_INSTANT == (int)VTB_RK_INSTANT &&
-	       (int)VT_D_GC_INFO == (int)VTB_RK_GC_INFO,
+	       (int)VT_D_GC_INFO == (int)VTB_RK_GC_INFO && (int)VT_D_TASK == (int)VTB_RK_TASK,
 	       "the ring file's record kinds are the tracer's");
 
 #define RING_THREAD_CAP 4096u
@@ -40,12 +40,15 @@ static struct {
 	char path[PATH_MAX];     /* the file ("" when anonymous) */
 	char *dir;               /* --ring-dir, or NULL for the default */
 	int no_file;             /* --no-ring-file */
+	mode_t mode;             /* the file's mode: 0600 and the read bits of --dump-mode */
 	char *warning;           /* the fallback's reason, until Python takes it */
 	int warned;              /* one warning per process */
 	int handlers;            /* the crash handler is installed */
+	uint32_t dump_signal;    /* written into every ring header (a fork child's too) */
 	char *mapped_dir;        /* the options the mapping was made under */
 	int mapped_no_file;
-} rf;
+	mode_t mapped_mode;
+} rf = { .mode = 0600 };
 
 static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 #define NFATAL (sizeof fatal_signals / sizeof *fatal_signals)
@@ -137,6 +140,8 @@ static int create_file(int dirfd, const char *dir, uint64_t bytes)
 		set_warning("cannot create a ring file in %s (%s)", dir, strerror(errno));
 		return -1;
 	}
+	if (rf.mode != 0600)
+		(void)fchmod(fd, rf.mode); /* on failure it stays the owner's alone */
 	if (snprintf(rf.path, sizeof rf.path, "%s/%s", dir, name) >= (int)sizeof rf.path)
 		rf.path[0] = '\0'; /* too long to unlink by name later: kept */
 	const char *fail = getenv("VTRACE_TEST_FALLOCATE_FAIL"); /* tests: a full disk on demand */
@@ -221,6 +226,7 @@ static void fill_header(vtb_ring_header *h)
 	const char *v = Py_GetVersion();
 	snprintf(h->python_version, sizeof h->python_version, "%.*s", (int)strcspn(v, " "), v);
 	calibrate(h, 1);
+	h->dump_signal = rf.dump_signal;
 	h->state = VTB_RING_STOPPED;
 }
 
@@ -239,7 +245,7 @@ static uint32_t ring_str(const char *s)
 	return (uint32_t)off;
 }
 
-void vt_ring_code_added(uint32_t id)
+static void code_added(uint32_t id)
 {
 	vtb_ring_header *h = rf.h;
 	if (!h || id != h->code_count)
@@ -258,8 +264,9 @@ void vt_ring_code_added(uint32_t id)
 	calibrate(h, 0);
 }
 
-void vt_ring_thread_added(uint32_t index)
+static void thread_added(uint32_t index, PyThreadState *ts)
 {
+	(void)ts;
 	vtb_ring_header *h = rf.h;
 	if (!h || index != h->thread_count)
 		return;
@@ -289,9 +296,9 @@ void vt_ring_thread_named(uint32_t index, const char *name)
 static void copy_tables(void)
 {
 	for (uint32_t i = 0; i < vt.code_count; i++)
-		vt_ring_code_added(i);
+		code_added(i);
 	for (uint32_t i = 0; i < vt.thread_count; i++)
-		vt_ring_thread_added(i);
+		thread_added(i, NULL);
 }
 
 void vt_ring_set_state(uint32_t state)
@@ -306,6 +313,13 @@ void vt_ring_dumped(const char *path)
 		return;
 	snprintf(rf.h->dump_path, sizeof rf.h->dump_path, "%s", path);
 	vt_ring_set_state(VTB_RING_DUMPED);
+}
+
+void vt_ring_set_dump_signal(uint32_t sig)
+{
+	rf.dump_signal = sig;
+	if (rf.h)
+		__atomic_store_n(&rf.h->dump_signal, sig, __ATOMIC_RELEASE);
 }
 
 /* ---- the crash handler ---- */
@@ -410,6 +424,7 @@ int vt_ring_map(uint64_t cap)
 	free(rf.mapped_dir);
 	rf.mapped_dir = rf.dir ? strdup(rf.dir) : NULL;
 	rf.mapped_no_file = rf.no_file;
+	rf.mapped_mode = rf.mode;
 	fill_header(h);
 	vt.ring = (vt_record *)((char *)h + h->records_off);
 	vt.cap = cap;
@@ -425,12 +440,32 @@ int vt_ring_map(uint64_t cap)
 	return 0;
 }
 
+int vt_ring_observe(void)
+{
+	static const vt_observer o = { .thread_added = thread_added, .code_added = code_added };
+	return vt_observe(&o);
+}
+
+int vt_ring_alloc(uint64_t cap)
+{
+	if (vt_ring_matches(cap))
+		return 0;
+	if (vt_ring_map(cap) < 0)
+		return -1;
+	vt_ring_clear();
+	return 0;
+}
+
 int vt_ring_after_fork(void)
 {
-	if (!rf.h || !vt.cap)
-		return 0;
-	rf.warned = 0; /* the child's own warning */
-	return vt_ring_map(vt.cap);
+	int rc = 0;
+	if (rf.h && vt.cap) {
+		rf.warned = 0; /* the child's own warning */
+		rc = vt_ring_map(vt.cap);
+	}
+	vt_ring_clear();
+	vt_ring_set_state(vt.recording ? VTB_RING_RECORDING : VTB_RING_STOPPED);
+	return rc;
 }
 
 void vt_ring_exit(int remove)
@@ -444,11 +479,13 @@ void vt_ring_exit(int remove)
 	rf.path[0] = '\0';
 }
 
-void vt_ring_configure(const char *dir, int no_file)
+void vt_ring_configure(const char *dir, int no_file, unsigned dump_mode)
 {
 	free(rf.dir);
 	rf.dir = dir && *dir ? strdup(dir) : NULL;
 	rf.no_file = no_file;
+	/* Others may read a ring file as they may read dumps, never write it: vtui trusts it. */
+	rf.mode = 0600 | (dump_mode & 0044);
 }
 
 const char *vt_ring_path(void)
@@ -466,7 +503,8 @@ char *vt_ring_take_warning(void)
 int vt_ring_matches(uint64_t cap)
 {
 	const char *a = rf.dir ? rf.dir : "", *b = rf.mapped_dir ? rf.mapped_dir : "";
-	return rf.h && vt.cap == cap && rf.no_file == rf.mapped_no_file && strcmp(a, b) == 0;
+	return rf.h && vt.cap == cap && rf.no_file == rf.mapped_no_file && rf.mode == rf.mapped_mode &&
+	       strcmp(a, b) == 0;
 }
 
 void vt_ring_calibrate(void)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* state.c: the ring, the clock, and the code and thread tables behind the hot path. */
+/* state.c: the ring, the clock, and the code and thread tables behind the hot path. A leaf:
+ * it calls no other file of tracer/ (those that need to hear of new entries observe it). */
 #include "tracer/vt.h"
 
 #include <fcntl.h>
@@ -10,7 +11,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "common/vtb.h"
 #include "filters/filters.h"
 
 struct vt_state vt = { .extra_index = -1 };
@@ -135,16 +135,6 @@ void vt_clock_calibrate(vt_clock_conv *c)
 	clock_fixed_point(c);
 }
 
-int vt_ring_alloc(uint64_t cap)
-{
-	if (vt_ring_matches(cap))
-		return 0;
-	if (vt_ring_map(cap) < 0)
-		return -1;
-	vt_ring_clear();
-	return 0;
-}
-
 void vt_ring_clear(void)
 {
 	vt.pos = 0;
@@ -154,6 +144,24 @@ void vt_ring_clear(void)
 		__atomic_store_n(vt.ring_head, 0, __ATOMIC_RELEASE);
 	if (vt.arena_head)
 		__atomic_store_n(vt.arena_head, 0, __ATOMIC_RELEASE);
+}
+
+/* Who hears of new table entries: ring.c (the ring file's tables) and, before 3.12, hook.c
+ * and raise.c (their per-thread functions). Called, never called by name: this file is the
+ * leaf the others build on. */
+static vt_observer observers[VT_MAX_OBSERVERS];
+static int observer_count;
+
+int vt_observe(const vt_observer *o)
+{
+	for (int i = 0; i < observer_count; i++)
+		if (observers[i].thread_added == o->thread_added &&
+		    observers[i].code_added == o->code_added)
+			return 0;
+	if (observer_count == VT_MAX_OBSERVERS)
+		return -1;
+	observers[observer_count++] = *o;
+	return 0;
 }
 
 /* Cold: the first event of a thread. */
@@ -176,13 +184,9 @@ uint16_t vt_thread_register(PyThreadState *ts)
 	t->native_id = (uint64_t)syscall(SYS_gettid);
 	t->name = NULL;
 	vt_tls_thread = (int)vt.thread_count;
-#if !VT_HAVE_MONITORING
-	if (vt.c_calls && vt.installed && ts)
-		vt_hook_thread_started(ts);
-	if (vt.log_exc)
-		vt_raise_thread_started(ts ? ts : PyThreadState_Get());
-#endif
-	vt_ring_thread_added(vt.thread_count);
+	for (int i = 0; i < observer_count; i++)
+		if (observers[i].thread_added)
+			observers[i].thread_added(vt.thread_count, ts);
 	return (uint16_t)vt.thread_count++;
 }
 
@@ -281,8 +285,11 @@ static uint32_t codes_add(char *name, char *file, uint32_t line, int is_c)
 	c->verdict = 0;
 	c->verdict_ok = 0;
 	*slot = vt.code_count + 1;
-	vt_ring_code_added(vt.code_count++);
-	return vt.code_count - 1;
+	uint32_t id = vt.code_count++;
+	for (int i = 0; i < observer_count; i++)
+		if (observers[i].code_added)
+			observers[i].code_added(id);
+	return id;
 }
 
 static void codes_init(void)
@@ -578,6 +585,9 @@ uint64_t vt_code_register(PyObject *code, PyObject *globals)
 #if PY_VERSION_HEX >= 0x030b0000
 	if (co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR))
 		key |= VT_KEY_GENERATOR;
+#else
+	if (co->co_flags & CO_COROUTINE) /* the slow path names asyncio tasks */
+		key |= VT_KEY_GENERATOR;
 #endif
 	if (key != VT_ID_UNKNOWN && vt_code_set_extra(code, vt.extra_index, (void *)(uintptr_t)(key + 1)) < 0)
 		vt.sticky |= VT_STICKY_NOMEM;
@@ -670,7 +680,7 @@ uint32_t vt_cfunc_register(PyObject *func, const void *key)
 	return id;
 }
 
-/* In a forked child: a fresh ring, and only the forking thread is left. */
+/* In a forked child: only the forking thread is left (ring.c gives it a fresh ring). */
 void vt_after_fork_child(void)
 {
 	for (uint32_t i = 0; i < vt.thread_count; i++)
@@ -678,9 +688,6 @@ void vt_after_fork_child(void)
 	vt.thread_count = 0;
 	vt_tls_thread = -1;
 	vt.start_ticks = vt_ticks();
-	vt_ring_after_fork();
-	vt_ring_clear();
 	vt.sticky = 0;
 	vt.dump_seq = 0;
-	vt_ring_set_state(vt.recording ? VTB_RING_RECORDING : VTB_RING_STOPPED);
 }

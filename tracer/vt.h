@@ -57,6 +57,8 @@ enum vt_kind {
 	VT_D_ARGS = 20,      /* blob: text; attached to the innermost open call */
 	VT_D_RETVAL = 21,    /* blob: text; attached to the call that just ended */
 	VT_D_GC_INFO = 22,   /* blob: text; the result of the collection that just ended */
+	VT_D_TASK = 23,      /* blob: text = asyncio task name, value = the Task's address;
+			      * the innermost open call is a step of that task */
 };
 
 /* A variable-length record in the arena, 8-byte aligned, followed by its text. */
@@ -100,8 +102,9 @@ enum vt_sticky {
 #define VT_KEY_EXCLUDED (1ull << 33)
 #define VT_KEY_IGNORE (1ull << 34)
 #define VT_KEY_SPARSE (1ull << 35)
-/* VT_KEY_GENERATOR: generator or coroutine code (3.11+), whose frames the lean hook sends to
- * its slow path: some only create their generator (vt_frame_creates_generator). */
+/* VT_KEY_GENERATOR: generator or coroutine code (3.11+; coroutine code only before), whose
+ * frames the lean hook sends to its slow path: some only create their generator
+ * (vt_frame_creates_generator), and a coroutine's step names its asyncio task. */
 #define VT_KEY_GENERATOR (1ull << 36)
 #define VT_KEY_FLAGS (0xffull << 32)
 
@@ -261,10 +264,18 @@ static inline uint64_t vt_clock_ns(const vt_clock_conv *c, uint64_t ticks)
 		return c->base_ns;
 	return c->base_ns + (uint64_t)(((unsigned __int128)(ticks - c->base_ticks) * c->mult) >> c->shift);
 }
-/* (Re)allocates the ring and its arena for `cap` records, touched and empty (ring.c maps
- * them); the state owns it. -1: no memory. */
-int vt_ring_alloc(uint64_t cap);
+/* Empties the ring (the memory stays). */
 void vt_ring_clear(void);
+/* What a file told of new table entries does: thread `index` registered (ts may be NULL),
+ * code table entry `id` added. Either may be NULL. */
+typedef struct vt_observer {
+	void (*thread_added)(uint32_t index, PyThreadState *ts);
+	void (*code_added)(uint32_t id);
+} vt_observer;
+#define VT_MAX_OBSERVERS 4
+/* Adds an observer (once: the same one again is a no-op), called in the order added. -1 when
+ * VT_MAX_OBSERVERS are taken. */
+int vt_observe(const vt_observer *o);
 /* Cold paths behind the hot lookups below; they never raise (problems go to vt.sticky). */
 uint16_t vt_thread_register(PyThreadState *ts);
 uint64_t vt_code_register(PyObject *code, PyObject *globals);
@@ -285,7 +296,7 @@ uint32_t vt_cfunc_register(PyObject *func, const void *key);
  * them past the frame hook) and, until the next call with NULL, each function named
  * __init__ as it is made. */
 void vt_init_monitor_set(int tool, PyObject *set_local_events, int events);
-/* In a fork child: empty ring, empty thread table, dump count back to 0. */
+/* In a fork child: empty thread table, dump count back to 0 (vt_ring_after_fork: the ring). */
 void vt_after_fork_child(void);
 
 /* Key of a code object: cached in co_extra, so no hashing per event. */
@@ -352,25 +363,31 @@ static inline void vt_thread_resume(int old)
 }
 
 /* ring.c: the ring's memory, a shared file (the black box) or anonymous memory */
+/* (Re)allocates the ring and its arena for `cap` records, touched and empty; the state owns
+ * it. -1: no memory. */
+int vt_ring_alloc(uint64_t cap);
+/* Observes state.c's tables (vt_observe) to copy them into the ring file. */
+int vt_ring_observe(void);
 /* Maps a ring of `cap` records with its arena and tables (a file unless the options or the
  * directory say no: then vt_ring_take_warning says why) and points vt at it. -1: no memory. */
 int vt_ring_map(uint64_t cap);
 /* Is the mapping made for `cap` records under the current options? */
 int vt_ring_matches(uint64_t cap);
-/* --ring-dir (NULL: the default) and --no-ring-file, for the next mapping. */
-void vt_ring_configure(const char *dir, int no_file);
+/* --ring-dir (NULL: the default), --no-ring-file and --dump-mode (checked: vt_dump_mode_problem;
+ * the ring file takes its read bits), for the next mapping. */
+void vt_ring_configure(const char *dir, int no_file, unsigned dump_mode);
 /* The ring file's path, or NULL when the ring is in anonymous memory. */
 const char *vt_ring_path(void);
 /* Why the ring is not in a file (malloc'd, once per process), or NULL. */
 char *vt_ring_take_warning(void);
-/* Table entries to the file: code `id` and thread `index` were just registered. */
-void vt_ring_code_added(uint32_t id);
-void vt_ring_thread_added(uint32_t index);
 void vt_ring_thread_named(uint32_t index, const char *name);
 /* The state word (enum vtb_ring_state); a successful dump to `path`. */
 void vt_ring_set_state(uint32_t state);
 void vt_ring_dumped(const char *path);
-/* In a fork child where a Tracer records: its own ring file. */
+/* The header names the signal that asks for a dump (0: none), for vtui --ask-dump. */
+void vt_ring_set_dump_signal(uint32_t sig);
+/* In a fork child (after vt_after_fork_child): its own empty ring, in its own file where a
+ * Tracer records. */
 int vt_ring_after_fork(void);
 /* A normal exit: state exited, and the file removed when `remove`. */
 void vt_ring_exit(int remove);
@@ -381,10 +398,9 @@ void vt_ring_exit(int remove);
 int vt_hook_install(int c_calls);
 /* Stops recording; the hook leaves the chain if nothing was installed above it. */
 void vt_hook_uninstall(void);
-#if !VT_HAVE_MONITORING
-/* Gives a thread seen for the first time the C-call profile function. */
-void vt_hook_thread_started(PyThreadState *ts);
-#endif
+/* Observes state.c's thread table (vt_observe): before 3.12, a thread seen for the first
+ * time gets the C-call profile function when the run records C calls. */
+int vt_hook_observe(void);
 /* Code table id of a C function object (VT_ID_UNKNOWN for other callables). */
 uint32_t vt_cfunc_id(PyObject *func);
 /* The sys.monitoring callbacks the module exports (empty before 3.12). */
@@ -398,6 +414,9 @@ void vt_data_push(uint16_t kind, int thread, uint32_t name, uint32_t aux, double
  * exception leaving a frame (pending). Each runs Python code with the thread paused. */
 void vt_record_args(vt_frame *f, PyObject *code, int thread);
 void vt_record_retval(PyObject *r, int thread);
+/* After the begin of a resumed coroutine frame: when it is the outermost coroutine of its
+ * await chain (a step of an asyncio task), a VT_D_TASK record names the current task. */
+void vt_record_task(PyThreadState *ts, PyObject *code, int thread);
 void vt_record_exception(int thread);
 /* An instant for a raised exception: its type (module.Qualname) and its bounded str. */
 void vt_record_raised(PyObject *value, int thread);
@@ -414,10 +433,9 @@ void vt_raise_set(int on);
 /* Does this thread report raises as they happen? Else exceptions are recorded as they
  * leave their first frame (vt_record_exception). */
 int vt_raise_hooked(PyThreadState *ts);
-#if !VT_HAVE_MONITORING
-/* Gives a thread seen for the first time the raise events, when the run asks for them. */
-void vt_raise_thread_started(PyThreadState *ts);
-#endif
+/* Observes state.c's thread table (vt_observe): before 3.12, a thread seen for the first
+ * time gets the raise events when the run asks for them. */
+int vt_raise_observe(void);
 /* The module functions of raise.c (the RAISE callback from 3.12). */
 extern PyMethodDef vt_raise_methods[];
 
@@ -436,7 +454,7 @@ typedef struct vt_dump_result {
 /* Write the ring to `pattern` ({pid}, {n}, {time} expanded) through a temporary file and a
  * rename (output.c). Returns 0, or a negative VTB error with *cause (malloc'd) saying what
  * failed. */
-int vt_dump(const char *pattern, uint32_t reason, const char *reason_text,
+int vt_dump(const char *pattern, unsigned mode, uint32_t reason, const char *reason_text,
 	    vt_dump_result *res, char **cause);
 
 /* output.c: the file a dump goes to. */
@@ -446,9 +464,15 @@ typedef struct vt_output {
 	char *tmp;            /* the temporary file renamed to path; NULL: written in place */
 	int fd;               /* open for writing; -1 once handed on */
 } vt_output;
-/* Chooses the path of dump number seq from pattern and opens it: 0, or a negative VTB error
- * with *cause (malloc'd). vt_output_free releases o either way. */
-int vt_output_open(vt_output *o, const char *pattern, uint64_t seq, char **cause);
+/* Chooses the path of dump number seq from pattern and opens it, a new file of `mode`
+ * (vt_dump_mode_problem; a mode other than VT_DUMP_MODE is set as given, the umask aside): 0, or a negative VTB error with
+ * *cause (malloc'd). vt_output_free releases o either way. */
+int vt_output_open(vt_output *o, const char *pattern, uint64_t seq, unsigned mode, char **cause);
+/* The default mode of dumps. */
+#define VT_DUMP_MODE 0600u
+/* Is `mode` one a dump may have: permission bits only, readable by its owner, writable by no
+ * one but its owner and group (vtui trusts what it reads)? NULL, or why not. */
+const char *vt_dump_mode_problem(unsigned long long mode);
 /* Renames the finished temporary file into place (ok) or removes it (!ok): 0, or a negative
  * VTB error with *cause (malloc'd). */
 int vt_output_commit(vt_output *o, int ok, char **cause);

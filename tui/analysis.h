@@ -74,8 +74,8 @@ typedef struct tui_panel_ops {
 	/* A `panel` word: next, prev, page-down, page-up (delta: rows), top, bottom (delta
 	 * far past either end), left, right (delta 0). */
 	void (*move)(tui_app *app, void *st, const char *word, long delta);
-	/* Enter: 0 with the command lines the app runs next in cmd (one per line, "" for
-	 * none), or -1 with a message. */
+	/* Enter: 0 with the command lines to run next in cmd (one per line, "" for none;
+	 * `panel enter` hands them back to the dispatcher), or -1 with a message. */
 	int (*enter)(tui_app *app, void *st, char *cmd, size_t len);
 	/* The function of the selected row or node (for `longest`), or UINT32_MAX. NULL:
 	 * none. */
@@ -104,6 +104,7 @@ struct tui_analysis {
 
 	struct tui_gc_track *gc; /* per process with GC slices */
 	size_t gc_count;
+	tui_tasks *tasks;      /* asyncio task lanes (analysis/analysis.h), built at init */
 };
 
 /* The log panel's state (view_logs.c). */
@@ -200,7 +201,6 @@ size_t tui_counter_find(const vtb_counter *c, uint64_t t);
 size_t tui_mark_find(const vtb_thread *th, uint64_t t);
 
 /* Log panel (view_logs.c). */
-const char *tui_level_name(uint32_t level);
 /* Move the selection by delta records and the timeline to it (a test drives it). */
 void tui_logs_move(tui_app *app, long delta);
 
@@ -218,7 +218,7 @@ int tui_cmd_stats(tui_app *app, int argc, char **argv);
 int tui_cmd_sort(tui_app *app, int argc, char **argv);
 int tui_cmd_flame(tui_app *app, int argc, char **argv);
 int tui_cmd_diff(tui_app *app, int argc, char **argv);
-int tui_cmd_diff_open(tui_app *app, int argc, char **argv);
+int tui_cmd_diff_open(tui_app *app, int argc, char **argv); /* swap.c: it rebuilds the panels */
 void tui_diffv_free(struct tui_diffview *dv);
 /* `calls [on|off|incident]` (C, E: view_calls.c). */
 int tui_cmd_calls(tui_app *app, int argc, char **argv);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* cmd-app.c: the commands of the viewer itself (the : line, help, redraw, the live
- * view's freeze and dump, rings, quit): their table rows and the small handlers. */
+ * view's freeze, dump and ask-dump, rings, quit): their table rows and the small handlers. */
 #include "tui/tui_private.h"
 
 #include <stdio.h>
@@ -60,7 +60,8 @@ const tui_command tui_cmds_app[] = {
 	{ "freeze", NULL, "", 0, 0, 0, "vtui --live: stay on the current snapshot", tui_cmd_freeze },
 	{ "follow", NULL, "", 0, 0, 0, "vtui --live: follow the process again, now at the right edge", tui_cmd_freeze },
 	{ "pause", NULL, "", 0, 0, 0, "vtui --live: freeze, or follow again when frozen", tui_cmd_freeze },
-	{ "dump", NULL, "[PATH]", 0, 1, 0, "write the trace on screen (a live snapshot) as a VTB file", tui_cmd_dump },
+	{ "dump", NULL, "[PATH]", 0, 1, 0, "write the trace on screen (a live snapshot) as a VTB file, asking the process nothing", tui_cmd_dump },
+	{ "ask-dump", NULL, "", 0, 0, 0, "vtui --live: ask the process to dump itself, by sending it its --dump-signal", tui_cmd_ask_dump },
 	{ "rings", NULL, "", 0, 0, 0, "quit to the list of ring files (black boxes) of the ring directory", cmd_rings },
 	{ "quit", "q", "", 0, 0, 0, "quit vtui", cmd_quit },
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL },

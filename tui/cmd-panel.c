@@ -69,11 +69,10 @@ static int cmd_longest(tui_app *app, int argc, char **argv)
 }
 
 /* Enter in the open panel: its class says what it does and which command lines follow
- * (run here, one by one, as if typed; the last one's result is Enter's). */
+ * (handed back to run one by one, as if typed; the last one's result is Enter's). */
 static int panel_enter(tui_app *app, const tui_panel_ops *ops)
 {
 	char cmd[1024] = "", *line = cmd, *nl;
-	int rc = 0;
 
 	if (!ops->enter)
 		return 0;
@@ -82,10 +81,10 @@ static int panel_enter(tui_app *app, const tui_panel_ops *ops)
 	for (; *line; line = nl ? nl + 1 : line + strlen(line)) {
 		if ((nl = strchr(line, '\n')))
 			*nl = '\0';
-		app->message[0] = '\0';
-		rc = tui_command_run(app, line);
+		if (tui_cmd_then(app, line) < 0)
+			return -1;
 	}
-	return rc;
+	return 0;
 }
 
 static int cmd_panel(tui_app *app, int argc, char **argv)

@@ -18,6 +18,10 @@
  *      key in keys.c if it deserves one.
  * The help view and Tab completion read the tables (tui_cmd_at), so a new row is on
  * screen at once. A new topic file adds its table to `tables` below.
+ *
+ * A handler that needs other commands run (a preset, Enter in a panel) hands their lines
+ * back with tui_cmd_then (message.c) instead of running them: this file runs them after
+ * it returns, so no handler calls back up into the tables that name it.
  */
 #include "tui/tui_private.h"
 
@@ -119,11 +123,42 @@ static int split(char *line, char **argv)
 	return argc;
 }
 
+/* The lines a handler handed back, after it returned rc (tui_cmd_then, tui_cmd_then_as),
+ * then its done (tui_cmd_then_done). */
+static int run_then(tui_app *app, tui_then *t, int rc)
+{
+	char inner[sizeof(app->message)];
+
+	if (rc == 0 && t->count) {
+		app->then_depth++;
+		for (size_t i = 0; i < t->count; i++) {
+			if (!t->context)
+				app->message[0] = '\0';
+			if ((rc = tui_command_run(app, t->lines[i])) < 0 && t->context) {
+				memcpy(inner, app->message, sizeof(inner));
+				tui_app_msg(app, 1, "%s, '%s': %s", t->context, t->lines[i], inner);
+				break;
+			}
+		}
+		app->then_depth--;
+	}
+	return t->done ? t->done(app, t->done_ctx, rc) : rc;
+}
+
+static void then_free(tui_then *t)
+{
+	for (size_t i = 0; i < t->count; i++)
+		free(t->lines[i]);
+	free(t->lines);
+	free(t->context);
+}
+
 int tui_command_run(tui_app *app, const char *line)
 {
 	char *copy = strdup(line), *argv[MAX_ARGS + 1];
 	const char *outer;
 	const tui_command *c, *outer_cmd;
+	tui_then then = { 0 }, *outer_then;
 	int argc, rc = -1;
 
 	if (!copy) {
@@ -141,13 +176,18 @@ int tui_command_run(tui_app *app, const char *line)
 		tui_app_msg(app, 1, "unknown command '%s' (:help lists them)", argv[0]);
 		goto out;
 	}
-	outer = app->cmd_line; /* a preset runs commands from inside one */
+	outer = app->cmd_line; /* handed-back lines run from inside the line that handed them */
 	outer_cmd = app->cmd;
+	outer_then = app->then;
 	app->cmd_line = line;
 	app->cmd = c;
+	app->then = &then;
 	rc = check_args(c, argc, argv) < 0 ? tui_cmd_usage(app) : c->run(app, argc, argv);
 	app->cmd_line = outer;
 	app->cmd = outer_cmd;
+	app->then = outer_then;
+	rc = run_then(app, &then, rc);
+	then_free(&then);
 out:
 	free(copy);
 	return rc;

@@ -568,24 +568,16 @@ void tui_fview_status(const tui_app *app, char *buf, size_t len)
 	}
 }
 
+void tui_search_reset(struct tui_fview *fv)
+{
+	free(fv->match_idx);
+	free(fv->match_off);
+	fv->match_idx = NULL;
+	fv->match_off = NULL;
+}
+
 /* ---- commands ---- */
 
-char *tui_cmd_rest(const tui_app *app)
-{
-	const char *p = app->cmd_line ? app->cmd_line : "";
-	size_t n;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	while (*p && *p != ' ' && *p != '\t')
-		p++;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	n = strlen(p);
-	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r'))
-		n--;
-	return strndup(p, n);
-}
 
 /* filter, filter-file, hide, hide-file, min-duration, max-depth, filter-thread,
  * clear-filters: applied to a copy, so a bad pattern leaves the filters as they were. */

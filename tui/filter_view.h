@@ -64,7 +64,6 @@ struct tui_fview {
 	char *presets_path;        /* the --presets file, or NULL for the search path */
 	int presets_loaded;
 	char *presets_error;       /* what was wrong with the preset files, or NULL */
-	int preset_depth;          /* presets running presets: stop at a loop */
 	size_t picker_pos;         /* selected line of the preset picker */
 };
 
@@ -98,9 +97,6 @@ int tui_cmd_preset(tui_app *app, int argc, char **argv);
 int tui_cmd_save_preset(tui_app *app, int argc, char **argv);
 int tui_cmd_presets(tui_app *app, int argc, char **argv);
 
-/* The argument text of the command being run: the line after its first word and blanks,
- * without trailing blanks. The caller frees; NULL when out of memory. */
-char *tui_cmd_rest(const tui_app *app);
 /* Replace the filter set with `next` (taken over, freed on failure): evaluate, mark, keep
  * the previous filters on error. 0 or -1 with the message set. */
 int tui_fview_commit(tui_app *app, flt_set *next);

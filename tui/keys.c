@@ -85,6 +85,7 @@ static const tui_binding bindings[] = {
 	{ '?', "help", "this help" },
 	{ TUI_KEY_CTRL('l'), "redraw", "redraw the screen" },
 	{ 'P', "pause", "vtui --live: freeze on the snapshot, or follow again" },
+	{ 'W', "dump", "write the trace on screen (a live snapshot) as a VTB file (:dump PATH)" },
 	{ 'R', "rings", "leave for the list of ring files (vtui --rings)" },
 	{ 'q', "quit", "quit" },
 	{ 0, NULL, NULL },

@@ -22,6 +22,7 @@ struct tui_live {
 	int ended;                 /* the process is gone: no more snapshots */
 	struct timespec last;      /* the last snapshot */
 	vtb_ring_snap_stats st;
+	uint64_t dropped;          /* records the writer overwrote before this reader got them */
 };
 
 /* Whether the ring at `path` is of a process that runs and records; its pid to *found. */
@@ -91,7 +92,7 @@ static char *find_ring(uint32_t *pid, char **cause)
 
 /* The ring file of `pid`: its name is vtrace-PID.ring; a file there that is not the pid's
  * is refused when opened. */
-static char *ring_of(uint32_t pid, char **cause)
+char *tui_live_ring_of(uint32_t pid, char **cause)
 {
 	char dir[4096];
 	struct stat st;
@@ -138,13 +139,15 @@ static int same_pid(tui_live *lv, char **cause)
 
 	if (vtb_ring_info_read(lv->ring, &in, cause) < 0)
 		return 0;
+	if (!lv->pid) /* a ring file named by its path: its own pid */
+		lv->pid = in.pid;
 	if (in.pid == lv->pid)
 		return 1;
 	*cause = tui_strdupf("%s is the ring of pid %u, not %u", lv->path, in.pid, lv->pid);
 	return 0;
 }
 
-tui_live *tui_live_open(uint32_t pid, uint64_t window_ns, vtb_trace **first, char **cause)
+tui_live *tui_live_open(uint32_t pid, const char *path, uint64_t window_ns, vtb_trace **first, char **cause)
 {
 	tui_live *lv = calloc(1, sizeof(*lv));
 
@@ -155,7 +158,11 @@ tui_live *tui_live_open(uint32_t pid, uint64_t window_ns, vtb_trace **first, cha
 	}
 	lv->pid = pid;
 	lv->window_ns = window_ns;
-	if (!(lv->path = pid ? ring_of(pid, cause) : find_ring(&lv->pid, cause)) || !owner_ok(lv->path, cause) ||
+	if (path && !(lv->path = strdup(path)))
+		*cause = strdup("out of memory");
+	else if (!path)
+		lv->path = pid ? tui_live_ring_of(pid, cause) : find_ring(&lv->pid, cause);
+	if (!lv->path || !owner_ok(lv->path, cause) ||
 	    vtb_ring_open(lv->path, &lv->ring, cause) < 0 || !same_pid(lv, cause) ||
 	    !(*first = vtb_ring_snapshot(lv->ring, &lv->st, cause))) {
 		tui_live_free(lv);
@@ -178,6 +185,8 @@ const char *tui_live_path(const tui_live *lv) { return lv->path; }
 uint64_t tui_live_window(const tui_live *lv) { return lv->window_ns; }
 int tui_live_frozen(const tui_live *lv) { return lv->frozen; }
 int tui_live_ended(const tui_live *lv) { return lv->ended; }
+uint32_t tui_live_pid(const tui_live *lv) { return lv->pid; }
+const vtb_ring_snap_stats *tui_live_stats(const tui_live *lv) { return &lv->st; }
 
 void tui_live_freeze(tui_live *lv, int frozen)
 {
@@ -195,10 +204,14 @@ void tui_live_state(const tui_live *lv, char *buf, size_t len)
 		free(cause);
 		return;
 	}
-	if (in.alive && in.state != VTB_RING_EXITED && in.state != VTB_RING_CRASHED)
-		snprintf(buf, len, "%s pid %u%s", lv->frozen ? "FROZEN" : "LIVE", in.pid,
-			 lv->st.overwritten ? " (reader fell behind: records dropped)" : "");
-	else
+	if (in.alive && in.state != VTB_RING_EXITED && in.state != VTB_RING_CRASHED) {
+		int n = snprintf(buf, len, "%s pid %u", lv->frozen ? "FROZEN" : "LIVE", in.pid);
+		if (lv->dropped && n >= 0 && (size_t)n < len)
+			n += snprintf(buf + n, len - (size_t)n, " (reader fell behind: %llu records dropped)",
+				      (unsigned long long)lv->dropped);
+		if (in.state == VTB_RING_DUMPED && n >= 0 && (size_t)n < len)
+			snprintf(buf + n, len - (size_t)n, ", dumped to %s", in.dump_path);
+	} else
 		snprintf(buf, len, "ENDED: %s", in.state_text);
 }
 
@@ -215,40 +228,10 @@ vtb_trace *tui_live_tick(tui_live *lv, int force, char **cause)
 	if (vtb_ring_info_read(lv->ring, &in, cause) == 0 &&
 	    (!in.alive || in.state == VTB_RING_EXITED || in.state == VTB_RING_CRASHED))
 		lv->ended = 1;
-	return vtb_ring_snapshot(lv->ring, &lv->st, cause);
-}
-
-static int want_live(tui_app *app)
-{
-	if (app->live)
-		return 0;
-	tui_app_msg(app, 1, "not following a process (vtui --live PID)");
-	return -1;
-}
-
-/* `freeze`, `follow`, `pause` (toggles): follow the process or stay on this snapshot. */
-int tui_cmd_freeze(tui_app *app, int argc, char **argv)
-{
-	int frozen;
-
-	if (want_live(app) < 0)
-		return -1;
-	frozen = !strcmp(argv[0], "pause") ? !app->live->frozen : !strcmp(argv[0], "freeze");
-	(void)argc;
-	tui_live_freeze(app->live, frozen);
-	if (!frozen) { /* back to "now" at the right edge */
-		char *cause = NULL;
-		vtb_trace *t = tui_live_tick(app->live, 1, &cause);
-		uint64_t span = app->view.span_ns;
-		if (t && tui_app_swap_trace(app, t, &cause) == 0) {
-			app->view.span_ns = span;
-			app->view.start_ns = app->model.last_ns > span ? app->model.last_ns - span : 0;
-			tui_view_clamp(&app->view, &app->model);
-		}
-		free(cause);
-	}
-	tui_app_msg(app, 0, frozen ? "frozen on this snapshot (P or :follow follows again)" : "following the process");
-	return 0;
+	vtb_trace *t = vtb_ring_snapshot(lv->ring, &lv->st, cause);
+	if (t)
+		lv->dropped += lv->st.behind;
+	return t;
 }
 
 /* `dump [PATH]`: the snapshot on screen as a VTB file; the process is not asked anything. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* live_main.c: `vtui --live [PID]`: its options, then the viewer on the process's ring
+/* live_main.c: `vtui --live [PID | RING-FILE]`: its options, then the viewer on the process's ring
  * (live.c follows it). A driver like main.c: it makes the app and runs the terminal. */
 #include "tui/tui_private.h"
 
@@ -10,16 +10,18 @@
 
 static void live_usage(FILE *out)
 {
-	fputs("usage: vtui --live [PID] [--window DURATION] [--no-mouse]\n"
+	fputs("usage: vtui --live [PID | RING-FILE] [--window DURATION] [--no-mouse]\n"
 	      "Follow a process that vtrace records, through its ring file in the ring directory\n"
 	      "(as vtui --rings): the view refreshes 4 times a second with now at the right edge.\n"
 	      "Without PID, the one recording process of the user. --window 5s shows the last 5s\n"
-	      "(default: the whole ring). P freezes and follows again, :dump [PATH] writes the\n"
-	      "snapshot as a VTB file. See vtui(1), LIVE VIEW.\n", out);
+	      "(default: the whole ring). A RING-FILE path (with a /) is followed as it is.\n"
+	      "P freezes and follows again, W or :dump [PATH] writes the snapshot as a VTB file\n"
+	      "(the process is not asked), :ask-dump asks the process to dump through its\n"
+	      "--dump-signal. See vtui(1), LIVE VIEW.\n", out);
 }
 
 /* Parses argv; -1: exit 0 (help), 2: a usage error, 0: go on. */
-static int live_parse(int argc, char **argv, uint32_t *pid, uint64_t *window_ns, int *mouse)
+static int live_parse(int argc, char **argv, uint32_t *pid, const char **path, uint64_t *window_ns, int *mouse)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -37,7 +39,9 @@ static int live_parse(int argc, char **argv, uint32_t *pid, uint64_t *window_ns,
 				return 2;
 			}
 			*window_ns = (uint64_t)ns;
-		} else if (a[0] != '-' && !*pid) {
+		} else if (strchr(a, '/') && !*pid && !*path) { /* a ring file (vtui --rings opens one so) */
+			*path = a;
+		} else if (a[0] != '-' && !*pid && !*path) {
 			unsigned long v = strtoul(a, &end, 10);
 			if (*end || !v || v > UINT32_MAX) {
 				tui_fprintf_clean(stderr, "vtui: --live wants a process id, not '%s'\n", a);
@@ -55,6 +59,7 @@ static int live_parse(int argc, char **argv, uint32_t *pid, uint64_t *window_ns,
 int vtui_live_main(int argc, char **argv)
 {
 	uint32_t pid = 0;
+	const char *path = NULL;
 	uint64_t window_ns = 0;
 	int mouse = 1, rc;
 	char *cause = NULL;
@@ -62,9 +67,9 @@ int vtui_live_main(int argc, char **argv)
 	tui_app *app;
 	tui_live *lv;
 
-	if ((rc = live_parse(argc, argv, &pid, &window_ns, &mouse)) != 0)
+	if ((rc = live_parse(argc, argv, &pid, &path, &window_ns, &mouse)) != 0)
 		return rc < 0 ? 0 : rc;
-	if (!(lv = tui_live_open(pid, window_ns, &t, &cause)) || !(app = tui_app_new(t, tui_live_path(lv), &cause))) {
+	if (!(lv = tui_live_open(pid, path, window_ns, &t, &cause)) || !(app = tui_app_new(t, tui_live_path(lv), &cause))) {
 		tui_live_free(lv);
 		tui_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "cannot follow the process");
 		free(cause);

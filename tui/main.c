@@ -41,14 +41,17 @@ static void usage(FILE *out)
 {
 	fputs("usage: vtui [options] FILE        open a trace (.vtb/.bin, or Chrome .json/.json.gz)\n"
 	      "       vtui [options] A B ...     the dumps of several processes of one run, one clock\n"
-	      "       vtui --diff BEFORE AFTER   compare two traces function by function\n"
+	      "       vtui --diff BEFORE AFTER   compare two traces function by function (totals,\n"
+	      "                                  mean, calls/s; vtui stats --diff --help)\n"
 	      "       vtui --info FILE           print the header and counts\n"
 	      "       vtui vtrace-PID.ring       what a killed, crashed or running process left\n"
 	      "       vtui --rings [DIR]         list the ring files (black boxes) and open one\n"
 	      "       vtui --live [PID] [--window 5s]  follow a running traced process\n"
+	      "       vtui --ask-dump PID        ask a traced process to dump (its --dump-signal)\n"
 	      "       vtui --render WxH [-p NAME] [--cmd C]... [--script FILE]... FILE\n"
 	      "                                  run commands, print the screen as text\n"
-	      "       vtui stats FILE [options]  per-function statistics (vtui stats --help)\n"
+	      "       vtui stats FILE [options]  per-function statistics (vtui stats --help);\n"
+	      "                                  --tasks: per asyncio task\n"
 	      "       vtui calls FILE [options]  a thread's calls in time order (vtui calls --help)\n"
 	      "       vtui convert IN -o OUT     between VTB and Chrome JSON (vtui convert --help)\n"
 	      "options:\n"
@@ -307,6 +310,8 @@ int main(int argc, char **argv)
 		return vtui_rings_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "--live"))
 		return vtui_live_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "--ask-dump"))
+		return vtui_ask_dump_main(argc - 1, argv + 1);
 	if ((rc = parse(argc, argv, &o)) != 0) {
 		tui_cmd_src_free(o.cmds, o.cmd_count);
 		return rc < 0 ? 0 : 2;

@@ -61,27 +61,11 @@ static void names_of(const flt_presets *lib, char *buf, size_t len)
 	}
 }
 
-/* The viewer commands of a preset, run after its filters. */
-static int run_others(tui_app *app, const char *name, const char *const *cmds, size_t n)
-{
-	struct tui_fview *fv = app->fv;
-	int rc = 0;
-
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (flt_is_filter_command(cmds[i]))
-			continue;
-		fv->preset_depth++;
-		rc = tui_command_run(app, cmds[i]);
-		fv->preset_depth--;
-		if (rc < 0) {
-			char inner[sizeof(app->message)];
-
-			memcpy(inner, app->message, sizeof(inner));
-			tui_app_msg(app, 1, "preset %s, '%s': %s", name, cmds[i], inner);
-		}
-	}
-	return rc;
-}
+/* The rest of a preset once its handed-back commands ran: its view, then its message. */
+struct preset_rest {
+	char *name;
+	flt_preset_view view;
+};
 
 /* A copy of preset view `v` (NULL fields stay NULL); 0 or -1 when out of memory. */
 static int view_copy(const flt_preset_view *v, flt_preset_view *out)
@@ -99,24 +83,71 @@ static void view_free(flt_preset_view *v)
 	free((char *)v->search);
 }
 
-/* Apply preset `name` of the library: its filters, its other commands, then its view.
- * Copies what it needs: a nested save-preset may reload the library under it. */
+static void rest_free(struct preset_rest *r)
+{
+	if (!r)
+		return;
+	view_free(&r->view);
+	free(r->name);
+	free(r);
+}
+
+/* The preset's view, then "preset NAME: ...", after its filters and other commands (rc:
+ * theirs). */
+static int finish(tui_app *app, const char *name, const flt_preset_view *view, int rc)
+{
+	char said[384] = "", inner[sizeof(app->message)];
+
+	if (rc == 0 && (rc = tui_preset_view_restore(app, view, said, sizeof(said))) < 0) {
+		memcpy(inner, app->message, sizeof(inner));
+		tui_app_msg(app, 1, "preset %s, its view: %s", name, inner);
+	}
+	if (rc == 0 && !app->message_is_error) {
+		memcpy(inner, app->message, sizeof(inner));
+		tui_app_msg(app, 0, "preset %s: %s%s", name, *said ? "applied" : inner[0] ? inner : "applied", said);
+	}
+	return rc;
+}
+
+/* tui_then's done: the handed-back commands ran (rc: theirs). */
+static int after_others(tui_app *app, void *ctx, int rc)
+{
+	struct preset_rest *r = ctx;
+
+	rc = finish(app, r->name, &r->view, rc);
+	rest_free(r);
+	return rc;
+}
+
+/* The viewer commands of a preset, handed back to run after its filters (commands.c runs
+ * them, and then after_others); `rest` is taken over on success. */
+static int hand_back(tui_app *app, const flt_preset *p, struct preset_rest *rest)
+{
+	char context[256];
+
+	snprintf(context, sizeof(context), "preset %s", p->name);
+	if (tui_cmd_then_as(app, context) < 0)
+		return -1;
+	for (size_t i = 0; i < p->command_count; i++)
+		if (!flt_is_filter_command(p->commands[i]) && tui_cmd_then(app, p->commands[i]) < 0)
+			return -1;
+	return tui_cmd_then_done(app, after_others, rest);
+}
+
+/* Apply preset `p` of the library: its filters now; its other commands handed back, and
+ * its view after them (they run once this command has returned: a save-preset among them
+ * may reload the library, so the view is copied). */
 static int apply(tui_app *app, const flt_preset *p)
 {
 	struct tui_fview *fv = app->fv;
-	char *cause = NULL, *name = strdup(p->name), **cmds = calloc(p->command_count + 1, sizeof(char *));
-	char said[384] = "";
+	struct preset_rest *rest = calloc(1, sizeof(*rest));
+	char *cause = NULL;
 	flt_set *next = NULL;
-	flt_preset_view view;
-	size_t n = p->command_count, skipped = 0;
+	size_t skipped = 0;
 	int rc = -1;
 
-	if (view_copy(&p->view, &view) < 0)
-		goto out;
-	for (size_t i = 0; cmds && i < n; i++)
-		if (!(cmds[i] = strdup(p->commands[i])))
-			goto out;
-	if (!name || !cmds || !(next = flt_set_copy(fv->set, &cause))) {
+	if (!rest || !(rest->name = strdup(p->name)) || view_copy(&p->view, &rest->view) < 0 ||
+	    !(next = flt_set_copy(fv->set, &cause))) {
 		tui_app_msg(app, 1, "%s", cause ? cause : "out of memory");
 		goto out;
 	}
@@ -126,26 +157,16 @@ static int apply(tui_app *app, const flt_preset *p)
 	}
 	rc = tui_fview_commit(app, next);
 	next = NULL;
-	if (rc == 0 && skipped)
-		rc = run_others(app, name, (const char *const *)cmds, n);
-	if (rc == 0 && (rc = tui_preset_view_restore(app, &view, said, sizeof(said))) < 0) {
-		char inner[sizeof(app->message)];
-
-		memcpy(inner, app->message, sizeof(inner));
-		tui_app_msg(app, 1, "preset %s, its view: %s", name, inner);
-	}
-	if (rc == 0 && !app->message_is_error) {
-		char inner[sizeof(app->message)];
-
-		memcpy(inner, app->message, sizeof(inner));
-		tui_app_msg(app, 0, "preset %s: %s%s", name, *said ? "applied" : inner[0] ? inner : "applied", said);
+	if (rc == 0 && skipped) {
+		if ((rc = hand_back(app, p, rest)) == 0)
+			rest = NULL; /* the dispatcher's now */
+	} else {
+		rc = finish(app, rest->name, &rest->view, rc);
 	}
 out:
-	view_free(&view);
-	flt_strv_free(cmds, cmds ? n : 0);
+	rest_free(rest);
 	flt_set_free(next);
 	free(cause);
-	free(name);
 	return rc;
 }
 
@@ -163,7 +184,7 @@ int tui_cmd_preset(tui_app *app, int argc, char **argv)
 		tui_cmd_usage(app);
 		goto out;
 	}
-	if (fv->preset_depth >= MAX_PRESET_DEPTH) {
+	if (app->then_depth >= MAX_PRESET_DEPTH) {
 		tui_app_msg(app, 1, "preset %s: presets run each other in a loop", name);
 		goto out;
 	}

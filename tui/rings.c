@@ -47,8 +47,9 @@ static void fmt_age(char *buf, size_t len, long long s)
 		snprintf(buf, len, "%lldd", (long long)(s / 86400));
 }
 
-/* One row of the list into a memory stream (cleaned), NUL-terminated; the caller frees. */
-static char *ring_row(const char *path)
+/* One row of the list into a memory stream (cleaned), NUL-terminated; the caller frees.
+ * *live: the process runs and records (Enter follows it live). */
+static char *ring_row(const char *path, int *live)
 {
 	vtb_ring *r = NULL;
 	vtb_ring_info in;
@@ -63,6 +64,7 @@ static char *ring_row(const char *path)
 		fprintf(f, "%-8u %-17s %-6s %-7s %5.1f MB  ", in.pid, short_state(&in, st, sizeof st),
 			in.alive ? "alive" : "dead", age, (double)in.file_bytes / 1e6);
 		tui_stats_put_clean(f, in.cmdline);
+		*live = in.alive && in.state != VTB_RING_EXITED && in.state != VTB_RING_CRASHED;
 	} else {
 		fputs("?        unreadable: ", f);
 		tui_stats_put_clean(f, cause ? cause : path);
@@ -78,8 +80,9 @@ static void usage(FILE *out)
 	fputs("usage: vtui --rings [DIR]\n"
 	      "List the ring files (black boxes) of traced processes in DIR (default:\n"
 	      "$XDG_RUNTIME_DIR/vtrace, else /dev/shm/vtrace-UID): pid, how the process ended,\n"
-	      "alive or dead, age, size, command. In a terminal, Enter opens one in the viewer;\n"
-	      "otherwise the list is printed with each file's path.\n", out);
+	      "alive or dead, age, size, command. In a terminal, Enter follows a running process\n"
+	      "live (vtui --live) and opens what a gone one left in the viewer; otherwise the\n"
+	      "list is printed with each file's path.\n", out);
 }
 
 /* Runs this program again with `a` `b`: the viewer (or the list) starts as from the shell. */
@@ -96,9 +99,10 @@ static int exec_self(const char *self, const char *a, const char *b)
 	return 1;
 }
 
-static int open_in_viewer(const char *self, const char *path)
+/* A running process is followed live; what a gone one left opens as it is. */
+static int open_in_viewer(const char *self, const char *path, int live)
 {
-	return exec_self(self, "--", path);
+	return live ? exec_self(self, "--live", path) : exec_self(self, "--", path);
 }
 
 int vtui_rings_reopen(const char *path)
@@ -112,7 +116,7 @@ int vtui_rings_reopen(const char *path)
 	return exec_self("vtui", "--rings", dir[0] ? dir : "/");
 }
 
-static int pick(const char *self, const char *dir, char **paths, char **rows, int n)
+static int pick(const char *self, const char *dir, char **paths, char **rows, const int *live, int n)
 {
 	char title[4200], *cause = NULL;
 	snprintf(title, sizeof title, "ring files in %s", dir);
@@ -122,7 +126,7 @@ static int pick(const char *self, const char *dir, char **paths, char **rows, in
 		free(cause);
 		return 1;
 	}
-	return k < n ? open_in_viewer(self, paths[k]) : 0;
+	return k < n ? open_in_viewer(self, paths[k], live[k]) : 0;
 }
 
 int vtui_rings_main(int argc, char **argv)
@@ -155,13 +159,14 @@ int vtui_rings_main(int argc, char **argv)
 		return 1;
 	}
 	char **rows = calloc((size_t)n + 1, sizeof *rows);
-	for (int i = 0; rows && i < n; i++)
-		if (!(rows[i] = ring_row(paths[i])) && !(rows[i] = strdup("?")))
+	int *live = calloc((size_t)n + 1, sizeof *live);
+	for (int i = 0; rows && live && i < n; i++)
+		if (!(rows[i] = ring_row(paths[i], &live[i])) && !(rows[i] = strdup("?")))
 			break;
-	if (!rows || (n && !rows[n - 1])) {
+	if (!rows || !live || (n && !rows[n - 1])) {
 		rc = 1;
 	} else if (n && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		rc = pick(argv[0], dir, paths, rows, n);
+		rc = pick(argv[0], dir, paths, rows, live, n);
 	} else {
 		printf("%s\n", n ? RINGS_HEAD "  [FILE]" : "");
 		for (int i = 0; i < n; i++) {
@@ -175,6 +180,7 @@ int vtui_rings_main(int argc, char **argv)
 	for (int i = 0; rows && i < n; i++)
 		free(rows[i]);
 	free(rows);
+	free(live);
 	vtb_ring_list_free(paths, n);
 	return rc;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* screen.c: the screen model, a grid of cells the views draw into and the terminal layer,
- * --render and the tests read. */
+ * --render and the tests read, and the title line of panels. */
 #include "tui/tui.h"
 
 #include <stdarg.h>
@@ -269,4 +269,33 @@ char *tui_screen_text(const tui_screen *s)
 	}
 	out[len] = '\0';
 	return out;
+}
+
+/* "j/k move, Enter shows, Esc leaves" as "j/k Enter Esc": the keys without their words. */
+static void keys_only(char *out, size_t len, const char *keys)
+{
+	size_t o = 0;
+
+	for (const char *p = keys; *p && o + 1 < len; p += strcspn(p, ",")) {
+		p += strspn(p, ", ");
+		int n = (int)strcspn(p, " :,");
+
+		o += (size_t)snprintf(out + o, len - o, "%s%.*s", o ? " " : "", n, p);
+		if (o >= len)
+			break;
+	}
+}
+
+void tui_panel_title(tui_screen *s, int y, const char *what, const char *keys)
+{
+	int w = tui_screen_width(s);
+	char line[1024], short_keys[256];
+
+	tui_screen_fill(s, 0, y, w, tui_screen_ascii(s) ? L'-' : L'─', TUI_STYLE_RULER, 0);
+	snprintf(line, sizeof(line), " %s (%s) ", what, keys);
+	if (tui_text_cols(line) > w - 2) { /* at 80 columns: the keys without their words */
+		keys_only(short_keys, sizeof(short_keys), keys);
+		snprintf(line, sizeof(line), " %s (%s) ", what, short_keys);
+	}
+	tui_screen_puts(s, 2, y, line, w - 2, TUI_STYLE_RULER, TUI_ATTR_BOLD);
 }

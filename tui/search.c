@@ -15,14 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void tui_search_reset(struct tui_fview *fv)
-{
-	free(fv->match_idx);
-	free(fv->match_off);
-	fv->match_idx = NULL;
-	fv->match_off = NULL;
-}
-
 static int string_entry(void *ctx, size_t id, const char **name, const char **file)
 {
 	const vtb_string *s = vtb_trace_string(ctx, (uint32_t)id);

@@ -35,6 +35,9 @@ struct stats_opts {
 	uint32_t live_pid;    /* --live PID: intervals of a running process; 0: a file */
 	uint64_t interval_ns; /* --interval */
 	size_t count;         /* --count intervals; 0: until the process ends */
+	int tasks;            /* --tasks: asyncio tasks instead of functions */
+	enum tui_diff_rank rank; /* --rank, with --diff */
+	int rank_given;
 	const char *range;    /* --range A..B, or NULL */
 };
 
@@ -45,13 +48,17 @@ static void usage(FILE *out)
 	      "                  [--thread REGEX] [--min-duration DUR] [--max-depth N]\n"
 	      "                  [--sort name|calls|total|self|mean|max] [--top N]\n"
 	      "                  [--format table|csv|json] [--range A..B] [--salvage]\n"
-	      "                  [--max-json-bytes SIZE] [--max-events N]\n"
-	      "       vtui stats --diff BEFORE AFTER [the same options]\n"
+	      "                  [--max-json-bytes SIZE] [--max-events N] [--tasks]\n"
+	      "       vtui stats --diff BEFORE AFTER [--rank auto|impact|mean] [the same options]\n"
 	      "       vtui stats --live PID [--interval DUR] [--count N] [the same options]\n"
 	      "Per-function statistics: calls, total (inclusive, recursion counted once), self,\n"
 	      "mean (total / calls) and max; see STATISTICS in vtui(1). -p is short for\n"
 	      "--preset, as in vtui. CSV and JSON times are in ns. --diff compares two traces by\n"
-	      "function name: calls, total and self before and after, largest change first.\n"
+	      "function name: calls, total, self and mean before and after and calls per\n"
+	      "second of each trace's span; ranked by impact (self, then total change), or by\n"
+	      "change of mean when one trace spans over 1.25 times the other's time (--rank).\n"
+	      "--tasks gives per asyncio task its steps, span, busy and wait times instead\n"
+	      "(TASKS in vtui(1)).\n"
 	      "--range counts the calls that start between A and B: times from the trace's\n"
 	      "start as the viewer prints them (1.5ms..20ms) or percentages of its span\n"
 	      "(10%..90%); an empty end is the trace's start or end (..2s, 50%..).\n"
@@ -96,6 +103,8 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "salvage", no_argument, NULL, 'S' },
 	{ "diff", no_argument, NULL, 'D' },
+	{ "tasks", no_argument, NULL, 'T' },
+	{ "rank", required_argument, NULL, 'R' },
 	{ "max-json-bytes", required_argument, NULL, 'L' },
 	{ "max-events", required_argument, NULL, 'L' },
 	{ "help", no_argument, NULL, 'h' },
@@ -129,6 +138,10 @@ static int parse_one(struct stats_opts *o, int c, int index)
 	case 'P': o->presets_file = optarg; return 0;
 	case 'S': o->salvage = 1; return 0;
 	case 'D': o->diff = 1; return 0;
+	case 'T': o->tasks = 1; return 0;
+	case 'R':
+		o->rank_given = 1;
+		return tui_diff_parse_rank(optarg, &o->rank) == 0 ? 0 : bad_value("--rank", "one of " TUI_DIFF_RANK_WORDS);
 	case 'r': o->range = optarg; return 0;
 	case 'h': usage(stdout); return -1;
 	case 'L': {
@@ -188,6 +201,14 @@ static int parse_args(struct stats_opts *o, int argc, char **argv)
 			return 0;
 		tui_fprintf_clean(stderr, o->range ? "vtui stats: --range goes with a trace file, not --live\n"
 				  : "vtui stats: --live reads the process, not a file nor --diff\n");
+		return EXIT_USAGE;
+	}
+	if (o->rank_given && !o->diff) {
+		tui_fprintf_clean(stderr, "vtui stats: --rank goes with --diff\n");
+		return EXIT_USAGE;
+	}
+	if (o->tasks && o->diff) {
+		tui_fprintf_clean(stderr, "vtui stats: --tasks reads one trace, not --diff\n");
 		return EXIT_USAGE;
 	}
 	if (o->interval_ns || o->count) {
@@ -352,6 +373,27 @@ out:
 	return rc;
 }
 
+/* `--tasks`: the lanes of the asyncio tasks (the filters do not apply: a lane is a task's
+ * steps, whatever they called). */
+static int run_tasks(const struct stats_opts *o)
+{
+	vtb_trace *t = load_trace(o);
+	tui_tasks *ts = NULL;
+	char *cause = NULL;
+	int rc = 0;
+
+	if (!t)
+		return EXIT_TRACE;
+	if (tui_tasks_build(t, &ts) < 0 || tui_tasks_write(ts, t, o->format, stdout, &cause) < 0) {
+		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
+		rc = EXIT_TRACE;
+	}
+	free(cause);
+	tui_tasks_free(ts);
+	vtb_trace_free(t);
+	return rc;
+}
+
 /* The statistics of the calls of `t` that started in its last interval, printed. */
 static int live_interval(const struct stats_opts *o, flt_set *f, const vtb_trace *t, size_t n)
 {
@@ -393,7 +435,7 @@ static int run_live(const struct stats_opts *o, flt_set *f)
 	struct timespec nap = { (time_t)(o->interval_ns / 1000000000u), (long)(o->interval_ns % 1000000000u) };
 	vtb_trace *t = NULL;
 	char *cause = NULL;
-	tui_live *lv = tui_live_open(o->live_pid, 0, &t, &cause);
+	tui_live *lv = tui_live_open(o->live_pid, NULL, 0, &t, &cause);
 	int rc = 0;
 
 	if (!lv) {
@@ -439,6 +481,7 @@ static int run_diff(const struct stats_opts *o, flt_set *f)
 		tui_fprintf_clean(stderr, "vtui stats: out of memory\n");
 		goto out;
 	}
+	tui_diff_rank(d, o->rank);
 	if (tui_diff_write(d, o->format, o->top, stdout, &cause) < 0) {
 		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "write error");
 		goto out;
@@ -470,7 +513,7 @@ int vtui_stats_main(int argc, char **argv)
 	if (rc == 0)
 		rc = build_filter(&o, f);
 	if (rc == 0)
-		rc = o.live_pid ? run_live(&o, f) : o.diff ? run_diff(&o, f) : run(&o, f);
+		rc = o.live_pid ? run_live(&o, f) : o.diff ? run_diff(&o, f) : o.tasks ? run_tasks(&o) : run(&o, f);
 	flt_strv_free(o.commands, o.command_count);
 	flt_set_free(f);
 	return rc < 0 ? 0 : rc;

@@ -2,7 +2,8 @@
 /* swap.c: the trace on screen replaced by a newer one (vtui --live's snapshots): a new
  * model, view, filters and analysis over it, carrying over what the person set up (the
  * window, folds, filters, panels and the selected call, found again by thread, depth and
- * start). */
+ * start); and by the one `vtui --diff` keeps aside (diff-open). Above the panels, whose
+ * registry (panels.c) it rebuilds the analysis with, and below the commands. */
 #include "tui/tui_private.h"
 #include "tui/filter_view.h"
 #include "tui/analysis.h"
@@ -165,5 +166,91 @@ int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause)
 	}
 	tui_view_clamp(&app->view, &app->model);
 	reselect(app, &sel);
+	return 0;
+}
+
+/* Swap the trace on screen with the one `vtui --diff` keeps aside: a new model, view,
+ * filter and analysis state over it (the rebuild above); the diff panel moves across as
+ * it is. */
+static int diff_swap(tui_app *app, struct tui_diffview *dv)
+{
+	/* kept whole: the filters, flatten included, go with the view */
+	vtb_trace *shown = vtb_trace_unflatten(app->model.trace);
+	char *path = app->path, *cause = NULL;
+
+	tui_an_adopt(app, &tui_panel_diff, NULL); /* kept: the analysis' free must not free it */
+	app->model.trace = NULL; /* kept: fini must not free it */
+	tui_an_free(app->an);
+	tui_fview_free(app->fv);
+	app->an = NULL;
+	app->fv = NULL;
+	app->path = dv->other_path;
+	dv->other_path = path;
+	if (rebuild(app, dv->other, &cause) < 0) {
+		dv->other = shown;
+		tui_diffv_free(dv);
+		free(cause);
+		return -1;
+	}
+	dv->other = shown;
+	dv->showing_after = !dv->showing_after;
+	tui_an_adopt(app, &tui_panel_diff, dv);
+	app->redraw = 1;
+	return 0;
+}
+
+/* `diff-open before|after`: here, above the panels, as it rebuilds them. */
+int tui_cmd_diff_open(tui_app *app, int argc, char **argv)
+{
+	struct tui_diffview *dv = tui_an_peek(app, &tui_panel_diff);
+	int after;
+
+	(void)argc;
+	if (!dv) {
+		tui_app_msg(app, 1, "diff-open: no second trace (start with vtui --diff BEFORE AFTER)");
+		return -1;
+	}
+	after = argv[1][0] == 'a';
+	if (after != dv->showing_after && diff_swap(app, dv) < 0) {
+		tui_app_msg(app, 1, "diff-open: out of memory");
+		return -1;
+	}
+	dv = tui_an_peek(app, &tui_panel_diff);
+	if (tui_panel_diff.function(app, dv) != UINT32_MAX) /* at the row's function */
+		return tui_cmd_then(app, "panel enter");
+	return 0;
+}
+
+static int want_live(tui_app *app)
+{
+	if (app->live)
+		return 0;
+	tui_app_msg(app, 1, "not following a process (vtui --live PID)");
+	return -1;
+}
+
+/* `freeze`, `follow`, `pause` (toggles): follow the process or stay on this snapshot
+ * (here, not in live.c: following again swaps the trace). */
+int tui_cmd_freeze(tui_app *app, int argc, char **argv)
+{
+	int frozen;
+
+	if (want_live(app) < 0)
+		return -1;
+	frozen = !strcmp(argv[0], "pause") ? !tui_live_frozen(app->live) : !strcmp(argv[0], "freeze");
+	(void)argc;
+	tui_live_freeze(app->live, frozen);
+	if (!frozen) { /* back to "now" at the right edge */
+		char *cause = NULL;
+		vtb_trace *t = tui_live_tick(app->live, 1, &cause);
+		uint64_t span = app->view.span_ns;
+		if (t && tui_app_swap_trace(app, t, &cause) == 0) {
+			app->view.span_ns = span;
+			app->view.start_ns = app->model.last_ns > span ? app->model.last_ns - span : 0;
+			tui_view_clamp(&app->view, &app->model);
+		}
+		free(cause);
+	}
+	tui_app_msg(app, 0, frozen ? "frozen on this snapshot (P or :follow follows again)" : "following the process");
 	return 0;
 }

@@ -155,7 +155,7 @@ int tui_tracks_init(struct tui_analysis *an, const tui_model *m)
 	for (size_t k = 0; k < an->counter_count; k++)
 		if (index_counter(&an->cidx[k], vtb_trace_counter(m->trace, k)) < 0)
 			return VTB_E_NOMEM;
-	if (group_counters(an, m->trace) < 0)
+	if (group_counters(an, m->trace) < 0 || tui_tasks_build(m->trace, &an->tasks) < 0)
 		return VTB_E_NOMEM;
 	return tui_gc_build(an, m);
 }
@@ -172,6 +172,7 @@ void tui_tracks_fini(struct tui_analysis *an)
 	for (size_t i = 0; i < an->gc_count; i++)
 		free(an->gc[i].slices);
 	free(an->gc);
+	tui_tasks_free(an->tasks);
 }
 
 static int cmp_start(const void *a, const void *b)
@@ -237,8 +238,12 @@ size_t tui_mark_find(const vtb_thread *th, uint64_t t)
 
 size_t tui_tracks_max_rows(const tui_model *m)
 {
+	size_t steps = 0; /* bounds the task lanes */
+
+	for (size_t i = 0; i < vtb_trace_thread_count(m->trace); i++)
+		steps += vtb_trace_thread(m->trace, i)->task_step_count;
 	return 2 * vtb_trace_counter_count(m->trace) + m->thread_count + vtb_trace_process_count(m->trace) +
-	       m->process_groups + 1;
+	       m->process_groups + 1 + steps;
 }
 
 void tui_tracks_process_rows(const struct tui_analysis *an, const tui_model *m, uint32_t pid,
@@ -267,12 +272,16 @@ void tui_tracks_process_rows(const struct tui_analysis *an, const tui_model *m, 
 			rows[(*n)++] = (tui_row){ TUI_ROW_GC, -1, (uint32_t)i, pid };
 }
 
-void tui_tracks_thread_rows(const tui_model *m, int32_t thread, tui_row *rows, size_t *n)
+void tui_tracks_thread_rows(const struct tui_analysis *an, const tui_model *m, int32_t thread, tui_row *rows,
+			    size_t *n)
 {
 	const vtb_thread *th = tui_model_thread(m, thread);
 
 	if (th && th->mark_count)
 		rows[(*n)++] = (tui_row){ TUI_ROW_MARKS, thread, 0, th->pid };
+	for (size_t i = 0; th && an->tasks && i < an->tasks->count; i++)
+		if (an->tasks->lanes[i].thread == (uint32_t)thread)
+			rows[(*n)++] = (tui_row){ TUI_ROW_TASK, thread, (uint32_t)i, th->pid };
 }
 
 /* The scale of counter k's group: min and max over all its series. */
@@ -415,13 +424,13 @@ static void draw_marks(tui_app *app, tui_screen *s, int y, const tui_row *r, con
 	}
 }
 
-static void draw_gc(tui_app *app, tui_screen *s, int y, const tui_row *r, const uint64_t *col_t)
+/* A row of slices that do not overlap (GC, a task's steps), `title` at its left. */
+static void draw_slices(tui_app *app, tui_screen *s, int y, const char *title, const vtb_row row,
+			const uint64_t *col_t)
 {
-	const struct tui_gc_track *g = &app->an->gc[r->depth];
-	const vtb_row row = { g->slices, g->count }; /* the slices do not overlap: a row */
 	int col = 0, ascii = tui_screen_ascii(s);
 
-	tui_screen_puts(s, 0, y, "GC", -1, TUI_STYLE_DIM, 0);
+	tui_screen_puts(s, 0, y, title, -1, TUI_STYLE_DIM, 0);
 	while (col < app->view.cols) {
 		size_t i = vtb_row_find(&row, col_t[col]);
 		const vtb_slice *sl;
@@ -429,9 +438,9 @@ static void draw_gc(tui_app *app, tui_screen *s, int y, const tui_row *r, const 
 		char dur[32], label[128];
 		uint16_t style;
 
-		if (i >= g->count)
+		if (i >= row.count)
 			break;
-		sl = &g->slices[i];
+		sl = &row.slices[i];
 		if (sl->start_ns >= col_t[col + 1]) {
 			col = skip_to(&app->view, col, sl->start_ns);
 			continue;
@@ -453,6 +462,21 @@ static void draw_gc(tui_app *app, tui_screen *s, int y, const tui_row *r, const 
 	}
 }
 
+static void draw_gc(tui_app *app, tui_screen *s, int y, const tui_row *r, const uint64_t *col_t)
+{
+	const struct tui_gc_track *g = &app->an->gc[r->depth];
+
+	draw_slices(app, s, y, "GC", (vtb_row){ g->slices, g->count }, col_t);
+}
+
+/* A task's lane: its steps as blocks, the await gaps between them empty. */
+static void draw_task(tui_app *app, tui_screen *s, int y, const tui_row *r, const uint64_t *col_t)
+{
+	const tui_task_lane *l = &app->an->tasks->lanes[r->depth];
+
+	draw_slices(app, s, y, l->name, (vtb_row){ l->slices, l->count }, col_t);
+}
+
 void tui_tracks_draw(tui_app *app, tui_screen *s, int y, const tui_row *r, const uint64_t *col_t)
 {
 	if (!app->an)
@@ -465,6 +489,8 @@ void tui_tracks_draw(tui_app *app, tui_screen *s, int y, const tui_row *r, const
 		draw_marks(app, s, y, r, col_t);
 	else if (r->kind == TUI_ROW_GC)
 		draw_gc(app, s, y, r, col_t);
+	else if (r->kind == TUI_ROW_TASK)
+		draw_task(app, s, y, r, col_t);
 }
 
 void tui_tracks_click(tui_app *app, const tui_row *r, int x)

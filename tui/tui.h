@@ -120,9 +120,10 @@ void tui_app_set_live(tui_app *app, tui_live *lv);
 /* The live ring being followed, or NULL. */
 tui_live *tui_app_live(const tui_app *app);
 /* Find the ring file of `pid` (0: the user's one recording process) in the ring directory,
- * check that the user owns it, open it and take a first snapshot into *first. NULL with
- * *cause (which names the candidates when several processes record). */
-tui_live *tui_live_open(uint32_t pid, uint64_t window_ns, vtb_trace **first, char **cause);
+ * or take the ring file `path` when not NULL, check that the user owns it, open it and take
+ * a first snapshot into *first. NULL with *cause (which names the candidates when several
+ * processes record). */
+tui_live *tui_live_open(uint32_t pid, const char *path, uint64_t window_ns, vtb_trace **first, char **cause);
 void tui_live_free(tui_live *lv);
 /* A new snapshot when one is due (force: now, frozen or not), or NULL: not due, frozen,
  * the process ended after its last snapshot, or a failure (*cause set). */
@@ -173,6 +174,8 @@ vtb_trace *tui_load(const char *path, int progress, char **note, char **cause);
 int vtui_rings_main(int argc, char **argv);
 /* vtui --live [PID] [--window D]: the viewer following a running process. */
 int vtui_live_main(int argc, char **argv);
+/* vtui --ask-dump PID: send a traced process its --dump-signal (askdump.c). */
+int vtui_ask_dump_main(int argc, char **argv);
 /* Replaces this process by vtui --rings on the directory of `path` when it is a ring file
  * (else the default); returns 1 only when that fails. */
 int vtui_rings_reopen(const char *path);

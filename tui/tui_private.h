@@ -154,7 +154,8 @@ void tui_view_show(tui_view *v, const tui_model *m, uint64_t t0, uint64_t t1);
 void tui_view_clamp(tui_view *v, const tui_model *m);
 /* Centre the window on t without zooming, and put the cursor there. */
 void tui_view_center(tui_view *v, const tui_model *m, uint64_t t);
-/* Column of time t (may be outside [0, cols)); time at the left edge of column c. */
+/* Column of time t (may be outside [0, cols)); time at the left edge of column c
+ * (units.c: the tracks use them too, under the view). */
 int64_t tui_view_col(const tui_view *v, uint64_t t);
 uint64_t tui_view_time(const tui_view *v, int64_t c);
 /* Select `r`, focus its thread, move the cursor onto it and pan it into view. */
@@ -162,9 +163,10 @@ void tui_view_select(tui_view *v, const tui_model *m, tui_ref r);
 
 /* Timeline rows: a process title, a thread title, or one depth of a thread. */
 /* Track rows (tui/analysis.h): a counter's title (depth: its first counter index) and one
- * series each (depth: counter index), a thread's marks, a process's GC row (depth: index). */
+ * series each (depth: counter index), a thread's marks, a process's GC row (depth: index),
+ * an asyncio task's lane under its thread (depth: lane index). */
 enum tui_row_kind { TUI_ROW_PROCESS, TUI_ROW_THREAD, TUI_ROW_DEPTH, TUI_ROW_COUNTER_TITLE,
-		    TUI_ROW_COUNTER, TUI_ROW_MARKS, TUI_ROW_GC };
+		    TUI_ROW_COUNTER, TUI_ROW_MARKS, TUI_ROW_GC, TUI_ROW_TASK };
 typedef struct tui_row {
 	uint8_t kind;
 	int32_t thread;
@@ -172,13 +174,14 @@ typedef struct tui_row {
 	uint32_t pid;
 } tui_row;
 
-/* Track rows (tracks.c): a process's counters and GC row, a thread's marks row, appended
+/* Track rows (tracks.c): a process's counters and GC row, a thread's marks and task rows, appended
  * at rows[*n]; tui_tracks_max_rows bounds how many all processes and threads add. */
 struct tui_analysis;
 size_t tui_tracks_max_rows(const tui_model *m);
 void tui_tracks_process_rows(const struct tui_analysis *an, const tui_model *m, uint32_t pid,
 			     tui_row *rows, size_t *n);
-void tui_tracks_thread_rows(const tui_model *m, int32_t thread, tui_row *rows, size_t *n);
+void tui_tracks_thread_rows(const struct tui_analysis *an, const tui_model *m, int32_t thread, tui_row *rows,
+			    size_t *n);
 struct tui_app;
 /* Draw a track row; col_t[c] is the time at column c's left edge (as the timeline's). */
 void tui_tracks_draw(struct tui_app *app, tui_screen *s, int y, const tui_row *r, const uint64_t *col_t);
@@ -190,7 +193,7 @@ int tui_view_row_of(const tui_row *rows, size_t count, int32_t thread, uint32_t 
 void tui_view_scroll_to(tui_view *v, int row, size_t row_count);
 
 /* A panel's title line: " what (keys) " on a rule; when that does not fit, the keys
- * lose their words ("j/k move, Esc leaves" -> "j/k Esc") (view_bars.c). */
+ * lose their words ("j/k move, Esc leaves" -> "j/k Esc") (screen.c). */
 void tui_panel_title(tui_screen *s, int y, const char *what, const char *keys);
 
 /* The tid of the tracer's row of GC spans (tracer/dump.c): no thread, but the process's
@@ -227,8 +230,10 @@ void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int asc
 /* res_ns, or finer when it would leave t fewer than three significant digits. */
 uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns);
 /* A moment of the trace (the cursor, a mark, a log record), to one column of the view or
- * three significant digits, whichever is finer (view_bars.c). */
+ * three significant digits, whichever is finer (units.c). */
 void tui_fmt_at(const tui_app *app, char *buf, size_t len, uint64_t t_ns, int ascii);
+/* A Python logging level's name ("WARNING"), or the level below it that has one. */
+const char *tui_level_name(uint32_t level);
 /* "1,234,567" */
 void tui_fmt_count(char *buf, size_t len, uint64_t n);
 /* Parse "12.5ms", "3s", "400us", "-2ms", "1500" (ms). *relative is set for a
@@ -256,6 +261,11 @@ const char *tui_live_path(const tui_live *lv);
 /* The --window span (0: the whole ring). */
 uint64_t tui_live_window(const tui_live *lv);
 int tui_live_frozen(const tui_live *lv);
+uint32_t tui_live_pid(const tui_live *lv);
+/* The ring file of `pid` in the ring directory (malloc'd), or NULL and *cause. */
+char *tui_live_ring_of(uint32_t pid, char **cause);
+/* What the last snapshot met (records decoded, dropped). */
+const vtb_ring_snap_stats *tui_live_stats(const tui_live *lv);
 void tui_live_freeze(tui_live *lv, int frozen);
 /* "LIVE pid 12", "FROZEN pid 12", or "ENDED: <how the process ended>". */
 void tui_live_state(const tui_live *lv, char *buf, size_t len);
@@ -263,8 +273,24 @@ void tui_live_state(const tui_live *lv, char *buf, size_t len);
  * open panel and the view's span; while the view's right edge was at the end of the old
  * trace it stays at the end of the new one. 0 or VTB_E_NOMEM. */
 int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause);
-/* :freeze, :follow, :pause (toggle) and :dump [PATH]. */
+/* :freeze, :follow, :pause (toggle; swap.c) and :dump [PATH] (live.c). */
 int tui_cmd_freeze(tui_app *app, int argc, char **argv);
+
+/* ---- asking a process to dump (askdump.c) ---- */
+typedef struct tui_ask {
+	vtb_ring *ring;
+	uint32_t pid;
+	int was_dumped;
+	char old_path[1024];
+} tui_ask;
+/* Sends the process of ring `path` (whose pid must be `pid`) its dump signal. 0 sent, or -1
+ * when it cannot be asked (not running, no dump signal, not ours); *msg says which (the
+ * caller frees it). tui_ask_free after, either way. */
+int tui_ask_dump(tui_ask *ask, uint32_t pid, const char *path, char **msg);
+/* 1 and the dump's path once the header shows a dump after the ask, else 0. */
+int tui_ask_done(tui_ask *ask, char *path, size_t len);
+void tui_ask_free(tui_ask *ask);
+int tui_cmd_ask_dump(tui_app *app, int argc, char **argv);
 int tui_cmd_dump(tui_app *app, int argc, char **argv);
 
 /* ---- the incident and goto (incident.c), marks by kind (marks.c), range (range.c) ---- */
@@ -324,6 +350,8 @@ struct tui_app {
 	struct tui_fview *fv; /* filters, search, presets (owned) */
 	const char *cmd_line; /* the command line being run (a regex takes its rest verbatim) */
 	const struct tui_command *cmd; /* its table row (for its usage), or NULL */
+	struct tui_then *then; /* the lines its handler hands back (tui_cmd_then), or NULL */
+	int then_depth;       /* handed-back lines running handed-back lines: stop at a loop */
 	struct tui_analysis *an; /* tracks, panels, marks: tui/analysis.h (owned) */
 	tui_live *live;       /* vtui --live: the followed ring (owned), or NULL */
 	struct tui_incident *incident; /* where the dump was triggered (incident.c), or NULL */
@@ -379,6 +407,30 @@ int tui_command_run(tui_app *app, const char *line);
 /* Set "usage: NAME USAGE" of the command being run as the error (message.c); returns
  * -1. For a value the handler finds bad after the dispatcher's checks. */
 int tui_cmd_usage(tui_app *app);
+/* The argument text of the command being run: the line after its first word and blanks,
+ * without trailing blanks (message.c). The caller frees; NULL when out of memory. */
+char *tui_cmd_rest(const tui_app *app);
+
+/* Command lines a handler hands back to the dispatcher, which runs them once the handler
+ * has returned 0: so a handler never calls the command language, whose tables name it. */
+typedef struct tui_then {
+	char **lines;
+	size_t count;
+	char *context; /* tui_cmd_then_as's, or NULL */
+	int (*done)(tui_app *app, void *ctx, int rc); /* tui_cmd_then_done's, or NULL */
+	void *done_ctx;
+} tui_then;
+/* Hand back `line` to run after the running command, as if typed next: the message is
+ * cleared first, and the last line's result is the command's (message.c). 0, or -1 with
+ * a message. */
+int tui_cmd_then(tui_app *app, const char *line);
+/* Run the lines handed back as `context`'s ("preset NAME"): until the first error, whose
+ * message becomes "CONTEXT, 'LINE': MESSAGE". 0, or -1 with a message. */
+int tui_cmd_then_as(tui_app *app, const char *context);
+/* Once the lines handed back ran (or the handler failed), call done(app, ctx, rc) with
+ * their result, which it returns or replaces; done owns ctx. 0, or -1 with a message (ctx
+ * not taken). */
+int tui_cmd_then_done(tui_app *app, int (*done)(tui_app *app, void *ctx, int rc), void *ctx);
 
 typedef struct tui_binding {
 	int key;

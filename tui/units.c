@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* units.c: times and counts as people read and type them. */
+/* units.c: times, counts and log levels as people read and type them. */
 #include "tui/tui_private.h"
 
 #include <math.h>
@@ -277,4 +277,45 @@ char *tui_strdupf(const char *fmt, ...)
 	vsnprintf(out, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return out;
+}
+
+void tui_fmt_at(const tui_app *app, char *buf, size_t len, uint64_t t_ns, int ascii)
+{
+	const tui_view *v = &app->view;
+	uint64_t rel = t_ns - app->model.first_ns;
+
+	tui_fmt_time(buf, len, rel, tui_time_res(rel, v->span_ns / (uint64_t)(v->cols > 0 ? v->cols : 1)), ascii);
+}
+
+const char *tui_level_name(uint32_t level)
+{
+	if (level >= 50)
+		return "CRITICAL";
+	if (level >= 40)
+		return "ERROR";
+	if (level >= 30)
+		return "WARNING";
+	if (level >= 20)
+		return "INFO";
+	if (level >= 10)
+		return "DEBUG";
+	return "NOTSET";
+}
+
+int64_t tui_view_col(const tui_view *v, uint64_t t)
+{
+	__int128 d = (__int128)t - (__int128)v->start_ns;
+	__int128 c = d * v->cols;
+
+	/* floor division, also for times left of the window */
+	if (c < 0)
+		return (int64_t)((c - (__int128)v->span_ns + 1) / (__int128)v->span_ns);
+	return (int64_t)(c / (__int128)v->span_ns);
+}
+
+uint64_t tui_view_time(const tui_view *v, int64_t c)
+{
+	__int128 t = (__int128)v->start_ns + ((__int128)c * v->span_ns + v->cols - 1) / v->cols;
+
+	return t < 0 ? 0 : (uint64_t)t;
 }

@@ -116,24 +116,6 @@ void tui_view_center(tui_view *v, const tui_model *m, uint64_t t)
 	tui_view_clamp(v, m);
 }
 
-int64_t tui_view_col(const tui_view *v, uint64_t t)
-{
-	__int128 d = (__int128)t - (__int128)v->start_ns;
-	__int128 c = d * v->cols;
-
-	/* floor division, also for times left of the window */
-	if (c < 0)
-		return (int64_t)((c - (__int128)v->span_ns + 1) / (__int128)v->span_ns);
-	return (int64_t)(c / (__int128)v->span_ns);
-}
-
-uint64_t tui_view_time(const tui_view *v, int64_t c)
-{
-	__int128 t = (__int128)v->start_ns + ((__int128)c * v->span_ns + v->cols - 1) / v->cols;
-
-	return t < 0 ? 0 : (uint64_t)t;
-}
-
 void tui_view_select(tui_view *v, const tui_model *m, tui_ref r)
 {
 	const vtb_slice *s = tui_model_slice(m, r);
@@ -194,7 +176,7 @@ tui_row *tui_view_rows(const tui_view *v, const tui_model *m, size_t *count)
 			tui_tracks_process_rows(v->an, m, th->pid, rows, &n);
 		rows[n++] = (tui_row){ TUI_ROW_THREAD, t, 0, th->pid };
 		if (v->an && !v->folded[t])
-			tui_tracks_thread_rows(m, t, rows, &n);
+			tui_tracks_thread_rows(v->an, m, t, rows, &n);
 		for (uint32_t d = 0; !v->folded[t] && d < depths && d < th->depth_count; d++)
 			rows[n++] = (tui_row){ TUI_ROW_DEPTH, t, d, th->pid };
 	}

@@ -59,35 +59,6 @@ void tui_draw_header(tui_app *app, tui_screen *s, int y)
 	tui_screen_puts(s, 0, y, line, -1, TUI_STYLE_HEADER, TUI_ATTR_BOLD);
 }
 
-/* "j/k move, Enter shows, Esc leaves" as "j/k Enter Esc": the keys without their words. */
-static void keys_only(char *out, size_t len, const char *keys)
-{
-	size_t o = 0;
-
-	for (const char *p = keys; *p && o + 1 < len; p += strcspn(p, ",")) {
-		p += strspn(p, ", ");
-		int n = (int)strcspn(p, " :,");
-
-		o += (size_t)snprintf(out + o, len - o, "%s%.*s", o ? " " : "", n, p);
-		if (o >= len)
-			break;
-	}
-}
-
-void tui_panel_title(tui_screen *s, int y, const char *what, const char *keys)
-{
-	int w = tui_screen_width(s);
-	char line[1024], short_keys[256];
-
-	tui_screen_fill(s, 0, y, w, tui_screen_ascii(s) ? L'-' : L'─', TUI_STYLE_RULER, 0);
-	snprintf(line, sizeof(line), " %s (%s) ", what, keys);
-	if (tui_text_cols(line) > w - 2) { /* at 80 columns: the keys without their words */
-		keys_only(short_keys, sizeof(short_keys), keys);
-		snprintf(line, sizeof(line), " %s (%s) ", what, short_keys);
-	}
-	tui_screen_puts(s, 2, y, line, w - 2, TUI_STYLE_RULER, TUI_ATTR_BOLD);
-}
-
 /* A 1-2-5 step giving at least `min_cols` columns between ticks. */
 static uint64_t tick_step(const tui_view *v, int min_cols)
 {
@@ -170,14 +141,6 @@ void tui_draw_ruler(tui_app *app, tui_screen *s, int y)
 	draw_marker(app, s, y, app->model.hdr->dump_ns, L'D');
 	if (cursor >= 0 && cursor < v->cols)
 		tui_screen_put(s, (int)cursor, y, ascii ? L'v' : L'▼', TUI_STYLE_MARKER, TUI_ATTR_BOLD);
-}
-
-void tui_fmt_at(const tui_app *app, char *buf, size_t len, uint64_t t_ns, int ascii)
-{
-	const tui_view *v = &app->view;
-	uint64_t rel = t_ns - app->model.first_ns;
-
-	tui_fmt_time(buf, len, rel, tui_time_res(rel, v->span_ns / (uint64_t)(v->cols > 0 ? v->cols : 1)), ascii);
 }
 
 static void status_position(tui_app *app, tui_screen *s, char *line, size_t len)

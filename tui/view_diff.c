@@ -2,8 +2,8 @@
 /* view_diff.c: `vtui --diff BEFORE AFTER` in the viewer: the app shows one trace and keeps
  * the other; the diff panel class (tui_panel_diff, its state struct tui_diffview) lists
  * functions by impact, Enter goes to the selected function's longest call in the shown
- * trace (and searches its calls, for n / N), and `diff-open before|after` swaps the trace
- * on screen, the panel staying as it was. */
+ * trace (and searches its calls, for n / N); `diff-open before|after` (swap.c, above the
+ * panels) swaps the trace on screen, the panel staying as it was. */
 #include "tui/analysis.h"
 #include "tui/filter_view.h"
 
@@ -108,61 +108,6 @@ static int diff_enter(tui_app *app, void *st, char *cmd, size_t len)
 	return 0;
 }
 
-/* Swap the trace on screen with the one kept aside: a new model, view, filter and analysis
- * state over it; the diff panel moves across as it is. */
-static int swap(tui_app *app)
-{
-	struct tui_diffview *dv = diff_of(app);
-	/* kept whole: the filters, flatten included, go with the view */
-	vtb_trace *shown = vtb_trace_unflatten(app->model.trace);
-	char *path = app->path, *cause = NULL;
-
-	tui_an_adopt(app, &tui_panel_diff, NULL); /* kept: the analysis' free must not free it */
-	app->model.trace = NULL; /* kept: fini must not free it */
-	tui_an_free(app->an);
-	tui_fview_free(app->fv);
-	tui_view_fini(&app->view);
-	tui_model_fini(&app->model);
-	app->an = NULL;
-	app->fv = NULL;
-	app->path = dv->other_path;
-	dv->other_path = path;
-	app->self_ref = TUI_REF_NONE;
-	if (tui_model_init(&app->model, dv->other, &cause) < 0 || tui_view_init(&app->view, &app->model) < 0 ||
-	    !(app->fv = tui_fview_new(&app->model)) || !(app->an = tui_an_new(app))) {
-		dv->other = shown;
-		tui_diffv_free(dv);
-		free(cause);
-		app->quit = 1; /* no trace left to show */
-		return -1;
-	}
-	dv->other = shown;
-	dv->showing_after = !dv->showing_after;
-	tui_an_adopt(app, &tui_panel_diff, dv);
-	app->redraw = 1;
-	return 0;
-}
-
-int tui_cmd_diff_open(tui_app *app, int argc, char **argv)
-{
-	struct tui_diffview *dv = diff_of(app);
-	int after;
-
-	(void)argc;
-	if (!dv) {
-		tui_app_msg(app, 1, "diff-open: no second trace (start with vtui --diff BEFORE AFTER)");
-		return -1;
-	}
-	after = argv[1][0] == 'a';
-	if (after != dv->showing_after && swap(app) < 0) {
-		tui_app_msg(app, 1, "diff-open: out of memory");
-		return -1;
-	}
-	if (diff_function(app, diff_of(app)) != UINT32_MAX) /* at the row's function */
-		return tui_command_run(app, "panel enter");
-	return 0;
-}
-
 int tui_cmd_diff(tui_app *app, int argc, char **argv)
 {
 	if (!diff_of(app)) {
@@ -188,32 +133,68 @@ static void signed_dur(char *buf, size_t len, uint64_t a, uint64_t b, int ascii)
 	tui_fmt_dur(buf + 1, len - 1, b > a ? b - a : a - b, ascii);
 }
 
-/* The time columns: total before, after, change, self before, after, change. At 80
- * columns the names need the room more than "before" of self and total does: those go
- * first (the change stays), in this order, until names get NAME_MIN columns. */
-static const char *const col_heads[6] = { "total a", "total b", "total +-", "self a", "self b", "self +-" };
-static const int drop_order[] = { 3, 4, 0 };
+/* The columns after the calls: total before, after, change; self the same; mean the same;
+ * calls per second before and after. Where they do not all fit beside NAME_MIN columns of
+ * names, the ones that matter least for the ranking go: each ranking lists its columns
+ * most wanted first, and the kept ones show in the order above. */
+#define NCOLS 11
+enum { C_TOTAL_A, C_TOTAL_B, C_TOTAL_D, C_SELF_A, C_SELF_B, C_SELF_D, C_MEAN_A, C_MEAN_B, C_MEAN_D, C_RATE_A,
+       C_RATE_B };
+static const char *const col_heads[NCOLS] = { "total a", "total b", "total +-", "self a", "self b", "self +-",
+					      "mean a", "mean b", "mean +-", "/s a", "/s b" };
+static const int by_impact[NCOLS] = { C_TOTAL_D, C_SELF_D, C_TOTAL_A, C_TOTAL_B, C_MEAN_D, C_MEAN_A, C_MEAN_B,
+				      C_RATE_A, C_RATE_B, C_SELF_A, C_SELF_B };
+static const int by_mean[NCOLS] = { C_MEAN_D, C_MEAN_A, C_MEAN_B, C_RATE_A, C_RATE_B, C_TOTAL_D, C_SELF_D,
+				    C_TOTAL_A, C_TOTAL_B, C_SELF_A, C_SELF_B };
 #define NAME_MIN 28
 
 /* Which columns show at width w; returns the name column's width. */
-static int layout(int w, int shown[6])
+static int layout(int w, int rank, int shown[NCOLS])
 {
-	int name_w = w - 16 - 6 * NUM_W;
+	const int *want = rank == TUI_DIFF_MEAN ? by_mean : by_impact;
+	int room = w - 16 - NAME_MIN, used = 0;
 
-	for (int c = 0; c < 6; c++)
-		shown[c] = 1;
-	for (size_t i = 0; i < sizeof(drop_order) / sizeof(drop_order[0]) && name_w < NAME_MIN; i++) {
-		shown[drop_order[i]] = 0;
-		name_w += NUM_W;
-	}
-	return name_w;
+	for (int c = 0; c < NCOLS; c++)
+		shown[c] = 0;
+	for (int i = 0; i < NCOLS && room - used >= NUM_W; i++, used += NUM_W)
+		shown[want[i]] = 1;
+	return w - 16 - used;
 }
 
-static void draw_row(tui_screen *s, int y, const tui_diff_row *r, int name_w, const int shown[6], int sel)
+/* "12.5k/s"-like, in NUM_W columns. */
+static void fmt_rate(char *buf, size_t len, double r)
+{
+	if (r < 1e3)
+		snprintf(buf, len, "%.4g", r);
+	else if (r < 1e6)
+		snprintf(buf, len, "%.4gk", r / 1e3);
+	else
+		snprintf(buf, len, "%.4gM", r / 1e6);
+}
+
+/* Column c of row r as text; its style goes to *style. */
+static void cell_text(const struct tui_diffview *dv, const tui_diff_row *r, int c, int ascii, char *num, size_t len,
+		      uint16_t *style)
+{
+	uint64_t v[9] = { r->total_a, r->total_b, 0, r->self_a, r->self_b, 0, tui_diff_mean(r, 0),
+			  tui_diff_mean(r, 1), 0 };
+
+	*style = TUI_STYLE_DEFAULT;
+	if (c >= C_RATE_A) {
+		fmt_rate(num, len, tui_diff_rate(dv->d, r, c - C_RATE_A));
+	} else if (c == C_TOTAL_D || c == C_SELF_D || c == C_MEAN_D) {
+		signed_dur(num, len, v[c - 2], v[c - 1], ascii);
+		*style = v[c - 1] > v[c - 2] ? TUI_STYLE_ERROR : TUI_STYLE_LABEL;
+	} else {
+		tui_fmt_dur(num, len, v[c], ascii);
+	}
+}
+
+static void draw_row(const struct tui_diffview *dv, tui_screen *s, int y, const tui_diff_row *r, int name_w,
+		     const int shown[NCOLS], int sel)
 {
 	int ascii = tui_screen_ascii(s), x = 15 + name_w;
-	uint64_t v[6] = { r->total_a, r->total_b, 0, r->self_a, r->self_b, 0 };
-	uint16_t attr = sel ? TUI_ATTR_REVERSE : 0;
+	uint16_t attr = sel ? TUI_ATTR_REVERSE : 0, style;
 	char num[32], cell[48], name[512];
 
 	if (sel)
@@ -222,29 +203,22 @@ static void draw_row(tui_screen *s, int y, const tui_diff_row *r, int name_w, co
 	tui_screen_puts(s, 1, y, name, name_w - 1, TUI_STYLE_DEFAULT, attr);
 	snprintf(cell, sizeof(cell), "%6llu>%-6llu", (unsigned long long)r->calls_a, (unsigned long long)r->calls_b);
 	tui_screen_puts(s, 1 + name_w, y, cell, 14, TUI_STYLE_DEFAULT, attr);
-	for (int c = 0; c < 6; c++) {
-		uint16_t style = TUI_STYLE_DEFAULT;
-
+	for (int c = 0; c < NCOLS; c++) {
 		if (!shown[c])
 			continue;
-		if (c == 2 || c == 5) {
-			signed_dur(num, sizeof(num), v[c - 2], v[c - 1], ascii);
-			style = v[c - 1] > v[c - 2] ? TUI_STYLE_ERROR : TUI_STYLE_LABEL;
-		} else {
-			tui_fmt_dur(num, sizeof(num), v[c], ascii);
-		}
+		cell_text(dv, r, c, ascii, num, sizeof(num), &style);
 		snprintf(cell, sizeof(cell), "%*s", NUM_W, num);
 		tui_screen_puts(s, x, y, cell, NUM_W, style, attr);
 		x += NUM_W;
 	}
 }
 
-static void draw_head(tui_screen *s, int y, int name_w, const int shown[6])
+static void draw_head(tui_screen *s, int y, int name_w, const int shown[NCOLS])
 {
-	char line[160];
+	char line[256];
 
 	snprintf(line, sizeof(line), "%-*s%14s", name_w, "function", "calls a>b ");
-	for (int c = 0; c < 6; c++)
+	for (int c = 0; c < NCOLS; c++)
 		if (shown[c])
 			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%*s", NUM_W, col_heads[c]);
 	tui_screen_puts(s, 1, y, line, -1, TUI_STYLE_LABEL, TUI_ATTR_BOLD);
@@ -253,14 +227,16 @@ static void draw_head(tui_screen *s, int y, int name_w, const int shown[6])
 static void diff_draw(tui_app *app, void *st, tui_screen *s, int y0, int h)
 {
 	struct tui_diffview *dv = st;
-	int w = tui_screen_width(s), shown[6], name_w = layout(w, shown), rows = h - 2;
+	int w = tui_screen_width(s), shown[NCOLS], name_w = layout(w, dv ? dv->d->rank : 0, shown), rows = h - 2;
 	const char *base = strrchr(dv ? dv->other_path : "", '/');
 	char line[512];
 
 	if (!dv)
 		return;
-	snprintf(line, sizeof(line), "diff: %zu functions; showing %s, other: %s",
-		 dv->d->count, dv->showing_after ? "after (b)" : "before (a)", base ? base + 1 : dv->other_path);
+	/* by impact unless said: the ranking of equal spans, and the short title at 80 columns */
+	snprintf(line, sizeof(line), "diff: %zu functions%s; showing %s, other: %s", dv->d->count,
+		 dv->d->rank == TUI_DIFF_MEAN ? " by change of mean" : "",
+		 dv->showing_after ? "after (b)" : "before (a)", base ? base + 1 : dv->other_path);
 	tui_panel_title(s, y0, line, app->an->focus ? "j/k move, Enter: its calls, A/B: show before/after, Esc leaves"
 						    : "o to focus");
 	if (name_w < 8 || rows < 1)
@@ -272,7 +248,7 @@ static void diff_draw(tui_app *app, void *st, tui_screen *s, int y0, int h)
 		dv->top = (int)dv->sel - rows + 1;
 	dv->top = tui_list_top(dv->top, dv->d->count, rows);
 	for (int i = 0; i < rows && (size_t)(dv->top + i) < dv->d->count; i++)
-		draw_row(s, y0 + 2 + i, &dv->d->rows[dv->top + i], name_w, shown, (size_t)(dv->top + i) == dv->sel);
+		draw_row(dv, s, y0 + 2 + i, &dv->d->rows[dv->top + i], name_w, shown, (size_t)(dv->top + i) == dv->sel);
 }
 
 /* ---- the class ---- */

@@ -14,21 +14,6 @@ static struct tui_logs_panel *logs_of(tui_app *app)
 	return tui_an_state(app, &tui_panel_logs); /* made when the panel opened */
 }
 
-const char *tui_level_name(uint32_t level)
-{
-	if (level >= 50)
-		return "CRITICAL";
-	if (level >= 40)
-		return "ERROR";
-	if (level >= 30)
-		return "WARNING";
-	if (level >= 20)
-		return "INFO";
-	if (level >= 10)
-		return "DEBUG";
-	return "NOTSET";
-}
-
 static int logs_refilter(tui_app *app);
 
 static int cmp_ent(const void *a, const void *b)

@@ -12,6 +12,10 @@ decorators vtrace.ignore and vtrace.sparse.
 The recorder is the C extension _vtrace; this package only decides when to dump.
 Code in this package is never recorded.
 """
+# Annotations stay unevaluated (PEP 563): the names they use come from typing only for a
+# type checker, and importing vtrace imports no typing.
+from __future__ import annotations
+
 import atexit
 import gc
 import os
@@ -21,16 +25,23 @@ import time
 # callable handler: --log-exceptions would record it. _signal is what it wraps.
 import _signal
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know it)
+if TYPE_CHECKING:
+    import types
+    from typing import Any, Callable, Iterable, Optional, Union
+    StrPath = Union[str, "os.PathLike[str]"]
+    Patterns = Union[str, Iterable[str], None]
+
 
 class _LazyModule:
     """A module imported at its first attribute access: importing vtrace costs the program
     little (python -m vtrace adds under 10 ms of CPU to an empty script), and a module the
     program never needs is never imported (signal imports enum; threading, collections)."""
 
-    def __init__(self, name):
+    def __init__(self, name: str) -> None:
         self._name = name
 
-    def __getattr__(self, attr):
+    def __getattr__(self, attr: str) -> Any:
         return getattr(__import__(self._name), attr)
 
 
@@ -42,10 +53,10 @@ class _OnImport:
     """Calls fn(module) once the program has imported module `name`, without importing it
     first: a finder ahead of the others, which steps aside at its first use."""
 
-    def __init__(self, name, fn):
+    def __init__(self, name: str, fn: Callable[[types.ModuleType], None]) -> None:
         self.name, self.fn = name, fn
 
-    def find_spec(self, name, path=None, target=None):
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
         if name != self.name:
             return None
         sys.meta_path.remove(self)
@@ -57,18 +68,20 @@ class _OnImport:
 
 
 class _LoaderThen:
-    def __init__(self, loader, fn):
+    """A module's loader, then fn(module) once the module ran."""
+
+    def __init__(self, loader: Any, fn: Callable[[types.ModuleType], None]) -> None:
         self.loader, self.fn = loader, fn
 
-    def create_module(self, spec):
+    def create_module(self, spec: Any) -> Optional[types.ModuleType]:
         return self.loader.create_module(spec)
 
-    def exec_module(self, module):
+    def exec_module(self, module: types.ModuleType) -> None:
         self.loader.exec_module(module)
         self.fn(module)
 
 
-def _on_import(name, fn):
+def _on_import(name: str, fn: Callable[[types.ModuleType], None]) -> None:
     if name in sys.modules:
         fn(sys.modules[name])
     else:
@@ -89,11 +102,12 @@ from .data import log_var, counter, instant, event, ignore, sparse
 
 from ._version import __version__
 __all__ = ["Tracer", "get_tracer", "load_config", "LogHandler", "log_var", "counter", "instant",
-           "event", "ignore", "sparse", "DEFAULT_BUFFER_SIZE", "RECORD_BYTES", "ARENA_PER_EVENT",
-           "__version__"]
+           "event", "ignore", "sparse", "DEFAULT_BUFFER_SIZE", "DEFAULT_DUMP_MODE", "RECORD_BYTES",
+           "ARENA_PER_EVENT", "__version__"]
 
 DEFAULT_BUFFER_SIZE = 1_000_000
 DEFAULT_OUTPUT = "trace.bin"
+DEFAULT_DUMP_MODE = 0o600
 RECORD_BYTES = _vtrace.RECORD_BYTES
 # Arena bytes (texts of snapshots, logs, arguments) per ring event, and the least it gets.
 ARENA_PER_EVENT = _vtrace.ARENA_PER_EVENT
@@ -110,7 +124,7 @@ _REASON_NAMES = {REASON_API: "api", REASON_EXIT: "exit", REASON_EXCEPTION: "exce
                  REASON_SIGNAL: "signal", REASON_LOG: "log"}
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     # logging is imported only by those who use it.
     if name == "LogHandler":
         from .logs import LogHandler
@@ -118,14 +132,14 @@ def __getattr__(name):
     raise AttributeError("module 'vtrace' has no attribute %r" % name)
 
 
-def load_config(path=CONFIG_FILE):
+def load_config(path: StrPath = CONFIG_FILE) -> dict[str, Any]:
     """The Tracer arguments a configuration file holds (a dict): Tracer(**load_config()).
     Unknown keys and values of the wrong type raise ValueError naming the file, the line and
     column, and the key."""
     return _vtrace.load_config(os.fspath(path))
 
 
-def _patterns(name, value):
+def _patterns(name: str, value: Patterns) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
@@ -137,7 +151,7 @@ def _patterns(name, value):
     return value
 
 
-def _duration_ns(value):
+def _duration_ns(value: Union[str, float, None]) -> int:
     """A duration: a str with its unit ("50us", "1.5ms") or a number of seconds."""
     if value is None or value == 0:
         return 0
@@ -151,16 +165,16 @@ def _duration_ns(value):
 _PKG_DIR = os.path.dirname(os.path.abspath(__file__))
 _vtrace.set_skip_prefix(_PKG_DIR + os.sep)
 
-_active = None
-_ring_user = None  # the Tracer whose events the ring holds
+_active: Optional[Tracer] = None
+_ring_user: Optional[Tracer] = None  # the Tracer whose events the ring holds
 
 
-def get_tracer():
+def get_tracer() -> Optional[Tracer]:
     """The Tracer that is recording, or None."""
     return _active
 
 
-def _exc_text(tp, value):
+def _exc_text(tp: Any, value: object) -> str:
     try:
         msg = str(value)
     except Exception:
@@ -169,7 +183,7 @@ def _exc_text(tp, value):
     return "%s: %s" % (name, msg) if msg else name
 
 
-def _child_pattern(pattern):
+def _child_pattern(pattern: str) -> str:
     """A fork child writes its own file: one without {pid} gets .{pid} before its extension."""
     if "{pid}" in pattern:
         return pattern
@@ -195,14 +209,23 @@ class Tracer:
     are dropped at dump time, with their callees).
     The black box: the ring lives in a file vtrace-PID.ring in ring_dir (default
     $XDG_RUNTIME_DIR/vtrace, else /dev/shm/vtrace-UID) that a killed or crashed process
-    leaves behind for vtui; ring_file=False keeps it in anonymous memory."""
+    leaves behind for vtui; ring_file=False keeps it in anonymous memory.
+    Dumps are new files of mode 0600; dump_mode (an int such as 0o640, or an octal str
+    "0640") asks for another: readable by the owner, never writable by others. The ring
+    file takes its read bits.
+    Bad values raise ValueError or TypeError here, before anything is recorded."""
 
-    def __init__(self, buffer_size=DEFAULT_BUFFER_SIZE, output=DEFAULT_OUTPUT, c_calls=False,
-                 quiet=False, dump_on_exit=False, dump_on_exception=True, dump_signal=None,
-                 log_args=False, log_retval=False, log_exceptions=False, log_gc=False,
-                 log_handler=None, dump_on_log=None, max_depth=0, include=None, exclude=None,
-                 include_files=None, exclude_files=None, ignore_c=False, min_duration=0,
-                 ring_dir=None, ring_file=True):
+    def __init__(self, buffer_size: int = DEFAULT_BUFFER_SIZE, output: StrPath = DEFAULT_OUTPUT,
+                 c_calls: bool = False, quiet: bool = False, dump_on_exit: bool = False,
+                 dump_on_exception: bool = True, dump_signal: Union[int, str, None] = None,
+                 log_args: bool = False, log_retval: bool = False, log_exceptions: bool = False,
+                 log_gc: bool = False, log_handler: Union[bool, int, str, None] = None,
+                 dump_on_log: Union[int, str, None] = None, max_depth: int = 0,
+                 include: Patterns = None, exclude: Patterns = None,
+                 include_files: Patterns = None, exclude_files: Patterns = None,
+                 ignore_c: bool = False, min_duration: Union[str, float] = 0,
+                 ring_dir: Optional[StrPath] = None, ring_file: bool = True,
+                 dump_mode: Union[int, str] = DEFAULT_DUMP_MODE) -> None:
         if int(buffer_size) < 16:
             raise ValueError("buffer_size must be at least 16 events")
         if int(max_depth) < 0:
@@ -229,24 +252,27 @@ class Tracer:
                 self.log_handler = 10 if log_handler is True else level_number(log_handler)
         self.ring_dir = os.path.abspath(os.fspath(ring_dir)) if ring_dir is not None else None
         self.ring_file = bool(ring_file)
+        self.dump_mode = _dump_mode(dump_mode)
         self.output = _check_output(output)
         self.c_calls = bool(c_calls)
         self.quiet = quiet
         self.dump_on_exit = dump_on_exit
         self.dump_on_exception = dump_on_exception
         self.dump_signal = _signal_number(dump_signal) if dump_signal is not None else None
-        self.problems = []
-        self._old_signals = {}     # signal -> the disposition before ours
+        self.problems: list[str] = []
+        self._old_signals: dict[int, Any] = {}  # signal -> the disposition before ours
         self._exit_dumped = False
         self._atexit = False
-        self._dumping = None        # the reason of the dump being written
-        self._pending_signal = None  # a dump signal that came during another kind of dump
+        self._dumping: Optional[int] = None  # the reason of the dump being written
+        self._pending_signal: Optional[int] = None  # a dump signal during another dump
         self._term_dumped = False
-        self._last_signal_dump = None
+        self._last_signal_dump: Optional[float] = None
         self._coalesced = 0
 
     # ---- recording ----
-    def start(self):
+    def start(self) -> Tracer:
+        """Start recording (hooks installed, the ring reserved and touched); returns self.
+        RuntimeError while another Tracer records; a second start of this one is a no-op."""
         global _active, _ring_user
         if _active is not None and _active is not self:
             raise RuntimeError("another vtrace.Tracer is recording")
@@ -260,7 +286,7 @@ class Tracer:
                           self.max_depth, self.min_duration_ns, self.log_args, self.log_retval,
                           self.log_exceptions)
         c_calls = self.c_calls and not self.ignore_c
-        _vtrace.ring_config(self.ring_dir, not self.ring_file)
+        _vtrace.ring_config(self.ring_dir, not self.ring_file, self.dump_mode)
         # The ring is shared: another Tracer's events are not this one's to dump.
         _vtrace.start(self.buffer_size, c_calls and not _vtrace.HAVE_MONITORING,
                       _ring_user is not self)
@@ -286,7 +312,10 @@ class Tracer:
             self._atexit = True
         return self
 
-    def stop(self, _restore_signals=True):
+    def stop(self, _restore_signals: bool = True) -> None:
+        """Stop recording; the ring keeps its events for a later dump(). Problems met while
+        recording (threads or functions the tables could not hold) go to self.problems and,
+        unless quiet, to stderr."""
         global _active
         if _active is not self:
             return
@@ -304,22 +333,25 @@ class Tracer:
         if self.problems and not self.quiet:
             _warn("recording had problems: " + "; ".join(self.problems))
 
-    def clear(self):
+    def clear(self) -> None:
         """Forget every event recorded so far."""
         _vtrace.clear()
 
-    def dump(self, path=None):
+    def dump(self, path: Optional[StrPath] = None) -> Optional[str]:
         """Write the ring to `path` (default: the output pattern). Returns the path written,
         or None when the write failed (a warning says why; the program carries on)."""
         return self._dump(REASON_API, None, path)
 
-    def stats(self):
+    def stats(self) -> dict[str, int]:
+        """Counters of the recorder: events recorded and in the ring, code and thread table
+        sizes (a dict of ints)."""
         return _vtrace.stats()
 
-    def __enter__(self):
+    def __enter__(self) -> Tracer:
         return self.start()
 
-    def __exit__(self, tp, value, tb):
+    def __exit__(self, tp: Optional[type[BaseException]], value: Optional[BaseException],
+                 tb: Optional[types.TracebackType]) -> bool:
         """The end of the block dumps (an exception dump when one leaves it)."""
         if _active is self:
             if tp is None:
@@ -330,7 +362,7 @@ class Tracer:
         return False
 
     # ---- dumps ----
-    def _dump(self, reason, text, path=None):
+    def _dump(self, reason: int, text: Optional[str], path: Optional[StrPath] = None) -> Optional[str]:
         # One dump at a time: a signal handler that runs while a dump is written (Python
         # runs handlers between any two bytecodes) never nests another (_signal_dump).
         if self._dumping is not None:
@@ -344,10 +376,10 @@ class Tracer:
             if pending is not None:
                 self._signal_dump(pending)
 
-    def _dump_now(self, reason, text, path):
+    def _dump_now(self, reason: int, text: Optional[str], path: Optional[StrPath]) -> Optional[str]:
         try:
             written, events, dropped, data_lost, asked, too_deep = _vtrace.dump(
-                _absolute(path) if path else self.output, reason, text)
+                _absolute(path) if path else self.output, reason, text, self.dump_mode)
         except (OSError, MemoryError) as e:
             _warn("could not write the trace: %s (the program carries on)" % e)
             global _ring_keep
@@ -367,7 +399,7 @@ class Tracer:
         return written
 
     # ---- signals ----
-    def _signals_on(self):
+    def _signals_on(self) -> None:
         """The dump signal, and SIGTERM when the tracer dumps at exit. A disposition of the
         program's, set before, runs after the dump (_chain)."""
         wanted = []
@@ -388,11 +420,14 @@ class Tracer:
                 continue
             _signal.signal(signum, self._on_signal)
             self._old_signals[signum] = old
+            if signum == self.dump_signal:
+                _vtrace.ring_dump_signal(signum)  # vtui --ask-dump reads it
             if old == _signal.SIG_DFL and signum in _TERMINATING:
                 # Python may not get to run the handler (nudge.c): it still terminates.
                 _vtrace.nudge_install(signum)
 
-    def _signals_off(self):
+    def _signals_off(self) -> None:
+        _vtrace.ring_dump_signal(0)
         for signum, old in self._old_signals.items():
             try:
                 _signal.signal(signum, old if old is not None else _signal.SIG_DFL)
@@ -400,7 +435,7 @@ class Tracer:
                 pass
         self._old_signals = {}
 
-    def _on_signal(self, signum, frame):
+    def _on_signal(self, signum: int, frame: Optional[types.FrameType]) -> None:
         _vtrace.nudge_ack(signum)
         if _active is self:
             if signum == _signal.SIGTERM and self.dump_on_exit:
@@ -411,7 +446,7 @@ class Tracer:
                 self._signal_dump(signum)
         self._chain(signum, frame)
 
-    def _signal_dump(self, signum):
+    def _signal_dump(self, signum: int) -> None:
         """Rate-limited: at most one dump per SIGNAL_DUMP_INTERVAL, counted from the end
         of the last one, so a storm of signals cannot keep the program dumping. A signal
         during a signal dump is coalesced into it; during another dump it waits for it."""
@@ -428,7 +463,7 @@ class Tracer:
         self._dump(REASON_SIGNAL, signal.Signals(signum).name)
         self._last_signal_dump = time.monotonic()
 
-    def _chain(self, signum, frame):
+    def _chain(self, signum: int, frame: Optional[types.FrameType]) -> None:
         """What the signal would have done without the tracer: the program's handler runs;
         a signal whose default action ends the process ends it (killed by that signal). The
         user signals are the dump signal's to take: without a handler of the program they
@@ -439,7 +474,7 @@ class Tracer:
         elif old == _signal.SIG_DFL and signum in _TERMINATING:
             _die_by(signum)
 
-    def _on_exit(self):
+    def _on_exit(self) -> None:
         if _active is self and self.dump_on_exit and not self._exit_dumped:
             self._exit_dumped = True
             self._dump(REASON_EXIT, None)
@@ -448,7 +483,7 @@ class Tracer:
             self.stop(_restore_signals=False)
             self._keep_signals_to_the_end()
 
-    def _keep_signals_to_the_end(self):
+    def _keep_signals_to_the_end(self) -> None:
         """The interpreter's finalization sets SIG_DFL where a Python handler was: a dump
         signal the program did not handle would kill it on its way out. Ignored instead
         (the handler would do nothing now)."""
@@ -459,7 +494,7 @@ class Tracer:
                 except (ValueError, OSError):
                     pass
 
-    def _after_fork_child(self):
+    def _after_fork_child(self) -> None:
         self.output = _child_pattern(self.output)
         self._exit_dumped = self._term_dumped = False
         self._dumping = self._pending_signal = None
@@ -476,7 +511,7 @@ _TERMINATING = {getattr(_signal, n) for n in (
     if hasattr(_signal, n)}
 
 
-def _die_by(signum):
+def _die_by(signum: int) -> None:
     """Ends the process as the signal's default action would (the shell sees 128+signum)."""
     try:
         _signal.signal(signum, _signal.SIG_DFL)
@@ -486,7 +521,7 @@ def _die_by(signum):
         _real_exit(128 + signum)
 
 
-def _absolute(path):
+def _absolute(path: StrPath) -> str:
     path = os.fspath(path)
     return path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
 
@@ -496,7 +531,7 @@ _PATH_MAX = 4000     # bytes of the pattern, leaving room for what {n}, {pid}, {
 _NAME_MAX = 200      # bytes of one component, leaving room for a -<n> and .vtb.tmp<pid>
 
 
-def _check_output(pattern):
+def _check_output(pattern: Union[StrPath, bytes]) -> str:
     """The output pattern, or ValueError saying what is wrong with it."""
     if not isinstance(pattern, (str, bytes, os.PathLike)):
         raise TypeError("output must be a path, not %s" % type(pattern).__name__)
@@ -518,6 +553,18 @@ def _check_output(pattern):
     return pattern
 
 
+def _dump_mode(mode: Union[int, str]) -> int:
+    """A dump mode from an int (0o640) or an octal str ("0640", "640", "0o640"), checked
+    (_vtrace.check_dump_mode says what no dump may be); ValueError or TypeError."""
+    if isinstance(mode, str):
+        text = mode.strip().lower()
+        digits = text[2:] if text.startswith("0o") else text
+        if not digits or any(c not in "01234567" for c in digits):
+            raise ValueError("dump mode %r: not an octal mode such as 0640" % mode)
+        mode = int(digits, 8)
+    return _vtrace.check_dump_mode(mode)
+
+
 # No dumps on these: they cannot be caught, or they mean a crash (no Python code can run
 # safely in their handler; a crash handler of their own marks them).
 _NOT_DUMP_SIGNALS = {getattr(_signal, n) for n in (
@@ -525,7 +572,7 @@ _NOT_DUMP_SIGNALS = {getattr(_signal, n) for n in (
     if hasattr(_signal, n)}
 
 
-def _signal_number(sig):
+def _signal_number(sig: Union[int, str]) -> int:
     """The signal a dump_signal value names; ValueError when it names none or one that
     cannot carry dumps."""
     signum = _signal_named(sig)
@@ -536,7 +583,7 @@ def _signal_number(sig):
     return signum
 
 
-def _signal_named(sig):
+def _signal_named(sig: Union[int, str]) -> Any:
     if isinstance(sig, str) and sig.strip().isdigit():
         sig = int(sig)  # "12" from a command line or VTRACE_OPTIONS, as the man page allows
     if isinstance(sig, str):
@@ -553,10 +600,10 @@ def _signal_named(sig):
         raise ValueError("unknown signal %r" % sig) from None
 
 
-_err_fd = None  # the stderr of the first start (a duplicate: the program may close fd 2)
+_err_fd: Optional[int] = None  # the stderr of the first start (a duplicate: the program may close fd 2)
 
 
-def _take_stderr():
+def _take_stderr() -> None:
     global _err_fd
     if _err_fd is None:
         try:
@@ -565,7 +612,7 @@ def _take_stderr():
             _err_fd = -1
 
 
-def _warn(msg):
+def _warn(msg: str) -> None:
     """One line to the stderr the tracer started with, never to what fd 2 became."""
     data = ("vtrace: %s\n" % msg).encode("utf-8", "backslashreplace")
     try:
@@ -580,7 +627,7 @@ def _warn(msg):
 
 
 # ---- hooks into the interpreter, installed once, acting for the active tracer ----
-_orig = {}
+_orig: dict[str, Any] = {}
 
 
 # The instant an unhandled exception leaves on its thread, its text the traceback as Python
@@ -589,7 +636,8 @@ UNHANDLED = "unhandled exception"
 _TEXT_MAX = 4000  # a record keeps 4096 bytes (VT_TEXT_MAX): a longer traceback keeps its ends
 
 
-def _traceback_text(tp, value, tb):
+def _traceback_text(tp: type[BaseException], value: BaseException,
+                    tb: Optional[types.TracebackType]) -> str:
     import traceback
     text = "".join(traceback.format_exception(tp, value, tb))
     if len(text.encode("utf-8", "replace")) > _TEXT_MAX:
@@ -597,7 +645,8 @@ def _traceback_text(tp, value, tb):
     return text
 
 
-def _record_unhandled(tp, value, tb):
+def _record_unhandled(tp: type[BaseException], value: BaseException,
+                      tb: Optional[types.TracebackType]) -> None:
     """The unhandled exception (type, message, traceback) as an instant on its thread."""
     if _active is None:
         return
@@ -607,7 +656,8 @@ def _record_unhandled(tp, value, tb):
         pass
 
 
-def _sys_excepthook(tp, value, tb):
+def _sys_excepthook(tp: type[BaseException], value: BaseException,
+                    tb: Optional[types.TracebackType]) -> None:
     _record_unhandled(tp, value, tb)
     _orig["sys"](tp, value, tb)
     t = _active
@@ -617,7 +667,7 @@ def _sys_excepthook(tp, value, tb):
         t._exit_dumped = True
 
 
-def _threading_excepthook(args):
+def _threading_excepthook(args: Any) -> None:
     if args.exc_type is not SystemExit:
         _record_unhandled(args.exc_type, args.exc_value, args.exc_traceback)
     _orig["threading"](args)
@@ -627,7 +677,7 @@ def _threading_excepthook(args):
         t._dump(REASON_EXCEPTION, "in thread %s: %s" % (name, _exc_text(args.exc_type, args.exc_value)))
 
 
-def _thread_bootstrap_inner(self):
+def _thread_bootstrap_inner(self: Any) -> None:
     """Thread._bootstrap_inner, then the thread's name to the recorder: names outlive threads.
     This frame is hidden from the recursion limit: the thread's code meets it as deep as
     without the tracer."""
@@ -646,7 +696,7 @@ def _thread_bootstrap_inner(self):
             pass
 
 
-def _dressed_as(hook, original):
+def _dressed_as(hook: Callable[..., Any], original: Callable[..., Any]) -> Callable[..., Any]:
     """hook with the name, module and doc of the function it stands in for: code that looks
     (threading.__all__ checks, help()) sees what it would see without the tracer."""
     for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
@@ -658,7 +708,7 @@ def _dressed_as(hook, original):
     return hook
 
 
-def _hooks_on():
+def _hooks_on() -> None:
     """Installed by the first start, not at import: importing vtrace changes nothing. Those
     of threading wait for the program to import it."""
     if "sys" not in _orig:
@@ -667,11 +717,11 @@ def _hooks_on():
         _on_import("threading", _patch_threading)
 
 
-def _thread_names(threading):
+def _thread_names(threading: types.ModuleType) -> dict[int, str]:
     return {t.ident: t.name for t in threading.enumerate()}
 
 
-def _patch_threading(threading):
+def _patch_threading(threading: types.ModuleType) -> None:
     # Threads already running end without telling their name: the dump takes it from here
     # (threading's code that tells it is not the program's: not recorded).
     _vtrace.name_threads(_vtrace.call_untraced(_thread_names, threading))
@@ -683,7 +733,7 @@ def _patch_threading(threading):
         threading.Thread._bootstrap_inner = _thread_bootstrap_inner
 
 
-def _after_fork_child():
+def _after_fork_child() -> None:
     _vtrace.nudge_after_fork()
     t = _active
     if t is not None:
@@ -694,7 +744,7 @@ def _after_fork_child():
 _real_exit = os._exit
 
 
-def _exit_with_dump(code):
+def _exit_with_dump(code: int) -> None:
     """os._exit in a fork child (multiprocessing ends its children so): dump first."""
     t = _active
     if t is not None:
@@ -703,7 +753,7 @@ def _exit_with_dump(code):
     _real_exit(code)
 
 
-def _in_main_thread():
+def _in_main_thread() -> bool:
     """Without importing threading: a process forking with it imported runs its at-fork
     code (recorded) and, on 3.12+, warns of threads; none but the main one runs Python
     code before the program imports it."""
@@ -716,7 +766,7 @@ _ring_keep = False   # a dump failed: the ring file stays at exit, it holds the 
 _ring_warned = False
 
 
-def _ring_warning(quiet):
+def _ring_warning(quiet: bool) -> None:
     """The one warning of a process whose ring could not go to a file."""
     global _ring_warned
     path, warning = _vtrace.ring_info()
@@ -725,7 +775,7 @@ def _ring_warning(quiet):
     _ring_warned = _ring_warned or bool(warning)
 
 
-def _ring_exit():
+def _ring_exit() -> None:
     """A normal exit: the exit dump has run (atexit runs this after every Tracer's own
     handler), so the ring file goes, unless a dump failed and it holds the only copy."""
     try:
@@ -741,10 +791,10 @@ if hasattr(os, "register_at_fork"):
 
 
 # ---- sys.monitoring (3.12+): C calls, and 3.13's __init__ calls ----
-_tool = None
+_tool: Optional[int] = None
 
 
-def _monitoring_tool():
+def _monitoring_tool() -> Optional[int]:
     """The sys.monitoring tool id vtrace takes while it records, or None when both ids it
     may use are taken. It keeps off the ids of debuggers, coverage, profilers (cProfile
     takes PROFILER_ID) and optimizers, and frees its own when it stops (_monitoring_off)."""
@@ -759,7 +809,7 @@ def _monitoring_tool():
     return _tool
 
 
-def _monitoring_on(c_calls, log_exceptions=False):
+def _monitoring_on(c_calls: bool, log_exceptions: bool = False) -> None:
     if not (c_calls or log_exceptions or _vtrace.INIT_BY_MONITORING):
         return
     tool = _monitoring_tool()
@@ -791,7 +841,7 @@ def _monitoring_on(c_calls, log_exceptions=False):
     _vtrace.set_raise_monitor(log_exceptions)
 
 
-def _monitoring_off():
+def _monitoring_off() -> None:
     """Every event, local ones included, and every callback leave the tool id before it is
     freed: freeing alone keeps them, for whoever takes the id next."""
     global _tool

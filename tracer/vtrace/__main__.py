@@ -1,5 +1,12 @@
 # SPDX-License-Identifier: MIT
-"""python -m vtrace [options] (script.py | -m module | -c code) [args...]"""
+"""The vtrace command (and python -m vtrace):
+vtrace [options] (script.py | -m module | -c code) [args...]
+
+Runs the program as python would, with a Tracer recording. The options are declared once,
+in _parser(); _split() and the run without options learn from the same declarations."""
+# Annotations stay unevaluated (PEP 563): importing the runner imports no typing.
+from __future__ import annotations
+
 import builtins
 import os
 import sys
@@ -13,28 +20,22 @@ argparse = vtrace._LazyModule("argparse")
 json = vtrace._LazyModule("json")
 shlex = vtrace._LazyModule("shlex")
 
-_VALUE_OPTIONS = {"-o", "--output", "--buffer-size", "--dump-signal", "--dump-on-log",
-                  "--max-depth", "--include", "--exclude", "--include-files", "--exclude-files",
-                  "--min-duration", "--config", "--ring-dir"}
-_FLAG_OPTIONS = {"--quiet", "-q", "--c-calls", "--no-exit-dump", "--no-exception-dump",
-                 "--version", "--help", "-h", "--log-args", "--log-retval", "--log-exceptions",
-                 "--log-gc", "--ignore-c", "--log-handler", "--no-ring-file"}
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know it)
+if TYPE_CHECKING:
+    import argparse as _argparse
+    from typing import Any, Optional
+
 _LEVEL_NAMES = {"CRITICAL", "FATAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "NOTSET"}
 
-# Configuration file keys (Tracer arguments) -> (argparse dest, conversion).
-_CONFIG_DEST = {
-    "output": "output", "buffer_size": "buffer_size", "c_calls": "c_calls", "quiet": "quiet",
-    "dump_on_exit": "no_exit_dump", "dump_on_exception": "no_exception_dump",
-    "dump_signal": "dump_signal", "log_args": "log_args", "log_retval": "log_retval",
-    "log_exceptions": "log_exceptions", "log_gc": "log_gc", "log_handler": "log_handler",
-    "dump_on_log": "dump_on_log", "max_depth": "max_depth", "include": "include",
-    "exclude": "exclude", "include_files": "include_files", "exclude_files": "exclude_files",
-    "ignore_c": "ignore_c", "min_duration": "min_duration", "ring_dir": "ring_dir",
-    "ring_file": "no_ring_file",
-}
+# Tracer arguments the command line gives as their negation; every other Tracer argument
+# is the dest of the option of the same name (a configuration file's keys are the Tracer's).
+_NEGATED = {"dump_on_exit": "no_exit_dump", "dump_on_exception": "no_exception_dump",
+            "ring_file": "no_ring_file"}
+# Tracer arguments the runner gives only to the program's own process, not to its children.
+_NOT_FOR_CHILDREN = {"dump_signal"}
 
 
-def _formatter(prog):
+def _formatter(prog: str) -> _argparse.HelpFormatter:
     """argparse's formatter, given the terminal's width as shutil would find it: argparse
     builds one for each option it is given, and finding the width itself imports shutil
     (and with it bz2, lzma, fnmatch) on every run, help or not."""
@@ -48,27 +49,35 @@ def _formatter(prog):
     return argparse.HelpFormatter(prog, width=width - 2)
 
 
-class _Defaults:
+class _Declarations:
     """Stands in for argparse while _parser() declares the options, to learn their defaults
-    without importing it: a run given no option but what to run (the common case) needs
-    nothing else from the parser. The same declarations serve both, so they cannot drift."""
+    and which of them take a value, without importing it: a run given no option but what to
+    run (the common case) needs nothing else from the parser, and _split() finds where the
+    program's arguments begin. The same declarations serve all three, so they cannot drift."""
     SUPPRESS = "==SUPPRESS=="
 
-    def __init__(self):
-        self.values = {}
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        # option string -> "flag", "value" or "optional" (a value that may be left out)
+        self.takes: dict[str, str] = {}
 
-    def ArgumentParser(self, *args, **kwargs):
+    def ArgumentParser(self, *args: Any, add_help: bool = True, **kwargs: Any) -> _Declarations:
+        if add_help:  # argparse's own -h/--help
+            self.takes.update({"-h": "flag", "--help": "flag"})
         return self
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         # Any other declaration (a group, argparse.FileType(...)) stands for itself.
         return lambda *args, **kwargs: self
 
-    def set_defaults(self, **kwargs):
+    def set_defaults(self, **kwargs: Any) -> None:
         self.values.update(kwargs)
 
-    def add_argument(self, *flags, **kwargs):
+    def add_argument(self, *flags: str, **kwargs: Any) -> None:
         action = kwargs.get("action")
+        takes = ("flag" if action in ("store_true", "store_false", "help", "version") else
+                 "optional" if kwargs.get("nargs") == "?" else "value")
+        self.takes.update((f, takes) for f in flags if f.startswith("-"))
         if action in ("help", "version"):
             return
         dest = kwargs.get("dest")
@@ -79,11 +88,32 @@ class _Defaults:
         self.values.setdefault(dest, kwargs.get("default", default))
 
 
-def _parser(argparse=argparse):
+_declared: Optional[_Declarations] = None
+
+
+def _declarations() -> _Declarations:
+    """The options as _parser() declares them (made once)."""
+    global _declared
+    if _declared is None:
+        _declared = _Declarations()
+        _parser(_declared)
+    return _declared
+
+
+def _prog() -> str:
+    """The program's name for usage and errors: `vtrace` as the console script, `python3 -m
+    vtrace` (the interpreter's name as typed) as a module."""
+    if os.path.basename(sys.argv[0] or "") in ("__main__.py", "-m", "-c", ""):
+        return "%s -m vtrace" % (os.path.basename(sys.executable) or "python3")
+    return os.path.basename(sys.argv[0])
+
+
+def _parser(argparse: Any = argparse) -> _argparse.ArgumentParser:
+    """The command line's parser: every option of the runner is declared here."""
     mb = vtrace.DEFAULT_BUFFER_SIZE * vtrace.RECORD_BYTES / 1e6
     p = argparse.ArgumentParser(
         formatter_class=_formatter,
-        prog="python -m vtrace",
+        prog=_prog(),
         usage="%(prog)s [options] (script.py | -m module | -c code) [args...]",
         description="Run a Python program exactly as it would run, recording every function call "
                     "and return in every thread into a fixed-size ring buffer (the most recent "
@@ -95,9 +125,15 @@ def _parser(argparse=argparse):
     p.add_argument("-o", "--output", default=vtrace.DEFAULT_OUTPUT, metavar="PATH",
                    help="where to write dumps (default: %(default)s); {pid}, {n} (the n-th dump "
                         "of the process) and {time} are replaced, other braces refused. "
-                        "Resolved at start; a regular file (written as a new 0600 file), a new "
-                        "one or a character device; a later dump of the process never "
-                        "replaces an earlier one: it gets -N before the extension")
+                        "Resolved at start; a regular file (written as a new file, of mode "
+                        "0600 unless --dump-mode says otherwise), a new one or a character "
+                        "device; a later dump of the process never replaces an earlier one: it "
+                        "gets -N before the extension")
+    p.add_argument("--dump-mode", default="0600", metavar="MODE",
+                   help="the mode of dump files, in octal (default: %(default)s), e.g. 0640 "
+                        "for a group that reads them: readable by the owner, never writable "
+                        "by others; set as given (the umask does not narrow it). The ring "
+                        "file takes its read bits")
     p.add_argument("--buffer-size", type=int, default=vtrace.DEFAULT_BUFFER_SIZE, metavar="N",
                    help="events the ring keeps (default: %%(default)s); each takes %d bytes, so "
                         "the ring uses N*%d bytes (%.0f MB by default), the arena for texts "
@@ -190,9 +226,15 @@ def _parser(argparse=argparse):
     return p
 
 
-def _split(argv):
+def _is_level(text: str) -> bool:
+    return text.upper() in _LEVEL_NAMES or text.isdigit()
+
+
+def _split(argv: list[str]) -> tuple[list[str], list[str], list[str]]:
     """Our options, then the program: everything from the script (or -m/-c's value) on is
-    the program's, even what looks like an option."""
+    the program's, even what looks like an option. Which options take a value is what
+    _parser() declares."""
+    takes = _declarations().takes
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -200,24 +242,22 @@ def _split(argv):
             return argv[:i], argv[i + 1:i + 2], argv[i + 2:]
         if a in ("-m", "-c"):
             return argv[:i + 2], [], argv[i + 2:]
-        if a in _VALUE_OPTIONS:
+        name, eq, _ = a.partition("=") if a.startswith("--") else (a, "", "")
+        kind = takes.get(name)
+        if kind == "value" and not eq:
             i += 2
-            continue
-        if a == "--log-handler" and i + 1 < len(argv) and (
-                argv[i + 1].upper() in _LEVEL_NAMES or argv[i + 1].isdigit()):
+        elif kind == "optional" and not eq and i + 1 < len(argv) and _is_level(argv[i + 1]):
             i += 2
-            continue
-        if a.startswith("-") and (a.split("=", 1)[0] in _VALUE_OPTIONS | {"--log-handler"} or
-                                  a in _FLAG_OPTIONS):
+        elif kind is not None and not (kind == "flag" and eq):
             i += 1
-            continue
-        if a.startswith("-") and a != "-":
+        elif a.startswith("-") and a != "-":
             return argv[:i + 1], [], []
-        return argv[:i], [a], argv[i + 1:]
+        else:
+            return argv[:i], [a], argv[i + 1:]
     return argv, [], []
 
 
-def _config_path(ours):
+def _config_path(ours: list[str]) -> tuple[Optional[str], bool]:
     """The --config value among our options, else the default file when it exists."""
     for i, a in enumerate(ours):
         if a == "--config" and i + 1 < len(ours):
@@ -227,13 +267,13 @@ def _config_path(ours):
     return (vtrace.CONFIG_FILE, False) if os.path.exists(vtrace.CONFIG_FILE) else (None, False)
 
 
-def _config_defaults(path):
+def _config_defaults(path: str) -> dict[str, Any]:
     """The parser's defaults from a configuration file."""
     cfg = vtrace.load_config(path)
     out = {}
     for key, value in cfg.items():
-        dest = _CONFIG_DEST[key]
-        if dest in ("no_exit_dump", "no_exception_dump", "no_ring_file"):
+        dest = _NEGATED.get(key, key)
+        if key in _NEGATED:
             value = not value
         elif key in ("include", "exclude", "include_files", "exclude_files") and isinstance(value, str):
             value = [value]
@@ -245,7 +285,11 @@ def _config_defaults(path):
     return out
 
 
-def parse(argv):
+def parse(argv: list[str]) -> Any:
+    """The options and the program to run (an argparse.Namespace, or its stand-in for a run
+    with no options; .args holds the program's arguments). Errors exit with status 2 and a
+    usage line, as argparse does; VTRACE_OPTIONS comes before argv, a configuration file
+    gives the defaults."""
     try:
         env = os.environ.get("VTRACE_OPTIONS", "")
         env = shlex.split(env) if env.strip() else []
@@ -272,6 +316,10 @@ def parse(argv):
         opts.output = vtrace._check_output(opts.output)
     except (ValueError, TypeError) as e:
         p.error(str(e))
+    try:
+        opts.dump_mode = vtrace._dump_mode(opts.dump_mode)
+    except (ValueError, TypeError) as e:
+        p.error("--dump-mode: %s" % e)
     if opts.buffer_size < 16:
         p.error("--buffer-size must be at least 16")
     if opts.max_depth is not None and opts.max_depth < 0:
@@ -295,11 +343,9 @@ def parse(argv):
     return opts
 
 
-def _defaults(ours, script, rest):
+def _defaults(ours: list[str], script: list[str], rest: list[str]) -> types.SimpleNamespace:
     """The options of a run given none but what to run (-m module, -c code, or a script)."""
-    d = _Defaults()
-    _parser(d)
-    opts = types.SimpleNamespace(**d.values)
+    opts = types.SimpleNamespace(**_declarations().values)
     if ours:
         setattr(opts, "module" if ours[0] == "-m" else "code", ours[1])
     else:
@@ -308,7 +354,7 @@ def _defaults(ours, script, rest):
     return opts
 
 
-def _module_code(name):
+def _module_code(name: str) -> tuple[Any, types.CodeType]:
     """(spec, code) of what `python -m name` runs (a package runs its __main__), through
     importlib's public API; ImportError with python's wording when there is none."""
     import importlib.util
@@ -335,14 +381,14 @@ def _module_code(name):
     return spec, code
 
 
-def _fresh_main(**attrs):
+def _fresh_main(**attrs: Any) -> types.ModuleType:
     main = types.ModuleType("__main__")
     main.__dict__.update(__builtins__=builtins, **attrs)
     sys.modules["__main__"] = main
     return main
 
 
-def _prepare(opts):
+def _prepare(opts: Any) -> tuple[types.CodeType, dict[str, Any]]:
     """Sets sys.argv, sys.path[0] and __main__ as `python` would; returns (code, globals)."""
     if opts.code is not None:
         sys.argv = ["-c"] + opts.args
@@ -377,42 +423,45 @@ def _prepare(opts):
     return compile(source, path, "exec", dont_inherit=True), main.__dict__
 
 
-def _user_traceback(tb):
+def _user_traceback(tb: Optional[types.TracebackType]) -> Optional[types.TracebackType]:
     """The traceback without vtrace's own frames, as `python` would print it."""
     while tb is not None and tb.tb_frame.f_code.co_filename.startswith(vtrace._PKG_DIR + os.sep):
         tb = tb.tb_next
     return tb
 
 
-def _tracer_args(opts):
-    return {"buffer_size": opts.buffer_size, "output": opts.output, "c_calls": opts.c_calls,
-            "quiet": opts.quiet, "dump_on_exit": not opts.no_exit_dump,
-            "dump_on_exception": not opts.no_exception_dump, "log_args": opts.log_args,
-            "log_retval": opts.log_retval, "log_exceptions": opts.log_exceptions,
-            "log_gc": opts.log_gc, "log_handler": opts.log_handler,
-            "dump_on_log": opts.dump_on_log, "max_depth": opts.max_depth or 0,
-            "include": opts.include, "exclude": opts.exclude,
-            "include_files": opts.include_files, "exclude_files": opts.exclude_files,
-            "ignore_c": opts.ignore_c, "min_duration": opts.min_duration or 0,
-            "ring_dir": opts.ring_dir, "ring_file": not opts.no_ring_file}
+def _tracer_args(opts: Any) -> dict[str, Any]:
+    """The Tracer's arguments from the options (each the dest of the same name, or of its
+    negation), but those that stay with the program's own process."""
+    init = vtrace.Tracer.__init__.__code__
+    args = {}
+    for key in init.co_varnames[1:init.co_argcount]:
+        if key in _NOT_FOR_CHILDREN:
+            continue
+        if key in _NEGATED:
+            args[key] = not getattr(opts, _NEGATED[key])
+        else:
+            value = getattr(opts, key)
+            args[key] = 0 if value is None and key in ("max_depth", "min_duration") else value
+    return args
 
 
-def _tracer(opts):
+def _tracer(opts: Any) -> vtrace.Tracer:
     return vtrace.Tracer(dump_signal=opts.dump_signal, **_tracer_args(opts))
 
 
-def _child_options(opts):
+def _child_options(opts: Any) -> str:
     args = _tracer_args(opts)
     args["output"] = vtrace._child_pattern(opts.output)
     return json.dumps(args)
 
 
-def _spawn_child(options):
+def _spawn_child(options: str) -> None:
     """Entry of a multiprocessing spawn child started by a traced program."""
     vtrace.Tracer(**json.loads(options)).start()
 
 
-_PATCHES = {}  # module name -> function(module, options) that makes its children traced
+_PATCHES: dict[str, Any] = {}  # module name -> function(module, options) that makes its children traced
 
 
 class _SpawnPatcher:
@@ -420,11 +469,11 @@ class _SpawnPatcher:
     become the workers) start tracing too, once the program imports multiprocessing.spawn
     or .forkserver (nothing is imported ahead of the program)."""
 
-    def __init__(self, opts, waiting):
+    def __init__(self, opts: Any, waiting: list[str]) -> None:
         self.opts = opts  # their text for the child only when needed: it imports json
         self.waiting = set(waiting)
 
-    def find_spec(self, name, path=None, target=None):
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
         if name not in self.waiting:
             return None
         self.waiting.discard(name)
@@ -437,10 +486,10 @@ class _SpawnPatcher:
         loader, options = spec.loader, _child_options(self.opts)
 
         class _Loader:
-            def create_module(self, spec):
+            def create_module(self, spec: Any) -> Any:
                 return loader.create_module(spec)
 
-            def exec_module(self, module):
+            def exec_module(self, module: types.ModuleType) -> None:
                 loader.exec_module(module)
                 _PATCHES[name](module, options)
 
@@ -448,7 +497,7 @@ class _SpawnPatcher:
         return spec
 
 
-def _traced_command(cmd, options):
+def _traced_command(cmd: list[str], options: str) -> list[str]:
     """A `python ... -c CODE` command line that starts tracing before CODE."""
     if "-c" not in cmd:
         return cmd
@@ -459,10 +508,10 @@ def _traced_command(cmd, options):
     return cmd[:i] + [prefix + cmd[i]] + cmd[i + 1:]
 
 
-def _patch_spawn(spawn, options):
+def _patch_spawn(spawn: types.ModuleType, options: str) -> None:
     original = spawn.get_command_line
 
-    def get_command_line(**kwds):
+    def get_command_line(**kwds: Any) -> list[str]:
         return _traced_command(original(**kwds), options)
 
     spawn.get_command_line = get_command_line
@@ -472,19 +521,19 @@ class _TracedUtil:
     """multiprocessing.util as the forkserver module sees it: the server it starts runs
     traced, and so do the workers it forks (they inherit its tracer)."""
 
-    def __init__(self, util, options):
+    def __init__(self, util: types.ModuleType, options: str) -> None:
         self._util = util
         self._options = options
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._util, name)
 
-    def spawnv_passfds(self, path, args, passfds):
+    def spawnv_passfds(self, path: str, args: list[str], passfds: Any) -> int:
         return self._util.spawnv_passfds(path, _traced_command(list(args), self._options),
                                          passfds)
 
 
-def _patch_forkserver(forkserver, options):
+def _patch_forkserver(forkserver: types.ModuleType, options: str) -> None:
     forkserver.util = _TracedUtil(forkserver.util, options)
 
 
@@ -492,7 +541,8 @@ _PATCHES["multiprocessing.spawn"] = _patch_spawn
 _PATCHES["multiprocessing.forkserver"] = _patch_forkserver
 
 
-def main(argv=None):
+def main(argv: Optional[list[str]] = None) -> None:
+    """The vtrace command: runs the program argv (default: sys.argv[1:]) names, traced."""
     opts = parse(sys.argv[1:] if argv is None else argv)
     # Resolved now: the program may change directory; its children get the same path.
     opts.output = vtrace._absolute(opts.output)
@@ -523,7 +573,7 @@ def main(argv=None):
         vtrace._vtrace.shift_depth(hidden)
 
 
-def _hidden_depth(opts):
+def _hidden_depth(opts: Any) -> int:
     """The recursion levels below the program that python would not have, for main() to
     hide: the program then meets the recursion limit as deep as without the runner. That is
     main's depth (this frame aside): python runs a script or -c from the bottom, and a
@@ -534,7 +584,7 @@ def _hidden_depth(opts):
     return depth - (2 + entry if opts.module is not None else 0)
 
 
-def _unhandled(tracer, e):
+def _unhandled(tracer: vtrace.Tracer, e: BaseException) -> None:
     """What python does with an exception nobody caught, and the dump."""
     tb = _user_traceback(e.__traceback__)
     sys.excepthook(type(e), e.with_traceback(tb), tb)

@@ -1,8 +1,15 @@
 # SPDX-License-Identifier: MIT
 """vtrace.LogHandler: log records into the trace, and a dump on a serious one."""
+from __future__ import annotations
+
 import logging
 
 from . import _vtrace
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Callable, Optional, Union
+    Level = Union[int, str]
 
 __all__ = ["LogHandler", "level_number", "install_root", "uninstall_root"]
 
@@ -10,7 +17,7 @@ _LEVELS = {"CRITICAL": 50, "FATAL": 50, "ERROR": 40, "WARNING": 30, "WARN": 30, 
            "DEBUG": 10, "NOTSET": 0}
 
 
-def level_number(level):
+def level_number(level: Level) -> int:
     """A logging level from a number or a name ("info", "ERROR", "25")."""
     if isinstance(level, bool):
         raise ValueError("a log level must be a name or a number, not %r" % level)
@@ -31,11 +38,12 @@ class LogHandler(logging.Handler):
     logs it. With dump_level, a record at or above that level also makes the recording
     tracer dump (reason "log"): the incident the dashcam is for."""
 
-    def __init__(self, level=logging.DEBUG, dump_level=None):
+    def __init__(self, level: Level = logging.DEBUG, dump_level: Optional[Level] = None) -> None:
         super().__init__(level_number(level))
         self.dump_level = level_number(dump_level) if dump_level is not None else None
 
-    def emit(self, record):
+    def emit(self, record: logging.LogRecord) -> None:
+        """Records `record` (formatted untraced) on this thread; dumps at dump_level."""
         try:
             msg = _vtrace.call_untraced(self.format, record)
             _vtrace.log(record.levelno, record.name, msg)
@@ -52,18 +60,19 @@ class LogHandler(logging.Handler):
 # The handler "on the root logger": it sees every record a logger hands to its handlers,
 # without being in root.handlers, so a program's logging.basicConfig() still configures
 # logging as it would without vtrace.
-_root = None
-_orig_call_handlers = None
+_root: Optional[LogHandler] = None
+_orig_call_handlers: Optional[Callable[[logging.Logger, logging.LogRecord], None]] = None
 
 
-def _call_handlers(self, record):
+def _call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
     h = _root
     if h is not None and record.levelno >= h.level:
         h.handle(record)
     _orig_call_handlers(self, record)
 
 
-def install_root(level, dump_level=None):
+def install_root(level: Level, dump_level: Optional[Level] = None) -> LogHandler:
+    """Puts a LogHandler "on the root logger" (see above) at level; returns it."""
     global _root, _orig_call_handlers
     _root = LogHandler(level, dump_level)
     if _orig_call_handlers is None:
@@ -72,6 +81,7 @@ def install_root(level, dump_level=None):
     return _root
 
 
-def uninstall_root():
+def uninstall_root() -> None:
+    """Takes the root LogHandler away (logging itself stays patched, passing records on)."""
     global _root
     _root = None

@@ -1,0 +1,5 @@
+def f(items):  # SPDX-License-Identifier: MIT
+    for _ in range(5):
+        len(items)
+    items.append(1)
+f([])

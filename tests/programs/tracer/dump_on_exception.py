@@ -1,0 +1,6 @@
+def inner():  # SPDX-License-Identifier: MIT
+    raise ValueError('boom')
+def outer():
+    inner()
+print('before')
+outer()

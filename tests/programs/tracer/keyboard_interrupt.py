@@ -1,0 +1,3 @@
+def f():  # SPDX-License-Identifier: MIT
+    raise KeyboardInterrupt
+f()

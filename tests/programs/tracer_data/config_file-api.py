@@ -1,0 +1,2 @@
+import vtrace  # SPDX-License-Identifier: MIT
+print(sorted(vtrace.load_config().items()))

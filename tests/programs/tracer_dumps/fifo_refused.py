@@ -1,0 +1,1 @@
+print('done')  # SPDX-License-Identifier: MIT

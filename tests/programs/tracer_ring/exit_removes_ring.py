@@ -1,0 +1,3 @@
+def f():  # SPDX-License-Identifier: MIT
+    pass
+f()

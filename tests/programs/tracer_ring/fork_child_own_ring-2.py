@@ -1,0 +1,5 @@
+import vtrace  # SPDX-License-Identifier: MIT
+def f():
+    pass
+f()
+t = vtrace.get_tracer(); t.stop(); t.start()

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/* test_tracer_tasks.c: asyncio tasks as the tracer records them: every step of a task (the
+ * outermost coroutine the event loop resumes) names its task, awaited coroutines do not,
+ * and `vtui stats --tasks` gives each task's steps, span, busy and wait time
+ * (tests/tracer_fixtures.h; the viewer is $VTUI_BUILD/vtui). */
+#include "tests/tracer_fixtures.h"
+#include "tests/tmux_harness.h"
+
+#include <signal.h>
+
+/* alpha sleeps 0.1s: two steps. beta sleeps 0.05s, then awaits alpha, still running:
+ * three steps. The third task, unnamed (Task-N, N depending on the version), sleeps 0.15s:
+ * two steps. main (the loop's first task, Task-1) waits for the three: two steps. A
+ * coroutine driven by hand, outside any loop, is no task. */
+static const char prog[] =
+	"import asyncio\n"
+	"async def leaf(delay):\n"
+	"    await asyncio.sleep(delay)\n"
+	"async def worker(delay, other=None):\n"
+	"    await leaf(delay)\n"
+	"    if other is not None:\n"
+	"        await other\n"
+	"    return delay\n"
+	"async def main():\n"
+	"    a = asyncio.create_task(worker(0.1), name='alpha')\n"
+	"    b = asyncio.create_task(worker(0.05, a), name='beta')\n"
+	"    c = asyncio.create_task(worker(0.15))\n"
+	"    await asyncio.gather(a, b, c)\n"
+	"    print(asyncio.current_task().get_name(), c.get_name())\n"
+	"async def by_hand():\n"
+	"    return 1\n"
+	"try:\n"
+	"    by_hand().send(None)\n"
+	"except StopIteration:\n"
+	"    pass\n"
+	"loop = asyncio.new_event_loop()\n"
+	"loop.run_until_complete(main())\n"
+	"loop.close()\n";
+
+/* The steps of task `name` in the dump, and the name of the function each step ran. */
+static size_t steps_of(const vtb_trace *t, const char *name, const char *fn)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
+		const vtb_thread *th = vtb_trace_thread(t, i);
+		for (size_t k = 0; k < th->task_step_count; k++) {
+			const vtb_task_step *s = &th->task_steps[k];
+			if (strcmp(s->name, name) != 0)
+				continue;
+			ck_assert_str_eq(name_of(t, &th->rows[s->depth].slices[s->index]), fn);
+			n++;
+		}
+	}
+	return n;
+}
+
+static size_t all_steps(const vtb_trace *t)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < vtb_trace_thread_count(t); i++)
+		n += vtb_trace_thread(t, i)->task_step_count;
+	return n;
+}
+
+START_TEST(test_task_steps)
+{
+	write_file("prog.py", prog);
+	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q -o t.bin prog.py"), 0);
+	char *out = read_file("t.out");
+	char main_name[64], third[64];
+	ck_assert_int_eq(sscanf(out, "%63s %63s", main_name, third), 2);
+	ck_assert_str_eq(main_name, "Task-1");
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(steps_of(t, "Task-1", "__main__.main"), 2);
+	ck_assert_uint_eq(steps_of(t, "alpha", "__main__.worker"), 2);
+	ck_assert_uint_eq(steps_of(t, "beta", "__main__.worker"), 3);
+	ck_assert_uint_eq(steps_of(t, third, "__main__.worker"), 2);
+	/* no other task; leaf and sleep ran inside the steps, by_hand outside any */
+	ck_assert_uint_eq(all_steps(t), 9);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.by_hand"), 1);
+	vtb_trace_free(t);
+
+	/* Per task: steps, then span >= what it slept, busy < span, wait = span - busy. */
+	char vtui[1024];
+	tmux_find_vtui(vtui, sizeof vtui);
+	char *csv = sh_out("'%s' stats --tasks --format csv '%s'", vtui, path_in("t.bin"));
+	const char *want[] = { "Task-1", "alpha", "beta", third };
+	const unsigned steps[] = { 2, 2, 3, 2 };
+	const double slept[] = { 0.15, 0.1, 0.1, 0.15 };
+	char *line = strchr(csv, '\n');
+	ck_assert_msg(line && !strncmp(csv, "task,thread,steps,span,busy,wait\n", 33), "%s", csv);
+	for (int i = 0; i < 4; i++) {
+		char task[64], thread[64];
+		unsigned n;
+		unsigned long long span, busy, wait;
+		ck_assert_msg(sscanf(line + 1, "%63[^,],%63[^,],%u,%llu,%llu,%llu", task, thread, &n, &span, &busy,
+				     &wait) == 6, "%s", csv);
+		ck_assert_str_eq(task, want[i]);
+		ck_assert_str_eq(thread, "MainThread");
+		ck_assert_uint_eq(n, steps[i]);
+		ck_assert_uint_ge(span, (unsigned long long)(slept[i] * 1e9));
+		ck_assert_uint_lt(busy, span);
+		ck_assert_uint_eq(wait, span - busy);
+		line = strchr(line + 1, '\n');
+		ck_assert_ptr_nonnull(line);
+	}
+	ck_assert_str_eq(line, "\n");
+	free(csv);
+	free(out);
+}
+END_TEST
+
+/* Tasks on two threads, each with its own loop: a lane per task, under its thread. */
+START_TEST(test_tasks_per_thread)
+{
+	write_file("prog.py",
+		   "import asyncio, threading\n"
+		   "async def step(n):\n"
+		   "    for _ in range(n):\n"
+		   "        await asyncio.sleep(0)\n"
+		   "async def main(tag):\n"
+		   "    await asyncio.gather(asyncio.create_task(step(3), name=tag + '-x'),\n"
+		   "                         asyncio.create_task(step(1), name=tag + '-y'))\n"
+		   "def run(tag):\n"
+		   "    loop = asyncio.new_event_loop()\n"
+		   "    loop.run_until_complete(main(tag))\n"
+		   "    loop.close()\n"
+		   "th = threading.Thread(target=run, args=('w',), name='worker')\n"
+		   "th.start(); th.join()\n"
+		   "run('m')\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 0);
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(steps_of(t, "w-x", "__main__.step"), 4);
+	ck_assert_uint_eq(steps_of(t, "w-y", "__main__.step"), 2);
+	ck_assert_uint_eq(steps_of(t, "m-x", "__main__.step"), 4);
+	ck_assert_uint_eq(steps_of(t, "m-y", "__main__.step"), 2);
+	const vtb_thread *w = thread_named(t, "worker");
+	ck_assert_ptr_nonnull(w);
+	size_t mine = 0; /* w-x, w-y and the thread's main task (Task-N) */
+	for (size_t k = 0; k < w->task_step_count; k++) {
+		ck_assert_int_ne(w->task_steps[k].name[0], 'm');
+		mine += w->task_steps[k].name[0] == 'w';
+	}
+	ck_assert_uint_eq(mine, 6);
+	ck_assert_uint_eq(w->task_step_count, 8);
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* The black box: a process killed inside a task leaves its steps in the ring file. */
+START_TEST(test_tasks_in_ring)
+{
+	write_file("prog.py",
+		   "import asyncio, os, signal\n"
+		   "async def w():\n"
+		   "    await asyncio.sleep(0.01)\n"
+		   "    os.kill(os.getpid(), signal.SIGKILL)\n"
+		   "async def main():\n"
+		   "    await asyncio.create_task(w(), name='killer')\n"
+		   "asyncio.run(main())\n");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 128 + SIGKILL);
+	char vtui[1024];
+	tmux_find_vtui(vtui, sizeof vtui);
+	char *csv = sh_out("'%s' stats --tasks --format csv \"$(ls '%s'/vtrace/*.ring)\" | cut -d, -f1-3", vtui, path_in(""));
+	ck_assert_str_eq(csv, "task,thread,steps\nTask-1,MainThread,1\nkiller,MainThread,2\n");
+	free(csv);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("tracer_tasks");
+	const struct tf_case cases[] = {
+		{ "task_steps", test_task_steps },
+		{ "tasks_per_thread", test_tasks_per_thread },
+		{ "tasks_in_ring", test_tasks_in_ring },
+	};
+	tf_add_cases(s, cases, sizeof cases / sizeof *cases, 120);
+	return tf_run(s);
+}
