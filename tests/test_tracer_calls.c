@@ -69,6 +69,13 @@ START_TEST(test_story_of_a_crash)
 	ck_assert_int_eq(calls_at_time(l, in.at_ns, &p), 0);
 	label_of(t, l, p, label, sizeof(label));
 	ck_assert_str_eq(label, "__main__.price(sku='sku-13') [exception]");
+	/* the call goto incident (e) selects is that row, with the tracer's traceback */
+	ck_assert_int_ge(in.call_depth, 0);
+	ck_assert_int_eq(calls_of_call(l, (uint32_t)in.call_depth, in.call_index, &p), 0);
+	label_of(t, l, p, label, sizeof(label));
+	ck_assert_str_eq(label, "__main__.price(sku='sku-13') [exception]");
+	ck_assert_ptr_nonnull(in.traceback);
+	ck_assert_ptr_nonnull(strstr(in.traceback, "KeyError: 'sku-13'"));
 	/* back to main: the warning was logged on the way */
 	while (calls_step(l, &p, -1) == 0) {
 		label_of(t, l, p, label, sizeof(label));
