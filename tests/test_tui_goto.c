@@ -168,6 +168,52 @@ START_TEST(incident_keys_agree)
 }
 END_TEST
 
+/* MainThread's app.main calls step and retry, then raises by its own code (`<module>` say). */
+static tui_app *open_long_call(void)
+{
+	vtb_header h;
+	vtb_writer *w;
+	vtb_trace *t;
+	int64_t id[NNAMES];
+	char *cause = NULL;
+
+	fx_header("simple", &h);
+	h.reason = VTB_REASON_EXCEPTION;
+	h.reason_text = "KeyError: 'host'";
+	h.dump_ns = FX_US(1010);
+	w = vtb_writer_open_mem(&h);
+	for (int i = 0; i < NNAMES; i++)
+		id[i] = vtb_writer_string(w, names[i], i < TICK ? "app.py" : "", (uint32_t)i + 1);
+	ck_assert_int_eq(vtb_writer_process(w, 100, 1, "python"), 0);
+	ck_assert_int_eq(vtb_writer_thread(w, 100, 100, "MainThread"), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, FX_US(0), (uint32_t)id[MAIN], 0), 0);
+	call(w, 0, 100, 200, id[STEP], 0);
+	call(w, 0, 300, 400, id[RETRY], 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, FX_US(1000), VTB_CALL_EXCEPTION), 0);
+	ck_assert_int_eq(vtb_writer_instant(w, 0, FX_US(1005), (uint32_t)id[UNHANDLED], traceback), 0);
+	t = fx_load_mem(w, 0, &cause);
+	ck_assert_msg(t != NULL, "%s", cause ? cause : "?");
+	vtb_writer_free(w);
+	return fx_app(t, "long.vtb");
+}
+
+/* An exception raised by a long call's own code: e selects that call with the cursor on
+ * the moment, not the call's middle; E opens the call list on what the call did last
+ * before it, not on its first line. */
+START_TEST(incident_in_a_long_call)
+{
+	tui_app *e = open_long_call(), *E = open_long_call();
+
+	tui_app_key(e, 'e');
+	ck_assert_str_eq(sel_name(e), "app.main");
+	ck_assert_uint_eq(e->view.cursor_ns, FX_US(1000));
+	tui_app_key(E, 'E');
+	ck_assert_str_eq(sel_name(E), "app.retry");
+	tui_app_free(e);
+	tui_app_free(E);
+}
+END_TEST
+
 /* The details of the call the exception began in, and of those it left on its way up,
  * show the exception and its traceback; other calls do not. */
 START_TEST(incident_details_traceback)
@@ -397,6 +443,7 @@ int main(void)
 	int failed;
 
 	tcase_add_loop_test(tc, incident_one_key, 0, sizeof(incident_cases) / sizeof(incident_cases[0]));
+	tcase_add_test(tc, incident_in_a_long_call);
 	tcase_add_loop_test(tc, incident_keys_agree, 0, sizeof(incident_cases) / sizeof(incident_cases[0]));
 	tcase_add_test(tc, incident_details_traceback);
 	tcase_add_test(tc, goto_places);

@@ -124,6 +124,9 @@ static int goto_incident(tui_app *app)
 		app->view.cursor_ns = in->an.at_ns;
 	} else if ((s = tui_model_slice(&app->model, in->call))) {
 		show_before(app, in->call);
+		/* the cursor on the moment itself: the call may span the whole view */
+		if (in->an.at_ns >= app->view.start_ns && in->an.at_ns <= tui_slice_end(s))
+			app->view.cursor_ns = in->an.at_ns;
 	} else {
 		tui_view_center(&app->view, &app->model, in->an.at_ns);
 	}
