@@ -6,7 +6,7 @@
  * Files: stats.c (per-function statistics and their table, CSV and JSON writers), diff.c
  * (two traces compared function by function), flame.c (the aggregated flame graph's
  * tree), multi.c (several dumps of one run merged onto one clock), calls.c and
- * calls_incident.c (a thread's call list, the incident), tasks.c (asyncio tasks as lanes:
+ * incident.c (a thread's call list, the incident), tasks.c (asyncio tasks as lanes:
  * their steps stitched together, per-task figures).
  *
  * Statistics, per string id: calls, total, self, mean and max, as vtui(1) STATISTICS
@@ -220,7 +220,7 @@ uint64_t tui_task_wait(const tui_task_lane *l);
 int tui_tasks_write(const tui_tasks *ts, const vtb_trace *t, enum tui_stats_format fmt, FILE *out,
 		    char **cause);
 
-/* ---- a thread's call list (calls.c) and the incident (calls_incident.c) ----
+/* ---- a thread's call list (calls.c) ----
  * 
  */
 enum calls_kind { CALLS_CALL, CALLS_MARK };
@@ -286,18 +286,32 @@ int calls_row_get(const calls_list *l, calls_pos p, calls_row *row);
  * len - 1 bytes. */
 void calls_label(const vtb_trace *t, const calls_row *row, char *buf, size_t len);
 
-/* ---- the incident (calls_incident.c) ----
- * The moment the dump was triggered and the thread it happened in, from the header
- * and the model alone: an unhandled exception's thread (named by the reason, else the
- * one whose last exception-left call ends last) at the end of that call; the log record
- * that dumped (the last one before the dump of the highest level); else the dump's
- * moment on the thread the reason names, else the one whose calls end last. */
-typedef struct calls_incident {
-	int64_t thread;          /* trace thread index, -1 when the trace has no threads */
-	uint64_t at_ns;
-} calls_incident;
+/* ---- the incident (incident.c) ----
+ * Where the dump was triggered, by the dump's reason (the rules: incident.c's opening
+ * comment): one finder for the viewer's `goto incident` (e), the call list's `calls
+ * incident` (E), `vtui calls --before incident` and search's landing of the dump's
+ * exception. The name of the instant the tracer leaves where an exception went unhandled
+ * (tracer/vtrace UNHANDLED); its text is the traceback. */
+#define AN_UNHANDLED "unhandled exception"
 
-void calls_incident_find(const vtb_trace *t, calls_incident *out);
+typedef struct an_incident {
+	uint32_t reason;        /* the header's enum vtb_reason */
+	int64_t thread;         /* trace thread index: the call's, the mark's, else the one the
+				 * rules name; -1 when the trace has no threads */
+	int64_t call_depth;     /* the call: rows[call_depth].slices[call_index] of the thread; */
+	size_t call_index;      /* call_depth -1 when there is none */
+	uint64_t at_ns;         /* the moment */
+	int64_t mark_thread;    /* the unhandled-exception instant or the log record that dumped: */
+	size_t mark_index;      /* marks[mark_index] of thread mark_thread; -1 when none */
+	const char *traceback;  /* the instant's text (owned by the trace), or NULL */
+} an_incident;
+
+/* Fill *out with the incident of `t` (which must outlive its pointers). Scans every call
+ * once for an exception reason, the marks for a log reason. */
+void an_incident_find(const vtb_trace *t, an_incident *out);
+/* Whether call rows[depth][index] of `th`, which an exception left, is where it began:
+ * its last child was not left by it (or it has none). */
+int an_exception_began(const vtb_thread *th, uint32_t depth, size_t index);
 
 
 #endif

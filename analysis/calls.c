@@ -28,22 +28,6 @@ static size_t first_from(const vtb_row *row, uint64_t t)
 	return an_row_first_from(row, t);
 }
 
-/* Index of the first mark at or after t. */
-static size_t mark_from(const vtb_thread *th, uint64_t t)
-{
-	size_t lo = 0, hi = th->mark_count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (th->marks[mid].ts_ns < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static const vtb_slice *slice_at(const calls_list *l, uint32_t d, size_t i)
 {
 	if (d >= l->th->depth_count || i >= l->th->rows[d].count)
@@ -233,8 +217,8 @@ static int mark_shown(const calls_list *l, size_t j, int dir, size_t *out)
 			return 0;
 		}
 		if (dir > 0)
-			j = mark_from(l->th, t1);
-		else if ((j = mark_from(l->th, t0)) == 0)
+			j = an_mark_first_from(l->th, t1);
+		else if ((j = an_mark_first_from(l->th, t0)) == 0)
 			return -1;
 		else
 			j--;
@@ -277,7 +261,7 @@ int calls_last(const calls_list *l, calls_pos *out)
 int calls_at_time(const calls_list *l, uint64_t t, calls_pos *out)
 {
 	uint32_t d = 0;
-	size_t i = 0, m = 0, j = t == UINT64_MAX ? l->th->mark_count : mark_from(l->th, t + 1);
+	size_t i = 0, m = 0, j = t == UINT64_MAX ? l->th->mark_count : an_mark_first_from(l->th, t + 1);
 	int ok_c = call_before(l, t, 1, &d, &i) == 0;
 	int ok_m = j > 0 && mark_shown(l, j - 1, -1, &m) == 0;
 
@@ -297,11 +281,11 @@ static int step_call(const calls_list *l, calls_pos *p, int dir)
 
 	if (dir > 0) {
 		ok_c = call_next(l, &d, &i) == 0;
-		ok_m = mark_shown(l, mark_from(l->th, start), 1, &m) == 0;
+		ok_m = mark_shown(l, an_mark_first_from(l->th, start), 1, &m) == 0;
 		/* a mark inside this folded call is hidden, and none before it comes after */
 	} else {
 		ok_c = call_prev(l, &d, &i) == 0;
-		j = mark_from(l->th, start);
+		j = an_mark_first_from(l->th, start);
 		ok_m = j > 0 && mark_shown(l, j - 1, -1, &m) == 0;
 	}
 	if (!ok_c && !ok_m)
@@ -486,20 +470,6 @@ int calls_row_get(const calls_list *l, calls_pos p, calls_row *row)
 	return 0;
 }
 
-static const char *name_of(const vtb_trace *t, uint32_t id)
-{
-	const vtb_string *s = id < vtb_trace_string_count(t) ? vtb_trace_string(t, id) : NULL;
-
-	return s && s->name ? s->name : "?";
-}
-
-static const char *level_name(uint32_t level)
-{
-	static const char *const names[] = { "NOTSET", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL" };
-
-	return names[level >= 50 ? 5 : level / 10];
-}
-
 void calls_label(const vtb_trace *t, const calls_row *row, char *buf, size_t len)
 {
 	const vtb_mark *mk = row->mark;
@@ -507,12 +477,12 @@ void calls_label(const vtb_trace *t, const calls_row *row, char *buf, size_t len
 	if (!len)
 		return;
 	if (mk && mk->kind == VTB_MARK_LOG)
-		snprintf(buf, len, "[%s %s] %s", level_name(mk->level), name_of(t, mk->name_id), mk->text);
+		snprintf(buf, len, "[%s %s] %s", an_level_name(mk->level), an_name(t, mk->name_id), mk->text);
 	else if (mk)
-		snprintf(buf, len, "%s %s%s%s", mk->kind == VTB_MARK_OBJECT ? "=" : "*", name_of(t, mk->name_id),
+		snprintf(buf, len, "%s %s%s%s", mk->kind == VTB_MARK_OBJECT ? "=" : "*", an_name(t, mk->name_id),
 			 *mk->text ? " " : "", mk->text);
 	else if (row->slice)
-		snprintf(buf, len, "%s(%s)%s%s%s", name_of(t, row->slice->name_id), row->args ? row->args : "",
+		snprintf(buf, len, "%s(%s)%s%s%s", an_name(t, row->slice->name_id), row->args ? row->args : "",
 			 row->retval ? " = " : "", row->retval ? row->retval : "",
 			 row->flags & VTB_CALL_EXCEPTION ? " [exception]" : "");
 	else

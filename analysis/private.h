@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common/vtb.h"
 
@@ -14,21 +15,55 @@ static inline uint64_t an_slice_end(const vtb_slice *s)
 	return s->start_ns + s->dur_ns;
 }
 
-/* Index of the first slice of `row` starting at or after t (row->count if none): rows are
- * sorted by start. */
-static inline size_t an_row_first_from(const vtb_row *row, uint64_t t)
+/* Index of the first of `count` records of `size` bytes at `base`, sorted by the uint64_t
+ * at byte `key_offset` of each, whose key is >= t (count if none). Inline, so each caller's
+ * constant size and offset fold into it. */
+static inline size_t an_lower_bound(const void *base, size_t count, size_t size, size_t key_offset, uint64_t t)
 {
-	size_t lo = 0, hi = row->count;
+	const unsigned char *p = base;
+	size_t lo = 0, hi = count;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		uint64_t key;
 
-		if (row->slices[mid].start_ns < t)
+		memcpy(&key, p + mid * size + key_offset, sizeof(key));
+		if (key < t)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+/* Index of the first slice of `row` starting at or after t (row->count if none): rows are
+ * sorted by start. */
+static inline size_t an_row_first_from(const vtb_row *row, uint64_t t)
+{
+	return an_lower_bound(row->slices, row->count, sizeof(*row->slices), offsetof(vtb_slice, start_ns), t);
+}
+
+/* String `id`'s name, "?" for an id out of range. */
+static inline const char *an_name(const vtb_trace *t, uint32_t id)
+{
+	const vtb_string *s = id < vtb_trace_string_count(t) ? vtb_trace_string(t, id) : NULL;
+
+	return s && s->name ? s->name : "?";
+}
+
+/* Python's name of a logging level ("ERROR" for 40 to 49). */
+static inline const char *an_level_name(uint32_t level)
+{
+	static const char *const names[] = { "NOTSET", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL" };
+
+	return names[level >= 50 ? 5 : level / 10];
+}
+
+/* Index of the first mark of `th` at or after t (mark_count if none): marks are sorted
+ * by time. */
+static inline size_t an_mark_first_from(const vtb_thread *th, uint64_t t)
+{
+	return an_lower_bound(th->marks, th->mark_count, sizeof(*th->marks), offsetof(vtb_mark, ts_ns), t);
 }
 
 #endif

@@ -5,7 +5,8 @@
 With --before DIR (a package built from an earlier tree), the vtrace commands run under
 both, interleaved in the same loop, so that the machine's load weighs on both alike.
 Usage: python bench/startup_bench.py --pybuild BUILD/py/X.Y [--before DIR] [--runs 21]
-[--json]. Prints Markdown (or, with --json, the medians as JSON)."""
+[--json] [--program FILE]. --program runs FILE (e.g. bench/fib25.py: a traced run long
+enough to fill the default ring) instead of an empty script. Prints Markdown (or, with --json, the medians as JSON)."""
 import json
 import argparse
 import os
@@ -29,6 +30,7 @@ def main():
     ap.add_argument("--before")
     ap.add_argument("--runs", type=int, default=21)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--program", help="a script to run instead of an empty one")
     a = ap.parse_args()
     env = dict(os.environ, PYTHONPATH=os.path.abspath(a.pybuild))
     env.pop("VTRACE_OPTIONS", None)
@@ -39,7 +41,10 @@ def main():
         envs.insert(0, ("before: ", dict(env, PYTHONPATH=os.path.abspath(a.before))))
     py = sys.executable
     with tempfile.TemporaryDirectory() as d:
-        open(os.path.join(d, "empty.py"), "w").close()
+        with open(os.path.join(d, "empty.py"), "w") as f:
+            if a.program:
+                with open(a.program) as src:
+                    f.write(src.read())
         variants = [
             ("python empty.py", [py, "empty.py"], env),
             ("python -m empty (runpy's own cost)", [py, "-m", "empty"], env),

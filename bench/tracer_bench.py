@@ -398,8 +398,8 @@ def raw_medians(workloads, variants, rounds):
 
 
 def ring_rows(vtrace, why, repeats):
-    """What start() costs to set up the default ring (1M events), every page touched: in a
-    ring file (posix_fallocate, MAP_POPULATE) and in anonymous memory. Each start maps anew
+    """What start() costs to set up the default ring (1M events): in a ring file (its space
+    reserved by posix_fallocate, pages touched as the ring fills) and in anonymous memory. Each start maps anew
     (the options alternate), and the wall time of start() is the figure."""
     lines = ["| ring of %d events | start() wall ms (median of %d) | min | ring + arena + tables MB |"
              % (vtrace.DEFAULT_BUFFER_SIZE if vtrace else 0, repeats), "| --- | ---: | ---: | ---: |"]

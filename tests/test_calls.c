@@ -165,7 +165,7 @@ START_TEST(test_story_places)
 {
 	vtb_trace *t = story();
 	calls_list *l = calls_list_new(t, 0);
-	calls_incident in;
+	an_incident in;
 	calls_pos p, up;
 	char *rows;
 
@@ -183,7 +183,7 @@ START_TEST(test_story_places)
 	ck_assert_int_eq(calls_up(l, (calls_pos){ CALLS_CALL, 0, 0 }, &up), -1);
 	ck_assert_int_eq(calls_step(l, &(calls_pos){ CALLS_CALL, 7, 0 }, 1), -1);
 	/* the incident: where the KeyError began, at the end of lookup, on MainThread */
-	calls_incident_find(t, &in);
+	an_incident_find(t, &in);
 	ck_assert_int_eq(in.thread, 0);
 	ck_assert_uint_eq(in.at_ns, CFX_US(880));
 	ck_assert_int_eq(calls_at_time(l, in.at_ns, &p), 0);
@@ -196,45 +196,59 @@ START_TEST(test_story_places)
 }
 END_TEST
 
-/* The incident by the dump's reason: the loudest last log record, a named thread. */
+/* The incident by the dump's reason: the loudest last log record, a named thread (with no
+ * exception there: its last call at the dump, as `goto incident` shows it). */
+static const struct {
+	uint32_t reason;
+	const char *text;
+	int64_t thread;
+	uint64_t at_us;
+} incident_cases[] = {
+	{ VTB_REASON_LOG, "WARNING app: slow step", 0, 450 },
+	{ VTB_REASON_SIGNAL, "SIGTERM", 0, 1000 },
+	{ VTB_REASON_EXCEPTION, "in thread worker-1: ValueError: x", 1, 1000 }, /* worker-1 has none */
+	{ VTB_REASON_EXCEPTION, "ValueError: x", 0, 880 },
+	{ VTB_REASON_API, "in thread worker-1: dump()", 1, 1000 },
+	{ VTB_REASON_API, "", 0, 1000 },
+};
+
+/* The story dumped for incident case i, written at `path` when not NULL. */
+static vtb_trace *incident_trace(size_t i, const char *path)
+{
+	vtb_header h = cfx_header();
+	vtb_writer *w;
+	const uint8_t *buf;
+	size_t len;
+	char *cause = NULL;
+	vtb_trace *t;
+	FILE *f;
+
+	h.reason = incident_cases[i].reason;
+	h.reason_text = incident_cases[i].text;
+	w = vtb_writer_open_mem(&h);
+	ck_assert_int_eq(cfx_write(w), 0);
+	ck_assert_int_eq(vtb_writer_finish(w, &cause), 0);
+	buf = vtb_writer_mem(w, &len);
+	ck_assert_ptr_nonnull(t = vtb_trace_load_mem(buf, len, 0, &cause));
+	if (path) {
+		ck_assert_ptr_nonnull(f = fopen(path, "wb"));
+		ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+		ck_assert_int_eq(fclose(f), 0);
+	}
+	vtb_writer_free(w);
+	return t;
+}
+
 START_TEST(test_incident_reasons)
 {
-	static const struct {
-		uint32_t reason;
-		const char *text;
-		int64_t thread;
-		uint64_t at_us;
-	} cases[] = {
-		{ VTB_REASON_LOG, "WARNING app: slow step", 0, 450 },
-		{ VTB_REASON_SIGNAL, "SIGTERM", 0, 1000 },
-		{ VTB_REASON_EXCEPTION, "in thread worker-1: ValueError: x", 0, 880 }, /* worker-1 has none */
-		{ VTB_REASON_API, "in thread worker-1: dump()", 1, 1000 },
-		{ VTB_REASON_API, "", 0, 1000 },
-	};
+	vtb_trace *t = incident_trace((size_t)_i, NULL);
+	an_incident in;
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		vtb_header h = cfx_header();
-		vtb_writer *w;
-		const uint8_t *buf;
-		size_t len;
-		char *cause = NULL;
-		vtb_trace *t;
-		calls_incident in;
-
-		h.reason = cases[i].reason;
-		h.reason_text = cases[i].text;
-		w = vtb_writer_open_mem(&h);
-		ck_assert_int_eq(cfx_write(w), 0);
-		ck_assert_int_eq(vtb_writer_finish(w, &cause), 0);
-		buf = vtb_writer_mem(w, &len);
-		ck_assert_ptr_nonnull(t = vtb_trace_load_mem(buf, len, 0, &cause));
-		calls_incident_find(t, &in);
-		ck_assert_msg(in.thread == cases[i].thread && in.at_ns == CFX_US(cases[i].at_us),
-			      "case %zu: thread %lld at %llu", i, (long long)in.thread,
-			      (unsigned long long)(in.at_ns - CFX_T0) / 1000);
-		vtb_trace_free(t);
-		vtb_writer_free(w);
-	}
+	an_incident_find(t, &in);
+	ck_assert_msg(in.thread == incident_cases[_i].thread && in.at_ns == CFX_US(incident_cases[_i].at_us),
+		      "case %d: thread %lld at %llu", _i, (long long)in.thread,
+		      (unsigned long long)(in.at_ns - CFX_T0) / 1000);
+	vtb_trace_free(t);
 }
 END_TEST
 
@@ -534,6 +548,50 @@ START_TEST(test_cli_json)
 }
 END_TEST
 
+/* `vtui calls --before incident` ends at what `goto incident` (e) and E select: its last
+ * call (its last row, for the log record that dumped; only marks may follow the call) is
+ * the incident's, on the incident's thread. */
+START_TEST(test_incident_batch_agrees)
+{
+	char *path = tmp_path("reason.vtb"), *out, *err, *line, want[256], label[256];
+	const char *args[] = { path, "--before", "incident", "--count", "1", "--format", "csv", NULL };
+	vtb_trace *t = incident_trace((size_t)_i, path);
+	uint64_t first, last;
+	an_incident in;
+	calls_list *l;
+	calls_pos p;
+	calls_row r;
+	size_t n;
+
+	an_incident_find(t, &in);
+	vtb_trace_span(t, &first, &last);
+	ck_assert_ptr_nonnull(l = calls_list_new(t, (size_t)in.thread));
+	if (in.reason == VTB_REASON_LOG)
+		ck_assert_int_eq(calls_of_mark(l, in.mark_index, &p), 0);
+	else
+		ck_assert_int_eq(calls_of_call(l, (uint32_t)in.call_depth, in.call_index, &p), 0);
+	ck_assert_int_eq(calls_row_get(l, p, &r), 0);
+	calls_label(t, &r, label, sizeof(label));
+	snprintf(want, sizeof(want), "%s,%u,%llu,", r.mark ? "log" : "call", r.indent,
+		 (unsigned long long)(r.ts_ns - first));
+	ck_assert_int_eq(run_calls(args, &out, &err), 0);
+	n = strlen(out);
+	ck_assert_uint_gt(n, 1);
+	do { /* back to the last line of the incident's kind */
+		out[n - 1] = '\0';
+		line = strrchr(out, '\n') + 1;
+		n = (size_t)(line - out);
+	} while (strncmp(line, want, strcspn(want, ",")) && n > 1);
+	ck_assert_msg(!strncmp(line, want, strlen(want)), "case %d: %s: last row %s, want %s (%s)", _i,
+		      incident_cases[_i].text, line, want, label);
+	calls_list_free(l);
+	vtb_trace_free(t);
+	free(out);
+	free(err);
+	free(path);
+}
+END_TEST
+
 static void make_files(void)
 {
 	char *path, *cause = NULL;
@@ -570,10 +628,11 @@ int main(void)
 	tcase_add_test(tc, test_story_rows);
 	tcase_add_test(tc, test_story_fold);
 	tcase_add_test(tc, test_story_places);
-	tcase_add_test(tc, test_incident_reasons);
+	tcase_add_loop_test(tc, test_incident_reasons, 0, sizeof(incident_cases) / sizeof(incident_cases[0]));
 	tcase_add_test(tc, test_random_walks);
 	tcase_add_loop_test(tc, test_cli, 0, sizeof(cli_cases) / sizeof(cli_cases[0]));
 	tcase_add_test(tc, test_cli_json);
+	tcase_add_loop_test(tc, test_incident_batch_agrees, 0, sizeof(incident_cases) / sizeof(incident_cases[0]));
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	make_files();

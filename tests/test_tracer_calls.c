@@ -52,7 +52,7 @@ START_TEST(test_story_of_a_crash)
 	static const char *const worker[] = { "__main__.work(n=1) = 3", "[INFO shop] worker 1 done",
 					      "__main__.price(sku='sku-1') = 3" };
 	vtb_trace *t;
-	calls_incident in;
+	an_incident in;
 	calls_list *l;
 	calls_pos p;
 	char label[512];
@@ -63,12 +63,19 @@ START_TEST(test_story_of_a_crash)
 	ck_assert_int_ne(run_py(NULL, NULL, "t.err", "-m vtrace --log-args --log-retval --log-handler INFO "
 				"-o t.bin shop.py"), 0);
 	t = load("t.bin");
-	calls_incident_find(t, &in);
+	an_incident_find(t, &in);
 	ck_assert_int_eq(in.thread, (int64_t)thread_called(t, "MainThread"));
 	ck_assert_ptr_nonnull(l = calls_list_new(t, (size_t)in.thread));
 	ck_assert_int_eq(calls_at_time(l, in.at_ns, &p), 0);
 	label_of(t, l, p, label, sizeof(label));
 	ck_assert_str_eq(label, "__main__.price(sku='sku-13') [exception]");
+	/* the call goto incident (e) selects is that row, with the tracer's traceback */
+	ck_assert_int_ge(in.call_depth, 0);
+	ck_assert_int_eq(calls_of_call(l, (uint32_t)in.call_depth, in.call_index, &p), 0);
+	label_of(t, l, p, label, sizeof(label));
+	ck_assert_str_eq(label, "__main__.price(sku='sku-13') [exception]");
+	ck_assert_ptr_nonnull(in.traceback);
+	ck_assert_ptr_nonnull(strstr(in.traceback, "KeyError: 'sku-13'"));
 	/* back to main: the warning was logged on the way */
 	while (calls_step(l, &p, -1) == 0) {
 		label_of(t, l, p, label, sizeof(label));

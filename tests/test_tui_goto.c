@@ -144,6 +144,76 @@ START_TEST(incident_one_key)
 }
 END_TEST
 
+/* E (the call list at the incident) selects what e does, on each kind of dump, and the
+ * finder names the thread and moment e shows. */
+START_TEST(incident_keys_agree)
+{
+	const struct incident_case *c = &incident_cases[_i];
+	tui_app *e = open_goto(c->reason, c->text, c->with_instant), *E = open_goto(c->reason, c->text, c->with_instant);
+	an_incident in;
+
+	tui_app_key(e, 'e');
+	tui_app_key(E, 'E');
+	ck_assert_str_eq(sel_name(E), sel_name(e));
+	ck_assert_mem_eq(&E->view.sel, &e->view.sel, sizeof(e->view.sel));
+	ck_assert_int_eq(E->an->mark.thread, e->an->mark.thread);
+	if (e->an->mark.thread >= 0)
+		ck_assert_uint_eq(E->an->mark.index, e->an->mark.index);
+	an_incident_find(e->model.trace, &in);
+	ck_assert_int_eq(in.thread, e->view.sel.thread >= 0 ? e->view.sel.thread : e->an->mark.thread);
+	if (e->view.sel.thread >= 0 && c->reason == VTB_REASON_EXCEPTION)
+		ck_assert_uint_eq(in.at_ns, tui_slice_end(tui_model_slice(&e->model, e->view.sel)));
+	tui_app_free(e);
+	tui_app_free(E);
+}
+END_TEST
+
+/* MainThread's app.main calls step and retry, then raises by its own code (`<module>` say). */
+static tui_app *open_long_call(void)
+{
+	vtb_header h;
+	vtb_writer *w;
+	vtb_trace *t;
+	int64_t id[NNAMES];
+	char *cause = NULL;
+
+	fx_header("simple", &h);
+	h.reason = VTB_REASON_EXCEPTION;
+	h.reason_text = "KeyError: 'host'";
+	h.dump_ns = FX_US(1010);
+	w = vtb_writer_open_mem(&h);
+	for (int i = 0; i < NNAMES; i++)
+		id[i] = vtb_writer_string(w, names[i], i < TICK ? "app.py" : "", (uint32_t)i + 1);
+	ck_assert_int_eq(vtb_writer_process(w, 100, 1, "python"), 0);
+	ck_assert_int_eq(vtb_writer_thread(w, 100, 100, "MainThread"), 0);
+	ck_assert_int_eq(vtb_writer_begin(w, 0, FX_US(0), (uint32_t)id[MAIN], 0), 0);
+	call(w, 0, 100, 200, id[STEP], 0);
+	call(w, 0, 300, 400, id[RETRY], 0);
+	ck_assert_int_eq(vtb_writer_end(w, 0, FX_US(1000), VTB_CALL_EXCEPTION), 0);
+	ck_assert_int_eq(vtb_writer_instant(w, 0, FX_US(1005), (uint32_t)id[UNHANDLED], traceback), 0);
+	t = fx_load_mem(w, 0, &cause);
+	ck_assert_msg(t != NULL, "%s", cause ? cause : "?");
+	vtb_writer_free(w);
+	return fx_app(t, "long.vtb");
+}
+
+/* An exception raised by a long call's own code: e selects that call with the cursor on
+ * the moment, not the call's middle; E opens the call list on what the call did last
+ * before it, not on its first line. */
+START_TEST(incident_in_a_long_call)
+{
+	tui_app *e = open_long_call(), *E = open_long_call();
+
+	tui_app_key(e, 'e');
+	ck_assert_str_eq(sel_name(e), "app.main");
+	ck_assert_uint_eq(e->view.cursor_ns, FX_US(1000));
+	tui_app_key(E, 'E');
+	ck_assert_str_eq(sel_name(E), "app.retry");
+	tui_app_free(e);
+	tui_app_free(E);
+}
+END_TEST
+
 /* The details of the call the exception began in, and of those it left on its way up,
  * show the exception and its traceback; other calls do not. */
 START_TEST(incident_details_traceback)
@@ -373,6 +443,8 @@ int main(void)
 	int failed;
 
 	tcase_add_loop_test(tc, incident_one_key, 0, sizeof(incident_cases) / sizeof(incident_cases[0]));
+	tcase_add_test(tc, incident_in_a_long_call);
+	tcase_add_loop_test(tc, incident_keys_agree, 0, sizeof(incident_cases) / sizeof(incident_cases[0]));
 	tcase_add_test(tc, incident_details_traceback);
 	tcase_add_test(tc, goto_places);
 	tcase_add_test(tc, marks_by_kind);

@@ -158,8 +158,11 @@ static int create_file(int dirfd, const char *dir, uint64_t bytes)
 	return fd;
 }
 
-/* The ring's pages, every one touched now (MAP_POPULATE): page faults inside the traced run
- * would cost more than the recording. A file where the options and the directory allow. */
+/* A file where the options and the directory allow. The file's space is reserved up front
+ * (create_file: a full tmpfs fails here with a warning, never as a SIGBUS mid-run), but its
+ * pages are not pre-touched: MAP_POPULATE cost 12 to 14 ms of every start for 25 MB most
+ * short runs never reach, while the first pass of a long run takes one minor fault per page
+ * of already allocated memory (256 records), the same work spread (bench/RESULTS.md). */
 static vtb_ring_header *map_ring(uint64_t bytes, int *is_file)
 {
 	char dir[PATH_MAX];
@@ -170,7 +173,7 @@ static vtb_ring_header *map_ring(uint64_t bytes, int *is_file)
 				      vtb_ring_default_dir(dir, sizeof dir) == 0)) {
 		int dirfd = open_dir(dir), fd = dirfd >= 0 ? create_file(dirfd, dir, bytes) : -1;
 		if (fd >= 0) {
-			m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+			m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 			if (m == MAP_FAILED) {
 				set_warning("cannot map the ring file in %s (%s)", dir, strerror(errno));
 				unlink(rf.path);
@@ -189,7 +192,7 @@ static vtb_ring_header *map_ring(uint64_t bytes, int *is_file)
 		}
 	}
 	if (m == MAP_FAILED)
-		m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	return m == MAP_FAILED ? NULL : m;
 }
 

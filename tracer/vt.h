@@ -363,8 +363,8 @@ static inline void vt_thread_resume(int old)
 }
 
 /* ring.c: the ring's memory, a shared file (the black box) or anonymous memory */
-/* (Re)allocates the ring and its arena for `cap` records, touched and empty; the state owns
- * it. -1: no memory. */
+/* (Re)allocates the ring and its arena for `cap` records, empty (its space reserved, its pages
+ * touched as the ring fills); the state owns it. -1: no memory. */
 int vt_ring_alloc(uint64_t cap);
 /* Observes state.c's tables (vt_observe) to copy them into the ring file. */
 int vt_ring_observe(void);

@@ -110,7 +110,7 @@ static int parse_args(struct calls_opts *o, int argc, char **argv)
 }
 
 /* A WHEN ("incident" or a time from the start) as a trace time. */
-static int parse_when(const char *opt, const char *text, const vtb_trace *t, const calls_incident *in,
+static int parse_when(const char *opt, const char *text, const vtb_trace *t, const an_incident *in,
 		      uint64_t *out)
 {
 	uint64_t first, last;
@@ -334,13 +334,13 @@ static int run(const struct calls_opts *o, const vtb_trace *t)
 {
 	struct printer p = { .t = t, .format = o->format };
 	uint64_t last, when = 0, from = 0, to = UINT64_MAX;
-	calls_incident in;
+	an_incident in;
 	calls_list *l;
 	int64_t th;
 	int rc = 0;
 
 	vtb_trace_span(t, &p.first_ns, &last);
-	calls_incident_find(t, &in);
+	an_incident_find(t, &in);
 	th = o->thread ? find_thread(t, o->thread) : in.thread;
 	if (th < 0) {
 		if (o->thread)

@@ -193,7 +193,8 @@ int tui_cmd_preset(tui_app *app, int argc, char **argv)
 		if (fv->presets_error)
 			tui_app_msg(app, 1, "no preset '%s': %s", name, fv->presets_error);
 		else
-			tui_app_msg(app, 1, "no preset '%s' (%s%s)", name, *names ? "there are: " : "no preset file found",
+			tui_app_msg(app, 1, "no preset '%s' (%s%s)", name, *names ? "there are: " :
+				    "no preset file: copy vtui's examples/presets.json to ~/.config/vtui/presets.json",
 				    names);
 		goto out;
 	}
@@ -297,8 +298,8 @@ int tui_cmd_presets(tui_app *app, int argc, char **argv)
 		if (app->fv->presets_error)
 			tui_app_msg(app, 1, "%s", app->fv->presets_error);
 		else
-			tui_app_msg(app, 1, "no presets: put some in ./.vtui.json or ~/.config/vtui/presets.json "
-				    "(or :save-preset NAME)");
+			tui_app_msg(app, 1, "no presets: copy vtui's examples/presets.json to ~/.config/vtui/presets.json "
+				    "or ./.vtui.json (or :save-preset NAME)");
 		return -1;
 	}
 	app->fv->picker_pos = 0;

@@ -22,6 +22,7 @@ struct collect {
 	size_t cap;
 	char **cause;
 	int err;
+	int unhandled;  /* the unhandled-exception instant of an exception dump matched */
 };
 
 /* Does the pattern match `text`? Errors (the match limit) stop the collection. */
@@ -116,6 +117,11 @@ static void marks(struct collect *c, int32_t t)
 
 		if (f == FLT_FIELD_ANY)
 			continue;
+		if (f == FLT_FIELD_EXC && c->m->hdr->reason == VTB_REASON_EXCEPTION &&
+		    !strcmp(tui_model_name(c->m, th->marks[i].name_id), AN_UNHANDLED)) {
+			c->unhandled = 1; /* the dump's exception, its traceback: counted there */
+			continue;
+		}
 		c->h->per_field[f]++;
 		if ((s = call_at(c->m, t, th->marks[i].ts_ns)))
 			add_call(c, s);
@@ -124,19 +130,20 @@ static void marks(struct collect *c, int32_t t)
 	}
 }
 
-/* The dump's unhandled exception (its type and message in the reason) is where it left
- * its last call. */
+/* The dump's unhandled exception (its type and message in the reason, its traceback in
+ * the instant the tracer leaves) is one match, at the call it began in: the incident's
+ * (analysis/incident.c), as `goto incident` shows it. */
 static void dump_exception(struct collect *c)
 {
-	tui_ref r;
+	an_incident in;
 
 	if (c->m->hdr->reason != VTB_REASON_EXCEPTION || !wants(c, FLT_FIELD_EXC) ||
-	    !hit(c, c->m->hdr->reason_text))
+	    (!c->unhandled && !hit(c, c->m->hdr->reason_text)))
 		return;
 	c->h->per_field[FLT_FIELD_EXC]++;
-	r = tui_query_exception_call(c->m);
-	if (r.thread >= 0)
-		add_call(c, tui_model_slice(c->m, r));
+	an_incident_find(c->m->trace, &in);
+	if (in.call_depth >= 0)
+		add_call(c, tui_model_slice(c->m, (tui_ref){ (int32_t)in.thread, (uint32_t)in.call_depth, in.call_index }));
 	else
 		c->h->loose++;
 }
@@ -164,7 +171,7 @@ static void unique(struct tui_search_hits *h)
 int tui_search_text(const tui_model *m, flt_pattern *p, enum flt_field field,
 		    struct tui_search_hits *h, char **cause)
 {
-	struct collect c = { m, p, field, h, 0, cause, 0 };
+	struct collect c = { m, p, field, h, 0, cause, 0, 0 };
 
 	memset(h, 0, sizeof(*h));
 	if (field == FLT_FIELD_NAME || field == FLT_FIELD_FILE)

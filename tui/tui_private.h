@@ -117,9 +117,6 @@ int tui_query_sibling(const tui_model *m, tui_ref r, int dir, tui_ref *out);
 int tui_query_neighbour(const tui_model *m, tui_ref r, int dir, tui_ref *out);
 /* Duration minus the time spent in direct children. */
 uint64_t tui_query_self_ns(const tui_model *m, tui_ref r);
-/* The innermost call an exception left last (the raise that ended the program), or
- * TUI_REF_NONE: one pass over the calls. */
-tui_ref tui_query_exception_call(const tui_model *m);
 /* The call at depth `depth` under time t, or the nearest one to it. */
 int tui_query_nearest(const tui_model *m, int32_t thread, uint32_t depth, uint64_t t, tui_ref *out);
 
@@ -298,9 +295,6 @@ int tui_cmd_dump(tui_app *app, int argc, char **argv);
 
 /* ---- the incident and goto (incident.c), marks by kind (marks.c), range (range.c, range_text.c) ---- */
 
-/* The name of the instant the tracer leaves where an exception went unhandled; its text
- * is the traceback (tracer/vtrace UNHANDLED). */
-#define TUI_UNHANDLED "unhandled exception"
 struct tui_incident;
 void tui_incident_free(struct tui_incident *in);
 /* The traceback of the unhandled exception when `r` is a call it left (NULL otherwise);
@@ -309,8 +303,6 @@ const char *tui_incident_traceback(struct tui_app *app, tui_ref r);
 /* Whether call `r`, which an exception left, is where it began: its last child was not
  * left by it. */
 int tui_exception_origin(const tui_model *m, tui_ref r);
-/* The deepest call of `thread` running at t, or else the last one before t; none if none. */
-tui_ref tui_last_call_at(const tui_model *m, int32_t thread, uint64_t t);
 /* "95%": 0 with *t the point that far into the trace spanning [first_ns, last_ns], or -1. */
 int tui_parse_percent(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t);
 /* "1.5ms..20ms", "10%..90%", "..2s", "1s.." (times from first_ns): 0 with [*t0, *t1) in

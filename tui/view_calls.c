@@ -147,14 +147,33 @@ static void callsv_fold(tui_app *app, const char *how)
 		lead(app);
 }
 
+/* The incident's row: the log record that dumped, else the last row at its moment inside
+ * the call `goto incident` selects (an exception raised in a long call, `<module>` say: what
+ * it did last, not its first line), else that call, else the last row at its moment. */
+static int incident_row(const calls_list *l, const an_incident *in, calls_pos *out)
+{
+	calls_row call, last;
+
+	if (in->reason == VTB_REASON_LOG && in->mark_thread == in->thread)
+		return calls_of_mark(l, in->mark_index, out);
+	if (in->call_depth < 0)
+		return calls_at_time(l, in->at_ns, out);
+	if (calls_of_call(l, (uint32_t)in->call_depth, in->call_index, out) < 0)
+		return -1;
+	if (calls_row_get(l, *out, &call) == 0 && call.slice && !call.folded &&
+	    calls_at_time(l, in->at_ns, &last.pos) == 0 && calls_row_get(l, last.pos, &last) == 0 &&
+	    last.indent > call.indent && last.ts_ns >= call.ts_ns && last.ts_ns <= call.ts_ns + call.dur_ns)
+		*out = last.pos;
+	return 0;
+}
+
 static int callsv_incident(tui_app *app)
 {
 	struct tui_callsview *cv;
-	calls_incident in;
+	an_incident in;
 
-	calls_incident_find(app->model.trace, &in);
-	if (in.thread < 0 || !(cv = on_thread(app, (int32_t)in.thread)) || !cv->list ||
-	    calls_at_time(cv->list, in.at_ns, &cv->sel) < 0) {
+	an_incident_find(app->model.trace, &in);
+	if (in.thread < 0 || !(cv = on_thread(app, (int32_t)in.thread)) || !cv->list || incident_row(cv->list, &in, &cv->sel) < 0) {
 		tui_app_msg(app, 1, "no call before the incident");
 		return -1;
 	}

@@ -2,7 +2,7 @@
 """A small multi-threaded service that logs and dies of an unhandled KeyError in a worker
 thread: the incident `vtui` goes to in one key (tests/test_tracer_goto.c, bench/incident_bench.py).
 
-    python -m vtrace --log -o crash.bin tests/programs/crash_worker.py [ORDERS]
+    python -m vtrace --log-handler -o crash.bin tests/programs/crash_worker.py [ORDERS]
 
 ORDERS (default 40) orders are priced by two workers; the worker that meets sku-13 fails
 in lookup_price, after the other worker's orders and a warning log record. With ORDERS
