@@ -29,6 +29,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <stdio.h>
 
 #include "common/vtb.h"
@@ -106,6 +107,27 @@ int tui_stats_write_end(int rc, FILE *out, const char *what, char **cause);
 /* Parse one of TUI_STATS_SORT_WORDS and "table|csv|json"; 0 or VTB_E_ARG. */
 int tui_stats_parse_sort(const char *text, enum tui_stats_sort *by);
 int tui_stats_parse_format(const char *text, enum tui_stats_format *fmt);
+
+/* Index of the first of `count` records of `size` bytes at `base`, sorted by the uint64_t
+ * at byte `key_offset` of each, whose key is >= t (count if none). Inline, so each caller's
+ * constant size and offset fold into it (the viewer's searches by time use it too). */
+static inline size_t an_lower_bound(const void *base, size_t count, size_t size, size_t key_offset, uint64_t t)
+{
+	const unsigned char *p = base;
+	size_t lo = 0, hi = count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t key;
+
+		memcpy(&key, p + mid * size + key_offset, sizeof(key));
+		if (key < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 /* ---- diff (diff.c) ----
  * Two traces of one program compared function by function (by qualified name). */

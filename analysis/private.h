@@ -15,27 +15,6 @@ static inline uint64_t an_slice_end(const vtb_slice *s)
 	return s->start_ns + s->dur_ns;
 }
 
-/* Index of the first of `count` records of `size` bytes at `base`, sorted by the uint64_t
- * at byte `key_offset` of each, whose key is >= t (count if none). Inline, so each caller's
- * constant size and offset fold into it. */
-static inline size_t an_lower_bound(const void *base, size_t count, size_t size, size_t key_offset, uint64_t t)
-{
-	const unsigned char *p = base;
-	size_t lo = 0, hi = count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint64_t key;
-
-		memcpy(&key, p + mid * size + key_offset, sizeof(key));
-		if (key < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* Index of the first slice of `row` starting at or after t (row->count if none): rows are
  * sorted by start. */
 static inline size_t an_row_first_from(const vtb_row *row, uint64_t t)

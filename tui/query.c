@@ -47,7 +47,7 @@ const char *tui_model_name(const tui_model *m, uint32_t name_id)
 
 size_t tui_row_first_from(const vtb_row *row, uint64_t t)
 {
-	return tui_lower_bound(row->slices, row->count, sizeof(*row->slices), offsetof(vtb_slice, start_ns), t);
+	return an_lower_bound(row->slices, row->count, sizeof(*row->slices), offsetof(vtb_slice, start_ns), t);
 }
 
 int tui_query_at(const tui_model *m, int32_t thread, uint32_t depth, uint64_t t0, uint64_t t1,

@@ -228,12 +228,12 @@ int tui_gc_build(struct tui_analysis *an, const tui_model *m)
 
 size_t tui_counter_find(const vtb_counter *c, uint64_t t)
 {
-	return tui_lower_bound(c->samples, c->count, sizeof(*c->samples), offsetof(vtb_sample, ts_ns), t);
+	return an_lower_bound(c->samples, c->count, sizeof(*c->samples), offsetof(vtb_sample, ts_ns), t);
 }
 
 size_t tui_mark_find(const vtb_thread *th, uint64_t t)
 {
-	return tui_lower_bound(th->marks, th->mark_count, sizeof(*th->marks), offsetof(vtb_mark, ts_ns), t);
+	return an_lower_bound(th->marks, th->mark_count, sizeof(*th->marks), offsetof(vtb_mark, ts_ns), t);
 }
 
 size_t tui_tracks_max_rows(const tui_model *m)

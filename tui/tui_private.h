@@ -81,28 +81,6 @@ const vtb_slice *tui_model_slice(const tui_model *m, tui_ref r);
 /* A string's name, "?" for an id out of range. */
 const char *tui_model_name(const tui_model *m, uint32_t name_id);
 uint64_t tui_slice_end(const vtb_slice *s);
-/* Index of the first of `count` records of `size` bytes at `base`, sorted by the uint64_t
- * at byte `key_offset` of each, whose key is >= t (count if none): one binary search for
- * slices, marks and counter samples. Inline, so each caller's constant size and offset
- * fold into it. */
-static inline size_t tui_lower_bound(const void *base, size_t count, size_t size, size_t key_offset,
-				     uint64_t t)
-{
-	const unsigned char *p = base;
-	size_t lo = 0, hi = count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint64_t key;
-
-		memcpy(&key, p + mid * size + key_offset, sizeof(key));
-		if (key < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
 /* Index of the first slice of `row` starting at or after t (row count if none). */
 size_t tui_row_first_from(const vtb_row *row, uint64_t t);
 /* The first slice of rows[depth] of `thread` that overlaps [t0, t1) (t1 > t0); its
