@@ -581,7 +581,8 @@ static int update(dec *d, vtb_ring_info *info, uint64_t *head_out, char **cause)
 		return rc;
 	if (!d->full && ((rc = slots_ensure(lv, r->thread_count + 2u)) < 0 || (rc = codes_ensure(lv, r->code_count)) < 0))
 		return rc;
-	if ((rc = feed(d)) < 0 || (!d->full && (rc = evict(d, live)) < 0))
+	/* nothing new: nothing more was overwritten, and the window stays where it was */
+	if ((rc = feed(d)) < 0 || (!d->full && n && (rc = evict(d, live)) < 0))
 		return rc;
 	lv->head = head;
 	lv->seen = 1;
