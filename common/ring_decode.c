@@ -108,6 +108,7 @@ typedef struct dec {
 	uint64_t pos;           /* ... and the ring position of the first */
 	uint64_t arena_lo, arena_head; /* arena positions still intact */
 	int full;               /* decoding the whole ring into an empty model */
+	int reread;             /* the capacity changed during a copy: read once more */
 	vtb_ring_snap_stats st;
 } dec;
 
@@ -562,6 +563,10 @@ static int update(dec *d, vtb_ring_info *info, uint64_t *head_out, char **cause)
 	if ((data && (rc = copy_arena(r)) < 0) || (rc = vtb_ring_header_read(r, cause)) < 0 ||
 	    (rc = copy_tables(r, cause)) < 0)
 		return rc;
+	/* A writer whose file system ran out of room shrinks its ring once (vtb(5)): the copy
+	 * may hold slots of the old capacity. */
+	if (r->h.capacity != cap && !d->reread++)
+		return update(d, info, head_out, cause);
 	vtb_ring_fill_info(r, info);
 	live = live && info->alive;
 	uint64_t head_after = r->h.head >= head ? r->h.head : head;

@@ -367,6 +367,149 @@ START_TEST(test_live_ring_snapshots)
 }
 END_TEST
 
+/* ---- a ring directory that runs out of room while the program records ---- */
+
+#define OUTGROWN_ARGS "--buffer-size 100000 --log-args --ring-dir small"
+#define OUTGROWN_WARNING "the ring keeps 2048 events from now on (of 100000)"
+
+/* The directory `small` with room for the ring file's start but not for all of it: a 4 MB
+ * tmpfs the program fills up after its first calls where one can be mounted (root), else a
+ * file system of 400 KB injected (VTRACE_TEST_RING_ROOM). The program's arguments into
+ * args. Returns whether a tmpfs was mounted. */
+static int outgrown_dir(char *args, size_t len)
+{
+	ck_assert_int_eq(mkdir(path_in("small"), 0700), 0);
+	int mounted = mount("tmpfs", path_in("small"), "tmpfs", 0, "size=4m,mode=0700") == 0;
+	extra_env = mounted ? "" : "VTRACE_TEST_RING_ROOM=409600 ";
+	snprintf(args, len, "%s", mounted ? "fill small" : "");
+	return mounted;
+}
+
+static void outgrown_done(int mounted)
+{
+	extra_env = "";
+	if (mounted)
+		ck_assert_int_eq(umount(path_in("small")), 0);
+}
+
+/* What a reader sees of the program that outgrew its directory: the ring shrank to the 2048
+ * records it had reserved, and holds the last of them, whole. */
+static void assert_outgrown(const vtb_trace *t)
+{
+	ck_assert_uint_eq(vtb_trace_header(t)->ring_capacity, 2048);
+	ck_assert_uint_eq(vtb_trace_header(t)->wrapped, 1);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.last"), 1);
+	/* 3 records a call (begin, arguments, end): about 680 of them, all of phase two. */
+	size_t steps = count_calls(t, NULL, "__main__.step");
+	ck_assert_msg(steps > 600 && steps < 700, "%zu steps", steps);
+	ck_assert_uint_ge(count_calls(t, NULL, "__main__.phase"), 1); /* the one after last() */
+}
+
+/* How many ring files `sub` holds. */
+static int rings_in(const char *sub)
+{
+	char **paths = NULL, *cause = NULL;
+	int n = vtb_ring_list(path_in(sub), &paths, &cause);
+	vtb_ring_list_free(paths, n);
+	free(cause);
+	return n;
+}
+
+/* The exit dump: one warning, then the ring's last events with their arguments (the arena
+ * wrapped at what it had reserved). */
+START_TEST(test_ring_dir_outgrown)
+{
+	char args[64];
+	write_program("prog.py", "tracer_ring/outgrows_ring_dir.py");
+	int mounted = outgrown_dir(args, sizeof args);
+	int rc = run_py(NULL, NULL, "err", "-m vtrace " OUTGROWN_ARGS " -o t.bin prog.py %s", args);
+	outgrown_done(mounted);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(lines_with("err", "no room left for the ring file"), 2);
+	ck_assert_int_eq(lines_with("err", OUTGROWN_WARNING), 1);
+	ck_assert_int_eq(lines_with("err", "the arena keeps 262144 bytes of texts from now on (of 400000)"), 1);
+	vtb_trace *t = load("t.bin");
+	assert_outgrown(t);
+	ck_assert_uint_eq(count_misnested(t, "__main__.step", "__main__.<module>"), 0);
+	const vtb_thread *th = thread_named(t, "MainThread");
+	ck_assert_ptr_nonnull(th);
+	const vtb_slice *last = NULL;
+	uint32_t last_k = 0;
+	for (uint32_t k = 0; k < th->rows[1].count; k++)
+		if (!strcmp(name_of(t, &th->rows[1].slices[k]), "__main__.step"))
+			last = &th->rows[1].slices[k], last_k = k;
+	ck_assert_ptr_nonnull(last);
+	const vtb_attachment *a = vtb_thread_attachment(th, 1, last_k);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(strstr(a->args, "i=19999, pad='yyy"));
+	vtb_trace_free(t);
+	ring_in("small", 0);
+}
+END_TEST
+
+/* Killed after it outgrew its directory: the ring file says the new capacity. */
+START_TEST(test_ring_dir_outgrown_killed)
+{
+	char args[64];
+	write_program("prog.py", "tracer_ring/outgrows_ring_dir.py");
+	int mounted = outgrown_dir(args, sizeof args);
+	int rc = run_py(NULL, NULL, "err", "-m vtrace -q " OUTGROWN_ARGS " prog.py %s kill", args);
+	ck_assert_int_eq(rc, 128 + SIGKILL);
+	ck_assert_int_eq(lines_with("err", "no room left"), 0); /* -q */
+	vtb_trace *t = load_ring(ring_in("small", 1));
+	outgrown_done(mounted);
+	assert_outgrown(t);
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* Waits for the program's file `name` (up to a minute: the sanitizers are slow). */
+static void wait_for(const char *name)
+{
+	for (int i = 0; i < 1200 && access(path_in(name), F_OK) != 0; i++)
+		usleep(50000);
+	ck_assert_msg(access(path_in(name), F_OK) == 0, "the program never wrote %s", name);
+}
+
+/* A live reader follows the ring across the shrink: its next snapshot reads the new
+ * capacity, not slots of the old one. */
+START_TEST(test_ring_dir_outgrown_live)
+{
+	char args[64], cmd[PATH_MAX * 2 + 4096], *cause = NULL;
+	write_program("prog.py", "tracer_ring/outgrows_ring_dir.py");
+	int mounted = outgrown_dir(args, sizeof args);
+	const char *preload = getenv("VTRACE_TEST_PRELOAD");
+	char pre[2048] = "";
+	if (preload && *preload)
+		snprintf(pre, sizeof pre, "LD_PRELOAD='%s' ASAN_OPTIONS=detect_leaks=0 ", preload);
+	snprintf(cmd, sizeof cmd, "cd '%s' && %s%sPYTHONPATH='%s' VTRACE_OPTIONS= '%s' -m vtrace -q " OUTGROWN_ARGS
+		 " --no-exit-dump prog.py %s wait >/dev/null 2>&1 &", dir, pre, extra_env, pypath, python(), args);
+	ck_assert_int_eq(system(cmd), 0);
+	wait_for("one");
+	vtb_ring *r = NULL;
+	ck_assert_msg(vtb_ring_open(ring_in("small", 1), &r, &cause) == 0, "%s", cause);
+	vtb_ring_snap_stats st;
+	vtb_trace *t = vtb_ring_snapshot(r, &st, &cause);
+	ck_assert_msg(t != NULL, "snapshot: %s", cause);
+	ck_assert_uint_eq(vtb_trace_header(t)->ring_capacity, 100000);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.step"), 300);
+	vtb_trace_free(t);
+	write_file("one.go", "");
+	wait_for("two");
+	t = vtb_ring_snapshot(r, &st, &cause);
+	ck_assert_msg(t != NULL, "snapshot: %s", cause);
+	ck_assert_uint_eq(st.bad, 0);
+	ck_assert_ptr_nonnull(strstr(vtb_trace_header(t)->reason_text, "is alive: recording"));
+	assert_outgrown(t);
+	vtb_trace_free(t);
+	write_file("two.go", "");
+	vtb_ring_close(r);
+	for (int i = 0; i < 1200 && rings_in("small") > 0; i++)
+		usleep(50000);
+	outgrown_done(mounted);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tracer_ring");
@@ -382,6 +525,9 @@ int main(void)
 		{ "dir_world_writable", test_ring_dir_world_writable },
 		{ "dir_full", test_ring_dir_full },
 		{ "live", test_live_ring_snapshots },
+		{ "dir_outgrown", test_ring_dir_outgrown },
+		{ "dir_outgrown_killed", test_ring_dir_outgrown_killed },
+		{ "dir_outgrown_live", test_ring_dir_outgrown_live },
 	};
 	tf_add_cases(s, cases, sizeof cases / sizeof *cases, 150);
 	return tf_run(s);

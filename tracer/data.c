@@ -28,9 +28,12 @@ void vt_data_push(uint16_t kind, int thread, uint32_t name, uint32_t aux, double
 	size_t tl = text ? utf8_cut(text, text_len, VT_TEXT_MAX) : 0;
 	uint64_t need = (sizeof(vt_blob) + tl + 7) & ~(uint64_t)7;
 	uint64_t off = a->head % a->cap;
-	if (off + need > a->cap) {
+	/* Past the end, or past what the ring file could reserve: the tail is skipped. */
+	if (off + need > a->cap || (off + need > a->ready && vt_arena_grow(off + need) < 0)) {
 		a->head += a->cap - off;
 		off = 0;
+		if (need > a->ready && vt_arena_grow(need) < 0)
+			return;
 	}
 	vt_blob *b = (vt_blob *)(a->buf + off);
 	b->stamp = a->head;

@@ -228,16 +228,18 @@ static PyObject *vt_thread_started(PyObject *m, PyObject *name)
 	Py_RETURN_NONE;
 }
 
-/* ring_config(dir, no_file): where the next ring goes (dir None: the default). */
+/* ring_config(dir, no_file, mode, err_fd): where the next ring goes (dir None: the
+ * default), and where a file system that runs out of room under it is told of (-1: nowhere). */
 static PyObject *vt_ring_config(PyObject *m, PyObject *args)
 {
 	(void)m;
 	const char *dir;
-	int no_file;
+	int no_file, err_fd = -1;
 	unsigned long long mode = VT_DUMP_MODE;
-	if (!PyArg_ParseTuple(args, "zp|K", &dir, &no_file, &mode) || mode_ok(mode) < 0)
+	if (!PyArg_ParseTuple(args, "zp|Ki", &dir, &no_file, &mode, &err_fd) || mode_ok(mode) < 0)
 		return NULL;
 	vt_ring_configure(dir, no_file, (unsigned)mode);
+	vt_space_set_err_fd(err_fd);
 	Py_RETURN_NONE;
 }
 
@@ -357,7 +359,7 @@ static PyMethodDef methods[] = {
 	{"thread_ended", vt_thread_ended, METH_O, "thread_ended(name): the calling thread ends"},
 	{"thread_started", vt_thread_started, METH_O, "thread_started(name): the calling thread starts"},
 	{"check_dump_mode", vt_check_dump_mode, METH_O, "check_dump_mode(mode) -> mode, or ValueError"},
-	{"ring_config", vt_ring_config, METH_VARARGS, "ring_config(dir, no_file, mode=0o600): where the next ring goes, its read bits"},
+	{"ring_config", vt_ring_config, METH_VARARGS, "ring_config(dir, no_file, mode=0o600, err_fd=-1): where the next ring goes, its read bits, where a full file system is told of"},
 	{"ring_info", vt_ring_info, METH_NOARGS, "ring_info() -> (ring file path or None, warning or None)"},
 	{"ring_dumped", vt_ring_dumped_py, METH_O, "ring_dumped(path): the ring file's header says so"},
 	{"ring_dump_signal", vt_ring_dump_signal_py, METH_O, "ring_dump_signal(signum): the ring file's header names the dump signal (0: none)"},

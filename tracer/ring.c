@@ -4,7 +4,8 @@
  * for the reader), else in anonymous memory. The file holds the header, the records, the
  * text arena and append-only tables of names and threads (common/vtb.h, vtb_ring_header),
  * written on the slow paths that register them; the hot path only publishes the write
- * position. A crash handler marks the header and hands the signal on. */
+ * position. The file's space is reserved as it is first written (ring_space.c). A crash
+ * handler marks the header and hands the signal on. */
 #include "tracer/vt.h"
 
 #include <errno.h>
@@ -36,6 +37,7 @@ _Static_assert((int)VT_BEGIN == (int)VTB_RK_BEGIN && (int)VT_C_END_EXC == (int)V
 static struct {
 	vtb_ring_header *h;      /* the mapping (header first), or NULL */
 	size_t map_bytes;
+	uint64_t cap;            /* the records asked for (the ring may have shrunk: ring_space.c) */
 	int is_file;
 	char path[PATH_MAX];     /* the file ("" when anonymous) */
 	char *dir;               /* --ring-dir, or NULL for the default */
@@ -122,16 +124,16 @@ static int open_dir(const char *dir)
 }
 
 /* Creates vtrace-PID.ring (or vtrace-PID-N.ring beside a dead process's file of the same
- * pid) with its space reserved. Returns the fd, or -1 with the warning set. */
-static int create_file(int dirfd, const char *dir, uint64_t bytes)
+ * pid), `bytes` long and sparse, its name into name[64]. Returns the fd, or -1 with the
+ * warning set. */
+static int create_file(int dirfd, const char *dir, uint64_t bytes, char *name)
 {
-	char name[64];
 	int fd = -1;
 	for (int n = 1; n <= 9 && fd < 0; n++) {
 		if (n == 1)
-			snprintf(name, sizeof name, "vtrace-%d%s", (int)getpid(), VTB_RING_SUFFIX);
+			snprintf(name, 64, "vtrace-%d%s", (int)getpid(), VTB_RING_SUFFIX);
 		else
-			snprintf(name, sizeof name, "vtrace-%d-%d%s", (int)getpid(), n, VTB_RING_SUFFIX);
+			snprintf(name, 64, "vtrace-%d-%d%s", (int)getpid(), n, VTB_RING_SUFFIX);
 		fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0 && errno != EEXIST)
 			break;
@@ -144,12 +146,8 @@ static int create_file(int dirfd, const char *dir, uint64_t bytes)
 		(void)fchmod(fd, rf.mode); /* on failure it stays the owner's alone */
 	if (snprintf(rf.path, sizeof rf.path, "%s/%s", dir, name) >= (int)sizeof rf.path)
 		rf.path[0] = '\0'; /* too long to unlink by name later: kept */
-	const char *fail = getenv("VTRACE_TEST_FALLOCATE_FAIL"); /* tests: a full disk on demand */
-	int err = fail && *fail ? ENOSPC : posix_fallocate(fd, 0, (off_t)bytes);
-	if (err) {
-		char what[64];
-		snprintf(what, sizeof what, "%.1f MB", (double)bytes / 1e6);
-		set_warning("no room for a ring file of %s in %s", what, dir);
+	if (ftruncate(fd, (off_t)bytes) < 0) {
+		set_warning("cannot size a ring file in %s (%s)", dir, strerror(errno));
 		unlinkat(dirfd, name, 0);
 		close(fd);
 		rf.path[0] = '\0';
@@ -158,25 +156,48 @@ static int create_file(int dirfd, const char *dir, uint64_t bytes)
 	return fd;
 }
 
-/* A file where the options and the directory allow. The file's space is reserved up front
- * (create_file: a full tmpfs fails here with a warning, never as a SIGBUS mid-run), but its
- * pages are not pre-touched: MAP_POPULATE cost 12 to 14 ms of every start for 25 MB most
- * short runs never reach, while the first pass of a long run takes one minor fault per page
- * of already allocated memory (256 records), the same work spread (bench/RESULTS.md). */
-static vtb_ring_header *map_ring(uint64_t bytes, int *is_file)
+/* The file at fd mapped, its first chunk reserved (ring_space.c); *lazy says whether the
+ * rest is reserved as it is written. MAP_FAILED with the warning set when the file system
+ * has no room for it. */
+static void *map_file(int fd, const char *dir, const vtb_ring_header *layout, int *lazy)
 {
-	char dir[PATH_MAX];
+	void *m = mmap(NULL, layout->file_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED) {
+		set_warning("cannot map the ring file in %s (%s)", dir, strerror(errno));
+		return m;
+	}
+	const char *fail = getenv("VTRACE_TEST_FALLOCATE_FAIL"); /* tests: a full disk on demand */
+	int rc = fail && *fail ? -1 : vt_space_probe(m, layout->file_bytes, layout, fd);
+	if (rc < 0) {
+		char what[64];
+		snprintf(what, sizeof what, "%.1f MB", (double)layout->file_bytes / 1e6);
+		set_warning("no room for a ring file of %s in %s", what, dir);
+		munmap(m, layout->file_bytes);
+		return MAP_FAILED;
+	}
+	*lazy = rc == 0;
+	return m;
+}
+
+/* A file where the options and the directory allow. Its space is reserved as it is first
+ * written (ring_space.c: a file system that says it has no room for it is refused here with
+ * a warning; one that runs out of room later shrinks the ring, never raises SIGBUS). Neither
+ * posix_fallocate of the whole file (9 ms of every start for 25 MB) nor MAP_POPULATE (12 to
+ * 14 ms) is paid for a ring most short runs never fill (bench/RESULTS.md). */
+static vtb_ring_header *map_ring(const vtb_ring_header *layout, int *is_file, int *lazy)
+{
+	char dir[PATH_MAX], name[64];
 	void *m = MAP_FAILED;
-	*is_file = 0;
+	uint64_t bytes = layout->file_bytes;
+	*is_file = *lazy = 0;
 	rf.path[0] = '\0';
 	if (!rf.no_file && (rf.dir ? snprintf(dir, sizeof dir, "%s", rf.dir) >= 0 :
 				      vtb_ring_default_dir(dir, sizeof dir) == 0)) {
-		int dirfd = open_dir(dir), fd = dirfd >= 0 ? create_file(dirfd, dir, bytes) : -1;
+		int dirfd = open_dir(dir), fd = dirfd >= 0 ? create_file(dirfd, dir, bytes, name) : -1;
 		if (fd >= 0) {
-			m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			m = map_file(fd, dir, layout, lazy);
 			if (m == MAP_FAILED) {
-				set_warning("cannot map the ring file in %s (%s)", dir, strerror(errno));
-				unlink(rf.path);
+				unlinkat(dirfd, name, 0);
 				rf.path[0] = '\0';
 			}
 			close(fd);
@@ -238,7 +259,7 @@ static uint32_t ring_str(const char *s)
 {
 	vtb_ring_header *h = rf.h;
 	size_t n = strlen(s) + 1;
-	if (n > h->strings_bytes - h->strings_used) {
+	if (n > h->strings_bytes - h->strings_used || vt_space_strings(h->strings_used + n) < 0) {
 		h->tables_full = 1;
 		return 0;
 	}
@@ -253,7 +274,7 @@ static void code_added(uint32_t id)
 	vtb_ring_header *h = rf.h;
 	if (!h || id != h->code_count)
 		return;
-	if (id >= h->code_cap) {
+	if (id >= h->code_cap || vt_space_codes(id + 1) < 0) {
 		h->tables_full = 1;
 		return;
 	}
@@ -273,7 +294,7 @@ static void thread_added(uint32_t index, PyThreadState *ts)
 	vtb_ring_header *h = rf.h;
 	if (!h || index != h->thread_count)
 		return;
-	if (index >= h->thread_cap) {
+	if (index >= h->thread_cap || vt_space_threads(index + 1) < 0) {
 		h->tables_full = 1;
 		return;
 	}
@@ -388,6 +409,7 @@ static void child_after_fork(void)
 	rf.is_file = 0;
 	rf.path[0] = '\0';
 	layout(rf.h, vt.cap);
+	vt_space_attach(rf.h, rf.map_bytes, 0);
 }
 
 static void unmap(void)
@@ -405,12 +427,12 @@ int vt_ring_map(uint64_t cap)
 {
 	static int atfork;
 	vtb_ring_header tmp;
-	int is_file;
+	int is_file, lazy;
 	memset(&tmp, 0, sizeof tmp);
 	uint64_t bytes = layout(&tmp, cap);
 	char old_path[PATH_MAX];
 	snprintf(old_path, sizeof old_path, "%s", rf.path);
-	vtb_ring_header *h = map_ring(bytes, &is_file);
+	vtb_ring_header *h = map_ring(&tmp, &is_file, &lazy);
 	if (!h) {
 		snprintf(rf.path, sizeof rf.path, "%s", old_path);
 		return -1;
@@ -423,6 +445,7 @@ int vt_ring_map(uint64_t cap)
 	layout(h, cap);
 	rf.h = h;
 	rf.map_bytes = bytes;
+	rf.cap = cap;
 	rf.is_file = is_file;
 	free(rf.mapped_dir);
 	rf.mapped_dir = rf.dir ? strdup(rf.dir) : NULL;
@@ -435,6 +458,7 @@ int vt_ring_map(uint64_t cap)
 	vt.arena.buf = (uint8_t *)h + h->arena_off;
 	vt.arena.cap = h->arena_bytes;
 	vt.arena_head = &h->arena_head;
+	vt_space_attach(h, bytes, lazy);
 	copy_tables();
 	if (is_file)
 		install_handlers();
@@ -462,9 +486,9 @@ int vt_ring_alloc(uint64_t cap)
 int vt_ring_after_fork(void)
 {
 	int rc = 0;
-	if (rf.h && vt.cap) {
+	if (rf.h && rf.cap) {
 		rf.warned = 0; /* the child's own warning */
-		rc = vt_ring_map(vt.cap);
+		rc = vt_ring_map(rf.cap);
 	}
 	vt_ring_clear();
 	vt_ring_set_state(vt.recording ? VTB_RING_RECORDING : VTB_RING_STOPPED);
@@ -506,7 +530,7 @@ char *vt_ring_take_warning(void)
 int vt_ring_matches(uint64_t cap)
 {
 	const char *a = rf.dir ? rf.dir : "", *b = rf.mapped_dir ? rf.mapped_dir : "";
-	return rf.h && vt.cap == cap && rf.no_file == rf.mapped_no_file && rf.mode == rf.mapped_mode &&
+	return rf.h && rf.cap == cap && rf.no_file == rf.mapped_no_file && rf.mode == rf.mapped_mode &&
 	       strcmp(a, b) == 0;
 }
 

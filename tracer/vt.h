@@ -77,6 +77,7 @@ typedef struct vt_arena {
 	uint8_t *buf;
 	uint64_t cap;        /* bytes */
 	uint64_t head;       /* bytes ever used (positions are offsets into this sequence) */
+	uint64_t ready;      /* bytes of buf reserved in the ring file (cap once all are) */
 } vt_arena;
 
 #define VT_ARENA_PER_EVENT 4u          /* arena bytes per ring event */
@@ -137,6 +138,7 @@ typedef struct vt_thread {
 struct vt_state {
 	vt_record *ring;
 	uint64_t cap;       /* records the ring holds */
+	uint64_t lim;       /* slots reserved in the ring file (cap once all are): ring_space.c */
 	uint64_t pos;       /* next slot */
 	uint64_t total;     /* records ever pushed since the last clear */
 	uint64_t *ring_head;  /* the ring header's copy of total, for readers (ring.c) */
@@ -220,12 +222,17 @@ static inline uint64_t vt_word(uint32_t id, uint16_t thread, uint16_t kind)
 
 #define VT_WORD_KIND(kind) ((uint64_t)(kind) << 48)
 
+/* ring_space.c: the slot after `next` == vt.lim (0 at the wrap); reserves more of the ring
+ * file, or shrinks the ring when it has no room. */
+uint64_t vt_ring_next(uint64_t next) __attribute__((cold, noinline));
+
 static inline void vt_push_word(uint64_t ticks, uint64_t word)
 {
 	/* The position moves first: a record store could alias it and force a reload. */
 	uint64_t pos = vt.pos, next = pos + 1, total = vt.total + 1;
 	uint64_t *head = vt.ring_head;
-	vt.pos = VT_LIKELY(next != vt.cap) ? next : 0;
+	/* One test for the wrap and for the end of the file's reserved slots. */
+	vt.pos = VT_LIKELY(next != vt.lim) ? next : vt_ring_next(next);
 	vt.total = total;
 	vt_record *r = &vt.ring[pos];
 	r->ticks = ticks;
@@ -391,6 +398,24 @@ void vt_ring_set_dump_signal(uint32_t sig);
 int vt_ring_after_fork(void);
 /* A normal exit: state exited, and the file removed when `remove`. */
 void vt_ring_exit(int remove);
+
+/* ring_space.c: the ring file's space, reserved as its writers first reach it */
+struct vtb_ring_header;
+/* A new file mapped at m (map_bytes, laid out as `layout`, fd open): its header and first
+ * records reserved. 0: the rest will be reserved as it is written; 1: all of it is (a kernel
+ * without MADV_POPULATE_WRITE); -1: the file system has no room for it. */
+int vt_space_probe(void *m, size_t map_bytes, const struct vtb_ring_header *layout, int fd);
+/* The mapping h (laid out) is the ring's now: vt.lim and vt.arena.ready from what is
+ * reserved (everything when !lazy: anonymous memory, or a file reserved whole). */
+void vt_space_attach(struct vtb_ring_header *h, size_t map_bytes, int lazy);
+/* Where the one warning of a file system out of room goes (-1: nowhere). */
+void vt_space_set_err_fd(int fd);
+/* Reserve the arena up to `end` bytes (vt.arena.ready), the code and thread tables for
+ * `count` entries, the strings up to `end` bytes: 0, or -1 when there is no room. */
+int vt_arena_grow(uint64_t end);
+int vt_space_codes(uint64_t count);
+int vt_space_threads(uint64_t count);
+int vt_space_strings(uint64_t end);
 
 /* hook.c */
 /* Chains the frame hook in (once) and starts recording; C calls too when asked. The lean

@@ -286,7 +286,8 @@ class Tracer:
                           self.max_depth, self.min_duration_ns, self.log_args, self.log_retval,
                           self.log_exceptions)
         c_calls = self.c_calls and not self.ignore_c
-        _vtrace.ring_config(self.ring_dir, not self.ring_file, self.dump_mode)
+        _vtrace.ring_config(self.ring_dir, not self.ring_file, self.dump_mode,
+                            -1 if self.quiet or _err_fd is None else _err_fd)
         # The ring is shared: another Tracer's events are not this one's to dump.
         _vtrace.start(self.buffer_size, c_calls and not _vtrace.HAVE_MONITORING,
                       _ring_user is not self)
