@@ -17,10 +17,13 @@ static inline int vt_is_coroutine(uint64_t key, PyObject *code)
 	return (key & VT_KEY_GENERATOR) && (((PyCodeObject *)code)->co_flags & CO_COROUTINE);
 }
 
-/* The end word of a call from its begin word: VT_END, or VT_END_EXC when it raised. */
+/* The end word of a call from its VT_BEGIN word: VT_END, or VT_END_EXC when it raised. By
+ * an exclusive or (1 ^ 3 = 2, 1 ^ 2 = 3) whose constants are not the begin's kind: with the
+ * same constant on both sides the compiler keeps it in a saved register across the call. */
+_Static_assert((VT_BEGIN ^ 3) == VT_END && (VT_BEGIN ^ 2) == VT_END_EXC, "end_word's kinds");
 static inline uint64_t end_word(uint64_t begin, PyObject *r)
 {
-	return begin + (r ? VT_WORD_KIND(VT_END - VT_BEGIN) : VT_WORD_KIND(VT_END_EXC - VT_BEGIN));
+	return begin ^ (r ? VT_WORD_KIND(3) : VT_WORD_KIND(2));
 }
 
 /* The lean hook's slow path, out of line so that the common path saves fewer registers:
@@ -59,6 +62,13 @@ static inline __attribute__((always_inline)) uint64_t lean_ticks(int tsc)
 	return vt_mono_ns();
 }
 
+/* The lean hook's end of a call that vt_push_word_try left to the slow path; returns r. */
+static __attribute__((noinline, cold)) PyObject *lean_end_slow(PyObject *r, uint64_t ticks, uint64_t word)
+{
+	vt_push_word_slow(ticks, word);
+	return r;
+}
+
 /* Every Python frame of every thread passes here, generator resumptions included: each
  * resumption is a call and each yield ends it. A code object without a key yet reads as
  * all ones, a flag: it goes the slow way with the other flags. */
@@ -73,9 +83,14 @@ static inline __attribute__((always_inline)) PyObject *eval_lean(PyThreadState *
 	if (VT_UNLIKELY((key & VT_KEY_FLAGS) || t < 0))
 		return lean_slow(ts, f, throwflag, code);
 	uint64_t word = vt_word((uint32_t)key, (uint16_t)t, VT_BEGIN);
-	vt_push_word(lean_ticks(tsc), word);
+	/* At the wrap or the end of the ring file's reserved part, the slow paths push: calls
+	 * from here would keep the arguments in saved registers on every call. */
+	if (VT_UNLIKELY(!vt_push_word_try(lean_ticks(tsc), word)))
+		return lean_slow(ts, f, throwflag, code);
 	PyObject *r = vt.prev_eval(ts, f, throwflag);
-	vt_push_word(lean_ticks(tsc), end_word(word, r));
+	uint64_t end = end_word(word, r), ticks = lean_ticks(tsc);
+	if (VT_UNLIKELY(!vt_push_word_try(ticks, end)))
+		return lean_end_slow(r, ticks, end);
 	return r;
 }
 

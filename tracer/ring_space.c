@@ -6,8 +6,9 @@
  * (records, arena, name and thread tables) is reserved as its writer first reaches a chunk
  * it has not reserved: MADV_POPULATE_WRITE allocates the pages and maps them, and where the
  * file system has no room it fails with an error where a store would have raised SIGBUS.
- * The records' writer reaches that test on the branch the hot path already had (vt_push_word
- * compares the next slot with vt.lim, the end of what is reserved, instead of the capacity).
+ * The records' writer reaches that test on the branch the hot path already had: the next
+ * slot is compared with vt.lim, the end of what is reserved, instead of the capacity
+ * (vt_push_word_try), and the wrap and the reservation share the out-of-line branch.
  *
  * A chunk that finds no room: the ring shrinks to what it has (its capacity in the header too,
  * before any record beyond it is published, so readers' slot = i % capacity stays right), the
@@ -178,8 +179,9 @@ static int reserve(int r, uint64_t end)
 	return 0;
 }
 
-/* The hot path's out-of-line branch: `next` reached vt.lim. */
-uint64_t vt_ring_next(uint64_t next)
+/* The slot after `next` == vt.lim: 0 at the wrap, else `next` once more of the file is
+ * reserved, or 0 in a ring shrunk to `next` slots when the file system has no room. */
+static uint64_t next_slot(uint64_t next)
 {
 	if (next >= vt.cap)
 		return 0;
@@ -187,11 +189,18 @@ uint64_t vt_ring_next(uint64_t next)
 		vt.lim = sp.ready[SPACE_RECORDS] / sizeof(vt_record);
 		return next;
 	}
-	/* No room: the ring is the `next` slots it has. The header says so before the record
-	 * that makes head pass `next` is published (vt_push_word's release store). */
+	/* The header says so before the record that makes head pass `next` is published. */
 	vt.cap = vt.lim = next;
 	__atomic_store_n(&sp.h->capacity, next, __ATOMIC_RELEASE);
 	return 0;
+}
+
+void vt_push_word_slow(uint64_t ticks, uint64_t word)
+{
+	uint64_t pos = vt.pos, total = vt.total + 1;
+	vt.pos = next_slot(pos + 1);
+	vt.total = total;
+	vt_put(pos, total, vt.ring_head, ticks, word);
 }
 
 int vt_arena_grow(uint64_t end)

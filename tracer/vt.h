@@ -138,8 +138,9 @@ typedef struct vt_thread {
 struct vt_state {
 	vt_record *ring;
 	uint64_t cap;       /* records the ring holds */
-	uint64_t lim;       /* slots reserved in the ring file (cap once all are): ring_space.c */
 	uint64_t pos;       /* next slot */
+	uint64_t lim;       /* slots reserved in the ring file (cap once all are): ring_space.c;
+			     * between pos and total, so that no compiler adds those two as a vector */
 	uint64_t total;     /* records ever pushed since the last clear */
 	uint64_t *ring_head;  /* the ring header's copy of total, for readers (ring.c) */
 	uint64_t *arena_head; /* the ring header's copy of arena.head */
@@ -222,18 +223,9 @@ static inline uint64_t vt_word(uint32_t id, uint16_t thread, uint16_t kind)
 
 #define VT_WORD_KIND(kind) ((uint64_t)(kind) << 48)
 
-/* ring_space.c: the slot after `next` == vt.lim (0 at the wrap); reserves more of the ring
- * file, or shrinks the ring when it has no room. */
-uint64_t vt_ring_next(uint64_t next) __attribute__((cold, noinline));
-
-static inline void vt_push_word(uint64_t ticks, uint64_t word)
+/* Stores record number `total` (from 1) at slot `pos`, then publishes it. */
+static inline void vt_put(uint64_t pos, uint64_t total, uint64_t *head, uint64_t ticks, uint64_t word)
 {
-	/* The position moves first: a record store could alias it and force a reload. */
-	uint64_t pos = vt.pos, next = pos + 1, total = vt.total + 1;
-	uint64_t *head = vt.ring_head;
-	/* One test for the wrap and for the end of the file's reserved slots. */
-	vt.pos = VT_LIKELY(next != vt.lim) ? next : vt_ring_next(next);
-	vt.total = total;
 	vt_record *r = &vt.ring[pos];
 	r->ticks = ticks;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -245,6 +237,32 @@ static inline void vt_push_word(uint64_t ticks, uint64_t word)
 #endif
 	/* Published after the record: a reader of the ring file sees it whole. */
 	__atomic_store_n(head, total, __ATOMIC_RELEASE);
+}
+
+/* Appends a record unless the next slot is vt.lim (the wrap, or the end of what the ring
+ * file has reserved: ring_space.c): then 0, nothing written, and vt_push_word_slow must do
+ * it. Callers on the hot path branch to code that needs no register kept for the call. */
+static inline int vt_push_word_try(uint64_t ticks, uint64_t word)
+{
+	/* The position moves first: a record store could alias it and force a reload. */
+	uint64_t pos = vt.pos, next = pos + 1, total = vt.total + 1;
+	uint64_t *head = vt.ring_head;
+	if (VT_UNLIKELY(next == vt.lim))
+		return 0;
+	vt.pos = next;
+	vt.total = total;
+	vt_put(pos, total, head, ticks, word);
+	return 1;
+}
+
+/* ring_space.c: the push vt_push_word_try left: wraps, or reserves more of the ring file
+ * (or shrinks the ring when the file system has no room). */
+void vt_push_word_slow(uint64_t ticks, uint64_t word) __attribute__((cold, noinline));
+
+static inline void vt_push_word(uint64_t ticks, uint64_t word)
+{
+	if (VT_UNLIKELY(!vt_push_word_try(ticks, word)))
+		vt_push_word_slow(ticks, word);
 }
 
 static inline void vt_push(uint64_t ticks, uint32_t id, uint16_t thread, uint16_t kind)
