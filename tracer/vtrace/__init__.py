@@ -271,7 +271,7 @@ class Tracer:
 
     # ---- recording ----
     def start(self) -> Tracer:
-        """Start recording (hooks installed, the ring reserved and touched); returns self.
+        """Start recording (hooks installed, the ring mapped); returns self.
         RuntimeError while another Tracer records; a second start of this one is a no-op."""
         global _active, _ring_user
         if _active is not None and _active is not self:

@@ -138,7 +138,7 @@ def _parser(argparse: Any = argparse) -> _argparse.ArgumentParser:
                    help="events the ring keeps (default: %%(default)s); each takes %d bytes, so "
                         "the ring uses N*%d bytes (%.0f MB by default), the arena for texts "
                         "N*%d more (at least %d KB), and the ring file's name tables N*4 more "
-                        "(1 to 64 MB): all reserved and touched when tracing starts"
+                        "(1 to 64 MB): in the ring file, reserved as they are first written"
                         % (vtrace.RECORD_BYTES, vtrace.RECORD_BYTES, mb, vtrace.ARENA_PER_EVENT,
                            vtrace.ARENA_MIN // 1024))
     p.add_argument("--c-calls", action="store_true",
