@@ -70,8 +70,8 @@ static tui_app *goto_open(vtb_writer *w, const char *file)
 	return fx_app(t, file);
 }
 
-/* MainThread waiting while worker-2 dies of a KeyError in app.lookup, dumped for `reason` with `text`; with_instant 0: written before the
- * tracer left the unhandled-exception instant. */
+/* MainThread waiting while worker-2 dies of a KeyError in app.lookup, dumped for `reason`
+ * with `text`; with_instant 0: written before the tracer left the unhandled-exception instant. */
 static tui_app *open_goto(uint32_t reason, const char *text, int with_instant)
 {
 	int64_t id[NNAMES];
