@@ -409,7 +409,7 @@ static void child_after_fork(void)
 	rf.is_file = 0;
 	rf.path[0] = '\0';
 	layout(rf.h, vt.cap);
-	vt_space_attach(rf.h, rf.map_bytes, 0);
+	vt_space_attach(rf.h, rf.map_bytes, 0, rf.path);
 }
 
 static void unmap(void)
@@ -458,7 +458,7 @@ int vt_ring_map(uint64_t cap)
 	vt.arena.buf = (uint8_t *)h + h->arena_off;
 	vt.arena.cap = h->arena_bytes;
 	vt.arena_head = &h->arena_head;
-	vt_space_attach(h, bytes, lazy);
+	vt_space_attach(h, bytes, lazy, rf.path);
 	copy_tables();
 	if (is_file)
 		install_handlers();

@@ -45,6 +45,7 @@ enum { SPACE_RECORDS, SPACE_ARENA, SPACE_CODES, SPACE_THREADS, SPACE_STRINGS, SP
 static struct {
 	vtb_ring_header *h;            /* the mapping, NULL before the first */
 	size_t map_bytes;
+	const char *path;              /* its file (ring.c's buffer: "" when anonymous) */
 	int lazy;                      /* a file whose space is reserved chunk by chunk */
 	int err_fd;                    /* the tracer's stderr (-1: say nothing) */
 	int full[SPACE_REGIONS];       /* a chunk found no room: nothing more is tried (warned) */
@@ -110,9 +111,10 @@ static void region(int r, uint64_t off, uint64_t bytes, int all)
 	sp.ready[r] = all ? bytes : 0;
 }
 
-void vt_space_attach(vtb_ring_header *h, size_t map_bytes, int lazy)
+void vt_space_attach(vtb_ring_header *h, size_t map_bytes, int lazy, const char *path)
 {
 	sp.h = h;
+	sp.path = path;
 	sp.map_bytes = map_bytes;
 	sp.lazy = lazy;
 	region(SPACE_RECORDS, h->records_off, h->capacity * sizeof(vt_record), !lazy);
@@ -150,10 +152,9 @@ static void warn_full(int r)
 		of /= each;
 	}
 	char line[PATH_MAX + 256], consequence[160];
-	const char *path = vt_ring_path();
 	snprintf(consequence, sizeof consequence, what[r], have, of);
 	int n = snprintf(line, sizeof line, "vtrace: no room left for the ring file %s: %s\n",
-			 path ? path : "", consequence);
+			 sp.path ? sp.path : "", consequence);
 	if (sp.err_fd >= 0 && n > 0)
 		(void)!write(sp.err_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }

@@ -423,9 +423,10 @@ struct vtb_ring_header;
  * records reserved. 0: the rest will be reserved as it is written; 1: all of it is (a kernel
  * without MADV_POPULATE_WRITE); -1: the file system has no room for it. */
 int vt_space_probe(void *m, size_t map_bytes, const struct vtb_ring_header *layout, int fd);
-/* The mapping h (laid out) is the ring's now: vt.lim and vt.arena.ready from what is
- * reserved (everything when !lazy: anonymous memory, or a file reserved whole). */
-void vt_space_attach(struct vtb_ring_header *h, size_t map_bytes, int lazy);
+/* The mapping h (laid out) of the file `path` (a buffer the caller keeps) is the ring's
+ * now: vt.lim and vt.arena.ready from what is reserved (everything when !lazy: anonymous
+ * memory, or a file reserved whole). */
+void vt_space_attach(struct vtb_ring_header *h, size_t map_bytes, int lazy, const char *path);
 /* Where the one warning of a file system out of room goes (-1: nowhere). */
 void vt_space_set_err_fd(int fd);
 /* Reserve the arena up to `end` bytes (vt.arena.ready), the code and thread tables for
