@@ -367,6 +367,40 @@ START_TEST(test_live_ring_snapshots)
 }
 END_TEST
 
+/* Bytes the file system allocated to the file. */
+static long long allocated(const char *path)
+{
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	return (long long)st.st_blocks * 512;
+}
+
+/* A short run reserves a few hundred KB of its 25 MB ring file; a kernel without
+ * MADV_POPULATE_WRITE (before 5.14) reserves all of it at start. Either file reads back. */
+START_TEST(test_ring_reserved_as_written)
+{
+	write_program("prog.py", DOOM_PROG);
+	for (int old = 0; old <= 1; old++) {
+		extra_env = old ? "VTRACE_TEST_NO_POPULATE=1 " : "";
+		int rc = run_py(NULL, NULL, "err", "-m vtrace -q --ring-dir %s prog.py kill", old ? "old" : "new");
+		extra_env = "";
+		ck_assert_int_eq(rc, 128 + SIGKILL);
+		const char *ring = ring_in(old ? "old" : "new", 1);
+		struct stat st;
+		ck_assert_int_eq(stat(ring, &st), 0);
+		ck_assert_int_gt(st.st_size, 25000000);
+		if (old)
+			ck_assert_int_ge(allocated(ring), st.st_size);
+		else
+			ck_assert_int_lt(allocated(ring), 2000000);
+		vtb_trace *t = load_ring(ring);
+		assert_doom_calls(t);
+		ck_assert_uint_eq(vtb_trace_header(t)->ring_capacity, 1000000);
+		vtb_trace_free(t);
+	}
+}
+END_TEST
+
 /* ---- a ring directory that runs out of room while the program records ---- */
 
 #define OUTGROWN_ARGS "--buffer-size 100000 --log-args --ring-dir small"
@@ -525,6 +559,7 @@ int main(void)
 		{ "dir_world_writable", test_ring_dir_world_writable },
 		{ "dir_full", test_ring_dir_full },
 		{ "live", test_live_ring_snapshots },
+		{ "reserved_as_written", test_ring_reserved_as_written },
 		{ "dir_outgrown", test_ring_dir_outgrown },
 		{ "dir_outgrown_killed", test_ring_dir_outgrown_killed },
 		{ "dir_outgrown_live", test_ring_dir_outgrown_live },

@@ -53,6 +53,7 @@ static struct {
 	uint64_t ready[SPACE_REGIONS]; /* bytes from the region's start reserved */
 	uint64_t reserved;             /* file bytes reserved in all */
 	uint64_t limit;                /* VTRACE_TEST_RING_ROOM: a file system with this much room */
+	int old_kernel;                /* VTRACE_TEST_NO_POPULATE: as if MADV_POPULATE_WRITE failed */
 } sp = { .err_fd = -1 };
 
 /* Reserves file bytes [off, off + len) of the mapping at m: 0, or -errno (EINVAL: the
@@ -65,6 +66,8 @@ static int populate(void *m, size_t map_bytes, uint64_t off, uint64_t len)
 		hi = map_bytes;
 	if (hi <= lo)
 		return 0;
+	if (sp.old_kernel)
+		return -EINVAL;
 	if (sp.limit && sp.reserved + (hi - lo) > sp.limit)
 		return -EFAULT;
 	for (int tries = 0; tries < 8; tries++) {
@@ -90,7 +93,9 @@ int vt_space_probe(void *m, size_t map_bytes, const vtb_ring_header *layout, int
 {
 	struct statvfs st;
 	const char *room = getenv("VTRACE_TEST_RING_ROOM"); /* tests: a file system this small */
+	const char *old = getenv("VTRACE_TEST_NO_POPULATE");  /* tests: a kernel before 5.14 */
 	sp.limit = room && *room ? strtoull(room, NULL, 10) : 0;
+	sp.old_kernel = old && *old;
 	sp.reserved = 0;
 	/* A file system that says it is too small is refused now, not a chunk at a time
 	 * (tmpfs without a size limit reports no blocks at all). */
