@@ -33,7 +33,7 @@ static const char *sig_name(uint32_t sig, char *buf, size_t len)
 /* Why the process of `in` cannot be asked, or NULL. */
 static char *cannot_ask(const vtb_ring_info *in)
 {
-	if (!in->alive || in->state == VTB_RING_EXITED || in->state == VTB_RING_CRASHED)
+	if (vtb_follow_gone(in))
 		return tui_strdupf("pid %u is not running (%s): there is no one to ask; its ring file "
 				   "opens as it is (vtui --rings)", in->pid, in->state_text);
 	if (!in->dump_signal)
