@@ -76,6 +76,7 @@ vtb_trace *tui_live_tick(tui_live *lv, int force, char **cause)
 {
 	if (lv->frozen && !force)
 		return NULL;
+	/* due at 0.9 of the period, so a loop that wakes a little early does not skip one */
 	return vtb_follow_tick(lv->follow, force ? 0 : TUI_LIVE_PERIOD_MS * UINT64_C(900000), cause);
 }
 
