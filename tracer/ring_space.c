@@ -81,8 +81,8 @@ static int populate(void *m, size_t map_bytes, uint64_t off, uint64_t len)
 	return -errno;
 }
 
-/* What a process with a ring of `cap` records reserves first: the header and a chunk of
- * records (the hot path writes slot 0 before it tests anything). */
+/* What a ring file reserves first: the header and a chunk of records (the hot path writes
+ * the slot it is at, and tests only the slot after it against vt.lim). */
 static uint64_t first_bytes(const vtb_ring_header *layout)
 {
 	uint64_t records = layout->capacity * sizeof(vt_record);
