@@ -225,7 +225,7 @@ static int time_sliced(tui_app *app, const char *cmd, int runs, double *out)
 		}
 	}
 	tui_app_set_slice(app, 0, 0);
-	printf("%-34s from the middle: %s\n", "", expect);
+	printf("%-34s from the middle, whole and sliced: %s\n", cmd, expect);
 	qsort(key, (size_t)runs, sizeof(key[0]), bench_cmp_double);
 	qsort(slice, (size_t)runs, sizeof(slice[0]), bench_cmp_double);
 	qsort(total, (size_t)runs, sizeof(total[0]), bench_cmp_double);
@@ -266,14 +266,18 @@ int main(int argc, char **argv)
 			return 1;
 		snprintf(msg, sizeof(msg), "%s", tui_app_message(app));
 		printf("%-34s search + first match: CPU %8.2f ms, wall %8.2f ms; %s\n", searches[i], m[0], m[1], msg);
-		if (time_sliced(app, searches[i], runs, m) < 0)
-			return 1;
-		printf("%-34s sliced: key CPU %.2f ms, longest idle slice %.2f ms, all %.2f ms\n", "", m[0], m[1], m[2]);
 		if (strstr(msg, ": 0 calls"))
 			continue;
 		if (time_cmd(app, NULL, "next-match", runs, m) < 0)
 			return 1;
 		printf("%-34s next-match: CPU %.3f ms\n", "", m[0]);
+	}
+	/* after the runs above, so that they go as they did before the count was sliced */
+	for (size_t i = 0; i < sizeof(searches) / sizeof(searches[0]); i++) {
+		if (time_sliced(app, searches[i], runs, m) < 0)
+			return 1;
+		printf("%-34s sliced: key CPU %.2f ms, longest idle slice %.2f ms, all %.2f ms\n", searches[i], m[0],
+		       m[1], m[2]);
 	}
 	tui_app_exec(app, "search");
 	if (time_cmd(app, "clear-filters", "flatten file:^/usr/lib/python3", runs, m) < 0)
