@@ -182,6 +182,15 @@ static void walk(tui_app *app, const struct ref *ref, size_t n)
 	}
 }
 
+/* From a cursor before every match: n lands on the first, then the walk. */
+static void walk_from_cursor(tui_app *app, const struct ref *ref, size_t n)
+{
+	fx_run(app, "next-match");
+	ck_assert_has(tui_app_message(app), "match 1 of ");
+	ck_assert(same_ref(app->view.sel, ref[0].at));
+	walk(app, ref, n);
+}
+
 static const char *const searches[] = {
 	"search name:fn_1", "search file:b\\.py", "search sku-1\\d", "search arg:sku-2",
 	"search ret:True", "search log:sku-3", "search exc:keyerror", "search alpha|sku-7'",
@@ -372,6 +381,36 @@ START_TEST(filtered_while_counting)
 }
 END_TEST
 
+/* Flattening while it counts runs the search again over the new model: the count is the
+ * one the whole search gets after the same flattening, and the walk agrees with the
+ * reference on the flattened calls. */
+START_TEST(flattened_while_counting)
+{
+	tui_app *app = open_busy(), *whole = open_busy();
+	struct ref *ref;
+	size_t n;
+
+	fx_run(whole, "flatten b\\.beta");
+	fx_run(whole, "search sku-1\\d");
+	fx_run(app, "goto 0");
+	tui_app_set_slice(app, 0, 5);
+	fx_run(app, "search sku-1\\d");
+	ck_assert_int_eq(tui_app_busy(app), 1);
+	fx_run(app, "flatten b\\.beta");
+	idle_until_done(app);
+	ck_assert_uint_eq(app->fv->search_calls, whole->fv->search_calls);
+	ck_assert_uint_gt(app->fv->search_calls, 0);
+	ref = reference(app, -1, &n);
+	ck_assert_uint_eq(n, app->fv->search_calls);
+	fx_run(app, "goto 0");
+	fx_run(app, "select none");
+	walk_from_cursor(app, ref, n);
+	free(ref);
+	tui_app_free(app);
+	tui_app_free(whole);
+}
+END_TEST
+
 /* Other keys while it counts work, and clearing the search stops the count. */
 START_TEST(cleared_while_counting)
 {
@@ -403,6 +442,7 @@ static Suite *search_suite(void)
 	tcase_add_test(tc, moved_while_counting);
 	tcase_add_test(tc, replaced_while_counting);
 	tcase_add_test(tc, filtered_while_counting);
+	tcase_add_test(tc, flattened_while_counting);
 	tcase_add_test(tc, cleared_while_counting);
 	suite_add_tcase(s, tc);
 	return s;

@@ -165,6 +165,7 @@ static int job_done(const struct tui_search_job *j)
 	return j->scan.done && !j->names_left;
 }
 
+/* The slice is CPU of this thread: the target is CPU a key costs, whatever the load. */
 static double cpu_ms(void)
 {
 	struct timespec ts;
@@ -199,13 +200,14 @@ static int job_run(struct tui_search_job *j, unsigned ms, size_t units, char **c
 	return job_done(j);
 }
 
-/* Percent of the job done. */
+/* Percent of the job done: texts read and calls tested. */
 static int job_percent(const struct tui_search_job *j)
 {
-	double total = (double)j->scan.units_total + (j->name_calls ? (double)j->row_bit[j->rows] : 0);
-	double done = (double)j->scan.units_done + (j->name_calls ? (double)j->row_bit[j->row < j->rows ? j->row : j->rows] : 0);
+	double calls = j->name_calls ? (double)j->row_bit[j->rows] : 0;
+	double tested = j->name_calls ? (double)(j->row_bit[j->row] + j->at) : 0;
+	double total = (double)j->scan.units_total + calls;
 
-	return total > 0 ? (int)(100 * done / total) : 100;
+	return total > 0 ? (int)(100 * ((double)j->scan.units_done + tested) / total) : 100;
 }
 
 static int cmp_base(const void *a, const void *b)
