@@ -344,6 +344,20 @@ START_TEST(replaced_while_counting)
 }
 END_TEST
 
+/* `whole` runs `cmd`, then counts a search whole; `app` starts counting the same search
+ * in slices and runs `cmd` while it counts. Both from the cursor at 0. */
+static void during_count(tui_app *app, tui_app *whole, const char *cmd)
+{
+	fx_run(whole, cmd);
+	fx_run(whole, "goto 0");
+	fx_run(whole, "search sku-1\\d");
+	fx_run(app, "goto 0");
+	tui_app_set_slice(app, 0, 5);
+	fx_run(app, "search sku-1\\d");
+	ck_assert_int_eq(tui_app_busy(app), 1);
+	fx_run(app, cmd);
+}
+
 /* A filter set while it counts: the count is the same (a count of matches, not of what
  * is shown) and the first match and the walk keep to the thread left visible. */
 START_TEST(filtered_while_counting)
@@ -353,14 +367,7 @@ START_TEST(filtered_while_counting)
 	size_t n;
 	int32_t worker;
 
-	fx_run(whole, "filter-thread worker-1");
-	fx_run(whole, "goto 0");
-	fx_run(whole, "search sku-1\\d");
-	fx_run(app, "goto 0");
-	tui_app_set_slice(app, 0, 5);
-	fx_run(app, "search sku-1\\d");
-	ck_assert_int_eq(tui_app_busy(app), 1);
-	fx_run(app, "filter-thread worker-1");
+	during_count(app, whole, "filter-thread worker-1");
 	ck_assert_int_eq(tui_app_busy(app), 1);
 	idle_until_done(app);
 	ck_assert_str_eq(tui_app_message(app), tui_app_message(whole));
@@ -390,13 +397,7 @@ START_TEST(flattened_while_counting)
 	struct ref *ref;
 	size_t n;
 
-	fx_run(whole, "flatten b\\.beta");
-	fx_run(whole, "search sku-1\\d");
-	fx_run(app, "goto 0");
-	tui_app_set_slice(app, 0, 5);
-	fx_run(app, "search sku-1\\d");
-	ck_assert_int_eq(tui_app_busy(app), 1);
-	fx_run(app, "flatten b\\.beta");
+	during_count(app, whole, "flatten b\\.beta");
 	idle_until_done(app);
 	ck_assert_uint_eq(app->fv->search_calls, whole->fv->search_calls);
 	ck_assert_uint_gt(app->fv->search_calls, 0);
