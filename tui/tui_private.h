@@ -234,7 +234,7 @@ char *tui_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* How often the terminal loop takes a new snapshot of a live ring. */
 #define TUI_LIVE_PERIOD_MS 250
-/* CPU a key may leave to work that goes on between keys (a search's count). */
+/* Milliseconds a key may spend on work that can go on between keys (a search's count). */
 #define TUI_SLICE_MS 4
 
 const char *tui_live_path(const tui_live *lv);
