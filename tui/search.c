@@ -142,13 +142,15 @@ static size_t mark_names(struct tui_search_job *j, size_t units)
 	size_t done = 0;
 
 	while (j->row < j->rows && done < units) {
-		size_t b = j->row_bit[j->row], n = j->row_bit[j->row + 1] - b, i = j->at;
+		size_t b = j->row_bit[j->row], n = j->row_bit[j->row + 1] - b, i = j->at, stop;
 		const vtb_slice *sl;
 
 		while (j->thread + 1 < m->thread_count && m->row_base[j->thread + 1] <= j->row)
 			j->thread++;
 		sl = vtb_trace_thread(m->trace, j->thread)->rows[j->row - m->row_base[j->thread]].slices;
-		for (; i < n && done < units; i++, done++)
+		stop = n - i < units - done ? n : i + (units - done);
+		done += stop - i;
+		for (; i < stop; i++)
 			if (name_matches(j, sl[i].name_id))
 				j->bits[(b + i) >> 6] |= 1ull << ((b + i) & 63);
 		j->at = i;
