@@ -359,6 +359,7 @@ struct hunt {
 	struct key cur;
 	struct key best;
 	tui_ref found;
+	int ranking;       /* count the rank (a popcount over every row) */
 	uint64_t rank;     /* matches before `cur`, over all rows */
 };
 
@@ -398,7 +399,10 @@ static void hunt_row(const tui_app *app, struct hunt *h, int64_t pos, int32_t t,
 	int same = pos == h->cur.pos && (int64_t)d == h->cur.depth;
 	struct key k;
 
-	h->rank += count_set(j->bits, b, b + below);
+	if (h->ranking) {
+		h->rank += count_set(j->bits, b, b + below);
+		return;
+	}
 	if (row_skipped(app, t, d))
 		return;
 	i = visible_match(app, h->dir, t, d, b, below + (h->dir > 0 && same && below < row->count), row->count);
@@ -463,6 +467,7 @@ static int move_to_match(tui_app *app, int dir)
 	tui_view_select(&app->view, &app->model, h.found);
 	/* its rank: the matches that come before it */
 	h.cur = h.best;
+	h.ranking = 1;
 	hunt_all(app, &h);
 	tui_fmt_count(of, sizeof(of), fv->search_calls);
 	tui_app_msg(app, 0, "match %llu of %s%s", (unsigned long long)h.rank + 1, of, wrapped);
