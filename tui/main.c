@@ -72,7 +72,8 @@ static void usage(FILE *out)
 	      "see vtui(1).\n"
 	      "Search (/): names, args, return values, logs, exceptions and marks; a prefix\n"
 	      "picks one: file: name: arg: ret: log: exc: mark: (/arg:sku-13); lower case\n"
-	      "matches any case. :flatten REGEX hides frames and keeps what they called.\n",
+	      "matches any case. :flatten REGEX hides frames and keeps what they called.\n"
+	      "Filters take arg: ret: exc: too (:hide arg:sku-13, :filter exc:KeyError).\n",
 	      out);
 }
 
