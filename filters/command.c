@@ -231,8 +231,9 @@ static void strv_addf(struct strv *sv, const char *fmt, const char *a, const cha
 }
 
 /* "WORD PATTERN"; a text list's pattern gets its field ("hide arg:x"), and a pattern that
- * starts like a field prefix gets its own list's prefix ("hide name:file:x"), so that
- * reading the command back gives the same pattern. */
+ * starts like a field prefix or with a blank (which the reader skips) gets its own list's
+ * prefix ("hide name:file:x", "hide name: x"), so that reading the command back gives the
+ * same pattern. */
 static void add_pattern(struct strv *sv, const char *word, int list, const char *pattern)
 {
 	static const char *const text_field[FLT_LIST_COUNT] = {
@@ -243,7 +244,7 @@ static void add_pattern(struct strv *sv, const char *word, int list, const char 
 	char *escaped = NULL;
 	int file_list = list == FLT_INCLUDE_FILE || list == FLT_EXCLUDE_FILE || list == FLT_FLATTEN_FILE;
 
-	if ((text_field[list] || flt_field_split(pattern, &rest) != FLT_FIELD_ANY) &&
+	if ((text_field[list] || is_blank(*pattern) || flt_field_split(pattern, &rest) != FLT_FIELD_ANY) &&
 	    asprintf(&escaped, "%s:%s", text_field[list] ? text_field[list] : file_list ? "file" : "name",
 		     pattern) < 0) {
 		sv->failed = 1;

@@ -466,9 +466,10 @@ END_TEST
 START_TEST(test_text_lists)
 {
 	static const char *const cmds[] = { "hide arg:sku-13", "filter ret:^None$", "filter exc:KeyError",
-					    "hide exc:arg:x", "hide name:arg:y" };
-	static const char *const expect[] = { "hide name:arg:y", "hide arg:sku-13", "filter ret:^None$",
-					      "filter exc:KeyError", "hide exc:arg:x" };
+					    "hide exc:arg:x", "hide name:arg:y", "hide name: exc:z", "hide-file file:\tw" };
+	static const char *const expect[] = { "hide name:arg:y", "hide name: exc:z", "hide-file file:\tw",
+					      "hide arg:sku-13", "filter ret:^None$", "filter exc:KeyError",
+					      "hide exc:arg:x" };
 	flt_set *s = set_from(cmds, 2), *again = flt_set_new();
 	char **out = NULL;
 	size_t n = 0;
@@ -482,12 +483,12 @@ START_TEST(test_text_lists)
 	ck_assert_int_eq(flt_set_has_include(s), 1);
 	ck_assert_int_eq(flt_set_has_flatten(s), 0);
 	ck_assert_uint_eq(flt_set_list_count(s, FLT_EXCLUDE_NAME) + flt_set_list_count(s, FLT_INCLUDE_NAME), 0);
-	for (size_t i = 2; i < 5; i++)
+	for (size_t i = 2; i < 7; i++) /* a pattern that starts with a blank keeps its prefix */
 		ck_assert_int_eq(flt_set_command(s, cmds[i], NULL), 0);
 	ck_assert_str_eq(flt_set_list_pattern(s, FLT_EXCLUDE_EXC, 0), "arg:x");
 	ck_assert_str_eq(flt_set_list_pattern(s, FLT_EXCLUDE_NAME, 0), "arg:y");
 	ck_assert_int_eq(flt_set_to_commands(s, &out, &n), 0);
-	ck_assert_uint_eq(n, 5);
+	ck_assert_uint_eq(n, 7);
 	for (size_t i = 0; i < n; i++) {
 		ck_assert_str_eq(out[i], expect[i]);
 		ck_assert_int_eq(flt_set_command(again, out[i], NULL), 0);
