@@ -1009,7 +1009,7 @@ START_TEST(test_preset_flatten_key)
 		"  \"old\": {\"commands\": [\"hide x\"]},\n"
 		"  \"bad\": {\"commands\": [], \"flatten\": \"x\"}}}";
 	static const char *const save[] = { "hide y", "flatten-file ^/usr/", "flatten z", "flatten-file file:arg:w" };
-	static const char *const plain[] = { "hide y" };
+	static const char *const plain[] = { "hide y" }, *const refused[] = { "flatten-file log:v" };
 	flt_presets *lib = NULL;
 	const flt_preset *p;
 	flt_set *s = flt_set_new();
@@ -1050,6 +1050,19 @@ START_TEST(test_preset_flatten_key)
 	ck_assert_str_eq(p->commands[2], "flatten z");
 	ck_assert_int_eq(flt_preset_apply(p, s, NULL, &cause), 0);
 	ck_assert_str_eq(flt_set_list_pattern(s, FLT_FLATTEN_FILE, 2), "arg:w"); /* after the first preset's */
+	flt_presets_free(lib);
+	/* a flatten-file that is refused stays a command, refused again when read back (as
+	 * "file:log:v" under "flatten" it read back as a file pattern; fuzz_preset found it) */
+	ck_assert_int_eq(flt_preset_file_save(path, "ns", refused, 1, NULL, NULL, &cause), 0);
+	text = slurp(path);
+	ck_assert_ptr_nonnull(strstr(text, "\"commands\":\t[\"flatten-file log:v\"]"));
+	ck_assert_ptr_null(strstr(text, "flatten\""));
+	free(text);
+	ck_assert_int_eq(flt_presets_load(path, &lib, &cause), 0);
+	ck_assert_int_eq(flt_preset_apply(flt_presets_get(lib, "ns"), s, NULL, &cause), FLT_E_ARG);
+	ck_assert_ptr_nonnull(strstr(cause, "'log:' is a search field"));
+	free(cause);
+	cause = NULL;
 	flt_presets_free(lib);
 	ck_assert_int_eq(flt_preset_file_save(path, "ns", plain, 1, NULL, NULL, &cause), 0);
 	text = slurp(path);

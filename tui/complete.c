@@ -3,10 +3,10 @@
  *
  * Tab completes the word before the end of the line: a command name (first word), a
  * preset name (after preset and save-preset), a thread name (after filter-thread, as a
- * regex that matches it literally), a choice word (the second word of a command whose
- * first argument is one of a few words: `diff-rank mean`). One candidate is put in whole; several are extended
- * to their longest common prefix and listed on the status line. The history Up and Down
- * walk is history.c's. */
+ * regex that matches it literally), a choice word (the first argument of a command that
+ * takes one of a few words: `diff-rank mean`). One candidate is put in whole; several
+ * are extended to their longest common prefix and listed on the status line. The history
+ * Up and Down walk is history.c's. */
 #include "tui/filter_view.h"
 
 #include <stdio.h>
