@@ -719,6 +719,15 @@ static const struct bad_case bad_cases[] = {
 	{ "[{\"ph\":\"s\",\"ts\":1,\"pid\":1,\"tid\":1,\"name\":\"flow\",\"id\":1},"
 	  "{\"ph\":\"f\",\"ts\":2,\"pid\":1,\"tid\":1,\"name\":\"flow\",\"id\":1},"
 	  "{\"ph\":\"P\",\"ts\":3,\"pid\":1,\"tid\":1}]", 1, 0, 0, 3, 0, "'P' x1, 'f' x1, 's' x1" },
+	/* task steps: a vtb_task that is not {id, name} keeps the call, with a note; the async
+	 * slices vtui writes for steps (cat "asyncio task") are passed over, others counted */
+	{ "[{\"ph\":\"X\",\"ts\":1,\"dur\":2,\"name\":\"f\",\"pid\":1,\"tid\":1,\"vtb_task\":{\"id\":-1,\"name\":\"a\"}},"
+	  "{\"ph\":\"X\",\"ts\":4,\"dur\":2,\"name\":\"f\",\"pid\":1,\"tid\":1,\"vtb_task\":\"a\"}]", 1, 2, 0, 0, 0,
+	  "2 calls had a vtb_task that is not" },
+	{ "[{\"ph\":\"b\",\"ts\":1,\"pid\":1,\"tid\":1,\"cat\":\"asyncio task\",\"id\":\"0x7\",\"name\":\"a\"},"
+	  "{\"ph\":\"e\",\"ts\":2,\"pid\":1,\"tid\":1,\"cat\":\"asyncio task\",\"id\":\"0x7\",\"name\":\"a\"},"
+	  "{\"ph\":\"b\",\"ts\":1,\"pid\":1,\"tid\":1,\"cat\":\"net\",\"id\":\"0x7\",\"name\":\"a\"}]", 1, 0, 0, 1, 0,
+	  "'b' x1" },
 	/* unbalanced B/E */
 	{ "[{\"ph\":\"E\",\"ts\":1,\"pid\":1,\"tid\":1}]", 1, 0, 0, 0, 1, "no open begin" },
 	{ "[{\"ph\":\"B\",\"ts\":1,\"name\":\"a\",\"pid\":1,\"tid\":1},"
