@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Two named asyncio tasks whose steps call functions of their own: the viewer's task lanes
 (test_tracer_tasks.c, test_lanes_in_tmux) show each task's name and its calls."""
 import asyncio
