@@ -92,6 +92,24 @@ START_TEST(test_steps_in_model)
 END_TEST
 
 /* Saved back as VTB (vtui convert, :dump of a live view), the steps stay. */
+/* The steps of every thread of a and b, the same: place, task and name. */
+static void same_steps(const vtb_trace *a, const vtb_trace *b)
+{
+	ck_assert_uint_eq(vtb_trace_thread_count(a), vtb_trace_thread_count(b));
+	for (size_t i = 0; i < vtb_trace_thread_count(a); i++) {
+		const vtb_thread *x = vtb_trace_thread(a, i), *y = vtb_trace_thread(b, i);
+
+		ck_assert_uint_eq(x->tid, y->tid);
+		ck_assert_uint_eq(x->task_step_count, y->task_step_count);
+		for (size_t k = 0; k < x->task_step_count; k++) {
+			ck_assert_uint_eq(x->task_steps[k].depth, y->task_steps[k].depth);
+			ck_assert_uint_eq(x->task_steps[k].index, y->task_steps[k].index);
+			ck_assert_uint_eq(x->task_steps[k].task, y->task_steps[k].task);
+			ck_assert_str_eq(x->task_steps[k].name, y->task_steps[k].name);
+		}
+	}
+}
+
 START_TEST(test_steps_saved)
 {
 	uint8_t *bytes;
@@ -106,16 +124,7 @@ START_TEST(test_steps_saved)
 	vtb_trace *u = vtb_trace_load(path, 0, NULL, NULL, &cause);
 	unlink(path);
 	ck_assert_msg(u != NULL, "%s", cause ? cause : "?");
-	for (size_t i = 0; i < 2; i++) {
-		const vtb_thread *a = vtb_trace_thread(t, i), *b = vtb_trace_thread(u, i);
-		ck_assert_uint_eq(b->task_step_count, a->task_step_count);
-		for (size_t k = 0; k < a->task_step_count; k++) {
-			ck_assert_str_eq(b->task_steps[k].name, a->task_steps[k].name);
-			ck_assert_uint_eq(b->task_steps[k].task, a->task_steps[k].task);
-			ck_assert_uint_eq(b->task_steps[k].depth, a->task_steps[k].depth);
-			ck_assert_uint_eq(b->task_steps[k].index, a->task_steps[k].index);
-		}
-	}
+	same_steps(t, u);
 	vtb_trace_free(u);
 	vtb_trace_free(t);
 	free(bytes);
@@ -282,24 +291,6 @@ START_TEST(test_render_lanes)
 	remove_file(path);
 }
 END_TEST
-
-/* The steps of every thread of a and b, the same: place, task and name. */
-static void same_steps(const vtb_trace *a, const vtb_trace *b)
-{
-	ck_assert_uint_eq(vtb_trace_thread_count(a), vtb_trace_thread_count(b));
-	for (size_t i = 0; i < vtb_trace_thread_count(a); i++) {
-		const vtb_thread *x = vtb_trace_thread(a, i), *y = vtb_trace_thread(b, i);
-
-		ck_assert_uint_eq(x->tid, y->tid);
-		ck_assert_uint_eq(x->task_step_count, y->task_step_count);
-		for (size_t k = 0; k < x->task_step_count; k++) {
-			ck_assert_uint_eq(x->task_steps[k].depth, y->task_steps[k].depth);
-			ck_assert_uint_eq(x->task_steps[k].index, y->task_steps[k].index);
-			ck_assert_uint_eq(x->task_steps[k].task, y->task_steps[k].task);
-			ck_assert_str_eq(x->task_steps[k].name, y->task_steps[k].name);
-		}
-	}
-}
 
 /* The task step slices of the Chrome JSON at `path`: "b name id ts|e name id ts|..." in
  * file order, and how many calls carry vtb_task. */
