@@ -148,7 +148,7 @@ static const tui_binding panel_keys[] = {
 	{ TUI_KEY_ESC, "panel focus", NULL }, { 'q', "panel close", NULL },
 	{ '1', "sort name", NULL }, { '2', "sort calls", NULL }, { '3', "sort total", NULL },
 	{ '4', "sort self", NULL }, { '5', "sort mean", NULL }, { '6', "sort max", NULL },
-	{ 'A', "diff-open before", NULL }, { 'B', "diff-open after", NULL },
+	{ 'A', "diff-open before", NULL }, { 'B', "diff-open after", NULL }, { 'R', "diff-rank", NULL },
 	{ 0, NULL, NULL },
 };
 

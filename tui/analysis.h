@@ -218,6 +218,7 @@ int tui_cmd_stats(tui_app *app, int argc, char **argv);
 int tui_cmd_sort(tui_app *app, int argc, char **argv);
 int tui_cmd_flame(tui_app *app, int argc, char **argv);
 int tui_cmd_diff(tui_app *app, int argc, char **argv);
+int tui_cmd_diff_rank(tui_app *app, int argc, char **argv);
 int tui_cmd_diff_open(tui_app *app, int argc, char **argv); /* swap.c: it rebuilds the panels */
 void tui_diffv_free(struct tui_diffview *dv);
 /* `calls [on|off|incident]` (C, E: view_calls.c). */
