@@ -274,6 +274,13 @@ START_TEST(test_viewer_rank)
 	fx_run(app, "diff-rank mean");
 	panel(app, title, sizeof title, rows, sizeof rows);
 	ck_assert_str_eq(rows, "app.f app.g");
+	/* R is the diff panel's alone: with the stats panel focused it still leaves for the
+	 * ring files (the key table's R), and the ranking stays */
+	fx_run(app, "stats");
+	ck_assert_int_eq(app->an->focus, 1);
+	ck_assert_str_eq(tui_an_key(app, 'R') ? tui_an_key(app, 'R') : "(the key table's)", "(the key table's)");
+	fx_run(app, "diff");
+	ck_assert_str_eq(tui_an_key(app, 'R'), "diff-rank");
 	ck_assert_int_eq(tui_app_exec(app, "diff-rank median"), -1);
 	ck_assert_has(tui_app_message(app), "usage: diff-rank [auto|impact|mean]");
 	ck_assert_int_eq(tui_app_exec(app, "diff-rank mean impact"), -1);

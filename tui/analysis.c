@@ -148,18 +148,27 @@ static const tui_binding panel_keys[] = {
 	{ TUI_KEY_ESC, "panel focus", NULL }, { 'q', "panel close", NULL },
 	{ '1', "sort name", NULL }, { '2', "sort calls", NULL }, { '3', "sort total", NULL },
 	{ '4', "sort self", NULL }, { '5', "sort mean", NULL }, { '6', "sort max", NULL },
-	{ 'A', "diff-open before", NULL }, { 'B', "diff-open after", NULL }, { 'R', "diff-rank", NULL },
+	{ 'A', "diff-open before", NULL }, { 'B', "diff-open after", NULL },
 	{ 0, NULL, NULL },
 };
 
-const char *tui_an_key(tui_app *app, int key)
+static const char *binding_of(const tui_binding *table, int key)
 {
-	if (!tui_an_shown(app) || !app->an->focus)
-		return NULL;
-	for (const tui_binding *b = panel_keys; b->key; b++)
+	for (const tui_binding *b = table; b && b->key; b++)
 		if (b->key == key)
 			return b->command;
 	return NULL;
+}
+
+const char *tui_an_key(tui_app *app, int key)
+{
+	const tui_panel_ops *ops = tui_an_shown(app);
+	const char *own;
+
+	if (!ops || !app->an->focus)
+		return NULL;
+	own = binding_of(ops->keys, key);
+	return own ? own : binding_of(panel_keys, key);
 }
 
 int tui_an_panel_height(tui_app *app, int avail)

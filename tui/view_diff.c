@@ -299,7 +299,12 @@ static void diff_free(void *st)
 	tui_diffv_free(st);
 }
 
+static const tui_binding diff_keys[] = {
+	{ 'R', "diff-rank", NULL },
+	{ 0, NULL, NULL },
+};
+
 const tui_panel_ops tui_panel_diff = {
 	.name = "diff", .init = diff_init, .free = diff_free, .draw = diff_draw, .move = diff_move,
-	.enter = diff_enter, .function = diff_function,
+	.enter = diff_enter, .function = diff_function, .keys = diff_keys,
 };
