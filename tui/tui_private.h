@@ -217,6 +217,8 @@ char *tui_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* How often the terminal loop takes a new snapshot of a live ring. */
 #define TUI_LIVE_PERIOD_MS 250
+/* Milliseconds a key may spend on work that can go on between keys (a search's count). */
+#define TUI_SLICE_MS 4
 
 /* The ring followed (its path, pid, --window span); owned by `lv`. */
 const vtb_follow *tui_live_follow(const tui_live *lv);
@@ -297,6 +299,8 @@ struct tui_app {
 	int timeline_y, timeline_h; /* where the last render put the timeline (mouse) */
 	int redraw;           /* the terminal layer should repaint everything */
 	struct tui_fview *fv; /* filters, search, presets (owned) */
+	unsigned slice_ms;    /* tui_app_set_slice */
+	size_t slice_units;
 	const char *cmd_line; /* the command line being run (a regex takes its rest verbatim) */
 	const struct tui_command *cmd; /* its table row (for its usage), or NULL */
 	struct tui_then *then; /* the lines its handler hands back (tui_cmd_then), or NULL */
@@ -351,6 +355,9 @@ extern const tui_command tui_cmds_view[], tui_cmds_filter[], tui_cmds_panel[], t
 const tui_command *tui_cmd_at(size_t i);
 /* The command called `name` or with that alias, or NULL. */
 const tui_command *tui_command_find(const char *name);
+/* The i-th choice word of the row's usage ("[on|off]": 0 "on", 1 "off") into buf; 0, or -1
+ * past the last. */
+int tui_cmd_choice_word(const tui_command *c, size_t i, char *buf, size_t len);
 /* Split, look up, check and run one command line. */
 int tui_command_run(tui_app *app, const char *line);
 /* Set "usage: NAME USAGE" of the command being run as the error (message.c); returns
