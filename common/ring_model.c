@@ -73,6 +73,18 @@ void vtb_map_pool_unref(struct vtb_map_pool *p)
 	free(p);
 }
 
+/* Faults a new mapping in whole, once: which row reuses it next, and how much of it that
+ * row fills, is not known, and a page faulted in later costs as much. */
+static void populate(void *addr, size_t len_bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+	madvise(addr, len_bytes, MADV_POPULATE_WRITE); /* a kernel without it faults them later */
+#else
+	(void)addr;
+	(void)len_bytes;
+#endif
+}
+
 /* A mapping of the pool for len_bytes, taken out of it: the smallest as big, else the
  * biggest grown (its pages are kept); NULL when the pool has none. */
 static void *pool_take(struct vtb_map_pool *p, size_t len_bytes, size_t *got)
@@ -92,8 +104,10 @@ static void *pool_take(struct vtb_map_pool *p, size_t len_bytes, size_t *got)
 	if (m.len_bytes >= len_bytes)
 		return m.addr;
 	void *q = mremap(m.addr, m.len_bytes, len_bytes, MREMAP_MAYMOVE);
-	if (q != MAP_FAILED)
+	if (q != MAP_FAILED) {
+		populate((char *)q + m.len_bytes, len_bytes - m.len_bytes);
 		return q;
+	}
 	munmap(m.addr, m.len_bytes);
 	return NULL;
 }
@@ -220,6 +234,7 @@ static void *map_new(struct vtb_map_pool *pool, size_t len_bytes, size_t *got)
 	if ((p = mmap(NULL, len_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
 		return NULL;
 	madvise(p, len_bytes, MADV_HUGEPAGE); /* a hint: without it, small pages */
+	populate(p, len_bytes);
 	*got = len_bytes;
 	return p;
 }
