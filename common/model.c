@@ -224,12 +224,12 @@ void vtb_trace_free(vtb_trace *t)
 	if (!t)
 		return;
 	vtb_model_free_threads(t);
-	vtb_map_pool_unref(t->pool);
-	if (t->base) {
+	if (t->base) { /* its pool, as its strings, is base's */
 		vtb_trace_free(t->base);
 		free(t);
 		return;
 	}
+	vtb_map_pool_unref(t->pool);
 	for (size_t i = 0; i < t->nctr; i++)
 		free(t->ctr[i].s);
 	free(t->ctr);

@@ -94,7 +94,6 @@ static int copy_records(vtb_ring *r, uint64_t first, uint64_t n)
 	return rc;
 }
 
-
 /* ---- the decode ---- */
 
 typedef struct dec {
@@ -566,8 +565,8 @@ static int evict(dec *d, int live)
 	return ns > lv->window_ns ? ring_live_evict(lv, ns) : 0;
 }
 
-/* The model decoded the ring up to `pos` before; the first new record to decode is at
- * `from`: a new model when that leaves a gap (or there is none to follow). */
+/* Before the first record decoded (at `from`, `rec`; NULL when none is): a new model when
+ * `over` (none to follow, or a gap after it), the tables' new entries, the threads' names. */
 static int begin(dec *d, int over, uint64_t from, const vtb_ring_record *rec)
 {
 	vtb_ring *r = d->r;
