@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/vtb.h"
+#include "tests/cli_capture.h"
 #include "tests/stats_fixture.h"
 #include "tui/tui.h"
 
@@ -58,40 +59,17 @@ static void put_text(const char *path, const char *text)
 	fclose(f);
 }
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text = calloc(1, 65536);
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_lt(fread(text, 1, 65535, f), 65535);
-	fclose(f);
-	return text;
-}
-
 /* Run `vtui stats` with stdout and stderr going to files; returns the exit code. */
 static int run_stats(const char *const *args, char **out, char **err)
 {
 	char *argv[16], *out_path = tmp_path("out"), *err_path = tmp_path("err");
-	int argc = 0, rc, so = dup(1), se = dup(2);
+	int argc = 0, rc;
 
 	argv[argc++] = "stats";
 	while (*args != NULL)
 		argv[argc++] = (char *)*args++;
 	argv[argc] = NULL;
-	fflush(stdout);
-	fflush(stderr);
-	ck_assert(freopen(out_path, "w", stdout) != NULL);
-	ck_assert(freopen(err_path, "w", stderr) != NULL);
-	rc = vtui_stats_main(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(so, 1);
-	dup2(se, 2);
-	close(so);
-	close(se);
-	*out = read_text(out_path);
-	*err = read_text(err_path);
+	rc = cli_run_captured(vtui_stats_main, argc, argv, out_path, err_path, out, err);
 	free(out_path);
 	free(err_path);
 	return rc;
