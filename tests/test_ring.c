@@ -357,6 +357,20 @@ static void same_model(const vtb_trace *a, const vtb_trace *b, int step)
 	}
 }
 
+/* A ring of `cap` records of a dead process with loop_once's names (outer's id returned)
+ * and its main thread. */
+static uint32_t loop_ring(rf_ring *r, uint64_t cap)
+{
+	rf_init_cap(r, VTB_RING_RECORDING, cap);
+	r->h->pid = DEAD_PID;
+	uint32_t outer = rf_code(r, "outer");
+	rf_code(r, "work");
+	rf_code(r, "leaf");
+	rf_code(r, "here");
+	rf_thread(r, DEAD_PID, NULL);
+	return outer;
+}
+
 /* One iteration of the program: work > leaf twice (the second raises), an instant (i >= 0:
  * a big ring's would outlive the fixture's arena, whose texts a kept model holds longer). */
 static void loop_once(rf_ring *r, uint64_t *ns, uint16_t thread, int i)
@@ -372,6 +386,25 @@ static void loop_once(rf_ring *r, uint64_t *ns, uint16_t thread, int i)
 	rf_push(r, (*ns)++, leaf, thread, VTB_RK_C_BEGIN);
 	rf_push(r, (*ns)++, leaf, thread, VTB_RK_C_END_EXC);
 	rf_push(r, (*ns)++, work, thread, VTB_RK_END);
+}
+
+/* The ring as written so far, snapshot by the kept reader (opened at the first step) and
+ * by a fresh one: the two models must agree. The kept reader's trace is returned. */
+static vtb_trace *kept_and_fresh(const rf_ring *r, vtb_ring **kept, vtb_ring_snap_stats *a, int step)
+{
+	vtb_ring_snap_stats b;
+	char *why = NULL;
+	put(r, r->len);
+	if (!*kept)
+		ck_assert_msg(vtb_ring_open(path, kept, &why) == 0, "%s", why);
+	vtb_trace *inc = vtb_ring_snapshot(*kept, a, &why);
+	ck_assert_msg(inc != NULL, "step %d: %s", step, why);
+	vtb_trace *full = snap(&b, &why);
+	ck_assert_msg(full != NULL, "step %d: %s", step, why);
+	same_model(inc, full, step);
+	ck_assert_uint_eq(a->records, b.records);
+	vtb_trace_free(full);
+	return inc;
 }
 
 static void rf_rename(rf_ring *r, uint16_t thread, const char *name)
@@ -391,17 +424,10 @@ START_TEST(test_incremental_matches_full)
 {
 	rf_ring r;
 	vtb_ring *kept = NULL;
-	char *why = NULL;
 	uint64_t ns = 2000000;
 	int i = 0, lapped = 0;
 	static const int loops[] = { 6, 1, 2, 3, 1, 5, 2, 0, 1, 4 };
-	rf_init(&r, VTB_RING_RECORDING);
-	r.h->pid = DEAD_PID;
-	uint32_t outer = rf_code(&r, "outer");
-	rf_code(&r, "work");
-	rf_code(&r, "leaf");
-	rf_code(&r, "here");
-	rf_thread(&r, DEAD_PID, NULL);
+	uint32_t outer = loop_ring(&r, RF_CAP);
 	rf_push(&r, ns++, outer, 0, VTB_RK_BEGIN);
 	for (int step = 0; step < (int)(sizeof loops / sizeof loops[0]); step++) {
 		uint64_t before = r.h->head;
@@ -413,16 +439,8 @@ START_TEST(test_incremental_matches_full)
 			rf_rename(&r, 1, "worker-b");
 		if (step == 7)
 			rf_push(&r, ns++, outer, 0, VTB_RK_END);
-		put(&r, r.len);
-		if (!kept)
-			ck_assert_msg(vtb_ring_open(path, &kept, &why) == 0, "%s", why);
-		vtb_ring_snap_stats a, b;
-		vtb_trace *inc = vtb_ring_snapshot(kept, &a, &why);
-		ck_assert_msg(inc != NULL, "step %d: %s", step, why);
-		vtb_trace *full = snap(&b, &why);
-		ck_assert_msg(full != NULL, "step %d: %s", step, why);
-		same_model(inc, full, step);
-		ck_assert_uint_eq(a.records, b.records);
+		vtb_ring_snap_stats a;
+		vtb_trace *inc = kept_and_fresh(&r, &kept, &a, step);
 		/* outer began long before the window; it shows once it has ended, until its end
 		 * is overwritten too */
 		ck_assert_uint_eq(calls_named(inc, "outer", VTB_CALL_ENTRY_LOST), step == 7 || step == 8);
@@ -436,7 +454,6 @@ START_TEST(test_incremental_matches_full)
 			lapped = 0;
 		}
 		vtb_trace_free(inc);
-		vtb_trace_free(full);
 	}
 	vtb_ring_close(kept);
 	free(r.buf);
@@ -488,13 +505,7 @@ START_TEST(test_incremental_matches_full_big)
 	vtb_ring *kept = NULL;
 	char *why = NULL;
 	uint64_t ns = 2000000;
-	rf_init_cap(&r, VTB_RING_RECORDING, CAP);
-	r.h->pid = DEAD_PID;
-	uint32_t outer = rf_code(&r, "outer");
-	rf_code(&r, "work");
-	rf_code(&r, "leaf");
-	rf_code(&r, "here");
-	rf_thread(&r, DEAD_PID, NULL);
+	uint32_t outer = loop_ring(&r, CAP);
 	rf_thread(&r, 78, "second");
 	rf_push(&r, ns++, outer, 0, VTB_RK_BEGIN);
 	for (int step = 0; step < (int)(sizeof loops / sizeof loops[0]); step++) {
@@ -504,18 +515,9 @@ START_TEST(test_incremental_matches_full_big)
 			rf_push(&r, ns++, outer, 0, VTB_RK_END);
 		if (step == 4)
 			rf_rename(&r, 1, "second-b");
-		put(&r, r.len);
-		if (!kept)
-			ck_assert_msg(vtb_ring_open(path, &kept, &why) == 0, "%s", why);
-		vtb_ring_snap_stats a, b;
-		vtb_trace *inc = vtb_ring_snapshot(kept, &a, &why);
-		ck_assert_msg(inc != NULL, "step %d: %s", step, why);
-		vtb_trace *full = snap(&b, &why);
-		ck_assert_msg(full != NULL, "step %d: %s", step, why);
-		same_model(inc, full, step);
-		ck_assert_uint_eq(a.records, b.records);
+		vtb_ring_snap_stats a;
+		vtb_trace *inc = kept_and_fresh(&r, &kept, &a, step);
 		ck_assert_uint_eq(calls_named(inc, "outer", VTB_CALL_ENTRY_LOST), step >= 2 && step <= 4);
-		vtb_trace_free(full);
 		if (step % 2) { /* a flattened trace owns its base, the mappings of its rows too */
 			uint64_t drop = 0;
 			for (uint32_t k = 0; k < vtb_trace_string_count(inc) && k < 64; k++)
