@@ -33,94 +33,14 @@ static void live_clear(ring_live *lv)
 	lv->text_bytes = 0;
 }
 
-/* ---- the pool of row mappings ---- */
-
-#define RING_POOL_MAPS 32
-
-struct vtb_map_pool {
-	size_t refs;
-	int open;                /* its ring still decodes (else nothing is kept) */
-	size_t n;
-	struct ring_map { void *addr; size_t len_bytes; } m[RING_POOL_MAPS];
-};
-
-/* When full, the pool keeps the biggest mappings. */
-void vtb_map_pool_put(struct vtb_map_pool *p, void *addr, size_t len_bytes)
-{
-	if (p && p->open && p->n < RING_POOL_MAPS) {
-		p->m[p->n++] = (struct ring_map){ addr, len_bytes };
-		return;
-	}
-	size_t small = 0;
-	for (size_t i = 1; p && p->open && i < p->n; i++)
-		if (p->m[i].len_bytes < p->m[small].len_bytes)
-			small = i;
-	if (p && p->open && p->m[small].len_bytes < len_bytes) {
-		struct ring_map m = p->m[small];
-		p->m[small] = (struct ring_map){ addr, len_bytes };
-		addr = m.addr;
-		len_bytes = m.len_bytes;
-	}
-	munmap(addr, len_bytes);
-}
-
-void vtb_map_pool_unref(struct vtb_map_pool *p)
-{
-	if (!p || --p->refs)
-		return;
-	for (size_t i = 0; i < p->n; i++)
-		munmap(p->m[i].addr, p->m[i].len_bytes);
-	free(p);
-}
-
-/* Faults a new mapping in whole, once: which row reuses it next, and how much of it that
- * row fills, is not known, and a page faulted in later costs as much. */
-static void populate(void *addr, size_t len_bytes)
-{
-#ifdef MADV_POPULATE_WRITE
-	madvise(addr, len_bytes, MADV_POPULATE_WRITE); /* a kernel without it faults them later */
-#else
-	(void)addr;
-	(void)len_bytes;
-#endif
-}
-
-/* A mapping of the pool for len_bytes, taken out of it: the smallest as big, else the
- * biggest grown (its pages are kept); NULL when the pool has none. */
-static void *pool_take(struct vtb_map_pool *p, size_t len_bytes, size_t *got)
-{
-	size_t pick = SIZE_MAX, big = 0;
-	for (size_t i = 0; p && i < p->n; i++) {
-		if (p->m[i].len_bytes >= len_bytes && (pick == SIZE_MAX || p->m[i].len_bytes < p->m[pick].len_bytes))
-			pick = i;
-		if (p->m[i].len_bytes > p->m[big].len_bytes)
-			big = i;
-	}
-	if (!p || !p->n)
-		return NULL;
-	struct ring_map m = p->m[pick != SIZE_MAX ? pick : big];
-	p->m[pick != SIZE_MAX ? pick : big] = p->m[--p->n];
-	*got = m.len_bytes > len_bytes ? m.len_bytes : len_bytes;
-	if (m.len_bytes >= len_bytes)
-		return m.addr;
-	void *q = mremap(m.addr, m.len_bytes, len_bytes, MREMAP_MAYMOVE);
-	if (q != MAP_FAILED) {
-		populate((char *)q + m.len_bytes, len_bytes - m.len_bytes);
-		return q;
-	}
-	munmap(m.addr, m.len_bytes);
-	return NULL;
-}
-
 int ring_live_reset(ring_live *lv)
 {
 	live_clear(lv);
-	if (!lv->pool && (lv->pool = calloc(1, sizeof *lv->pool)))
-		*lv->pool = (struct vtb_map_pool){ .refs = 1, .open = 1 };
+	if (!lv->pool)
+		lv->pool = vtb_map_pool_new();
 	if (!(lv->acc = calloc(1, sizeof *lv->acc)))
 		return VTB_E_NOMEM;
-	if ((lv->acc->pool = lv->pool))
-		lv->pool->refs++;
+	lv->acc->pool = vtb_map_pool_ref(lv->pool);
 	return ring_live_string(lv, "<unknown>", "", 0) < 0 ? VTB_E_NOMEM : 0;
 }
 
@@ -129,9 +49,7 @@ void ring_live_free(ring_live *lv)
 	if (!lv)
 		return;
 	live_clear(lv);
-	if (lv->pool)
-		lv->pool->open = 0;
-	vtb_map_pool_unref(lv->pool);
+	vtb_map_pool_close(lv->pool);
 	free(lv->biggest);
 	free(lv->str_of);
 	free(lv);
@@ -225,20 +143,6 @@ int ring_live_outer(ring_live *lv, ring_slot *s, uint64_t from_ns, uint64_t ns, 
  * a freed trace gave back to the pool: its pages are faulted in already; else a new one
  * is faulted in a few large pages rather than many small ones, and grows by mremap without
  * copying. A model handed out whole takes its mappings along (they go back to the pool). */
-/* A mapping of at least len_bytes: the pool's, else a new one (*got: its size). */
-static void *map_new(struct vtb_map_pool *pool, size_t len_bytes, size_t *got)
-{
-	void *p = pool_take(pool, len_bytes, got);
-	if (p)
-		return p;
-	if ((p = mmap(NULL, len_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
-		return NULL;
-	madvise(p, len_bytes, MADV_HUGEPAGE); /* a hint: without it, small pages */
-	populate(p, len_bytes);
-	*got = len_bytes;
-	return p;
-}
-
 static size_t map_round(size_t slices)
 {
 	if (slices > (SIZE_MAX - RING_HUGE_BYTES) / sizeof(vtb_slice))
@@ -254,11 +158,11 @@ int ring_row_reserve(ring_live *lv, struct vtb_rrow *r, size_t want)
 		return VTB_E_NOMEM;
 	if (bytes <= r->map_bytes)
 		return 0;
-	if (r->map_bytes && !lv->pool->n) { /* grows in place or moves, keeping its pages */
+	if (r->map_bytes && vtb_map_pool_empty(lv->pool)) { /* grows in place or moves, keeping its pages */
 		if ((p = mremap(r->s, r->map_bytes, bytes, MREMAP_MAYMOVE)) == MAP_FAILED)
 			return VTB_E_NOMEM;
 	} else {
-		if (!(p = map_new(lv->pool, bytes, &bytes)))
+		if (!(p = vtb_map_pool_map(lv->pool, bytes, &bytes)))
 			return VTB_E_NOMEM;
 		if (n)
 			memcpy(p, r->s, n * sizeof *r->s);
@@ -406,7 +310,7 @@ static const char *copy_str(vtb_trace *t, const char *s)
 static int copy_row(vtb_trace *t, struct vtb_rrow *to, const struct vtb_rrow *r)
 {
 	size_t bytes = r->n >= RING_ROW_BIG ? map_round(r->n + 1) : 0;
-	if (bytes && (to->s = map_new(t->pool, bytes, &bytes))) {
+	if (bytes && (to->s = vtb_map_pool_map(t->pool, bytes, &bytes))) {
 		to->map_bytes = bytes;
 		to->cap = bytes / sizeof *to->s;
 	} else if ((to->s = malloc(r->n * sizeof *r->s))) {
@@ -577,8 +481,7 @@ vtb_trace *ring_live_copy(ring_live *lv, const vtb_header *h)
 	vtb_trace *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
-	if ((t->pool = lv->pool))
-		t->pool->refs++;
+	t->pool = vtb_map_pool_ref(lv->pool);
 	if (set_head(t, h) < 0 || copy_strings(t, lv->acc) < 0 || copy_threads(t, lv) < 0 ||
 	    copy_counters(t, lv->acc) < 0) {
 		vtb_trace_free(t);

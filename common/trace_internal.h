@@ -86,13 +86,25 @@ void vtb_model_free_threads(vtb_trace *t);
  * is left empty. */
 void vtb_model_row_free(vtb_trace *t, struct vtb_rrow *r);
 
-/* Mappings of freed rows a live ring reuses (ring_model.c): its decode then writes pages
+/* Mappings of freed rows a live ring reuses (map_pool.c): its decode then writes pages
  * already faulted in, not new ones the kernel must clear. Refcounted by the ring and the
  * traces it handed out; a ring and its traces are used from one thread at a time. */
 struct vtb_map_pool;
+/* A new pool (one reference, the caller's), NULL when out of memory. */
+struct vtb_map_pool *vtb_map_pool_new(void);
+/* Another reference to p (NULL stays NULL). */
+struct vtb_map_pool *vtb_map_pool_ref(struct vtb_map_pool *p);
+/* Drops a reference; the last one unmaps what the pool kept. */
+void vtb_map_pool_unref(struct vtb_map_pool *p);
+/* The owner's last reference: the pool keeps nothing more, from now on. */
+void vtb_map_pool_close(struct vtb_map_pool *p);
 /* Gives the mapping to the pool (unmapped when the pool is full or gone: p NULL). */
 void vtb_map_pool_put(struct vtb_map_pool *p, void *addr, size_t len_bytes);
-void vtb_map_pool_unref(struct vtb_map_pool *p);
+/* Does the pool keep no mapping? */
+int vtb_map_pool_empty(const struct vtb_map_pool *p);
+/* A mapping of at least len_bytes, the caller's: the pool's, else a new one faulted in
+ * whole (*got: its size); NULL when out of memory. */
+void *vtb_map_pool_map(struct vtb_map_pool *p, size_t len_bytes, size_t *got);
 
 /* Append a slice at `depth` of thread `th`; returns its index or a negative error. */
 static inline __attribute__((always_inline)) int64_t vtb_model_slice(struct vtb_rthread *th, uint32_t depth, const vtb_slice *s)
