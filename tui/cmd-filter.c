@@ -9,10 +9,12 @@
 #define TEXT 0, 0, TUI_CMD_TEXT /* any arguments, read whole */
 
 const tui_command tui_cmds_filter[] = {
-	{ "filter", NULL, "REGEX", TEXT,
-	  "show only calls whose name matches, and the stack above them (adds to the list)", tui_cmd_filter },
+	{ "filter", NULL, "[FIELD:]REGEX", TEXT,
+	  "show only calls whose name (file:, arg:, ret:, exc: their file, arguments, return value, exception) "
+	  "matches, and the stack above them (adds to the list)", tui_cmd_filter },
 	{ "filter-file", NULL, "REGEX", TEXT, "show only calls whose source file matches", tui_cmd_filter },
-	{ "hide", NULL, "REGEX", TEXT, "hide calls whose name matches and everything below them", tui_cmd_filter },
+	{ "hide", NULL, "[FIELD:]REGEX", TEXT,
+	  "hide calls whose name (file:, arg:, ret:, exc: as filter) matches and everything below them", tui_cmd_filter },
 	{ "hide-file", NULL, "REGEX", TEXT, "hide calls whose source file matches and everything below them",
 	  tui_cmd_filter },
 	{ "flatten", NULL, "REGEX", TEXT,

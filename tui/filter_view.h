@@ -11,9 +11,11 @@
  * frame stays proportional to the screen.
  *
  * Visibility of a call:
- *   hidden by `hide` / `hide-file` when it or a call above it is excluded;
+ *   hidden by `hide` / `hide-file` when it or a call above it is excluded (by its name,
+ *   file, or with `hide arg:` and the like by its own text: filter_text.c);
  *   hidden when shorter than min-duration or at max-depth or deeper;
- *   with `filter` / `filter-file`: shown only when it matches, or when a shown match sits
+ *   with `filter` / `filter-file` (or `filter arg:` ...): shown only when it matches, or
+ *   when a shown match sits
  *   below it (its stack, drawn dim, so the chart still reads as a flame chart);
  *   every call of a thread whose name fails `filter-thread` is hidden, title included.
  */
@@ -35,6 +37,40 @@ struct tui_search_hits {
 	size_t count;
 	size_t per_field[FLT_FIELD_COUNT]; /* matched args, return values, logs, exceptions, marks */
 	size_t loose;              /* matched marks with no call around them */
+	size_t cap;                /* while collecting */
+	int oom;
+	const tui_model *m;
+};
+
+/* Receives each call a text matched (a call may come more than once). */
+typedef void (*tui_search_sink)(void *ctx, int32_t thread, uint32_t depth, size_t index);
+
+/* A scan of the texts and marks a search reads, in steps (search_text.c). */
+struct tui_search_scan {
+	const tui_model *m;
+	flt_pattern *p;
+	enum flt_field field;
+	tui_search_sink add;
+	void *ctx;
+	size_t thread, next;       /* where it stopped: a thread, its attachments then its marks */
+	size_t units_done, units_total; /* texts and marks read, of all it will read */
+	size_t per_field[FLT_FIELD_COUNT]; /* as in tui_search_hits */
+	size_t loose;
+	int unhandled;             /* the unhandled-exception instant of an exception dump matched */
+	int done;
+	int err;
+	char **cause;
+};
+
+struct tui_search_job;
+
+/* What the text filters (filter / hide with arg:, ret:, exc:) select, per call
+ * (filter_text.c): bits in the marking's row layout, NULL when none. */
+struct tui_text_marks {
+	uint64_t *keep;            /* calls a `filter arg:...` selects */
+	uint64_t *drop;            /* calls a `hide arg:...` selects */
+	struct tui_search_hits kept; /* the kept calls by address (drawing: not dim) */
+	struct tui_search_hits dropped; /* scratch while collecting */
 };
 
 struct tui_fview {
@@ -44,19 +80,17 @@ struct tui_fview {
 	size_t *row_off;           /* per model row: its first bit (computed once); no per-call
 				    * parent index: marking merges each row with the row above */
 	uint32_t *shown_depths;    /* per thread: depth rows left to show, or TUI_THREAD_HIDDEN */
+	struct tui_search_hits text_kept; /* calls a text include selected (drawn undimmed) */
 	uint64_t shown_calls;      /* calls left visible */
 
 	flt_pattern *search;       /* the search pattern (its field prefix taken off), or NULL */
 	char *search_text;         /* the search as typed, prefix included */
 	enum flt_field search_field;
-	struct tui_search_hits hits; /* calls the search's texts matched */
 	uint64_t *search_bits;     /* per name id: matches the search */
 	size_t search_names;       /* names that match */
 	uint64_t search_calls;     /* calls of those names (from the model's per-name counts) and
-				    * the hits of other names */
-	uint32_t *match_idx;       /* indexes of matching calls, row after row (built at the
-				    * first move to a match; NULL until then) */
-	size_t *match_off;         /* per model row: its first entry in match_idx */
+				    * the hits of other names (so far, while the search counts) */
+	struct tui_search_job *job; /* the matching calls, one bit each (search.c; owned) */
 
 	uint64_t *flat_bits;       /* per name id: what the model's trace has flattened, or NULL */
 	size_t flat_count;         /* ids flat_bits covers */
@@ -110,6 +144,16 @@ void tui_search_rerun(tui_app *app);
 void tui_search_clear(struct tui_fview *fv);
 /* Nonzero when call `s` matches the search (its name or a hit; search_bits not NULL). */
 int tui_search_matches(const struct tui_fview *fv, size_t string_count, const vtb_slice *s);
+/* Nonzero while the search is still counting (its rest runs in tui_app_idle). */
+int tui_search_busy(const struct tui_fview *fv);
+
+/* Start a scan of what `p` matches in `field`'s texts and marks of `m`, handing each
+ * matching call to `add` (nothing to scan for name and file). */
+void tui_search_scan_init(struct tui_search_scan *c, const tui_model *m, flt_pattern *p,
+			  enum flt_field field, tui_search_sink add, void *ctx);
+/* Read up to `units` more texts: 1 when the scan is complete, 0 when there is more, or a
+ * negative error with *cause (the match limit; the scan then stays failed). */
+int tui_search_scan_step(struct tui_search_scan *c, size_t units, char **cause);
 
 /* The calls whose texts (args, return values) or marks (logs, exceptions, instants,
  * snapshots; the dump's exception) match `p` in `field` (FLT_FIELD_ANY: all of them; none
@@ -122,6 +166,13 @@ void tui_search_hits_free(struct tui_search_hits *h);
 int tui_search_hit(const struct tui_search_hits *h, const vtb_slice *s);
 /* Index of the first hit at or after address `s` (count when none). */
 size_t tui_search_hits_from(const struct tui_search_hits *h, const vtb_slice *s);
+
+/* The calls the text lists of `s` select in model `m`, as bits laid out by `row_off`
+ * (filter_text.c) into *out, which the caller frees with tui_text_marks_free. 0, or a
+ * negative error with *cause when the matcher set one (the match limit). */
+int tui_filter_text(const tui_model *m, flt_set *s, const size_t *row_off, struct tui_text_marks *out,
+		    char **cause);
+void tui_text_marks_free(struct tui_text_marks *tm);
 
 /* Flattening (flatten_view.c): after `next` was evaluated, show the model's trace with
  * next's flattened names taken out of the stacks (or whole again), when that changed.
