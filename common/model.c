@@ -104,7 +104,12 @@ int vtb_model_publish_rows(vtb_trace *t, struct vtb_rthread *th)
 		return VTB_E_NOMEM;
 	for (size_t d = 0; d < th->nrows; d++) {
 		struct vtb_rrow *r = &th->rows[d];
-		r->s = shrink(r->s, r->n, sizeof(*r->s));
+		if (r->map_bytes && !th->map_bytes && !(th->map_bytes = calloc(th->nrows, sizeof(*th->map_bytes))))
+			return VTB_E_NOMEM;
+		if (r->map_bytes) /* its untouched pages cost nothing: kept as it is */
+			th->map_bytes[d] = r->map_bytes;
+		else
+			r->s = shrink(r->s, r->n, sizeof(*r->s));
 		r->cap = r->n;
 		th->pubrows[d] = (vtb_row){ r->s, r->n };
 		calls += r->n;
@@ -177,14 +182,31 @@ int vtb_model_finish(vtb_trace *t)
 	return 0;
 }
 
+void vtb_model_row_free(vtb_trace *t, struct vtb_rrow *r)
+{
+	if (r->map_bytes)
+		vtb_map_pool_put(t->pool, r->s, r->map_bytes);
+	else
+		free(r->s);
+	r->s = NULL;
+	r->n = r->cap = r->map_bytes = 0;
+}
+
 void vtb_model_free_threads(vtb_trace *t)
 {
 	for (size_t i = 0; i < t->nth; i++) {
 		struct vtb_rthread *th = &t->th[i];
-		for (size_t d = 0; d < th->nrows; d++) /* rows until published, pubrows after */
-			free(th->rows ? th->rows[d].s : (void *)th->pubrows[d].slices);
+		for (size_t d = 0; d < th->nrows; d++) { /* rows until published, pubrows after */
+			if (th->rows)
+				vtb_model_row_free(t, &th->rows[d]);
+			else if (th->map_bytes && th->map_bytes[d])
+				vtb_map_pool_put(t->pool, (void *)th->pubrows[d].slices, th->map_bytes[d]);
+			else
+				free((void *)th->pubrows[d].slices);
+		}
 		free(th->rows);
 		free(th->pubrows);
+		free(th->map_bytes);
 		free(th->marks);
 		free(th->att);
 		free(th->steps);
@@ -202,11 +224,12 @@ void vtb_trace_free(vtb_trace *t)
 	if (!t)
 		return;
 	vtb_model_free_threads(t);
-	if (t->base) {
+	if (t->base) { /* its pool, as its strings, is base's */
 		vtb_trace_free(t->base);
 		free(t);
 		return;
 	}
+	vtb_map_pool_unref(t->pool);
 	for (size_t i = 0; i < t->nctr; i++)
 		free(t->ctr[i].s);
 	free(t->ctr);

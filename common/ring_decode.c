@@ -11,6 +11,7 @@
 #include "common/vtb.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@
 /* A live writer may be writing the arena just past its head: blobs that close behind the
  * oldest intact byte are not trusted (the tracer's blobs hold at most 4 KB of text). */
 #define DEC_BLOB_MARGIN (4096u + 64u)
+/* Records copied and decoded at a time: 128 KB, decoded while they are in the cache. */
+#define DEC_CHUNK 8192u
 
 static int reserve(void **p, size_t *cap, size_t need, size_t size)
 {
@@ -91,22 +94,18 @@ static int copy_records(vtb_ring *r, uint64_t first, uint64_t n)
 	return rc;
 }
 
-static int copy_arena(vtb_ring *r)
-{
-	if (reserve((void **)&r->arena, &r->arena_cap, r->h.arena_bytes, 1))
-		return VTB_E_NOMEM;
-	return vtb_ring_pread(r->fd, r->arena, r->h.arena_bytes, r->h.arena_off);
-}
-
 /* ---- the decode ---- */
 
 typedef struct dec {
 	vtb_ring *r;
 	ring_live *lv;
-	const vtb_ring_record *rec; /* the records to decode ... */
-	uint64_t n;             /* ... how many ... */
+	const vtb_ring_record *rec; /* the last chunk decoded ... */
+	uint64_t n;             /* ... how many records ... */
 	uint64_t pos;           /* ... and the ring position of the first */
+	uint64_t keep, end;     /* the ring positions decoded: [keep, end) */
 	uint64_t arena_lo, arena_head; /* arena positions still intact */
+	int arena_copied;       /* the arena is copied (at the first data record) */
+	int live;               /* a writer may still be writing */
 	int full;               /* decoding the whole ring into an empty model */
 	int reread;             /* the capacity changed during a copy: read once more */
 	vtb_ring_snap_stats st;
@@ -197,30 +196,81 @@ static int codes_ensure(ring_live *lv, size_t n)
 	return 0;
 }
 
+/* The name and tid of slot i's timeline as the thread table says now (into buf when made up). */
+static const char *slot_name(const dec *d, size_t i, char *buf, size_t len, uint64_t *tid)
+{
+	if (i < 2) {
+		*tid = i == 0 ? UINT32_MAX : UINT32_MAX - 1;
+		return i == 0 ? "GC" : "(more threads)";
+	}
+	*tid = d->r->threads[i - 2].native_id;
+	const char *name = vtb_ring_thread_name(d->r, i - 2);
+	if (!name && *tid == d->r->h.pid)
+		name = "MainThread";
+	if (!name) {
+		snprintf(buf, len, "Thread-%llu", (unsigned long long)*tid);
+		name = buf;
+	}
+	return name;
+}
+
 static struct vtb_rthread *slot_thread(dec *d, size_t i)
 {
 	char fallback[64];
-	const char *name;
 	uint64_t tid;
 	if (d->lv->slots[i].th >= 0)
 		return &d->lv->acc->th[d->lv->slots[i].th];
-	if (i == 0) {
-		name = "GC";
-		tid = UINT32_MAX;
-	} else if (i == 1) {
-		name = "(more threads)";
-		tid = UINT32_MAX - 1;
-	} else {
-		tid = d->r->threads[i - 2].native_id;
-		name = vtb_ring_thread_name(d->r, i - 2);
-		if (!name && tid == d->r->h.pid)
-			name = "MainThread";
-		if (!name) {
-			snprintf(fallback, sizeof fallback, "Thread-%llu", (unsigned long long)tid);
-			name = fallback;
-		}
-	}
+	const char *name = slot_name(d, i, fallback, sizeof fallback, &tid);
 	return ring_live_thread(d->lv, i, d->r->h.pid, tid, name);
+}
+
+/* A thread keeps the name its table entry has now: the tracer names a thread as it starts
+ * and again as it ends (a rename in between shows then), after its first records. */
+static int refresh_names(dec *d)
+{
+	ring_live *lv = d->lv;
+	char fallback[64];
+	uint64_t tid;
+	for (size_t i = 2; i < lv->nslots && i - 2 < d->r->thread_count; i++) {
+		if (lv->slots[i].th < 0)
+			continue;
+		struct vtb_rthread *th = &lv->acc->th[lv->slots[i].th];
+		const char *name = slot_name(d, i, fallback, sizeof fallback, &tid);
+		if (!strcmp(th->pub.name, name))
+			continue;
+		if (!(th->pub.name = vtb_arena_str(&lv->acc->arena, name, strlen(name))))
+			return VTB_E_NOMEM;
+		lv->text_bytes += strlen(name) + 1;
+	}
+	return 0;
+}
+
+/* The write position now (read alone), never below `floor`. */
+static int head_now(const vtb_ring *r, uint64_t floor, uint64_t *out)
+{
+	uint64_t h;
+	int rc = vtb_ring_pread(r->fd, &h, sizeof h, offsetof(vtb_ring_header, head));
+	*out = h > floor ? h : floor;
+	return rc;
+}
+
+/* The arena, copied at the first data record of a snapshot (most snapshots have none);
+ * blobs that the writer may have overwritten during the copy are not trusted after it. */
+static int copy_arena(dec *d)
+{
+	vtb_ring *r = d->r;
+	uint64_t after;
+	int rc;
+	if (reserve((void **)&r->arena, &r->arena_cap, r->h.arena_bytes, 1))
+		return VTB_E_NOMEM;
+	if ((rc = vtb_ring_pread(r->fd, r->arena, r->h.arena_bytes, r->h.arena_off)) < 0 ||
+	    (rc = vtb_ring_pread(r->fd, &after, sizeof after, offsetof(vtb_ring_header, arena_head))) < 0)
+		return rc;
+	if (after < d->arena_head)
+		after = d->arena_head;
+	d->arena_lo = after > r->h.arena_bytes ? after - r->h.arena_bytes + (d->live ? DEC_BLOB_MARGIN : 0) : 0;
+	d->arena_copied = 1;
+	return 0;
 }
 
 /* The blob a data record points to (copied into *b; its text follows it in the arena), or
@@ -241,60 +291,11 @@ static const uint8_t *blob_of(const dec *d, const vtb_ring_record *rec, vtb_ring
 	return d->r->arena + off + sizeof *b;
 }
 
-static int lost_push(ring_slot *s, uint32_t id, uint32_t flags)
-{
-	if (s->lost_count >= DEC_MAX_DEPTH)
-		return 0;
-	if (vtb_grow((void **)&s->lost, &s->lost_cap, s->lost_count + 1, sizeof *s->lost) < 0)
-		return VTB_E_NOMEM;
-	s->lost[s->lost_count++] = (ring_lost){ id, flags };
-	return 0;
-}
-
-/* A full decode's first pass: the ends whose begins went with the wrap, per thread. */
-static int scan(dec *d)
-{
-	for (uint64_t i = 0; i < d->n; i++) {
-		const vtb_ring_record *rec = &d->rec[i];
-		if (!is_call(rec->kind))
-			continue;
-		ring_slot *s = &d->lv->slots[slot_of(d, rec)];
-		if (is_begin(rec->kind))
-			s->depth++;
-		else if (s->depth > 0)
-			s->depth--;
-		else if (lost_push(s, rec->id, call_flags(rec->kind)) < 0)
-			return VTB_E_NOMEM;
-	}
-	return 0;
-}
-
 static int push_frame(struct vtb_rthread *th, uint64_t ns, uint32_t str, uint32_t flags)
 {
 	if (th->depth == th->stackcap && vtb_grow((void **)&th->stack, &th->stackcap, th->depth + 1, sizeof *th->stack))
 		return VTB_E_NOMEM;
 	th->stack[th->depth++] = (struct vtb_rframe){ ns, str, flags, NULL, NULL, 0 };
-	return 0;
-}
-
-/* The calls the wrap took the begins of open at the window's start, outermost first. */
-static int push_lost(dec *d)
-{
-	for (size_t i = 0; i < d->lv->nslots; i++) {
-		ring_slot *s = &d->lv->slots[i];
-		struct vtb_rthread *th = s->lost_count ? slot_thread(d, i) : NULL;
-		if (s->lost_count && !th)
-			return VTB_E_NOMEM;
-		for (size_t k = s->lost_count; k-- > 0;) {
-			int64_t str = str_for(d, s->lost[k].str);
-			int rc = str < 0 ? (int)str
-				 : push_frame(th, d->lv->window_ns, (uint32_t)str, VTB_CALL_ENTRY_LOST | s->lost[k].flags);
-			if (rc < 0)
-				return rc;
-		}
-		s->lost_count = 0;
-		s->depth = 0;
-	}
 	return 0;
 }
 
@@ -327,6 +328,9 @@ static int feed_counter(dec *d, uint64_t ns, uint32_t name, uint32_t series, dou
 static int feed_data(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_ring_record *rec, uint64_t ns)
 {
 	vtb_ring_blob b;
+	int rc;
+	if (!d->arena_copied && (rc = copy_arena(d)) < 0)
+		return rc;
 	const uint8_t *text = blob_of(d, rec, &b);
 	if (!text) {
 		d->st.data_lost++;
@@ -364,6 +368,18 @@ static int feed_data(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_rin
 	}
 }
 
+/* A row that has grown big moves into a mapping (ring_row_reserve) that doubles as it
+ * fills, or is made at once as big as the biggest row of its thread in the last model
+ * handed out whole. A mapped row keeps room for one more slice: the open call the
+ * finished model closes into it (a mapping is never realloc'd). */
+static int row_grow(dec *d, const ring_slot *s, struct vtb_rrow *row)
+{
+	size_t i = (size_t)(s - d->lv->slots), want = row->cap * 2;
+	if (i < d->lv->nbiggest && d->lv->biggest[i] + d->lv->biggest[i] / 8 > want)
+		want = d->lv->biggest[i] + d->lv->biggest[i] / 8;
+	return ring_row_reserve(d->lv, row, want);
+}
+
 static int feed_call(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_ring_record *rec, uint64_t ns)
 {
 	int begin = is_begin(rec->kind), was_skipping = s->skip > 0;
@@ -383,8 +399,11 @@ static int feed_call(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_rin
 		return push_frame(th, ns, (uint32_t)str, call_flags(rec->kind));
 	int exc = rec->kind == VTB_RK_END_EXC || rec->kind == VTB_RK_C_END_EXC || rec->kind == VTB_RK_SPAN_END_EXC;
 	if (!th->depth) /* begun before anything the model holds */
-		return d->full ? 0 : ring_live_outer(d->lv, s, d->lv->window_ns, ns, (uint32_t)str,
-						     call_flags(rec->kind) | (exc ? VTB_CALL_EXCEPTION : 0));
+		return ring_live_outer(d->lv, s, d->lv->window_ns, ns, (uint32_t)str,
+				       call_flags(rec->kind) | (exc ? VTB_CALL_EXCEPTION : 0));
+	struct vtb_rrow *row = th->depth - 1 < th->nrows ? &th->rows[th->depth - 1] : NULL;
+	if (row && row->n + 1 >= row->cap && (row->map_bytes || row->cap >= RING_ROW_BIG) && row_grow(d, s, row) < 0)
+		return VTB_E_NOMEM;
 	int64_t idx = 0;
 	if (vtb_model_close(d->lv->acc, th, ns, exc ? VTB_CALL_EXCEPTION : 0, &idx))
 		return VTB_E_NOMEM;
@@ -397,26 +416,34 @@ static int feed_call(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_rin
 static uint64_t ns_of(const dec *d, uint64_t ticks)
 {
 	const vtb_ring_header *h = &d->r->h;
+	uint64_t base = h->base_ns < VTB_TIME_MAX ? h->base_ns : VTB_TIME_MAX;
 	if (ticks <= h->base_ticks)
-		return h->base_ns < VTB_TIME_MAX ? h->base_ns : VTB_TIME_MAX;
-	double ns = (double)(ticks - h->base_ticks) * d->lv->ns_per_tick + (double)h->base_ns;
-	return ns < (double)VTB_TIME_MAX ? (uint64_t)ns : VTB_TIME_MAX;
+		return base;
+	uint64_t t = ticks - h->base_ticks;
+	unsigned __int128 ns = (unsigned __int128)t * d->lv->tick_whole +
+			       (((unsigned __int128)t * d->lv->tick_frac) >> 64) + base;
+	return ns < VTB_TIME_MAX ? (uint64_t)ns : VTB_TIME_MAX;
 }
 
-/* The clock's rate from the two pairs of the header; 1 ns per tick when they say nothing. */
-static double ns_per_tick(const vtb_ring_header *h)
+/* The clock's rate from the two pairs of the header (1 ns per tick when they say nothing),
+ * kept as a whole part and 64 bits of fraction: no floating point per record. */
+static void set_rate(ring_live *lv, const vtb_ring_header *h)
 {
-	if (!h->use_tsc || h->calib_ticks <= h->base_ticks || h->calib_ns <= h->base_ns)
-		return 1.0;
-	double rate = (double)(h->calib_ns - h->base_ns) / (double)(h->calib_ticks - h->base_ticks);
-	return rate > 1e-3 && rate < 1e3 ? rate : 1.0;
+	double rate = 1.0;
+	if (h->use_tsc && h->calib_ticks > h->base_ticks && h->calib_ns > h->base_ns)
+		rate = (double)(h->calib_ns - h->base_ns) / (double)(h->calib_ticks - h->base_ticks);
+	if (!(rate > 1e-3 && rate < 1e3))
+		rate = 1.0;
+	lv->tick_whole = (uint64_t)rate;
+	double frac = (rate - (double)lv->tick_whole) * 18446744073709551616.0; /* 2^64: exact */
+	lv->tick_frac = frac < 18446744073709549568.0 ? (uint64_t)frac : UINT64_MAX;
 }
 
-/* Every copied record in order into the model, each thread's times kept non-decreasing. */
-static int feed(dec *d)
+/* Records in order into the model, each thread's times kept non-decreasing. */
+static int feed(dec *d, const vtb_ring_record *recs, uint64_t n)
 {
-	for (uint64_t i = 0; i < d->n; i++) {
-		const vtb_ring_record *rec = &d->rec[i];
+	for (uint64_t i = 0; i < n; i++) {
+		const vtb_ring_record *rec = &recs[i];
 		if (!is_call(rec->kind) && !is_data(rec->kind)) {
 			d->st.bad++;
 			continue;
@@ -487,30 +514,28 @@ static int same_ring(const vtb_ring_header *a, const vtb_ring_header *b)
 	       a->calib_ns == b->calib_ns && a->use_tsc == b->use_tsc;
 }
 
-/* A new model for the whole ring: the first snapshot, or after the writer lapped the reader. */
-static int start_over(dec *d, uint64_t pos)
+/* A new model for the ring from position `pos` on (`rec` its record, NULL when there is
+ * none): the first snapshot, or after the writer lapped the reader. */
+static int start_over(dec *d, uint64_t pos, const vtb_ring_record *rec)
 {
 	ring_live *lv = d->lv;
 	int rc = ring_live_reset(lv);
 	if (rc < 0)
 		return rc;
 	lv->id = d->r->h;
-	lv->ns_per_tick = ns_per_tick(&d->r->h);
+	set_rate(lv, &d->r->h);
 	lv->window_pos = pos;
-	lv->window_ns = d->n ? ns_of(d, d->rec[0].ticks) : ns_of(d, d->r->h.start_ticks);
+	lv->window_ns = ns_of(d, rec ? rec->ticks : d->r->h.start_ticks);
 	lv->last_ns = lv->window_ns;
 	d->full = 1;
-	if ((rc = slots_ensure(lv, d->r->thread_count + 2u)) < 0 || (rc = codes_ensure(lv, d->r->code_count)) < 0 ||
-	    (rc = scan(d)) < 0)
-		return rc;
-	return push_lost(d);
+	return 0;
 }
 
 /* After an append: what the writer has overwritten since goes from the model, up to the
  * time of the oldest record left, by the write position as it is now (the decode took a
  * while). A live writer is about to overwrite that record, so the one a margin later is
- * taken: from the copy when it holds it, else read alone and trusted only if the writer did
- * not reach it meanwhile (else the eviction waits for the next snapshot). */
+ * taken: from the last chunk copied when it holds it, else read alone and trusted only if
+ * the writer did not reach it meanwhile (else the eviction waits for the next snapshot). */
 #define DEC_EVICT_MARGIN 4096u
 
 static int evict(dec *d, int live)
@@ -521,7 +546,7 @@ static int evict(dec *d, int live)
 	vtb_ring_header h;
 	if (vtb_ring_pread(d->r->fd, &h, sizeof h, 0) < 0)
 		return 0;
-	uint64_t end = d->pos + d->n, head = h.head > end ? h.head : end;
+	uint64_t end = d->end, head = h.head > end ? h.head : end;
 	if (head + (live ? 1 : 0) <= cap) /* nothing overwritten yet */
 		return 0;
 	uint64_t q = first_intact(d->r, 0, head, live) + margin;
@@ -529,7 +554,7 @@ static int evict(dec *d, int live)
 		q = end ? end - 1 : 0;
 	if (q <= lv->window_pos)
 		return 0;
-	if (q >= d->pos && q < end)
+	if (q >= d->pos && q < d->pos + d->n)
 		rec = d->rec[q - d->pos];
 	else if (vtb_ring_pread(d->r->fd, &rec, sizeof rec, d->r->h.records_off + (q % cap) * sizeof rec) < 0 ||
 		 vtb_ring_pread(d->r->fd, &h, sizeof h, 0) < 0 || h.head + (live ? 1 : 0) > q + cap)
@@ -541,58 +566,93 @@ static int evict(dec *d, int live)
 	return ns > lv->window_ns ? ring_live_evict(lv, ns) : 0;
 }
 
+/* Before the first record decoded (at `from`, `rec`; NULL when none is): a new model when
+ * `over` (none to follow, or a gap after it), the tables' new entries, the threads' names. */
+static int begin(dec *d, int over, uint64_t from, const vtb_ring_record *rec)
+{
+	vtb_ring *r = d->r;
+	int rc;
+	d->keep = from;
+	if (over && (rc = start_over(d, from, rec)) < 0)
+		return rc;
+	if ((rc = slots_ensure(d->lv, r->thread_count + 2u)) < 0 || (rc = codes_ensure(d->lv, r->code_count)) < 0)
+		return rc;
+	return refresh_names(d);
+}
+
+/* Copies records [first, end) a chunk at a time and feeds each while it is still in the
+ * cache. A chunk is trusted once the write position read after its copy shows the writer
+ * had not reached it: what the writer overwrote before the reader copied it is dropped from
+ * the front (and the model starts over after it); should the writer catch up with the decode
+ * itself, the model stops at the last chunk it could trust. */
+static int decode(dec *d, uint64_t first, uint64_t end, int over, int live)
+{
+	vtb_ring *r = d->r;
+	uint64_t pos = first;
+	int fed = 0, rc;
+	d->keep = first;
+	while (pos < end) {
+		uint64_t m = end - pos < DEC_CHUNK ? end - pos : DEC_CHUNK, now;
+		if ((rc = copy_records(r, pos, m)) < 0 || (rc = head_now(r, end, &now)) < 0)
+			return rc;
+		uint64_t lo = first_intact(r, pos, now, live);
+		if (lo > pos && fed)
+			break;
+		if (lo >= pos + m) {
+			pos = lo;
+			continue;
+		}
+		if (!fed && (rc = begin(d, over || lo > first, lo, &r->records[lo - pos])) < 0)
+			return rc;
+		fed = 1;
+		d->rec = r->records + (lo - pos);
+		d->pos = lo;
+		d->n = pos + m - lo;
+		if ((rc = feed(d, d->rec, d->n)) < 0)
+			return rc;
+		d->st.decoded += d->n;
+		pos += m;
+	}
+	if (!fed && (rc = begin(d, over || pos > first, pos < end ? pos : end, NULL)) < 0)
+		return rc;
+	d->end = fed ? pos : d->keep;
+	d->st.overwritten = end - first - d->st.decoded;
+	return 0;
+}
+
 /* Copies what is new since the model's position (the whole ring when it starts over) and
- * decodes it into the model. */
-static int update(dec *d, vtb_ring_info *info, uint64_t *head_out, char **cause)
+ * decodes it into the model. The tables are read after the write position: every name a
+ * record before it uses is in them. */
+static int update(dec *d, vtb_ring_info *info, char **cause)
 {
 	vtb_ring *r = d->r;
 	ring_live *lv = d->lv;
 	int rc;
-	if ((rc = vtb_ring_header_read(r, cause)) < 0)
-		return rc;
-	uint64_t head = r->h.head, cap = r->h.capacity, arena_head = r->h.arena_head;
-	uint64_t oldest = head > cap ? head - cap : 0;
-	int full = !lv->valid || head < lv->head || lv->head < oldest || !same_ring(&lv->id, &r->h);
-	uint64_t first = full ? oldest : lv->head, n = head - first;
-	int live = r->h.state != VTB_RING_CRASHED && r->h.state != VTB_RING_EXITED, data = full;
-	lv->valid = 0;
-	if ((rc = copy_records(r, first, n)) < 0)
-		return rc;
-	for (uint64_t i = 0; i < n && !data; i++)
-		data = is_data(r->records[i].kind);
-	if ((data && (rc = copy_arena(r)) < 0) || (rc = vtb_ring_header_read(r, cause)) < 0 ||
-	    (rc = copy_tables(r, cause)) < 0)
+	if ((rc = vtb_ring_header_read(r, cause)) < 0 || (rc = copy_tables(r, cause)) < 0)
 		return rc;
 	/* A writer whose file system ran out of room shrinks its ring once (vtb(5)): the copy
 	 * may hold slots of the old capacity. */
 	if (r->h.capacity != cap && !d->reread++)
 		return update(d, info, head_out, cause);
 	vtb_ring_fill_info(r, info);
-	live = live && info->alive;
-	uint64_t head_after = r->h.head >= head ? r->h.head : head;
-	uint64_t keep_from = first_intact(r, first, head_after, live);
-	uint64_t skip = keep_from - first < n ? keep_from - first : n;
-	if (lv->seen && head >= lv->head && keep_from > lv->head)
-		d->st.behind = keep_from - lv->head;
-	d->st.overwritten = skip;
-	d->rec = n > skip ? r->records + skip : r->records;
-	d->n = n - skip;
-	d->pos = first + skip;
-	d->st.decoded = d->n;
-	d->arena_head = arena_head;
-	uint64_t arena_after = r->h.arena_head >= arena_head ? r->h.arena_head : arena_head;
-	d->arena_lo = arena_after > r->h.arena_bytes ? arena_after - r->h.arena_bytes + (live ? DEC_BLOB_MARGIN : 0) : 0;
-	if ((full || skip) && (rc = start_over(d, first + skip)) < 0)
+	uint64_t head = r->h.head, cap = r->h.capacity;
+	uint64_t oldest = head > cap ? head - cap : 0;
+	int full = !lv->valid || head < lv->head || lv->head < oldest || !same_ring(&lv->id, &r->h);
+	int live = r->h.state != VTB_RING_CRASHED && r->h.state != VTB_RING_EXITED && info->alive;
+	d->live = live;
+	uint64_t first = full ? oldest : lv->head;
+	lv->valid = 0;
+	d->arena_head = r->h.arena_head;
+	if ((rc = decode(d, first, head, full, live)) < 0)
 		return rc;
-	if (!d->full && ((rc = slots_ensure(lv, r->thread_count + 2u)) < 0 || (rc = codes_ensure(lv, r->code_count)) < 0))
-		return rc;
+	if (lv->seen && head >= lv->head && d->keep > lv->head)
+		d->st.behind = d->keep - lv->head;
 	/* nothing new: nothing more was overwritten, and the window stays where it was */
-	if ((rc = feed(d)) < 0 || (!d->full && n && (rc = evict(d, live)) < 0))
+	if (!d->full && d->st.decoded && (rc = evict(d, live)) < 0)
 		return rc;
-	lv->head = head;
+	lv->head = d->end;
 	lv->seen = 1;
 	lv->valid = lv->text_bytes < DEC_TEXT_KEEP + 8 * r->h.arena_bytes;
-	*head_out = head;
 	return 0;
 }
 
@@ -601,7 +661,6 @@ vtb_trace *vtb_ring_snapshot(vtb_ring *r, vtb_ring_snap_stats *st, char **cause)
 	vtb_ring_info info;
 	vtb_header h;
 	dec d;
-	uint64_t head = 0;
 	vtb_trace *t = NULL;
 	int rc = VTB_E_NOMEM;
 
@@ -611,10 +670,10 @@ vtb_trace *vtb_ring_snapshot(vtb_ring *r, vtb_ring_snap_stats *st, char **cause)
 	if (!r->live && !(r->live = calloc(1, sizeof *r->live)))
 		goto fail;
 	d.lv = r->live;
-	if ((rc = update(&d, &info, &head, cause)) < 0)
+	if ((rc = update(&d, &info, cause)) < 0)
 		goto fail;
-	d.st.records = head - d.lv->window_pos;
-	fill_header(&d, &h, &info, head);
+	d.st.records = d.end - d.lv->window_pos;
+	fill_header(&d, &h, &info, d.end);
 	/* A writer that lapped this reader will lap it again: keeping the model buys nothing. */
 	if (!(t = d.st.behind ? ring_live_take(d.lv, &h) : ring_live_copy(d.lv, &h))) {
 		rc = VTB_E_NOMEM;

@@ -9,6 +9,7 @@
 #include "common/vtb.h"
 
 #define VTB_RING_MAX_CODES (1u << 24) /* more names than any program has: a lying header */
+#define RING_ROW_BIG 4096u /* slices: a row that holds more lives in a mapping (ring_model.c) */
 
 struct vtb_ring {
 	int fd;
@@ -32,19 +33,13 @@ struct vtb_ring {
 
 /* What the decoder keeps of one timeline between snapshots: slot 0 is GC, slot 1 the
  * threads past the table ("(more threads)"), slot 2 + i thread table entry i. */
-typedef struct ring_lost {
-	uint32_t str, flags;
-} ring_lost;
-
 typedef struct ring_slot {
 	int32_t th;              /* its thread in the model, -1 until it has one */
 	uint64_t last_ns;        /* times of a thread never go back */
 	uint64_t skip;           /* levels of begins past the depth limit */
 	int can_retval;          /* the last call record was an end (end_depth, end_index) */
 	uint32_t end_depth, end_index;
-	int64_t depth;           /* full decode's first pass: open calls ... */
-	ring_lost *lost;         /* ... and ends with no begin, innermost first */
-	size_t lost_count, lost_cap;
+	int restamp;             /* rows moved down a level: their slices' depth fields are stale */
 } ring_slot;
 
 /* The decoded model between snapshots: a trace under construction (never finished) that
@@ -61,12 +56,16 @@ typedef struct ring_live {
 	uint64_t text_bytes;     /* text copied into acc since the last full decode */
 	vtb_ring_header id;      /* the header of the last full decode: a change means start over */
 	double ns_per_tick;
+	uint64_t tick_whole, tick_frac; /* ns_per_tick as an integer and 64 bits of fraction */
 	ring_slot *slots;
 	size_t nslots;
 	uint32_t *str_of;        /* code id -> string id of acc (0 is "<unknown>") */
 	size_t ncodes, str_cap;
 	uint32_t *str_hash;      /* string id + 1 by (name, file, line); 0 empty */
 	size_t str_hcap;
+	struct vtb_map_pool *pool; /* row mappings for reuse (a ref; acc and traces hold others) */
+	size_t *biggest;         /* by slot: the most calls a row of the last model handed out */
+	size_t nbiggest;         /* whole held (a full decode grows big rows to it at once) */
 } ring_live;
 
 /* pread all of len bytes at off: 0, VTB_E_IO or VTB_E_TRUNCATED. */
@@ -80,6 +79,7 @@ void vtb_ring_fill_info(vtb_ring *r, vtb_ring_info *in);
 
 /* ring_model.c: the live model. */
 struct vtb_rthread;
+struct vtb_rrow;
 /* Empty acc (a new trace) with string 0 "<unknown>"; slots forgotten. 0 or VTB_E_NOMEM. */
 int ring_live_reset(ring_live *lv);
 void ring_live_free(ring_live *lv);
@@ -90,11 +90,14 @@ struct vtb_rthread *ring_live_thread(ring_live *lv, size_t i, uint32_t pid, uint
 /* An end whose begin the model never saw and that encloses everything the thread holds:
  * the thread's calls move one level down under it, from `from_ns` to `ns`. */
 int ring_live_outer(ring_live *lv, ring_slot *s, uint64_t from_ns, uint64_t ns, uint32_t str, uint32_t flags);
+/* Room for `want` slices in row r, which moves into (or grows in) a mapping. 0 or VTB_E_NOMEM. */
+int ring_row_reserve(ring_live *lv, struct vtb_rrow *r, size_t want);
 /* Drops what ended before `ns`; calls that began before it begin there (entry lost). */
 int ring_live_evict(ring_live *lv, uint64_t ns);
 /* A finished copy of acc with header `h` (its strings copied), open calls closed at the
- * dump; threads in slot order, empty ones left out. NULL on no memory. */
-vtb_trace *ring_live_copy(const ring_live *lv, const vtb_header *h);
+ * dump; threads in slot order, empty ones left out. NULL on no memory. (acc's slices get
+ * their depth fields set first.) */
+vtb_trace *ring_live_copy(ring_live *lv, const vtb_header *h);
 /* The same without the copy: acc itself becomes the trace, and the next snapshot decodes
  * the ring anew (for a writer that laps the reader between snapshots anyway). */
 vtb_trace *ring_live_take(ring_live *lv, const vtb_header *h);

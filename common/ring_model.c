@@ -4,11 +4,13 @@
  * finished: each snapshot appends the new records to it (ring_decode.c), evicts what the
  * writer has overwritten since, and hands the caller a finished copy. A refresh so costs
  * the new records plus one copy of the model, not a decode of the whole ring. */
+#define _GNU_SOURCE /* mremap */
 #include "common/ring_internal.h"
 #include "common/trace_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static uint64_t str_hash_of(const void *ctx, size_t i)
 {
@@ -20,8 +22,6 @@ static void live_clear(ring_live *lv)
 {
 	vtb_trace_free(lv->acc);
 	lv->acc = NULL;
-	for (size_t i = 0; i < lv->nslots; i++)
-		free(lv->slots[i].lost);
 	free(lv->slots);
 	free(lv->str_hash);
 	lv->slots = NULL;
@@ -36,8 +36,11 @@ static void live_clear(ring_live *lv)
 int ring_live_reset(ring_live *lv)
 {
 	live_clear(lv);
+	if (!lv->pool)
+		lv->pool = vtb_map_pool_new();
 	if (!(lv->acc = calloc(1, sizeof *lv->acc)))
 		return VTB_E_NOMEM;
+	lv->acc->pool = vtb_map_pool_ref(lv->pool);
 	return ring_live_string(lv, "<unknown>", "", 0) < 0 ? VTB_E_NOMEM : 0;
 }
 
@@ -46,6 +49,8 @@ void ring_live_free(ring_live *lv)
 	if (!lv)
 		return;
 	live_clear(lv);
+	vtb_map_pool_close(lv->pool);
+	free(lv->biggest);
 	free(lv->str_of);
 	free(lv);
 }
@@ -73,6 +78,15 @@ int64_t ring_live_string(ring_live *lv, const char *name, const char *file, uint
 		return VTB_E_NOMEM;
 	lv->str_hash[j] = (uint32_t)++t->nstr;
 	return (int64_t)t->nstr - 1;
+}
+
+/* Rows past the deepest call held or open are left out of a trace (as if never made). */
+static size_t rows_used(const struct vtb_rthread *th)
+{
+	size_t nrows = th->nrows;
+	while (nrows && !th->rows[nrows - 1].n && nrows > th->depth)
+		nrows--;
+	return nrows;
 }
 
 struct vtb_rthread *ring_live_thread(ring_live *lv, size_t i, uint32_t pid, uint64_t tid, const char *name)
@@ -103,11 +117,13 @@ int ring_live_outer(ring_live *lv, ring_slot *s, uint64_t from_ns, uint64_t ns, 
 	memmove(th->rows + 1, th->rows, th->nrows * sizeof *th->rows);
 	memset(th->rows, 0, sizeof *th->rows);
 	th->nrows++;
-	for (size_t d = 1; d < th->nrows; d++)
-		for (size_t k = 0; k < th->rows[d].n; k++)
-			th->rows[d].s[k].depth = (uint16_t)d;
+	/* The slices' own depth fields are set once, before the model is handed out: a decode
+	 * meeting many such ends would otherwise rewrite every slice for each. */
+	s->restamp = 1;
 	for (size_t k = 0; k < th->natt; k++)
 		th->att[k].depth++;
+	for (size_t k = 0; k < th->nsteps; k++)
+		th->steps[k].depth++;
 	s->end_depth++;
 	if (from_ns > ns)
 		from_ns = ns;
@@ -118,6 +134,44 @@ int ring_live_outer(ring_live *lv, ring_slot *s, uint64_t from_ns, uint64_t ns, 
 	s->can_retval = 1;
 	s->end_depth = 0;
 	s->end_index = (uint32_t)i;
+	return 0;
+}
+
+#define RING_HUGE_BYTES (2u << 20)
+
+/* A big row lives in an anonymous mapping (huge pages where the kernel has them), best one
+ * a freed trace gave back to the pool: its pages are faulted in already; else a new one
+ * is faulted in a few large pages rather than many small ones, and grows by mremap without
+ * copying. A model handed out whole takes its mappings along (they go back to the pool). */
+static size_t map_round(size_t slices)
+{
+	if (slices > (SIZE_MAX - RING_HUGE_BYTES) / sizeof(vtb_slice))
+		return 0;
+	return (slices * sizeof(vtb_slice) + RING_HUGE_BYTES - 1) / RING_HUGE_BYTES * RING_HUGE_BYTES;
+}
+
+int ring_row_reserve(ring_live *lv, struct vtb_rrow *r, size_t want)
+{
+	size_t bytes = map_round(want), n = r->n;
+	void *p;
+	if (!bytes)
+		return VTB_E_NOMEM;
+	if (bytes <= r->map_bytes)
+		return 0;
+	if (r->map_bytes && vtb_map_pool_empty(lv->pool)) { /* grows in place or moves, keeping its pages */
+		if ((p = mremap(r->s, r->map_bytes, bytes, MREMAP_MAYMOVE)) == MAP_FAILED)
+			return VTB_E_NOMEM;
+	} else {
+		if (!(p = vtb_map_pool_map(lv->pool, bytes, &bytes)))
+			return VTB_E_NOMEM;
+		if (n)
+			memcpy(p, r->s, n * sizeof *r->s);
+		vtb_model_row_free(lv->acc, r);
+	}
+	r->s = p;
+	r->n = n;
+	r->cap = bytes / sizeof *r->s;
+	r->map_bytes = bytes;
 	return 0;
 }
 
@@ -232,27 +286,53 @@ int ring_live_evict(ring_live *lv, uint64_t ns)
 
 /* ---- the copy handed to the caller ---- */
 
+/* Depth fields of the slices of threads whose rows moved down, as their rows say. */
+static void restamp(ring_live *lv)
+{
+	for (size_t i = 0; i < lv->nslots; i++) {
+		if (!lv->slots[i].restamp || lv->slots[i].th < 0)
+			continue;
+		struct vtb_rthread *th = &lv->acc->th[lv->slots[i].th];
+		for (size_t d = 0; d < th->nrows; d++)
+			for (size_t k = 0; k < th->rows[d].n; k++)
+				th->rows[d].s[k].depth = (uint16_t)d;
+		lv->slots[i].restamp = 0;
+	}
+}
+
 static const char *copy_str(vtb_trace *t, const char *s)
 {
 	return s ? vtb_arena_str(&t->arena, s, strlen(s)) : NULL;
 }
 
-static int copy_rows(struct vtb_rthread *to, const struct vtb_rthread *th)
+/* A big row's copy goes to a mapping of the pool (pages already faulted in), with room
+ * for the open call the finished trace closes into it. */
+static int copy_row(vtb_trace *t, struct vtb_rrow *to, const struct vtb_rrow *r)
 {
-	size_t nrows = th->nrows;
-	while (nrows && !th->rows[nrows - 1].n && nrows > th->depth)
-		nrows--;
+	size_t bytes = r->n >= RING_ROW_BIG ? map_round(r->n + 1) : 0;
+	if (bytes && (to->s = vtb_map_pool_map(t->pool, bytes, &bytes))) {
+		to->map_bytes = bytes;
+		to->cap = bytes / sizeof *to->s;
+	} else if ((to->s = malloc(r->n * sizeof *r->s))) {
+		to->cap = r->n;
+	} else {
+		return VTB_E_NOMEM;
+	}
+	memcpy(to->s, r->s, r->n * sizeof *r->s);
+	to->n = r->n;
+	return 0;
+}
+
+static int copy_rows(vtb_trace *t, struct vtb_rthread *to, const struct vtb_rthread *th)
+{
+	size_t nrows = rows_used(th);
 	if (nrows && !(to->rows = calloc(nrows, sizeof *to->rows)))
 		return VTB_E_NOMEM;
 	to->nrows = to->rowcap = nrows;
 	for (size_t d = 0; d < nrows; d++) {
 		const struct vtb_rrow *r = &th->rows[d];
-		if (!r->n)
-			continue;
-		if (!(to->rows[d].s = malloc(r->n * sizeof *r->s)))
+		if (r->n && copy_row(t, &to->rows[d], r) < 0)
 			return VTB_E_NOMEM;
-		memcpy(to->rows[d].s, r->s, r->n * sizeof *r->s);
-		to->rows[d].n = to->rows[d].cap = r->n;
 	}
 	return 0;
 }
@@ -265,7 +345,7 @@ static int copy_thread(vtb_trace *t, struct vtb_rthread *to, const struct vtb_rt
 	to->pub.tid = th->pub.tid;
 	to->last_ts = th->last_ts;
 	to->seen = 1;
-	if (!(to->pub.name = copy_str(t, th->pub.name)) || copy_rows(to, th) < 0)
+	if (!(to->pub.name = copy_str(t, th->pub.name)) || copy_rows(t, to, th) < 0)
 		return VTB_E_NOMEM;
 	if ((th->depth && !(to->stack = malloc(th->depth * sizeof *to->stack))) ||
 	    (th->nmarks && !(to->marks = malloc(th->nmarks * sizeof *to->marks))) ||
@@ -395,11 +475,13 @@ static vtb_trace *finish(vtb_trace *t)
 	return t;
 }
 
-vtb_trace *ring_live_copy(const ring_live *lv, const vtb_header *h)
+vtb_trace *ring_live_copy(ring_live *lv, const vtb_header *h)
 {
+	restamp(lv);
 	vtb_trace *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
+	t->pool = vtb_map_pool_ref(lv->pool);
 	if (set_head(t, h) < 0 || copy_strings(t, lv->acc) < 0 || copy_threads(t, lv) < 0 ||
 	    copy_counters(t, lv->acc) < 0) {
 		vtb_trace_free(t);
@@ -408,10 +490,10 @@ vtb_trace *ring_live_copy(const ring_live *lv, const vtb_header *h)
 	return finish(t);
 }
 
-static void thread_parts_free(struct vtb_rthread *th)
+static void thread_parts_free(vtb_trace *t, struct vtb_rthread *th)
 {
 	for (size_t d = 0; d < th->nrows; d++)
-		free(th->rows[d].s);
+		vtb_model_row_free(t, &th->rows[d]);
 	free(th->rows);
 	free(th->marks);
 	free(th->att);
@@ -419,8 +501,26 @@ static void thread_parts_free(struct vtb_rthread *th)
 	free(th->stack);
 }
 
+/* The biggest row of slot i's thread, for the next full decode (none when out of memory). */
+static void keep_biggest(ring_live *lv, size_t i, const struct vtb_rthread *th)
+{
+	if (i >= lv->nbiggest) {
+		size_t *b = realloc(lv->biggest, lv->nslots * sizeof *b);
+		if (!b)
+			return;
+		memset(b + lv->nbiggest, 0, (lv->nslots - lv->nbiggest) * sizeof *b);
+		lv->biggest = b;
+		lv->nbiggest = lv->nslots;
+	}
+	lv->biggest[i] = 0;
+	for (size_t d = 0; d < th->nrows; d++)
+		if (th->rows[d].n > lv->biggest[i])
+			lv->biggest[i] = th->rows[d].n;
+}
+
 vtb_trace *ring_live_take(ring_live *lv, const vtb_header *h)
 {
+	restamp(lv);
 	vtb_trace *t = lv->acc;
 	struct vtb_rthread *th = calloc(t->nth ? t->nth : 1, sizeof *th);
 	if (!th)
@@ -431,8 +531,9 @@ vtb_trace *ring_live_take(ring_live *lv, const vtb_header *h)
 		if (lv->slots[i].th < 0)
 			continue;
 		struct vtb_rthread *x = &t->th[lv->slots[i].th];
+		keep_biggest(lv, i, x);
 		if (thread_empty(x))
-			thread_parts_free(x);
+			thread_parts_free(t, x);
 		else
 			th[n++] = *x;
 		lv->slots[i].th = -1;

@@ -9,6 +9,8 @@
 struct vtb_rrow {
 	vtb_slice *s;
 	size_t n, cap;
+	size_t map_bytes;        /* 0: s is malloc'd; else s is a mapping of that many bytes
+				  * (a live ring's big rows, ring_model.c), never realloc'd */
 };
 
 /* A call the reader has seen begin and not yet end. */
@@ -38,6 +40,7 @@ struct vtb_rthread {
 	int seen;                /* a chunk of it was decoded */
 	int placeholder;         /* referenced before (or without) its THRD entry */
 	vtb_row *pubrows;
+	size_t *map_bytes;       /* once published: per depth, as vtb_rrow.map_bytes (NULL: none) */
 };
 
 struct vtb_rcounter {
@@ -66,6 +69,7 @@ struct vtb_trace {
 	struct vtb_arena arena;
 	vtb_trace *base;         /* a flattened trace: the trace it was made from (owned),
 				  * which owns the strings, marks, counters and texts they share */
+	struct vtb_map_pool *pool; /* where the mappings of its rows go when freed (a ref) */
 };
 
 extern const char vtb_placeholder_file[];
@@ -78,6 +82,29 @@ int vtb_model_finish(vtb_trace *t);
 int vtb_model_publish_rows(vtb_trace *t, struct vtb_rthread *th);
 /* Free the threads' own arrays and the thread table. */
 void vtb_model_free_threads(vtb_trace *t);
+/* Free a row's slices of trace t (a mapping goes to t's pool, else is unmapped); the row
+ * is left empty. */
+void vtb_model_row_free(vtb_trace *t, struct vtb_rrow *r);
+
+/* Mappings of freed rows a live ring reuses (map_pool.c): its decode then writes pages
+ * already faulted in, not new ones the kernel must clear. Refcounted by the ring and the
+ * traces it handed out; a ring and its traces are used from one thread at a time. */
+struct vtb_map_pool;
+/* A new pool (one reference, the caller's), NULL when out of memory. */
+struct vtb_map_pool *vtb_map_pool_new(void);
+/* Another reference to p (NULL stays NULL). */
+struct vtb_map_pool *vtb_map_pool_ref(struct vtb_map_pool *p);
+/* Drops a reference; the last one unmaps what the pool kept. */
+void vtb_map_pool_unref(struct vtb_map_pool *p);
+/* The owner's last reference: the pool keeps nothing more, from now on. */
+void vtb_map_pool_close(struct vtb_map_pool *p);
+/* Gives the mapping to the pool (unmapped when the pool is full or gone: p NULL). */
+void vtb_map_pool_put(struct vtb_map_pool *p, void *addr, size_t len_bytes);
+/* Does the pool keep no mapping? */
+int vtb_map_pool_empty(const struct vtb_map_pool *p);
+/* A mapping of at least len_bytes, the caller's: the pool's, else a new one faulted in
+ * whole (*got: its size); NULL when out of memory. */
+void *vtb_map_pool_map(struct vtb_map_pool *p, size_t len_bytes, size_t *got);
 
 /* Append a slice at `depth` of thread `th`; returns its index or a negative error. */
 static inline __attribute__((always_inline)) int64_t vtb_model_slice(struct vtb_rthread *th, uint32_t depth, const vtb_slice *s)

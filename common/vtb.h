@@ -447,7 +447,8 @@ int vtb_ring_info_read(vtb_ring *r, vtb_ring_info *info, char **cause);
  * header's reason is VTB_REASON_RING with the state text. Repeatable on one open ring: the
  * decoded model is kept, and the next snapshot decodes only the records written since (all
  * of the ring again when the writer lapped the reader; st->behind counts what was lost).
- * The caller owns the trace; NULL and *cause on failure. */
+ * The caller owns the trace; NULL and *cause on failure. A ring and the traces it handed out
+ * share memory they reuse: use them from one thread at a time. */
 vtb_trace *vtb_ring_snapshot(vtb_ring *r, vtb_ring_snap_stats *st, char **cause);
 /* Does this buffer start like a ring file? */
 int vtb_ring_is(const uint8_t *buf, size_t len_bytes);

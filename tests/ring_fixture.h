@@ -24,8 +24,8 @@ typedef struct rf_ring {
 	vtb_ring_header *h;
 } rf_ring;
 
-/* An empty ring for this process (alive), state `state`, ticks in ns. */
-static inline void rf_init(rf_ring *r, uint32_t state)
+/* An empty ring of `cap` records for this process (alive), state `state`, ticks in ns. */
+static inline void rf_init_cap(rf_ring *r, uint32_t state, uint64_t cap)
 {
 	vtb_ring_header h;
 	memset(&h, 0, sizeof h);
@@ -34,9 +34,9 @@ static inline void rf_init(rf_ring *r, uint32_t state)
 	h.header_bytes = VTB_RING_HEADER_BYTES;
 	h.record_bytes = sizeof(vtb_ring_record);
 	h.pid = (uint32_t)getpid();
-	h.capacity = RF_CAP;
+	h.capacity = cap;
 	h.records_off = VTB_RING_HEADER_BYTES;
-	h.arena_off = h.records_off + RF_CAP * sizeof(vtb_ring_record);
+	h.arena_off = h.records_off + cap * sizeof(vtb_ring_record);
 	h.arena_bytes = RF_ARENA;
 	h.codes_off = h.arena_off + RF_ARENA;
 	h.code_cap = RF_CODES;
@@ -55,6 +55,11 @@ static inline void rf_init(rf_ring *r, uint32_t state)
 	r->buf = calloc(1, r->len);
 	memcpy(r->buf, &h, sizeof h);
 	r->h = (vtb_ring_header *)r->buf;
+}
+
+static inline void rf_init(rf_ring *r, uint32_t state)
+{
+	rf_init_cap(r, state, RF_CAP);
 }
 
 static inline uint32_t rf_str(rf_ring *r, const char *s)
