@@ -178,7 +178,12 @@ PYTHONS ?= $(shell PYTHON=$(PYTHON) ./tools/find-pythons.sh)
 check: deps
 	@$(MAKE) --no-print-directory run-tests
 
-tests: all $(TESTS)
+tests: all $(TESTS) $(BUILD)/tests/clock_stall.so
+
+# An LD_PRELOAD library that stalls clock readings, for test_tracer_fidelity's clock test.
+$(BUILD)/tests/clock_stall.so: tests/shims/clock_stall.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -shared $(ALL_LDFLAGS) -o $@ $<
 
 run-tests: tests
 	@./tools/run-tests.sh "$(BUILD)" "$(SANITIZE)" "$(PYTHON)" $(PYTHONS)

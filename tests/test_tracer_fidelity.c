@@ -208,6 +208,50 @@ START_TEST(test_new_classes_at_a_warm_site)
 }
 END_TEST
 
+static int named_keep(const vtb_trace *t, const vtb_thread *th, const vtb_slice *sl, void *ctx)
+{
+	const vtb_slice **found = ctx;
+	if (!named(t, th, sl, (void *)"__main__.nap"))
+		return 0;
+	*found = sl;
+	return 1;
+}
+
+/* The clock pairs the dump's rate comes from (a monotonic time and the TSC) are read as one
+ * even when the thread is preempted between the two readings: under a library that stalls
+ * monotonic readings unevenly (tests/shims/clock_stall.c), a 0.2 s nap lasts at least 0.2 s
+ * and no longer than the wall-clock bracket around it, whichever readings stall. Before,
+ * the rate came from single readings and the nap measured 198.8 ms or 202.0 ms in a 200.2 ms
+ * bracket. */
+START_TEST(test_clock_under_preemption)
+{
+	const char *build = getenv("VTUI_BUILD"), *asan = getenv("VTRACE_TEST_PRELOAD");
+	char shim[PATH_MAX + 32], so[PATH_MAX];
+	static char env[3 * PATH_MAX];
+
+	/* absolute: the program runs in the test's directory */
+	snprintf(shim, sizeof shim, "%s/tests/clock_stall.so", build && *build ? build : "build");
+	ck_assert_msg(realpath(shim, so) != NULL, "%s: not built (make tests)", shim);
+	write_program("prog.py", "tracer_fidelity/clock_under_preemption.py");
+	snprintf(env, sizeof env, "LD_PRELOAD='%s %s' VTRACE_TEST_CLOCK_STALL_US=50000 ", asan ? asan : "", so);
+	extra_env = env;
+	for (int extra = 0; extra < 3; extra++) {
+		ck_assert_int_eq(run_py(NULL, "out.txt", "err.txt", "-m vtrace -q -o t.bin prog.py %d", extra), 0);
+		char *out = read_file("out.txt");
+		unsigned long long bracket = strtoull(out, NULL, 10);
+		vtb_trace *t = load("t.bin");
+		const vtb_slice *nap = NULL;
+		ck_assert_uint_eq(each_slice(t, NULL, named_keep, &nap), 1);
+		ck_assert_msg(nap->dur_ns >= 200000000u && nap->dur_ns <= bracket + 1000,
+			      "extra %d: nap %llu ns, wall-clock bracket %llu ns", extra,
+			      (unsigned long long)nap->dur_ns, bracket);
+		vtb_trace_free(t);
+		free(out);
+	}
+	extra_env = "";
+}
+END_TEST
+
 static Suite *fidelity_suite(void)
 {
 	Suite *s = suite_create("tracer_fidelity");
@@ -217,6 +261,7 @@ static Suite *fidelity_suite(void)
 		{ "init_options_after_warm_up", test_init_options_after_warm_up },
 		{ "stop_inside_ignored_init", test_stop_inside_ignored_init },
 		{ "new_classes_at_a_warm_site", test_new_classes_at_a_warm_site },
+		{ "clock_under_preemption", test_clock_under_preemption },
 	};
 	tf_add_cases(s, cases, sizeof cases / sizeof *cases, 240);
 	return s;

@@ -224,9 +224,11 @@ static void calibrate(vtb_ring_header *h, int wait)
 	uint64_t ns = vt_mono_ns();
 	if (!wait && ns - h->calib_ns < RING_CALIB_EVERY_NS)
 		return;
+	uint64_t ticks;
 	while (wait && vt.use_tsc && ns - vt.base_mono_ns < RING_CALIB_MIN_NS)
 		ns = vt_mono_ns();
-	h->calib_ticks = vt_ticks();
+	vt_clock_pair(&ns, &ticks);
+	h->calib_ticks = ticks;
 	__atomic_store_n(&h->calib_ns, ns, __ATOMIC_RELEASE);
 }
 

@@ -273,6 +273,8 @@ static inline void vt_push(uint64_t ticks, uint32_t id, uint16_t thread, uint16_
 /* state.c */
 /* Reads the clock base (once, at import) and picks TSC or CLOCK_MONOTONIC. */
 void vt_clock_init(void);
+/* A CLOCK_MONOTONIC reading and the ticks at the same moment, as one pair. */
+void vt_clock_pair(uint64_t *ns, uint64_t *ticks);
 /* Converts ticks to CLOCK_MONOTONIC ns; vt_clock_calibrate() first (once per dump). The
  * rate is also kept in fixed point, mult / 2^shift ns per tick with mult < 2^63: a dump
  * converts every timestamp, and a 128-bit multiply costs less than a double round trip. */
