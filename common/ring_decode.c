@@ -107,7 +107,7 @@ typedef struct dec {
 	int arena_copied;       /* the arena is copied (at the first data record) */
 	int live;               /* a writer may still be writing */
 	int full;               /* decoding the whole ring into an empty model */
-	int reread;             /* the capacity changed during a copy: read once more */
+	uint64_t cap;           /* the ring's capacity when the copy began */
 	vtb_ring_snap_stats st;
 } dec;
 
@@ -630,12 +630,9 @@ static int update(dec *d, vtb_ring_info *info, char **cause)
 	int rc;
 	if ((rc = vtb_ring_header_read(r, cause)) < 0 || (rc = copy_tables(r, cause)) < 0)
 		return rc;
-	/* A writer whose file system ran out of room shrinks its ring once (vtb(5)): the copy
-	 * may hold slots of the old capacity. */
-	if (r->h.capacity != cap && !d->reread++)
-		return update(d, info, head_out, cause);
 	vtb_ring_fill_info(r, info);
 	uint64_t head = r->h.head, cap = r->h.capacity;
+	d->cap = cap;
 	uint64_t oldest = head > cap ? head - cap : 0;
 	int full = !lv->valid || head < lv->head || lv->head < oldest || !same_ring(&lv->id, &r->h);
 	int live = r->h.state != VTB_RING_CRASHED && r->h.state != VTB_RING_EXITED && info->alive;
@@ -656,6 +653,23 @@ static int update(dec *d, vtb_ring_info *info, char **cause)
 	return 0;
 }
 
+/* A writer whose file system ran out of room shrinks its ring once (vtb(5)): records copied
+ * while it did may sit at slots of the old capacity, so the ring is decoded anew, once. */
+static int update_same_capacity(dec *d, vtb_ring_info *info, char **cause)
+{
+	vtb_ring *r = d->r;
+	ring_live *lv = d->lv;
+	int rc;
+	if ((rc = update(d, info, cause)) < 0 || (rc = vtb_ring_header_read(r, cause)) < 0 ||
+	    r->h.capacity == d->cap)
+		return rc;
+	lv->valid = 0;
+	memset(d, 0, sizeof *d);
+	d->r = r;
+	d->lv = lv;
+	return update(d, info, cause);
+}
+
 vtb_trace *vtb_ring_snapshot(vtb_ring *r, vtb_ring_snap_stats *st, char **cause)
 {
 	vtb_ring_info info;
@@ -670,7 +684,7 @@ vtb_trace *vtb_ring_snapshot(vtb_ring *r, vtb_ring_snap_stats *st, char **cause)
 	if (!r->live && !(r->live = calloc(1, sizeof *r->live)))
 		goto fail;
 	d.lv = r->live;
-	if ((rc = update(&d, &info, cause)) < 0)
+	if ((rc = update_same_capacity(&d, &info, cause)) < 0)
 		goto fail;
 	d.st.records = d.end - d.lv->window_pos;
 	fill_header(&d, &h, &info, d.end);
