@@ -631,6 +631,65 @@ START_TEST(man_lists_the_commands)
 }
 END_TEST
 
+/* The keys a .TP heading of man/vtui.1's KEYS names (".BR PgDn \", \" C\-f", ".B 0"), added
+ * to names[] (n so far, at most max). */
+static size_t man_key_names(const char *line, char names[][16], size_t n, size_t max)
+{
+	char text[256], *o = text;
+
+	for (const char *p = line + strcspn(line, " "); *p && o < text + sizeof(text) - 1; p++) {
+		if (p[0] == '\\' && p[1] == '-')
+			*o++ = *++p;
+		else if (*p != '"')
+			*o++ = *p;
+	}
+	*o = '\0';
+	for (char *w = strtok(text, " "); w && n < max; w = strtok(NULL, " "))
+		if (strcmp(w, ","))
+			snprintf(names[n++], 16, "%s", w);
+	return n;
+}
+
+/* man/vtui.1's KEYS names every key of the key table, and no other. */
+START_TEST(man_lists_the_keys)
+{
+	FILE *f = fopen("man/vtui.1", "r");
+	char line[512], names[160][16], key[16];
+	size_t n = 0, bound = 0;
+	int in = 0, heading = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, ".SH ", 4))
+			in = !strcmp(line, ".SH KEYS");
+		else if (in && heading && (!strncmp(line, ".B ", 3) || !strncmp(line, ".BR ", 4)))
+			n = man_key_names(line, names, n, 160);
+		heading = in && !strcmp(line, ".TP");
+	}
+	fclose(f);
+	for (const tui_binding *b = tui_bindings(); b->key; b++, bound++) {
+		size_t j = 0;
+
+		tui_key_name(b->key, key, sizeof(key));
+		while (j < n && strcmp(names[j], key))
+			j++;
+		ck_assert_msg(j < n, "man/vtui.1 KEYS does not list %s (%s)", key, b->command);
+	}
+	for (size_t j = 0; j < n; j++) {
+		const tui_binding *b = tui_bindings();
+
+		for (; b->key; b++) {
+			tui_key_name(b->key, key, sizeof(key));
+			if (!strcmp(names[j], key))
+				break;
+		}
+		ck_assert_msg(b->key, "man/vtui.1 KEYS lists %s, which no key is", names[j]);
+	}
+	ck_assert_uint_eq(n, bound); /* each key once */
+}
+END_TEST
+
 /* The generated list: a .TP heading per row, in table order, the name (and alias) first,
  * and the markup of the man texts turned into roff. */
 START_TEST(man_commands_roff)
@@ -1176,6 +1235,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, usage_before_handler);
 	tcase_add_test(tc, man_lists_the_commands);
 	tcase_add_test(tc, man_commands_roff);
+	tcase_add_test(tc, man_lists_the_keys);
 	tcase_add_test(tc, man_commands_rewrite);
 	tcase_add_test(tc, keys_and_prompt);
 	tcase_add_test(tc, select_in_empty_trace);
