@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filters/filters.h"
 #include "tests/tui_fixtures.h"
 #include "tui/tui.h"
 /* One test checks the model's row index against vtb_row_find: the index is private, and a
@@ -690,6 +691,23 @@ START_TEST(man_lists_the_keys)
 }
 END_TEST
 
+/* Every field prefix search knows is in the search row's help line and man text (the
+ * field list is kept by hand there). */
+START_TEST(search_row_names_the_fields)
+{
+	const tui_command *c = tui_command_find("search");
+	char word[32];
+
+	ck_assert_ptr_nonnull(c);
+	for (int f = FLT_FIELD_ANY + 1; f < FLT_FIELD_COUNT; f++) {
+		snprintf(word, sizeof(word), "%s:", flt_field_name((enum flt_field)f));
+		ck_assert_msg(strstr(c->help, word), "search's help does not name %s", word);
+		snprintf(word, sizeof(word), "*%s:*", flt_field_name((enum flt_field)f));
+		ck_assert_msg(strstr(c->man, word), "search's man text does not name %s", word);
+	}
+}
+END_TEST
+
 /* The generated list: a .TP heading per row, in table order, the name (and alias) first,
  * and the markup of the man texts turned into roff. */
 START_TEST(man_commands_roff)
@@ -1236,6 +1254,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, man_lists_the_commands);
 	tcase_add_test(tc, man_commands_roff);
 	tcase_add_test(tc, man_lists_the_keys);
+	tcase_add_test(tc, search_row_names_the_fields);
 	tcase_add_test(tc, man_commands_rewrite);
 	tcase_add_test(tc, keys_and_prompt);
 	tcase_add_test(tc, select_in_empty_trace);

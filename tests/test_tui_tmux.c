@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filters/filters.h"
 #include "tests/tmux_harness.h"
 #include "tests/tui_fixtures.h"
 
@@ -323,6 +324,10 @@ START_TEST(cli_batch_and_errors)
 	}
 	out = sh_out("'%s' --help", vtui);
 	ck_assert_ptr_nonnull(strstr(out, "--render WxH"));
+	for (int f = FLT_FIELD_ANY + 1; f < FLT_FIELD_COUNT; f++) { /* the search fields, by hand there */
+		snprintf(want, sizeof(want), " %s:", flt_field_name((enum flt_field)f));
+		ck_assert_msg(strstr(out, want), "vtui --help does not name the search field%s", want);
+	}
 	free(out);
 	/* the version is the one in VERSION (the tests run from the top of the tree) */
 	version = sh_out("cat VERSION");
