@@ -5,10 +5,11 @@
  * rewrites that part, and test_tui fails while the page and the tables disagree.
  *
  * The man texts are a light markup, so that the tables hold no roff escapes: *bold* and
- * _italic_ (an underscore after a letter, a digit or a dot, as in a_b or x._y, is kept); a
- * line that starts with '.' is a request (.IP, .RS, .RE, .PP) whose arguments take the
- * same markup. A backslash prints as one, and a '-' in bold or italic as a minus sign
- * (--live), as man pages want for what a user types. */
+ * _italic_, each ending at the end of its line at the latest (an underscore after a letter
+ * or a digit opens nothing, as in a_b, and one before a letter or a digit closes nothing,
+ * as in _x._y_); a line that starts with '.' is a request (.IP, .RS, .RE, .PP) whose
+ * arguments take the same markup. A backslash prints as one, and a '-' in bold or italic
+ * or before a digit as a minus sign (--live, -1), as man pages want for what a user types. */
 #define _GNU_SOURCE /* asprintf, open_memstream */
 #include "tui/tui_private.h"
 
@@ -82,17 +83,25 @@ static char usage_font(const char *usage, const char *p, char font)
 	return isupper((unsigned char)*w) && w == p ? 'I' : 'R';
 }
 
+static void put_bold(FILE *out, const char *word)
+{
+	fputs("\\fB", out);
+	for (const char *p = word; *p; p++)
+		put_char(out, *p, p[1], 0, 1);
+	fputs("\\fR", out);
+}
+
 /* A row's heading: ".TP", then its name (and alias) in bold and its usage. */
 static void put_heading(FILE *out, const tui_command *c)
 {
 	char font = 'R';
 
-	fputs(".TP\n\\fB", out);
-	for (const char *p = c->name; *p; p++)
-		put_char(out, *p, p[1], 0, 1);
-	if (c->alias)
-		fprintf(out, "\\fR, \\fB%s", c->alias);
-	fputs("\\fR", out);
+	fputs(".TP\n", out);
+	put_bold(out, c->name);
+	if (c->alias) {
+		fputs(", ", out);
+		put_bold(out, c->alias);
+	}
 	if (*c->usage)
 		fputs(" \\%", out); /* no hyphenation: a usage is typed as it is */
 	for (const char *p = c->usage; *p; p++) {
