@@ -168,10 +168,15 @@ $(BUILD)/tests/%: tests/%.c $(LIBS_ALL) $(FLAGS_STAMP)
 	$(CC) $(call cflags_for,$(PKGS) check) $(ALL_LDFLAGS) -o $@ $< $(LIBS_ALL) \
 		$(EXT_LIBS) $(call pc_libs,check)
 
-$(BUILD)/tests/test_analysis: tests/test_analysis.c $(LIBS_ANALYSIS) $(FLAGS_STAMP)
+# The suites that need no viewer link common/, filters/ and analysis/ only (no curses
+# flags either): the analysis library's, following a ring's, and `vtui stats`'s, whose CLI
+# file (tui/stats_cmd.c) is all they take of tui/.
+NOVIEWER_TESTS := $(addprefix $(BUILD)/tests/,test_analysis test_follow test_stats)
+$(BUILD)/tests/test_stats: $(BUILD)/obj/tui/stats_cmd.o
+$(NOVIEWER_TESTS): $(BUILD)/tests/%: tests/%.c $(LIBS_ANALYSIS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(call cflags_for,$(PKGS) check) $(ALL_LDFLAGS) -o $@ $< $(LIBS_ANALYSIS) \
-		$(call pc_libs,$(ANALYSIS_PKGS)) -lm $(call pc_libs,check)
+	$(CC) $(call cflags_for,$(ANALYSIS_PKGS) check) $(ALL_LDFLAGS) -o $@ $< $(filter %.o,$^) \
+		$(LIBS_ANALYSIS) $(call pc_libs,$(ANALYSIS_PKGS)) -lm $(call pc_libs,check)
 
 $(BUILD)/bench/%: bench/%.c $(LIBS_ALL) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)

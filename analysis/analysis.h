@@ -7,7 +7,9 @@
  * (two traces compared function by function), flame.c (the aggregated flame graph's
  * tree), multi.c (several dumps of one run merged onto one clock), calls.c and
  * incident.c (a thread's call list, the incident), tasks.c (asyncio tasks as lanes:
- * their steps stitched together, per-task figures).
+ * their steps stitched together, per-task figures), text.c (times, durations and ranges
+ * as people read and type them, messages cleaned for a terminal), load.c (a trace file
+ * opened by its kind, JSON under the limits the options set, or VTB).
  *
  * Statistics, per string id: calls, total, self, mean and max, as vtui(1) STATISTICS
  * defines them:
@@ -33,6 +35,7 @@
 #include <stdio.h>
 
 #include "common/vtb.h"
+#include "common/vtb_json.h"
 #include "filters/filters.h"
 
 /* In the panel's column order; `vtui stats --sort` and the `sort` command take the same
@@ -335,5 +338,59 @@ void an_incident_find(const vtb_trace *t, an_incident *out);
  * its last child was not left by it (or it has none). */
 int an_exception_began(const vtb_thread *th, uint32_t depth, size_t index);
 
+/* ---- times and text as people read and type them (text.c) ----
+ * The viewer and the batch commands print and parse the same words. */
+
+/* "12.5ms", "980ns", "1.23s": three significant digits. ascii: "us" for "µs". */
+void tui_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii);
+/* A point in time (ns from the trace's start) in the unit of the larger of t and res_ns,
+ * with the decimals it takes to tell apart two times res_ns apart ("495.000123ms"),
+ * trailing zeros dropped:
+ * ruler ticks (res = the step), view bounds (one column), a call's start and end. */
+void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int ascii);
+/* res_ns, or finer when it would leave t fewer than three significant digits. */
+uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns);
+/* Parse "12.5ms", "3s", "400us", "-2ms", "1500" (ms). *relative is set for a
+ * leading + or -. Returns 0 or VTB_E_ARG. */
+int tui_parse_time(const char *text, int64_t *ns, int *relative);
+/* "95%": 0 with *t the point that far into the trace spanning [first_ns, last_ns], or -1. */
+int tui_parse_percent(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t);
+/* "1.5ms..20ms", "10%..90%", "..2s", "1s.." (times from first_ns): 0 with [*t0, *t1) in
+ * the trace's times, or -1 with a message in err. */
+int tui_parse_range(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t0, uint64_t *t1,
+		    char *err, size_t len);
+/* The range [t0, t1) as "1.5ms..20ms (18.5ms)" from first_ns, at a resolution of res_ns. */
+void tui_fmt_range(uint64_t first_ns, uint64_t t0, uint64_t t1, uint64_t res_ns, int ascii, char *buf, size_t len);
+/* A malloc'd copy of `text` with each unsafe character and invalid byte as '?' per byte
+ * ('\n' kept when keep_newlines); NULL when out of memory. */
+char *tui_clean(const char *text, int keep_newlines);
+/* fprintf of a message that quotes names, paths or commands: every unsafe character of
+ * the result but '\n' is printed as '?'. The one way the batch modes write to stderr. */
+int tui_fprintf_clean(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- opening a trace file by its kind (load.c) ---- */
+
+/* Whether `s` ends with `suffix`. */
+int tui_ends_with(const char *s, const char *suffix);
+/* Whether `path` names Chrome trace JSON (.json, .json.gz) rather than VTB. */
+int tui_is_json_name(const char *path);
+/* Whether the file at `path` is JSON: by its name, or for other names by its first bytes. */
+int tui_is_json_file(const char *path);
+/* --max-json-bytes SIZE (K, M, G suffixes) or --max-events N (`option` without dashes):
+ * the limits of every JSON load that follows. 0, or -1 with *cause. */
+int tui_json_limit_option(const char *option, const char *value, char **cause);
+/* vtb_json_load under those limits (the caller owns the trace and report->notes). */
+vtb_trace *tui_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_json_report *report,
+			 char **cause);
+/* The --help lines of the two options. */
+#define TUI_JSON_LIMITS_HELP \
+	"  --max-json-bytes SIZE\n" \
+	"                     stop reading JSON past SIZE bytes once uncompressed\n" \
+	"                     (default 1G; K, M, G suffixes; 0: no limit)\n" \
+	"  --max-events N     stop reading JSON past N events (default 20000000; 0: none)\n"
+
+/* A Chrome JSON trace, as vtb_json_load, with its notes (one a line) in *notes (NULL: not
+ * wanted) for the caller to free; a file of which no event loads is an error. */
+vtb_trace *tui_load_json(const char *path, vtb_progress_fn fn, void *ctx, char **notes, char **cause);
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "calls_fixture.h"
+#include "cli_capture.h"
 #include "tui/tui.h"
 
 static vtb_trace *story(void)
@@ -427,40 +428,17 @@ static char *tmp_path(const char *name)
 	return p;
 }
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text = calloc(1, 65536);
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_lt(fread(text, 1, 65535, f), 65535);
-	fclose(f);
-	return text;
-}
-
 /* Run `vtui calls` with stdout and stderr going to files; returns the exit code. */
 static int run_calls(const char *const *args, char **out, char **err)
 {
 	char *argv[20], *out_path = tmp_path("out"), *err_path = tmp_path("err"), *trace = tmp_path("story.vtb");
-	int argc = 0, rc, so = dup(1), se = dup(2);
+	int argc = 0, rc;
 
 	argv[argc++] = "calls";
 	for (; *args != NULL; args++)
 		argv[argc++] = !strcmp(*args, "@T") ? trace : (char *)*args;
 	argv[argc] = NULL;
-	fflush(stdout);
-	fflush(stderr);
-	ck_assert(freopen(out_path, "w", stdout) != NULL);
-	ck_assert(freopen(err_path, "w", stderr) != NULL);
-	rc = vtui_calls_main(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(so, 1);
-	dup2(se, 2);
-	close(so);
-	close(se);
-	*out = read_text(out_path);
-	*err = read_text(err_path);
+	rc = cli_run_captured(vtui_calls_main, argc, argv, out_path, err_path, out, err);
 	free(out_path);
 	free(err_path);
 	free(trace);

@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /* test_stats.c: the `vtui stats` subcommand's output and exit codes on a trace with known
- * timings (the figures themselves are test_analysis.c's). */
+ * timings (the figures themselves are test_analysis.c's), and `vtui stats --live` on a
+ * ring file made by hand. Links tui/stats_cmd.o with common/, filters/ and analysis/ only:
+ * the batch command needs nothing of the viewer. */
 #define _GNU_SOURCE /* asprintf, mkdtemp */
 #include <check.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/vtb.h"
+#include "tests/cli_capture.h"
+#include "tests/ring_fixture.h"
 #include "tests/stats_fixture.h"
 #include "tui/tui.h"
 
@@ -58,40 +63,26 @@ static void put_text(const char *path, const char *text)
 	fclose(f);
 }
 
-static char *read_text(const char *path)
+static void put_bytes(const char *path, const void *bytes, size_t len)
 {
-	FILE *f = fopen(path, "r");
-	char *text = calloc(1, 65536);
+	FILE *f = fopen(path, "wb");
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_lt(fread(text, 1, 65535, f), 65535);
-	fclose(f);
-	return text;
+	ck_assert_uint_eq(fwrite(bytes, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
 }
 
 /* Run `vtui stats` with stdout and stderr going to files; returns the exit code. */
 static int run_stats(const char *const *args, char **out, char **err)
 {
 	char *argv[16], *out_path = tmp_path("out"), *err_path = tmp_path("err");
-	int argc = 0, rc, so = dup(1), se = dup(2);
+	int argc = 0, rc;
 
 	argv[argc++] = "stats";
 	while (*args != NULL)
 		argv[argc++] = (char *)*args++;
 	argv[argc] = NULL;
-	fflush(stdout);
-	fflush(stderr);
-	ck_assert(freopen(out_path, "w", stdout) != NULL);
-	ck_assert(freopen(err_path, "w", stderr) != NULL);
-	rc = vtui_stats_main(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(so, 1);
-	dup2(se, 2);
-	close(so);
-	close(se);
-	*out = read_text(out_path);
-	*err = read_text(err_path);
+	rc = cli_run_captured(vtui_stats_main, argc, argv, out_path, err_path, out, err);
 	free(out_path);
 	free(err_path);
 	return rc;
@@ -209,6 +200,49 @@ START_TEST(test_cli_table)
 }
 END_TEST
 
+/* `vtui stats --live PID`: the process is this one, its ring a file in a ring directory of
+ * the test's, with three calls of f (10 us each, 20 us apart). Recording, one interval is
+ * printed and the status is 0; once the ring says the process exited, the interval its
+ * last snapshot holds is printed and the status is 4. */
+START_TEST(test_live_ring)
+{
+	char *rings = tmp_path("vtrace"), *ring, *out, *err, pid[16];
+	const char *args[] = { "--live", pid, "--interval", "10ms", "--format", "csv", "--count", "1", NULL };
+	const char *csv = "name,calls,total,self,mean,max\n__main__.f,3,30000,30000,10000,10000\n";
+	rf_ring r;
+
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	ck_assert_int_gt(asprintf(&ring, "%s/vtrace-%s.ring", rings, pid), 0);
+	ck_assert_int_eq(mkdir(rings, 0700), 0);
+	ck_assert_int_eq(setenv("XDG_RUNTIME_DIR", tmpdir, 1), 0);
+	rf_init(&r, VTB_RING_RECORDING);
+	uint32_t f = rf_code(&r, "__main__.f");
+	rf_thread(&r, 1, "MainThread");
+	for (uint64_t i = 0; i < 3; i++) {
+		rf_push(&r, 2000000 + 20000 * i, f, 0, VTB_RK_BEGIN);
+		rf_push(&r, 2010000 + 20000 * i, f, 0, VTB_RK_END);
+	}
+	put_bytes(ring, r.buf, r.len);
+	ck_assert_int_eq(run_stats(args, &out, &err), 0);
+	ck_assert_str_eq(out, csv);
+	ck_assert_str_eq(err, "");
+	free(out);
+	free(err);
+	r.h->state = VTB_RING_EXITED;
+	put_bytes(ring, r.buf, r.len);
+	args[6] = NULL; /* no --count: until the process ends */
+	ck_assert_int_eq(run_stats(args, &out, &err), 4);
+	ck_assert_str_eq(out, csv);
+	ck_assert_str_eq(err, "");
+	free(out);
+	free(err);
+	free(r.buf);
+	free(ring);
+	free(rings);
+	remove_tmpdir();
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *stats_suite(void)
@@ -217,6 +251,7 @@ static Suite *stats_suite(void)
 	TCase *cli = tcase_create("cli");
 
 	tcase_add_loop_test(cli, test_cli_table, 0, N(cli_cases));
+	tcase_add_test(cli, test_live_ring);
 	suite_add_tcase(s, cli);
 	return s;
 }

@@ -5,8 +5,9 @@
  * snapshot (checked by the reader and vtui stats); the header says when the program has
  * exited; vtui stats --live prints each interval's functions. A busy program with a small
  * ring laps the viewer, whose header counts the records it lost; its stats panel follows
- * the program; asking it to dump goes through its --dump-signal; Enter on a running
- * process in vtui --rings follows it live. The binary is $VTUI_BUILD/vtui (default "build"). */
+ * the program; asking it to dump goes through its --dump-signal (waiting for the dump or
+ * not), each dump accounted for; Enter on a running process in vtui --rings follows it
+ * live. The binary is $VTUI_BUILD/vtui (default "build"). */
 #include "tests/tracer_fixtures.h"
 #include "tests/tmux_harness.h"
 
@@ -63,11 +64,47 @@ static void live_setup(void)
 	tmux_find_vtui(vtui, sizeof vtui);
 }
 
+/* Ends the program in `sub` ("." or a directory) from either phase: `end` alone would leave
+ * one in phase_a running on for its 100 s. */
+static void end_prog(const char *sub)
+{
+	ck_assert_int_eq(sh("cd '%s' && test ! -d '%s' || touch '%s/b' '%s/end'", dir, sub, sub, sub), 0);
+}
+
 static void live_teardown(void)
 {
-	write_file("end", "");
+	end_prog(".");
+	end_prog("two");
 	tmux_stop();
 	teardown();
+}
+
+/* Waits up to 20 s for the file `name` of the test dir: whether it came. */
+static int wait_file(const char *name)
+{
+	for (int i = 0; i < 400; i++) {
+		if (access(path_in(name), F_OK) == 0)
+			return 1;
+		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+	}
+	return 0;
+}
+
+/* The dumps in the test dir, one name a line, sorted. The caller frees. */
+static char *dumps(void)
+{
+	return sh_out("cd '%s' && ls -1 out*.vtb 2>/dev/null", dir);
+}
+
+/* The dump `name` was written for reason `reason` (enum vtb_reason) with `text`. */
+static void assert_reason(const char *name, uint32_t reason, const char *text)
+{
+	vtb_trace *t = load(name);
+	const vtb_header *h = vtb_trace_header(t);
+
+	ck_assert_msg(h->reason == reason && !strcmp(h->reason_text ? h->reason_text : "", text),
+		      "%s: reason %u (%s), not %u (%s)", name, h->reason, h->reason_text, reason, text);
+	vtb_trace_free(t);
 }
 
 START_TEST(test_live_follows_freezes_dumps_ends)
@@ -172,7 +209,7 @@ START_TEST(test_live_errors)
 	ck_assert_msg(strstr(out, "several processes record") && strstr(out, want_a) && strstr(out, want_b) &&
 		      strstr(out, "rc=1"), "%s (pids %d %d)", out, a, b);
 	free(out);
-	write_file("two/end", "");
+	end_prog("two");
 }
 END_TEST
 
@@ -207,10 +244,14 @@ START_TEST(test_live_behind_and_stats_panel)
 END_TEST
 
 /* A process started with --dump-signal is asked through it, from the live view and from the
- * command line; the header names the dump. */
+ * command line; the header names the dump. Every dump the process writes is accounted for:
+ * the suffix of a later dump is its number in the process (vtrace(1)), so the view's ask
+ * writes dump 1 (out.vtb), the shell's dump 2 (out-2.vtb: no out-1 was ever written), the
+ * --no-wait ask dump 3 and the exit dump 4. */
 START_TEST(test_ask_dump)
 {
 	int pid = start_prog_with(".", PHASES_PROG, "--dump-signal SIGUSR1");
+	char want[512];
 
 	start_live(pid, 200);
 	tmux_type(":ask-dump");
@@ -224,12 +265,38 @@ START_TEST(test_ask_dump)
 	vtb_trace *t = load("out.vtb");
 	ck_assert_uint_gt(count_affix(t, "__main__.", "phase_a", 0), 0);
 	vtb_trace_free(t);
-	/* from the shell: waits for the dump and names it (a later dump gets -N) */
+	assert_reason("out.vtb", VTB_REASON_SIGNAL, "SIGUSR1");
+	/* from the shell: waits for the dump and names it */
 	nanosleep(&(struct timespec){ 1, 200000000 }, NULL); /* one signal dump a second */
 	char *out = sh_out("XDG_RUNTIME_DIR='%s' '%s' --ask-dump %d 2>&1; echo rc=$?", dir, vtui, pid);
-	ck_assert_msg(strstr(out, "asked pid") && strstr(out, " dumped to ") && strstr(out, "/out-") &&
-		      strstr(out, "rc=0"), "%s", out);
+	snprintf(want, sizeof want, "asked pid %d to dump (SIGUSR1, its --dump-signal)\npid %d dumped to %s\nrc=0\n",
+		 pid, pid, path_in("out-2.vtb"));
+	ck_assert_str_eq(out, want);
 	free(out);
+	out = dumps();
+	ck_assert_str_eq(out, "out-2.vtb\nout.vtb\n");
+	free(out);
+	assert_reason("out-2.vtb", VTB_REASON_SIGNAL, "SIGUSR1");
+
+	/* --no-wait sends the signal and returns: the process, stopped, cannot have dumped when
+	 * vtui exits 0 (waiting, it would have waited 5 s and failed); continued, it dumps */
+	nanosleep(&(struct timespec){ 1, 200000000 }, NULL);
+	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
+	out = sh_out("XDG_RUNTIME_DIR='%s' timeout 4 '%s' --ask-dump %d --no-wait 2>&1; echo rc=$?", dir, vtui, pid);
+	kill(pid, SIGCONT);
+	snprintf(want, sizeof want, "asked pid %d to dump (SIGUSR1, its --dump-signal)\nrc=0\n", pid);
+	ck_assert_str_eq(out, want);
+	free(out);
+	ck_assert_msg(wait_file("out-3.vtb"), "the dump asked with --no-wait never came");
+	assert_reason("out-3.vtb", VTB_REASON_SIGNAL, "SIGUSR1");
+	/* the program ends: its exit dump is the fourth and last */
+	end_prog(".");
+	ck_assert_msg(wait_file("out-4.vtb"), "no exit dump");
+	assert_reason("out-4.vtb", VTB_REASON_EXIT, "");
+	out = dumps();
+	ck_assert_str_eq(out, "out-2.vtb\nout-3.vtb\nout-4.vtb\nout.vtb\n");
+	free(out);
+
 	out = sh_out("'%s' --ask-dump 2>&1; '%s' --ask-dump x 2>&1; echo rc=$?", vtui, vtui);
 	ck_assert_msg(strstr(out, "usage: vtui --ask-dump PID") && strstr(out, "rc=2"), "%s", out);
 	free(out);
@@ -239,7 +306,7 @@ START_TEST(test_ask_dump)
 	ck_assert_msg(strstr(out, "has no dump signal") && strstr(out, "rc=1"), "%s", out);
 	free(out);
 	ck_assert_int_eq(kill(other, 0), 0);
-	write_file("two/end", "");
+	end_prog("two");
 	out = sh_out("XDG_RUNTIME_DIR='%s' '%s' --ask-dump 4194303 2>&1; echo rc=$?", dir, vtui);
 	ck_assert_msg(strstr(out, "no ring file of pid 4194303") && strstr(out, "rc=1"), "%s", out);
 	free(out);

@@ -40,25 +40,43 @@ static void call(vtb_writer *w, uint32_t th, uint64_t b, uint64_t e, int64_t id,
 	ck_assert_int_eq(vtb_writer_end(w, th, FX_US(e), flags), 0);
 }
 
-/* The trace above, dumped for `reason` with `text`; with_instant 0: written before the
- * tracer left the unhandled-exception instant. */
-static tui_app *open_goto(uint32_t reason, const char *text, int with_instant)
+/* A writer for a trace dumped at dump_us for `reason` with `text`, its names interned into id[]
+ * and the process's MainThread declared. */
+static vtb_writer *goto_writer(uint32_t reason, const char *text, uint64_t dump_us, int64_t id[NNAMES])
 {
 	vtb_header h;
 	vtb_writer *w;
-	vtb_trace *t;
-	int64_t id[NNAMES];
-	char *cause = NULL;
 
 	fx_header("simple", &h);
 	h.reason = reason;
 	h.reason_text = text;
-	h.dump_ns = FX_US(1000);
+	h.dump_ns = FX_US(dump_us);
 	w = vtb_writer_open_mem(&h);
 	for (int i = 0; i < NNAMES; i++)
 		id[i] = vtb_writer_string(w, names[i], i < TICK ? "app.py" : "", (uint32_t)i + 1);
 	ck_assert_int_eq(vtb_writer_process(w, 100, 1, "python"), 0);
 	ck_assert_int_eq(vtb_writer_thread(w, 100, 100, "MainThread"), 0);
+	return w;
+}
+
+/* The trace written by w, opened as `file`. */
+static tui_app *goto_open(vtb_writer *w, const char *file)
+{
+	char *cause = NULL;
+	vtb_trace *t = fx_load_mem(w, 0, &cause);
+
+	ck_assert_msg(t != NULL, "%s", cause ? cause : "?");
+	vtb_writer_free(w);
+	return fx_app(t, file);
+}
+
+/* MainThread waiting while worker-2 dies of a KeyError in app.lookup, dumped for `reason`
+ * with `text`; with_instant 0: written before the tracer left the unhandled-exception instant. */
+static tui_app *open_goto(uint32_t reason, const char *text, int with_instant)
+{
+	int64_t id[NNAMES];
+	vtb_writer *w = goto_writer(reason, text, 1000, id);
+
 	ck_assert_int_eq(vtb_writer_thread(w, 100, 101, "worker-2"), 1);
 	ck_assert_int_eq(vtb_writer_begin(w, 0, FX_US(0), (uint32_t)id[MAIN], 0), 0);
 	ck_assert_int_eq(vtb_writer_begin(w, 0, FX_US(100), (uint32_t)id[LOOP], 0), 0);
@@ -81,10 +99,7 @@ static tui_app *open_goto(uint32_t reason, const char *text, int with_instant)
 	ck_assert_int_eq(vtb_writer_end(w, 1, FX_US(600), VTB_CALL_EXCEPTION), 0);
 	if (with_instant)
 		ck_assert_int_eq(vtb_writer_instant(w, 1, FX_US(605), (uint32_t)id[UNHANDLED], traceback), 0);
-	t = fx_load_mem(w, 0, &cause);
-	ck_assert_msg(t != NULL, "%s", cause ? cause : "?");
-	vtb_writer_free(w);
-	return fx_app(t, "goto.vtb");
+	return goto_open(w, "goto.vtb");
 }
 
 static const char *sel_name(tui_app *app)
@@ -171,30 +186,15 @@ END_TEST
 /* MainThread's app.main calls step and retry, then raises by its own code (`<module>` say). */
 static tui_app *open_long_call(void)
 {
-	vtb_header h;
-	vtb_writer *w;
-	vtb_trace *t;
 	int64_t id[NNAMES];
-	char *cause = NULL;
+	vtb_writer *w = goto_writer(VTB_REASON_EXCEPTION, "KeyError: 'host'", 1010, id);
 
-	fx_header("simple", &h);
-	h.reason = VTB_REASON_EXCEPTION;
-	h.reason_text = "KeyError: 'host'";
-	h.dump_ns = FX_US(1010);
-	w = vtb_writer_open_mem(&h);
-	for (int i = 0; i < NNAMES; i++)
-		id[i] = vtb_writer_string(w, names[i], i < TICK ? "app.py" : "", (uint32_t)i + 1);
-	ck_assert_int_eq(vtb_writer_process(w, 100, 1, "python"), 0);
-	ck_assert_int_eq(vtb_writer_thread(w, 100, 100, "MainThread"), 0);
 	ck_assert_int_eq(vtb_writer_begin(w, 0, FX_US(0), (uint32_t)id[MAIN], 0), 0);
 	call(w, 0, 100, 200, id[STEP], 0);
 	call(w, 0, 300, 400, id[RETRY], 0);
 	ck_assert_int_eq(vtb_writer_end(w, 0, FX_US(1000), VTB_CALL_EXCEPTION), 0);
 	ck_assert_int_eq(vtb_writer_instant(w, 0, FX_US(1005), (uint32_t)id[UNHANDLED], traceback), 0);
-	t = fx_load_mem(w, 0, &cause);
-	ck_assert_msg(t != NULL, "%s", cause ? cause : "?");
-	vtb_writer_free(w);
-	return fx_app(t, "long.vtb");
+	return goto_open(w, "long.vtb");
 }
 
 /* An exception raised by a long call's own code: e selects that call with the cursor on

@@ -33,7 +33,7 @@ static const char *sig_name(uint32_t sig, char *buf, size_t len)
 /* Why the process of `in` cannot be asked, or NULL. */
 static char *cannot_ask(const vtb_ring_info *in)
 {
-	if (!in->alive || in->state == VTB_RING_EXITED || in->state == VTB_RING_CRASHED)
+	if (vtb_follow_gone(in))
 		return tui_strdupf("pid %u is not running (%s): there is no one to ask; its ring file "
 				   "opens as it is (vtui --rings)", in->pid, in->state_text);
 	if (!in->dump_signal)
@@ -102,7 +102,8 @@ int tui_cmd_ask_dump(tui_app *app, int argc, char **argv)
 		tui_app_msg(app, 1, "ask-dump: not following a process (vtui --live PID, or vtui --ask-dump PID)");
 		return -1;
 	}
-	int rc = tui_ask_dump(&ask, tui_live_pid(app->live), tui_live_path(app->live), &msg);
+	const vtb_follow *f = tui_live_follow(app->live);
+	int rc = tui_ask_dump(&ask, vtb_follow_pid(f), vtb_follow_path(f), &msg);
 	tui_ask_free(&ask);
 	tui_app_msg(app, rc < 0, "%s%s", msg ? msg : "ask-dump: out of memory",
 		    rc < 0 ? "" : ": the header names the file when it is written");
@@ -143,7 +144,7 @@ int vtui_ask_dump_main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!(path = tui_live_ring_of((uint32_t)pid, &cause))) {
+	if (!(path = vtb_follow_ring_of((uint32_t)pid, &cause))) {
 		tui_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "out of memory");
 		free(cause);
 		return 1;

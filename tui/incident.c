@@ -147,18 +147,6 @@ static int goto_dump(tui_app *app)
 	return 0;
 }
 
-/* "95%", "12.5%": a point of the trace's span. 0 with *t, or -1 (not a percentage). */
-int tui_parse_percent(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t)
-{
-	char *end;
-	double p = strtod(text, &end);
-
-	if (end == text || strcmp(end, "%") || !(p >= 0 && p <= 100))
-		return -1;
-	*t = first_ns + (uint64_t)((double)(last_ns - first_ns) * p / 100.0);
-	return 0;
-}
-
 int tui_cmd_goto(tui_app *app, int argc, char **argv)
 {
 	const tui_model *m = &app->model;

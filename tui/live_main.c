@@ -69,7 +69,7 @@ int vtui_live_main(int argc, char **argv)
 
 	if ((rc = live_parse(argc, argv, &pid, &path, &window_ns, &mouse)) != 0)
 		return rc < 0 ? 0 : rc;
-	if (!(lv = tui_live_open(pid, path, window_ns, &t, &cause)) || !(app = tui_app_new(t, tui_live_path(lv), &cause))) {
+	if (!(lv = tui_live_open(pid, path, window_ns, &t, &cause)) || !(app = tui_app_new(t, vtb_follow_path(tui_live_follow(lv)), &cause))) {
 		tui_live_free(lv);
 		tui_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "cannot follow the process");
 		free(cause);

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* open.c: opening a trace for the viewer: the format by the file's name, salvage of
- * damaged VTB files, and a progress bar on slow loads. */
+/* open.c: opening a trace for the viewer: the kind of file (JSON or VTB, analysis/load.c),
+ * salvage of damaged VTB files, and a progress bar on slow loads. */
 #include "tui/tui_private.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,75 +48,6 @@ static char *damage_note(const vtb_trace *t)
 		 d->sections_bad, d->bytes_lost, d->truncated ? ", index missing" : "",
 		 d->first_problem ? "; first: " : "", d->first_problem ? d->first_problem : "");
 	return strdup(buf);
-}
-
-static vtb_json_limits json_limits = { VTB_JSON_MAX_BYTES_DEFAULT, VTB_JSON_MAX_EVENTS_DEFAULT };
-
-int tui_json_limit_option(const char *option, const char *value, char **cause)
-{
-	int bytes = !strcmp(option, "max-json-bytes");
-	char *end;
-	unsigned long long n;
-
-	errno = 0;
-	n = strtoull(value, &end, 10);
-	if (bytes && *end && strchr("KMG", *end) && !end[1]) {
-		int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 30;
-		n = n > UINT64_MAX >> shift ? (errno = ERANGE, n) : n << shift;
-		end++;
-	}
-	if (errno || end == value || *end || *value == '-') {
-		*cause = tui_strdupf("--%s wants %s, not '%s'", option, bytes ? "a size like 500M or 4G" : "a count",
-				     value);
-		return -1;
-	}
-	if (bytes)
-		json_limits.max_bytes = n;
-	else
-		json_limits.max_events = n;
-	return 0;
-}
-
-/* The caller owns the trace. */
-vtb_trace *tui_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_json_report *report, char **cause)
-{
-	return vtb_json_load_limited(path, &json_limits, fn, ctx, report, cause);
-}
-
-/* The notes, one a line, as one line: "a; b". */
-static char *notes_line(const char *notes)
-{
-	char *out = malloc(2 * strlen(notes) + 1), *o = out;
-
-	for (; out && *notes; notes++) {
-		*o++ = *notes == '\n' ? ';' : *notes;
-		if (*notes == '\n')
-			*o++ = ' ';
-	}
-	if (out)
-		*o = '\0';
-	return out;
-}
-
-vtb_trace *tui_load_json(const char *path, vtb_progress_fn fn, void *ctx, char **notes, char **cause)
-{
-	vtb_json_report report = { 0 };
-	vtb_trace *t = tui_json_load(path, fn, ctx, &report, cause);
-
-	if (t && vtb_trace_event_count(t) == 0) { /* nothing to show is a failed import */
-		char *line = report.notes ? notes_line(report.notes) : NULL;
-
-		*cause = tui_strdupf("%s: no event could be loaded%s%s", path, line ? ": " : "",
-				     line ? line : "");
-		free(line);
-		vtb_trace_free(t);
-		t = NULL;
-	}
-	if (notes)
-		*notes = t ? report.notes : NULL;
-	if (!t || !notes)
-		free(report.notes);
-	return t;
 }
 
 vtb_trace *tui_load(const char *path, int progress, char **note, char **cause)

@@ -64,7 +64,7 @@ static char *ring_row(const char *path, int *live)
 		fprintf(f, "%-8u %-17s %-6s %-7s %5.1f MB  ", in.pid, short_state(&in, st, sizeof st),
 			in.alive ? "alive" : "dead", age, (double)in.file_bytes / 1e6);
 		tui_stats_put_clean(f, in.cmdline);
-		*live = in.alive && in.state != VTB_RING_EXITED && in.state != VTB_RING_CRASHED;
+		*live = !vtb_follow_gone(&in);
 	} else {
 		fputs("?        unreadable: ", f);
 		tui_stats_put_clean(f, cause ? cause : path);

@@ -3,7 +3,6 @@
  * --render and the tests read, and the title line of panels. */
 #include "tui/tui.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,52 +99,6 @@ static wchar_t shown(wchar_t ch)
 	if (ch < 0x20)
 		return L' ';
 	return vtb_char_safe(ch) ? ch : 0xfffd;
-}
-
-/* The caller frees the result. */
-char *tui_clean(const char *text, int keep_newlines)
-{
-	size_t len = strlen(text);
-	char *out = malloc(len + 1), *o = out;
-
-	if (!out)
-		return NULL;
-	for (const unsigned char *p = (const unsigned char *)text; *p;) {
-		const unsigned char *next = p;
-		wchar_t ch = vtb_utf8_next(&next);
-
-		if (vtb_char_safe(ch) && !(ch == 0xfffd && next - p == 1)) {
-			memcpy(o, p, (size_t)(next - p));
-			o += next - p;
-		} else {
-			*o++ = *p == '\n' && keep_newlines ? '\n' : '?';
-			next = p + 1; /* an unsafe sequence is one '?' per byte: never longer */
-		}
-		p = next;
-	}
-	*o = '\0';
-	return out;
-}
-
-int tui_fprintf_clean(FILE *out, const char *fmt, ...)
-{
-	va_list ap, again;
-	char *raw, *clean;
-	int n;
-
-	va_start(ap, fmt);
-	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	raw = n < 0 ? NULL : malloc((size_t)n + 1);
-	if (raw)
-		vsnprintf(raw, (size_t)n + 1, fmt, again);
-	va_end(again);
-	va_end(ap);
-	clean = raw ? tui_clean(raw, 1) : NULL;
-	n = fputs(clean ? clean : "vtui: out of memory\n", out);
-	free(raw);
-	free(clean);
-	return n;
 }
 
 static int char_width(const tui_screen *s, wchar_t ch)

@@ -9,14 +9,17 @@
  * --range A..B counts the calls that start in a time range (the viewer's `range`).
  */
 #define _GNU_SOURCE
-#include "analysis/analysis.h"
-#include "tui/analysis.h"
+#include "tui/tui.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "analysis/analysis.h"
+#include "common/vtb_follow.h"
+#include "filters/filters.h"
 
 enum { EXIT_TRACE = 1, EXIT_USAGE = 2, EXIT_PRESET = 3, EXIT_ENDED = 4 };
 
@@ -394,8 +397,9 @@ static int run_tasks(const struct stats_opts *o)
 	return rc;
 }
 
-/* The statistics of the calls of `t` that started in its last interval, printed. */
-static int live_interval(const struct stats_opts *o, flt_set *f, const vtb_trace *t, size_t n)
+/* The statistics of the calls of `t` that started in its last interval (the window of `f`),
+ * printed. */
+static int live_interval(const struct stats_opts *o, flt_set *f, const vtb_follow *fw, const vtb_trace *t, size_t n)
 {
 	tui_stats_scope scope = { .filter = f };
 	tui_stats *s = NULL;
@@ -404,8 +408,7 @@ static int live_interval(const struct stats_opts *o, flt_set *f, const vtb_trace
 	int rc = 0;
 
 	vtb_trace_span(t, &first, &last);
-	scope.t1_ns = last + 1;
-	scope.t0_ns = last > first + o->interval_ns ? last - o->interval_ns : first;
+	vtb_follow_window_of(fw, t, &scope.t0_ns, &scope.t1_ns);
 	if (flt_set_eval(f, string_entry, (void *)t, vtb_trace_string_count(t), &cause) < 0 ||
 	    tui_stats_compute(t, &scope, &s, &cause) < 0) {
 		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
@@ -435,33 +438,33 @@ static int run_live(const struct stats_opts *o, flt_set *f)
 	struct timespec nap = { (time_t)(o->interval_ns / 1000000000u), (long)(o->interval_ns % 1000000000u) };
 	vtb_trace *t = NULL;
 	char *cause = NULL;
-	tui_live *lv = tui_live_open(o->live_pid, NULL, 0, &t, &cause);
+	vtb_follow *fw = vtb_follow_open(o->live_pid, NULL, o->interval_ns, &t, &cause);
 	int rc = 0;
 
-	if (!lv) {
+	if (!fw) {
 		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "cannot follow the process");
 		free(cause);
 		return EXIT_TRACE;
 	}
 	vtb_trace_free(t); /* the first interval starts now */
 	for (size_t n = 1; rc == 0 && (!o->count || n <= o->count); n++) {
-		if (tui_live_ended(lv)) {
+		if (vtb_follow_ended(fw)) {
 			rc = EXIT_ENDED;
 			break;
 		}
 		nanosleep(&nap, NULL);
-		if (!(t = tui_live_tick(lv, 1, &cause))) {
+		if (!(t = vtb_follow_tick(fw, 0, &cause))) {
 			tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "no snapshot");
 			rc = EXIT_TRACE;
 			break;
 		}
-		rc = live_interval(o, f, t, n);
+		rc = live_interval(o, f, fw, t, n);
 		vtb_trace_free(t);
 	}
-	if (rc == 0 && tui_live_ended(lv))
+	if (rc == 0 && vtb_follow_ended(fw))
 		rc = EXIT_ENDED;
 	free(cause);
-	tui_live_free(lv);
+	vtb_follow_free(fw);
 	return rc;
 }
 

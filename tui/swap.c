@@ -29,7 +29,7 @@ void tui_app_set_live(tui_app *app, tui_live *lv)
 	tui_live_free(app->live);
 	app->live = lv;
 	if (lv)
-		show_tail(app, tui_live_window(lv));
+		show_tail(app, vtb_follow_window(tui_live_follow(lv)));
 }
 
 /* A call by what survives a new snapshot: its thread's tid, its depth and its start. */
@@ -105,7 +105,7 @@ int tui_app_swap_trace(tui_app *app, vtb_trace *t, char **cause)
 	uint64_t old_last = app->model.last_ns, col = old.cols > 0 ? old.span_ns / (uint64_t)old.cols : 0;
 	int at_end = old.start_ns + old.span_ns + col >= old_last;
 	int whole = at_end && old.start_ns <= app->model.first_ns + col; /* keeps showing it all */
-	uint64_t want = app->live ? tui_live_window(app->live) : 0;
+	uint64_t want = app->live ? vtb_follow_window(tui_live_follow(app->live)) : 0;
 	struct tui_analysis *old_an = app->an;
 	flt_set *filters = app->fv->set;
 	char msg[sizeof(app->message)];

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <wchar.h>
 
+#include "analysis/analysis.h"
 #include "common/vtb.h"
 #include "common/vtb_json.h"
 
@@ -105,7 +106,8 @@ enum tui_key {
 /* ---- the application: a loaded trace, its view state and the command language ---- */
 
 typedef struct tui_app tui_app;
-/* vtui --live: a ring file followed while its process runs (tui/live.c). */
+/* vtui --live: a ring file followed (common/vtb_follow.h) while its process runs, in the
+ * viewer (tui/live.c: freezing, the header). */
 typedef struct tui_live tui_live;
 
 /* A viewer over `trace`, which it takes over (freed by tui_app_free, also on failure).
@@ -119,17 +121,13 @@ void tui_app_set_note(tui_app *app, const char *note);
 void tui_app_set_live(tui_app *app, tui_live *lv);
 /* The live ring being followed, or NULL. */
 tui_live *tui_app_live(const tui_app *app);
-/* Find the ring file of `pid` (0: the user's one recording process) in the ring directory,
- * or take the ring file `path` when not NULL, check that the user owns it, open it and take
- * a first snapshot into *first. NULL with *cause (which names the candidates when several
- * processes record). */
+/* Follow a process as vtb_follow_open does (the ring file `path`, else the ring of `pid`,
+ * else the user's one recording process) for the viewer. NULL with *cause. */
 tui_live *tui_live_open(uint32_t pid, const char *path, uint64_t window_ns, vtb_trace **first, char **cause);
 void tui_live_free(tui_live *lv);
 /* A new snapshot when one is due (force: now, frozen or not), or NULL: not due, frozen,
  * the process ended after its last snapshot, or a failure (*cause set). */
 vtb_trace *tui_live_tick(tui_live *lv, int force, char **cause);
-/* Whether the process was gone at the last snapshot (that snapshot was its last). */
-int tui_live_ended(const tui_live *lv);
 /* Compare with `before` (taken over, freed by the app, also on failure): the app's own
  * trace is the "after" side; opens the diff panel. 0, or a negative error with *cause. */
 int tui_app_set_diff(tui_app *app, vtb_trace *before, const char *before_path, char **cause);
@@ -179,28 +177,6 @@ int vtui_ask_dump_main(int argc, char **argv);
 /* Replaces this process by vtui --rings on the directory of `path` when it is a ring file
  * (else the default); returns 1 only when that fails. */
 int vtui_rings_reopen(const char *path);
-/* A malloc'd copy of `text` with each unsafe character and invalid byte as '?' per byte
- * ('\n' kept when keep_newlines); NULL when out of memory. */
-char *tui_clean(const char *text, int keep_newlines);
-/* fprintf of a message that quotes names, paths or commands: every unsafe character of
- * the result but '\n' is printed as '?'. The one way the batch modes write to stderr. */
-int tui_fprintf_clean(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* --max-json-bytes SIZE (K, M, G suffixes) or --max-events N (`option` without dashes):
- * the limits of every JSON load that follows. 0, or -1 with *cause. */
-int tui_json_limit_option(const char *option, const char *value, char **cause);
-/* vtb_json_load under those limits (the caller owns the trace and report->notes). */
-vtb_trace *tui_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_json_report *report,
-			 char **cause);
-/* The --help lines of the two options. */
-#define TUI_JSON_LIMITS_HELP \
-	"  --max-json-bytes SIZE\n" \
-	"                     stop reading JSON past SIZE bytes once uncompressed\n" \
-	"                     (default 1G; K, M, G suffixes; 0: no limit)\n" \
-	"  --max-events N     stop reading JSON past N events (default 20000000; 0: none)\n"
-
-/* A Chrome JSON trace, as vtb_json_load, with its notes (one a line) in *notes (NULL: not
- * wanted) for the caller to free; a file of which no event loads is an error. */
-vtb_trace *tui_load_json(const char *path, vtb_progress_fn fn, void *ctx, char **notes, char **cause);
 /* Print the header and counts of `t` (vtui --info). Returns 0 or VTB_E_IO. */
 int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE *out);
 /* Parse "WxH"; 0 or VTB_E_ARG. */

@@ -18,6 +18,7 @@
 
 #include "analysis/analysis.h"
 #include "common/vtb.h"
+#include "common/vtb_follow.h"
 #include "tui/tui.h"
 
 /* ---- model (query.c) ---- */
@@ -199,15 +200,6 @@ void tui_thread_label(const vtb_thread *th, char *buf, size_t len);
 
 /* ---- units (units.c) ---- */
 
-/* "12.5ms", "980ns", "1.23s": three significant digits. ascii: "us" for "µs". */
-void tui_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii);
-/* A point in time (ns from the trace's start) in the unit of the larger of t and res_ns,
- * with the decimals it takes to tell apart two times res_ns apart ("495.000123ms"),
- * trailing zeros dropped:
- * ruler ticks (res = the step), view bounds (one column), a call's start and end. */
-void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int ascii);
-/* res_ns, or finer when it would leave t fewer than three significant digits. */
-uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns);
 /* A moment of the trace (the cursor, a mark, a log record), to one column of the view or
  * three significant digits, whichever is finer (units.c). */
 void tui_fmt_at(const tui_app *app, char *buf, size_t len, uint64_t t_ns, int ascii);
@@ -215,16 +207,7 @@ void tui_fmt_at(const tui_app *app, char *buf, size_t len, uint64_t t_ns, int as
 const char *tui_level_name(uint32_t level);
 /* "1,234,567" */
 void tui_fmt_count(char *buf, size_t len, uint64_t n);
-/* Parse "12.5ms", "3s", "400us", "-2ms", "1500" (ms). *relative is set for a
- * leading + or -. Returns 0 or VTB_E_ARG. */
-int tui_parse_time(const char *text, int64_t *ns, int *relative);
 
-/* Whether `s` ends with `suffix`. */
-int tui_ends_with(const char *s, const char *suffix);
-/* Whether `path` names Chrome trace JSON (.json, .json.gz) rather than VTB. */
-int tui_is_json_name(const char *path);
-/* Whether the file at `path` is JSON: by its name, or for other names by its first bytes. */
-int tui_is_json_file(const char *path);
 struct timespec;
 /* Seconds from *t0 (CLOCK_MONOTONIC) to now. */
 double tui_seconds_since(const struct timespec *t0);
@@ -236,14 +219,10 @@ char *tui_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* How often the terminal loop takes a new snapshot of a live ring. */
 #define TUI_LIVE_PERIOD_MS 250
 
-const char *tui_live_path(const tui_live *lv);
-/* The --window span (0: the whole ring). */
-uint64_t tui_live_window(const tui_live *lv);
+/* The ring followed (its path, pid, --window span); owned by `lv`. */
+const vtb_follow *tui_live_follow(const tui_live *lv);
 int tui_live_frozen(const tui_live *lv);
-uint32_t tui_live_pid(const tui_live *lv);
-/* The ring file of `pid` in the ring directory (malloc'd), or NULL and *cause. */
-char *tui_live_ring_of(uint32_t pid, char **cause);
-/* What the last snapshot met (records decoded, dropped). */
+/* What the last snapshot met (records decoded, dropped); bench_live.c reads it. */
 const vtb_ring_snap_stats *tui_live_stats(const tui_live *lv);
 void tui_live_freeze(tui_live *lv, int frozen);
 /* "LIVE pid 12", "FROZEN pid 12", or "ENDED: <how the process ended>". */
@@ -282,14 +261,6 @@ const char *tui_incident_traceback(struct tui_app *app, tui_ref r);
 /* Whether call `r`, which an exception left, is where it began: its last child was not
  * left by it. */
 int tui_exception_origin(const tui_model *m, tui_ref r);
-/* "95%": 0 with *t the point that far into the trace spanning [first_ns, last_ns], or -1. */
-int tui_parse_percent(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t);
-/* "1.5ms..20ms", "10%..90%", "..2s", "1s.." (times from first_ns): 0 with [*t0, *t1) in
- * the trace's times, or -1 with a message in err. */
-int tui_parse_range(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t0, uint64_t *t1,
-		    char *err, size_t len);
-/* The range [t0, t1) as "1.5ms..20ms (18.5ms)" from first_ns, at a resolution of res_ns. */
-void tui_fmt_range(uint64_t first_ns, uint64_t t0, uint64_t t1, uint64_t res_ns, int ascii, char *buf, size_t len);
 int tui_cmd_goto(struct tui_app *app, int argc, char **argv);
 int tui_cmd_mark(struct tui_app *app, int argc, char **argv);
 int tui_cmd_range(struct tui_app *app, int argc, char **argv);
