@@ -6,6 +6,10 @@
  * every 100 requests and a KeyError instant every 1,000. 4,000 names, a quarter of them in
  * stdlib files. Each command runs RUNS times through tui_app_exec (after `search` or
  * `clear-filters` undoes it): medians of CPU time (the process's) and wall time.
+ * A search runs twice: as a script runs it (the whole count before the command returns)
+ * and as the terminal does (tui_app_set_slice(app, 4, 0): the key, then tui_app_idle
+ * slices until the count is done); both must end on the same message (the same matches,
+ * the same first match).
  * Usage: bench_search [CALLS [RUNS]]   (default 10000000 calls, 9 runs). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +183,58 @@ static const char *const searches[] = {
 	"search sku-4242\\d\\d",            /* everything: args, logs, exceptions */
 };
 
+/* A search as the terminal runs it: the key, then idle slices until the count is done.
+ * Medians of the key's CPU ms, the longest slice's and the total into out[0..2]. Each run
+ * starts from the middle of the trace, after the same search run whole from there: both
+ * must end on the same message. */
+static int time_sliced(tui_app *app, const char *cmd, int runs, double *out)
+{
+	double key[MAX_RUNS], slice[MAX_RUNS], total[MAX_RUNS];
+	char expect[256];
+
+	for (int r = 0; r < runs; r++) {
+		double c0, c1;
+
+		tui_app_set_slice(app, 0, 0);
+		if (tui_app_exec(app, "search") < 0 || tui_app_exec(app, "goto 50%") < 0 ||
+		    tui_app_exec(app, "select none") < 0 || tui_app_exec(app, cmd) < 0)
+			return -1;
+		snprintf(expect, sizeof(expect), "%s", tui_app_message(app));
+		tui_app_exec(app, "search");
+		tui_app_exec(app, "goto 50%");
+		tui_app_exec(app, "select none");
+		tui_app_set_slice(app, 4, 0);
+		c0 = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID);
+		if (tui_app_exec(app, cmd) < 0)
+			return -1;
+		key[r] = (bench_clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0) * 1e3;
+		slice[r] = 0;
+		while (tui_app_busy(app)) {
+			double s0 = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID), ms;
+
+			tui_app_idle(app);
+			ms = (bench_clock_s(CLOCK_PROCESS_CPUTIME_ID) - s0) * 1e3;
+			slice[r] = ms > slice[r] ? ms : slice[r];
+		}
+		c1 = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID);
+		total[r] = (c1 - c0) * 1e3;
+		if (strcmp(tui_app_message(app), expect) != 0) {
+			fprintf(stderr, "bench_search: '%s' sliced ends on '%s', not '%s'\n", cmd,
+				tui_app_message(app), expect);
+			return -1;
+		}
+	}
+	tui_app_set_slice(app, 0, 0);
+	printf("%-34s from the middle, whole and sliced: %s\n", cmd, expect);
+	qsort(key, (size_t)runs, sizeof(key[0]), bench_cmp_double);
+	qsort(slice, (size_t)runs, sizeof(slice[0]), bench_cmp_double);
+	qsort(total, (size_t)runs, sizeof(total[0]), bench_cmp_double);
+	out[0] = key[runs / 2];
+	out[1] = slice[runs / 2];
+	out[2] = total[runs / 2];
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t calls = argc > 1 ? strtoull(argv[1], NULL, 10) : 10000000;
@@ -187,11 +243,12 @@ int main(int argc, char **argv)
 	tui_screen *s = tui_screen_new(200, 60);
 	vtb_trace *t;
 	tui_app *app;
-	double m[2];
+	double m[3], c0;
 
 	if (runs < 1 || runs > MAX_RUNS)
 		runs = 9;
 	t = generate(calls);
+	c0 = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	if (!t || !(app = tui_app_new(t, "bench-search.vtb", &cause))) {
 		fprintf(stderr, "bench_search: %s\n", cause ? cause : "no trace");
 		return 1;
@@ -200,6 +257,8 @@ int main(int argc, char **argv)
 	printf("trace: %zu calls, %zu names, %zu threads; %d runs each; medians\n",
 	       vtb_trace_call_count(tui_app_trace(app)), vtb_trace_string_count(tui_app_trace(app)),
 	       vtb_trace_thread_count(tui_app_trace(app)), runs);
+	printf("%-34s viewer model and first frame: CPU %8.2f ms\n", "open (tui_app_new + render)",
+	       (bench_clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0) * 1e3);
 	for (size_t i = 0; i < sizeof(searches) / sizeof(searches[0]); i++) {
 		char msg[256];
 
@@ -212,6 +271,13 @@ int main(int argc, char **argv)
 		if (time_cmd(app, NULL, "next-match", runs, m) < 0)
 			return 1;
 		printf("%-34s next-match: CPU %.3f ms\n", "", m[0]);
+	}
+	/* after the runs above, so that they go as they did before the count was sliced */
+	for (size_t i = 0; i < sizeof(searches) / sizeof(searches[0]); i++) {
+		if (time_sliced(app, searches[i], runs, m) < 0)
+			return 1;
+		printf("%-34s sliced: key CPU %.2f ms, longest idle slice %.2f ms, all %.2f ms\n", searches[i], m[0],
+		       m[1], m[2]);
 	}
 	tui_app_exec(app, "search");
 	if (time_cmd(app, "clear-filters", "flatten file:^/usr/lib/python3", runs, m) < 0)

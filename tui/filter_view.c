@@ -446,8 +446,8 @@ void tui_fview_status(const tui_app *app, char *buf, size_t len)
 	if (fv->search) {
 		n = strlen(buf);
 		tui_fmt_count(calls, sizeof(calls), fv->search_calls);
-		snprintf(buf + n, len - n, "%s/%s %s call%s", n ? " " : "", fv->search_text,
-			 calls, fv->search_calls == 1 ? "" : "s");
+		snprintf(buf + n, len - n, "%s/%s %s call%s%s", n ? " " : "", fv->search_text,
+			 calls, fv->search_calls == 1 ? "" : "s", tui_search_busy(fv) ? " (counting)" : "");
 	}
 }
 

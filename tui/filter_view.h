@@ -35,7 +35,32 @@ struct tui_search_hits {
 	size_t count;
 	size_t per_field[FLT_FIELD_COUNT]; /* matched args, return values, logs, exceptions, marks */
 	size_t loose;              /* matched marks with no call around them */
+	size_t cap;                /* while collecting */
+	int oom;
+	const tui_model *m;
 };
+
+/* Receives each call a text matched (a call may come more than once). */
+typedef void (*tui_search_sink)(void *ctx, int32_t thread, uint32_t depth, size_t index);
+
+/* A scan of the texts and marks a search reads, in steps (search_text.c). */
+struct tui_search_scan {
+	const tui_model *m;
+	flt_pattern *p;
+	enum flt_field field;
+	tui_search_sink add;
+	void *ctx;
+	size_t thread, next;       /* where it stopped: a thread, its attachments then its marks */
+	size_t units_done, units_total; /* texts and marks read, of all it will read */
+	size_t per_field[FLT_FIELD_COUNT]; /* as in tui_search_hits */
+	size_t loose;
+	int unhandled;             /* the unhandled-exception instant of an exception dump matched */
+	int done;
+	int err;
+	char **cause;
+};
+
+struct tui_search_job;
 
 struct tui_fview {
 	flt_set *set;              /* the active filters, evaluated over the string table */
@@ -49,14 +74,11 @@ struct tui_fview {
 	flt_pattern *search;       /* the search pattern (its field prefix taken off), or NULL */
 	char *search_text;         /* the search as typed, prefix included */
 	enum flt_field search_field;
-	struct tui_search_hits hits; /* calls the search's texts matched */
 	uint64_t *search_bits;     /* per name id: matches the search */
 	size_t search_names;       /* names that match */
 	uint64_t search_calls;     /* calls of those names (from the model's per-name counts) and
-				    * the hits of other names */
-	uint32_t *match_idx;       /* indexes of matching calls, row after row (built at the
-				    * first move to a match; NULL until then) */
-	size_t *match_off;         /* per model row: its first entry in match_idx */
+				    * the hits of other names (so far, while the search counts) */
+	struct tui_search_job *job; /* the matching calls, one bit each (search.c; owned) */
 
 	uint64_t *flat_bits;       /* per name id: what the model's trace has flattened, or NULL */
 	size_t flat_count;         /* ids flat_bits covers */
@@ -110,6 +132,16 @@ void tui_search_rerun(tui_app *app);
 void tui_search_clear(struct tui_fview *fv);
 /* Nonzero when call `s` matches the search (its name or a hit; search_bits not NULL). */
 int tui_search_matches(const struct tui_fview *fv, size_t string_count, const vtb_slice *s);
+/* Nonzero while the search is still counting (its rest runs in tui_app_idle). */
+int tui_search_busy(const struct tui_fview *fv);
+
+/* Start a scan of what `p` matches in `field`'s texts and marks of `m`, handing each
+ * matching call to `add` (nothing to scan for name and file). */
+void tui_search_scan_init(struct tui_search_scan *c, const tui_model *m, flt_pattern *p,
+			  enum flt_field field, tui_search_sink add, void *ctx);
+/* Read up to `units` more texts: 1 when the scan is complete, 0 when there is more, or a
+ * negative error with *cause (the match limit; the scan then stays failed). */
+int tui_search_scan_step(struct tui_search_scan *c, size_t units, char **cause);
 
 /* The calls whose texts (args, return values) or marks (logs, exceptions, instants,
  * snapshots; the dump's exception) match `p` in `field` (FLT_FIELD_ANY: all of them; none

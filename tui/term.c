@@ -282,8 +282,8 @@ static void live_tick(tui_app *app)
 
 static void loop(tui_app *app, tui_screen *s, int mode)
 {
-	if (app->live)
-		timeout(TUI_LIVE_PERIOD_MS);
+	/* a search's count over a large trace goes on between keys: each key stays short */
+	tui_app_set_slice(app, TUI_SLICE_MS, 0);
 	while (!tui_app_done(app)) {
 		wint_t k;
 		int kind, key;
@@ -299,9 +299,12 @@ static void loop(tui_app *app, tui_screen *s, int mode)
 			app->redraw = 0;
 		}
 		paint(s, mode);
+		timeout(tui_app_busy(app) ? 0 : app->live ? TUI_LIVE_PERIOD_MS : -1);
 		kind = get_wch(&k);
-		if (kind == ERR)
+		if (kind == ERR) {
+			tui_app_idle(app);
 			continue;
+		}
 		if (kind == KEY_CODE_YES && k == KEY_RESIZE) {
 			tui_screen_resize(s, COLS, LINES);
 			clear();

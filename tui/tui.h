@@ -141,6 +141,14 @@ void tui_app_set_sources(tui_app *app, tui_sources *sources);
 int tui_app_exec(tui_app *app, const char *line);
 /* One key press (a character or a TUI_KEY_*), through the key table. */
 void tui_app_key(tui_app *app, int key);
+/* Let a command leave work beyond `ms` milliseconds or `units` steps (texts read, calls
+ * tested; 0: no bound of that kind) to tui_app_idle: the terminal does, so every key
+ * stays short. Both 0, the default: commands finish their work (scripts, batch modes). */
+void tui_app_set_slice(tui_app *app, unsigned ms, size_t units);
+/* Nonzero while work is left over (a search still counting). */
+int tui_app_busy(const tui_app *app);
+/* One slice of that work, between keys. */
+void tui_app_idle(tui_app *app);
 /* A mouse click (button 1) or wheel (+1 up, -1 down) at screen cell (x, y). */
 void tui_app_click(tui_app *app, int x, int y);
 void tui_app_wheel(tui_app *app, int x, int y, int dir);

@@ -218,6 +218,8 @@ char *tui_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* How often the terminal loop takes a new snapshot of a live ring. */
 #define TUI_LIVE_PERIOD_MS 250
+/* Milliseconds a key may spend on work that can go on between keys (a search's count). */
+#define TUI_SLICE_MS 4
 
 /* The ring followed (its path, pid, --window span); owned by `lv`. */
 const vtb_follow *tui_live_follow(const tui_live *lv);
@@ -298,6 +300,8 @@ struct tui_app {
 	int timeline_y, timeline_h; /* where the last render put the timeline (mouse) */
 	int redraw;           /* the terminal layer should repaint everything */
 	struct tui_fview *fv; /* filters, search, presets (owned) */
+	unsigned slice_ms;    /* tui_app_set_slice */
+	size_t slice_units;
 	const char *cmd_line; /* the command line being run (a regex takes its rest verbatim) */
 	const struct tui_command *cmd; /* its table row (for its usage), or NULL */
 	struct tui_then *then; /* the lines its handler hands back (tui_cmd_then), or NULL */
