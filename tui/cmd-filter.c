@@ -79,6 +79,12 @@ const tui_command tui_cmds_filter[] = {
 	  "_keyerror_.\n"
 	  "Names and files are matched once each; texts once per argument list, return value and mark,\n"
 	  "and only for the fields asked.\n"
+	  "In the terminal, what grows with the trace (the texts, the calls of the matching names) is\n"
+	  "counted a few milliseconds at a time between keys, so no key waits for it: until it is done\n"
+	  "the status line says *(counting)*, the message how far it got, and *n* and *N* count a\n"
+	  "little more instead of moving; when it is done the first match is selected, unless the\n"
+	  "selection moved meanwhile.\n"
+	  "*--script*, *--cmd* and *--render* count whole before the next command.\n"
 	  "Without a pattern, stop searching.\n"
 	  "A bad pattern keeps the search there was." },
 	{ "next-match", NULL, "", 0, 0, 0, "select the next search match in time", tui_cmd_next_match,
