@@ -55,7 +55,8 @@ typedef struct tui_stats_scope {
 	/* Filters, evaluated over the trace's string table (flt_set_eval) before the call,
 	 * or NULL. Counted: threads passing the thread pattern; calls whose name is included,
 	 * which have no excluded call at or above them (hide drops the subtree), and which
-	 * pass min-duration and max-depth. */
+	 * pass min-duration and max-depth. A set with text lists (arg:, ret:, exc:) is
+	 * refused: they select calls, not names. */
 	flt_set *filter;
 } tui_stats_scope;
 

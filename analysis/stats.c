@@ -257,6 +257,14 @@ int tui_stats_compute(const vtb_trace *t, const tui_stats_scope *scope, tui_stat
 			*cause = NULL;
 		goto out;
 	}
+	if (w.sc->filter && flt_set_has_text(w.sc->filter)) {
+		/* they select calls by their own text, which the name bitmaps cannot say */
+		if (cause != NULL && asprintf(cause, "filters on arg:, ret: or exc: text work in the viewer only; "
+						     "statistics filter by name, file, duration and depth") < 0)
+			*cause = NULL;
+		rc = VTB_E_ARG;
+		goto out;
+	}
 	filter_snapshot(&w.wf, w.sc->filter);
 	if (w.sc->subtree && (rc = check_subtree(t, w.sc, cause)) < 0)
 		goto out;

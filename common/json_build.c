@@ -173,8 +173,25 @@ static int pop_call(struct emit *e)
 	return rc;
 }
 
+/* The task step call `c` is, or NULL: the steps are in seq order, a binary search. */
+static const struct jtask *task_of(const struct jthread *t, const struct jcall *c)
+{
+	size_t lo = 0, hi = t->ntask;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->tasks[mid].seq < c->seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->ntask && t->tasks[lo].seq == c->seq ? &t->tasks[lo] : NULL;
+}
+
 static int push_call(struct emit *e, struct jcall *c)
 {
+	const struct jtask *task;
 	struct jimp *im = e->im;
 
 	while (e->n && e->stk[e->n - 1].end_ns <= c->start_ns) {
@@ -195,6 +212,8 @@ static int push_call(struct emit *e, struct jcall *c)
 		rc = vtb_writer_begin(e->w, e->thread, c->start_ns + im->ts_offset_ns, wid(im, c->name), c->flags);
 	if (!rc && c->args)
 		rc = vtb_writer_args(e->w, e->thread, jimp_text(im, c->args));
+	if (!rc && e->t->ntask && (task = task_of(e->t, c)))
+		rc = vtb_writer_task(e->w, e->thread, task->id, jimp_text(im, task->name));
 	if (!rc && vtb_grow((void **)&e->stk, &e->cap, e->n + 1, sizeof(*e->stk)))
 		rc = VTB_E_NOMEM;
 	if (!rc) {
@@ -281,9 +300,16 @@ static int declare(struct jimp *im, vtb_writer *w)
 	if (im->nth > 1)
 		qsort(im->th, im->nth, sizeof(*im->th), cmp_thread);
 	for (size_t i = 0; i < im->nth; i++) {
-		im->th[i].wid = vtb_writer_thread(w, im->th[i].pid, im->th[i].tid, im->th[i].name);
-		if (im->th[i].wid < 0)
-			return (int)im->th[i].wid;
+		struct jthread *t = &im->th[i];
+
+		/* a process's metadata (tid = pid) made an entry; unnamed and empty, it is no thread */
+		if (!t->ncall && !t->nbe && !t->nmark && !t->name) {
+			t->wid = -1;
+			continue;
+		}
+		t->wid = vtb_writer_thread(w, t->pid, t->tid, t->name);
+		if (t->wid < 0)
+			return (int)t->wid;
 	}
 	return 0;
 }
@@ -303,11 +329,13 @@ vtb_trace *jimp_build(struct jimp *im, char **cause)
 	}
 	int rc = declare(im, w);
 	for (size_t i = 0; i < im->nth && !rc; i++) {
-		rc = emit_thread(im, w, &im->th[i]);
+		rc = im->th[i].wid < 0 ? 0 : emit_thread(im, w, &im->th[i]);
 		free(im->th[i].calls);
 		free(im->th[i].marks);
+		free(im->th[i].tasks);
 		im->th[i].calls = NULL;
 		im->th[i].marks = NULL;
+		im->th[i].tasks = NULL;
 	}
 	if (rc) {
 		*cause = vtb_fmt("%s: building the trace failed: %s", im->path, vtb_strerror(rc));

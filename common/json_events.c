@@ -4,7 +4,9 @@
  * Phases mapped: X (complete), B/E (begin/end), i/I (instant; VizTracer's logging
  * handler writes "logging - <message>" instants, which become log records), C (counter:
  * each args key a series), N/O/D (object created, snapshot, deleted), M (process and
- * thread names). Every other phase is counted and skipped. An event with a missing or
+ * thread names). The async slices vtui writes for asyncio task steps (ph b/e, category
+ * JSON_TASK_CAT) are passed over: the step's call event says it. Every other phase is
+ * counted and skipped. An event with a missing or
  * wrongly typed field is counted and skipped with the first one's offset kept for the
  * notes; none stops the import.
  */
@@ -22,7 +24,7 @@
 struct jev {
 	struct jimp *im;
 	const cJSON *ev;
-	const cJSON *ph, *name_item, *pid, *tid, *ts, *dur, *args, *cat, *flags; /* first of each key */
+	const cJSON *ph, *name_item, *pid, *tid, *ts, *dur, *args, *cat, *flags, *task; /* first of each key */
 	uint64_t off;
 	const char *name;
 	struct jthread *th;
@@ -169,6 +171,29 @@ static uint32_t call_flags(struct jev *e, uint32_t name)
 	return cat && !strcmp(cat, "FEE") && !e->im->strs[name].has_file ? VTB_CALL_C : 0;
 }
 
+/* The call's JSON_TASK_KEY, when it has one: it is a step of that task. One that is not
+ * {"id": "<number>", "name": "<text>"} is counted, and the call kept as a plain call. */
+static int call_task(struct jev *e, uint32_t seq)
+{
+	const char *name = get_str(e->task, "name"), *id = get_str(e->task, "id");
+	struct jthread *t = e->th;
+	struct jtask k = { .seq = seq };
+	char *end;
+
+	if (!e->task)
+		return 0;
+	if (!name || !id || *id < '0' || *id > '9' || (k.id = strtoull(id, &end, 10), *end)) {
+		e->im->bad_tasks++;
+		return 0;
+	}
+	e->im->scratch.len = 0;
+	if (vtb_buf_put(&e->im->scratch, name, strlen(name)) || jimp_text_ref(e->im, &e->im->scratch, &k.name) ||
+	    vtb_grow((void **)&t->tasks, &t->taskcap, t->ntask + 1, sizeof(*t->tasks)))
+		return VTB_E_NOMEM;
+	t->tasks[t->ntask++] = k;
+	return 0;
+}
+
 static int ev_complete(struct jev *e)
 {
 	double dur;
@@ -187,7 +212,7 @@ static int ev_complete(struct jev *e)
 	c.flags = call_flags(e, c.name);
 	c.seq = e->im->seq++;
 	struct jthread *t = e->th;
-	if (vtb_grow((void **)&t->calls, &t->callcap, t->ncall + 1, sizeof(*t->calls)))
+	if (call_task(e, c.seq) || vtb_grow((void **)&t->calls, &t->callcap, t->ncall + 1, sizeof(*t->calls)))
 		return VTB_E_NOMEM;
 	t->calls[t->ncall++] = c;
 	seen(e, c.start_ns, c.end_ns);
@@ -384,7 +409,7 @@ static void collect(struct jev *e)
 		{ "pid", offsetof(struct jev, pid) }, { "tid", offsetof(struct jev, tid) },
 		{ "ts", offsetof(struct jev, ts) }, { "dur", offsetof(struct jev, dur) },
 		{ "args", offsetof(struct jev, args) }, { "cat", offsetof(struct jev, cat) },
-		{ "vtb_flags", offsetof(struct jev, flags) },
+		{ "vtb_flags", offsetof(struct jev, flags) }, { JSON_TASK_KEY, offsetof(struct jev, task) },
 	};
 
 	for (const cJSON *c = e->ev->child; c; c = c->next) {
@@ -411,6 +436,8 @@ int jimp_event(void *ctx, const cJSON *ev, uint64_t offset)
 	if (!ph || !ph[0] || ph[1])
 		return invalid(&e, ph ? "has a ph that is not one letter"
 				 : e.ph ? "has a ph that is not a string" : "has no ph");
+	if (strchr("be", ph[0]) && cJSON_IsString(e.cat) && !strcmp(e.cat->valuestring, JSON_TASK_CAT))
+		return 0; /* a task step's slice on its track: the call's JSON_TASK_KEY says it */
 	if (!strchr("XBEiICNODM", ph[0])) {
 		im->unknown_total++;
 		im->unknown[(unsigned char)ph[0] & 127]++;

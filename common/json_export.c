@@ -6,9 +6,11 @@
  * by name alone) under cat "FEE"; calls are complete events (ph X), written depth by depth
  * so a parent always comes before a child that starts at the same time. Instants, log
  * records (VizTracer's "logging - <message>" instants), object snapshots (ph O) and counter
- * samples (ph C) follow each thread. What Chrome JSON has no place for (flags, the VTB
- * header) goes into keys viewers ignore ("vtb_flags", "vtb_header"), so importing the
- * export gives the same trace back.
+ * samples (ph C) follow each thread; each asyncio task step is also a nestable async slice
+ * (ph b/e, its id the task's), so Perfetto shows a track per task. What Chrome JSON has no
+ * place for (flags, the task a step belongs to, the VTB header) goes into keys viewers
+ * ignore ("vtb_flags", "vtb_task", "vtb_header"), so importing the export gives the same
+ * trace back.
  */
 #include "common/json_private.h"
 
@@ -55,7 +57,8 @@ static void ev_head(struct jexp *x, const char *ph, uint32_t pid, uint64_t tid, 
 		x->cancelled = 1;
 }
 
-static void put_call(struct jexp *x, const vtb_thread *th, const vtb_slice *s, const vtb_attachment *a)
+static void put_call(struct jexp *x, const vtb_thread *th, const vtb_slice *s, const vtb_attachment *a,
+		     const vtb_task_step *step)
 {
 	const vtb_string *str = vtb_trace_string(x->t, s->name_id);
 	uint32_t implied = str && (!str->file || !str->file[0]) ? VTB_CALL_C : 0;
@@ -68,6 +71,11 @@ static void put_call(struct jexp *x, const vtb_thread *th, const vtb_slice *s, c
 	jout_puts(&x->o, ",\"cat\":\"FEE\"");
 	if (s->flags != implied)
 		jout_printf(&x->o, ",\"vtb_flags\":%u", (unsigned)s->flags);
+	if (step) {
+		jout_printf(&x->o, ",\"" JSON_TASK_KEY "\":{\"id\":\"%" PRIu64 "\",\"name\":", step->task);
+		jout_str(&x->o, step->name ? step->name : "");
+		jout_puts(&x->o, "}");
+	}
 	if (a && (a->args || a->retval)) {
 		jout_puts(&x->o, ",\"args\":{");
 		if (a->args) {
@@ -83,21 +91,70 @@ static void put_call(struct jexp *x, const vtb_thread *th, const vtb_slice *s, c
 	jout_puts(&x->o, "}");
 }
 
-/* Calls depth by depth; attachments are sorted by (depth, index), so one cursor follows. */
+static int cmp_step_place(const void *pa, const void *pb)
+{
+	const vtb_task_step *a = *(const vtb_task_step *const *)pa, *b = *(const vtb_task_step *const *)pb;
+
+	if (a->depth != b->depth)
+		return a->depth < b->depth ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* The thread's task steps in the calls' order, (depth, index), or NULL (none, or out of
+ * memory: then the error is set). The caller frees. */
+static const vtb_task_step **steps_by_place(struct jexp *x, const vtb_thread *th)
+{
+	const vtb_task_step **v;
+
+	if (!th->task_step_count)
+		return NULL;
+	if (!(v = malloc(th->task_step_count * sizeof(*v)))) {
+		x->o.err = 12; /* ENOMEM, reported at close */
+		return NULL;
+	}
+	for (size_t i = 0; i < th->task_step_count; i++)
+		v[i] = &th->task_steps[i];
+	qsort(v, th->task_step_count, sizeof(*v), cmp_step_place);
+	return v;
+}
+
+/* Calls depth by depth; attachments and steps sorted by (depth, index), so a cursor
+ * follows each. */
 static void put_calls(struct jexp *x, const vtb_thread *th)
 {
-	size_t ai = 0;
+	const vtb_task_step **steps = steps_by_place(x, th);
+	size_t ai = 0, si = 0;
 
 	for (uint32_t d = 0; d < th->depth_count && !x->cancelled; d++) {
 		for (size_t i = 0; i < th->rows[d].count; i++) {
 			const vtb_attachment *a = NULL;
+			const vtb_task_step *step = NULL;
 			while (ai < th->attachment_count &&
 			       (th->attachments[ai].depth < d ||
 				(th->attachments[ai].depth == d && th->attachments[ai].index < i)))
 				ai++;
 			if (ai < th->attachment_count && th->attachments[ai].depth == d && th->attachments[ai].index == i)
 				a = &th->attachments[ai];
-			put_call(x, th, &th->rows[d].slices[i], a);
+			if (steps && si < th->task_step_count && steps[si]->depth == d && steps[si]->index == i)
+				step = steps[si++];
+			put_call(x, th, &th->rows[d].slices[i], a, step);
+		}
+	}
+	free(steps);
+}
+
+/* Each task step again as a nestable async slice (b, then e) on its task's track. */
+static void put_task_tracks(struct jexp *x, const vtb_thread *th)
+{
+	for (size_t i = 0; i < th->task_step_count && !x->cancelled; i++) {
+		const vtb_task_step *st = &th->task_steps[i];
+		const vtb_slice *s = &th->rows[st->depth].slices[st->index];
+
+		for (int end = 0; end <= 1; end++) {
+			ev_head(x, end ? "e" : "b", th->pid, th->tid, end ? s->start_ns + s->dur_ns : s->start_ns);
+			jout_printf(&x->o, ",\"cat\":\"" JSON_TASK_CAT "\",\"id\":\"0x%" PRIx64 "\",\"name\":", st->task);
+			jout_str(&x->o, st->name ? st->name : "");
+			jout_puts(&x->o, "}");
 		}
 	}
 }
@@ -269,6 +326,7 @@ static void put_all(struct jexp *x)
 	for (size_t i = 0; i < vtb_trace_thread_count(t) && !x->cancelled; i++) {
 		const vtb_thread *th = vtb_trace_thread(t, i);
 		put_calls(x, th);
+		put_task_tracks(x, th);
 		for (size_t m = 0; m < th->mark_count && !x->cancelled; m++)
 			put_mark(x, th, &th->marks[m]);
 	}
@@ -296,6 +354,8 @@ int vtb_json_export(const vtb_trace *t, const char *path, vtb_progress_fn progre
 	}
 	x.offset_ns = time_offset(t);
 	x.total = vtb_trace_event_count(t);
+	for (size_t i = 0; i < vtb_trace_thread_count(t); i++)
+		x.total += 2 * vtb_trace_thread(t, i)->task_step_count; /* their async slices */
 	rc = jout_open(&x.o, path, cause);
 	if (rc)
 		goto out;

@@ -93,6 +93,9 @@ static char *make_notes(const struct jimp *im)
 		note(&b, "%zu events had no pid or tid (pid taken as 0, tid as the pid)", im->no_ids);
 	if (im->bad_samples)
 		note(&b, "%zu counter values were not numbers and were skipped", im->bad_samples);
+	if (im->bad_tasks)
+		note(&b, "%zu calls had a " JSON_TASK_KEY " that is not {\"id\": \"N\", \"name\": \"...\"}: kept as plain calls",
+		     im->bad_tasks);
 	if (im->texts_cut)
 		note(&b, "%zu texts longer than 64 MiB were cut", im->texts_cut);
 	if (!b.len)

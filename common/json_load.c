@@ -194,6 +194,7 @@ void jthread_free(struct jthread *t)
 	free(t->calls);
 	free(t->bes);
 	free(t->marks);
+	free(t->tasks);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -36,6 +36,13 @@ struct jbe {
 	uint8_t is_end;
 };
 
+/* The call of sequence number `seq` is a step of asyncio task `id` named `name` (a text
+ * reference): kept beside the calls, which most traces have without steps. */
+struct jtask {
+	uint64_t id, name;
+	uint32_t seq;
+};
+
 enum jmark_kind { JM_INSTANT, JM_OBJECT, JM_LOG, JM_COUNTER };
 
 /* An instant, object snapshot, log record or counter sample. */
@@ -58,6 +65,8 @@ struct jthread {
 	size_t nbe, becap;
 	struct jmark *marks;
 	size_t nmark, markcap;
+	struct jtask *tasks;        /* in file order, so by seq */
+	size_t ntask, taskcap;
 	uint64_t first_ns, last_ns;
 	int64_t wid;
 	uint32_t porder;    /* its process's index in jimp.procs */
@@ -96,7 +105,7 @@ struct jimp {
 
 	/* what went wrong */
 	size_t events, invalid, unknown_total, unknown[128];
-	size_t e_unmatched, b_unclosed, clamped, too_deep, no_ids, bad_samples, texts_cut;
+	size_t e_unmatched, b_unclosed, clamped, too_deep, no_ids, bad_samples, texts_cut, bad_tasks;
 	char *first_invalid;
 	char *partial;
 };

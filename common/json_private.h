@@ -58,6 +58,11 @@ int js_walk(const char *path, const struct js_callbacks *cb, struct js_result *r
  * JSON_TEXT_KEY, so that importing what was exported gives the same text.
  */
 #define JSON_TEXT_KEY "vtb_text"
+/* An asyncio task step: the call event's key {"id": "<task>", "name": "<task name>"}, and a
+ * nestable async slice of this category per step (ph b/e, id = the task), which Perfetto
+ * draws as one track per task; the import reads the key and passes the slices over. */
+#define JSON_TASK_KEY "vtb_task"
+#define JSON_TASK_CAT "asyncio task"
 #define JSON_LOG_PREFIX "logging - "
 
 /* Append the text form of `v` (object: k=v pairs; string: itself; other: compact JSON),

@@ -122,23 +122,41 @@ static int apply_value(flt_set *s, const struct word *w, const char *arg, char *
 	return rc;
 }
 
-/* The list a pattern goes to: a name list's word takes a `file:` (or `name:`) prefix. */
+/* The list of a name list's word (filter, hide, flatten) for a field prefix, or -1 where
+ * the word does not take that field. */
+static int field_list(enum flt_list word_list, enum flt_field f)
+{
+	static const int by_field[3][FLT_FIELD_COUNT] = {
+		{ -1, FLT_INCLUDE_NAME, FLT_INCLUDE_FILE, FLT_INCLUDE_ARG, FLT_INCLUDE_RET, -1, FLT_INCLUDE_EXC, -1 },
+		{ -1, FLT_EXCLUDE_NAME, FLT_EXCLUDE_FILE, FLT_EXCLUDE_ARG, FLT_EXCLUDE_RET, -1, FLT_EXCLUDE_EXC, -1 },
+		{ -1, FLT_FLATTEN_NAME, FLT_FLATTEN_FILE, -1, -1, -1, -1, -1 },
+	};
+	int row = word_list == FLT_INCLUDE_NAME ? 0 : word_list == FLT_EXCLUDE_NAME ? 1 : 2;
+
+	return by_field[row][f];
+}
+
+/* The list a pattern goes to: a name list's word takes a field prefix (file:, name:, and
+ * for filter and hide arg:, ret:, exc:); a file list's word takes file: alone. */
 static int list_of(const struct word *w, const char **arg, enum flt_list *list, char **cause)
 {
-	static const enum flt_list file_list[FLT_LIST_COUNT] = {
-		[FLT_INCLUDE_NAME] = FLT_INCLUDE_FILE, [FLT_EXCLUDE_NAME] = FLT_EXCLUDE_FILE,
-		[FLT_FLATTEN_NAME] = FLT_FLATTEN_FILE,
-	};
 	const char *rest;
 	enum flt_field f = flt_field_split(*arg, &rest);
 	int name_list = w->list == FLT_INCLUDE_NAME || w->list == FLT_EXCLUDE_NAME ||
 			w->list == FLT_FLATTEN_NAME;
+	int l = f == FLT_FIELD_ANY ? (int)w->list : name_list ? field_list(w->list, f)
+						  : f == FLT_FIELD_FILE ? (int)w->list : -1;
 
-	*list = f == FLT_FIELD_FILE && name_list ? file_list[w->list] : w->list;
-	if (f != FLT_FIELD_ANY && f != FLT_FIELD_FILE && !(f == FLT_FIELD_NAME && name_list))
+	*list = w->list;
+	if (l < 0 && name_list && w->list == FLT_FLATTEN_NAME && f != FLT_FIELD_LOG && f != FLT_FIELD_MARK)
+		return flt_fail(cause, FLT_E_ARG, "flatten: '%s:' selects calls one by one; flatten takes "
+				"frames by name: or file:", flt_field_name(f));
+	if (l < 0)
 		return flt_fail(cause, FLT_E_ARG, "%s: '%s:' is a search field; %s matches %s",
 				w->name, flt_field_name(f), w->name,
-				name_list ? "name: or file:" : "files");
+				!name_list ? "files" : w->list == FLT_FLATTEN_NAME ? "name: or file:"
+				: "name:, file:, arg:, ret: or exc:");
+	*list = (enum flt_list)l;
 	*arg = f == FLT_FIELD_ANY ? *arg : rest;
 	return **arg ? 0 : flt_fail(cause, FLT_E_ARG, "%s: missing pattern", w->name);
 }
@@ -212,16 +230,23 @@ static void strv_addf(struct strv *sv, const char *fmt, const char *a, const cha
 	sv->v = grown;
 }
 
-/* "WORD PATTERN"; a pattern that starts like a field prefix gets its own list's prefix
- * ("hide name:file:x"), so that reading the command back gives the same pattern. */
+/* "WORD PATTERN"; a text list's pattern gets its field ("hide arg:x"), and a pattern that
+ * starts like a field prefix or with a blank (which the reader skips) gets its own list's
+ * prefix ("hide name:file:x", "hide name: x"), so that reading the command back gives the
+ * same pattern. */
 static void add_pattern(struct strv *sv, const char *word, int list, const char *pattern)
 {
+	static const char *const text_field[FLT_LIST_COUNT] = {
+		[FLT_INCLUDE_ARG] = "arg", [FLT_EXCLUDE_ARG] = "arg", [FLT_INCLUDE_RET] = "ret",
+		[FLT_EXCLUDE_RET] = "ret", [FLT_INCLUDE_EXC] = "exc", [FLT_EXCLUDE_EXC] = "exc",
+	};
 	const char *rest;
 	char *escaped = NULL;
 	int file_list = list == FLT_INCLUDE_FILE || list == FLT_EXCLUDE_FILE || list == FLT_FLATTEN_FILE;
 
-	if (flt_field_split(pattern, &rest) != FLT_FIELD_ANY &&
-	    asprintf(&escaped, "%s:%s", file_list ? "file" : "name", pattern) < 0) {
+	if ((text_field[list] || is_blank(*pattern) || flt_field_split(pattern, &rest) != FLT_FIELD_ANY) &&
+	    asprintf(&escaped, "%s:%s", text_field[list] ? text_field[list] : file_list ? "file" : "name",
+		     pattern) < 0) {
 		sv->failed = 1;
 		return;
 	}
@@ -233,6 +258,7 @@ int flt_set_to_commands(const flt_set *s, char ***out, size_t *count)
 {
 	static const char *const list_words[FLT_LIST_COUNT] = {
 		"filter", "hide", "filter-file", "hide-file", "flatten", "flatten-file",
+		"filter", "hide", "filter", "hide", "filter", "hide",
 	};
 	struct strv sv = { 0 };
 	char buf[32];

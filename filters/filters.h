@@ -108,6 +108,15 @@ enum flt_list {
 	FLT_EXCLUDE_FILE,   /* command `hide-file REGEX` */
 	FLT_FLATTEN_NAME,   /* command `flatten REGEX` */
 	FLT_FLATTEN_FILE,   /* command `flatten-file REGEX` (or `flatten file:REGEX`) */
+	/* Text lists: calls whose own text matches, one by one, not names (the viewer
+	 * matches them with its search; flt_set_eval and the per-name bitmaps leave them
+	 * out, and the per-name users, the tracer and `vtui stats`, refuse a set with them) */
+	FLT_INCLUDE_ARG,    /* command `filter arg:REGEX`: argument text */
+	FLT_EXCLUDE_ARG,    /* command `hide arg:REGEX` */
+	FLT_INCLUDE_RET,    /* command `filter ret:REGEX`: return value text */
+	FLT_EXCLUDE_RET,    /* command `hide ret:REGEX` */
+	FLT_INCLUDE_EXC,    /* command `filter exc:REGEX`: an exception began in the call */
+	FLT_EXCLUDE_EXC,    /* command `hide exc:REGEX` */
 	FLT_LIST_COUNT
 };
 
@@ -136,8 +145,12 @@ const char *flt_set_list_pattern(const flt_set *s, enum flt_list which, size_t i
 const char *flt_set_get_thread(const flt_set *s);
 /* Nonzero when no list, limit or thread pattern is set. */
 int flt_set_is_empty(const flt_set *s);
-/* Nonzero when any include pattern (name or file) is set. */
+/* Nonzero when any include pattern (name, file or text) is set. */
 int flt_set_has_include(const flt_set *s);
+/* Nonzero when any text list (arg:, ret:, exc:) holds a pattern. */
+int flt_set_has_text(const flt_set *s);
+/* Pattern i of a list, compiled (owned by the set; matching uses its scratch space). */
+flt_pattern *flt_set_list_compiled(flt_set *s, enum flt_list which, size_t i);
 /* Nonzero when any flatten pattern (name or file) is set. */
 int flt_set_has_flatten(const flt_set *s);
 
@@ -202,7 +215,10 @@ static inline int flt_call_pass(const flt_call_filter *cf, uint32_t name_id, uin
  *   clear-filters        remove every filter
  * REGEX is the rest of the line after the word and its blanks, taken verbatim. A REGEX of
  * filter, hide and flatten may start with a field prefix (below): `name:` (the default)
- * or `file:` (`hide file:X` is `hide-file X`); the other fields are for search only.
+ * or `file:` (`hide file:X` is `hide-file X`); filter and hide also take `arg:`, `ret:`
+ * and `exc:` (the text lists: calls whose arguments or return value match, or that an
+ * exception matching began in). `log:` and `mark:` are for search only, and flatten takes
+ * names and files only: an error says so.
  */
 
 /* Apply one command line to `s`. FLT_E_UNKNOWN (cause left NULL) when its first word is

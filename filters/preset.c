@@ -545,17 +545,21 @@ static int put_key(cJSON *p, const char *key, cJSON *item)
 }
 
 /* The pattern of a flatten command as the "flatten" key holds it, or NULL for another
- * command ("flatten-file X" is "file:X"). The caller frees. */
+ * command ("flatten-file X" is "file:X"; "flatten-file log:X", which is refused, stays a
+ * command, so that it reads back refused). The caller frees. */
 static char *flatten_pattern(const char *cmd)
 {
 	char *out = NULL;
-	const char *arg;
+	const char *arg, *rest;
+	enum flt_field f;
 
 	if (strncmp(cmd, "flatten ", 8) == 0)
 		return strdup(cmd + 8 + strspn(cmd + 8, " \t"));
 	if (strncmp(cmd, "flatten-file ", 13) != 0)
 		return NULL;
 	arg = cmd + 13 + strspn(cmd + 13, " \t"); /* past the word: only now is it in the string */
+	if ((f = flt_field_split(arg, &rest)) != FLT_FIELD_ANY && f != FLT_FIELD_FILE)
+		return NULL;
 	if (asprintf(&out, "%s%s", strncmp(arg, "file:", 5) ? "file:" : "", arg) < 0)
 		out = NULL;
 	return out;

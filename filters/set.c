@@ -161,7 +161,23 @@ const char *flt_set_get_thread(const flt_set *s)
 
 int flt_set_has_include(const flt_set *s)
 {
-	return s->lists[FLT_INCLUDE_NAME].count + s->lists[FLT_INCLUDE_FILE].count > 0;
+	return s->lists[FLT_INCLUDE_NAME].count + s->lists[FLT_INCLUDE_FILE].count + s->lists[FLT_INCLUDE_ARG].count +
+		       s->lists[FLT_INCLUDE_RET].count + s->lists[FLT_INCLUDE_EXC].count > 0;
+}
+
+int flt_set_has_text(const flt_set *s)
+{
+	for (int l = FLT_INCLUDE_ARG; l < FLT_LIST_COUNT; l++)
+		if (s->lists[l].count)
+			return 1;
+	return 0;
+}
+
+flt_pattern *flt_set_list_compiled(flt_set *s, enum flt_list which, size_t i)
+{
+	if ((unsigned)which >= FLT_LIST_COUNT || i >= s->lists[which].count)
+		return NULL;
+	return s->lists[which].items[i];
 }
 
 int flt_set_has_flatten(const flt_set *s)

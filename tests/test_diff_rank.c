@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_diff_rank.c: the diff's per-call mean and calls per second, and its ranking by
  * change of mean when the traces span different times (two signal dumps of one process),
- * on hand-built traces: `vtui stats --diff` (CSV, JSON, --rank) and the diff panel
- * (--render). The binary is $VTUI_BUILD/vtui. */
+ * on hand-built traces: `vtui stats --diff` (CSV, JSON, --rank), the diff panel
+ * (--render) and `diff-rank` in the viewer. The binary is $VTUI_BUILD/vtui. */
 #define _GNU_SOURCE /* mkdtemp */
 #include "tui/analysis.h"
 
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/vtb.h"
+#include "tests/tui_fixtures.h"
 
 #define MS 1000000ull
 
@@ -162,7 +163,7 @@ START_TEST(test_panel)
 
 	snprintf(args, sizeof args, "--diff '%s' '%s' --render 80x14", before, after);
 	char *out = run(args);
-	ck_assert_msg(strstr(out, "diff: 2 functions by change of mean; showing after (b)") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "diff by change of mean: 2 functions; showing b, other: before.vtb") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "calls a>b    mean a   mean b  mean +-     /s a") != NULL, "%s", out);
 	char *f = strstr(out, " app.f ");
 	ck_assert_msg(f != NULL && strstr(f, "10>40") && strstr(f, "2ms      3ms     +1ms      100") &&
@@ -176,6 +177,146 @@ START_TEST(test_panel)
 }
 END_TEST
 
+/* The viewer on `after` with `before` kept aside, as vtui --diff opens them. */
+static tui_app *diff_app(void)
+{
+	char *cause = NULL;
+	tui_app *app = fx_app(vtb_trace_load(after, 0, NULL, NULL, &cause), "after.vtb");
+
+	ck_assert_int_eq(tui_app_set_diff(app, vtb_trace_load(before, 0, NULL, NULL, &cause), before, &cause), 0);
+	return app;
+}
+
+/* The diff panel's title, rows (the functions' names in screen order) and selected row's
+ * function, at 100x24. */
+static void panel_sel(tui_app *app, char *title, size_t tlen, char *rows, size_t rlen, char *sel, size_t slen)
+{
+	tui_screen *s = tui_screen_new(100, 24);
+	int next = -1; /* the row a function may be on: under the column heads, then each next */
+
+	title[0] = rows[0] = sel[0] = '\0';
+	tui_screen_set_ascii(s, 1);
+	tui_app_render(app, s);
+	for (int y = 0; y < 24; y++) {
+		char *line = tui_screen_line(s, y);
+
+		if (strstr(line, "- diff ")) { /* the panel's rule, not the status line */
+			snprintf(title, tlen, "%s", line);
+			next = y + 2;
+		} else if (y == next && !strncmp(line, " app.", 5)) {
+			line[1 + strcspn(line + 1, " ")] = '\0';
+			snprintf(rows + strlen(rows), rlen - strlen(rows), "%s%s", *rows ? " " : "", line + 1);
+			if (tui_screen_cell(s, 1, y)->attr & TUI_ATTR_REVERSE)
+				snprintf(sel, slen, "%s", line + 1);
+			next++;
+		}
+		free(line);
+	}
+	tui_screen_free(s);
+}
+
+static void panel(tui_app *app, char *title, size_t tlen, char *rows, size_t rlen)
+{
+	char sel[64];
+
+	panel_sel(app, title, tlen, rows, rlen, sel, sizeof sel);
+}
+
+/* The function of the panel's selected row (reverse video). */
+static const char *selected(tui_app *app)
+{
+	static char title[256], rows[256], sel[64];
+
+	panel_sel(app, title, sizeof title, rows, sizeof rows, sel, sizeof sel);
+	return sel;
+}
+
+/* `diff-rank` sorts the panel again: its title says the ranking in force, the rows follow,
+ * the selected function stays selected; no word toggles, auto goes back to the spans' rule;
+ * a wrong word or no second trace is an error. */
+START_TEST(test_viewer_rank)
+{
+	tui_app *app = diff_app();
+	char title[256], rows[256];
+
+	panel(app, title, sizeof title, rows, sizeof rows);
+	ck_assert_has(title, "diff by change of mean: 2 functions; showing b, other: before.vtb");
+	ck_assert_str_eq(rows, "app.f app.g");
+	ck_assert_str_eq(selected(app), "app.f");
+	fx_run(app, "diff-rank impact");
+	ck_assert_str_eq(tui_app_message(app), "diff ranked by impact");
+	panel(app, title, sizeof title, rows, sizeof rows);
+	ck_assert_has(title, "diff by impact: 2 functions; showing b");
+	ck_assert_str_eq(rows, "app.g app.f"); /* self +150 ms before +100 ms */
+	ck_assert_str_eq(selected(app), "app.f"); /* followed to its new row */
+	fx_run(app, "diff-rank");                 /* the other one */
+	panel(app, title, sizeof title, rows, sizeof rows);
+	ck_assert_has(title, "diff by change of mean: ");
+	ck_assert_str_eq(rows, "app.f app.g");
+	fx_run(app, "diff-rank impact");
+	fx_run(app, "diff-rank auto");
+	ck_assert_has(tui_app_message(app), "diff ranked by change of mean (auto: one trace spans more than 1.25");
+	panel(app, title, sizeof title, rows, sizeof rows);
+	ck_assert_str_eq(rows, "app.f app.g");
+	/* the panel's key (vtui --diff opens it with the keys): R toggles */
+	ck_assert_int_eq(app->an->focus, 1);
+	tui_app_key(app, 'R');
+	panel(app, title, sizeof title, rows, sizeof rows);
+	ck_assert_has(title, "diff by impact: ");
+	ck_assert_has(title, "R Esc");
+	/* the ranking stays when the other trace is shown */
+	fx_run(app, "diff-open before");
+	panel(app, title, sizeof title, rows, sizeof rows);
+	ck_assert_has(title, "diff by impact: 2 functions; showing a, other: after.vtb");
+	ck_assert_str_eq(rows, "app.g app.f");
+	/* closed, the command opens it again */
+	fx_run(app, "diff off");
+	fx_run(app, "diff-rank mean");
+	panel(app, title, sizeof title, rows, sizeof rows);
+	ck_assert_str_eq(rows, "app.f app.g");
+	/* R is the diff panel's alone: with the stats panel focused it still leaves for the
+	 * ring files (the key table's R), and the ranking stays */
+	fx_run(app, "stats");
+	ck_assert_int_eq(app->an->focus, 1);
+	ck_assert_str_eq(tui_an_key(app, 'R') ? tui_an_key(app, 'R') : "(the key table's)", "(the key table's)");
+	fx_run(app, "diff");
+	ck_assert_str_eq(tui_an_key(app, 'R'), "diff-rank");
+	ck_assert_int_eq(tui_app_exec(app, "diff-rank median"), -1);
+	ck_assert_has(tui_app_message(app), "usage: diff-rank [auto|impact|mean]");
+	ck_assert_int_eq(tui_app_exec(app, "diff-rank mean impact"), -1);
+	tui_app_free(app);
+	app = fx_app(vtb_trace_load(after, 0, NULL, NULL, NULL), "after.vtb");
+	ck_assert_int_eq(tui_app_exec(app, "diff-rank mean"), -1);
+	ck_assert_has(tui_app_message(app), "diff-rank: no second trace");
+	tui_app_free(app);
+}
+END_TEST
+
+/* Tab on the : line completes the choice words of diff-rank (any command's, from its row). */
+START_TEST(test_viewer_complete)
+{
+	tui_app *app = diff_app();
+
+	tui_app_key(app, ':');
+	for (const char *p = "diff-rank "; *p; p++)
+		tui_app_key(app, (unsigned char)*p);
+	tui_app_key(app, TUI_KEY_TAB);
+	ck_assert_str_eq(tui_app_message(app), "auto impact mean");
+	tui_app_key(app, 'm');
+	tui_app_key(app, TUI_KEY_TAB);
+	ck_assert_str_eq(app->cmdline, "diff-rank mean ");
+	tui_app_key(app, TUI_KEY_ENTER);
+	ck_assert_str_eq(tui_app_message(app), "diff ranked by change of mean");
+	tui_app_key(app, ':');
+	for (const char *p = "details m"; *p; p++)
+		tui_app_key(app, (unsigned char)*p);
+	tui_app_key(app, TUI_KEY_TAB);
+	ck_assert_str_eq(app->cmdline, "details more ");
+	tui_app_key(app, TUI_KEY_ESC);
+	tui_app_free(app);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("diff_rank");
@@ -186,6 +327,8 @@ int main(void)
 	tcase_add_test(tc, test_model);
 	tcase_add_test(tc, test_cli);
 	tcase_add_test(tc, test_panel);
+	tcase_add_test(tc, test_viewer_rank);
+	tcase_add_test(tc, test_viewer_complete);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

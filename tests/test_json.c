@@ -440,6 +440,14 @@ static void same_thread(const vtb_trace *a, const vtb_thread *x, const vtb_trace
 		ck_assert_msg(!p->retval == !q->retval && str_same(p->retval, q->retval), "retval [%s] != [%s]",
 			      p->retval, q->retval);
 	}
+	ck_assert_uint_eq(x->task_step_count, y->task_step_count);
+	for (size_t i = 0; i < x->task_step_count; i++) {
+		const vtb_task_step *p = &x->task_steps[i], *q = &y->task_steps[i];
+		ck_assert_uint_eq(p->depth, q->depth);
+		ck_assert_uint_eq(p->index, q->index);
+		ck_assert_uint_eq(p->task, q->task);
+		ck_assert_str_eq(p->name, q->name);
+	}
 }
 
 static const vtb_counter *find_counter(const vtb_trace *t, const vtb_trace *of, const vtb_counter *c)
@@ -535,6 +543,7 @@ static vtb_trace *make_rich(uint64_t base)
 	ck_assert_int_eq(vtb_writer_end(w, 0, b + 10, 0), 0);
 	ck_assert_int_eq(vtb_writer_retval(w, 0, "a string with = and , in it"), 0);
 	ck_assert_int_eq(vtb_writer_begin(w, 0, b + 10, (uint32_t)f_work, 0), 0);
+	ck_assert_int_eq(vtb_writer_task(w, 0, 1, "alpha"), 0); /* asyncio task steps */
 	ck_assert_int_eq(vtb_writer_end(w, 0, b + 10, 0), 0);
 	ck_assert_int_eq(vtb_writer_log(w, 0, b + 200, 40, (uint32_t)n_log, "disk full: 100% used"), 0);
 	ck_assert_int_eq(vtb_writer_object(w, 0, b + 300, (uint32_t)n_obj, "phase=step0, items=[1, 2]"), 0);
@@ -543,10 +552,12 @@ static vtb_trace *make_rich(uint64_t base)
 	ck_assert_int_eq(vtb_writer_counter(w, 0, b + 400, (uint32_t)n_ctr, (uint32_t)s_odd, NAN), 0);
 	ck_assert_int_eq(vtb_writer_counter(w, 0, b + 401, (uint32_t)n_ctr, (uint32_t)s_odd, -INFINITY), 0);
 	ck_assert_int_eq(vtb_writer_begin(w, 0, b + 500, (uint32_t)f_work, VTB_CALL_EXCEPTION), 0);
+	ck_assert_int_eq(vtb_writer_task(w, 0, 0xfedcba9876543210ull, "Task-\"7\" \xc3\xbc"), 0);
 	ck_assert_int_eq(vtb_writer_end(w, 0, b + 900, 0), 0);
 	ck_assert_int_eq(vtb_writer_end(w, 0, b + 1000, 0), 0);
 	/* thread 1: an open call; thread 2 (another process): a lost entry */
 	ck_assert_int_eq(vtb_writer_begin(w, 1, b + 50, (uint32_t)f_work, 0), 0);
+	ck_assert_int_eq(vtb_writer_task(w, 1, 1, "alpha"), 0);
 	ck_assert_int_eq(vtb_writer_log(w, 1, b + 60, 10, (uint32_t)n_log, ""), 0);
 	ck_assert_int_eq(vtb_writer_begin(w, 2, b, (uint32_t)f_main, VTB_CALL_ENTRY_LOST), 0);
 	ck_assert_int_eq(vtb_writer_end(w, 2, b + 99999, 0), 0);
@@ -708,6 +719,15 @@ static const struct bad_case bad_cases[] = {
 	{ "[{\"ph\":\"s\",\"ts\":1,\"pid\":1,\"tid\":1,\"name\":\"flow\",\"id\":1},"
 	  "{\"ph\":\"f\",\"ts\":2,\"pid\":1,\"tid\":1,\"name\":\"flow\",\"id\":1},"
 	  "{\"ph\":\"P\",\"ts\":3,\"pid\":1,\"tid\":1}]", 1, 0, 0, 3, 0, "'P' x1, 'f' x1, 's' x1" },
+	/* task steps: a vtb_task that is not {id, name} keeps the call, with a note; the async
+	 * slices vtui writes for steps (cat "asyncio task") are passed over, others counted */
+	{ "[{\"ph\":\"X\",\"ts\":1,\"dur\":2,\"name\":\"f\",\"pid\":1,\"tid\":1,\"vtb_task\":{\"id\":-1,\"name\":\"a\"}},"
+	  "{\"ph\":\"X\",\"ts\":4,\"dur\":2,\"name\":\"f\",\"pid\":1,\"tid\":1,\"vtb_task\":\"a\"}]", 1, 2, 0, 0, 0,
+	  "2 calls had a vtb_task that is not" },
+	{ "[{\"ph\":\"b\",\"ts\":1,\"pid\":1,\"tid\":1,\"cat\":\"asyncio task\",\"id\":\"0x7\",\"name\":\"a\"},"
+	  "{\"ph\":\"e\",\"ts\":2,\"pid\":1,\"tid\":1,\"cat\":\"asyncio task\",\"id\":\"0x7\",\"name\":\"a\"},"
+	  "{\"ph\":\"b\",\"ts\":1,\"pid\":1,\"tid\":1,\"cat\":\"net\",\"id\":\"0x7\",\"name\":\"a\"}]", 1, 0, 0, 1, 0,
+	  "'b' x1" },
 	/* unbalanced B/E */
 	{ "[{\"ph\":\"E\",\"ts\":1,\"pid\":1,\"tid\":1}]", 1, 0, 0, 0, 1, "no open begin" },
 	{ "[{\"ph\":\"B\",\"ts\":1,\"name\":\"a\",\"pid\":1,\"tid\":1},"

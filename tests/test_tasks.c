@@ -6,6 +6,7 @@
 #include "analysis/analysis.h"
 
 #include <check.h>
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,24 @@ START_TEST(test_steps_in_model)
 END_TEST
 
 /* Saved back as VTB (vtui convert, :dump of a live view), the steps stay. */
+/* The steps of every thread of a and b, the same: place, task and name. */
+static void same_steps(const vtb_trace *a, const vtb_trace *b)
+{
+	ck_assert_uint_eq(vtb_trace_thread_count(a), vtb_trace_thread_count(b));
+	for (size_t i = 0; i < vtb_trace_thread_count(a); i++) {
+		const vtb_thread *x = vtb_trace_thread(a, i), *y = vtb_trace_thread(b, i);
+
+		ck_assert_uint_eq(x->tid, y->tid);
+		ck_assert_uint_eq(x->task_step_count, y->task_step_count);
+		for (size_t k = 0; k < x->task_step_count; k++) {
+			ck_assert_uint_eq(x->task_steps[k].depth, y->task_steps[k].depth);
+			ck_assert_uint_eq(x->task_steps[k].index, y->task_steps[k].index);
+			ck_assert_uint_eq(x->task_steps[k].task, y->task_steps[k].task);
+			ck_assert_str_eq(x->task_steps[k].name, y->task_steps[k].name);
+		}
+	}
+}
+
 START_TEST(test_steps_saved)
 {
 	uint8_t *bytes;
@@ -105,16 +124,7 @@ START_TEST(test_steps_saved)
 	vtb_trace *u = vtb_trace_load(path, 0, NULL, NULL, &cause);
 	unlink(path);
 	ck_assert_msg(u != NULL, "%s", cause ? cause : "?");
-	for (size_t i = 0; i < 2; i++) {
-		const vtb_thread *a = vtb_trace_thread(t, i), *b = vtb_trace_thread(u, i);
-		ck_assert_uint_eq(b->task_step_count, a->task_step_count);
-		for (size_t k = 0; k < a->task_step_count; k++) {
-			ck_assert_str_eq(b->task_steps[k].name, a->task_steps[k].name);
-			ck_assert_uint_eq(b->task_steps[k].task, a->task_steps[k].task);
-			ck_assert_uint_eq(b->task_steps[k].depth, a->task_steps[k].depth);
-			ck_assert_uint_eq(b->task_steps[k].index, a->task_steps[k].index);
-		}
-	}
+	same_steps(t, u);
 	vtb_trace_free(u);
 	vtb_trace_free(t);
 	free(bytes);
@@ -282,6 +292,76 @@ START_TEST(test_render_lanes)
 }
 END_TEST
 
+/* The task step slices of the Chrome JSON at `path`: "b name id ts|e name id ts|..." in
+ * file order, and how many calls carry vtb_task. */
+static char *task_slices(const char *path, int *tagged)
+{
+	FILE *f = fopen(path, "r");
+	char *text = calloc(1, 1 << 16), *out = calloc(1, 4096);
+	size_t n = fread(text, 1, (1 << 16) - 1, f);
+	cJSON *root, *ev;
+
+	fclose(f);
+	text[n] = '\0';
+	ck_assert_ptr_nonnull(root = cJSON_Parse(text));
+	*tagged = 0;
+	cJSON_ArrayForEach(ev, cJSON_GetObjectItem(root, "traceEvents")) {
+		const char *ph = cJSON_GetObjectItem(ev, "ph")->valuestring;
+		const cJSON *cat = cJSON_GetObjectItem(ev, "cat"), *task = cJSON_GetObjectItem(ev, "vtb_task");
+
+		if (*ph == 'X' && task)
+			(*tagged)++;
+		if ((*ph != 'b' && *ph != 'e') || !cJSON_IsString(cat) || strcmp(cat->valuestring, "asyncio task"))
+			continue;
+		snprintf(out + strlen(out), 4096 - strlen(out), "%s%s %s %s %g@%g", *out ? "|" : "", ph,
+			 cJSON_GetObjectItem(ev, "name")->valuestring, cJSON_GetObjectItem(ev, "id")->valuestring,
+			 cJSON_GetObjectItem(ev, "ts")->valuedouble * 1000, cJSON_GetObjectItem(ev, "tid")->valuedouble);
+	}
+	cJSON_Delete(root);
+	free(text);
+	return out;
+}
+
+/* VTB -> Chrome JSON -> VTB (vtui convert) keeps every step: place, task and name, so the
+ * lanes and their figures come back the same; the JSON has each step as an async slice
+ * of its task (ph b/e, id the task) for Perfetto's task tracks, and the call's vtb_task. */
+START_TEST(test_json_round_trip)
+{
+	const char *path = known_file();
+	char json[700], back[700], cmd[4096], *cause = NULL;
+	int tagged;
+
+	snprintf(json, sizeof json, "%s/tasks.json", dir);
+	snprintf(back, sizeof back, "%s/back.vtb", dir);
+	snprintf(cmd, sizeof cmd, "'%s' convert '%s' -o '%s' >/dev/null && '%s' convert '%s' -o '%s' >/dev/null", vtui(),
+		 path, json, vtui(), json, back);
+	ck_assert_int_eq(system(cmd), 0);
+	char *slices = task_slices(json, &tagged);
+	ck_assert_int_eq(tagged, 5);
+	ck_assert_str_eq(slices, "b alpha 0x7 100@1000|e alpha 0x7 130@1000|b beta 0x9 150@1000|e beta 0x9 200@1000|"
+				 "b alpha 0x7 300@1000|e alpha 0x7 310@1000|b Task-1 0x7 400@1000|e Task-1 0x7 450@1000|"
+				 "b alpha 0x7 20@1001|e alpha 0x7 80@1001");
+	free(slices);
+	vtb_trace *a = vtb_trace_load(path, 0, NULL, NULL, &cause), *b = vtb_trace_load(back, 0, NULL, NULL, &cause);
+	ck_assert_msg(a && b, "%s", cause ? cause : "?");
+	same_steps(a, b);
+	vtb_trace_free(a);
+	vtb_trace_free(b);
+	/* the JSON itself opens with its lanes, and the figures are the same */
+	char *from_json = run("'%s' stats --tasks --format csv '%s'", json);
+	char *from_back = run("'%s' stats --tasks --format csv '%s'", back);
+	char *from_vtb = run("'%s' stats --tasks --format csv '%s'", path);
+	ck_assert_str_eq(from_json, from_vtb);
+	ck_assert_str_eq(from_back, from_vtb);
+	free(from_json);
+	free(from_back);
+	free(from_vtb);
+	unlink(json);
+	unlink(back);
+	remove_file(path);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tasks");
@@ -294,6 +374,7 @@ int main(void)
 	tcase_add_test(tc, test_lanes);
 	tcase_add_test(tc, test_cli);
 	tcase_add_test(tc, test_render_lanes);
+	tcase_add_test(tc, test_json_round_trip);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -121,14 +121,127 @@ START_TEST(test_tasks_in_ring)
 }
 END_TEST
 
+/* ---- the lanes in the viewer, at 80x24 in tmux ---- */
+
+/* Line `k` after MainThread's title line in `pane` into out ("" when there is none). */
+static void lane_line(const char *pane, int k, char *out, size_t len)
+{
+	const char *p = strstr(pane, "MainThread tid ");
+
+	out[0] = '\0';
+	while (p && p > pane && p[-1] != '\n')
+		p--;
+	for (int i = 0; p && i < k; i++)
+		if ((p = strchr(p, '\n')))
+			p++;
+	if (p)
+		snprintf(out, len, "%.*s", (int)strcspn(p, "\n"), p);
+}
+
+/* Which line after the title each task's lane is on, by the titles at the whole view. */
+struct lanes {
+	int main, ingest, report;
+};
+
+static int starts(const char *pane, int k, const char *title)
+{
+	char line[1024];
+
+	lane_line(pane, k, line, sizeof line);
+	return !strncmp(line, title, strlen(title)) && line[strlen(title)] == ' ';
+}
+
+/* Polls the pane (up to 20 s, no fixed sleeps) until the lane of Task-1, ingest and
+ * report hold want[i] (NULL: their title) and no "__main__." call but that one. */
+static void expect_lanes(const struct lanes *l, const char *const want[3], const char *also)
+{
+	const int at[3] = { l->main, l->ingest, l->report };
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	char *pane = NULL, line[1024];
+	int ok = 0;
+
+	for (int round = 0; round < 400 && !ok; round++) {
+		if (round)
+			nanosleep(&nap, NULL);
+		free(pane);
+		pane = tmux_capture(0);
+		ok = !also || strstr(pane, also);
+		for (int i = 0; i < 3 && ok; i++) {
+			lane_line(pane, at[i], line, sizeof line);
+			const char *call = strstr(line, "__main__.");
+			ok = want[i] ? call && !strncmp(call, want[i], strlen(want[i])) && !strstr(call + 1, "__main__.")
+				     : !call;
+		}
+	}
+	ck_assert_msg(ok, "lanes never showed %s | %s | %s (and %s):\n%s", want[0] ? want[0] : "-",
+		      want[1] ? want[1] : "-", want[2] ? want[2] : "-", also ? also : "-", pane);
+	free(pane);
+}
+
+static void command(const char *line)
+{
+	tmux_type(line);
+	tmux_keys("Enter");
+}
+
+/* A real asyncio program with two named tasks, opened at 80x24 with the standard library
+ * flattened (the shipped no-stdlib preset): a lane per task under MainThread's title,
+ * named by the task; zoomed to a call, the lane of the task it ran in shows that task's
+ * step (its coroutine) and the other lanes nothing. */
+START_TEST(test_lanes_in_tmux)
+{
+	char vtui[1024], presets[PATH_MAX], cmd[PATH_MAX + 1200];
+	struct lanes l = { 0, 0, 0 };
+
+	ck_assert_ptr_nonnull(realpath("examples/presets.json", presets));
+	write_program("lanes.py", "tracer_tasks/lanes_in_tmux.py");
+	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin lanes.py"), 0);
+	tmux_find_vtui(vtui, sizeof vtui);
+	snprintf(cmd, sizeof cmd, "timeout --foreground 120 '%s' --presets '%s' -p no-stdlib t.bin", vtui, presets);
+	tmux_start_in(path_in(""), 80, 24, cmd);
+	char *pane = tmux_wait_for("? help");
+	for (int k = 1; k <= 8; k++) { /* the lanes come right under the title */
+		l.main = starts(pane, k, "Task-1") ? k : l.main;
+		l.ingest = starts(pane, k, "ingest") ? k : l.ingest;
+		l.report = starts(pane, k, "report") ? k : l.report;
+	}
+	ck_assert_msg(l.main == 1 && l.ingest > 1 && l.report > 1, "no lanes for Task-1, ingest, report:\n%s", pane);
+	free(pane);
+	command(":goto start");
+	command(":search ^__main__\\.parse_rows$");
+	command(":zoom sel");
+	/* parse_rows ran in a step of ingest (under fetch), while report slept */
+	expect_lanes(&l, (const char *const[3]){ NULL, "__main__.ingest ", NULL }, "[__main__.parse_rows ");
+	tmux_expect("__main__.fetch "); /* the step's call (cut at the left edge or not, by version) */
+	command(":goto start");
+	command(":search ^__main__\\.render_report$");
+	command(":zoom sel");
+	expect_lanes(&l, (const char *const[3]){ NULL, NULL, "__main__.report " }, "[__main__.render_report ");
+	command(":zoom fit");
+	command(":quit");
+	tmux_expect("EXIT=0");
+}
+END_TEST
+
+static void tmux_teardown(void)
+{
+	tmux_stop();
+	teardown();
+}
+
 int main(void)
 {
 	Suite *s = suite_create("tracer_tasks");
+	TCase *tc = tcase_create("lanes_in_tmux");
 	const struct tf_case cases[] = {
 		{ "task_steps", test_task_steps },
 		{ "tasks_per_thread", test_tasks_per_thread },
 		{ "tasks_in_ring", test_tasks_in_ring },
 	};
 	tf_add_cases(s, cases, sizeof cases / sizeof *cases, 120);
+	tcase_add_checked_fixture(tc, setup, tmux_teardown);
+	tcase_set_timeout(tc, 180);
+	tcase_add_test(tc, test_lanes_in_tmux);
+	suite_add_tcase(s, tc);
 	return tf_run(s);
 }

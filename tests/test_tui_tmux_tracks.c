@@ -108,12 +108,14 @@ START_TEST(diff_and_several_dumps)
 	char *out;
 
 	start("--diff a.vtb b.vtb");
-	tmux_expect("diff: 7 functions; showing after (b), other: a.vtb");
+	tmux_expect("diff by impact: 7 functions; showing b, other: a.vtb");
 	tmux_keys("Enter");
 	tmux_expect("longest call of step: 20ms");
 	tmux_keys("A");
-	tmux_expect("showing before (a), other: b.vtb");
+	tmux_expect("showing a, other: b.vtb");
 	tmux_expect(" a.vtb │");
+	tmux_keys("R");
+	tmux_expect("diff by change of mean: 7 functions; showing a");
 	tmux_keys("Escape q");
 	tmux_expect("EXIT=0");
 	tmux_stop();

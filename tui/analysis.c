@@ -152,14 +152,23 @@ static const tui_binding panel_keys[] = {
 	{ 0, NULL, NULL },
 };
 
-const char *tui_an_key(tui_app *app, int key)
+static const char *binding_of(const tui_binding *table, int key)
 {
-	if (!tui_an_shown(app) || !app->an->focus)
-		return NULL;
-	for (const tui_binding *b = panel_keys; b->key; b++)
+	for (const tui_binding *b = table; b && b->key; b++)
 		if (b->key == key)
 			return b->command;
 	return NULL;
+}
+
+const char *tui_an_key(tui_app *app, int key)
+{
+	const tui_panel_ops *ops = tui_an_shown(app);
+	const char *own;
+
+	if (!ops || !app->an->focus)
+		return NULL;
+	own = binding_of(ops->keys, key);
+	return own ? own : binding_of(panel_keys, key);
 }
 
 int tui_an_panel_height(tui_app *app, int avail)

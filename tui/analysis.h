@@ -80,6 +80,10 @@ typedef struct tui_panel_ops {
 	/* The function of the selected row or node (for `longest`), or UINT32_MAX. NULL:
 	 * none. */
 	uint32_t (*function)(const tui_app *app, const void *st);
+	/* Keys of this panel alone while it has the focus, looked up before the keys every
+	 * focused panel shares, so a panel's letter never shadows a viewer key elsewhere.
+	 * NULL: none. */
+	const tui_binding *keys;
 } tui_panel_ops;
 
 extern const tui_panel_ops tui_panel_logs, tui_panel_stats, tui_panel_flame, tui_panel_diff, tui_panel_calls;
@@ -218,6 +222,7 @@ int tui_cmd_stats(tui_app *app, int argc, char **argv);
 int tui_cmd_sort(tui_app *app, int argc, char **argv);
 int tui_cmd_flame(tui_app *app, int argc, char **argv);
 int tui_cmd_diff(tui_app *app, int argc, char **argv);
+int tui_cmd_diff_rank(tui_app *app, int argc, char **argv);
 int tui_cmd_diff_open(tui_app *app, int argc, char **argv); /* swap.c: it rebuilds the panels */
 void tui_diffv_free(struct tui_diffview *dv);
 /* `calls [on|off|incident]` (C, E: view_calls.c). */

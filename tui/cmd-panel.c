@@ -179,6 +179,13 @@ const tui_command tui_cmds_panel[] = {
 	  cmd_counter, "Choose the counter whose value at the cursor the status line shows." },
 	{ "diff", NULL, "[on|off]", 0, 1, TUI_CMD_CHOICE, "show or hide the diff panel (vtui --diff BEFORE AFTER)",
 	  tui_cmd_diff, "Show or hide the diff panel of *vtui --diff* _BEFORE AFTER_ (*V*)." },
+	{ "diff-rank", NULL, "[" TUI_DIFF_RANK_WORDS "]", 0, 1, TUI_CMD_CHOICE,
+	  "rank the diff panel by impact, by change of mean, or auto (mean when the spans differ); no word: the other",
+	  tui_cmd_diff_rank,
+	  "Rank the diff panel's functions by *impact* or by *change of mean* (see *DIFF*), or as the\n"
+	  "viewer does by default (*auto*: by change of mean when one trace spans more than 1.25 times\n"
+	  "the other's time); no word: the other ranking (*R* in the panel).\n"
+	  "The selected function stays selected; the panel's title says the ranking in force." },
 	{ "diff-open", NULL, "before|after", 1, 1, TUI_CMD_CHOICE,
 	  "show the before or after trace, at the diff row's function", tui_cmd_diff_open,
 	  "Show the before or the after trace, at the diff row's function (*A*, *B* in the panel)." },

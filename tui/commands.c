@@ -28,6 +28,7 @@
 #include "tui/tui_private.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +45,8 @@ static const struct topic {
 	{ tui_cmds_filter, "Filters, search and presets",
 	  "Filters change what the timeline shows; they are always listed in the status line, in\n"
 	  "brackets, as the commands that would rebuild them.\n"
-	  "Each pattern runs once per function name of the trace, never per call.\n"
+	  "Each pattern runs once per function name of the trace, never per call (the text fields\n"
+	  "below aside).\n"
 	  "A command with a bad pattern or value shows the error and leaves the filters as they were.\n"
 	  "Selection moves and thread moves pass over the calls and threads the filters hide.\n"
 	  "_REGEX_ is a PCRE2 pattern, the rest of the line after the command word, taken as it is\n"
@@ -98,22 +100,28 @@ const tui_command *tui_command_find(const char *name)
 	return NULL;
 }
 
-/* Whether `word` is one of the |-separated words of the usage's first argument
- * ("[on|off|more]" holds "on", "off" and "more"). */
-static int usage_word(const char *usage, const char *word)
+int tui_cmd_choice_word(const tui_command *c, size_t i, char *buf, size_t len)
 {
-	const char *p = usage + (*usage == '['), *end = p + strcspn(p, " ]");
-	size_t n = strlen(word);
+	const char *p = c->usage + (*c->usage == '['), *end = p + strcspn(p, " ]");
 
-	while (p < end) {
-		size_t len = strcspn(p, "|");
+	for (; p < end; p += strcspn(p, "|") + 1, i--)
+		if (i == 0) {
+			size_t n = strcspn(p, "|");
 
-		if (p + len > end)
-			len = (size_t)(end - p);
-		if (len == n && !strncmp(p, word, n))
+			snprintf(buf, len, "%.*s", (int)(p + n > end ? (size_t)(end - p) : n), p);
+			return 0;
+		}
+	return -1;
+}
+
+/* Whether `word` is one of the choice words of the row. */
+static int usage_word(const tui_command *c, const char *word)
+{
+	char w[64];
+
+	for (size_t i = 0; tui_cmd_choice_word(c, i, w, sizeof(w)) == 0; i++)
+		if (!strcmp(w, word))
 			return 1;
-		p += len + 1;
-	}
 	return 0;
 }
 
@@ -126,7 +134,7 @@ static int check_args(const tui_command *c, int argc, char **argv)
 		return 0;
 	if (argc - 1 > c->max_args)
 		return -1;
-	if ((c->flags & TUI_CMD_CHOICE) && argc > 1 && !usage_word(c->usage, argv[1]))
+	if ((c->flags & TUI_CMD_CHOICE) && argc > 1 && !usage_word(c, argv[1]))
 		return -1;
 	return 0;
 }

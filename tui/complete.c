@@ -3,9 +3,10 @@
  *
  * Tab completes the word before the end of the line: a command name (first word), a
  * preset name (after preset and save-preset), a thread name (after filter-thread, as a
- * regex that matches it literally). One candidate is put in whole; several are extended
- * to their longest common prefix and listed on the status line. The history Up and Down
- * walk is history.c's. */
+ * regex that matches it literally), a choice word (the first argument of a command that
+ * takes one of a few words: `diff-rank mean`). One candidate is put in whole; several
+ * are extended to their longest common prefix and listed on the status line. The history
+ * Up and Down walk is history.c's. */
 #include "tui/filter_view.h"
 
 #include <stdio.h>
@@ -100,6 +101,20 @@ static void escape_regex(const char *in, char *out, size_t len)
 	out[n] = '\0';
 }
 
+/* The i-th choice word of the command typed ("[auto|impact|mean]"): what the dispatcher
+ * accepts as its first argument. */
+static const char *choice_at(tui_app *app, size_t i)
+{
+	static char word[64];
+	char name[64];
+	const tui_command *c;
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(app->cmdline, " "), app->cmdline);
+	if (!(c = tui_command_find(name)) || !(c->flags & TUI_CMD_CHOICE))
+		return NULL;
+	return tui_cmd_choice_word(c, i, word, sizeof(word)) == 0 ? word : NULL;
+}
+
 /* The kind of word being typed: the first word is a command, then by the command. */
 static name_fn kind_of(const char *line, size_t word_start, int *escape)
 {
@@ -114,7 +129,7 @@ static name_fn kind_of(const char *line, size_t word_start, int *escape)
 		*escape = 1;
 		return thread_at;
 	}
-	return NULL;
+	return word_start == n + 1 ? choice_at : NULL; /* the first argument */
 }
 
 void tui_line_complete(tui_app *app)

@@ -164,6 +164,7 @@ static void usage(FILE *f)
 	fputs("usage: vtui convert IN -o OUT [--max-json-bytes SIZE] [--max-events N]\n"
 	      "  Convert between VTB (.bin, .vtb) and Chrome trace event JSON (.json, .json.gz),\n"
 	      "  the format VizTracer and Perfetto read and write. OUT's name picks its format.\n"
+	      "  asyncio task steps become a track per task in Perfetto and read back as lanes.\n"
 	      TUI_JSON_LIMITS_HELP, f);
 }
 

@@ -28,6 +28,7 @@ static void drop_marks(struct tui_fview *fv)
 	free(fv->shown_depths);
 	fv->vis = NULL;
 	fv->shown_depths = NULL;
+	tui_search_hits_free(&fv->text_kept);
 }
 
 void tui_fview_free(struct tui_fview *fv)
@@ -81,6 +82,7 @@ static int ensure_layout(const tui_model *m, struct tui_fview *fv)
 
 struct marking {
 	const uint64_t *inc, *exc; /* NULL when the set has no such list */
+	const uint64_t *tkeep, *tdrop; /* per call (row layout): what text filters select, or NULL */
 	size_t nbits;
 	uint64_t min_ns;
 	uint32_t depth_limit;
@@ -104,7 +106,7 @@ static inline size_t word_calls(size_t n, size_t w)
  * the subtrees). `base` is the row's first bit. */
 static void down_row(const struct marking *k, const vtb_slice *sl, size_t n, size_t base)
 {
-	const uint64_t min = k->min_ns, *exc = k->exc;
+	const uint64_t min = k->min_ns, *exc = k->exc, *tdrop = k->tdrop ? k->tdrop + base / 64 : NULL;
 	const size_t nbits = k->nbits;
 	uint64_t *out = k->vis + base / 64;
 
@@ -122,7 +124,7 @@ static void down_row(const struct marking *k, const vtb_slice *sl, size_t n, siz
 			for (size_t b = 0; b < end; b++)
 				word |= ((uint64_t)(s[b].dur_ns >= min) & (name_in(exc, nbits, s[b].name_id) ^ 1)) << b;
 		}
-		out[w] = word;
+		out[w] = tdrop ? word & ~tdrop[w] : word;
 	}
 }
 
@@ -131,6 +133,7 @@ static void down_row(const struct marking *k, const vtb_slice *sl, size_t n, siz
 static void up_row(const struct marking *k, const vtb_slice *sl, size_t n, size_t base, int all_vis)
 {
 	const uint64_t *inc = k->inc, *vis = all_vis ? NULL : k->vis + base / 64;
+	const uint64_t *tkeep = k->tkeep ? k->tkeep + base / 64 : NULL;
 	const size_t nbits = k->nbits;
 	uint64_t *row = k->keep + base / 64;
 
@@ -141,6 +144,7 @@ static void up_row(const struct marking *k, const vtb_slice *sl, size_t n, size_
 
 		for (size_t b = 0; b < end; b++)
 			m |= name_in(inc, nbits, s[b].name_id) << b;
+		m |= tkeep ? tkeep[w] : 0;
 		row[w] |= vis ? m & vis[w] : m;
 	}
 }
@@ -269,6 +273,7 @@ struct marks {
 	uint64_t *vis;
 	uint32_t *shown;
 	uint64_t calls;
+	struct tui_text_marks text;
 };
 
 static void mark_thread(const struct marking *k, const vtb_thread *th, const size_t *off, int all_vis)
@@ -279,7 +284,7 @@ static void mark_thread(const struct marking *k, const vtb_thread *th, const siz
 
 	for (uint32_t d = 0; d < top && !all_vis; d++) {
 		down_row(k, r[d].slices, r[d].count, off[d]);
-		if (k->exc && d > 0)
+		if ((k->exc || k->tdrop) && d > 0)
 			hide_children(k->vis + off[d] / 64, r[d].slices, r[d].count, k->vis + off[d - 1] / 64,
 				      r[d - 1].slices, r[d - 1].count);
 	}
@@ -301,8 +306,9 @@ static void snapshot(struct marking *k, flt_set *s)
 	k->depth_limit = flt_set_get_max_depth(s) ? flt_set_get_max_depth(s) : UINT32_MAX;
 }
 
-/* Mark every call of the model under `s` (evaluated). 0, or -1 when out of memory. */
-static int mark_all(const tui_model *m, struct tui_fview *fv, flt_set *s, struct marks *mk)
+/* Mark every call of the model under `s` (evaluated); mk->text keeps what the text
+ * filters selected. 0, or -1 with *cause (NULL: out of memory). */
+static int mark_all(const tui_model *m, struct tui_fview *fv, flt_set *s, struct marks *mk, char **cause)
 {
 	struct marking k = { 0 };
 	size_t words;
@@ -310,14 +316,16 @@ static int mark_all(const tui_model *m, struct tui_fview *fv, flt_set *s, struct
 
 	memset(mk, 0, sizeof(*mk));
 	snapshot(&k, s);
-	if (ensure_layout(m, fv) < 0)
+	if (ensure_layout(m, fv) < 0 || tui_filter_text(m, s, fv->row_off, &mk->text, cause) < 0)
 		goto out;
+	k.tkeep = mk->text.keep;
+	k.tdrop = mk->text.drop;
 	words = fv->row_off[m->bucket_rows] / 64 + 1;
 	mk->shown = calloc(m->thread_count + 1, sizeof(*mk->shown));
 	k.vis = mk->vis = calloc(words, sizeof(uint64_t));
 	if (!mk->shown || !mk->vis || (k.inc && !(k.keep = calloc(words, sizeof(uint64_t)))))
 		goto out;
-	all_vis = k.inc && !k.exc && !k.min_ns; /* the top-down pass would set every bit */
+	all_vis = k.inc && !k.exc && !k.tdrop && !k.min_ns; /* the top-down pass would set every bit */
 	for (size_t t = 0; t < m->thread_count; t++) {
 		const vtb_thread *th = vtb_trace_thread(m->trace, t);
 
@@ -338,9 +346,13 @@ static int mark_all(const tui_model *m, struct tui_fview *fv, flt_set *s, struct
 	rc = 0;
 out:
 	free(k.keep);
+	free(mk->text.keep); /* merged into vis: only the kept calls' addresses stay */
+	free(mk->text.drop);
+	mk->text.keep = mk->text.drop = NULL;
 	if (rc < 0) {
 		free(mk->vis);
 		free(mk->shown);
+		tui_text_marks_free(&mk->text);
 	}
 	return rc;
 }
@@ -367,6 +379,7 @@ static void install(tui_app *app, flt_set *next, struct marks *mk)
 	fv->has_include = flt_set_has_include(next);
 	fv->vis = mk->vis;
 	fv->shown_depths = mk->shown;
+	fv->text_kept = mk->text.kept;
 	fv->shown_calls = mk->calls;
 	v->shown_depths = fv->shown_depths;
 	if (v->sel.thread >= 0 && !tui_fview_visible(app, v->sel.thread, v->sel.depth, v->sel.index))
@@ -393,8 +406,8 @@ int tui_fview_commit(tui_app *app, flt_set *next)
 		tui_app_msg(app, 0, "no filters");
 		return 0;
 	}
-	if (mark_all(&app->model, fv, next, &mk) < 0) {
-		tui_app_msg(app, 1, "out of memory marking calls (filters unchanged)");
+	if (mark_all(&app->model, fv, next, &mk, &cause) < 0) {
+		tui_app_msg(app, 1, "%s (filters unchanged)", cause ? cause : "out of memory marking calls");
 		goto fail;
 	}
 	install(app, next, &mk);
@@ -426,7 +439,8 @@ void tui_fview_paint(const tui_app *app, const vtb_slice *sl, uint16_t *style, u
 		return;
 	}
 	inc = fv->has_include ? flt_set_included(fv->set) : NULL;
-	if (inc && !name_in(inc, flt_set_eval_count(fv->set), sl->name_id))
+	if (inc && !name_in(inc, flt_set_eval_count(fv->set), sl->name_id) &&
+	    (!fv->text_kept.count || !tui_search_hit(&fv->text_kept, sl)))
 		*style = TUI_STYLE_DIM; /* the stack above a match */
 }
 

@@ -11,9 +11,11 @@
  * frame stays proportional to the screen.
  *
  * Visibility of a call:
- *   hidden by `hide` / `hide-file` when it or a call above it is excluded;
+ *   hidden by `hide` / `hide-file` when it or a call above it is excluded (by its name,
+ *   file, or with `hide arg:` and the like by its own text: filter_text.c);
  *   hidden when shorter than min-duration or at max-depth or deeper;
- *   with `filter` / `filter-file`: shown only when it matches, or when a shown match sits
+ *   with `filter` / `filter-file` (or `filter arg:` ...): shown only when it matches, or
+ *   when a shown match sits
  *   below it (its stack, drawn dim, so the chart still reads as a flame chart);
  *   every call of a thread whose name fails `filter-thread` is hidden, title included.
  */
@@ -62,6 +64,15 @@ struct tui_search_scan {
 
 struct tui_search_job;
 
+/* What the text filters (filter / hide with arg:, ret:, exc:) select, per call
+ * (filter_text.c): bits in the marking's row layout, NULL when none. */
+struct tui_text_marks {
+	uint64_t *keep;            /* calls a `filter arg:...` selects */
+	uint64_t *drop;            /* calls a `hide arg:...` selects */
+	struct tui_search_hits kept; /* the kept calls by address (drawing: not dim) */
+	struct tui_search_hits dropped; /* scratch while collecting */
+};
+
 struct tui_fview {
 	flt_set *set;              /* the active filters, evaluated over the string table */
 	int has_include;           /* "show only" is on: non-matching stacks are drawn dim */
@@ -69,6 +80,7 @@ struct tui_fview {
 	size_t *row_off;           /* per model row: its first bit (computed once); no per-call
 				    * parent index: marking merges each row with the row above */
 	uint32_t *shown_depths;    /* per thread: depth rows left to show, or TUI_THREAD_HIDDEN */
+	struct tui_search_hits text_kept; /* calls a text include selected (drawn undimmed) */
 	uint64_t shown_calls;      /* calls left visible */
 
 	flt_pattern *search;       /* the search pattern (its field prefix taken off), or NULL */
@@ -154,6 +166,13 @@ void tui_search_hits_free(struct tui_search_hits *h);
 int tui_search_hit(const struct tui_search_hits *h, const vtb_slice *s);
 /* Index of the first hit at or after address `s` (count when none). */
 size_t tui_search_hits_from(const struct tui_search_hits *h, const vtb_slice *s);
+
+/* The calls the text lists of `s` select in model `m`, as bits laid out by `row_off`
+ * (filter_text.c) into *out, which the caller frees with tui_text_marks_free. 0, or a
+ * negative error with *cause when the matcher set one (the match limit). */
+int tui_filter_text(const tui_model *m, flt_set *s, const size_t *row_off, struct tui_text_marks *out,
+		    char **cause);
+void tui_text_marks_free(struct tui_text_marks *tm);
 
 /* Flattening (flatten_view.c): after `next` was evaluated, show the model's trace with
  * next's flattened names taken out of the stacks (or whole again), when that changed.

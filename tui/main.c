@@ -42,7 +42,8 @@ static void usage(FILE *out)
 	fputs("usage: vtui [options] FILE        open a trace (.vtb/.bin, or Chrome .json/.json.gz)\n"
 	      "       vtui [options] A B ...     the dumps of several processes of one run, one clock\n"
 	      "       vtui --diff BEFORE AFTER   compare two traces function by function (totals,\n"
-	      "                                  mean, calls/s; vtui stats --diff --help)\n"
+	      "                                  mean, calls/s; vtui stats --diff --help); R or\n"
+	      "                                  :diff-rank impact|mean|auto ranks the panel\n"
 	      "       vtui --info FILE           print the header and counts\n"
 	      "       vtui vtrace-PID.ring       what a killed, crashed or running process left\n"
 	      "       vtui --rings [DIR]         list the ring files (black boxes) and open one\n"
@@ -71,7 +72,8 @@ static void usage(FILE *out)
 	      "see vtui(1).\n"
 	      "Search (/): names, args, return values, logs, exceptions and marks; a prefix\n"
 	      "picks one: file: name: arg: ret: log: exc: mark: (/arg:sku-13); lower case\n"
-	      "matches any case. :flatten REGEX hides frames and keeps what they called.\n",
+	      "matches any case. :flatten REGEX hides frames and keeps what they called.\n"
+	      "Filters take arg: ret: exc: too (:hide arg:sku-13, :filter exc:KeyError).\n",
 	      out);
 }
 

@@ -368,6 +368,9 @@ int tui_cmd_man(FILE *out);
 int tui_cmd_man_update(const char *path, int rewrite, char **cause);
 /* The command called `name` or with that alias, or NULL. */
 const tui_command *tui_command_find(const char *name);
+/* The i-th choice word of the row's usage ("[on|off]": 0 "on", 1 "off") into buf; 0, or -1
+ * past the last. */
+int tui_cmd_choice_word(const tui_command *c, size_t i, char *buf, size_t len);
 /* Split, look up, check and run one command line. */
 int tui_command_run(tui_app *app, const char *line);
 /* Set "usage: NAME USAGE" of the command being run as the error (message.c); returns

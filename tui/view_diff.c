@@ -2,8 +2,9 @@
 /* view_diff.c: `vtui --diff BEFORE AFTER` in the viewer: the app shows one trace and keeps
  * the other; the diff panel class (tui_panel_diff, its state struct tui_diffview) lists
  * functions by impact, Enter goes to the selected function's longest call in the shown
- * trace (and searches its calls, for n / N); `diff-open before|after` (swap.c, above the
- * panels) swaps the trace on screen, the panel staying as it was. */
+ * trace (and searches its calls, for n / N); `diff-rank` sorts it by impact or change of
+ * mean; `diff-open before|after` (swap.c, above the panels) swaps the trace on screen, the
+ * panel staying as it was. */
 #include "tui/analysis.h"
 #include "tui/filter_view.h"
 
@@ -121,6 +122,40 @@ int tui_cmd_diff(tui_app *app, int argc, char **argv)
 	return tui_an_open(app, &tui_panel_diff);
 }
 
+/* The title's words for a ranking. */
+static const char *rank_words(int rank)
+{
+	return rank == TUI_DIFF_MEAN ? "by change of mean" : "by impact";
+}
+
+/* `diff-rank [auto|impact|mean]` (R in the panel): sort the rows again, the selected
+ * function staying selected; no word: the other ranking. */
+int tui_cmd_diff_rank(tui_app *app, int argc, char **argv)
+{
+	struct tui_diffview *dv = diff_of(app);
+	enum tui_diff_rank rank;
+	const char *name;
+
+	if (!dv) {
+		tui_app_msg(app, 1, "diff-rank: no second trace (start with vtui --diff BEFORE AFTER)");
+		return -1;
+	}
+	if (argc == 1)
+		rank = dv->d->rank == TUI_DIFF_MEAN ? TUI_DIFF_IMPACT : TUI_DIFF_MEAN;
+	else if (tui_diff_parse_rank(argv[1], &rank) < 0)
+		return tui_cmd_usage(app);
+	name = dv->sel < dv->d->count ? dv->d->rows[dv->sel].name : NULL;
+	tui_diff_rank(dv->d, rank);
+	for (size_t i = 0; name && i < dv->d->count; i++)
+		if (dv->d->rows[i].name == name) /* one row per name: the pointer says which */
+			dv->sel = i;
+	tui_app_msg(app, 0, "diff ranked %s%s", rank_words(dv->d->rank),
+		    rank != TUI_DIFF_AUTO ? ""
+		    : dv->d->rank == TUI_DIFF_MEAN ? " (auto: one trace spans more than 1.25 times the other)"
+						   : " (auto: the traces span about the same time)");
+	return tui_an_shown(app) == &tui_panel_diff ? 0 : tui_an_open(app, &tui_panel_diff);
+}
+
 #define NUM_W 9
 
 static void signed_dur(char *buf, size_t len, uint64_t a, uint64_t b, int ascii)
@@ -233,12 +268,12 @@ static void diff_draw(tui_app *app, void *st, tui_screen *s, int y0, int h)
 
 	if (!dv)
 		return;
-	/* by impact unless said: the ranking of equal spans, and the short title at 80 columns */
-	snprintf(line, sizeof(line), "diff: %zu functions%s; showing %s, other: %s", dv->d->count,
-		 dv->d->rank == TUI_DIFF_MEAN ? " by change of mean" : "",
-		 dv->showing_after ? "after (b)" : "before (a)", base ? base + 1 : dv->other_path);
-	tui_panel_title(s, y0, line, app->an->focus ? "j/k move, Enter: its calls, A/B: show before/after, Esc leaves"
-						    : "o to focus");
+	/* a and b as the columns say: the title fits 80 columns with its keys */
+	snprintf(line, sizeof(line), "diff %s: %zu functions; showing %c, other: %s", rank_words(dv->d->rank),
+		 dv->d->count, dv->showing_after ? 'b' : 'a', base ? base + 1 : dv->other_path);
+	tui_panel_title(s, y0, line,
+			app->an->focus ? "j/k move, Enter: its calls, A/B: show before/after, R: rank, Esc leaves"
+				       : "o to focus");
 	if (name_w < 8 || rows < 1)
 		return;
 	draw_head(s, y0 + 1, name_w, shown);
@@ -264,7 +299,12 @@ static void diff_free(void *st)
 	tui_diffv_free(st);
 }
 
+static const tui_binding diff_keys[] = {
+	{ 'R', "diff-rank", NULL },
+	{ 0, NULL, NULL },
+};
+
 const tui_panel_ops tui_panel_diff = {
 	.name = "diff", .init = diff_init, .free = diff_free, .draw = diff_draw, .move = diff_move,
-	.enter = diff_enter, .function = diff_function,
+	.enter = diff_enter, .function = diff_function, .keys = diff_keys,
 };
