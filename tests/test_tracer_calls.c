@@ -8,27 +8,6 @@
 
 #include "tests/tracer_fixtures.h"
 
-static const char shop_py[] =
-	"import logging\n"
-	"import threading\n"
-	"log = logging.getLogger('shop')\n"
-	"PRICES = {'sku-1': 3}\n"
-	"def price(sku):\n"
-	"    return PRICES[sku]\n"
-	"def work(n):\n"
-	"    log.info('worker %d done', n)\n"
-	"    return price('sku-1') * n\n"
-	"def main():\n"
-	"    threads = [threading.Thread(target=work, args=(i,), name='w%d' % i) for i in range(2)]\n"
-	"    for t in threads:\n"
-	"        t.start()\n"
-	"    for t in threads:\n"
-	"        t.join()\n"
-	"    log.warning('pricing sku-13')\n"
-	"    return price('sku-13')\n"
-	"logging.basicConfig(level=logging.INFO)\n"
-	"main()\n";
-
 static void label_of(const vtb_trace *t, const calls_list *l, calls_pos p, char *buf, size_t len)
 {
 	calls_row r;
@@ -59,7 +38,7 @@ START_TEST(test_story_of_a_crash)
 	size_t k = 0;
 	int warned = 0;
 
-	write_file("shop.py", shop_py);
+	write_program("shop.py", "tracer_calls/story_of_a_crash.py");
 	ck_assert_int_ne(run_py(NULL, NULL, "t.err", "-m vtrace --log-args --log-retval --log-handler INFO "
 				"-o t.bin shop.py"), 0);
 	t = load("t.bin");

@@ -479,7 +479,7 @@ START_TEST(test_dump_mode)
 	write_program("prog.py", "tracer_dumps/dump_mode.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "prog.py"), 0);
 	assert_file_is("t.out", "0o640\n0o640\n");
-	write_file("run.py", "print('ran')\n");
+	write_program("run.py", "tracer_dumps/dump_mode-run.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q --dump-mode 0644 -o c.bin run.py"), 0);
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o d.bin run.py"), 0);
 	write_file(".vtrace.json", "{\"dump_mode\": \"0440\"}");

@@ -23,7 +23,8 @@ static int same_as_plain(const char *opts, const char *args)
 
 static int minor_version(void)
 {
-	run_py(NULL, "ver.txt", NULL, "-c 'import sys; print(sys.version_info[1])'");
+	write_program("minor_version.py", "tracer_hostile/minor_version.py");
+	run_py(NULL, "ver.txt", NULL, "minor_version.py");
 	char *v = read_file("ver.txt");
 	int m = atoi(v);
 	free(v);
@@ -342,7 +343,8 @@ END_TEST
 START_TEST(test_cpython_test_module)
 {
 	/* Not installed with this interpreter: say so and fail, never pass silently. */
-	ck_assert_msg(run_py(NULL, NULL, NULL, "-c 'import test.test_json'") == 0,
+	write_program("has_test_json.py", "tracer_hostile/cpython_test_module.py");
+	ck_assert_msg(run_py(NULL, NULL, NULL, "has_test_json.py") == 0,
 		      "the interpreter has no test.test_json (install its test package)");
 	int plain = run_py(NULL, "p.out", "p.err", "-m test -q test_json");
 	int traced = run_py(NULL, "t.out", "t.err",

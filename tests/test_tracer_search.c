@@ -13,41 +13,11 @@
 static char vtui[512];
 static char srcdir[PATH_MAX]; /* $VTUI_SRCDIR, or where the suite started */
 
-static const char shop_py[] =
-	"import logging\n"
-	"import threading\n"
-	"\n"
-	"log = logging.getLogger('shop')\n"
-	"PRICES = {'sku-1': 3, 'sku-2': 5}\n"
-	"\n"
-	"def price(sku):\n"
-	"    return PRICES[sku]\n"
-	"\n"
-	"def total(order):\n"
-	"    return sum([price(s) for s in order])\n"
-	"\n"
-	"def worker(orders):\n"
-	"    for o in orders:\n"
-	"        log.warning('pricing %d items', len(o))\n"
-	"        total(o)\n"
-	"\n"
-	"def main():\n"
-	"    logging.basicConfig(level=logging.INFO)\n"
-	"    ts = [threading.Thread(target=worker, args=([['sku-1', 'sku-2']] * 3,), name='pricer-%d' % i)\n"
-	"          for i in range(2)]\n"
-	"    for t in ts:\n"
-	"        t.start()\n"
-	"    for t in ts:\n"
-	"        t.join()\n"
-	"    total(['sku-1', 'sku-13'])\n"
-	"\n"
-	"main()\n";
-
 static void search_setup(void)
 {
 	setup();
 	tmux_find_vtui(vtui, sizeof vtui);
-	write_file("shop.py", shop_py);
+	write_program("shop.py", "tracer_search/shop.py");
 	ck_assert_int_eq(run_py(NULL, NULL, "shop.err", "-m vtrace --log-args --log-handler=INFO -o shop.vtb shop.py"), 1);
 }
 

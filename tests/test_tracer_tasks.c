@@ -8,35 +8,6 @@
 
 #include <signal.h>
 
-/* alpha sleeps 0.1s: two steps. beta sleeps 0.05s, then awaits alpha, still running:
- * three steps. The third task, unnamed (Task-N, N depending on the version), sleeps 0.15s:
- * two steps. main (the loop's first task, Task-1) waits for the three: two steps. A
- * coroutine driven by hand, outside any loop, is no task. */
-static const char prog[] =
-	"import asyncio\n"
-	"async def leaf(delay):\n"
-	"    await asyncio.sleep(delay)\n"
-	"async def worker(delay, other=None):\n"
-	"    await leaf(delay)\n"
-	"    if other is not None:\n"
-	"        await other\n"
-	"    return delay\n"
-	"async def main():\n"
-	"    a = asyncio.create_task(worker(0.1), name='alpha')\n"
-	"    b = asyncio.create_task(worker(0.05, a), name='beta')\n"
-	"    c = asyncio.create_task(worker(0.15))\n"
-	"    await asyncio.gather(a, b, c)\n"
-	"    print(asyncio.current_task().get_name(), c.get_name())\n"
-	"async def by_hand():\n"
-	"    return 1\n"
-	"try:\n"
-	"    by_hand().send(None)\n"
-	"except StopIteration:\n"
-	"    pass\n"
-	"loop = asyncio.new_event_loop()\n"
-	"loop.run_until_complete(main())\n"
-	"loop.close()\n";
-
 /* The steps of task `name` in the dump, and the name of the function each step ran. */
 static size_t steps_of(const vtb_trace *t, const char *name, const char *fn)
 {
@@ -62,9 +33,13 @@ static size_t all_steps(const vtb_trace *t)
 	return n;
 }
 
+/* tracer_tasks/task_steps.py: alpha sleeps 0.1s: two steps. beta sleeps 0.05s, then
+ * awaits alpha, still running: three steps. The third task, unnamed (Task-N, N depending
+ * on the version), sleeps 0.15s: two steps. main (the loop's first task, Task-1) waits for
+ * the three: two steps. A coroutine driven by hand, outside any loop, is no task. */
 START_TEST(test_task_steps)
 {
-	write_file("prog.py", prog);
+	write_program("prog.py", "tracer_tasks/task_steps.py");
 	ck_assert_int_eq(run_py(NULL, "t.out", NULL, "-m vtrace -q -o t.bin prog.py"), 0);
 	char *out = read_file("t.out");
 	char main_name[64], third[64];
@@ -113,21 +88,7 @@ END_TEST
 /* Tasks on two threads, each with its own loop: a lane per task, under its thread. */
 START_TEST(test_tasks_per_thread)
 {
-	write_file("prog.py",
-		   "import asyncio, threading\n"
-		   "async def step(n):\n"
-		   "    for _ in range(n):\n"
-		   "        await asyncio.sleep(0)\n"
-		   "async def main(tag):\n"
-		   "    await asyncio.gather(asyncio.create_task(step(3), name=tag + '-x'),\n"
-		   "                         asyncio.create_task(step(1), name=tag + '-y'))\n"
-		   "def run(tag):\n"
-		   "    loop = asyncio.new_event_loop()\n"
-		   "    loop.run_until_complete(main(tag))\n"
-		   "    loop.close()\n"
-		   "th = threading.Thread(target=run, args=('w',), name='worker')\n"
-		   "th.start(); th.join()\n"
-		   "run('m')\n");
+	write_program("prog.py", "tracer_tasks/tasks_per_thread.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 0);
 	vtb_trace *t = load("t.bin");
 	ck_assert_uint_eq(steps_of(t, "w-x", "__main__.step"), 4);
@@ -150,14 +111,7 @@ END_TEST
 /* The black box: a process killed inside a task leaves its steps in the ring file. */
 START_TEST(test_tasks_in_ring)
 {
-	write_file("prog.py",
-		   "import asyncio, os, signal\n"
-		   "async def w():\n"
-		   "    await asyncio.sleep(0.01)\n"
-		   "    os.kill(os.getpid(), signal.SIGKILL)\n"
-		   "async def main():\n"
-		   "    await asyncio.create_task(w(), name='killer')\n"
-		   "asyncio.run(main())\n");
+	write_program("prog.py", "tracer_tasks/tasks_in_ring.py");
 	ck_assert_int_eq(run_py(NULL, NULL, NULL, "-m vtrace -q -o t.bin prog.py"), 128 + SIGKILL);
 	char vtui[1024];
 	tmux_find_vtui(vtui, sizeof vtui);

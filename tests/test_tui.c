@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filters/filters.h"
 #include "tests/tui_fixtures.h"
 #include "tui/tui.h"
 /* One test checks the model's row index against vtb_row_find: the index is private, and a
@@ -619,67 +620,193 @@ START_TEST(usage_before_handler)
 }
 END_TEST
 
-/* The names a man page .TP heading of COMMANDS gives: ".BR freeze \", \" follow" and
- * ".B next\-match\fR, \fPprev\-match" name two or more. Adds them to names[]. */
-static size_t man_heading_names(const char *line, char names[][32], size_t n, size_t max)
+/* man/vtui.1's list of commands is what the command tables give (make man-commands). */
+START_TEST(man_lists_the_commands)
 {
-	char text[512], *o = text;
-	const char *p = line + strcspn(line, " ");
+	char *cause = NULL;
+	int rc = tui_cmd_man_update("man/vtui.1", 0, &cause);
 
-	for (; *p && o < text + sizeof(text) - 1; p++) { /* drop fonts, quotes, escapes */
-		if (p[0] == '\\' && p[1] == 'f' && p[2]) {
-			p += 2;
-		} else if (p[0] == '\\' && p[1] == '-') {
-			*o++ = '-';
-			p++;
-		} else if (*p != '"') {
+	ck_assert_msg(rc >= 0, "%s", cause);
+	ck_assert_msg(rc == 0, "man/vtui.1's list of commands differs from the command tables "
+		      "(tui/cmd-*.c): run make man-commands");
+}
+END_TEST
+
+/* The keys a .TP heading of man/vtui.1's KEYS names (".BR PgDn \", \" C\-f", ".B 0"), added
+ * to names[] (n so far, at most max). */
+static size_t man_key_names(const char *line, char names[][16], size_t n, size_t max)
+{
+	char text[256], *o = text;
+
+	for (const char *p = line + strcspn(line, " "); *p && o < text + sizeof(text) - 1; p++) {
+		if (p[0] == '\\' && p[1] == '-')
+			*o++ = *++p;
+		else if (*p != '"')
 			*o++ = *p;
-		}
 	}
 	*o = '\0';
-	for (char *w = strtok(text, " "), *prev = NULL; w && n < max; prev = w, w = strtok(NULL, " ")) {
-		size_t len = strlen(w);
-		int list = prev && prev[strlen(prev) - 1] == ','; /* "a, b": b is a name too */
-
-		if (prev && !list && strcmp(w, ","))
-			break;
-		if (!strcmp(w, ",")) {
-			w[0] = ','; /* the separator of ".BR freeze ", " follow" */
-			continue;
-		}
-		snprintf(names[n++], 32, "%.*s", (int)(len && w[len - 1] == ',' ? len - 1 : len), w);
-	}
+	for (char *w = strtok(text, " "); w && n < max; w = strtok(NULL, " "))
+		if (strcmp(w, ","))
+			snprintf(names[n++], 16, "%s", w);
 	return n;
 }
 
-/* man/vtui.1 lists every command of the table under COMMANDS, and no other. */
-START_TEST(man_lists_the_commands)
+/* man/vtui.1's KEYS names every key of the key table, and no other. */
+START_TEST(man_lists_the_keys)
 {
 	FILE *f = fopen("man/vtui.1", "r");
-	char line[1024], names[256][32];
-	size_t n = 0, found;
+	char line[512], names[160][16], key[16];
+	size_t n = 0, bound = 0;
 	int in = 0, heading = 0;
-	const tui_command *c;
 
 	ck_assert_ptr_nonnull(f);
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (!strncmp(line, ".SH ", 4))
-			in = !strcmp(line, ".SH COMMANDS");
-		else if (in && heading && line[0] == '.' && line[1] == 'B')
-			n = man_heading_names(line, names, n, 256);
+			in = !strcmp(line, ".SH KEYS");
+		else if (in && heading && (!strncmp(line, ".B ", 3) || !strncmp(line, ".BR ", 4)))
+			n = man_key_names(line, names, n, 160);
 		heading = in && !strcmp(line, ".TP");
 	}
 	fclose(f);
-	ck_assert_uint_gt(n, 30);
-	for (size_t i = 0; (c = tui_cmd_at(i)); i++) {
-		found = 0;
-		for (size_t j = 0; j < n; j++)
-			found |= !strcmp(names[j], c->name);
-		ck_assert_msg(found, "man/vtui.1 COMMANDS does not list %s", c->name);
+	for (const tui_binding *b = tui_bindings(); b->key; b++, bound++) {
+		size_t j = 0;
+
+		tui_key_name(b->key, key, sizeof(key));
+		while (j < n && strcmp(names[j], key))
+			j++;
+		ck_assert_msg(j < n, "man/vtui.1 KEYS does not list %s (%s)", key, b->command);
 	}
-	for (size_t j = 0; j < n; j++)
-		ck_assert_msg(tui_command_find(names[j]) != NULL, "man/vtui.1 lists %s, no command", names[j]);
+	for (size_t j = 0; j < n; j++) {
+		const tui_binding *b = tui_bindings();
+
+		for (; b->key; b++) {
+			tui_key_name(b->key, key, sizeof(key));
+			if (!strcmp(names[j], key))
+				break;
+		}
+		ck_assert_msg(b->key, "man/vtui.1 KEYS lists %s, which no key is", names[j]);
+	}
+	ck_assert_uint_eq(n, bound); /* each key once */
+}
+END_TEST
+
+/* Every field prefix search knows is in the search row's help line and man text (the
+ * field list is kept by hand there). */
+START_TEST(search_row_names_the_fields)
+{
+	const tui_command *c = tui_command_find("search");
+	char word[32];
+
+	ck_assert_ptr_nonnull(c);
+	for (int f = FLT_FIELD_ANY + 1; f < FLT_FIELD_COUNT; f++) {
+		snprintf(word, sizeof(word), "%s:", flt_field_name((enum flt_field)f));
+		ck_assert_msg(strstr(c->help, word), "search's help does not name %s", word);
+		snprintf(word, sizeof(word), "*%s:*", flt_field_name((enum flt_field)f));
+		ck_assert_msg(strstr(c->man, word), "search's man text does not name %s", word);
+	}
+}
+END_TEST
+
+/* The generated list: a .TP heading per row, in table order, the name (and alias) first,
+ * and the markup of the man texts turned into roff. */
+START_TEST(man_commands_roff)
+{
+	static const char *const roff[] = {
+		"\\fBselect\\fR, \\fBsel\\fR \\%\\fBparent\\fR|", /* an alias; words bold */
+		"\\fBpan\\fR \\%\\fBleft\\fR|\\fBright\\fR [\\fIFRACTION\\fR] | [+\\-]\\fITIME\\fR\n",
+		"\\fIthreading.Thread._bootstrap\\fR",      /* an underscore inside a word stays */
+		"\\fBvtrace\\-\\fR\\fIpid\\fR\\fB\\-\\fR",  /* '-' in bold is a minus sign */
+		"such as \\fB\\eS\\fR or\n",               /* a backslash is printed */
+		"(depths 0 to \\fIN\\fR\\-1)",            /* so is a minus before a digit */
+		".IP \\fBname:\\fR 8\nfunction names\n",  /* requests keep their markup */
+		".SS Filters, search and presets\nFilters change", /* a topic and its opening text */
+	};
+	char *text = NULL, *p, want[96], name[48];
+	size_t len = 0, n = 0, headings = 0;
+	FILE *mem = open_memstream(&text, &len);
+	const tui_command *c;
+
+	ck_assert_int_eq(tui_cmd_man(mem), 0);
+	ck_assert_int_eq(fclose(mem), 0);
+	p = text;
+	for (; (c = tui_cmd_at(n)); n++) {
+		size_t k = 0;
+
+		for (const char *q = c->name; *q && k < sizeof(name) - 3; q++) {
+			if (*q == '-')
+				name[k++] = '\\';
+			name[k++] = *q;
+		}
+		name[k] = '\0';
+		snprintf(want, sizeof(want), ".TP\n\\fB%s\\fR%s", name, c->alias ? ", \\fB" : "");
+		ck_assert_msg((p = strstr(p, want)), "no heading for %s, or out of order", c->name);
+		p++;
+	}
+	for (p = text; (p = strstr(p, ".TP\n")); p++)
+		headings++;
+	ck_assert_uint_gt(n, 30);
+	ck_assert_uint_eq(headings, n);
+	for (size_t i = 0; i < sizeof(roff) / sizeof(roff[0]); i++)
+		ck_assert_msg(strstr(text, roff[i]), "no %s in:\n%s", roff[i], text);
+	free(text);
+}
+END_TEST
+
+/* The whole of file `path` (the caller frees). */
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+
+	ck_assert_ptr_nonnull(f);
+	text = fx_slurp(f);
+	fclose(f);
+	ck_assert_ptr_nonnull(text);
+	return text;
+}
+
+/* A page whose list is stale is found, and rewritten between its markers only; a page
+ * without markers or a missing page is an error that says so. */
+START_TEST(man_commands_rewrite)
+{
+	char path[] = "/tmp/vtui-man-XXXXXX", *cause = NULL, *before, *after;
+	const char *top = ".TH T 1\n.SH COMMANDS\n", *marks =
+		".\\\" BEGIN COMMANDS: made by make man-commands from tui/cmd-*.c; edit those\n"
+		".TP\n\\fBzoom\\fR old text\n.\\\" END COMMANDS\n", *tail = ".SH SEE ALSO\nvtb(5)\n";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%s%s%s", top, marks, tail);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(tui_cmd_man_update(path, 0, &cause), 1);
+	before = read_text(path);
+	ck_assert_ptr_nonnull(strstr(before, "old text")); /* a check changes nothing */
+	ck_assert_int_eq(tui_cmd_man_update(path, 1, &cause), 1);
+	ck_assert_int_eq(tui_cmd_man_update(path, 0, &cause), 0);
+	after = read_text(path);
+	ck_assert_ptr_null(strstr(after, "old text"));
+	ck_assert_int_eq(strncmp(after, top, strlen(top)), 0);
+	ck_assert_str_eq(after + strlen(after) - strlen(tail), tail);
+	ck_assert_ptr_nonnull(strstr(after, ".SS Moving around\n.TP\n\\fBzoom\\fR"));
+	free(before);
+	free(after);
+
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%s%s", top, tail);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(tui_cmd_man_update(path, 1, &cause), VTB_E_FORMAT);
+	ck_assert_msg(strstr(cause, path) && strstr(cause, "END COMMANDS"), "%s", cause);
+	free(cause);
+	before = read_text(path);
+	ck_assert_str_eq(before + strlen(top), tail); /* left as it was */
+	free(before);
+	remove(path);
+	ck_assert_int_eq(tui_cmd_man_update(path, 1, &cause), VTB_E_IO);
+	ck_assert_msg(strstr(cause, path) && strstr(cause, "No such file"), "%s", cause);
+	free(cause);
 }
 END_TEST
 
@@ -1125,6 +1252,10 @@ static Suite *tui_suite(void)
 	tcase_add_loop_test(tc, bad_commands, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, usage_before_handler);
 	tcase_add_test(tc, man_lists_the_commands);
+	tcase_add_test(tc, man_commands_roff);
+	tcase_add_test(tc, man_lists_the_keys);
+	tcase_add_test(tc, search_row_names_the_fields);
+	tcase_add_test(tc, man_commands_rewrite);
 	tcase_add_test(tc, keys_and_prompt);
 	tcase_add_test(tc, select_in_empty_trace);
 	tcase_add_test(tc, goto_and_pan_at_the_last_time);

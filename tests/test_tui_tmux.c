@@ -6,12 +6,14 @@
  * fail before that, vtui ends by `timeout` and the server with its shell soon after.
  * The binary is $VTUI_BUILD/vtui (tools/run-tests.sh sets VTUI_BUILD; default "build"). */
 #include <check.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filters/filters.h"
 #include "tests/tmux_harness.h"
 #include "tests/tui_fixtures.h"
 
@@ -258,6 +260,41 @@ START_TEST(no_color_and_ascii)
 }
 END_TEST
 
+/* The option at p (after its "--") as the man page writes it: "\-\-max\-depth". */
+static void man_option(const char *p, char *buf, size_t len)
+{
+	size_t k = (size_t)snprintf(buf, len, "\\-\\-");
+
+	for (; (islower((unsigned char)*p) || *p == '-') && k + 3 < len; p++) {
+		if (*p == '-')
+			buf[k++] = '\\';
+		buf[k++] = *p;
+	}
+	buf[k] = '\0';
+}
+
+/* Every option the --help of vtui and of its subcommands names is in man/vtui.1 (the two
+ * are kept by hand). */
+static void options_in_man(const char *vtui)
+{
+	static const char *const subs[] = { "", "stats", "calls", "convert" };
+	char *man = sh_out("cat man/vtui.1"), *out, want[64];
+
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		size_t n = 0;
+
+		out = sh_out("'%s' %s --help 2>&1", vtui, subs[i]);
+		for (const char *p = out; (p = strstr(p, "--")); n++) {
+			p += 2;
+			man_option(p, want, sizeof(want));
+			ck_assert_msg(strstr(man, want), "vtui %s --help names %s, man/vtui.1 does not", subs[i], want);
+		}
+		ck_assert_uint_gt(n, 1);
+		free(out);
+	}
+	free(man);
+}
+
 /* ---- the command line, without a terminal ---- */
 
 START_TEST(cli_batch_and_errors)
@@ -323,7 +360,12 @@ START_TEST(cli_batch_and_errors)
 	}
 	out = sh_out("'%s' --help", vtui);
 	ck_assert_ptr_nonnull(strstr(out, "--render WxH"));
+	for (int f = FLT_FIELD_ANY + 1; f < FLT_FIELD_COUNT; f++) { /* the search fields, by hand there */
+		snprintf(want, sizeof(want), " %s:", flt_field_name((enum flt_field)f));
+		ck_assert_msg(strstr(out, want), "vtui --help does not name the search field%s", want);
+	}
 	free(out);
+	options_in_man(vtui);
 	/* the version is the one in VERSION (the tests run from the top of the tree) */
 	version = sh_out("cat VERSION");
 	ck_assert_msg(version[0] >= '0' && version[0] <= '9', "VERSION holds '%s'", version);

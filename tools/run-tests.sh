@@ -127,6 +127,32 @@ else
 	fail=$((fail + 1)); suites_failed="$suites_failed spdx"
 fi
 
+# Every suite has its row in tests/README.md's table, and every row names a suite (the table
+# is kept by hand; a `test_x*` row covers its family).
+echo "== tests/README.md"
+suites=$(for t in tests/test_*.c; do basename "$t" .c; done)
+rows=$(sed -n 's/^| \(`test_[^|]*\) |.*/\1/p' tests/README.md | tr -d '`,')
+unlisted=""
+set -f # the rows hold patterns
+for n in $suites; do
+	listed=
+	for r in $rows; do
+		# shellcheck disable=SC2254 # r is a pattern on purpose
+		case $n in $r) listed=1 ;; esac
+	done
+	[ -n "$listed" ] || unlisted="$unlisted $n"
+done
+for r in $rows; do
+	case $r in *'*'*) ;; *) [ -f "tests/$r.c" ] || unlisted="$unlisted $r(no such suite)" ;; esac
+done
+set +f
+if [ -z "$unlisted" ]; then
+	echo "every suite has its row in tests/README.md"; pass=$((pass + 1))
+else
+	echo "tests/README.md: no row for, or a row without a suite:$unlisted"
+	fail=$((fail + 1)); suites_failed="$suites_failed tests-readme"
+fi
+
 # Every library in layers: no cycle among the object files of the viewer's, common/'s,
 # filters/', analysis/' libraries nor of the tracer as built for each interpreter (tools/cycles.sh
 # reads nm; a missing library or folder fails too).

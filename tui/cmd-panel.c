@@ -137,35 +137,57 @@ static int cmd_counter(tui_app *app, int argc, char **argv)
 const tui_command tui_cmds_panel[] = {
 	{ "calls", NULL, "[on|off|incident]", 0, 1, TUI_CMD_CHOICE,
 	  "show or hide the call list of the selected thread; incident: the last calls before the incident",
-	  tui_cmd_calls },
+	  tui_cmd_calls,
+	  "Show or hide the call list of the selected thread (*C*); *incident*: open it at the last\n"
+	  "calls before the incident (*E*)." },
 	{ "logs", NULL, "[on|off]", 0, 1, TUI_CMD_CHOICE,
-	  "show or hide the log panel (records of every thread in time order)", tui_cmd_logs },
+	  "show or hide the log panel (records of every thread in time order)", tui_cmd_logs,
+	  "Show or hide the log panel, the records of every thread in time order (*L*)." },
 	{ "log-level", NULL, "all|debug|info|warning|error|critical|N", 1, 1, 0,
-	  "show log records at or above a level", tui_cmd_log_level },
+	  "show log records at or above a level", tui_cmd_log_level,
+	  "Show the log records at or above a level." },
 	{ "log-filter", NULL, "[REGEX]", 0, 0, TUI_CMD_TEXT,
-	  "show log records whose message or logger matches (no REGEX: all)", tui_cmd_log_filter },
+	  "show log records whose message or logger matches (no REGEX: all)", tui_cmd_log_filter,
+	  "Show the log records whose message or logger matches (no _REGEX_: all)." },
 	{ "stats", NULL, "[visible|range|subtree|all|off]", 0, 1, TUI_CMD_CHOICE,
 	  "per-function statistics of the visible range, the range (r), the selected call or the trace; a range set is counted",
-	  tui_cmd_stats },
+	  tui_cmd_stats,
+	  "Open the statistics panel on a scope: the visible range, the range (*r*), the selected\n"
+	  "call's subtree or the whole trace (no word: show or hide it, *S*).\n"
+	  "Setting a range chooses *range*, which counts the calls that start in it (the visible range\n"
+	  "while none is set)." },
 	{ "sort", NULL, TUI_STATS_SORT_WORDS, 1, 1, TUI_CMD_CHOICE, "sort the statistics panel by a column",
-	  tui_cmd_sort },
+	  tui_cmd_sort, "Sort the statistics panel by a column." },
 	{ "longest", NULL, "", 0, 0, 0,
-	  "select the longest call of the selected function (stats row, flame node or call)", cmd_longest },
+	  "select the longest call of the selected function (stats row, flame node or call)", cmd_longest,
+	  "Select the longest call of the selected function: the statistics row, the flame graph node, or\n"
+	  "the selected call's (*J*)." },
 	{ "flame", NULL, "[visible|range|subtree|all|off]", 0, 1, TUI_CMD_CHOICE,
-	  "aggregated flame graph (calls merged by stack) of a scope", tui_cmd_flame },
+	  "aggregated flame graph (calls merged by stack) of a scope", tui_cmd_flame,
+	  "Open the flame graph, calls merged by stack, on a scope as *stats* takes (*M*)." },
 	{ "panel", NULL, "next|prev|left|right|page-down|page-up|top|bottom|enter|focus|close", 1, 1,
-	  TUI_CMD_CHOICE, "move in the open panel, give it or take back the keys", cmd_panel },
+	  TUI_CMD_CHOICE, "move in the open panel, give it or take back the keys", cmd_panel,
+	  "Move in the open panel, act on its line, give it or take back the keys (*o*), or close it." },
 	{ "mark", NULL, "next|prev|none [any|log|instant|snapshot|exception]", 1, 2, TUI_CMD_CHOICE,
 	  "select the next or previous mark of the thread (any kind, or one: log record, instant, object snapshot, or the call an exception began in)",
-	  tui_cmd_mark },
+	  tui_cmd_mark,
+	  "Select the next or previous mark of the current thread, from the cursor (*m*, *K*), or only\n"
+	  "one kind: log records (*}*, *{*), instants (*)*, *(*), object snapshots, or exceptions\n"
+	  "(*>*, *<*): the calls an exception began in (left by it while their last child was not), in\n"
+	  "the order they ended; *none* selects no mark." },
 	{ "counter", NULL, "next|prev|N", 1, 1, 0, "choose the counter whose value the status line shows",
-	  cmd_counter },
+	  cmd_counter, "Choose the counter whose value at the cursor the status line shows." },
 	{ "diff", NULL, "[on|off]", 0, 1, TUI_CMD_CHOICE, "show or hide the diff panel (vtui --diff BEFORE AFTER)",
-	  tui_cmd_diff },
+	  tui_cmd_diff, "Show or hide the diff panel of *vtui --diff* _BEFORE AFTER_ (*V*)." },
 	{ "diff-rank", NULL, "[" TUI_DIFF_RANK_WORDS "]", 0, 1, TUI_CMD_CHOICE,
 	  "rank the diff panel by impact, by change of mean, or auto (mean when the spans differ); no word: the other",
-	  tui_cmd_diff_rank },
+	  tui_cmd_diff_rank,
+	  "Rank the diff panel's functions by *impact* or by *change of mean* (see *DIFF*), or as the\n"
+	  "viewer does by default (*auto*: by change of mean when one trace spans more than 1.25 times\n"
+	  "the other's time); no word: the other ranking (*R* in the panel).\n"
+	  "The selected function stays selected; the panel's title says the ranking in force." },
 	{ "diff-open", NULL, "before|after", 1, 1, TUI_CMD_CHOICE,
-	  "show the before or after trace, at the diff row's function", tui_cmd_diff_open },
-	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL },
+	  "show the before or after trace, at the diff row's function", tui_cmd_diff_open,
+	  "Show the before or the after trace, at the diff row's function (*A*, *B* in the panel)." },
+	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL },
 };

@@ -238,21 +238,58 @@ static int cmd_details(tui_app *app, int argc, char **argv)
 
 const tui_command tui_cmds_view[] = {
 	{ "zoom", NULL, "in|out|fit|sel|range|FACTORx", 1, 1, 0,
-	  "zoom around the cursor, fit all, to the selection or to the range", cmd_zoom },
-	{ "pan", NULL, "left|right [FRACTION] | [+-]TIME", 1, 2, 0, "move the view in time", cmd_pan },
+	  "zoom around the cursor, fit all, to the selection or to the range", cmd_zoom,
+	  "Zoom in or out by 2 around the cursor, fit the whole trace, zoom to the selected call or to\n"
+	  "the range, or zoom by a factor (below 1 zooms out)." },
+	{ "pan", NULL, "left|right [FRACTION] | [+-]TIME", 1, 2, 0, "move the view in time", cmd_pan,
+	  "Move the view by a fraction of its width (an eighth by default) or by a time." },
 	{ "goto", NULL, "incident|dump|start|end|N%|TIME|+TIME|-TIME", 1, 1, 0,
 	  "go to the incident (the call an unhandled exception began in, the log record that dumped, the last call at a signal or crash), the dump's moment, the start, the end, N% of the trace, or a time (from the start, or the cursor)",
-	  tui_cmd_goto },
+	  tui_cmd_goto,
+	  "Centre the view and put the cursor on a time, e.g. *goto 12.5ms*, on that share of the\n"
+	  "trace's span, e.g. *goto 95%*, on the moment the dump was written (*dump*), the start or\n"
+	  "the end of the trace.\n"
+	  ".IP\n"
+	  "*goto incident* goes to the moment the dump was triggered (*e*).\n"
+	  "After an unhandled exception: select the call it began in (the last call the exception left\n"
+	  "on the thread it ended, then down through the last child it left too), show it with what ran\n"
+	  "just before it, and show in the details pane the exception's type, message and traceback\n"
+	  "(from the _unhandled exception_ instant the tracer leaves on that thread; files written\n"
+	  "before it existed still get the call, from the thread the dump's reason names).\n"
+	  "After a log record at the dump level: select that record (the last one before the dump whose\n"
+	  "level, logger and first line the reason gives; else the last of the highest level).\n"
+	  "After a signal, an API dump, the exit, or for a ring file (a crash or a kill): the last call\n"
+	  "running at the dump's moment on the thread the crash names, else the main thread for a\n"
+	  "signal, else the thread whose calls end last.\n"
+	  "The status line says which it is.\n"
+	  ".IP\n"
+	  "After any command but *scroll*, the selected call and the focused thread are on screen:\n"
+	  "the whole thread when it fits, else from its title down." },
 	{ "range", NULL, "[mark|start|end|sel|A..B|clear]", 0, 1, 0,
 	  "set a time range (at the cursor, the selected call, or times or N% like 1.5ms..20ms): the status line shows its duration, the stats panel counts it, zoom range shows it",
-	  tui_cmd_range },
+	  tui_cmd_range,
+	  "Set a time range: *mark* sets its start at the cursor, then its end (*r*); *start* and\n"
+	  "*end* set one end at the cursor; *sel* takes the selected call's span; _A_.._B_ takes times\n"
+	  "from the start of the trace or percentages of its span (*1.5ms..20ms*, *10%..90%*; an end\n"
+	  "left out is the trace's start or end); *clear* removes it.\n"
+	  "The status line shows the range and its duration; the statistics panel and the flame graph\n"
+	  "count the calls that start in it; *zoom range* shows it.\n"
+	  "No word: say the range." },
 	{ "select", "sel", "parent|child|prev-sibling|next-sibling|prev|next|cursor|none", 1, 1, TUI_CMD_CHOICE,
-	  "select a call", cmd_select },
-	{ "thread", NULL, "next|prev|N", 1, 1, 0, "move to another thread", cmd_thread },
-	{ "fold", NULL, "[all]", 0, 1, TUI_CMD_CHOICE, "fold or unfold the current thread (or all)", cmd_fold },
-	{ "scroll", NULL, "up|down|page-up|page-down|top|bottom", 1, 1, 0, "scroll the thread list", cmd_scroll },
+	  "select a call", cmd_select,
+	  "Move the selection: to the parent of the selected call, a child (the one under the\n"
+	  "cursor, or the first), its previous or next sibling, the previous or next call at the same\n"
+	  "depth, the call under the cursor, or none." },
+	{ "thread", NULL, "next|prev|N", 1, 1, 0, "move to another thread", cmd_thread,
+	  "Move to another thread (numbered from 1 in display order) and select its call under the cursor." },
+	{ "fold", NULL, "[all]", 0, 1, TUI_CMD_CHOICE, "fold or unfold the current thread (or all)", cmd_fold,
+	  "Fold or unfold the current thread, or all threads." },
+	{ "scroll", NULL, "up|down|page-up|page-down|top|bottom", 1, 1, 0, "scroll the thread list", cmd_scroll,
+	  "Scroll the list of threads." },
 	{ "details", NULL, "[on|off|more]", 0, 1, TUI_CMD_CHOICE,
 	  "show or hide the details pane; more: the next lines of long arguments, return values and texts",
-	  cmd_details },
-	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL },
+	  cmd_details,
+	  "Show or hide the details pane; *more* scrolls it by a page (the next lines of long\n"
+	  "arguments, return values and texts), as *I* does." },
+	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL },
 };

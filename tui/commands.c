@@ -13,11 +13,13 @@
  *      tui_app_msg(app, 1, "...") with what was wrong (tui_cmd_usage() for a bad value)
  *      and return -1;
  *   2. add its row to that file's table: name, alias, usage, min and max argument
- *      counts, flags (enum tui_cmd_flag), one line of help, handler;
- *   3. list it in man/vtui.1's COMMANDS (test_tui checks the two lists agree) and bind a
- *      key in keys.c if it deserves one.
+ *      counts, flags (enum tui_cmd_flag), one line of help, handler, and the man page's
+ *      text when it has more to say than the help line (markup: man_commands.c);
+ *   3. run `make man-commands`, which rewrites man/vtui.1's list of commands from the
+ *      tables (test_tui fails until the page agrees), and bind a key in keys.c if it
+ *      deserves one.
  * The help view and Tab completion read the tables (tui_cmd_at), so a new row is on
- * screen at once. A new topic file adds its table to `tables` below.
+ * screen at once. A new topic file adds its table to `topics` below.
  *
  * A handler that needs other commands run (a preset, Enter in a panel) hands their lines
  * back with tui_cmd_then (message.c) instead of running them: this file runs them after
@@ -32,29 +34,67 @@
 
 #define MAX_ARGS 16
 
-/* The topic tables in the order :help lists them. */
-static const tui_command *const tables[] = {
-	tui_cmds_view, tui_cmds_filter, tui_cmds_panel, tui_cmds_app,
+/* The topic tables in the order :help and the man page list them, with the man page's
+ * heading and opening text for each. */
+static const struct topic {
+	const tui_command *rows;
+	const char *title;
+	const char *intro; /* markup (man_commands.c), or NULL */
+} topics[] = {
+	{ tui_cmds_view, "Moving around", NULL },
+	{ tui_cmds_filter, "Filters, search and presets",
+	  "Filters change what the timeline shows; they are always listed in the status line, in\n"
+	  "brackets, as the commands that would rebuild them.\n"
+	  "Each pattern runs once per function name of the trace, never per call (the text fields\n"
+	  "below aside).\n"
+	  "A command with a bad pattern or value shows the error and leaves the filters as they were.\n"
+	  "Selection moves and thread moves pass over the calls and threads the filters hide.\n"
+	  "_REGEX_ is a PCRE2 pattern, the rest of the line after the command word, taken as it is\n"
+	  "(blanks and quotes included); it matches anywhere in the name unless anchored.\n"
+	  "A pattern that backtracks badly is stopped: each name has a match limit, and one\n"
+	  "evaluation over all the names of a trace has 3 seconds of CPU time; passing either is an\n"
+	  "error that says so." },
+	{ tui_cmds_panel, "Tracks and panels", NULL },
+	{ tui_cmds_app, "Other", NULL },
 };
+#define TOPICS (sizeof(topics) / sizeof(topics[0]))
+
+/* The topic of the i-th command, and i made an index in its table; TOPICS past the end. */
+static size_t topic_of(size_t *i)
+{
+	for (size_t t = 0; t < TOPICS; t++) {
+		size_t n = 0;
+
+		while (topics[t].rows[n].name)
+			n++;
+		if (*i < n)
+			return t;
+		*i -= n;
+	}
+	return TOPICS;
+}
 
 const tui_command *tui_cmd_at(size_t i)
 {
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
-		size_t n = 0;
+	size_t t = topic_of(&i);
 
-		while (tables[t][n].name)
-			n++;
-		if (i < n)
-			return &tables[t][i];
-		i -= n;
-	}
-	return NULL;
+	return t < TOPICS ? &topics[t].rows[i] : NULL;
+}
+
+const char *tui_cmd_topic(size_t i, const char **intro)
+{
+	size_t t = topic_of(&i);
+
+	if (t == TOPICS || i > 0)
+		return NULL;
+	*intro = topics[t].intro;
+	return topics[t].title;
 }
 
 const tui_command *tui_command_find(const char *name)
 {
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
-		for (const tui_command *c = tables[t]; c->name; c++)
+	for (size_t t = 0; t < TOPICS; t++)
+		for (const tui_command *c = topics[t].rows; c->name; c++)
 			if (!strcmp(c->name, name) || (c->alias && !strcmp(c->alias, name)))
 				return c;
 	return NULL;

@@ -3,8 +3,8 @@
  * (commands.c), so a key does nothing a `:` line or `--cmd` could not. Keys follow
  * Perfetto (w a s d, f, 0), less (space, b, g, G, /) and vim (h j k l, C-f C-b, :).
  * To bind a key: add a row; the first row of a command line carries its help text,
- * later rows for the same line are aliases (help NULL). The help view and man/vtui.1
- * list them in this order. */
+ * later rows for the same line are aliases (help NULL). The help view lists them in this
+ * order; man/vtui.1's KEYS says what each does (test_tui checks that it names every key). */
 #include "tui/tui_private.h"
 
 #include <stdio.h>

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -336,8 +337,9 @@ typedef struct tui_command {
 	const char *usage;    /* arguments, for the usage error, :help and the man page */
 	int min_args, max_args;
 	unsigned flags;       /* enum tui_cmd_flag */
-	const char *help;     /* one line */
+	const char *help;     /* one line, for :help */
 	int (*run)(tui_app *app, int argc, char **argv);
+	const char *man;      /* the man page's text (markup: man_commands.c), or NULL: the help */
 } tui_command;
 
 /* The `:` line: Tab completion of the word at its end (complete.c); the prompt opened
@@ -353,6 +355,17 @@ extern const tui_command tui_cmds_view[], tui_cmds_filter[], tui_cmds_panel[], t
 /* The i-th command of all tables (help order), or NULL past the last: for help and
  * Tab completion. */
 const tui_command *tui_cmd_at(size_t i);
+/* The man page's heading of the topic the i-th command opens, and its opening text (markup,
+ * or NULL) into *intro; NULL when the i-th command opens no topic. */
+const char *tui_cmd_topic(size_t i, const char **intro);
+/* Write man/vtui.1's list of commands (roff) from the tables (man_commands.c); 0 or
+ * VTB_E_IO. */
+int tui_cmd_man(FILE *out);
+/* Compare the list of commands in the man page at `path` (between its marker lines) with
+ * tui_cmd_man's, and when `rewrite`, replace it: 0 when they agree, 1 when they differ
+ * (rewritten or not), or a negative error with *cause (the caller frees; may be NULL when
+ * out of memory). */
+int tui_cmd_man_update(const char *path, int rewrite, char **cause);
 /* The command called `name` or with that alias, or NULL. */
 const tui_command *tui_command_find(const char *name);
 /* The i-th choice word of the row's usage ("[on|off]": 0 "on", 1 "off") into buf; 0, or -1

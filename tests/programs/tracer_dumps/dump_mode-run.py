@@ -1,0 +1,1 @@
+print('ran')  # SPDX-License-Identifier: MIT

@@ -1,0 +1,1 @@
+import test.test_json  # SPDX-License-Identifier: MIT

@@ -1,0 +1,2 @@
+import sys  # SPDX-License-Identifier: MIT
+print(sys.version_info[1])
