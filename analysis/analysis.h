@@ -39,14 +39,14 @@
 #include "filters/filters.h"
 
 /* In the panel's column order; `vtui stats --sort` and the `sort` command take the same
- * words (TUI_STATS_SORT_WORDS). */
-enum tui_stats_sort { TUI_STATS_NAME, TUI_STATS_CALLS, TUI_STATS_TOTAL, TUI_STATS_SELF, TUI_STATS_MEAN,
-		      TUI_STATS_MAX };
-#define TUI_STATS_SORT_WORDS "name|calls|total|self|mean|max"
-enum tui_stats_format { TUI_STATS_TABLE, TUI_STATS_CSV, TUI_STATS_JSON };
+ * words (AN_STATS_SORT_WORDS). */
+enum an_stats_sort { AN_STATS_NAME, AN_STATS_CALLS, AN_STATS_TOTAL, AN_STATS_SELF, AN_STATS_MEAN,
+		      AN_STATS_MAX };
+#define AN_STATS_SORT_WORDS "name|calls|total|self|mean|max"
+enum an_stats_format { AN_STATS_TABLE, AN_STATS_CSV, AN_STATS_JSON };
 
 /* Which calls count. Zeroed, it means every call of every thread. */
-typedef struct tui_stats_scope {
+typedef struct an_stats_scope {
 	uint64_t t0_ns, t1_ns;   /* count calls starting in [t0, t1); t1 == 0: no range */
 	int subtree;             /* nonzero: only the subtree of one slice (itself included) */
 	size_t thread;           /* with subtree: the slice's thread index, */
@@ -58,59 +58,59 @@ typedef struct tui_stats_scope {
 	 * pass min-duration and max-depth. A set with text lists (arg:, ret:, exc:) is
 	 * refused: they select calls, not names. */
 	flt_set *filter;
-} tui_stats_scope;
+} an_stats_scope;
 
-typedef struct tui_stats_row {
+typedef struct an_stats_row {
 	uint32_t name_id;
 	uint64_t calls;
 	uint64_t total_ns;
 	uint64_t self_ns;
 	uint64_t max_ns;
-} tui_stats_row;
+} an_stats_row;
 
-typedef struct tui_stats {
-	tui_stats_row *rows;     /* one per id with calls > 0 */
+typedef struct an_stats {
+	an_stats_row *rows;     /* one per id with calls > 0 */
 	size_t count;
 	uint64_t calls;          /* calls counted over all rows */
-} tui_stats;
+} an_stats;
 
 /* Compute the statistics of `t` in `scope` (NULL: everything). Returns 0 with *out a
- * result the caller frees with tui_stats_free, or a negative VTB_E* code with *cause. */
-int tui_stats_compute(const vtb_trace *t, const tui_stats_scope *scope, tui_stats **out,
+ * result the caller frees with an_stats_free, or a negative VTB_E* code with *cause. */
+int an_stats_compute(const vtb_trace *t, const an_stats_scope *scope, an_stats **out,
 		      char **cause);
-void tui_stats_free(tui_stats *s);
-/* Sort rows by `by`, largest first; ties by name, then id (TUI_STATS_NAME: names A to Z). */
-void tui_stats_sort(tui_stats *s, const vtb_trace *t, enum tui_stats_sort by);
-/* The value of a row that `by` sorts on (0 for TUI_STATS_NAME). */
-uint64_t tui_stats_key(const tui_stats_row *r, enum tui_stats_sort by);
+void an_stats_free(an_stats *s);
+/* Sort rows by `by`, largest first; ties by name, then id (AN_STATS_NAME: names A to Z). */
+void an_stats_sort(an_stats *s, const vtb_trace *t, enum an_stats_sort by);
+/* The value of a row that `by` sorts on (0 for AN_STATS_NAME). */
+uint64_t an_stats_key(const an_stats_row *r, enum an_stats_sort by);
 /* total / calls of a row, rounded to the nearest ns. */
-uint64_t tui_stats_mean(const tui_stats_row *r);
+uint64_t an_stats_mean(const an_stats_row *r);
 /* Write the first `top` rows (0: all) as a table, CSV (header name,calls,total,self,mean,max,
  * times in ns) or JSON (through cJSON). Returns 0 or VTB_E_IO / VTB_E_NOMEM with *cause. */
-int tui_stats_write(const tui_stats *s, const vtb_trace *t, enum tui_stats_format fmt,
+int an_stats_write(const an_stats *s, const vtb_trace *t, enum an_stats_format fmt,
 		    size_t top, FILE *out, char **cause);
 
 /* Writers of per-function tables (this file's and diff.c's) share these. */
 /* A name for a one-line table cell or a terminal: control characters and bytes that are
  * not valid UTF-8 become '?', so a file's text never sends the terminal a sequence. */
-void tui_stats_put_clean(FILE *out, const char *name);
+void an_stats_put_clean(FILE *out, const char *name);
 /* RFC 4180: quote a field holding a comma, a quote or a line break. */
-void tui_stats_put_csv_field(FILE *out, const char *text);
+void an_stats_put_csv_field(FILE *out, const char *text);
 struct cJSON;
 /* Add "functions": [item(ctx, 0) .. item(ctx, n - 1)] to `root` (NULL: out of memory),
  * print it and a newline to `out`, and delete it. 0 or VTB_E_NOMEM. */
-int tui_stats_json_write(struct cJSON *root, size_t n, struct cJSON *(*item)(const void *ctx, size_t i),
+int an_stats_json_write(struct cJSON *root, size_t n, struct cJSON *(*item)(const void *ctx, size_t i),
 			 const void *ctx, FILE *out);
 /* The same with the list under `key`. */
-int tui_stats_json_list(struct cJSON *root, const char *key, size_t n,
+int an_stats_json_list(struct cJSON *root, const char *key, size_t n,
 			struct cJSON *(*item)(const void *ctx, size_t i), const void *ctx, FILE *out);
 /* End a write to `out` that returned rc (0 or VTB_E_NOMEM): flush it. Returns rc, or
  * VTB_E_IO; when not 0, *cause (if cause is not NULL) says "writing WHAT: ...". */
-int tui_stats_write_end(int rc, FILE *out, const char *what, char **cause);
+int an_stats_write_end(int rc, FILE *out, const char *what, char **cause);
 
-/* Parse one of TUI_STATS_SORT_WORDS and "table|csv|json"; 0 or VTB_E_ARG. */
-int tui_stats_parse_sort(const char *text, enum tui_stats_sort *by);
-int tui_stats_parse_format(const char *text, enum tui_stats_format *fmt);
+/* Parse one of AN_STATS_SORT_WORDS and "table|csv|json"; 0 or VTB_E_ARG. */
+int an_stats_parse_sort(const char *text, enum an_stats_sort *by);
+int an_stats_parse_format(const char *text, enum an_stats_format *fmt);
 
 /* Index of the first of `count` records of `size` bytes at `base`, sorted by the uint64_t
  * at byte `key_offset` of each, whose key is >= t (count if none). Inline, so each caller's
@@ -136,49 +136,49 @@ static inline size_t an_lower_bound(const void *base, size_t count, size_t size,
 /* ---- diff (diff.c) ----
  * Two traces of one program compared function by function (by qualified name). */
 
-typedef struct tui_diff_row {
+typedef struct an_diff_row {
 	const char *name;      /* owned by trace a or b */
 	int64_t id_a, id_b;    /* string ids, -1 when absent */
 	uint64_t calls_a, calls_b, total_a, total_b, self_a, self_b;
-} tui_diff_row;
+} an_diff_row;
 
 /* How rows are ranked: impact (|self change|, then |total change|), or change of mean
  * (|mean change|, then |total change|), the default when the traces span different
- * times (TUI_DIFF_SPAN_RATIO), where totals grow with the time recorded. */
-enum tui_diff_rank { TUI_DIFF_AUTO, TUI_DIFF_IMPACT, TUI_DIFF_MEAN };
-#define TUI_DIFF_RANK_WORDS "auto|impact|mean"
-#define TUI_DIFF_SPAN_RATIO 1.25
+ * times (AN_DIFF_SPAN_RATIO), where totals grow with the time recorded. */
+enum an_diff_rank { AN_DIFF_AUTO, AN_DIFF_IMPACT, AN_DIFF_MEAN };
+#define AN_DIFF_RANK_WORDS "auto|impact|mean"
+#define AN_DIFF_SPAN_RATIO 1.25
 
-typedef struct tui_diff {
-	tui_diff_row *rows;    /* sorted as `rank` says */
+typedef struct an_diff {
+	an_diff_row *rows;    /* sorted as `rank` says */
 	size_t count;
 	uint64_t span_a, span_b; /* the time each trace spans (vtb_trace_span), ns */
-	int rank;              /* TUI_DIFF_IMPACT or TUI_DIFF_MEAN: how rows are sorted */
-} tui_diff;
+	int rank;              /* AN_DIFF_IMPACT or AN_DIFF_MEAN: how rows are sorted */
+} an_diff;
 
 /* Compare the statistics `sa` of trace `a` with `sb` of `b` by qualified function name
  * (ids with the same name are added up). 0 with *out (the caller frees with
- * tui_diff_free), or VTB_E_NOMEM. The rows point into the traces' names. */
-int tui_diff_compute(const vtb_trace *a, const tui_stats *sa, const vtb_trace *b, const tui_stats *sb,
-		     tui_diff **out);
-void tui_diff_free(tui_diff *d);
-/* Sort the rows by `rank` (TUI_DIFF_AUTO: by mean when one trace spans more than
- * TUI_DIFF_SPAN_RATIO times the other's time, else by impact). */
-void tui_diff_rank(tui_diff *d, enum tui_diff_rank rank);
-/* One of TUI_DIFF_RANK_WORDS; 0 or VTB_E_ARG. */
-int tui_diff_parse_rank(const char *text, enum tui_diff_rank *rank);
+ * an_diff_free), or VTB_E_NOMEM. The rows point into the traces' names. */
+int an_diff_compute(const vtb_trace *a, const an_stats *sa, const vtb_trace *b, const an_stats *sb,
+		     an_diff **out);
+void an_diff_free(an_diff *d);
+/* Sort the rows by `rank` (AN_DIFF_AUTO: by mean when one trace spans more than
+ * AN_DIFF_SPAN_RATIO times the other's time, else by impact). */
+void an_diff_rank(an_diff *d, enum an_diff_rank rank);
+/* One of AN_DIFF_RANK_WORDS; 0 or VTB_E_ARG. */
+int an_diff_parse_rank(const char *text, enum an_diff_rank *rank);
 /* Per side (0: a, 1: b): the mean (total / calls, rounded; 0 without calls) and the calls
  * per second of the trace's span (0 for an empty span). */
-uint64_t tui_diff_mean(const tui_diff_row *r, int side);
-double tui_diff_rate(const tui_diff *d, const tui_diff_row *r, int side);
+uint64_t an_diff_mean(const an_diff_row *r, int side);
+double an_diff_rate(const an_diff *d, const an_diff_row *r, int side);
 /* Table, CSV (name,calls_a,calls_b,calls_delta,total_a,...,mean_a,mean_b,mean_delta,
  * rate_a,rate_b) or JSON. 0 or VTB_E_IO. */
-int tui_diff_write(const tui_diff *d, enum tui_stats_format fmt, size_t top, FILE *out, char **cause);
+int an_diff_write(const an_diff *d, enum an_stats_format fmt, size_t top, FILE *out, char **cause);
 
 /* ---- flame graph (flame.c) ---- */
 
 /* One node of the aggregated flame graph: calls merged by stack. */
-struct tui_flame_node {
+struct an_flame_node {
 	uint32_t name_id;
 	uint32_t parent;       /* UINT32_MAX for the root */
 	uint32_t first_child;  /* children sorted widest first, linked by next; UINT32_MAX: none */
@@ -191,18 +191,18 @@ struct tui_flame_node {
 /* Build the merged tree of `t` in scope (NULL: everything; with a range, the calls that
  * overlap it count the part inside it; with a subtree, the call and what it holds):
  * *out (out[0] is the root, the caller frees it) and *count. 0 or VTB_E_NOMEM. */
-int tui_flame_build(const vtb_trace *t, const tui_stats_scope *sc, struct tui_flame_node **out,
+int an_flame_build(const vtb_trace *t, const an_stats_scope *sc, struct an_flame_node **out,
 		    size_t *count);
 
 /* ---- several dumps of one run (multi.c) ---- */
 
 /* Where the threads of a merged trace came from: which dump, and a title for each. */
-typedef struct tui_sources {
+typedef struct an_sources {
 	size_t count;              /* dumps */
 	char **titles;             /* per dump: "snap1.bin (1 of 2): dump: signal, pid 12 ForkPoolWorker-1" */
 	size_t thread_count;
 	uint32_t *of_thread;       /* per thread of the merged trace: its dump */
-} tui_sources;
+} an_sources;
 
 /* One trace holding the threads, counters and marks of `traces` (several dumps of one run:
  * a parent and its children, or one process dumped twice), their times moved onto the
@@ -210,14 +210,14 @@ typedef struct tui_sources {
  * NULL) name the dumps; with `sources` set, *sources receives where each thread came from,
  * for tui_app_set_sources. The inputs stay the caller's. NULL with *cause on failure; the
  * caller owns the results. */
-vtb_trace *tui_multi_merge(vtb_trace *const *traces, const char *const *paths, size_t count,
-			   tui_sources **sources, char **cause);
-void tui_sources_free(tui_sources *s);
+vtb_trace *an_multi_merge(vtb_trace *const *traces, const char *const *paths, size_t count,
+			   an_sources **sources, char **cause);
+void an_sources_free(an_sources *s);
 
 /* ---- asyncio tasks (tasks.c) ---- */
 
 /* One lane per task of a thread (the task's steps, by start). */
-typedef struct tui_task_lane {
+typedef struct an_task_lane {
 	uint32_t thread;         /* trace thread index */
 	uint64_t task;           /* vtb_task_step.task */
 	const char *name;        /* owned by the trace */
@@ -226,24 +226,24 @@ typedef struct tui_task_lane {
 	uint64_t first_ns;       /* the first step's start */
 	uint64_t last_ns;        /* the last step's end */
 	uint64_t busy_ns;        /* the steps' durations summed */
-} tui_task_lane;
+} an_task_lane;
 
-typedef struct tui_tasks {
-	tui_task_lane *lanes;    /* by thread, then first step */
+typedef struct an_tasks {
+	an_task_lane *lanes;    /* by thread, then first step */
 	size_t count;
 	vtb_slice *slices;       /* every lane's */
-} tui_tasks;
+} an_tasks;
 
 /* The task lanes of `t` (none when it recorded no task): 0 with *out, or VTB_E_NOMEM.
- * The result refers to `t`'s names: free it first with tui_tasks_free. */
-int tui_tasks_build(const vtb_trace *t, tui_tasks **out);
-void tui_tasks_free(tui_tasks *ts);
+ * The result refers to `t`'s names: free it first with an_tasks_free. */
+int an_tasks_build(const vtb_trace *t, an_tasks **out);
+void an_tasks_free(an_tasks *ts);
 /* span: last_ns - first_ns; wait: span - busy (the gaps between steps). */
-uint64_t tui_task_span(const tui_task_lane *l);
-uint64_t tui_task_wait(const tui_task_lane *l);
+uint64_t an_task_span(const an_task_lane *l);
+uint64_t an_task_wait(const an_task_lane *l);
 /* Write the lanes as a table, CSV (task,thread,steps,span,busy,wait; ns) or JSON
  * ({"tasks": [...]}). 0, or VTB_E_IO / VTB_E_NOMEM with *cause. */
-int tui_tasks_write(const tui_tasks *ts, const vtb_trace *t, enum tui_stats_format fmt, FILE *out,
+int an_tasks_write(const an_tasks *ts, const vtb_trace *t, enum an_stats_format fmt, FILE *out,
 		    char **cause);
 
 /* ---- a thread's call list (calls.c) ----
@@ -343,48 +343,48 @@ int an_exception_began(const vtb_thread *th, uint32_t depth, size_t index);
  * The viewer and the batch commands print and parse the same words. */
 
 /* "12.5ms", "980ns", "1.23s": three significant digits. ascii: "us" for "µs". */
-void tui_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii);
+void an_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii);
 /* A point in time (ns from the trace's start) in the unit of the larger of t and res_ns,
  * with the decimals it takes to tell apart two times res_ns apart ("495.000123ms"),
  * trailing zeros dropped:
  * ruler ticks (res = the step), view bounds (one column), a call's start and end. */
-void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int ascii);
+void an_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int ascii);
 /* res_ns, or finer when it would leave t fewer than three significant digits. */
-uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns);
+uint64_t an_time_res(uint64_t t_ns, uint64_t res_ns);
 /* Parse "12.5ms", "3s", "400us", "-2ms", "1500" (ms). *relative is set for a
  * leading + or -. Returns 0 or VTB_E_ARG. */
-int tui_parse_time(const char *text, int64_t *ns, int *relative);
+int an_parse_time(const char *text, int64_t *ns, int *relative);
 /* "95%": 0 with *t the point that far into the trace spanning [first_ns, last_ns], or -1. */
-int tui_parse_percent(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t);
+int an_parse_percent(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t);
 /* "1.5ms..20ms", "10%..90%", "..2s", "1s.." (times from first_ns): 0 with [*t0, *t1) in
  * the trace's times, or -1 with a message in err. */
-int tui_parse_range(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t0, uint64_t *t1,
+int an_parse_range(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t0, uint64_t *t1,
 		    char *err, size_t len);
 /* The range [t0, t1) as "1.5ms..20ms (18.5ms)" from first_ns, at a resolution of res_ns. */
-void tui_fmt_range(uint64_t first_ns, uint64_t t0, uint64_t t1, uint64_t res_ns, int ascii, char *buf, size_t len);
+void an_fmt_range(uint64_t first_ns, uint64_t t0, uint64_t t1, uint64_t res_ns, int ascii, char *buf, size_t len);
 /* A malloc'd copy of `text` with each unsafe character and invalid byte as '?' per byte
  * ('\n' kept when keep_newlines); NULL when out of memory. */
-char *tui_clean(const char *text, int keep_newlines);
+char *an_clean(const char *text, int keep_newlines);
 /* fprintf of a message that quotes names, paths or commands: every unsafe character of
  * the result but '\n' is printed as '?'. The one way the batch modes write to stderr. */
-int tui_fprintf_clean(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int an_fprintf_clean(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- opening a trace file by its kind (load.c) ---- */
 
 /* Whether `s` ends with `suffix`. */
-int tui_ends_with(const char *s, const char *suffix);
+int an_ends_with(const char *s, const char *suffix);
 /* Whether `path` names Chrome trace JSON (.json, .json.gz) rather than VTB. */
-int tui_is_json_name(const char *path);
+int an_is_json_name(const char *path);
 /* Whether the file at `path` is JSON: by its name, or for other names by its first bytes. */
-int tui_is_json_file(const char *path);
+int an_is_json_file(const char *path);
 /* --max-json-bytes SIZE (K, M, G suffixes) or --max-events N (`option` without dashes):
  * the limits of every JSON load that follows. 0, or -1 with *cause. */
-int tui_json_limit_option(const char *option, const char *value, char **cause);
+int an_json_limit_option(const char *option, const char *value, char **cause);
 /* vtb_json_load under those limits (the caller owns the trace and report->notes). */
-vtb_trace *tui_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_json_report *report,
+vtb_trace *an_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_json_report *report,
 			 char **cause);
 /* The --help lines of the two options. */
-#define TUI_JSON_LIMITS_HELP \
+#define AN_JSON_LIMITS_HELP \
 	"  --max-json-bytes SIZE\n" \
 	"                     stop reading JSON past SIZE bytes once uncompressed\n" \
 	"                     (default 1G; K, M, G suffixes; 0: no limit)\n" \
@@ -392,6 +392,6 @@ vtb_trace *tui_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_js
 
 /* A Chrome JSON trace, as vtb_json_load, with its notes (one a line) in *notes (NULL: not
  * wanted) for the caller to free; a file of which no event loads is an error. */
-vtb_trace *tui_load_json(const char *path, vtb_progress_fn fn, void *ctx, char **notes, char **cause);
+vtb_trace *an_load_json(const char *path, vtb_progress_fn fn, void *ctx, char **notes, char **cause);
 
 #endif

@@ -14,7 +14,7 @@
 struct entry {
 	const char *name;
 	int side;               /* 0: a, 1: b */
-	const tui_stats_row *r;
+	const an_stats_row *r;
 };
 
 static int cmp_entry(const void *x, const void *y)
@@ -32,7 +32,7 @@ static uint64_t absdiff(uint64_t a, uint64_t b)
 
 static int cmp_impact(const void *x, const void *y)
 {
-	const tui_diff_row *a = x, *b = y;
+	const an_diff_row *a = x, *b = y;
 	uint64_t sa = absdiff(a->self_a, a->self_b), sb = absdiff(b->self_a, b->self_b);
 	uint64_t ta = absdiff(a->total_a, a->total_b), tb = absdiff(b->total_a, b->total_b);
 
@@ -45,9 +45,9 @@ static int cmp_impact(const void *x, const void *y)
 
 static int cmp_mean(const void *x, const void *y)
 {
-	const tui_diff_row *a = x, *b = y;
-	uint64_t ma = absdiff(tui_diff_mean(a, 0), tui_diff_mean(a, 1));
-	uint64_t mb = absdiff(tui_diff_mean(b, 0), tui_diff_mean(b, 1));
+	const an_diff_row *a = x, *b = y;
+	uint64_t ma = absdiff(an_diff_mean(a, 0), an_diff_mean(a, 1));
+	uint64_t mb = absdiff(an_diff_mean(b, 0), an_diff_mean(b, 1));
 	uint64_t ta = absdiff(a->total_a, a->total_b), tb = absdiff(b->total_a, b->total_b);
 
 	if (ma != mb)
@@ -57,43 +57,43 @@ static int cmp_mean(const void *x, const void *y)
 	return strcmp(a->name, b->name);
 }
 
-uint64_t tui_diff_mean(const tui_diff_row *r, int side)
+uint64_t an_diff_mean(const an_diff_row *r, int side)
 {
-	tui_stats_row row = { .calls = side ? r->calls_b : r->calls_a, .total_ns = side ? r->total_b : r->total_a };
+	an_stats_row row = { .calls = side ? r->calls_b : r->calls_a, .total_ns = side ? r->total_b : r->total_a };
 
-	return tui_stats_mean(&row); /* the mean of vtui stats, defined once */
+	return an_stats_mean(&row); /* the mean of vtui stats, defined once */
 }
 
-double tui_diff_rate(const tui_diff *d, const tui_diff_row *r, int side)
+double an_diff_rate(const an_diff *d, const an_diff_row *r, int side)
 {
 	uint64_t span = side ? d->span_b : d->span_a;
 
 	return span ? (double)(side ? r->calls_b : r->calls_a) * 1e9 / (double)span : 0;
 }
 
-static int spans_differ(const tui_diff *d)
+static int spans_differ(const an_diff *d)
 {
 	uint64_t lo = d->span_a < d->span_b ? d->span_a : d->span_b;
 	uint64_t hi = d->span_a < d->span_b ? d->span_b : d->span_a;
 
-	return (double)hi > TUI_DIFF_SPAN_RATIO * (double)lo;
+	return (double)hi > AN_DIFF_SPAN_RATIO * (double)lo;
 }
 
-void tui_diff_rank(tui_diff *d, enum tui_diff_rank rank)
+void an_diff_rank(an_diff *d, enum an_diff_rank rank)
 {
-	if (rank == TUI_DIFF_AUTO)
-		rank = spans_differ(d) ? TUI_DIFF_MEAN : TUI_DIFF_IMPACT;
+	if (rank == AN_DIFF_AUTO)
+		rank = spans_differ(d) ? AN_DIFF_MEAN : AN_DIFF_IMPACT;
 	d->rank = rank;
-	qsort(d->rows, d->count, sizeof(*d->rows), rank == TUI_DIFF_MEAN ? cmp_mean : cmp_impact);
+	qsort(d->rows, d->count, sizeof(*d->rows), rank == AN_DIFF_MEAN ? cmp_mean : cmp_impact);
 }
 
-int tui_diff_parse_rank(const char *text, enum tui_diff_rank *rank)
+int an_diff_parse_rank(const char *text, enum an_diff_rank *rank)
 {
 	static const char *const words[] = { "auto", "impact", "mean" };
 
 	for (int i = 0; i < 3; i++)
 		if (strcmp(text, words[i]) == 0) {
-			*rank = (enum tui_diff_rank)i;
+			*rank = (enum an_diff_rank)i;
 			return 0;
 		}
 	return VTB_E_ARG;
@@ -107,7 +107,7 @@ static uint64_t span_of(const vtb_trace *t)
 	return last > first ? last - first : 0;
 }
 
-static void add(tui_diff_row *d, const struct entry *e)
+static void add(an_diff_row *d, const struct entry *e)
 {
 	if (e->side == 0) {
 		d->id_a = d->id_a < 0 ? (int64_t)e->r->name_id : d->id_a;
@@ -122,12 +122,12 @@ static void add(tui_diff_row *d, const struct entry *e)
 	}
 }
 
-int tui_diff_compute(const vtb_trace *a, const tui_stats *sa, const vtb_trace *b, const tui_stats *sb,
-		     tui_diff **out)
+int an_diff_compute(const vtb_trace *a, const an_stats *sa, const vtb_trace *b, const an_stats *sb,
+		     an_diff **out)
 {
 	size_t n = sa->count + sb->count, k = 0;
 	struct entry *e = malloc((n + 1) * sizeof(*e));
-	tui_diff *d = calloc(1, sizeof(*d));
+	an_diff *d = calloc(1, sizeof(*d));
 	int rc = VTB_E_NOMEM;
 
 	if (!e || !d || !(d->rows = malloc((n + 1) * sizeof(*d->rows))))
@@ -139,22 +139,22 @@ int tui_diff_compute(const vtb_trace *a, const tui_stats *sa, const vtb_trace *b
 	qsort(e, n, sizeof(*e), cmp_entry);
 	for (size_t i = 0; i < n; i++) {
 		if (!i || strcmp(e[i].name, e[i - 1].name))
-			d->rows[d->count++] = (tui_diff_row){ .name = e[i].name, .id_a = -1, .id_b = -1 };
+			d->rows[d->count++] = (an_diff_row){ .name = e[i].name, .id_a = -1, .id_b = -1 };
 		add(&d->rows[d->count - 1], &e[i]);
 	}
 	d->span_a = span_of(a);
 	d->span_b = span_of(b);
-	tui_diff_rank(d, TUI_DIFF_AUTO);
+	an_diff_rank(d, AN_DIFF_AUTO);
 	*out = d;
 	d = NULL;
 	rc = 0;
 out:
 	free(e);
-	tui_diff_free(d);
+	an_diff_free(d);
 	return rc;
 }
 
-void tui_diff_free(tui_diff *d)
+void an_diff_free(an_diff *d)
 {
 	if (!d)
 		return;
@@ -172,7 +172,7 @@ static const char *signed_dur(char *buf, size_t len, uint64_t a, uint64_t b)
 	return buf;
 }
 
-static void write_table(const tui_diff *d, size_t n, FILE *out)
+static void write_table(const an_diff *d, size_t n, FILE *out)
 {
 	char b[10][32];
 
@@ -180,8 +180,8 @@ static void write_table(const tui_diff *d, size_t n, FILE *out)
 		"total_a", "total_b", "total+-", "self_a", "self_b", "self+-", "mean_a", "mean_b", "mean+-", "calls/s_a",
 		"calls/s_b", "name");
 	for (size_t i = 0; i < n; i++) {
-		const tui_diff_row *r = &d->rows[i];
-		uint64_t ma = tui_diff_mean(r, 0), mb = tui_diff_mean(r, 1);
+		const an_diff_row *r = &d->rows[i];
+		uint64_t ma = an_diff_mean(r, 0), mb = an_diff_mean(r, 1);
 
 		fprintf(out, "%8llu %8llu %10s %10s %10s %10s %10s %10s %10s %10s %10s %10.1f %10.1f  ",
 			(unsigned long long)r->calls_a, (unsigned long long)r->calls_b,
@@ -189,8 +189,8 @@ static void write_table(const tui_diff *d, size_t n, FILE *out)
 			signed_dur(b[2], 32, r->total_a, r->total_b), flt_duration_format(r->self_a, b[3], 32),
 			flt_duration_format(r->self_b, b[4], 32), signed_dur(b[5], 32, r->self_a, r->self_b),
 			flt_duration_format(ma, b[6], 32), flt_duration_format(mb, b[7], 32),
-			signed_dur(b[8], 32, ma, mb), tui_diff_rate(d, r, 0), tui_diff_rate(d, r, 1));
-		tui_stats_put_clean(out, r->name);
+			signed_dur(b[8], 32, ma, mb), an_diff_rate(d, r, 0), an_diff_rate(d, r, 1));
+		an_stats_put_clean(out, r->name);
 		fputc('\n', out);
 	}
 }
@@ -201,31 +201,31 @@ static void put_delta(FILE *out, uint64_t a, uint64_t b)
 	fprintf(out, ",%s%llu", b < a ? "-" : "", (unsigned long long)absdiff(a, b));
 }
 
-static void write_csv(const tui_diff *d, size_t n, FILE *out)
+static void write_csv(const an_diff *d, size_t n, FILE *out)
 {
 	fputs("name,calls_a,calls_b,calls_delta,total_a,total_b,total_delta,self_a,self_b,self_delta,"
 	      "mean_a,mean_b,mean_delta,rate_a,rate_b\n", out);
 	for (size_t i = 0; i < n; i++) {
-		const tui_diff_row *r = &d->rows[i];
+		const an_diff_row *r = &d->rows[i];
 
-		tui_stats_put_csv_field(out, r->name);
+		an_stats_put_csv_field(out, r->name);
 		fprintf(out, ",%llu,%llu", (unsigned long long)r->calls_a, (unsigned long long)r->calls_b);
 		put_delta(out, r->calls_a, r->calls_b);
 		fprintf(out, ",%llu,%llu", (unsigned long long)r->total_a, (unsigned long long)r->total_b);
 		put_delta(out, r->total_a, r->total_b);
 		fprintf(out, ",%llu,%llu", (unsigned long long)r->self_a, (unsigned long long)r->self_b);
 		put_delta(out, r->self_a, r->self_b);
-		fprintf(out, ",%llu,%llu", (unsigned long long)tui_diff_mean(r, 0), (unsigned long long)tui_diff_mean(r, 1));
-		put_delta(out, tui_diff_mean(r, 0), tui_diff_mean(r, 1));
-		fprintf(out, ",%.3f,%.3f\n", tui_diff_rate(d, r, 0), tui_diff_rate(d, r, 1));
+		fprintf(out, ",%llu,%llu", (unsigned long long)an_diff_mean(r, 0), (unsigned long long)an_diff_mean(r, 1));
+		put_delta(out, an_diff_mean(r, 0), an_diff_mean(r, 1));
+		fprintf(out, ",%.3f,%.3f\n", an_diff_rate(d, r, 0), an_diff_rate(d, r, 1));
 	}
 }
 
 /* Row i of the diff `ctx` as a JSON object; NULL when out of memory. */
 static cJSON *row_json(const void *ctx, size_t i)
 {
-	const tui_diff *d = ctx;
-	const tui_diff_row *r = &d->rows[i];
+	const an_diff *d = ctx;
+	const an_diff_row *r = &d->rows[i];
 	cJSON *o = cJSON_CreateObject();
 
 	if (!o || !cJSON_AddStringToObject(o, "name", r->name) ||
@@ -235,10 +235,10 @@ static cJSON *row_json(const void *ctx, size_t i)
 	    !cJSON_AddNumberToObject(o, "total_b_ns", (double)r->total_b) ||
 	    !cJSON_AddNumberToObject(o, "self_a_ns", (double)r->self_a) ||
 	    !cJSON_AddNumberToObject(o, "self_b_ns", (double)r->self_b) ||
-	    !cJSON_AddNumberToObject(o, "mean_a_ns", (double)tui_diff_mean(r, 0)) ||
-	    !cJSON_AddNumberToObject(o, "mean_b_ns", (double)tui_diff_mean(r, 1)) ||
-	    !cJSON_AddNumberToObject(o, "calls_per_s_a", tui_diff_rate(d, r, 0)) ||
-	    !cJSON_AddNumberToObject(o, "calls_per_s_b", tui_diff_rate(d, r, 1))) {
+	    !cJSON_AddNumberToObject(o, "mean_a_ns", (double)an_diff_mean(r, 0)) ||
+	    !cJSON_AddNumberToObject(o, "mean_b_ns", (double)an_diff_mean(r, 1)) ||
+	    !cJSON_AddNumberToObject(o, "calls_per_s_a", an_diff_rate(d, r, 0)) ||
+	    !cJSON_AddNumberToObject(o, "calls_per_s_b", an_diff_rate(d, r, 1))) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -246,11 +246,11 @@ static cJSON *row_json(const void *ctx, size_t i)
 }
 
 /* The document's head: how the rows are ranked and what each trace spans. NULL: no memory. */
-static cJSON *json_root(const tui_diff *d)
+static cJSON *json_root(const an_diff *d)
 {
 	cJSON *root = cJSON_CreateObject();
 
-	if (root && (!cJSON_AddStringToObject(root, "rank", d->rank == TUI_DIFF_MEAN ? "mean" : "impact") ||
+	if (root && (!cJSON_AddStringToObject(root, "rank", d->rank == AN_DIFF_MEAN ? "mean" : "impact") ||
 		     !cJSON_AddNumberToObject(root, "span_a_ns", (double)d->span_a) ||
 		     !cJSON_AddNumberToObject(root, "span_b_ns", (double)d->span_b))) {
 		cJSON_Delete(root);
@@ -259,16 +259,16 @@ static cJSON *json_root(const tui_diff *d)
 	return root;
 }
 
-int tui_diff_write(const tui_diff *d, enum tui_stats_format fmt, size_t top, FILE *out, char **cause)
+int an_diff_write(const an_diff *d, enum an_stats_format fmt, size_t top, FILE *out, char **cause)
 {
 	size_t n = top && top < d->count ? top : d->count;
 	int rc = 0;
 
-	if (fmt == TUI_STATS_CSV)
+	if (fmt == AN_STATS_CSV)
 		write_csv(d, n, out);
-	else if (fmt == TUI_STATS_JSON)
-		rc = tui_stats_json_write(json_root(d), n, row_json, d, out);
+	else if (fmt == AN_STATS_JSON)
+		rc = an_stats_json_write(json_root(d), n, row_json, d, out);
 	else
 		write_table(d, n, out);
-	return tui_stats_write_end(rc, out, "the diff", cause);
+	return an_stats_write_end(rc, out, "the diff", cause);
 }

@@ -13,7 +13,7 @@
 #define NONE UINT32_MAX
 
 struct builder {
-	struct tui_flame_node *nodes;
+	struct an_flame_node *nodes;
 	size_t count, cap;
 	uint32_t *hash;   /* node index or NONE; size hash_cap (a power of two) */
 	size_t hash_cap;
@@ -55,21 +55,21 @@ static uint32_t child_node(struct builder *b, uint32_t parent, uint32_t name)
 	if ((b->count + 1) * 2 > b->hash_cap && rehash(b) < 0)
 		return NONE;
 	for (s = slot_of(b, parent, name); b->hash[s] != NONE; s = (s + 1) & (b->hash_cap - 1)) {
-		const struct tui_flame_node *n = &b->nodes[b->hash[s]];
+		const struct an_flame_node *n = &b->nodes[b->hash[s]];
 
 		if (n->parent == parent && n->name_id == name)
 			return b->hash[s];
 	}
 	if (b->count == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 256;
-		struct tui_flame_node *nn = realloc(b->nodes, cap * sizeof(*nn));
+		struct an_flame_node *nn = realloc(b->nodes, cap * sizeof(*nn));
 
 		if (!nn)
 			return NONE;
 		b->nodes = nn;
 		b->cap = cap;
 	}
-	b->nodes[b->count] = (struct tui_flame_node){ name, parent, NONE, NONE, b->nodes[parent].depth + 1, 0, 0 };
+	b->nodes[b->count] = (struct an_flame_node){ name, parent, NONE, NONE, b->nodes[parent].depth + 1, 0, 0 };
 	b->hash[s] = (uint32_t)b->count;
 	return (uint32_t)b->count++;
 }
@@ -83,7 +83,7 @@ static size_t last_at_or_before(const vtb_row *row, uint64_t t)
 }
 
 /* The part of a slice that counts: clipped to [t0, t1) when the scope has a range. */
-static uint64_t clipped(const vtb_slice *sl, const tui_stats_scope *sc)
+static uint64_t clipped(const vtb_slice *sl, const an_stats_scope *sc)
 {
 	uint64_t a = sl->start_ns, e = an_slice_end(sl);
 
@@ -95,7 +95,7 @@ static uint64_t clipped(const vtb_slice *sl, const tui_stats_scope *sc)
 }
 
 /* The slices of `row` the scope can hold: [*lo, *hi), found by binary search. */
-static void row_range(const vtb_row *row, const tui_stats_scope *sc, uint64_t t0, uint64_t t1, size_t *lo,
+static void row_range(const vtb_row *row, const an_stats_scope *sc, uint64_t t0, uint64_t t1, size_t *lo,
 		      size_t *hi)
 {
 	*lo = 0;
@@ -110,7 +110,7 @@ static void row_range(const vtb_row *row, const tui_stats_scope *sc, uint64_t t0
 
 /* One thread: per depth, each slice's node from its parent's (one row back). Only the
  * slices in the scope's time range are visited: a zoomed-in scope costs what it holds. */
-static int add_thread(struct builder *b, const vtb_thread *th, size_t t, const tui_stats_scope *sc)
+static int add_thread(struct builder *b, const vtb_thread *th, size_t t, const an_stats_scope *sc)
 {
 	uint32_t *prev = NULL, *cur = NULL;
 	uint64_t t0 = sc ? sc->t0_ns : 0, t1 = sc ? sc->t1_ns : 0;
@@ -166,7 +166,7 @@ out:
 
 static int cmp_children(const void *a, const void *b, void *arg)
 {
-	const struct tui_flame_node *n = arg;
+	const struct an_flame_node *n = arg;
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	if (n[x].parent != n[y].parent)
@@ -177,7 +177,7 @@ static int cmp_children(const void *a, const void *b, void *arg)
 }
 
 /* Children lists, widest first; the root's total is its children's. */
-static int link_children(struct tui_flame_node *n, size_t count)
+static int link_children(struct an_flame_node *n, size_t count)
 {
 	uint32_t *order = malloc((count + 1) * sizeof(*order));
 
@@ -187,7 +187,7 @@ static int link_children(struct tui_flame_node *n, size_t count)
 		order[i - 1] = (uint32_t)i;
 	qsort_r(order, count - 1, sizeof(*order), cmp_children, n);
 	for (size_t k = count - 1; k-- > 0;) {
-		struct tui_flame_node *c = &n[order[k]];
+		struct an_flame_node *c = &n[order[k]];
 
 		c->next = n[c->parent].first_child;
 		n[c->parent].first_child = order[k];
@@ -199,7 +199,7 @@ static int link_children(struct tui_flame_node *n, size_t count)
 	return 0;
 }
 
-int tui_flame_build(const vtb_trace *t, const tui_stats_scope *sc, struct tui_flame_node **out, size_t *count)
+int an_flame_build(const vtb_trace *t, const an_stats_scope *sc, struct an_flame_node **out, size_t *count)
 {
 	struct builder b = { 0 };
 	int rc = VTB_E_NOMEM;
@@ -207,7 +207,7 @@ int tui_flame_build(const vtb_trace *t, const tui_stats_scope *sc, struct tui_fl
 	if (!(b.nodes = malloc(256 * sizeof(*b.nodes))))
 		goto out;
 	b.cap = 256;
-	b.nodes[0] = (struct tui_flame_node){ NONE, NONE, NONE, NONE, 0, 0, 0 };
+	b.nodes[0] = (struct an_flame_node){ NONE, NONE, NONE, NONE, 0, 0, 0 };
 	b.count = 1;
 	for (size_t i = 0; i < vtb_trace_thread_count(t); i++)
 		if (add_thread(&b, vtb_trace_thread(t, i), i, sc) < 0)

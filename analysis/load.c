@@ -12,30 +12,30 @@
 
 #include "common/vtb_json.h"
 
-int tui_ends_with(const char *s, const char *suffix)
+int an_ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-int tui_is_json_name(const char *path)
+int an_is_json_name(const char *path)
 {
-	return tui_ends_with(path, ".json") || tui_ends_with(path, ".json.gz");
+	return an_ends_with(path, ".json") || an_ends_with(path, ".json.gz");
 }
 
 /* A name that says nothing (a download called "trace") leaves it to the first bytes:
  * gzip, or { or [ after blanks, is JSON. What cannot be read goes to the VTB reader,
  * whose message says why. */
-int tui_is_json_file(const char *path)
+int an_is_json_file(const char *path)
 {
 	unsigned char b[64];
 	size_t n, i = 0;
 	FILE *f;
 
-	if (tui_is_json_name(path))
+	if (an_is_json_name(path))
 		return 1;
-	if (tui_ends_with(path, ".bin") || tui_ends_with(path, ".vtb") || tui_ends_with(path, VTB_RING_SUFFIX) ||
+	if (an_ends_with(path, ".bin") || an_ends_with(path, ".vtb") || an_ends_with(path, VTB_RING_SUFFIX) ||
 	    !(f = fopen(path, "rb")))
 		return 0;
 	n = fread(b, 1, sizeof(b), f);
@@ -49,7 +49,7 @@ int tui_is_json_file(const char *path)
 
 static vtb_json_limits json_limits = { VTB_JSON_MAX_BYTES_DEFAULT, VTB_JSON_MAX_EVENTS_DEFAULT };
 
-int tui_json_limit_option(const char *option, const char *value, char **cause)
+int an_json_limit_option(const char *option, const char *value, char **cause)
 {
 	int bytes = !strcmp(option, "max-json-bytes");
 	char *end;
@@ -76,7 +76,7 @@ int tui_json_limit_option(const char *option, const char *value, char **cause)
 }
 
 /* The caller owns the trace. */
-vtb_trace *tui_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_json_report *report, char **cause)
+vtb_trace *an_json_load(const char *path, vtb_progress_fn fn, void *ctx, vtb_json_report *report, char **cause)
 {
 	return vtb_json_load_limited(path, &json_limits, fn, ctx, report, cause);
 }
@@ -96,10 +96,10 @@ static char *notes_line(const char *notes)
 	return out;
 }
 
-vtb_trace *tui_load_json(const char *path, vtb_progress_fn fn, void *ctx, char **notes, char **cause)
+vtb_trace *an_load_json(const char *path, vtb_progress_fn fn, void *ctx, char **notes, char **cause)
 {
 	vtb_json_report report = { 0 };
-	vtb_trace *t = tui_json_load(path, fn, ctx, &report, cause);
+	vtb_trace *t = an_json_load(path, fn, ctx, &report, cause);
 
 	if (t && vtb_trace_event_count(t) == 0) { /* nothing to show is a failed import */
 		char *line = report.notes ? notes_line(report.notes) : NULL;

@@ -177,7 +177,7 @@ static void merged_header(vtb_trace *const *traces, size_t count, const int64_t 
 	}
 }
 
-void tui_sources_free(tui_sources *s)
+void an_sources_free(an_sources *s)
 {
 	if (!s)
 		return;
@@ -209,9 +209,9 @@ static char *source_title(const vtb_trace *t, const char *path, size_t i, size_t
 
 /* Where each thread of the merge came from: the writer numbers threads in the order they
  * are written, dump after dump. */
-static tui_sources *sources_of(vtb_trace *const *traces, const char *const *paths, size_t count)
+static an_sources *sources_of(vtb_trace *const *traces, const char *const *paths, size_t count)
 {
-	tui_sources *s = calloc(1, sizeof(*s));
+	an_sources *s = calloc(1, sizeof(*s));
 	size_t n = 0;
 
 	for (size_t i = 0; i < count; i++)
@@ -229,12 +229,12 @@ static tui_sources *sources_of(vtb_trace *const *traces, const char *const *path
 	}
 	return s;
 fail:
-	tui_sources_free(s);
+	an_sources_free(s);
 	return NULL;
 }
 
-vtb_trace *tui_multi_merge(vtb_trace *const *traces, const char *const *paths, size_t count,
-			   tui_sources **sources, char **cause)
+vtb_trace *an_multi_merge(vtb_trace *const *traces, const char *const *paths, size_t count,
+			   an_sources **sources, char **cause)
 {
 	int64_t *shift = calloc(count + 1, sizeof(*shift));
 	const vtb_header *h0 = count ? vtb_trace_header(traces[0]) : NULL;

@@ -18,8 +18,8 @@ struct frame {
 };
 
 struct walk {
-	const tui_stats_scope *sc;
-	tui_stats_row *by_id;   /* indexed by string id */
+	const an_stats_scope *sc;
+	an_stats_row *by_id;   /* indexed by string id */
 	uint32_t *active;       /* counted open calls per id (recursion) */
 	size_t nstr;
 	uint64_t calls;
@@ -88,7 +88,7 @@ static void open_call(struct walk *w, uint32_t level, uint32_t base, const vtb_s
 
 static void close_call(struct walk *w, const struct frame *f)
 {
-	tui_stats_row *r;
+	an_stats_row *r;
 	uint64_t dur = f->s->dur_ns;
 
 	if (!f->counted)
@@ -137,7 +137,7 @@ static size_t first_from(const vtb_row *row, uint64_t ts_ns)
 /* Position the cursors for the scope and walk the thread. */
 static void walk_thread(struct walk *w)
 {
-	const tui_stats_scope *sc = w->sc;
+	const an_stats_scope *sc = w->sc;
 	const vtb_thread *th = w->th;
 
 	w->lo_ns = sc->t1_ns ? sc->t0_ns : 0;
@@ -163,7 +163,7 @@ static void walk_thread(struct walk *w)
 		walk_from(w, d, w->hi_ns);
 }
 
-static int check_subtree(const vtb_trace *t, const tui_stats_scope *sc, char **cause)
+static int check_subtree(const vtb_trace *t, const an_stats_scope *sc, char **cause)
 {
 	const vtb_thread *th;
 
@@ -205,7 +205,7 @@ static int reserve(struct walk *w, size_t *cap, uint32_t depths)
 
 static int walk_all(struct walk *w, const vtb_trace *t, char **cause)
 {
-	const tui_stats_scope *sc = w->sc;
+	const an_stats_scope *sc = w->sc;
 	size_t cap = 0;
 
 	for (size_t i = 0; i < vtb_trace_thread_count(t); i++) {
@@ -224,7 +224,7 @@ static int walk_all(struct walk *w, const vtb_trace *t, char **cause)
 }
 
 /* Keep the ids that were called. */
-static int compact(struct walk *w, tui_stats *out)
+static int compact(struct walk *w, an_stats *out)
 {
 	size_t n = 0;
 
@@ -242,12 +242,12 @@ static int compact(struct walk *w, tui_stats *out)
 	return 0;
 }
 
-int tui_stats_compute(const vtb_trace *t, const tui_stats_scope *scope, tui_stats **out,
+int an_stats_compute(const vtb_trace *t, const an_stats_scope *scope, an_stats **out,
 		      char **cause)
 {
-	static const tui_stats_scope everything;
+	static const an_stats_scope everything;
 	struct walk w = { .sc = scope ? scope : &everything, .nstr = vtb_trace_string_count(t) };
-	tui_stats *s = calloc(1, sizeof(*s));
+	an_stats *s = calloc(1, sizeof(*s));
 	int rc = VTB_E_NOMEM;
 
 	w.by_id = calloc(w.nstr ? w.nstr : 1, sizeof(*w.by_id));
@@ -273,7 +273,7 @@ int tui_stats_compute(const vtb_trace *t, const tui_stats_scope *scope, tui_stat
 	*out = s;
 	s = NULL;
 out:
-	tui_stats_free(s);
+	an_stats_free(s);
 	free(w.by_id);
 	free(w.active);
 	free(w.cursor);
@@ -282,7 +282,7 @@ out:
 	return rc;
 }
 
-void tui_stats_free(tui_stats *s)
+void an_stats_free(an_stats *s)
 {
 	if (s == NULL)
 		return;
@@ -290,7 +290,7 @@ void tui_stats_free(tui_stats *s)
 	free(s);
 }
 
-uint64_t tui_stats_mean(const tui_stats_row *r)
+uint64_t an_stats_mean(const an_stats_row *r)
 {
 	if (!r->calls)
 		return 0;
@@ -300,21 +300,21 @@ uint64_t tui_stats_mean(const tui_stats_row *r)
 
 struct sort_ctx {
 	const vtb_trace *t;
-	enum tui_stats_sort by;
+	enum an_stats_sort by;
 };
 
-uint64_t tui_stats_key(const tui_stats_row *r, enum tui_stats_sort by)
+uint64_t an_stats_key(const an_stats_row *r, enum an_stats_sort by)
 {
 	switch (by) {
-	case TUI_STATS_SELF:
+	case AN_STATS_SELF:
 		return r->self_ns;
-	case TUI_STATS_CALLS:
+	case AN_STATS_CALLS:
 		return r->calls;
-	case TUI_STATS_MAX:
+	case AN_STATS_MAX:
 		return r->max_ns;
-	case TUI_STATS_MEAN:
-		return tui_stats_mean(r);
-	case TUI_STATS_NAME:
+	case AN_STATS_MEAN:
+		return an_stats_mean(r);
+	case AN_STATS_NAME:
 		return 0;
 	default:
 		return r->total_ns;
@@ -324,8 +324,8 @@ uint64_t tui_stats_key(const tui_stats_row *r, enum tui_stats_sort by)
 static int compare_rows(const void *a, const void *b, void *arg)
 {
 	const struct sort_ctx *c = arg;
-	const tui_stats_row *x = a, *y = b;
-	uint64_t kx = tui_stats_key(x, c->by), ky = tui_stats_key(y, c->by);
+	const an_stats_row *x = a, *y = b;
+	uint64_t kx = an_stats_key(x, c->by), ky = an_stats_key(y, c->by);
 	int by_name;
 
 	if (kx != ky)
@@ -337,32 +337,32 @@ static int compare_rows(const void *a, const void *b, void *arg)
 	return x->name_id < y->name_id ? -1 : x->name_id > y->name_id;
 }
 
-void tui_stats_sort(tui_stats *s, const vtb_trace *t, enum tui_stats_sort by)
+void an_stats_sort(an_stats *s, const vtb_trace *t, enum an_stats_sort by)
 {
 	struct sort_ctx c = { t, by };
 
 	qsort_r(s->rows, s->count, sizeof(*s->rows), compare_rows, &c);
 }
 
-int tui_stats_parse_sort(const char *text, enum tui_stats_sort *by)
+int an_stats_parse_sort(const char *text, enum an_stats_sort *by)
 {
 	static const char *const names[] = { "name", "calls", "total", "self", "mean", "max" };
 
 	for (int i = 0; i < 6; i++)
 		if (strcmp(text, names[i]) == 0) {
-			*by = (enum tui_stats_sort)i;
+			*by = (enum an_stats_sort)i;
 			return 0;
 		}
 	return VTB_E_ARG;
 }
 
-int tui_stats_parse_format(const char *text, enum tui_stats_format *fmt)
+int an_stats_parse_format(const char *text, enum an_stats_format *fmt)
 {
 	static const char *const names[] = { "table", "csv", "json" };
 
 	for (int i = 0; i < 3; i++)
 		if (strcmp(text, names[i]) == 0) {
-			*fmt = (enum tui_stats_format)i;
+			*fmt = (enum an_stats_format)i;
 			return 0;
 		}
 	return VTB_E_ARG;
@@ -384,7 +384,7 @@ static int printable_utf8(const unsigned char *p)
 	return n;
 }
 
-void tui_stats_put_clean(FILE *out, const char *name)
+void an_stats_put_clean(FILE *out, const char *name)
 {
 	for (const unsigned char *p = (const unsigned char *)name; *p != '\0';) {
 		int n = printable_utf8(p);
@@ -397,28 +397,28 @@ void tui_stats_put_clean(FILE *out, const char *name)
 	}
 }
 
-static void write_table(const tui_stats *s, const vtb_trace *t, size_t n, FILE *out)
+static void write_table(const an_stats *s, const vtb_trace *t, size_t n, FILE *out)
 {
 	char b[5][16];
 
 	fprintf(out, "%10s %10s %10s %10s %10s  %s\n", "calls", "total", "self", "mean", "max",
 		"name");
 	for (size_t i = 0; i < n; i++) {
-		const tui_stats_row *r = &s->rows[i];
+		const an_stats_row *r = &s->rows[i];
 
 		fprintf(out, "%10llu %10s %10s %10s %10s  ", (unsigned long long)r->calls,
 			flt_duration_format(r->total_ns, b[1], sizeof(b[1])),
 			flt_duration_format(r->self_ns, b[2], sizeof(b[2])),
-			flt_duration_format(tui_stats_mean(r), b[3], sizeof(b[3])),
+			flt_duration_format(an_stats_mean(r), b[3], sizeof(b[3])),
 			flt_duration_format(r->max_ns, b[4], sizeof(b[4])));
-		tui_stats_put_clean(out, vtb_trace_string(t, r->name_id)->name);
+		an_stats_put_clean(out, vtb_trace_string(t, r->name_id)->name);
 		fputc('\n', out);
 	}
 }
 
 /* Control characters and invalid bytes become '?' here too (a newline in a quoted field
  * stays): CSV goes to terminals as often as to files. */
-void tui_stats_put_csv_field(FILE *out, const char *text)
+void an_stats_put_csv_field(FILE *out, const char *text)
 {
 	int quote = strpbrk(text, ",\"\r\n") != NULL;
 
@@ -456,21 +456,21 @@ static void put_json_text(FILE *out, const char *text)
 	}
 }
 
-static void write_csv(const tui_stats *s, const vtb_trace *t, size_t n, FILE *out)
+static void write_csv(const an_stats *s, const vtb_trace *t, size_t n, FILE *out)
 {
 	fputs("name,calls,total,self,mean,max\n", out);
 	for (size_t i = 0; i < n; i++) {
-		const tui_stats_row *r = &s->rows[i];
+		const an_stats_row *r = &s->rows[i];
 
-		tui_stats_put_csv_field(out, vtb_trace_string(t, r->name_id)->name);
+		an_stats_put_csv_field(out, vtb_trace_string(t, r->name_id)->name);
 		fprintf(out, ",%llu,%llu,%llu,%llu,%llu\n", (unsigned long long)r->calls,
 			(unsigned long long)r->total_ns, (unsigned long long)r->self_ns,
-			(unsigned long long)tui_stats_mean(r), (unsigned long long)r->max_ns);
+			(unsigned long long)an_stats_mean(r), (unsigned long long)r->max_ns);
 	}
 }
 
 struct json_ctx {
-	const tui_stats *s;
+	const an_stats *s;
 	const vtb_trace *t;
 };
 
@@ -478,7 +478,7 @@ struct json_ctx {
 static cJSON *row_json(const void *ctx, size_t i)
 {
 	const struct json_ctx *c = ctx;
-	const tui_stats_row *r = &c->s->rows[i];
+	const an_stats_row *r = &c->s->rows[i];
 	const vtb_string *str = vtb_trace_string(c->t, r->name_id);
 	cJSON *o = cJSON_CreateObject();
 
@@ -488,7 +488,7 @@ static cJSON *row_json(const void *ctx, size_t i)
 	    !cJSON_AddNumberToObject(o, "calls", (double)r->calls) ||
 	    !cJSON_AddNumberToObject(o, "total_ns", (double)r->total_ns) ||
 	    !cJSON_AddNumberToObject(o, "self_ns", (double)r->self_ns) ||
-	    !cJSON_AddNumberToObject(o, "mean_ns", (double)tui_stats_mean(r)) ||
+	    !cJSON_AddNumberToObject(o, "mean_ns", (double)an_stats_mean(r)) ||
 	    !cJSON_AddNumberToObject(o, "max_ns", (double)r->max_ns)) {
 		cJSON_Delete(o);
 		return NULL;
@@ -496,13 +496,13 @@ static cJSON *row_json(const void *ctx, size_t i)
 	return o;
 }
 
-int tui_stats_json_write(cJSON *root, size_t n, cJSON *(*item)(const void *ctx, size_t i),
+int an_stats_json_write(cJSON *root, size_t n, cJSON *(*item)(const void *ctx, size_t i),
 			 const void *ctx, FILE *out)
 {
-	return tui_stats_json_list(root, "functions", n, item, ctx, out);
+	return an_stats_json_list(root, "functions", n, item, ctx, out);
 }
 
-int tui_stats_json_list(cJSON *root, const char *key, size_t n, cJSON *(*item)(const void *ctx, size_t i),
+int an_stats_json_list(cJSON *root, const char *key, size_t n, cJSON *(*item)(const void *ctx, size_t i),
 			const void *ctx, FILE *out)
 {
 	cJSON *list;
@@ -530,7 +530,7 @@ out:
 	return rc;
 }
 
-static int write_json(const tui_stats *s, const vtb_trace *t, size_t n, FILE *out)
+static int write_json(const an_stats *s, const vtb_trace *t, size_t n, FILE *out)
 {
 	struct json_ctx c = { s, t };
 	cJSON *root = cJSON_CreateObject();
@@ -539,10 +539,10 @@ static int write_json(const tui_stats *s, const vtb_trace *t, size_t n, FILE *ou
 		cJSON_Delete(root);
 		root = NULL;
 	}
-	return tui_stats_json_write(root, n, row_json, &c, out);
+	return an_stats_json_write(root, n, row_json, &c, out);
 }
 
-int tui_stats_write_end(int rc, FILE *out, const char *what, char **cause)
+int an_stats_write_end(int rc, FILE *out, const char *what, char **cause)
 {
 	if (rc == 0 && (fflush(out) != 0 || ferror(out)))
 		rc = VTB_E_IO;
@@ -552,17 +552,17 @@ int tui_stats_write_end(int rc, FILE *out, const char *what, char **cause)
 	return rc;
 }
 
-int tui_stats_write(const tui_stats *s, const vtb_trace *t, enum tui_stats_format fmt,
+int an_stats_write(const an_stats *s, const vtb_trace *t, enum an_stats_format fmt,
 		    size_t top, FILE *out, char **cause)
 {
 	size_t n = top && top < s->count ? top : s->count;
 	int rc = 0;
 
-	if (fmt == TUI_STATS_CSV)
+	if (fmt == AN_STATS_CSV)
 		write_csv(s, t, n, out);
-	else if (fmt == TUI_STATS_JSON)
+	else if (fmt == AN_STATS_JSON)
 		rc = write_json(s, t, n, out);
 	else
 		write_table(s, t, n, out);
-	return tui_stats_write_end(rc, out, "statistics", cause);
+	return an_stats_write_end(rc, out, "statistics", cause);
 }

@@ -34,7 +34,7 @@ static int cmp_ref(const void *a, const void *b)
 /* Lanes by thread, then by their first step. */
 static int cmp_lane(const void *a, const void *b)
 {
-	const tui_task_lane *x = a, *y = b;
+	const an_task_lane *x = a, *y = b;
 
 	if (x->thread != y->thread)
 		return x->thread < y->thread ? -1 : 1;
@@ -68,12 +68,12 @@ static int same_lane(const struct step_ref *a, const struct step_ref *b)
 }
 
 /* Fill lane `l` from refs [i, j): slices copied, figures summed. */
-static void fill_lane(const vtb_trace *t, tui_task_lane *l, const struct step_ref *r, size_t i, size_t j,
+static void fill_lane(const vtb_trace *t, an_task_lane *l, const struct step_ref *r, size_t i, size_t j,
 		      vtb_slice *slices)
 {
 	const vtb_thread *th = vtb_trace_thread(t, r[i].thread);
 
-	*l = (tui_task_lane){ .thread = r[i].thread, .task = r[i].step->task, .name = r[i].step->name,
+	*l = (an_task_lane){ .thread = r[i].thread, .task = r[i].step->task, .name = r[i].step->name,
 			      .slices = slices, .count = j - i, .first_ns = r[i].start_ns };
 	for (size_t k = i; k < j; k++) {
 		vtb_slice s = th->rows[r[k].step->depth].slices[r[k].step->index];
@@ -86,11 +86,11 @@ static void fill_lane(const vtb_trace *t, tui_task_lane *l, const struct step_re
 }
 
 /* The lanes own one array of slices, in lane order before the lanes are sorted. */
-int tui_tasks_build(const vtb_trace *t, tui_tasks **out)
+int an_tasks_build(const vtb_trace *t, an_tasks **out)
 {
 	size_t n = 0, lanes = 0;
 	struct step_ref *r = collect(t, &n);
-	tui_tasks *ts = calloc(1, sizeof(*ts));
+	an_tasks *ts = calloc(1, sizeof(*ts));
 
 	*out = NULL;
 	if (!r || !ts)
@@ -112,11 +112,11 @@ int tui_tasks_build(const vtb_trace *t, tui_tasks **out)
 	return 0;
 nomem:
 	free(r);
-	tui_tasks_free(ts);
+	an_tasks_free(ts);
 	return VTB_E_NOMEM;
 }
 
-void tui_tasks_free(tui_tasks *ts)
+void an_tasks_free(an_tasks *ts)
 {
 	if (!ts)
 		return;
@@ -125,14 +125,14 @@ void tui_tasks_free(tui_tasks *ts)
 	free(ts);
 }
 
-uint64_t tui_task_span(const tui_task_lane *l)
+uint64_t an_task_span(const an_task_lane *l)
 {
 	return l->last_ns - l->first_ns;
 }
 
-uint64_t tui_task_wait(const tui_task_lane *l)
+uint64_t an_task_wait(const an_task_lane *l)
 {
-	return tui_task_span(l) > l->busy_ns ? tui_task_span(l) - l->busy_ns : 0;
+	return an_task_span(l) > l->busy_ns ? an_task_span(l) - l->busy_ns : 0;
 }
 
 static const char *thread_label(const vtb_trace *t, uint32_t i, char *buf, size_t len)
@@ -145,50 +145,50 @@ static const char *thread_label(const vtb_trace *t, uint32_t i, char *buf, size_
 	return buf;
 }
 
-static void write_table(const tui_tasks *ts, const vtb_trace *t, FILE *out)
+static void write_table(const an_tasks *ts, const vtb_trace *t, FILE *out)
 {
 	char b[3][16], tb[32];
 
 	fprintf(out, "%8s %10s %10s %10s  %s\n", "steps", "span", "busy", "wait", "task (thread)");
 	for (size_t i = 0; i < ts->count; i++) {
-		const tui_task_lane *l = &ts->lanes[i];
+		const an_task_lane *l = &ts->lanes[i];
 
 		fprintf(out, "%8zu %10s %10s %10s  ", l->count,
-			flt_duration_format(tui_task_span(l), b[0], sizeof(b[0])),
+			flt_duration_format(an_task_span(l), b[0], sizeof(b[0])),
 			flt_duration_format(l->busy_ns, b[1], sizeof(b[1])),
-			flt_duration_format(tui_task_wait(l), b[2], sizeof(b[2])));
-		tui_stats_put_clean(out, l->name);
+			flt_duration_format(an_task_wait(l), b[2], sizeof(b[2])));
+		an_stats_put_clean(out, l->name);
 		fputs(" (", out);
-		tui_stats_put_clean(out, thread_label(t, l->thread, tb, sizeof(tb)));
+		an_stats_put_clean(out, thread_label(t, l->thread, tb, sizeof(tb)));
 		fputs(")\n", out);
 	}
 }
 
-static void write_csv(const tui_tasks *ts, const vtb_trace *t, FILE *out)
+static void write_csv(const an_tasks *ts, const vtb_trace *t, FILE *out)
 {
 	char tb[32];
 
 	fputs("task,thread,steps,span,busy,wait\n", out);
 	for (size_t i = 0; i < ts->count; i++) {
-		const tui_task_lane *l = &ts->lanes[i];
+		const an_task_lane *l = &ts->lanes[i];
 
-		tui_stats_put_csv_field(out, l->name);
+		an_stats_put_csv_field(out, l->name);
 		fputc(',', out);
-		tui_stats_put_csv_field(out, thread_label(t, l->thread, tb, sizeof(tb)));
-		fprintf(out, ",%zu,%llu,%llu,%llu\n", l->count, (unsigned long long)tui_task_span(l),
-			(unsigned long long)l->busy_ns, (unsigned long long)tui_task_wait(l));
+		an_stats_put_csv_field(out, thread_label(t, l->thread, tb, sizeof(tb)));
+		fprintf(out, ",%zu,%llu,%llu,%llu\n", l->count, (unsigned long long)an_task_span(l),
+			(unsigned long long)l->busy_ns, (unsigned long long)an_task_wait(l));
 	}
 }
 
 struct json_ctx {
-	const tui_tasks *ts;
+	const an_tasks *ts;
 	const vtb_trace *t;
 };
 
 static cJSON *lane_json(const void *ctx, size_t i)
 {
 	const struct json_ctx *x = ctx;
-	const tui_task_lane *l = &x->ts->lanes[i];
+	const an_task_lane *l = &x->ts->lanes[i];
 	const vtb_thread *th = vtb_trace_thread(x->t, l->thread);
 	cJSON *o = cJSON_CreateObject();
 
@@ -196,27 +196,27 @@ static cJSON *lane_json(const void *ctx, size_t i)
 	    !cJSON_AddNumberToObject(o, "tid", (double)th->tid) ||
 	    !cJSON_AddStringToObject(o, "thread", th->name ? th->name : "") ||
 	    !cJSON_AddNumberToObject(o, "steps", (double)l->count) ||
-	    !cJSON_AddNumberToObject(o, "span", (double)tui_task_span(l)) ||
+	    !cJSON_AddNumberToObject(o, "span", (double)an_task_span(l)) ||
 	    !cJSON_AddNumberToObject(o, "busy", (double)l->busy_ns) ||
-	    !cJSON_AddNumberToObject(o, "wait", (double)tui_task_wait(l))) {
+	    !cJSON_AddNumberToObject(o, "wait", (double)an_task_wait(l))) {
 		cJSON_Delete(o);
 		return NULL;
 	}
 	return o;
 }
 
-int tui_tasks_write(const tui_tasks *ts, const vtb_trace *t, enum tui_stats_format fmt, FILE *out,
+int an_tasks_write(const an_tasks *ts, const vtb_trace *t, enum an_stats_format fmt, FILE *out,
 		    char **cause)
 {
 	int rc = 0;
 
-	if (fmt == TUI_STATS_TABLE) {
+	if (fmt == AN_STATS_TABLE) {
 		write_table(ts, t, out);
-	} else if (fmt == TUI_STATS_CSV) {
+	} else if (fmt == AN_STATS_CSV) {
 		write_csv(ts, t, out);
 	} else {
 		struct json_ctx x = { ts, t };
-		rc = tui_stats_json_list(cJSON_CreateObject(), "tasks", ts->count, lane_json, &x, out);
+		rc = an_stats_json_list(cJSON_CreateObject(), "tasks", ts->count, lane_json, &x, out);
 	}
-	return tui_stats_write_end(rc, out, "the task statistics", cause);
+	return an_stats_write_end(rc, out, "the task statistics", cause);
 }

@@ -42,7 +42,7 @@ static void trim_zeros(char *num)
 		num[--n] = '\0';
 }
 
-void tui_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii)
+void an_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii)
 {
 	size_t u = unit_for((double)ns);
 	double v = (double)ns / units[u].ns;
@@ -63,7 +63,7 @@ void tui_fmt_dur(char *buf, size_t len, uint64_t ns, int ascii)
 	snprintf(buf, len, "%s%s", num, ascii ? units[u].ascii : units[u].name);
 }
 
-void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int ascii)
+void an_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int ascii)
 {
 	/* the unit of the rounded time: 999.9999ms at 1us is 1.000000s */
 	size_t u = unit_for((double)(t_ns > res_ns ? t_ns + res_ns / 2 : res_ns));
@@ -80,7 +80,7 @@ void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int asc
 	/* the fewest decimals whose last digit is no coarser than res_ns */
 	for (digit = scale; digit > 1 && digit > (res_ns ? res_ns : 1); digit /= 10)
 		decimals++;
-	/* rounded as tui_fmt_dur rounds, so a start and a duration printed side by side add up */
+	/* rounded as an_fmt_dur rounds, so a start and a duration printed side by side add up */
 	v = t_ns / digit + (t_ns % digit >= (digit + 1) / 2);
 	if (decimals == 0) {
 		snprintf(buf, len, "%llu%s", (unsigned long long)v, ascii ? units[u].ascii : units[u].name);
@@ -92,7 +92,7 @@ void tui_fmt_time(char *buf, size_t len, uint64_t t_ns, uint64_t res_ns, int asc
 	snprintf(buf, len, "%s%s", num, ascii ? units[u].ascii : units[u].name);
 }
 
-uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns)
+uint64_t an_time_res(uint64_t t_ns, uint64_t res_ns)
 {
 	uint64_t sig = 1;
 
@@ -101,7 +101,7 @@ uint64_t tui_time_res(uint64_t t_ns, uint64_t res_ns)
 	return sig < res_ns ? sig : res_ns;
 }
 
-int tui_parse_time(const char *text, int64_t *ns, int *relative)
+int an_parse_time(const char *text, int64_t *ns, int *relative)
 {
 	char *end;
 	double v, mult = 1e6; /* a bare number is milliseconds */
@@ -130,7 +130,7 @@ int tui_parse_time(const char *text, int64_t *ns, int *relative)
 }
 
 /* "95%", "12.5%": a point of the trace's span. 0 with *t, or -1 (not a percentage). */
-int tui_parse_percent(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t)
+int an_parse_percent(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t)
 {
 	char *end;
 	double p = strtod(text, &end);
@@ -154,14 +154,14 @@ static int parse_end(uint64_t first_ns, uint64_t last_ns, const char *text, size
 		return 0;
 	}
 	snprintf(word, sizeof(word), "%.*s", (int)(len < sizeof(word) - 1 ? len : sizeof(word) - 1), text);
-	if (strchr(word, '%') ? tui_parse_percent(first_ns, last_ns, word, t) == 0 :
-	    tui_parse_time(word, &ns, &rel) == 0 && !rel && ns >= 0 && (uint64_t)ns <= last_ns - first_ns &&
+	if (strchr(word, '%') ? an_parse_percent(first_ns, last_ns, word, t) == 0 :
+	    an_parse_time(word, &ns, &rel) == 0 && !rel && ns >= 0 && (uint64_t)ns <= last_ns - first_ns &&
 	    (*t = first_ns + (uint64_t)ns, 1))
 		return 0;
-	if (!strchr(word, '%') && tui_parse_time(word, &ns, &rel) == 0 && !rel && ns >= 0) {
+	if (!strchr(word, '%') && an_parse_time(word, &ns, &rel) == 0 && !rel && ns >= 0) {
 		char span[32];
 
-		tui_fmt_dur(span, sizeof(span), last_ns - first_ns, 1);
+		an_fmt_dur(span, sizeof(span), last_ns - first_ns, 1);
 		snprintf(err, err_len, "'%s' is past the end of the trace (%s)", word, span);
 	} else {
 		snprintf(err, err_len, "'%s' is not a time from the start like 1.5ms or a percentage like 10%%", word);
@@ -169,7 +169,7 @@ static int parse_end(uint64_t first_ns, uint64_t last_ns, const char *text, size
 	return -1;
 }
 
-int tui_parse_range(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t0, uint64_t *t1,
+int an_parse_range(uint64_t first_ns, uint64_t last_ns, const char *text, uint64_t *t0, uint64_t *t1,
 		    char *err, size_t len)
 {
 	const char *dots = strstr(text, "..");
@@ -188,18 +188,18 @@ int tui_parse_range(uint64_t first_ns, uint64_t last_ns, const char *text, uint6
 	return 0;
 }
 
-void tui_fmt_range(uint64_t first_ns, uint64_t t0, uint64_t t1, uint64_t res_ns, int ascii, char *buf, size_t len)
+void an_fmt_range(uint64_t first_ns, uint64_t t0, uint64_t t1, uint64_t res_ns, int ascii, char *buf, size_t len)
 {
 	char a[32], b[32], d[32];
 
-	tui_fmt_time(a, sizeof(a), t0 - first_ns, tui_time_res(t0 - first_ns, res_ns), ascii);
-	tui_fmt_time(b, sizeof(b), t1 - first_ns, tui_time_res(t1 - first_ns, res_ns), ascii);
-	tui_fmt_dur(d, sizeof(d), t1 - t0, ascii);
+	an_fmt_time(a, sizeof(a), t0 - first_ns, an_time_res(t0 - first_ns, res_ns), ascii);
+	an_fmt_time(b, sizeof(b), t1 - first_ns, an_time_res(t1 - first_ns, res_ns), ascii);
+	an_fmt_dur(d, sizeof(d), t1 - t0, ascii);
 	snprintf(buf, len, "%s..%s (%s)", a, b, d);
 }
 
 /* The caller frees the result. */
-char *tui_clean(const char *text, int keep_newlines)
+char *an_clean(const char *text, int keep_newlines)
 {
 	size_t len = strlen(text);
 	char *out = malloc(len + 1), *o = out;
@@ -223,7 +223,7 @@ char *tui_clean(const char *text, int keep_newlines)
 	return out;
 }
 
-int tui_fprintf_clean(FILE *out, const char *fmt, ...)
+int an_fprintf_clean(FILE *out, const char *fmt, ...)
 {
 	va_list ap, again;
 	char *raw, *clean;
@@ -237,7 +237,7 @@ int tui_fprintf_clean(FILE *out, const char *fmt, ...)
 		vsnprintf(raw, (size_t)n + 1, fmt, again);
 	va_end(again);
 	va_end(ap);
-	clean = raw ? tui_clean(raw, 1) : NULL;
+	clean = raw ? an_clean(raw, 1) : NULL;
 	n = fputs(clean ? clean : "vtui: out of memory\n", out);
 	free(raw);
 	free(clean);

@@ -191,8 +191,8 @@ int main(int argc, char **argv)
 	       vtb_trace_call_count(t), nstr, bench_now_ms() - t0, flt_pattern_jit(search) ? "on" : "off");
 	for (int r = 0; r < runs; r++) {
 		flt_set *f = flt_set_new();
-		tui_stats_scope scope = { .filter = f };
-		tui_stats *s = NULL;
+		an_stats_scope scope = { .filter = f };
+		an_stats *s = NULL;
 
 		for (size_t i = 0; i < sizeof(filter_cmds) / sizeof(filter_cmds[0]); i++)
 			if (flt_set_command(f, filter_cmds[i], NULL) < 0)
@@ -219,11 +219,11 @@ int main(int argc, char **argv)
 		flt_pattern_eval(interp, entry_of, t, nstr, bm, NULL);
 		ni[r] = bench_now_ms() - t0;
 		t0 = bench_now_ms();
-		if (tui_stats_compute(t, &scope, &s, NULL) < 0)
+		if (an_stats_compute(t, &scope, &s, NULL) < 0)
 			return 2;
 		st[r] = bench_now_ms() - t0;
 		rows = s->count;
-		tui_stats_free(s);
+		an_stats_free(s);
 		flt_set_free(f);
 	}
 	printf("filter (3 commands) over %zu names: eval %.2f ms, pass over calls %.2f ms, "

@@ -53,7 +53,7 @@ static int entry_of(void *ctx, size_t id, const char **name, const char **file)
 	return 0;
 }
 
-static const tui_stats_row *row_named(const tui_stats *s, const vtb_trace *t, const char *name)
+static const an_stats_row *row_named(const an_stats *s, const vtb_trace *t, const char *name)
 {
 	for (size_t i = 0; i < s->count; i++)
 		if (strcmp(vtb_trace_string(t, s->rows[i].name_id)->name, name) == 0)
@@ -61,21 +61,21 @@ static const tui_stats_row *row_named(const tui_stats *s, const vtb_trace *t, co
 	return NULL;
 }
 
-static void check_rows(const tui_stats *s, const vtb_trace *t, const struct want *w, size_t n)
+static void check_rows(const an_stats *s, const vtb_trace *t, const struct want *w, size_t n)
 {
 	uint64_t calls = 0;
 
 	ck_assert_uint_eq(s->count, n);
 	for (size_t i = 0; i < n; i++) {
-		const tui_stats_row *r = row_named(s, t, names[w[i].name]);
+		const an_stats_row *r = row_named(s, t, names[w[i].name]);
 
 		ck_assert_msg(r != NULL, "no row for %s", names[w[i].name]);
 		ck_assert_msg(r->calls == w[i].calls && r->total_ns == w[i].total &&
-			      r->self_ns == w[i].self && tui_stats_mean(r) == w[i].mean &&
+			      r->self_ns == w[i].self && an_stats_mean(r) == w[i].mean &&
 			      r->max_ns == w[i].max,
 			      "%s: calls %llu total %llu self %llu mean %llu max %llu", names[w[i].name],
 			      (unsigned long long)r->calls, (unsigned long long)r->total_ns,
-			      (unsigned long long)r->self_ns, (unsigned long long)tui_stats_mean(r),
+			      (unsigned long long)r->self_ns, (unsigned long long)an_stats_mean(r),
 			      (unsigned long long)r->max_ns);
 		calls += w[i].calls;
 	}
@@ -117,16 +117,16 @@ START_TEST(test_filter_table)
 	const struct filter_case *c = &filter_cases[_i];
 	vtb_trace *t = load_known();
 	flt_set *f = flt_set_new();
-	tui_stats_scope scope = { .filter = f };
-	tui_stats *s = NULL;
+	an_stats_scope scope = { .filter = f };
+	an_stats *s = NULL;
 	char *cause = NULL;
 
 	for (int i = 0; i < 3 && c->commands[i]; i++)
 		ck_assert_int_eq(flt_set_command(f, c->commands[i], NULL), 0);
 	ck_assert_int_eq(flt_set_eval(f, entry_of, t, vtb_trace_string_count(t), NULL), 0);
-	ck_assert_msg(tui_stats_compute(t, &scope, &s, &cause) == 0, "%s", cause);
+	ck_assert_msg(an_stats_compute(t, &scope, &s, &cause) == 0, "%s", cause);
 	check_rows(s, t, c->rows, c->count);
-	tui_stats_free(s);
+	an_stats_free(s);
 	flt_set_free(f);
 	vtb_trace_free(t);
 }
@@ -139,17 +139,17 @@ START_TEST(test_no_filter_scope)
 		{ FIB, 3, 20, 20, 7, 20 }, { C, 1, 20, 10, 20, 20 },
 	};
 	vtb_trace *t = load_known();
-	tui_stats *s = NULL;
+	an_stats *s = NULL;
 
-	ck_assert_int_eq(tui_stats_compute(t, NULL, &s, NULL), 0);
+	ck_assert_int_eq(an_stats_compute(t, NULL, &s, NULL), 0);
 	check_rows(s, t, all, 5);
-	tui_stats_free(s);
+	an_stats_free(s);
 	vtb_trace_free(t);
 }
 END_TEST
 
 struct scope_case {
-	tui_stats_scope scope;
+	an_stats_scope scope;
 	struct want rows[4];
 	size_t count;
 };
@@ -174,29 +174,29 @@ START_TEST(test_scope_table)
 {
 	const struct scope_case *c = &scope_cases[_i];
 	vtb_trace *t = load_known();
-	tui_stats *s = NULL;
+	an_stats *s = NULL;
 	char *cause = NULL;
 
-	ck_assert_msg(tui_stats_compute(t, &c->scope, &s, &cause) == 0, "%s", cause);
+	ck_assert_msg(an_stats_compute(t, &c->scope, &s, &cause) == 0, "%s", cause);
 	check_rows(s, t, c->rows, c->count);
-	tui_stats_free(s);
+	an_stats_free(s);
 	vtb_trace_free(t);
 }
 END_TEST
 
 START_TEST(test_bad_subtree)
 {
-	static const tui_stats_scope bad[] = {
+	static const an_stats_scope bad[] = {
 		{ .subtree = 1, .thread = 2 }, { .subtree = 1, .thread = 0, .depth = 4 },
 		{ .subtree = 1, .thread = 1, .depth = 1, .index = 1 },
 	};
 	vtb_trace *t = load_known();
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		tui_stats *s = NULL;
+		an_stats *s = NULL;
 		char *cause = NULL;
 
-		ck_assert_int_eq(tui_stats_compute(t, &bad[i], &s, &cause), VTB_E_ARG);
+		ck_assert_int_eq(an_stats_compute(t, &bad[i], &s, &cause), VTB_E_ARG);
 		ck_assert_ptr_null(s);
 		ck_assert_ptr_nonnull(strstr(cause, "no slice"));
 		free(cause);
@@ -215,7 +215,7 @@ START_TEST(test_deep_recursion)
 	const uint8_t *bytes;
 	size_t len;
 	vtb_trace *t;
-	tui_stats *s = NULL;
+	an_stats *s = NULL;
 
 	ck_assert_int_eq(vtb_writer_thread(w, 1, 1, "MainThread"), 0);
 	for (uint64_t i = 0; i < DEPTH; i++)
@@ -226,15 +226,15 @@ START_TEST(test_deep_recursion)
 	bytes = vtb_writer_mem(w, &len);
 	t = vtb_trace_load_mem(bytes, len, 0, NULL);
 	ck_assert_ptr_nonnull(t);
-	ck_assert_int_eq(tui_stats_compute(t, NULL, &s, NULL), 0);
+	ck_assert_int_eq(an_stats_compute(t, NULL, &s, NULL), 0);
 	ck_assert_uint_eq(s->count, 1);
 	ck_assert_uint_eq(s->rows[0].calls, DEPTH);
 	ck_assert_uint_eq(s->rows[0].total_ns, 2 * DEPTH);
 	ck_assert_uint_eq(s->rows[0].self_ns, 2 * DEPTH);
 	ck_assert_uint_eq(s->rows[0].max_ns, 2 * DEPTH);
 	/* mean is total / calls: the recursion's time shared by its calls, so calls * mean = total */
-	ck_assert_uint_eq(tui_stats_mean(&s->rows[0]), 2);
-	tui_stats_free(s);
+	ck_assert_uint_eq(an_stats_mean(&s->rows[0]), 2);
+	an_stats_free(s);
 	vtb_trace_free(t);
 	vtb_writer_free(w);
 }
@@ -242,7 +242,7 @@ END_TEST
 
 /* ---- sorting and output ---- */
 
-static char *capture(const tui_stats *s, const vtb_trace *t, enum tui_stats_format fmt,
+static char *capture(const an_stats *s, const vtb_trace *t, enum an_stats_format fmt,
 		     size_t top)
 {
 	char *text = NULL;
@@ -250,7 +250,7 @@ static char *capture(const tui_stats *s, const vtb_trace *t, enum tui_stats_form
 	FILE *out = open_memstream(&text, &len);
 
 	ck_assert_ptr_nonnull(out);
-	ck_assert_int_eq(tui_stats_write(s, t, fmt, top, out, NULL), 0);
+	ck_assert_int_eq(an_stats_write(s, t, fmt, top, out, NULL), 0);
 	fclose(out);
 	return text;
 }
@@ -284,21 +284,21 @@ START_TEST(test_sort_csv)
 {
 	const struct sort_case *c = &sort_cases[_i];
 	vtb_trace *t = load_known();
-	tui_stats *s = NULL;
-	enum tui_stats_sort by;
+	an_stats *s = NULL;
+	enum an_stats_sort by;
 	char *text;
 
-	ck_assert_int_eq(tui_stats_parse_sort(c->by, &by), 0);
-	ck_assert_int_eq(tui_stats_compute(t, NULL, &s, NULL), 0);
-	tui_stats_sort(s, t, by);
-	text = capture(s, t, TUI_STATS_CSV, 0);
+	ck_assert_int_eq(an_stats_parse_sort(c->by, &by), 0);
+	ck_assert_int_eq(an_stats_compute(t, NULL, &s, NULL), 0);
+	an_stats_sort(s, t, by);
+	text = capture(s, t, AN_STATS_CSV, 0);
 	ck_assert_str_eq(text, c->csv);
 	free(text);
-	text = capture(s, t, TUI_STATS_CSV, 2); /* --top 2: the header and two rows */
+	text = capture(s, t, AN_STATS_CSV, 2); /* --top 2: the header and two rows */
 	ck_assert_int_eq(strncmp(text, c->csv, strlen(text)), 0);
 	ck_assert_int_eq(count_lines(text), 3);
 	free(text);
-	tui_stats_free(s);
+	an_stats_free(s);
 	vtb_trace_free(t);
 }
 END_TEST
@@ -306,18 +306,18 @@ END_TEST
 START_TEST(test_table_and_json)
 {
 	vtb_trace *t = load_known();
-	tui_stats *s = NULL;
+	an_stats *s = NULL;
 	char *text;
 	cJSON *root, *fns, *first;
-	enum tui_stats_format fmt;
+	enum an_stats_format fmt;
 
-	ck_assert_int_eq(tui_stats_compute(t, NULL, &s, NULL), 0);
-	tui_stats_sort(s, t, TUI_STATS_TOTAL);
-	text = capture(s, t, TUI_STATS_TABLE, 1);
+	ck_assert_int_eq(an_stats_compute(t, NULL, &s, NULL), 0);
+	an_stats_sort(s, t, AN_STATS_TOTAL);
+	text = capture(s, t, AN_STATS_TABLE, 1);
 	ck_assert_str_eq(text, "     calls      total       self       mean        max  name\n"
 			       "         1      100ns       40ns      100ns      100ns  main\n");
 	free(text);
-	text = capture(s, t, TUI_STATS_JSON, 0);
+	text = capture(s, t, AN_STATS_JSON, 0);
 	root = cJSON_Parse(text);
 	ck_assert_ptr_nonnull(root);
 	ck_assert_int_eq(cJSON_GetObjectItem(root, "calls")->valueint, 9);
@@ -334,11 +334,11 @@ START_TEST(test_table_and_json)
 	ck_assert_int_eq(cJSON_GetObjectItem(first, "max_ns")->valueint, 10);
 	cJSON_Delete(root);
 	free(text);
-	ck_assert_int_eq(tui_stats_parse_format("json", &fmt), 0);
-	ck_assert_int_eq(fmt, TUI_STATS_JSON);
-	ck_assert_int_eq(tui_stats_parse_format("xml", &fmt), VTB_E_ARG);
-	ck_assert_int_eq(tui_stats_parse_sort("median", (enum tui_stats_sort *)&fmt), VTB_E_ARG);
-	tui_stats_free(s);
+	ck_assert_int_eq(an_stats_parse_format("json", &fmt), 0);
+	ck_assert_int_eq(fmt, AN_STATS_JSON);
+	ck_assert_int_eq(an_stats_parse_format("xml", &fmt), VTB_E_ARG);
+	ck_assert_int_eq(an_stats_parse_sort("median", (enum an_stats_sort *)&fmt), VTB_E_ARG);
+	an_stats_free(s);
 	vtb_trace_free(t);
 }
 END_TEST
@@ -346,22 +346,22 @@ END_TEST
 /* ---- diff ---- */
 
 /* The diff of `a` against `b` over all their calls; *sa and *sb are their statistics. */
-static tui_diff *diff_of(const vtb_trace *a, const vtb_trace *b, tui_stats **sa, tui_stats **sb)
+static an_diff *diff_of(const vtb_trace *a, const vtb_trace *b, an_stats **sa, an_stats **sb)
 {
 	char *cause = NULL;
-	tui_diff *d;
+	an_diff *d;
 
-	ck_assert_int_eq(tui_stats_compute(a, NULL, sa, &cause), 0);
-	ck_assert_int_eq(tui_stats_compute(b, NULL, sb, &cause), 0);
-	ck_assert_int_eq(tui_diff_compute(a, *sa, b, *sb, &d), 0);
+	ck_assert_int_eq(an_stats_compute(a, NULL, sa, &cause), 0);
+	ck_assert_int_eq(an_stats_compute(b, NULL, sb, &cause), 0);
+	ck_assert_int_eq(an_diff_compute(a, *sa, b, *sb, &d), 0);
 	return d;
 }
 
-static void diff_done(tui_diff *d, tui_stats *sa, tui_stats *sb, vtb_trace *a, vtb_trace *b)
+static void diff_done(an_diff *d, an_stats *sa, an_stats *sb, vtb_trace *a, vtb_trace *b)
 {
-	tui_diff_free(d);
-	tui_stats_free(sa);
-	tui_stats_free(sb);
+	an_diff_free(d);
+	an_stats_free(sa);
+	an_stats_free(sb);
 	vtb_trace_free(a);
 	vtb_trace_free(b);
 }
@@ -369,8 +369,8 @@ static void diff_done(tui_diff *d, tui_stats *sa, tui_stats *sb, vtb_trace *a, v
 START_TEST(diff_exact)
 {
 	vtb_trace *a = fxa_trace(0, NULL), *b = fxa_trace(1, NULL);
-	tui_stats *sa, *sb;
-	tui_diff *d;
+	an_stats *sa, *sb;
+	an_diff *d;
 	char *cause = NULL, buf[4096] = "";
 	FILE *f = tmpfile();
 	size_t n;
@@ -384,7 +384,7 @@ START_TEST(diff_exact)
 	ck_assert_str_eq(d->rows[3].name, "extra");
 	ck_assert_int_eq(d->rows[3].id_a, -1);
 	ck_assert_uint_eq(d->rows[3].calls_b, 1);
-	ck_assert_int_eq(tui_diff_write(d, TUI_STATS_CSV, 4, f, &cause), 0);
+	ck_assert_int_eq(an_diff_write(d, AN_STATS_CSV, 4, f, &cause), 0);
 	rewind(f);
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	buf[n] = '\0';
@@ -405,7 +405,7 @@ END_TEST
 /* ---- flame graph ---- */
 
 /* The node reached by names from the root, or NULL. */
-static const struct tui_flame_node *node_at(const vtb_trace *t, const struct tui_flame_node *n,
+static const struct an_flame_node *node_at(const vtb_trace *t, const struct an_flame_node *n,
 					     const char *const *path)
 {
 	uint32_t at = 0;
@@ -425,11 +425,11 @@ static const struct tui_flame_node *node_at(const vtb_trace *t, const struct tui
 START_TEST(flame_exact)
 {
 	vtb_trace *t = fxa_trace(0, NULL);
-	struct tui_flame_node *n;
-	tui_stats_scope sc = { 0 };
+	struct an_flame_node *n;
+	an_stats_scope sc = { 0 };
 	size_t count;
 
-	ck_assert_int_eq(tui_flame_build(t, NULL, &n, &count), 0);
+	ck_assert_int_eq(an_flame_build(t, NULL, &n, &count), 0);
 	ck_assert_uint_eq(count, 8); /* root + 7 stacks */
 	ck_assert_uint_eq(n[0].total_ns, 160 * MS);
 	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "main", NULL })->total_ns, 100 * MS);
@@ -442,7 +442,7 @@ START_TEST(flame_exact)
 	free(n);
 	sc.t0_ns = FX_T0;
 	sc.t1_ns = FX_T0 + 20 * MS; /* visible: times clipped */
-	ck_assert_int_eq(tui_flame_build(t, &sc, &n, &count), 0);
+	ck_assert_int_eq(an_flame_build(t, &sc, &n, &count), 0);
 	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "main", NULL })->total_ns, 20 * MS);
 	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "main", "work", NULL })->total_ns, 19 * MS);
 	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "main", "work", "step", NULL })->total_ns, 10 * MS);
@@ -450,8 +450,8 @@ START_TEST(flame_exact)
 	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "worker.run", "step", NULL })->total_ns, 10 * MS);
 	ck_assert_ptr_null(node_at(t, n, (const char *[]){ "main", "gc.collect", NULL }));
 	free(n);
-	sc = (tui_stats_scope){ .subtree = 1, .thread = 0, .depth = 1, .index = 1 }; /* second work */
-	ck_assert_int_eq(tui_flame_build(t, &sc, &n, &count), 0);
+	sc = (an_stats_scope){ .subtree = 1, .thread = 0, .depth = 1, .index = 1 }; /* second work */
+	ck_assert_int_eq(an_flame_build(t, &sc, &n, &count), 0);
 	ck_assert_uint_eq(count, 3);
 	ck_assert_uint_eq(n[0].total_ns, 20 * MS);
 	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "work", "step", NULL })->total_ns, 10 * MS);
@@ -469,7 +469,7 @@ START_TEST(multi_merge_clock)
 	char *cause = NULL;
 
 	ck_assert_ptr_nonnull(in[1]);
-	m = tui_multi_merge(in, NULL, 2, NULL, &cause);
+	m = an_multi_merge(in, NULL, 2, NULL, &cause);
 	ck_assert_msg(m != NULL, "merge: %s", cause ? cause : "?");
 	ck_assert_uint_eq(vtb_trace_thread_count(m), 3);
 	ck_assert_uint_eq(vtb_trace_process_count(m), 2);
@@ -545,12 +545,12 @@ START_TEST(diff_known_figures)
 		{ "c", 1, 0, 20, 0, 10, 0 },        { "fib", 3, 1, 20, 10, 20, 10 },
 		{ "app.b", 3, 1, 25, 20, 25, 20 },
 	};
-	tui_stats *sa, *sb;
-	tui_diff *d = diff_of(a, b, &sa, &sb);
+	an_stats *sa, *sb;
+	an_diff *d = diff_of(a, b, &sa, &sb);
 
 	ck_assert_uint_eq(d->count, 5);
 	for (size_t i = 0; i < 5; i++) {
-		const tui_diff_row *r = &d->rows[i];
+		const an_diff_row *r = &d->rows[i];
 
 		ck_assert_str_eq(r->name, want[i].name);
 		ck_assert_uint_eq(r->calls_a, want[i].calls_a);
@@ -571,11 +571,11 @@ END_TEST
 START_TEST(flame_known_figures)
 {
 	vtb_trace *t = load_known();
-	struct tui_flame_node *n;
-	tui_stats_scope sc = { .subtree = 1, .thread = 0, .depth = 1, .index = 1 }; /* main's fib */
+	struct an_flame_node *n;
+	an_stats_scope sc = { .subtree = 1, .thread = 0, .depth = 1, .index = 1 }; /* main's fib */
 	size_t count;
 
-	ck_assert_int_eq(tui_flame_build(t, NULL, &n, &count), 0);
+	ck_assert_int_eq(an_flame_build(t, NULL, &n, &count), 0);
 	ck_assert_uint_eq(count, 9);
 	ck_assert_uint_eq(n[0].total_ns, 120);
 	ck_assert_str_eq(vtb_trace_string(t, n[n[0].first_child].name_id)->name, "main");
@@ -587,7 +587,7 @@ START_TEST(flame_known_figures)
 	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "c", "app.b", NULL })->total_ns, 10);
 	ck_assert_ptr_null(node_at(t, n, (const char *[]){ "app.b", NULL }));
 	free(n);
-	ck_assert_int_eq(tui_flame_build(t, &sc, &n, &count), 0);
+	ck_assert_int_eq(an_flame_build(t, &sc, &n, &count), 0);
 	ck_assert_uint_eq(count, 4);
 	ck_assert_uint_eq(n[0].total_ns, 20);
 	ck_assert_uint_eq(node_at(t, n, (const char *[]){ "fib", "fib", NULL })->total_ns, 9);
@@ -602,7 +602,7 @@ START_TEST(multi_merge_shift)
 {
 	vtb_header h0 = header, h1 = header;
 	vtb_trace *in[2], *m;
-	tui_sources *src = NULL;
+	an_sources *src = NULL;
 	const char *paths[2] = { "dir/first.vtb", "second.vtb" };
 	char *cause = NULL;
 	const vtb_thread *th;
@@ -614,7 +614,7 @@ START_TEST(multi_merge_shift)
 	h1.pid = 43;
 	in[0] = load_events(&h0, after, sizeof(after) / sizeof(after[0]));
 	in[1] = load_events(&h1, after, sizeof(after) / sizeof(after[0]));
-	m = tui_multi_merge(in, paths, 2, &src, &cause);
+	m = an_multi_merge(in, paths, 2, &src, &cause);
 	ck_assert_msg(m != NULL, "merge: %s", cause ? cause : "?");
 	ck_assert_uint_eq(vtb_trace_thread_count(m), 4);
 	ck_assert_uint_eq(vtb_trace_call_count(m), 6);
@@ -630,7 +630,7 @@ START_TEST(multi_merge_shift)
 	ck_assert_uint_eq(src->of_thread[2], 1);
 	/* the process's name (python) wins over the command line */
 	ck_assert_str_eq(src->titles[0], "first.vtb (1 of 2): dump: api, pid 42 python");
-	tui_sources_free(src);
+	an_sources_free(src);
 	vtb_trace_free(m);
 	vtb_trace_free(in[0]);
 	vtb_trace_free(in[1]);

@@ -89,33 +89,33 @@ START_TEST(test_model)
 {
 	char *cause = NULL;
 	vtb_trace *a = vtb_trace_load(before, 0, NULL, NULL, &cause), *b = vtb_trace_load(after, 0, NULL, NULL, &cause);
-	tui_stats *sa, *sb;
-	tui_diff *d;
+	an_stats *sa, *sb;
+	an_diff *d;
 
-	ck_assert_int_eq(tui_stats_compute(a, NULL, &sa, &cause), 0);
-	ck_assert_int_eq(tui_stats_compute(b, NULL, &sb, &cause), 0);
-	ck_assert_int_eq(tui_diff_compute(a, sa, b, sb, &d), 0);
+	ck_assert_int_eq(an_stats_compute(a, NULL, &sa, &cause), 0);
+	ck_assert_int_eq(an_stats_compute(b, NULL, &sb, &cause), 0);
+	ck_assert_int_eq(an_diff_compute(a, sa, b, sb, &d), 0);
 	ck_assert_uint_eq(d->span_a, 100 * MS);
 	ck_assert_uint_eq(d->span_b, 400 * MS);
-	ck_assert_int_eq(d->rank, TUI_DIFF_MEAN); /* 400 > 1.25 x 100 */
+	ck_assert_int_eq(d->rank, AN_DIFF_MEAN); /* 400 > 1.25 x 100 */
 	ck_assert_str_eq(d->rows[0].name, "app.f");
-	ck_assert_uint_eq(tui_diff_mean(&d->rows[0], 0), 2 * MS);
-	ck_assert_uint_eq(tui_diff_mean(&d->rows[0], 1), 3 * MS);
-	ck_assert(tui_diff_rate(d, &d->rows[1], 1) == 10.0);
-	tui_diff_rank(d, TUI_DIFF_IMPACT);
+	ck_assert_uint_eq(an_diff_mean(&d->rows[0], 0), 2 * MS);
+	ck_assert_uint_eq(an_diff_mean(&d->rows[0], 1), 3 * MS);
+	ck_assert(an_diff_rate(d, &d->rows[1], 1) == 10.0);
+	an_diff_rank(d, AN_DIFF_IMPACT);
 	ck_assert_str_eq(d->rows[0].name, "app.g"); /* self +150 ms against +100 ms */
 	/* spans within 1.25 times each other: impact */
 	d->span_a = 100 * MS;
 	d->span_b = 125 * MS;
-	tui_diff_rank(d, TUI_DIFF_AUTO);
-	ck_assert_int_eq(d->rank, TUI_DIFF_IMPACT);
+	an_diff_rank(d, AN_DIFF_AUTO);
+	ck_assert_int_eq(d->rank, AN_DIFF_IMPACT);
 	d->span_b = 126 * MS;
-	tui_diff_rank(d, TUI_DIFF_AUTO);
-	ck_assert_int_eq(d->rank, TUI_DIFF_MEAN);
+	an_diff_rank(d, AN_DIFF_AUTO);
+	ck_assert_int_eq(d->rank, AN_DIFF_MEAN);
 	ck_assert_str_eq(d->rows[0].name, "app.f");
-	tui_diff_free(d);
-	tui_stats_free(sa);
-	tui_stats_free(sb);
+	an_diff_free(d);
+	an_stats_free(sa);
+	an_stats_free(sb);
 	vtb_trace_free(a);
 	vtb_trace_free(b);
 }

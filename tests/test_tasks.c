@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* test_tasks.c: asyncio task steps (VTB escape TASK) through the writer and reader, the
- * task lanes (tui_tasks_build) with exact figures, `vtui stats --tasks` and the lanes in
+ * task lanes (an_tasks_build) with exact figures, `vtui stats --tasks` and the lanes in
  * the timeline (--render), on a hand-built trace. The binary is $VTUI_BUILD/vtui. */
 #define _GNU_SOURCE /* asprintf, mkdtemp */
 #include "analysis/analysis.h"
@@ -152,11 +152,11 @@ START_TEST(test_steps_flattened)
 		ck_assert_str_eq(vtb_trace_string(f, th->rows[0].slices[th->task_steps[k].index].name_id)->name,
 				 k == 3 ? "app.main" : "app.worker");
 	}
-	tui_tasks *ts = NULL;
-	ck_assert_int_eq(tui_tasks_build(f, &ts), 0);
+	an_tasks *ts = NULL;
+	ck_assert_int_eq(an_tasks_build(f, &ts), 0);
 	ck_assert_uint_eq(ts->count, 4);
-	ck_assert_uint_eq(tui_task_wait(&ts->lanes[0]), 170);
-	tui_tasks_free(ts);
+	ck_assert_uint_eq(an_task_wait(&ts->lanes[0]), 170);
+	an_tasks_free(ts);
 	vtb_trace_free(f); /* frees the base it owns */
 	free(bytes);
 }
@@ -167,28 +167,28 @@ START_TEST(test_lanes)
 	uint8_t *bytes;
 	size_t len;
 	vtb_trace *t = known_trace(&bytes, &len);
-	tui_tasks *ts = NULL;
+	an_tasks *ts = NULL;
 
-	ck_assert_int_eq(tui_tasks_build(t, &ts), 0);
+	ck_assert_int_eq(an_tasks_build(t, &ts), 0);
 	ck_assert_uint_eq(ts->count, 4);
 	const struct { uint32_t thread; const char *name; size_t steps; uint64_t span, busy, wait; } want[] = {
 		{ 0, "alpha", 2, 210, 40, 170 }, { 0, "beta", 1, 50, 50, 0 },
 		{ 0, "Task-1", 1, 50, 50, 0 }, { 1, "alpha", 1, 60, 60, 0 },
 	};
 	for (size_t i = 0; i < 4; i++) {
-		const tui_task_lane *l = &ts->lanes[i];
+		const an_task_lane *l = &ts->lanes[i];
 		ck_assert_uint_eq(l->thread, want[i].thread);
 		ck_assert_str_eq(l->name, want[i].name);
 		ck_assert_uint_eq(l->count, want[i].steps);
-		ck_assert_uint_eq(tui_task_span(l), want[i].span);
+		ck_assert_uint_eq(an_task_span(l), want[i].span);
 		ck_assert_uint_eq(l->busy_ns, want[i].busy);
-		ck_assert_uint_eq(tui_task_wait(l), want[i].wait);
+		ck_assert_uint_eq(an_task_wait(l), want[i].wait);
 	}
 	/* alpha's lane: its two steps at depth 0, the await gap [130,300) between them */
 	ck_assert_uint_eq(ts->lanes[0].slices[0].start_ns, 100);
 	ck_assert_uint_eq(ts->lanes[0].slices[1].start_ns, 300);
 	ck_assert_uint_eq(ts->lanes[0].slices[1].depth, 0);
-	tui_tasks_free(ts);
+	an_tasks_free(ts);
 	vtb_trace_free(t);
 	free(bytes);
 }

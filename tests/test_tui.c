@@ -1030,7 +1030,7 @@ START_TEST(time_at_resolution)
 	const struct time_case *tc = &time_cases[_i];
 	char buf[64];
 
-	tui_fmt_time(buf, sizeof(buf), tc->t_ns, tc->res_ns, 1);
+	an_fmt_time(buf, sizeof(buf), tc->t_ns, tc->res_ns, 1);
 	ck_assert_str_eq(buf, tc->text);
 }
 END_TEST

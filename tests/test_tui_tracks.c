@@ -391,9 +391,9 @@ END_TEST
 
 /* ---- statistics ---- */
 
-static const tui_stats_row *row_named(tui_app *app, const char *name)
+static const an_stats_row *row_named(tui_app *app, const char *name)
 {
-	const tui_stats *st = ((struct tui_stats_panel *)tui_an_state(app, &tui_panel_stats))->stats;
+	const an_stats *st = ((struct tui_stats_panel *)tui_an_state(app, &tui_panel_stats))->stats;
 
 	for (size_t i = 0; st && i < st->count; i++)
 		if (!strcmp(tui_model_name(&app->model, st->rows[i].name_id), name))
@@ -405,7 +405,7 @@ static const tui_stats_row *row_named(tui_app *app, const char *name)
 START_TEST(stats_scopes_exact)
 {
 	tui_app *app = open_a(0);
-	const tui_stats_row *r;
+	const an_stats_row *r;
 
 	fx_run(app, "stats all");
 	r = row_named(app, "step");
@@ -413,7 +413,7 @@ START_TEST(stats_scopes_exact)
 	ck_assert_uint_eq(r->total_ns, 50 * MS);
 	ck_assert_uint_eq(r->self_ns, 50 * MS);
 	ck_assert_uint_eq(r->max_ns, 20 * MS);
-	ck_assert_uint_eq(tui_stats_mean(r), 8333333);
+	ck_assert_uint_eq(an_stats_mean(r), 8333333);
 	r = row_named(app, "work");
 	ck_assert_uint_eq(r->calls, 2);
 	ck_assert_uint_eq(r->total_ns, 60 * MS);
@@ -617,7 +617,7 @@ START_TEST(multi_view_groups)
 {
 	vtb_trace *in[2] = { fxa_trace(0, NULL), fxa_child(NULL) };
 	char *cause = NULL, *text;
-	tui_app *app = tui_app_new(tui_multi_merge(in, NULL, 2, NULL, &cause), "a.vtb + 1 more", &cause);
+	tui_app *app = tui_app_new(an_multi_merge(in, NULL, 2, NULL, &cause), "a.vtb + 1 more", &cause);
 	tui_screen *s;
 
 	ck_assert_ptr_nonnull(app);
@@ -641,9 +641,9 @@ START_TEST(multi_same_process_titles)
 {
 	vtb_trace *in[2] = { fxa_trace(0, NULL), fxa_trace(1, NULL) };
 	static const char *const paths[] = { "/tmp/snap1.bin", "snap2.bin" };
-	tui_sources *src = NULL;
+	an_sources *src = NULL;
 	char *cause = NULL, *text;
-	tui_app *app = tui_app_new(tui_multi_merge(in, paths, 2, &src, &cause), "snap1.bin + 1 more", &cause);
+	tui_app *app = tui_app_new(an_multi_merge(in, paths, 2, &src, &cause), "snap1.bin + 1 more", &cause);
 	tui_screen *s;
 	const char *t1, *t2;
 
@@ -689,14 +689,14 @@ START_TEST(golden_80x24)
 	const struct golden80 *g = &goldens80[_i];
 	static const char *const paths[] = { "snap1.bin", "snap2.bin" };
 	vtb_trace *in[2] = { NULL, NULL };
-	tui_sources *src = NULL;
+	an_sources *src = NULL;
 	char *cause = NULL;
 	tui_app *app;
 
 	if (g->kind == G_DUMPS) {
 		in[0] = fxa_trace(0, NULL);
 		in[1] = fxa_trace(1, NULL);
-		app = tui_app_new(tui_multi_merge(in, paths, 2, &src, &cause), "snap1.bin + 1 more", &cause);
+		app = tui_app_new(an_multi_merge(in, paths, 2, &src, &cause), "snap1.bin + 1 more", &cause);
 		tui_app_set_sources(app, src);
 	} else {
 		app = open_a(g->kind == G_DIFF);

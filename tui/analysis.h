@@ -108,7 +108,7 @@ struct tui_analysis {
 
 	struct tui_gc_track *gc; /* per process with GC slices */
 	size_t gc_count;
-	tui_tasks *tasks;      /* asyncio task lanes (analysis/analysis.h), built at init */
+	an_tasks *tasks;      /* asyncio task lanes (analysis/analysis.h), built at init */
 };
 
 /* The log panel's state (view_logs.c). */
@@ -130,7 +130,7 @@ struct tui_stats_panel {
 	int stats_scope;       /* enum tui_scope */
 	int stats_sort;        /* enum tui_col */
 	int stats_sorted_by;   /* the order rows are in */
-	tui_stats *stats;      /* cached for stats_key */
+	an_stats *stats;      /* cached for stats_key */
 	uint64_t stats_key[4]; /* scope, t0 / thread, t1 / depth, index */
 	size_t stats_sel;
 	int stats_top;
@@ -139,7 +139,7 @@ struct tui_stats_panel {
 /* The flame graph panel's state (flamegraph.c). */
 struct tui_flame_panel {
 	int flame_scope;
-	struct tui_flame_node *flame; /* flame[0] is the root; NULL until computed */
+	struct an_flame_node *flame; /* flame[0] is the root; NULL until computed */
 	size_t flame_count;
 	uint64_t flame_key[4];
 	uint32_t flame_sel;    /* selected node */
@@ -151,7 +151,7 @@ struct tui_diffview {
 	vtb_trace *other;      /* the trace the app does not show (owned) */
 	char *other_path;
 	int showing_after;     /* the app shows the second trace (after) */
-	struct tui_diff *d;
+	struct an_diff *d;
 	size_t sel;
 	int top;
 };
@@ -209,7 +209,7 @@ size_t tui_mark_find(const vtb_thread *th, uint64_t t);
 void tui_logs_move(tui_app *app, long delta);
 
 /* Scope bounds: 0 with the scope filled, or -1 with a message (nothing selected). */
-int tui_scope_fill(tui_app *app, int scope, tui_stats_scope *sc, uint64_t key[4]);
+int tui_scope_fill(tui_app *app, int scope, an_stats_scope *sc, uint64_t key[4]);
 /* What a scope covers, for a panel's title ("whole trace", "range 1ms..2ms (1ms)"). */
 void tui_scope_name(const tui_app *app, int scope, char *buf, size_t len);
 

@@ -53,15 +53,15 @@ void tui_app_free(tui_app *app)
 	free(app);
 }
 
-void tui_app_set_sources(tui_app *app, tui_sources *sources)
+void tui_app_set_sources(tui_app *app, an_sources *sources)
 {
 	if (!sources)
 		return;
 	if (sources->thread_count != app->model.thread_count) { /* not this trace's: no titles */
-		tui_sources_free(sources);
+		an_sources_free(sources);
 		return;
 	}
-	tui_sources_free(app->model.sources);
+	an_sources_free(app->model.sources);
 	app->model.sources = sources;
 	tui_model_order(&app->model);
 }

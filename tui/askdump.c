@@ -145,13 +145,13 @@ int vtui_ask_dump_main(int argc, char **argv)
 		return 2;
 	}
 	if (!(path = vtb_follow_ring_of((uint32_t)pid, &cause))) {
-		tui_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "out of memory");
+		an_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "out of memory");
 		free(cause);
 		return 1;
 	}
 	int rc = tui_ask_dump(&ask, (uint32_t)pid, path, &msg);
 	free(path);
-	tui_fprintf_clean(rc < 0 ? stderr : stdout, "%s%s\n", rc < 0 ? "vtui: " : "", msg ? msg : "out of memory");
+	an_fprintf_clean(rc < 0 ? stderr : stdout, "%s%s\n", rc < 0 ? "vtui: " : "", msg ? msg : "out of memory");
 	free(msg);
 	struct timespec t0, nap = { 0, 20000000 };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -159,7 +159,7 @@ int vtui_ask_dump_main(int argc, char **argv)
 		nanosleep(&nap, NULL);
 	if (rc == 0 && wait) {
 		if (tui_ask_done(&ask, dumped, sizeof dumped)) {
-			tui_fprintf_clean(stdout, "pid %lu dumped to %s\n", pid, dumped);
+			an_fprintf_clean(stdout, "pid %lu dumped to %s\n", pid, dumped);
 		} else {
 			fprintf(stderr, "vtui: no dump of pid %lu within %.0f s (a process dumps at most once a second, "
 				"and only when Python runs its handler)\n", pid, ASK_WAIT_S);

@@ -33,7 +33,7 @@ static void info_threads(const vtb_trace *t, FILE *out)
 		tui_fmt_count(calls, sizeof(calls), th->call_count);
 		tui_thread_label(th, who, sizeof(who));
 		fprintf(out, "  thread %zu: pid %u ", i + 1, th->pid);
-		tui_stats_put_clean(out, who);
+		an_stats_put_clean(out, who);
 		fprintf(out, ": %s calls, depth %u, %zu mark%s\n", calls, th->depth_count, th->mark_count,
 			th->mark_count == 1 ? "" : "s");
 	}
@@ -46,20 +46,20 @@ int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE 
 	char span[32], events[32], calls[32], dropped[32];
 
 	vtb_trace_span(t, &first, &last);
-	tui_fmt_dur(span, sizeof(span), last > first ? last - first : 0, 0);
+	an_fmt_dur(span, sizeof(span), last > first ? last - first : 0, 0);
 	tui_fmt_count(events, sizeof(events), vtb_trace_event_count(t));
 	tui_fmt_count(calls, sizeof(calls), vtb_trace_call_count(t));
 	tui_fmt_count(dropped, sizeof(dropped), h->events_dropped);
-	/* Texts from the file go through tui_stats_put_clean: none may drive the terminal. */
+	/* Texts from the file go through an_stats_put_clean: none may drive the terminal. */
 	fputs("file: ", out);
-	tui_stats_put_clean(out, path);
+	an_stats_put_clean(out, path);
 	fprintf(out, "\nprocess: pid %u, ppid %u\ncommand: ", h->pid, h->ppid);
-	tui_stats_put_clean(out, h->cmdline ? h->cmdline : "");
+	an_stats_put_clean(out, h->cmdline ? h->cmdline : "");
 	fputs("\npython: ", out);
-	tui_stats_put_clean(out, h->python_version ? h->python_version : "");
+	an_stats_put_clean(out, h->python_version ? h->python_version : "");
 	fprintf(out, "\ndump: %s%s", vtb_reason_name(h->reason),
 		h->reason_text && *h->reason_text ? ": " : "");
-	tui_stats_put_clean(out, h->reason_text ? h->reason_text : "");
+	an_stats_put_clean(out, h->reason_text ? h->reason_text : "");
 	fputc('\n', out);
 	fprintf(out, "span: %s\n", span);
 	fprintf(out, "ring: %llu records, %s dropped, %s\n", (unsigned long long)h->ring_capacity,
@@ -73,7 +73,7 @@ int tui_print_info(const vtb_trace *t, const char *path, const char *note, FILE 
 		char *line = strndup(p, strcspn(p, "\n")); /* one "note:" line per part */
 
 		fputs("note: ", out);
-		tui_stats_put_clean(out, line ? line : "");
+		an_stats_put_clean(out, line ? line : "");
 		fputc('\n', out);
 		free(line);
 	}

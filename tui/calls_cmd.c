@@ -45,7 +45,7 @@ static void usage(FILE *out)
 static int bad(const char *fmt, const char *arg)
 {
 	fputs("vtui calls: ", stderr);
-	tui_fprintf_clean(stderr, fmt, arg);
+	an_fprintf_clean(stderr, fmt, arg);
 	fputs(" (vtui calls --help)\n", stderr);
 	return EXIT_USAGE;
 }
@@ -122,10 +122,10 @@ static int parse_when(const char *opt, const char *text, const vtb_trace *t, con
 		*out = in->at_ns;
 		return 0;
 	}
-	if (tui_parse_time(text, &ns, &rel) < 0 || ns < 0) {
+	if (an_parse_time(text, &ns, &rel) < 0 || ns < 0) {
 		fprintf(stderr, "vtui calls: %s wants `incident` or a time from the trace's start such as 12.5ms, not '",
 			opt);
-		tui_fprintf_clean(stderr, "%s'\n", text);
+		an_fprintf_clean(stderr, "%s'\n", text);
 		return EXIT_USAGE;
 	}
 	*out = first + (uint64_t)ns;
@@ -155,7 +155,7 @@ static void thread_list(const vtb_trace *t)
 		char label[160];
 
 		tui_thread_label(vtb_trace_thread(t, i), label, sizeof(label));
-		tui_fprintf_clean(stderr, "  %zu  %s\n", i + 1, label);
+		an_fprintf_clean(stderr, "  %zu  %s\n", i + 1, label);
 	}
 }
 
@@ -180,9 +180,9 @@ void tui_calls_columns(char *buf, size_t len, const calls_row *r, uint64_t first
 	int n;
 
 	/* to the µs: rows microseconds apart read apart */
-	tui_fmt_time(at, sizeof(at), r->ts_ns - first_ns, 1000, ascii);
+	an_fmt_time(at, sizeof(at), r->ts_ns - first_ns, 1000, ascii);
 	if (r->slice)
-		tui_fmt_dur(dur, sizeof(dur), r->dur_ns, ascii);
+		an_fmt_dur(dur, sizeof(dur), r->dur_ns, ascii);
 	n = put_right(buf, len, at, 12);
 	if (n >= 0 && (size_t)n < len)
 		n += put_right(buf + n, len - (size_t)n, dur, 9);
@@ -196,7 +196,7 @@ static void put_table(struct printer *p, const calls_row *r, const char *label)
 
 	tui_calls_columns(cols, sizeof(cols), r, p->first_ns, 0);
 	fputs(cols, stdout);
-	tui_stats_put_clean(stdout, label);
+	an_stats_put_clean(stdout, label);
 	putchar('\n');
 }
 
@@ -220,13 +220,13 @@ static void put_csv(struct printer *p, const calls_row *r)
 		puts("kind,depth,start_ns,dur_ns,name,args,retval,exception,level,text");
 	printf("%s,%u,%llu,%llu,", kind_word(r), r->indent, (unsigned long long)(r->ts_ns - p->first_ns),
 	       (unsigned long long)r->dur_ns);
-	tui_stats_put_csv_field(stdout, row_name(p->t, r));
+	an_stats_put_csv_field(stdout, row_name(p->t, r));
 	putchar(',');
-	tui_stats_put_csv_field(stdout, r->args ? r->args : "");
+	an_stats_put_csv_field(stdout, r->args ? r->args : "");
 	putchar(',');
-	tui_stats_put_csv_field(stdout, r->retval ? r->retval : "");
+	an_stats_put_csv_field(stdout, r->retval ? r->retval : "");
 	printf(",%d,%u,", !!(r->flags & VTB_CALL_EXCEPTION), r->mark ? r->mark->level : 0);
-	tui_stats_put_csv_field(stdout, r->mark ? r->mark->text : "");
+	an_stats_put_csv_field(stdout, r->mark ? r->mark->text : "");
 	putchar('\n');
 }
 
@@ -344,7 +344,7 @@ static int run(const struct calls_opts *o, const vtb_trace *t)
 	th = o->thread ? find_thread(t, o->thread) : in.thread;
 	if (th < 0) {
 		if (o->thread)
-			tui_fprintf_clean(stderr, "vtui calls: no thread '%s'; the trace has:\n", o->thread);
+			an_fprintf_clean(stderr, "vtui calls: no thread '%s'; the trace has:\n", o->thread);
 		else
 			fputs("vtui calls: the trace has no threads\n", stderr);
 		thread_list(t);
@@ -378,12 +378,12 @@ int vtui_calls_main(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (tui_is_json_file(o.trace))
-		t = tui_load_json(o.trace, NULL, NULL, NULL, &cause);
+	if (an_is_json_file(o.trace))
+		t = an_load_json(o.trace, NULL, NULL, NULL, &cause);
 	else
 		t = vtb_trace_load(o.trace, o.salvage ? VTB_LOAD_SALVAGE : 0, NULL, NULL, &cause);
 	if (!t) {
-		tui_fprintf_clean(stderr, "vtui calls: %s\n", cause ? cause : o.trace);
+		an_fprintf_clean(stderr, "vtui calls: %s\n", cause ? cause : o.trace);
 		free(cause);
 		return EXIT_TRACE;
 	}

@@ -38,7 +38,7 @@ static int select_longest(tui_app *app, uint32_t id)
 	tui_view_show(&app->view, &app->model, tui_model_slice(&app->model, best)->start_ns,
 		      tui_slice_end(tui_model_slice(&app->model, best)));
 	app->an->mark.thread = -1;
-	tui_fmt_dur(dur, sizeof(dur), max, app->ascii);
+	an_fmt_dur(dur, sizeof(dur), max, app->ascii);
 	tui_app_msg(app, 0, "longest call of %s: %s", tui_model_name(&app->model, id), dur);
 	return 0;
 }
@@ -156,7 +156,7 @@ const tui_command tui_cmds_panel[] = {
 	  "call's subtree or the whole trace (no word: show or hide it, *S*).\n"
 	  "Setting a range chooses *range*, which counts the calls that start in it (the visible range\n"
 	  "while none is set)." },
-	{ "sort", NULL, TUI_STATS_SORT_WORDS, 1, 1, TUI_CMD_CHOICE, "sort the statistics panel by a column",
+	{ "sort", NULL, AN_STATS_SORT_WORDS, 1, 1, TUI_CMD_CHOICE, "sort the statistics panel by a column",
 	  tui_cmd_sort, "Sort the statistics panel by a column." },
 	{ "longest", NULL, "", 0, 0, 0,
 	  "select the longest call of the selected function (stats row, flame node or call)", cmd_longest,
@@ -179,7 +179,7 @@ const tui_command tui_cmds_panel[] = {
 	  cmd_counter, "Choose the counter whose value at the cursor the status line shows." },
 	{ "diff", NULL, "[on|off]", 0, 1, TUI_CMD_CHOICE, "show or hide the diff panel (vtui --diff BEFORE AFTER)",
 	  tui_cmd_diff, "Show or hide the diff panel of *vtui --diff* _BEFORE AFTER_ (*V*)." },
-	{ "diff-rank", NULL, "[" TUI_DIFF_RANK_WORDS "]", 0, 1, TUI_CMD_CHOICE,
+	{ "diff-rank", NULL, "[" AN_DIFF_RANK_WORDS "]", 0, 1, TUI_CMD_CHOICE,
 	  "rank the diff panel by impact, by change of mean, or auto (mean when the spans differ); no word: the other",
 	  tui_cmd_diff_rank,
 	  "Rank the diff panel's functions by *impact* or by *change of mean* (see *DIFF*), or as the\n"

@@ -51,7 +51,7 @@ static int cmd_pan(tui_app *app, int argc, char **argv)
 	int rel;
 
 	if (strcmp(argv[1], "left") && strcmp(argv[1], "right")) {
-		if (argc != 2 || tui_parse_time(argv[1], &ns, &rel) < 0) {
+		if (argc != 2 || an_parse_time(argv[1], &ns, &rel) < 0) {
 			tui_app_msg(app, 1, "pan: '%s' is not left, right or a time like -2ms", argv[1]);
 			return -1;
 		}

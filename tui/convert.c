@@ -34,9 +34,9 @@ struct progress {
 
 static enum kind kind_of_name(const char *path)
 {
-	if (tui_is_json_name(path))
+	if (an_is_json_name(path))
 		return KIND_JSON;
-	if (tui_ends_with(path, ".bin") || tui_ends_with(path, ".vtb") || tui_ends_with(path, VTB_RING_SUFFIX))
+	if (an_ends_with(path, ".bin") || an_ends_with(path, ".vtb") || an_ends_with(path, VTB_RING_SUFFIX))
 		return KIND_VTB;
 	return KIND_UNKNOWN;
 }
@@ -68,7 +68,7 @@ static int show_progress(void *ctx, uint64_t done, uint64_t total)
 	p->last_pct = pct;
 	p->shown = 1;
 	fputs("\r\033[K", stderr); /* ours; the path is cleaned */
-	tui_fprintf_clean(stderr, "vtui convert: %s %s %3d%%", p->what, p->path, pct);
+	an_fprintf_clean(stderr, "vtui convert: %s %s %3d%%", p->what, p->path, pct);
 	fflush(stderr);
 	return 0;
 }
@@ -87,7 +87,7 @@ static void print_notes(const char *path, const char *notes)
 	while (p && *p) {
 		const char *nl = strchr(p, '\n');
 		int n = nl ? (int)(nl - p) : (int)strlen(p);
-		tui_fprintf_clean(stderr, "vtui convert: %s: note: %.*s\n", path, n, p);
+		an_fprintf_clean(stderr, "vtui convert: %s: note: %.*s\n", path, n, p);
 		p = nl ? nl + 1 : NULL;
 	}
 }
@@ -101,7 +101,7 @@ static vtb_trace *load(const char *in, struct progress *p, char **cause)
 	p->path = in;
 	if (kind_of_file(in) == KIND_JSON) {
 		vtb_json_report r = { 0 };
-		t = tui_json_load(in, fn, p, &r, cause);
+		t = an_json_load(in, fn, p, &r, cause);
 		end_progress(p);
 		print_notes(in, r.notes);
 		free(r.notes);
@@ -111,7 +111,7 @@ static vtb_trace *load(const char *in, struct progress *p, char **cause)
 	end_progress(p);
 	const vtb_damage *d = t ? vtb_trace_damage(t) : NULL;
 	if (d && (d->sections_bad || d->truncated))
-		tui_fprintf_clean(stderr, "vtui convert: %s: note: damaged: %zu section(s) skipped, %zu bytes lost%s%s\n", in,
+		an_fprintf_clean(stderr, "vtui convert: %s: note: damaged: %zu section(s) skipped, %zu bytes lost%s%s\n", in,
 			d->sections_bad, d->bytes_lost, d->first_problem ? "; first: " : "",
 			d->first_problem ? d->first_problem : "");
 	return t;
@@ -121,7 +121,7 @@ static vtb_trace *load(const char *in, struct progress *p, char **cause)
 static char *temp_name(const char *out)
 {
 	const char *base = strrchr(out, '/');
-	const char *ext = tui_ends_with(out, ".json.gz") ? ".json.gz" : strrchr(out, '.');
+	const char *ext = an_ends_with(out, ".json.gz") ? ".json.gz" : strrchr(out, '.');
 	size_t dir = base ? (size_t)(base - out) + 1 : 0;
 	char *tmp = malloc(strlen(out) + 64);
 
@@ -165,7 +165,7 @@ static void usage(FILE *f)
 	      "  Convert between VTB (.bin, .vtb) and Chrome trace event JSON (.json, .json.gz),\n"
 	      "  the format VizTracer and Perfetto read and write. OUT's name picks its format.\n"
 	      "  asyncio task steps become a track per task in Perfetto and read back as lanes.\n"
-	      TUI_JSON_LIMITS_HELP, f);
+	      AN_JSON_LIMITS_HELP, f);
 }
 
 /* Parse the command line; 0, or the exit status of a usage error (or of --help). */
@@ -184,8 +184,8 @@ static int parse(int argc, char **argv, const char **in, const char **out)
 		if (c == 'o') {
 			*out = optarg;
 		} else if (c == 'L') {
-			if (tui_json_limit_option(opts[index].name, optarg, &cause) < 0) {
-				tui_fprintf_clean(stderr, "vtui convert: %s\n", cause ? cause : "out of memory");
+			if (an_json_limit_option(opts[index].name, optarg, &cause) < 0) {
+				an_fprintf_clean(stderr, "vtui convert: %s\n", cause ? cause : "out of memory");
 				free(cause);
 				return 2;
 			}
@@ -193,13 +193,13 @@ static int parse(int argc, char **argv, const char **in, const char **out)
 			return usage(c == 'h' ? stdout : stderr), c == 'h' ? -1 : 2;
 	}
 	if (optind != argc - 1 || !*out) {
-		tui_fprintf_clean(stderr, "vtui convert: %s\n", optind >= argc ? "no input file" :
+		an_fprintf_clean(stderr, "vtui convert: %s\n", optind >= argc ? "no input file" :
 			optind < argc - 1 ? "one input file only" : "no output: give -o OUT");
 		return usage(stderr), 2;
 	}
 	*in = argv[optind];
 	if (kind_of_name(*out) == KIND_UNKNOWN) {
-		tui_fprintf_clean(stderr, "vtui convert: %s: cannot tell the output format: name it .json, .json.gz, "
+		an_fprintf_clean(stderr, "vtui convert: %s: cannot tell the output format: name it .json, .json.gz, "
 			".bin or .vtb\n", *out);
 		return 2;
 	}
@@ -220,16 +220,16 @@ int vtui_convert_main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	t = load(in, &p, &cause);
 	if (!t) {
-		tui_fprintf_clean(stderr, "vtui convert: %s\n", cause ? cause : "failed");
+		an_fprintf_clean(stderr, "vtui convert: %s\n", cause ? cause : "failed");
 		status = 1;
 		goto out;
 	}
 	if (save(t, out, kind_of_name(out), &p, &cause)) {
-		tui_fprintf_clean(stderr, "vtui convert: cannot write %s: %s\n", out, cause ? cause : "failed");
+		an_fprintf_clean(stderr, "vtui convert: cannot write %s: %s\n", out, cause ? cause : "failed");
 		status = 1;
 		goto out;
 	}
-	tui_fprintf_clean(stdout, "%s -> %s: %zu calls, %zu events, %zu threads\n", in, out, vtb_trace_call_count(t),
+	an_fprintf_clean(stdout, "%s -> %s: %zu calls, %zu events, %zu threads\n", in, out, vtb_trace_call_count(t),
 	       vtb_trace_event_count(t), vtb_trace_thread_count(t));
 out:
 	free(cause);

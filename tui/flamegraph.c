@@ -18,8 +18,8 @@ static struct tui_flame_panel *flame_of(const tui_app *app)
 static int flame_update(tui_app *app)
 {
 	struct tui_flame_panel *fp = flame_of(app);
-	struct tui_flame_node *nodes;
-	tui_stats_scope sc;
+	struct an_flame_node *nodes;
+	an_stats_scope sc;
 	uint64_t key[4];
 	size_t count;
 
@@ -27,7 +27,7 @@ static int flame_update(tui_app *app)
 		return -1;
 	if (fp->flame && !memcmp(key, fp->flame_key, sizeof(key)))
 		return 0;
-	if (tui_flame_build(app->model.trace, &sc, &nodes, &count) < 0) {
+	if (an_flame_build(app->model.trace, &sc, &nodes, &count) < 0) {
 		tui_app_msg(app, 1, "flame: out of memory");
 		return -1;
 	}
@@ -39,7 +39,7 @@ static int flame_update(tui_app *app)
 	return 0;
 }
 
-static int is_ancestor(const struct tui_flame_node *n, uint32_t a, uint32_t x)
+static int is_ancestor(const struct an_flame_node *n, uint32_t a, uint32_t x)
 {
 	for (; x != NONE; x = n[x].parent)
 		if (x == a)
@@ -50,7 +50,7 @@ static int is_ancestor(const struct tui_flame_node *n, uint32_t a, uint32_t x)
 static int flame_step(tui_app *app, const char *dir)
 {
 	struct tui_flame_panel *fp = flame_of(app);
-	const struct tui_flame_node *n = fp->flame;
+	const struct an_flame_node *n = fp->flame;
 	uint32_t s = fp->flame_sel, to = NONE;
 
 	if (!n)
@@ -75,14 +75,14 @@ static int flame_step(tui_app *app, const char *dir)
 static void draw_node(tui_app *app, tui_screen *s, int y, int x0, int x1, uint32_t id)
 {
 	const struct tui_flame_panel *fp = flame_of(app);
-	const struct tui_flame_node *nd = &fp->flame[id];
+	const struct an_flame_node *nd = &fp->flame[id];
 	uint16_t style = id ? TUI_STYLE_FUNC + app->model.hue[nd->name_id < app->model.string_count ? nd->name_id : 0]
 			    : TUI_STYLE_THREAD;
 	uint16_t attr = id == fp->flame_sel ? TUI_ATTR_REVERSE | TUI_ATTR_BOLD : 0;
 	uint64_t all = fp->flame[0].total_ns ? fp->flame[0].total_ns : 1;
 	char dur[32], label[512];
 
-	tui_fmt_dur(dur, sizeof(dur), nd->total_ns, tui_screen_ascii(s));
+	an_fmt_dur(dur, sizeof(dur), nd->total_ns, tui_screen_ascii(s));
 	snprintf(label, sizeof(label), "%s %s %.1f%%", id ? tui_model_name(&app->model, nd->name_id) : "all",
 		 dur, 100.0 * (double)nd->total_ns / (double)all);
 	tui_screen_fill(s, x0, y, x1 - x0, L' ', style, attr);
@@ -97,7 +97,7 @@ static void draw_node(tui_app *app, tui_screen *s, int y, int x0, int x1, uint32
 /* A node over columns [x0, x1) at screen row y, then its children below. */
 static void draw_tree(tui_app *app, tui_screen *s, int y, int y_end, double x0, double x1, uint32_t id)
 {
-	const struct tui_flame_node *n = flame_of(app)->flame;
+	const struct an_flame_node *n = flame_of(app)->flame;
 	double x = x0;
 
 	if (y >= y_end || (int)x1 <= (int)x0)

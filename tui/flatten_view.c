@@ -87,7 +87,7 @@ static int renew_panels(tui_app *app)
 static int remodel(tui_app *app, vtb_trace *t, const struct sel_key *sel)
 {
 	tui_model *m = &app->model;
-	tui_sources *sources = m->sources;
+	an_sources *sources = m->sources;
 	char *cause = NULL;
 
 	drop_indexes(app);
@@ -97,7 +97,7 @@ static int remodel(tui_app *app, vtb_trace *t, const struct sel_key *sel)
 	if (tui_model_init(m, t, &cause) < 0) {
 		tui_app_msg(app, 1, "%s", cause ? cause : "out of memory");
 		free(cause);
-		tui_sources_free(sources);
+		an_sources_free(sources);
 		app->quit = 1; /* nothing left to show */
 		return -1;
 	}

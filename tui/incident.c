@@ -165,21 +165,21 @@ int tui_cmd_goto(tui_app *app, int argc, char **argv)
 		return 0;
 	}
 	if (strchr(argv[1], '%')) {
-		if (tui_parse_percent(m->first_ns, m->last_ns, argv[1], &at) < 0) {
+		if (an_parse_percent(m->first_ns, m->last_ns, argv[1], &at) < 0) {
 			tui_app_msg(app, 1, "goto: '%s' is not a percentage from 0%% to 100%%", argv[1]);
 			return -1;
 		}
 		tui_view_center(&app->view, m, at);
 		return 0;
 	}
-	if (tui_parse_time(argv[1], &ns, &rel) < 0) {
+	if (an_parse_time(argv[1], &ns, &rel) < 0) {
 		tui_app_msg(app, 1, "goto: '%s' is not a time like 12.5ms (nor incident, dump, start, end or N%%)", argv[1]);
 		return -1;
 	}
 	/* times are below 2^62, a typed one below 9e18: the sum may pass 2^63 (fuzz_view) */
 	if (__builtin_add_overflow(rel ? (int64_t)app->view.cursor_ns : (int64_t)m->first_ns, ns, &t) ||
 	    t < (int64_t)m->first_ns || t > (int64_t)m->last_ns) {
-		tui_fmt_dur(buf, sizeof(buf), m->last_ns - m->first_ns, app->ascii);
+		an_fmt_dur(buf, sizeof(buf), m->last_ns - m->first_ns, app->ascii);
 		tui_app_msg(app, 1, "goto: %s is outside the trace (0 to %s)", argv[1], buf);
 		return -1;
 	}

@@ -34,8 +34,8 @@ static int live_parse(int argc, char **argv, uint32_t *pid, const char **path, u
 		} else if (!strcmp(a, "--window") && i + 1 < argc) {
 			int64_t ns;
 			int rel;
-			if (tui_parse_time(argv[++i], &ns, &rel) < 0 || ns <= 0 || rel) {
-				tui_fprintf_clean(stderr, "vtui: --window wants a duration like 5s or 500ms, not '%s'\n", argv[i]);
+			if (an_parse_time(argv[++i], &ns, &rel) < 0 || ns <= 0 || rel) {
+				an_fprintf_clean(stderr, "vtui: --window wants a duration like 5s or 500ms, not '%s'\n", argv[i]);
 				return 2;
 			}
 			*window_ns = (uint64_t)ns;
@@ -44,7 +44,7 @@ static int live_parse(int argc, char **argv, uint32_t *pid, const char **path, u
 		} else if (a[0] != '-' && !*pid && !*path) {
 			unsigned long v = strtoul(a, &end, 10);
 			if (*end || !v || v > UINT32_MAX) {
-				tui_fprintf_clean(stderr, "vtui: --live wants a process id, not '%s'\n", a);
+				an_fprintf_clean(stderr, "vtui: --live wants a process id, not '%s'\n", a);
 				return 2;
 			}
 			*pid = (uint32_t)v;
@@ -71,7 +71,7 @@ int vtui_live_main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (!(lv = tui_live_open(pid, path, window_ns, &t, &cause)) || !(app = tui_app_new(t, vtb_follow_path(tui_live_follow(lv)), &cause))) {
 		tui_live_free(lv);
-		tui_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "cannot follow the process");
+		an_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "cannot follow the process");
 		free(cause);
 		return 1;
 	}
@@ -84,7 +84,7 @@ int vtui_live_main(int argc, char **argv)
 	rc = tui_term_run(app, mouse, &cause);
 	tui_app_free(app);
 	if (rc < 0) {
-		tui_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "failed");
+		an_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "failed");
 		free(cause);
 		return 1;
 	}

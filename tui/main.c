@@ -34,7 +34,7 @@ struct options {
 	vtb_trace *before;        /* --diff: the first trace, once loaded */
 	const char *before_path;
 	char *merged_path;        /* the header's name of merged dumps */
-	tui_sources *sources;     /* which dump each merged thread came from */
+	an_sources *sources;     /* which dump each merged thread came from */
 };
 
 static void usage(FILE *out)
@@ -65,7 +65,7 @@ static void usage(FILE *out)
 	      "                     # comments (repeatable)\n"
 	      "  --ascii            draw with ASCII only (default when the locale is not UTF-8)\n"
 	      "  --no-mouse         leave the mouse to the terminal\n"
-	      TUI_JSON_LIMITS_HELP
+	      AN_JSON_LIMITS_HELP
 	      "  --help, --version\n"
 	      "In the viewer, e goes to the incident (the call an unhandled exception began in,\n"
 	      "with its traceback; the log record or signal that dumped); ? lists every key;\n"
@@ -104,7 +104,7 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'r':
 			o->render = 1;
 			if (tui_parse_size(optarg, &o->width, &o->height) < 0) {
-				tui_fprintf_clean(stderr, "vtui: --render wants WIDTHxHEIGHT like 120x40, not '%s'\n", optarg);
+				an_fprintf_clean(stderr, "vtui: --render wants WIDTHxHEIGHT like 120x40, not '%s'\n", optarg);
 				return 1;
 			}
 			break;
@@ -112,24 +112,24 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'P': o->presets_file = optarg; break;
 		case 'c':
 			if (o->cmd_count == MAX_CMDS) {
-				tui_fprintf_clean(stderr, "vtui: more than %d --cmd options\n", MAX_CMDS);
+				an_fprintf_clean(stderr, "vtui: more than %d --cmd options\n", MAX_CMDS);
 				return 1;
 			}
 			if (tui_cmd_src_append(&o->cmds, &o->cmd_count, optarg, "--cmd") < 0) {
-				tui_fprintf_clean(stderr, "vtui: out of memory\n");
+				an_fprintf_clean(stderr, "vtui: out of memory\n");
 				return 1;
 			}
 			break;
 		case 's':
 			if (tui_script_append(optarg, &o->cmds, &o->cmd_count, &cause) < 0) {
-				tui_fprintf_clean(stderr, "vtui: --script %s\n", cause ? cause : optarg);
+				an_fprintf_clean(stderr, "vtui: --script %s\n", cause ? cause : optarg);
 				free(cause);
 				return 1;
 			}
 			break;
 		case 'L':
-			if (tui_json_limit_option(longs[index].name, optarg, &cause) < 0) {
-				tui_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "out of memory");
+			if (an_json_limit_option(longs[index].name, optarg, &cause) < 0) {
+				an_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "out of memory");
 				free(cause);
 				return 1;
 			}
@@ -138,7 +138,7 @@ static int parse(int argc, char **argv, struct options *o)
 		}
 	}
 	if (optind >= argc || (o->diff && argc - optind != 2)) {
-		tui_fprintf_clean(stderr, "vtui: %s (try vtui --help)\n", optind >= argc ? "no trace file given"
+		an_fprintf_clean(stderr, "vtui: %s (try vtui --help)\n", optind >= argc ? "no trace file given"
 				: "--diff compares two traces: vtui --diff BEFORE AFTER");
 		return 1;
 	}
@@ -146,7 +146,7 @@ static int parse(int argc, char **argv, struct options *o)
 	o->paths = argv + optind;
 	o->path_count = argc - optind;
 	if (o->cmd_count && !o->render) {
-		tui_fprintf_clean(stderr, "vtui: --cmd and --script go with --render\n");
+		an_fprintf_clean(stderr, "vtui: --cmd and --script go with --render\n");
 		return 1;
 	}
 	return 0;
@@ -158,7 +158,7 @@ static void preset_problem(const struct options *o, tui_app *app, const char *no
 	char *both;
 
 	if (o->render) {
-		tui_fprintf_clean(stderr, "vtui: %s\n", what);
+		an_fprintf_clean(stderr, "vtui: %s\n", what);
 		return;
 	}
 	both = malloc(strlen(what) + (note ? strlen(note) : 0) + 3);
@@ -233,7 +233,7 @@ static int run(struct options *o, vtb_trace *t, const char *note)
 fail:
 	vtb_trace_free(o->before); /* NULL once the app took it */
 	o->before = NULL;
-	tui_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "failed");
+	an_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "failed");
 	free(cause);
 	return 1;
 }
@@ -245,9 +245,9 @@ static vtb_trace *load_path(const char *path, char **note)
 	vtb_trace *t = tui_load(path, 0, note, &cause);
 
 	if (!t && cause && !strncmp(cause, path, strlen(path)))
-		tui_fprintf_clean(stderr, "vtui: %s\n", cause);
+		an_fprintf_clean(stderr, "vtui: %s\n", cause);
 	else if (!t)
-		tui_fprintf_clean(stderr, "vtui: %s: %s\n", path, cause ? cause : "cannot load");
+		an_fprintf_clean(stderr, "vtui: %s: %s\n", path, cause ? cause : "cannot load");
 	free(cause);
 	return t;
 }
@@ -276,8 +276,8 @@ static vtb_trace *load_more(struct options *o, vtb_trace *first, char **note)
 		all[0] = all[1] = NULL;
 		goto out;
 	}
-	if (!(out = tui_multi_merge(all, (const char *const *)o->paths, (size_t)o->path_count, &o->sources, &cause)))
-		tui_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "cannot merge the dumps");
+	if (!(out = an_multi_merge(all, (const char *const *)o->paths, (size_t)o->path_count, &o->sources, &cause)))
+		an_fprintf_clean(stderr, "vtui: %s\n", cause ? cause : "cannot merge the dumps");
 	else if ((o->merged_path = malloc(strlen(o->paths[0]) + 32)))
 		sprintf(o->merged_path, "%s + %d more", o->paths[0], o->path_count - 1);
 out:
@@ -323,16 +323,16 @@ int main(int argc, char **argv)
 		o.ascii = 1;
 	for (int i = 0; i < o.path_count; i++) {
 		if (access(o.paths[i], R_OK) != 0 || stat(o.paths[i], &st) != 0) { /* the file is the bigger news */
-			tui_fprintf_clean(stderr, "vtui: %s: %s\n", o.paths[i], strerror(errno));
+			an_fprintf_clean(stderr, "vtui: %s: %s\n", o.paths[i], strerror(errno));
 			return 1;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			tui_fprintf_clean(stderr, "vtui: %s: is a directory, not a trace\n", o.paths[i]);
+			an_fprintf_clean(stderr, "vtui: %s: is a directory, not a trace\n", o.paths[i]);
 			return 1;
 		}
 	}
 	if (!o.info && !o.render && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		tui_fprintf_clean(stderr, "vtui: the viewer needs a terminal on stdin and stdout; "
+		an_fprintf_clean(stderr, "vtui: the viewer needs a terminal on stdin and stdout; "
 				"use --render WxH or --info to print instead\n");
 		return 2;
 	}
@@ -340,9 +340,9 @@ int main(int argc, char **argv)
 	if (!t) {
 		/* the reader's causes name the file already; say it once */
 		if (cause && !strncmp(cause, o.path, strlen(o.path)))
-			tui_fprintf_clean(stderr, "vtui: %s\n", cause);
+			an_fprintf_clean(stderr, "vtui: %s\n", cause);
 		else
-			tui_fprintf_clean(stderr, "vtui: %s: %s\n", o.path, cause ? cause : "cannot load");
+			an_fprintf_clean(stderr, "vtui: %s: %s\n", o.path, cause ? cause : "cannot load");
 		free(cause);
 		return 1;
 	}
@@ -351,7 +351,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rc = run(&o, t, note);
-	tui_sources_free(o.sources); /* NULL once the app took them */
+	an_sources_free(o.sources); /* NULL once the app took them */
 	free(o.merged_path);
 	free(note);
 	tui_cmd_src_free(o.cmds, o.cmd_count);

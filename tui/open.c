@@ -30,7 +30,7 @@ static int show_progress(void *ctx, uint64_t done, uint64_t total)
 		bar[i] = i < fill ? '#' : '.';
 	bar[30] = '\0';
 	fputc('\r', stderr);
-	tui_fprintf_clean(stderr, "vtui: loading %s [%s] %.1f / %.1f MB", p->path, bar, (double)done / 1e6,
+	an_fprintf_clean(stderr, "vtui: loading %s [%s] %.1f / %.1f MB", p->path, bar, (double)done / 1e6,
 		(double)total / 1e6);
 	fflush(stderr);
 	p->shown = 1;
@@ -58,8 +58,8 @@ vtb_trace *tui_load(const char *path, int progress, char **note, char **cause)
 
 	*note = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
-	if (tui_is_json_file(path)) {
-		t = tui_load_json(path, fn, &p, note, cause); /* a cut or malformed file is in the notes */
+	if (an_is_json_file(path)) {
+		t = an_load_json(path, fn, &p, note, cause); /* a cut or malformed file is in the notes */
 		if (t && !*note)
 			*note = damage_note(t);
 	} else {

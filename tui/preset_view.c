@@ -26,9 +26,9 @@ void tui_preset_view_take(tui_app *app, flt_preset_view *out, struct tui_preset_
 		out->thread = keep->thread;
 	}
 	/* ASCII units ("us"): the text is for a file, and parses back the same */
-	tui_fmt_time(a, sizeof(a), v->start_ns - m->first_ns, tui_time_res(v->start_ns - m->first_ns, res), 1);
-	tui_fmt_time(b, sizeof(b), v->start_ns + v->span_ns - m->first_ns,
-		     tui_time_res(v->start_ns + v->span_ns - m->first_ns, res), 1);
+	an_fmt_time(a, sizeof(a), v->start_ns - m->first_ns, an_time_res(v->start_ns - m->first_ns, res), 1);
+	an_fmt_time(b, sizeof(b), v->start_ns + v->span_ns - m->first_ns,
+		     an_time_res(v->start_ns + v->span_ns - m->first_ns, res), 1);
 	snprintf(keep->range, sizeof(keep->range), "%s..%s", a, b);
 	out->range = keep->range;
 	if (app->fv->search)
@@ -61,7 +61,7 @@ static int restore_range(tui_app *app, const char *text)
 	uint64_t t0, t1;
 	char err[160];
 
-	if (tui_parse_range(app->model.first_ns, app->model.last_ns, text, &t0, &t1, err, sizeof(err)) < 0) {
+	if (an_parse_range(app->model.first_ns, app->model.last_ns, text, &t0, &t1, err, sizeof(err)) < 0) {
 		tui_app_msg(app, 1, "view range: %s", err);
 		return -1;
 	}

@@ -273,7 +273,7 @@ static void count_calls(tui_model *m)
 
 uint64_t tui_model_group(const tui_model *m, size_t thread)
 {
-	const tui_sources *src = m->sources;
+	const an_sources *src = m->sources;
 	uint64_t dump = src && thread < src->thread_count ? src->of_thread[thread] : 0;
 
 	return dump << 32 | vtb_trace_thread(m->trace, thread)->pid;
@@ -335,7 +335,7 @@ void tui_model_fini(tui_model *m)
 	free(m->order);
 	free(m->fn_calls);
 	free(m->hue);
-	tui_sources_free(m->sources);
+	an_sources_free(m->sources);
 	vtb_trace_free(m->trace);
 	memset(m, 0, sizeof(*m));
 }

@@ -76,7 +76,7 @@ int tui_cmd_range(tui_app *app, int argc, char **argv)
 		}
 		return set_range(app, sel->start_ns, tui_slice_end(sel));
 	}
-	if (tui_parse_range(app->model.first_ns, app->model.last_ns, argv[1], &t0, &t1, err, sizeof(err)) < 0) {
+	if (an_parse_range(app->model.first_ns, app->model.last_ns, argv[1], &t0, &t1, err, sizeof(err)) < 0) {
 		tui_app_msg(app, 1, "range: %s", err);
 		return -1;
 	}

@@ -24,6 +24,6 @@ void tui_range_status(const tui_app *app, char *buf, size_t len)
 		snprintf(buf, len, "range %s..?", at);
 	} else if (v->range_t1_ns > v->range_t0_ns) {
 		snprintf(buf, len, "range ");
-		tui_fmt_range(app->model.first_ns, v->range_t0_ns, v->range_t1_ns, column_ns(v), app->ascii, buf + 6, len - 6);
+		an_fmt_range(app->model.first_ns, v->range_t0_ns, v->range_t1_ns, column_ns(v), app->ascii, buf + 6, len - 6);
 	}
 }

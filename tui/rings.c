@@ -63,11 +63,11 @@ static char *ring_row(const char *path, int *live)
 		fmt_age(age, sizeof age, (long long)in.age_s);
 		fprintf(f, "%-8u %-17s %-6s %-7s %5.1f MB  ", in.pid, short_state(&in, st, sizeof st),
 			in.alive ? "alive" : "dead", age, (double)in.file_bytes / 1e6);
-		tui_stats_put_clean(f, in.cmdline);
+		an_stats_put_clean(f, in.cmdline);
 		*live = !vtb_follow_gone(&in);
 	} else {
 		fputs("?        unreadable: ", f);
-		tui_stats_put_clean(f, cause ? cause : path);
+		an_stats_put_clean(f, cause ? cause : path);
 	}
 	vtb_ring_close(r);
 	free(cause);
@@ -109,7 +109,7 @@ int vtui_rings_reopen(const char *path)
 {
 	char dir[4096];
 	const char *slash = strrchr(path, '/');
-	if (tui_ends_with(path, VTB_RING_SUFFIX))
+	if (an_ends_with(path, VTB_RING_SUFFIX))
 		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
 	else if (vtb_ring_default_dir(dir, sizeof dir) < 0)
 		return 1;
@@ -171,7 +171,7 @@ int vtui_rings_main(int argc, char **argv)
 		printf("%s\n", n ? RINGS_HEAD "  [FILE]" : "");
 		for (int i = 0; i < n; i++) {
 			printf("%s  ", rows[i] ? rows[i] : "?");
-			tui_stats_put_clean(stdout, paths[i]);
+			an_stats_put_clean(stdout, paths[i]);
 			putchar('\n');
 		}
 		if (!n)

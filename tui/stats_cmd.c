@@ -29,8 +29,8 @@ struct stats_opts {
 	int diff;
 	const char *preset;
 	const char *presets_file;
-	enum tui_stats_sort sort;
-	enum tui_stats_format format;
+	enum an_stats_sort sort;
+	enum an_stats_format format;
 	size_t top;
 	int salvage;
 	char **commands;      /* filter commands from the options, in order */
@@ -39,7 +39,7 @@ struct stats_opts {
 	uint64_t interval_ns; /* --interval */
 	size_t count;         /* --count intervals; 0: until the process ends */
 	int tasks;            /* --tasks: asyncio tasks instead of functions */
-	enum tui_diff_rank rank; /* --rank, with --diff */
+	enum an_diff_rank rank; /* --rank, with --diff */
 	int rank_given;
 	const char *range;    /* --range A..B, or NULL */
 };
@@ -128,7 +128,7 @@ static const struct option long_opts[] = {
 /* The option's argument (optarg) is not `what`. */
 static int bad_value(const char *option, const char *what)
 {
-	tui_fprintf_clean(stderr, "vtui stats: %s: '%s' is not %s\n", option, optarg, what);
+	an_fprintf_clean(stderr, "vtui stats: %s: '%s' is not %s\n", option, optarg, what);
 	return EXIT_USAGE;
 }
 
@@ -144,21 +144,21 @@ static int parse_one(struct stats_opts *o, int c, int index)
 	case 'T': o->tasks = 1; return 0;
 	case 'R':
 		o->rank_given = 1;
-		return tui_diff_parse_rank(optarg, &o->rank) == 0 ? 0 : bad_value("--rank", "one of " TUI_DIFF_RANK_WORDS);
+		return an_diff_parse_rank(optarg, &o->rank) == 0 ? 0 : bad_value("--rank", "one of " AN_DIFF_RANK_WORDS);
 	case 'r': o->range = optarg; return 0;
 	case 'h': usage(stdout); return -1;
 	case 'L': {
 		char *cause = NULL;
-		if (tui_json_limit_option(long_opts[index].name, optarg, &cause) == 0)
+		if (an_json_limit_option(long_opts[index].name, optarg, &cause) == 0)
 			return 0;
-		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
+		an_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
 		free(cause);
 		return EXIT_USAGE;
 	}
 	case 's':
-		return tui_stats_parse_sort(optarg, &o->sort) == 0 ? 0 : bad_value("--sort", "one of " TUI_STATS_SORT_WORDS);
+		return an_stats_parse_sort(optarg, &o->sort) == 0 ? 0 : bad_value("--sort", "one of " AN_STATS_SORT_WORDS);
 	case 'f':
-		return tui_stats_parse_format(optarg, &o->format) == 0 ? 0 : bad_value("--format", "table, csv or json");
+		return an_stats_parse_format(optarg, &o->format) == 0 ? 0 : bad_value("--format", "table, csv or json");
 	case 'n':
 		return parse_top(optarg, &o->top) == 0 ? 0 : bad_value("--top", "a count");
 	case 'c':
@@ -173,7 +173,7 @@ static int parse_one(struct stats_opts *o, int c, int index)
 	case 'i': {
 		int64_t ns;
 		int rel;
-		if (tui_parse_time(optarg, &ns, &rel) < 0 || ns <= 0 || rel)
+		if (an_parse_time(optarg, &ns, &rel) < 0 || ns <= 0 || rel)
 			return bad_value("--interval", "a duration like 1s or 500ms");
 		o->interval_ns = (uint64_t)ns;
 		return 0;
@@ -183,7 +183,7 @@ static int parse_one(struct stats_opts *o, int c, int index)
 		if (add_command(o, strcmp(long_opts[index].name, "thread") == 0 ? "filter-thread"
 				   : long_opts[index].name, optarg) == 0)
 			return 0;
-		tui_fprintf_clean(stderr, "vtui stats: out of memory\n");
+		an_fprintf_clean(stderr, "vtui stats: out of memory\n");
 		return EXIT_USAGE;
 	default:
 		usage(stderr);
@@ -202,24 +202,24 @@ static int parse_args(struct stats_opts *o, int argc, char **argv)
 	if (o->live_pid) {
 		if (optind == argc && !o->diff && !o->range)
 			return 0;
-		tui_fprintf_clean(stderr, o->range ? "vtui stats: --range goes with a trace file, not --live\n"
+		an_fprintf_clean(stderr, o->range ? "vtui stats: --range goes with a trace file, not --live\n"
 				  : "vtui stats: --live reads the process, not a file nor --diff\n");
 		return EXIT_USAGE;
 	}
 	if (o->rank_given && !o->diff) {
-		tui_fprintf_clean(stderr, "vtui stats: --rank goes with --diff\n");
+		an_fprintf_clean(stderr, "vtui stats: --rank goes with --diff\n");
 		return EXIT_USAGE;
 	}
 	if (o->tasks && o->diff) {
-		tui_fprintf_clean(stderr, "vtui stats: --tasks reads one trace, not --diff\n");
+		an_fprintf_clean(stderr, "vtui stats: --tasks reads one trace, not --diff\n");
 		return EXIT_USAGE;
 	}
 	if (o->interval_ns || o->count) {
-		tui_fprintf_clean(stderr, "vtui stats: --interval and --count go with --live PID\n");
+		an_fprintf_clean(stderr, "vtui stats: --interval and --count go with --live PID\n");
 		return EXIT_USAGE;
 	}
 	if (optind != argc - 1 - o->diff) {
-		tui_fprintf_clean(stderr, "vtui stats: %s\n", o->diff ? "--diff wants two trace files, BEFORE and AFTER" :
+		an_fprintf_clean(stderr, "vtui stats: %s\n", o->diff ? "--diff wants two trace files, BEFORE and AFTER" :
 			optind >= argc ? "no trace file given" : "one trace file at a time");
 		usage(stderr);
 		return EXIT_USAGE;
@@ -234,14 +234,14 @@ static vtb_trace *load_trace(const struct stats_opts *o)
 	vtb_trace *t;
 	char *cause = NULL;
 
-	if (tui_is_json_file(o->trace))
-		t = tui_load_json(o->trace, NULL, NULL, NULL, &cause);
+	if (an_is_json_file(o->trace))
+		t = an_load_json(o->trace, NULL, NULL, NULL, &cause);
 	else
 		t = vtb_trace_load(o->trace, o->salvage ? VTB_LOAD_SALVAGE : 0, NULL, NULL, &cause);
 	if (t == NULL)
-		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : o->trace);
+		an_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : o->trace);
 	else if (vtb_trace_damage(t)->first_problem != NULL)
-		tui_fprintf_clean(stderr, "vtui stats: warning: %s (damaged parts skipped)\n",
+		an_fprintf_clean(stderr, "vtui stats: warning: %s (damaged parts skipped)\n",
 			vtb_trace_damage(t)->first_problem);
 	free(cause);
 	return t;
@@ -256,16 +256,16 @@ static int apply_preset(const struct stats_opts *o, flt_set *f)
 	int rc = EXIT_PRESET;
 
 	if (flt_presets_open(o->presets_file, &lib, &cause) < 0) {
-		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "cannot load presets");
+		an_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "cannot load presets");
 		goto out;
 	}
 	if ((p = flt_presets_get(lib, o->preset)) == NULL) {
-		tui_fprintf_clean(stderr, "vtui stats: no preset '%s' (%zu preset%s found)\n", o->preset,
+		an_fprintf_clean(stderr, "vtui stats: no preset '%s' (%zu preset%s found)\n", o->preset,
 			flt_presets_count(lib), flt_presets_count(lib) == 1 ? "" : "s");
 		goto out;
 	}
 	if (flt_preset_apply(p, f, NULL, &cause) < 0) {
-		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause);
+		an_fprintf_clean(stderr, "vtui stats: %s\n", cause);
 		goto out;
 	}
 	rc = 0;
@@ -294,7 +294,7 @@ static int build_filter(const struct stats_opts *o, flt_set *f)
 		return rc;
 	for (size_t i = 0; i < o->command_count; i++) {
 		if (flt_set_command(f, o->commands[i], &cause) < 0) {
-			tui_fprintf_clean(stderr, "vtui stats: --%s\n", cause ? cause : o->commands[i]);
+			an_fprintf_clean(stderr, "vtui stats: --%s\n", cause ? cause : o->commands[i]);
 			free(cause);
 			return EXIT_USAGE;
 		}
@@ -303,35 +303,35 @@ static int build_filter(const struct stats_opts *o, flt_set *f)
 }
 
 /* --range A..B of trace `t` into the scope; 0, or -1 after saying what is wrong. */
-static int range_of(const struct stats_opts *o, const char *path, const vtb_trace *t, tui_stats_scope *scope)
+static int range_of(const struct stats_opts *o, const char *path, const vtb_trace *t, an_stats_scope *scope)
 {
 	uint64_t first, last;
 	char err[160], text[96];
 
 	vtb_trace_span(t, &first, &last);
-	if (tui_parse_range(first, last, o->range, &scope->t0_ns, &scope->t1_ns, err, sizeof(err)) < 0) {
-		tui_fprintf_clean(stderr, "vtui stats: --range: %s\n", err);
+	if (an_parse_range(first, last, o->range, &scope->t0_ns, &scope->t1_ns, err, sizeof(err)) < 0) {
+		an_fprintf_clean(stderr, "vtui stats: --range: %s\n", err);
 		return -1;
 	}
-	if (o->format == TUI_STATS_TABLE) {
-		tui_fmt_range(first, scope->t0_ns, scope->t1_ns, (scope->t1_ns - scope->t0_ns) / 1000, 0, text, sizeof(text));
+	if (o->format == AN_STATS_TABLE) {
+		an_fmt_range(first, scope->t0_ns, scope->t1_ns, (scope->t1_ns - scope->t0_ns) / 1000, 0, text, sizeof(text));
 		printf("# range %s of %s\n", text, path);
 	}
 	return 0;
 }
 
 /* The statistics of `path` with the filters `f`; 0 or an exit code. */
-static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vtb_trace **t, tui_stats **s)
+static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vtb_trace **t, an_stats **s)
 {
 	struct stats_opts one = *o;
-	tui_stats_scope scope = { .filter = f };
+	an_stats_scope scope = { .filter = f };
 	char *cause = NULL;
 
 	one.trace = path;
 	if (!(*t = load_trace(&one)))
 		return EXIT_TRACE;
 	if (flt_set_eval(f, string_entry, *t, vtb_trace_string_count(*t), &cause) < 0) {
-		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause);
+		an_fprintf_clean(stderr, "vtui stats: %s\n", cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
@@ -339,7 +339,7 @@ static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vt
 		vtb_trace *flat = vtb_trace_flatten(*t, flt_set_flattened(f), flt_set_eval_count(f), &cause);
 
 		if (!flat) {
-			tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
+			an_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
 			free(cause);
 			return EXIT_TRACE;
 		}
@@ -347,8 +347,8 @@ static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vt
 	}
 	if (o->range && range_of(o, path, *t, &scope) < 0)
 		return EXIT_USAGE;
-	if (tui_stats_compute(*t, &scope, s, &cause) < 0) {
-		tui_fprintf_clean(stderr, "vtui stats: %s: %s\n", path, cause ? cause : "failed");
+	if (an_stats_compute(*t, &scope, s, &cause) < 0) {
+		an_fprintf_clean(stderr, "vtui stats: %s: %s\n", path, cause ? cause : "failed");
 		free(cause);
 		return EXIT_TRACE;
 	}
@@ -358,20 +358,20 @@ static int stats_of(const struct stats_opts *o, const char *path, flt_set *f, vt
 static int run(const struct stats_opts *o, flt_set *f)
 {
 	vtb_trace *t = NULL;
-	tui_stats *s = NULL;
+	an_stats *s = NULL;
 	char *cause = NULL;
 	int rc = stats_of(o, o->trace, f, &t, &s);
 
 	if (rc != 0)
 		goto out;
-	tui_stats_sort(s, t, o->sort);
-	if (tui_stats_write(s, t, o->format, o->top, stdout, &cause) < 0) {
-		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "write error");
+	an_stats_sort(s, t, o->sort);
+	if (an_stats_write(s, t, o->format, o->top, stdout, &cause) < 0) {
+		an_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "write error");
 		rc = EXIT_TRACE;
 	}
 out:
 	free(cause);
-	tui_stats_free(s);
+	an_stats_free(s);
 	vtb_trace_free(t);
 	return rc;
 }
@@ -381,18 +381,18 @@ out:
 static int run_tasks(const struct stats_opts *o)
 {
 	vtb_trace *t = load_trace(o);
-	tui_tasks *ts = NULL;
+	an_tasks *ts = NULL;
 	char *cause = NULL;
 	int rc = 0;
 
 	if (!t)
 		return EXIT_TRACE;
-	if (tui_tasks_build(t, &ts) < 0 || tui_tasks_write(ts, t, o->format, stdout, &cause) < 0) {
-		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
+	if (an_tasks_build(t, &ts) < 0 || an_tasks_write(ts, t, o->format, stdout, &cause) < 0) {
+		an_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
 		rc = EXIT_TRACE;
 	}
 	free(cause);
-	tui_tasks_free(ts);
+	an_tasks_free(ts);
 	vtb_trace_free(t);
 	return rc;
 }
@@ -401,8 +401,8 @@ static int run_tasks(const struct stats_opts *o)
  * printed. */
 static int live_interval(const struct stats_opts *o, flt_set *f, const vtb_follow *fw, const vtb_trace *t, size_t n)
 {
-	tui_stats_scope scope = { .filter = f };
-	tui_stats *s = NULL;
+	an_stats_scope scope = { .filter = f };
+	an_stats *s = NULL;
 	char *cause = NULL;
 	uint64_t first, last;
 	int rc = 0;
@@ -410,25 +410,25 @@ static int live_interval(const struct stats_opts *o, flt_set *f, const vtb_follo
 	vtb_trace_span(t, &first, &last);
 	vtb_follow_window_of(fw, t, &scope.t0_ns, &scope.t1_ns);
 	if (flt_set_eval(f, string_entry, (void *)t, vtb_trace_string_count(t), &cause) < 0 ||
-	    tui_stats_compute(t, &scope, &s, &cause) < 0) {
-		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
+	    an_stats_compute(t, &scope, &s, &cause) < 0) {
+		an_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "out of memory");
 		rc = EXIT_TRACE;
 		goto out;
 	}
-	tui_stats_sort(s, t, o->sort);
+	an_stats_sort(s, t, o->sort);
 	if (n > 1)
 		putchar('\n');
-	if (o->format == TUI_STATS_TABLE)
+	if (o->format == AN_STATS_TABLE)
 		printf("# interval %zu of pid %u: %.3fs to %.3fs of the ring (%s)\n", n, vtb_trace_header(t)->pid,
 		       (double)(scope.t0_ns - first) / 1e9, (double)(last - first) / 1e9,
 		       vtb_trace_header(t)->reason_text);
-	if (tui_stats_write(s, t, o->format, o->top, stdout, &cause) < 0 || fflush(stdout) != 0) {
-		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "write error");
+	if (an_stats_write(s, t, o->format, o->top, stdout, &cause) < 0 || fflush(stdout) != 0) {
+		an_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "write error");
 		rc = EXIT_TRACE;
 	}
 out:
 	free(cause);
-	tui_stats_free(s);
+	an_stats_free(s);
 	return rc;
 }
 
@@ -442,7 +442,7 @@ static int run_live(const struct stats_opts *o, flt_set *f)
 	int rc = 0;
 
 	if (!fw) {
-		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "cannot follow the process");
+		an_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "cannot follow the process");
 		free(cause);
 		return EXIT_TRACE;
 	}
@@ -454,7 +454,7 @@ static int run_live(const struct stats_opts *o, flt_set *f)
 		}
 		nanosleep(&nap, NULL);
 		if (!(t = vtb_follow_tick(fw, 0, &cause))) {
-			tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "no snapshot");
+			an_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "no snapshot");
 			rc = EXIT_TRACE;
 			break;
 		}
@@ -472,29 +472,29 @@ static int run_live(const struct stats_opts *o, flt_set *f)
 static int run_diff(const struct stats_opts *o, flt_set *f)
 {
 	vtb_trace *a = NULL, *b = NULL;
-	tui_stats *sa = NULL, *sb = NULL;
-	tui_diff *d = NULL;
+	an_stats *sa = NULL, *sb = NULL;
+	an_diff *d = NULL;
 	char *cause = NULL;
 	int rc;
 
 	if ((rc = stats_of(o, o->trace, f, &a, &sa)) != 0 || (rc = stats_of(o, o->after, f, &b, &sb)) != 0)
 		goto out;
 	rc = EXIT_TRACE;
-	if (tui_diff_compute(a, sa, b, sb, &d) < 0) {
-		tui_fprintf_clean(stderr, "vtui stats: out of memory\n");
+	if (an_diff_compute(a, sa, b, sb, &d) < 0) {
+		an_fprintf_clean(stderr, "vtui stats: out of memory\n");
 		goto out;
 	}
-	tui_diff_rank(d, o->rank);
-	if (tui_diff_write(d, o->format, o->top, stdout, &cause) < 0) {
-		tui_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "write error");
+	an_diff_rank(d, o->rank);
+	if (an_diff_write(d, o->format, o->top, stdout, &cause) < 0) {
+		an_fprintf_clean(stderr, "vtui stats: %s\n", cause ? cause : "write error");
 		goto out;
 	}
 	rc = 0;
 out:
 	free(cause);
-	tui_diff_free(d);
-	tui_stats_free(sa);
-	tui_stats_free(sb);
+	an_diff_free(d);
+	an_stats_free(sa);
+	an_stats_free(sb);
 	vtb_trace_free(a);
 	vtb_trace_free(b);
 	return rc;
@@ -502,7 +502,7 @@ out:
 
 int vtui_stats_main(int argc, char **argv)
 {
-	struct stats_opts o = { .sort = TUI_STATS_TOTAL, .format = TUI_STATS_TABLE };
+	struct stats_opts o = { .sort = AN_STATS_TOTAL, .format = AN_STATS_TABLE };
 	flt_set *f = flt_set_new();
 	int rc = parse_args(&o, argc, argv);
 
@@ -510,7 +510,7 @@ int vtui_stats_main(int argc, char **argv)
 		o.interval_ns = 1000000000u;
 
 	if (rc == 0 && f == NULL) {
-		tui_fprintf_clean(stderr, "vtui stats: out of memory\n");
+		an_fprintf_clean(stderr, "vtui stats: out of memory\n");
 		rc = EXIT_USAGE;
 	}
 	if (rc == 0)

@@ -155,7 +155,7 @@ int tui_tracks_init(struct tui_analysis *an, const tui_model *m)
 	for (size_t k = 0; k < an->counter_count; k++)
 		if (index_counter(&an->cidx[k], vtb_trace_counter(m->trace, k)) < 0)
 			return VTB_E_NOMEM;
-	if (group_counters(an, m->trace) < 0 || tui_tasks_build(m->trace, &an->tasks) < 0)
+	if (group_counters(an, m->trace) < 0 || an_tasks_build(m->trace, &an->tasks) < 0)
 		return VTB_E_NOMEM;
 	return tui_gc_build(an, m);
 }
@@ -172,7 +172,7 @@ void tui_tracks_fini(struct tui_analysis *an)
 	for (size_t i = 0; i < an->gc_count; i++)
 		free(an->gc[i].slices);
 	free(an->gc);
-	tui_tasks_free(an->tasks);
+	an_tasks_free(an->tasks);
 }
 
 static int cmp_start(const void *a, const void *b)
@@ -453,7 +453,7 @@ static void draw_slices(tui_app *app, tui_screen *s, int y, const char *title, c
 			last = col;
 		tui_screen_fill(s, col, y, (int)(last - col + 1), ascii ? L'#' : L'█', style, 0);
 		if (last - col >= 3) {
-			tui_fmt_dur(dur, sizeof(dur), sl->dur_ns, ascii);
+			an_fmt_dur(dur, sizeof(dur), sl->dur_ns, ascii);
 			snprintf(label, sizeof(label), "%s %s", tui_model_name(&app->model, sl->name_id), dur);
 			tui_screen_fill(s, col, y, (int)(last - col + 1), L' ', style, 0);
 			tui_screen_puts(s, col + 1, y, label, (int)(last - col - 1), style, 0);
@@ -472,7 +472,7 @@ static void draw_gc(tui_app *app, tui_screen *s, int y, const tui_row *r, const 
 /* A task's lane: its steps as blocks, the await gaps between them empty. */
 static void draw_task(tui_app *app, tui_screen *s, int y, const tui_row *r, const uint64_t *col_t)
 {
-	const tui_task_lane *l = &app->an->tasks->lanes[r->depth];
+	const an_task_lane *l = &app->an->tasks->lanes[r->depth];
 
 	draw_slices(app, s, y, l->name, (vtb_row){ l->slices, l->count }, col_t);
 }

@@ -132,10 +132,10 @@ vtb_trace *tui_live_tick(tui_live *lv, int force, char **cause);
  * trace is the "after" side; opens the diff panel. 0, or a negative error with *cause. */
 int tui_app_set_diff(tui_app *app, vtb_trace *before, const char *before_path, char **cause);
 /* Where the threads of a merged trace came from: which dump, and a title for each. */
-typedef struct tui_sources tui_sources;
+typedef struct an_sources an_sources;
 /* Group the threads by the dump they came from (taken over; NULL does nothing): each dump
  * and process gets a title row with the file, the process's name and the dump's reason. */
-void tui_app_set_sources(tui_app *app, tui_sources *sources);
+void tui_app_set_sources(tui_app *app, an_sources *sources);
 /* Run one command line ("goto 12.5ms", "zoom 2x", "select parent").
  * Returns 0, or -1 with the reason in tui_app_message(). */
 int tui_app_exec(tui_app *app, const char *line);

@@ -39,7 +39,7 @@ typedef struct tui_model {
 	size_t thread_count;
 	uint32_t *order;           /* thread indexes grouped by process, in display order */
 	size_t process_groups;     /* distinct (dump, pid) among threads */
-	tui_sources *sources;      /* owned; NULL: one dump */
+	an_sources *sources;      /* owned; NULL: one dump */
 	size_t string_count;
 	uint32_t *fn_calls;        /* calls per string id, counted once at load */
 	uint8_t *hue;              /* colour hue per string id, from a hash of the name */

@@ -131,7 +131,7 @@ void tui_fmt_at(const tui_app *app, char *buf, size_t len, uint64_t t_ns, int as
 	const tui_view *v = &app->view;
 	uint64_t rel = t_ns - app->model.first_ns;
 
-	tui_fmt_time(buf, len, rel, tui_time_res(rel, v->span_ns / (uint64_t)(v->cols > 0 ? v->cols : 1)), ascii);
+	an_fmt_time(buf, len, rel, an_time_res(rel, v->span_ns / (uint64_t)(v->cols > 0 ? v->cols : 1)), ascii);
 }
 
 const char *tui_level_name(uint32_t level)

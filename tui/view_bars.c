@@ -45,7 +45,7 @@ void tui_draw_header(tui_app *app, tui_screen *s, int y)
 	cat(line, sizeof(line), sep, buf);
 	if (h->reason_text && *h->reason_text)
 		cat(line, sizeof(line), " ", h->reason_text);
-	tui_fmt_dur(buf, sizeof(buf), app->model.last_ns - app->model.first_ns, ascii);
+	an_fmt_dur(buf, sizeof(buf), app->model.last_ns - app->model.first_ns, ascii);
 	cat(line, sizeof(line), sep, buf);
 	tui_fmt_count(num, sizeof(num), vtb_trace_event_count(app->model.trace));
 	snprintf(buf, sizeof(buf), "%s events", num);
@@ -93,7 +93,7 @@ static int label_cols(const tui_view *v, uint64_t origin, uint64_t step, int asc
 {
 	char label[64];
 
-	tui_fmt_time(label, sizeof(label), v->start_ns + v->span_ns - origin, step, ascii);
+	an_fmt_time(label, sizeof(label), v->start_ns + v->span_ns - origin, step, ascii);
 	return (int)strlen(label) + 2;
 }
 
@@ -129,7 +129,7 @@ void tui_draw_ruler(tui_app *app, tui_screen *s, int y)
 
 		if (c < 0 || c >= v->cols)
 			continue;
-		tui_fmt_time(label, sizeof(label), t, step, ascii);
+		an_fmt_time(label, sizeof(label), t, step, ascii);
 		tui_screen_put(s, (int)c, y, ascii ? L'|' : L'┬', TUI_STYLE_RULER, 0);
 		/* a label is whole or absent: cut at the edge, 100.00000m would lie */
 		if ((cursor <= c || cursor > c + (int64_t)strlen(label)) &&
@@ -155,13 +155,13 @@ static void status_position(tui_app *app, tui_screen *s, char *line, size_t len)
 	 * or found, also to three significant digits as durations are */
 	tui_fmt_at(app, a, sizeof(a), v->cursor_ns, ascii);
 	snprintf(line, len, " cursor %s", a);
-	tui_fmt_time(a, sizeof(a), v->start_ns - o, col_ns, ascii);
-	tui_fmt_time(b, sizeof(b), v->start_ns + v->span_ns - o, col_ns, ascii);
-	tui_fmt_dur(c, sizeof(c), v->span_ns, ascii);
+	an_fmt_time(a, sizeof(a), v->start_ns - o, col_ns, ascii);
+	an_fmt_time(b, sizeof(b), v->start_ns + v->span_ns - o, col_ns, ascii);
+	an_fmt_dur(c, sizeof(c), v->span_ns, ascii);
 	cat(line, len, sep_of(s), "view ");
 	snprintf(line + strlen(line), len - strlen(line), "%s-%s (%s)", a, b, c);
 	if (sel) {
-		tui_fmt_dur(a, sizeof(a), sel->dur_ns, ascii);
+		an_fmt_dur(a, sizeof(a), sel->dur_ns, ascii);
 		cat(line, len, sep_of(s), "sel ");
 		snprintf(line + strlen(line), len - strlen(line), "%s %s",
 			 tui_model_name(&app->model, sel->name_id), a);

@@ -35,15 +35,15 @@ static void timing_line(tui_app *app, const vtb_slice *sl, int ascii, char *line
 	uint64_t o = app->model.first_ns, col_ns = app->view.span_ns / (uint64_t)(app->view.cols > 0 ? app->view.cols : 1);
 	uint64_t res = sl->dur_ns / 10 < col_ns ? sl->dur_ns / 10 : col_ns;
 
-	tui_fmt_time(start, sizeof(start), sl->start_ns - o, res, ascii);
-	tui_fmt_time(end, sizeof(end), tui_slice_end(sl) - o, res, ascii);
-	tui_fmt_dur(dur, sizeof(dur), sl->dur_ns, ascii);
+	an_fmt_time(start, sizeof(start), sl->start_ns - o, res, ascii);
+	an_fmt_time(end, sizeof(end), tui_slice_end(sl) - o, res, ascii);
+	an_fmt_dur(dur, sizeof(dur), sl->dur_ns, ascii);
 	/* self time walks the children: once per selection, not once per frame */
 	if (r.thread != app->self_ref.thread || r.depth != app->self_ref.depth || r.index != app->self_ref.index) {
 		app->self_ns = tui_query_self_ns(&app->model, r);
 		app->self_ref = r;
 	}
-	tui_fmt_dur(self, sizeof(self), app->self_ns, ascii);
+	an_fmt_dur(self, sizeof(self), app->self_ns, ascii);
 	snprintf(line, len, "start %s  end %s  duration %s  self %s", start, end, dur, self);
 }
 

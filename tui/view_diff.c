@@ -17,19 +17,19 @@ void tui_diffv_free(struct tui_diffview *dv)
 		return;
 	vtb_trace_free(dv->other);
 	free(dv->other_path);
-	tui_diff_free(dv->d);
+	an_diff_free(dv->d);
 	free(dv);
 }
 
-static int stats_all(const vtb_trace *t, tui_stats **out, char **cause)
+static int stats_all(const vtb_trace *t, an_stats **out, char **cause)
 {
-	return tui_stats_compute(t, NULL, out, cause);
+	return an_stats_compute(t, NULL, out, cause);
 }
 
 int tui_app_set_diff(tui_app *app, vtb_trace *before, const char *before_path, char **cause)
 {
 	struct tui_diffview *dv = calloc(1, sizeof(*dv));
-	tui_stats *sa = NULL, *sb = NULL;
+	an_stats *sa = NULL, *sb = NULL;
 	int rc = VTB_E_NOMEM;
 
 	if (!dv || !(dv->other_path = strdup(before_path ? before_path : ""))) {
@@ -40,7 +40,7 @@ int tui_app_set_diff(tui_app *app, vtb_trace *before, const char *before_path, c
 	dv->showing_after = 1;
 	if ((rc = stats_all(before, &sa, cause)) < 0 || (rc = stats_all(app->model.trace, &sb, cause)) < 0)
 		goto fail;
-	if ((rc = tui_diff_compute(before, sa, app->model.trace, sb, &dv->d)) < 0)
+	if ((rc = an_diff_compute(before, sa, app->model.trace, sb, &dv->d)) < 0)
 		goto fail;
 	tui_an_adopt(app, &tui_panel_diff, dv);
 	dv = NULL;
@@ -48,8 +48,8 @@ int tui_app_set_diff(tui_app *app, vtb_trace *before, const char *before_path, c
 fail:
 	if (rc == VTB_E_NOMEM && cause && !*cause)
 		*cause = strdup("out of memory");
-	tui_stats_free(sa);
-	tui_stats_free(sb);
+	an_stats_free(sa);
+	an_stats_free(sb);
 	tui_diffv_free(dv);
 	return rc;
 }
@@ -72,7 +72,7 @@ static void diff_move(tui_app *app, void *st, const char *word, long delta)
 }
 
 /* The shown trace's id of the row's function, or UINT32_MAX when it has no calls there. */
-static uint32_t shown_id(const struct tui_diffview *dv, const tui_diff_row *r)
+static uint32_t shown_id(const struct tui_diffview *dv, const an_diff_row *r)
 {
 	int64_t id = dv->showing_after ? r->id_b : r->id_a;
 
@@ -92,7 +92,7 @@ static uint32_t diff_function(const tui_app *app, const void *st)
 static int diff_enter(tui_app *app, void *st, char *cmd, size_t len)
 {
 	struct tui_diffview *dv = st;
-	const tui_diff_row *r;
+	const an_diff_row *r;
 
 	if (dv->sel >= dv->d->count)
 		return -1;
@@ -125,7 +125,7 @@ int tui_cmd_diff(tui_app *app, int argc, char **argv)
 /* The title's words for a ranking. */
 static const char *rank_words(int rank)
 {
-	return rank == TUI_DIFF_MEAN ? "by change of mean" : "by impact";
+	return rank == AN_DIFF_MEAN ? "by change of mean" : "by impact";
 }
 
 /* `diff-rank [auto|impact|mean]` (R in the panel): sort the rows again, the selected
@@ -133,7 +133,7 @@ static const char *rank_words(int rank)
 int tui_cmd_diff_rank(tui_app *app, int argc, char **argv)
 {
 	struct tui_diffview *dv = diff_of(app);
-	enum tui_diff_rank rank;
+	enum an_diff_rank rank;
 	const char *name;
 
 	if (!dv) {
@@ -141,17 +141,17 @@ int tui_cmd_diff_rank(tui_app *app, int argc, char **argv)
 		return -1;
 	}
 	if (argc == 1)
-		rank = dv->d->rank == TUI_DIFF_MEAN ? TUI_DIFF_IMPACT : TUI_DIFF_MEAN;
-	else if (tui_diff_parse_rank(argv[1], &rank) < 0)
+		rank = dv->d->rank == AN_DIFF_MEAN ? AN_DIFF_IMPACT : AN_DIFF_MEAN;
+	else if (an_diff_parse_rank(argv[1], &rank) < 0)
 		return tui_cmd_usage(app);
 	name = dv->sel < dv->d->count ? dv->d->rows[dv->sel].name : NULL;
-	tui_diff_rank(dv->d, rank);
+	an_diff_rank(dv->d, rank);
 	for (size_t i = 0; name && i < dv->d->count; i++)
 		if (dv->d->rows[i].name == name) /* one row per name: the pointer says which */
 			dv->sel = i;
 	tui_app_msg(app, 0, "diff ranked %s%s", rank_words(dv->d->rank),
-		    rank != TUI_DIFF_AUTO ? ""
-		    : dv->d->rank == TUI_DIFF_MEAN ? " (auto: one trace spans more than 1.25 times the other)"
+		    rank != AN_DIFF_AUTO ? ""
+		    : dv->d->rank == AN_DIFF_MEAN ? " (auto: one trace spans more than 1.25 times the other)"
 						   : " (auto: the traces span about the same time)");
 	return tui_an_shown(app) == &tui_panel_diff ? 0 : tui_an_open(app, &tui_panel_diff);
 }
@@ -165,7 +165,7 @@ static void signed_dur(char *buf, size_t len, uint64_t a, uint64_t b, int ascii)
 		return;
 	}
 	buf[0] = b > a ? '+' : '-';
-	tui_fmt_dur(buf + 1, len - 1, b > a ? b - a : a - b, ascii);
+	an_fmt_dur(buf + 1, len - 1, b > a ? b - a : a - b, ascii);
 }
 
 /* The columns after the calls: total before, after, change; self the same; mean the same;
@@ -186,7 +186,7 @@ static const int by_mean[NCOLS] = { C_MEAN_D, C_MEAN_A, C_MEAN_B, C_RATE_A, C_RA
 /* Which columns show at width w; returns the name column's width. */
 static int layout(int w, int rank, int shown[NCOLS])
 {
-	const int *want = rank == TUI_DIFF_MEAN ? by_mean : by_impact;
+	const int *want = rank == AN_DIFF_MEAN ? by_mean : by_impact;
 	int room = w - 16 - NAME_MIN, used = 0;
 
 	for (int c = 0; c < NCOLS; c++)
@@ -208,24 +208,24 @@ static void fmt_rate(char *buf, size_t len, double r)
 }
 
 /* Column c of row r as text; its style goes to *style. */
-static void cell_text(const struct tui_diffview *dv, const tui_diff_row *r, int c, int ascii, char *num, size_t len,
+static void cell_text(const struct tui_diffview *dv, const an_diff_row *r, int c, int ascii, char *num, size_t len,
 		      uint16_t *style)
 {
-	uint64_t v[9] = { r->total_a, r->total_b, 0, r->self_a, r->self_b, 0, tui_diff_mean(r, 0),
-			  tui_diff_mean(r, 1), 0 };
+	uint64_t v[9] = { r->total_a, r->total_b, 0, r->self_a, r->self_b, 0, an_diff_mean(r, 0),
+			  an_diff_mean(r, 1), 0 };
 
 	*style = TUI_STYLE_DEFAULT;
 	if (c >= C_RATE_A) {
-		fmt_rate(num, len, tui_diff_rate(dv->d, r, c - C_RATE_A));
+		fmt_rate(num, len, an_diff_rate(dv->d, r, c - C_RATE_A));
 	} else if (c == C_TOTAL_D || c == C_SELF_D || c == C_MEAN_D) {
 		signed_dur(num, len, v[c - 2], v[c - 1], ascii);
 		*style = v[c - 1] > v[c - 2] ? TUI_STYLE_ERROR : TUI_STYLE_LABEL;
 	} else {
-		tui_fmt_dur(num, len, v[c], ascii);
+		an_fmt_dur(num, len, v[c], ascii);
 	}
 }
 
-static void draw_row(const struct tui_diffview *dv, tui_screen *s, int y, const tui_diff_row *r, int name_w,
+static void draw_row(const struct tui_diffview *dv, tui_screen *s, int y, const an_diff_row *r, int name_w,
 		     const int shown[NCOLS], int sel)
 {
 	int ascii = tui_screen_ascii(s), x = 15 + name_w;

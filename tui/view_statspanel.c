@@ -14,7 +14,7 @@ static struct tui_stats_panel *stats_of(tui_app *app)
 	return tui_an_state(app, &tui_panel_stats); /* made when the panel opened */
 }
 
-int tui_scope_fill(tui_app *app, int scope, tui_stats_scope *sc, uint64_t key[4])
+int tui_scope_fill(tui_app *app, int scope, an_stats_scope *sc, uint64_t key[4])
 {
 	const tui_view *v = &app->view;
 
@@ -48,15 +48,15 @@ int tui_scope_fill(tui_app *app, int scope, tui_stats_scope *sc, uint64_t key[4]
 }
 
 /* What each column (enum tui_col) sorts on. */
-static const enum tui_stats_sort col_sort[] = { TUI_STATS_NAME, TUI_STATS_CALLS, TUI_STATS_TOTAL,
-						TUI_STATS_SELF, TUI_STATS_MEAN, TUI_STATS_MAX };
+static const enum an_stats_sort col_sort[] = { AN_STATS_NAME, AN_STATS_CALLS, AN_STATS_TOTAL,
+						AN_STATS_SELF, AN_STATS_MEAN, AN_STATS_MAX };
 
 static int statsp_update(tui_app *app)
 {
 	struct tui_stats_panel *sp = stats_of(app);
-	tui_stats_scope sc;
+	an_stats_scope sc;
 	uint64_t key[4];
-	tui_stats *st = NULL;
+	an_stats *st = NULL;
 	char *cause = NULL;
 
 	if (tui_scope_fill(app, sp->stats_scope, &sc, key) < 0)
@@ -66,18 +66,18 @@ static int statsp_update(tui_app *app)
 			goto sort;
 		return 0;
 	}
-	if (tui_stats_compute(app->model.trace, &sc, &st, &cause) < 0) {
+	if (an_stats_compute(app->model.trace, &sc, &st, &cause) < 0) {
 		tui_app_msg(app, 1, "stats: %s", cause ? cause : "failed");
 		free(cause);
 		return -1;
 	}
-	tui_stats_free(sp->stats);
+	an_stats_free(sp->stats);
 	sp->stats = st;
 	memcpy(sp->stats_key, key, sizeof(key));
 	sp->stats_sel = 0;
 	sp->stats_top = 0;
 sort:
-	tui_stats_sort(sp->stats, app->model.trace, col_sort[sp->stats_sort]);
+	an_stats_sort(sp->stats, app->model.trace, col_sort[sp->stats_sort]);
 	sp->stats_sorted_by = sp->stats_sort;
 	return 0;
 }
@@ -122,7 +122,7 @@ static void draw_head(tui_app *app, tui_screen *s, int y, int name_w)
 	}
 }
 
-static void draw_row(tui_app *app, tui_screen *s, int y, const tui_stats_row *r, int name_w, int sel)
+static void draw_row(tui_app *app, tui_screen *s, int y, const an_stats_row *r, int name_w, int sel)
 {
 	int ascii = tui_screen_ascii(s);
 	uint16_t attr = sel ? TUI_ATTR_REVERSE : 0;
@@ -136,7 +136,7 @@ static void draw_row(tui_app *app, tui_screen *s, int y, const tui_stats_row *r,
 		if (c == TUI_COL_CALLS)
 			tui_fmt_count(num, sizeof(num), r->calls);
 		else
-			tui_fmt_dur(num, sizeof(num), tui_stats_key(r, col_sort[c]), ascii);
+			an_fmt_dur(num, sizeof(num), an_stats_key(r, col_sort[c]), ascii);
 		snprintf(cell, sizeof(cell), "%*s ", NUM_W - 1, num);
 		tui_screen_puts(s, 1 + name_w + (c - 1) * NUM_W, y, cell, NUM_W,
 				c == stats_of(app)->stats_sort ? TUI_STYLE_LABEL : TUI_STYLE_DEFAULT, attr);
@@ -205,12 +205,12 @@ int tui_cmd_stats(tui_app *app, int argc, char **argv)
 int tui_cmd_sort(tui_app *app, int argc, char **argv)
 {
 	struct tui_stats_panel *sp = stats_of(app);
-	enum tui_stats_sort by;
+	enum an_stats_sort by;
 
 	(void)argc;
 	if (!sp)
 		return -1;
-	if (tui_stats_parse_sort(argv[1], &by) < 0)
+	if (an_stats_parse_sort(argv[1], &by) < 0)
 		return tui_cmd_usage(app);
 	sp->stats_sort = (int)by; /* the columns are in the sort keys' order */
 	sp->stats_sel = 0;
@@ -233,7 +233,7 @@ static void *stats_init(void)
 
 static void stats_free(void *st)
 {
-	tui_stats_free(((struct tui_stats_panel *)st)->stats);
+	an_stats_free(((struct tui_stats_panel *)st)->stats);
 	free(st);
 }
 

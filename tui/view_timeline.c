@@ -77,7 +77,7 @@ static void draw_block(tui_app *app, tui_screen *s, int y, int x0, int x1, const
 		right = '!';
 	tui_fview_paint(app, sl, &style, &attr);
 	strcpy(dur, cut ? glyphs_of(s)->ge : "");
-	tui_fmt_dur(dur + strlen(dur), sizeof(dur) - strlen(dur), sl->dur_ns, tui_screen_ascii(s));
+	an_fmt_dur(dur + strlen(dur), sizeof(dur) - strlen(dur), sl->dur_ns, tui_screen_ascii(s));
 	tui_screen_fill(s, x0, y, x1 - x0 + 1, L' ', style, attr);
 	tui_screen_put(s, x0, y, left, style, attr);
 	tui_screen_put(s, x1, y, right, style, attr);

@@ -75,22 +75,22 @@ static vtb_trace *load(const uint8_t *b, size_t len, int json)
 
 static void stats_and_diff(const vtb_trace *t)
 {
-	tui_stats *s = NULL, *so = NULL;
-	tui_diff *d = NULL;
+	an_stats *s = NULL, *so = NULL;
+	an_diff *d = NULL;
 	char *cause = NULL;
 	FILE *null = fopen("/dev/null", "w");
 
 	FZ_REQUIRE(null != NULL);
-	FZ_REQUIRE(tui_stats_compute(t, NULL, &s, &cause) == 0);
-	FZ_REQUIRE(tui_stats_compute(other, NULL, &so, &cause) == 0);
-	for (int f = TUI_STATS_TABLE; f <= TUI_STATS_JSON; f++)
-		FZ_REQUIRE(tui_stats_write(s, t, (enum tui_stats_format)f, 0, null, &cause) == 0);
-	FZ_REQUIRE(tui_diff_compute(t, s, other, so, &d) == 0);
-	for (int f = TUI_STATS_TABLE; f <= TUI_STATS_JSON; f++)
-		FZ_REQUIRE(tui_diff_write(d, (enum tui_stats_format)f, 0, null, &cause) == 0);
-	tui_diff_free(d);
-	tui_stats_free(s);
-	tui_stats_free(so);
+	FZ_REQUIRE(an_stats_compute(t, NULL, &s, &cause) == 0);
+	FZ_REQUIRE(an_stats_compute(other, NULL, &so, &cause) == 0);
+	for (int f = AN_STATS_TABLE; f <= AN_STATS_JSON; f++)
+		FZ_REQUIRE(an_stats_write(s, t, (enum an_stats_format)f, 0, null, &cause) == 0);
+	FZ_REQUIRE(an_diff_compute(t, s, other, so, &d) == 0);
+	for (int f = AN_STATS_TABLE; f <= AN_STATS_JSON; f++)
+		FZ_REQUIRE(an_diff_write(d, (enum an_stats_format)f, 0, null, &cause) == 0);
+	an_diff_free(d);
+	an_stats_free(s);
+	an_stats_free(so);
 	fclose(null);
 }
 
