@@ -127,8 +127,10 @@ static int apply_value(flt_set *s, const struct word *w, const char *arg, char *
 static int field_list(enum flt_list word_list, enum flt_field f)
 {
 	static const int by_field[3][FLT_FIELD_COUNT] = {
-		{ -1, FLT_INCLUDE_NAME, FLT_INCLUDE_FILE, FLT_INCLUDE_ARG, FLT_INCLUDE_RET, -1, FLT_INCLUDE_EXC, -1 },
-		{ -1, FLT_EXCLUDE_NAME, FLT_EXCLUDE_FILE, FLT_EXCLUDE_ARG, FLT_EXCLUDE_RET, -1, FLT_EXCLUDE_EXC, -1 },
+		{ -1, FLT_INCLUDE_NAME, FLT_INCLUDE_FILE, FLT_INCLUDE_ARG, FLT_INCLUDE_RET, FLT_INCLUDE_LOG,
+		  FLT_INCLUDE_EXC, FLT_INCLUDE_MARK },
+		{ -1, FLT_EXCLUDE_NAME, FLT_EXCLUDE_FILE, FLT_EXCLUDE_ARG, FLT_EXCLUDE_RET, FLT_EXCLUDE_LOG,
+		  FLT_EXCLUDE_EXC, FLT_EXCLUDE_MARK },
 		{ -1, FLT_FLATTEN_NAME, FLT_FLATTEN_FILE, -1, -1, -1, -1, -1 },
 	};
 	int row = word_list == FLT_INCLUDE_NAME ? 0 : word_list == FLT_EXCLUDE_NAME ? 1 : 2;
@@ -148,14 +150,13 @@ static int list_of(const struct word *w, const char **arg, enum flt_list *list, 
 						  : f == FLT_FIELD_FILE ? (int)w->list : -1;
 
 	*list = w->list;
-	if (l < 0 && name_list && w->list == FLT_FLATTEN_NAME && f != FLT_FIELD_LOG && f != FLT_FIELD_MARK)
+	if (l < 0 && w->list == FLT_FLATTEN_NAME)
 		return flt_fail(cause, FLT_E_ARG, "flatten: '%s:' selects calls one by one; flatten takes "
 				"frames by name: or file:", flt_field_name(f));
 	if (l < 0)
 		return flt_fail(cause, FLT_E_ARG, "%s: '%s:' is a search field; %s matches %s",
 				w->name, flt_field_name(f), w->name,
-				!name_list ? "files" : w->list == FLT_FLATTEN_NAME ? "name: or file:"
-				: "name:, file:, arg:, ret: or exc:");
+				!name_list ? "files" : "name:, file:, arg:, ret:, log:, exc: or mark:");
 	*list = (enum flt_list)l;
 	*arg = f == FLT_FIELD_ANY ? *arg : rest;
 	return **arg ? 0 : flt_fail(cause, FLT_E_ARG, "%s: missing pattern", w->name);
@@ -239,6 +240,8 @@ static void add_pattern(struct strv *sv, const char *word, int list, const char 
 	static const char *const text_field[FLT_LIST_COUNT] = {
 		[FLT_INCLUDE_ARG] = "arg", [FLT_EXCLUDE_ARG] = "arg", [FLT_INCLUDE_RET] = "ret",
 		[FLT_EXCLUDE_RET] = "ret", [FLT_INCLUDE_EXC] = "exc", [FLT_EXCLUDE_EXC] = "exc",
+		[FLT_INCLUDE_LOG] = "log", [FLT_EXCLUDE_LOG] = "log", [FLT_INCLUDE_MARK] = "mark",
+		[FLT_EXCLUDE_MARK] = "mark",
 	};
 	const char *rest;
 	char *escaped = NULL;
@@ -258,7 +261,7 @@ int flt_set_to_commands(const flt_set *s, char ***out, size_t *count)
 {
 	static const char *const list_words[FLT_LIST_COUNT] = {
 		"filter", "hide", "filter-file", "hide-file", "flatten", "flatten-file",
-		"filter", "hide", "filter", "hide", "filter", "hide",
+		"filter", "hide", "filter", "hide", "filter", "hide", "filter", "hide", "filter", "hide",
 	};
 	struct strv sv = { 0 };
 	char buf[32];

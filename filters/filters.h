@@ -117,6 +117,10 @@ enum flt_list {
 	FLT_EXCLUDE_RET,    /* command `hide ret:REGEX` */
 	FLT_INCLUDE_EXC,    /* command `filter exc:REGEX`: an exception began in the call */
 	FLT_EXCLUDE_EXC,    /* command `hide exc:REGEX` */
+	FLT_INCLUDE_LOG,    /* command `filter log:REGEX`: a log record in the call (not below) */
+	FLT_EXCLUDE_LOG,    /* command `hide log:REGEX` */
+	FLT_INCLUDE_MARK,   /* command `filter mark:REGEX`: an instant or log record in the call */
+	FLT_EXCLUDE_MARK,   /* command `hide mark:REGEX` */
 	FLT_LIST_COUNT
 };
 
@@ -147,7 +151,7 @@ const char *flt_set_get_thread(const flt_set *s);
 int flt_set_is_empty(const flt_set *s);
 /* Nonzero when any include pattern (name, file or text) is set. */
 int flt_set_has_include(const flt_set *s);
-/* Nonzero when any text list (arg:, ret:, exc:) holds a pattern. */
+/* Nonzero when any text list (arg:, ret:, log:, exc:, mark:) holds a pattern. */
 int flt_set_has_text(const flt_set *s);
 /* Pattern i of a list, compiled (owned by the set; matching uses its scratch space). */
 flt_pattern *flt_set_list_compiled(flt_set *s, enum flt_list which, size_t i);
@@ -215,10 +219,10 @@ static inline int flt_call_pass(const flt_call_filter *cf, uint32_t name_id, uin
  *   clear-filters        remove every filter
  * REGEX is the rest of the line after the word and its blanks, taken verbatim. A REGEX of
  * filter, hide and flatten may start with a field prefix (below): `name:` (the default)
- * or `file:` (`hide file:X` is `hide-file X`); filter and hide also take `arg:`, `ret:`
- * and `exc:` (the text lists: calls whose arguments or return value match, or that an
- * exception matching began in). `log:` and `mark:` are for search only, and flatten takes
- * names and files only: an error says so.
+ * or `file:` (`hide file:X` is `hide-file X`); filter and hide also take `arg:`, `ret:`,
+ * `log:`, `exc:` and `mark:` (the text lists: calls whose arguments or return value match,
+ * that made a matching log record or mark, or that a matching exception began in). Flatten
+ * takes names and files only: an error says so.
  */
 
 /* Apply one command line to `s`. FLT_E_UNKNOWN (cause left NULL) when its first word is

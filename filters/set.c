@@ -162,7 +162,8 @@ const char *flt_set_get_thread(const flt_set *s)
 int flt_set_has_include(const flt_set *s)
 {
 	return s->lists[FLT_INCLUDE_NAME].count + s->lists[FLT_INCLUDE_FILE].count + s->lists[FLT_INCLUDE_ARG].count +
-		       s->lists[FLT_INCLUDE_RET].count + s->lists[FLT_INCLUDE_EXC].count > 0;
+		       s->lists[FLT_INCLUDE_RET].count + s->lists[FLT_INCLUDE_EXC].count +
+		       s->lists[FLT_INCLUDE_LOG].count + s->lists[FLT_INCLUDE_MARK].count > 0;
 }
 
 int flt_set_has_text(const flt_set *s)

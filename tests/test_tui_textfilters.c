@@ -18,17 +18,18 @@
  *   lookup  [400, 600)  sku='sku-13'  raises KeyError  db.get [420, 500) key='p:sku-13', returns None
  *                                     (the exception instant at 550, in lookup after db.get)
  *   lookup  [700, 900)  sku='sku-2'   returns 20      db.get [720, 800) key='p:sku-2'
+ *                                     (logger shop's WARNING "slow lookup of sku-2" at 850)
  * and report [950, 990) with no text. */
 static int shop(vtb_writer *w)
 {
 	int64_t m = vtb_writer_string(w, "main", "shop.py", 1), look = vtb_writer_string(w, "shop.lookup", "shop.py", 10);
 	int64_t get = vtb_writer_string(w, "db.get", "db.py", 5), rep = vtb_writer_string(w, "shop.report", "shop.py", 30);
-	int64_t exc = vtb_writer_string(w, "KeyError", "", 0);
+	int64_t exc = vtb_writer_string(w, "KeyError", "", 0), shoplog = vtb_writer_string(w, "shop", "", 0);
 	static const char *const skus[] = { "sku-1", "sku-13", "sku-2" }, *const rets[] = { "10", NULL, "20" };
 	char text[64];
 
 	FX_TRY(vtb_writer_thread(w, 100, 1000, "MainThread"));
-	FX_TRY(m | look | get | rep | exc);
+	FX_TRY(m | look | get | rep | exc | shoplog);
 	FX_TRY(vtb_writer_begin(w, 0, FX_US(0), (uint32_t)m, 0));
 	for (int i = 0; i < 3; i++) {
 		uint64_t at = 100 + (uint64_t)i * 300;
@@ -40,6 +41,8 @@ static int shop(vtb_writer *w)
 		snprintf(text, sizeof(text), "key='p:%s'", skus[i]);
 		FX_TRY(vtb_writer_args(w, 0, text));
 		FX_TRY(vtb_writer_end(w, 0, FX_US(at + 100), 0));
+		if (i == 2)
+			FX_TRY(vtb_writer_log(w, 0, FX_US(at + 150), 30, (uint32_t)shoplog, "slow lookup of sku-2"));
 		if (i == 1) {
 			FX_TRY(vtb_writer_retval(w, 0, "None"));
 			FX_TRY(vtb_writer_instant(w, 0, FX_US(at + 150), (uint32_t)exc, "'sku-13'"));
@@ -114,6 +117,12 @@ static const struct {
 	{ { "filter ret:.", NULL }, "main@0 shop.lookup@100 shop.lookup@400 shop.lookup@700 db.get@420" },
 	{ { "filter exc:KeyError", NULL }, "main@0 shop.lookup@400" },
 	{ { "filter exc:ValueError", NULL }, "" },
+	/* the call a log record or an instant was made in (not its callers' own) */
+	{ { "filter log:^slow", NULL }, "main@0 shop.lookup@700" },
+	{ { "hide log:sku-2", NULL }, "main@0 shop.lookup@100 shop.lookup@400 shop.report@950 db.get@120 db.get@420" },
+	{ { "filter mark:^KeyError$", NULL }, "main@0 shop.lookup@400" },
+	{ { "hide mark:shop", NULL }, "main@0 shop.lookup@100 shop.lookup@400 shop.report@950 db.get@120 db.get@420" },
+	{ { "filter log:timeout", NULL }, "" },
 	/* several: includes add up, hides take away */
 	{ { "filter ret:^10$", "filter exc:.", NULL }, "main@0 shop.lookup@100 shop.lookup@400" },
 	{ { "filter ^db\\.get$", "hide arg:sku-13", NULL }, "main@0 shop.lookup@100 shop.lookup@700 db.get@120 db.get@720" },
@@ -167,8 +176,8 @@ START_TEST(text_filter_errors)
 	static const struct {
 		const char *cmd, *msg;
 	} bad[] = {
-		{ "hide log:x", "hide: 'log:' is a search field; hide matches name:, file:, arg:, ret: or exc: (filters unchanged)" },
-		{ "filter mark:tick", "filter: 'mark:' is a search field" },
+		{ "hide-file log:x", "hide-file: 'log:' is a search field; hide-file matches files (filters unchanged)" },
+		{ "flatten mark:tick", "flatten: 'mark:' selects calls one by one; flatten takes frames by name: or file:" },
 		{ "flatten arg:sku", "flatten: 'arg:' selects calls one by one; flatten takes frames by name: or file:" },
 		{ "hide-file ret:x", "hide-file: 'ret:' is a search field; hide-file matches files" },
 		{ "hide arg:(", "hide: bad pattern '(': missing closing parenthesis" },

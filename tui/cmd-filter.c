@@ -10,7 +10,7 @@
 
 const tui_command tui_cmds_filter[] = {
 	{ "filter", NULL, "[FIELD:]REGEX", TEXT,
-	  "show only calls whose name (file:, arg:, ret:, exc: their file, arguments, return value, exception) "
+	  "show only calls whose name (file:, arg:, ret:, log:, exc:, mark: their file, arguments, return value, logs, exception, marks) "
 	  "matches, and the stack above them (adds to the list)", tui_cmd_filter,
 	  "Show only the calls whose qualified name matches, and the calls above them, drawn dim, so that\n"
 	  "the chart still reads as a flame chart.\n"
@@ -37,14 +37,15 @@ const tui_command tui_cmds_filter[] = {
 	  "*file:*_REGEX_ (*hide file:^/usr/* is *hide-file ^/usr/*).\n"
 	  "*filter* and *hide* also take a call's own text, as *search* reads it: *arg:*_REGEX_ (the\n"
 	  "call's arguments), *ret:*_REGEX_ (its return value) and *exc:*_REGEX_ (an exception began in\n"
-	  "it: an instant *--log-exceptions* recorded, or the dump's unhandled exception);\n"
+	  "it: an instant *--log-exceptions* recorded, or the dump's unhandled exception), *log:*_REGEX_\n"
+	  "(a log record made in the call itself, by its message or logger) and *mark:*_REGEX_ (an\n"
+	  "instant, snapshot or log record made in it, by its name);\n"
 	  "*hide arg:sku-13* hides the calls that got _sku-13_ and what they called,\n"
 	  "*filter exc:KeyError* shows the calls a _KeyError_ began in and their stacks.\n"
-	  "These patterns run once per argument list, return value or exception, not per name, and are\n"
+	  "These patterns run once per text, not per name, and are\n"
 	  "case-sensitive like the other filters; presets keep them as commands.\n"
 	  "*vtui stats* refuses them (its filters work on names).\n"
-	  "*flatten* takes names and files only, and *log:* and *mark:* belong to *search* (a log\n"
-	  "record or a mark is not a call): an error says so." },
+	  "*flatten* takes names and files only: an error says so." },
 	{ "min-duration", NULL, "DUR", TEXT, "hide calls shorter than DUR (50us, 1.5ms; 0 removes it)", tui_cmd_filter,
 	  "Hide calls shorter than _DUR_ (*300ns*, *50us*, *12.5ms*, *2s*); *0* removes the limit." },
 	{ "max-depth", NULL, "N|none", TEXT, "show N levels of calls", tui_cmd_filter,

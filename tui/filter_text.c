@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* filter_text.c: `filter` and `hide` on a call's own text (arg:, ret:, exc:). A name
+/* filter_text.c: `filter` and `hide` on a call's own text (arg:, ret:, log:, exc:, mark:). A name
  * filter runs once per name; these select calls one by one, so they go through the
  * search's matcher (search_text.c: the calls whose arguments or return value match, or
  * that a matching exception began in) once per pattern, and the calls found become bits
@@ -18,6 +18,8 @@ static const struct text_list {
 	{ FLT_INCLUDE_ARG, FLT_FIELD_ARG, 1 }, { FLT_EXCLUDE_ARG, FLT_FIELD_ARG, 0 },
 	{ FLT_INCLUDE_RET, FLT_FIELD_RET, 1 }, { FLT_EXCLUDE_RET, FLT_FIELD_RET, 0 },
 	{ FLT_INCLUDE_EXC, FLT_FIELD_EXC, 1 }, { FLT_EXCLUDE_EXC, FLT_FIELD_EXC, 0 },
+	{ FLT_INCLUDE_LOG, FLT_FIELD_LOG, 1 }, { FLT_EXCLUDE_LOG, FLT_FIELD_LOG, 0 },
+	{ FLT_INCLUDE_MARK, FLT_FIELD_MARK, 1 }, { FLT_EXCLUDE_MARK, FLT_FIELD_MARK, 0 },
 };
 
 /* *all gets the calls of `add` too: both sorted by address, the result without repeats.

@@ -73,7 +73,7 @@ static void usage(FILE *out)
 	      "Search (/): names, args, return values, logs, exceptions and marks; a prefix\n"
 	      "picks one: file: name: arg: ret: log: exc: mark: (/arg:sku-13); lower case\n"
 	      "matches any case. :flatten REGEX hides frames and keeps what they called.\n"
-	      "Filters take arg: ret: exc: too (:hide arg:sku-13, :filter exc:KeyError).\n",
+	      "Filters take them too (not flatten): :hide arg:sku-13, :filter exc:KeyError.\n",
 	      out);
 }
 
