@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A 0.2 s nap between two wall-clock readings, after `extra` more CLOCK_MONOTONIC readings:
 # the test runs it under tests/shims/clock_stall.c, which stalls the monotonic clock's
 # readings unevenly, and checks the nap's traced duration against the bracket printed here.
