@@ -259,8 +259,8 @@ int an_stats_compute(const vtb_trace *t, const an_stats_scope *scope, an_stats *
 	}
 	if (w.sc->filter && flt_set_has_text(w.sc->filter)) {
 		/* they select calls by their own text, which the name bitmaps cannot say */
-		if (cause != NULL && asprintf(cause, "filters on arg:, ret: or exc: text work in the viewer only; "
-						     "statistics filter by name, file, duration and depth") < 0)
+		if (cause != NULL && asprintf(cause, "filters on arg:, ret:, log:, exc: or mark: text work in the "
+						     "viewer only; statistics filter by name, file, duration and depth") < 0)
 			*cause = NULL;
 		rc = VTB_E_ARG;
 		goto out;

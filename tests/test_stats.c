@@ -115,8 +115,9 @@ static const struct cli_case cli_cases[] = {
 	  "name,calls,total,self,mean,max\n", NULL },
 	{ { "@T", "--filter", "ab(c" }, 2, "", "missing closing parenthesis at offset 4" },
 	/* filters on call text are the viewer's: refused, not ignored */
-	{ { "@T", "--hide", "arg:x" }, 1, "", "filters on arg:, ret: or exc: text work in the viewer only" },
-	{ { "@T", "--filter", "log:x" }, 2, "", "--filter: 'log:' is a search field" },
+	{ { "@T", "--hide", "arg:x" }, 1, "", "filters on arg:, ret:, log:, exc: or mark: text work in the viewer only" },
+	{ { "@T", "--filter", "log:x" }, 1, "", "filters on arg:, ret:, log:, exc: or mark: text work in the viewer only" },
+	{ { "@T", "--filter", "log:(" }, 2, "", "--filter: bad pattern '('" },
 	{ { "@T", "--min-duration", "fast" }, 2, "", "bad duration 'fast'" },
 	{ { "@T", "--sort", "median" }, 2, "", "--sort: 'median' is not one of name|calls|total|self|mean|max" },
 	/* the panel's sort keys and vtui's -p are vtui stats' too */
