@@ -375,6 +375,145 @@ START_TEST(test_stats_live_intervals)
 }
 END_TEST
 
+/* Threads renamed as they run (tests/programs/tracer_live/renames.py), and one renamed
+ * before it starts. */
+#define RENAMES_PROG "tracer_live/renames.py"
+static const char *const old_names[] = { "worker-old", "sleeper-old", "quiet-old", "MainThread" };
+static const char *const new_names[] = { "worker-7", "sleeper-9", "quiet-3", "boss", "early-new" };
+#define NNAMES(a) (sizeof a / sizeof *a)
+
+/* The ring file of the one process recording in the test dir, open. */
+static vtb_ring *open_ring(void)
+{
+	char **paths = NULL, *cause = NULL;
+	vtb_ring *r = NULL;
+	int n = vtb_ring_list(path_in("vtrace"), &paths, &cause);
+	ck_assert_msg(n == 1, "%d ring files: %s", n, cause ? cause : "");
+	ck_assert_msg(vtb_ring_open(paths[0], &r, &cause) == 0, "%s", cause);
+	vtb_ring_list_free(paths, n);
+	return r;
+}
+
+static vtb_trace *snapshot(vtb_ring *r)
+{
+	vtb_ring_snap_stats st;
+	char *cause = NULL;
+	vtb_trace *t = vtb_ring_snapshot(r, &st, &cause);
+	ck_assert_msg(t != NULL, "snapshot: %s", cause ? cause : "?");
+	return t;
+}
+
+/* Does trace `t` have a thread of each name in `names` (want 1), or of none (want 0)? */
+static int names_are(const vtb_trace *t, const char *const *names, size_t n, int want)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((thread_named(t, names[i]) != NULL) != want)
+			return 0;
+	return 1;
+}
+
+/* The thread names of `t`, for a message: a static buffer. */
+static const char *thread_names(const vtb_trace *t)
+{
+	static char buf[1024];
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < vtb_trace_thread_count(t) && len < sizeof buf; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? ", " : "", vtb_trace_thread(t, i)->name);
+	return buf;
+}
+
+/* Asserts `t` names the threads by their new names and none by an old one. */
+static void assert_renamed(const vtb_trace *t, const char *what)
+{
+	ck_assert_msg(names_are(t, new_names, NNAMES(new_names), 1) && names_are(t, old_names, NNAMES(old_names), 0),
+		      "%s names the threads %s", what, thread_names(t));
+}
+
+/* A rename, by the thread itself or by another, and the main thread's own, reach the ring
+ * file at once: the live reader's next snapshot names the threads by their new names while
+ * they run, and so does the ring file read whole; the exit dump too. */
+START_TEST(test_renames_reach_ring)
+{
+	int pid = start_prog_with(".", RENAMES_PROG, "");
+	vtb_ring *r = open_ring();
+	vtb_trace *t = NULL;
+	/* every thread has recorded a call (up to a minute: the sanitizers are slow) */
+	for (int i = 0; i < 600; i++) {
+		vtb_trace_free(t);
+		t = snapshot(r);
+		if (names_are(t, old_names, NNAMES(old_names), 1) && thread_named(t, "early-new"))
+			break;
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+	}
+	ck_assert_msg(names_are(t, old_names, NNAMES(old_names), 1), "before the renames: %s", thread_names(t));
+	vtb_trace_free(t);
+	write_file("go", "");
+	ck_assert(wait_file("worker-renamed") && wait_file("main-renamed"));
+	t = snapshot(r);
+	assert_renamed(t, "the next snapshot");
+	vtb_trace_free(t);
+	char *cause = NULL;
+	char **paths = NULL;
+	int n = vtb_ring_list(path_in("vtrace"), &paths, &cause);
+	ck_assert_int_eq(n, 1);
+	t = vtb_trace_load(paths[0], 0, NULL, NULL, &cause);
+	vtb_ring_list_free(paths, n);
+	ck_assert_msg(t != NULL, "loading the ring file: %s", cause ? cause : "?");
+	assert_renamed(t, "the ring file");
+	vtb_trace_free(t);
+	vtb_ring_close(r);
+	write_file("end", "");
+	for (int i = 0; i < 400 && kill(pid, 0) == 0; i++)
+		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+	t = load("out.vtb");
+	assert_renamed(t, "the exit dump");
+	vtb_trace_free(t);
+}
+END_TEST
+
+/* The live view names a thread by its new name at the next refresh, without a key; :dump
+ * writes the snapshot with the new names. */
+START_TEST(test_live_view_renames)
+{
+	start_live(start_prog_with(".", RENAMES_PROG, ""), 160);
+	tmux_keys("z"); /* every thread folded: one line each */
+	tmux_expect("worker-old");
+	tmux_expect("sleeper-old");
+	write_file("go", "");
+	tmux_expect("worker-7");
+	tmux_expect("sleeper-9");
+	tmux_expect("quiet-3");
+	tmux_expect("boss");
+	tmux_expect_gone("worker-old");
+	tmux_type(":dump live.vtb");
+	tmux_keys("Enter");
+	tmux_expect("wrote live.vtb");
+	vtb_trace *t = load("live.vtb");
+	assert_renamed(t, "the view's dump");
+	vtb_trace_free(t);
+	tmux_keys("q");
+	tmux_expect("EXIT=0");
+}
+END_TEST
+
+/* A thread running before the tracer started renames itself while it records, then ends:
+ * the dump names it by its new name. Thread.name is wrapped only while a tracer records. */
+START_TEST(test_early_thread_renamed)
+{
+	write_program("prog.py", "tracer_live/renames_early.py");
+	ck_assert_int_eq(run_py(NULL, "out", "err", "prog.py"), 0);
+	char *out = read_file("out");
+	ck_assert_str_eq(out, "wrapped True\nnamed early-renamed\nrestored True\nwrapped again True\n"
+			      "restored again True\ndumped True\n");
+	free(out);
+	vtb_trace *t = load("out.vtb");
+	ck_assert_msg(thread_named(t, "early-renamed") && !thread_named(t, "early-old"), "the dump names the threads %s",
+		      thread_names(t));
+	vtb_trace_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tracer_live");
@@ -388,6 +527,9 @@ int main(void)
 	tcase_add_test(tc, test_live_behind_and_stats_panel);
 	tcase_add_test(tc, test_ask_dump);
 	tcase_add_test(tc, test_rings_enter_follows);
+	tcase_add_test(tc, test_renames_reach_ring);
+	tcase_add_test(tc, test_live_view_renames);
+	tcase_add_test(tc, test_early_thread_renamed);
 	suite_add_tcase(s, tc);
 	return tf_run(s);
 }

@@ -208,14 +208,6 @@ static int scan(dump_ctx *d)
 	return 0;
 }
 
-static int thread_for_ident(uint64_t ident)
-{
-	for (uint32_t i = vt.thread_count; i-- > 0;)
-		if (vt.threads[i].ident == ident)
-			return (int)i;
-	return -1;
-}
-
 /* The recorded frames of a thread's stack, outermost first: those between the tracer's
  * own frames (the dump call inside, the CLI runner outside). */
 static int stack_of(PyThreadState *ts, dump_thread *t)
@@ -266,7 +258,7 @@ static int walk_stacks(dump_ctx *d)
 	PyInterpreterState *interp = PyThreadState_Get()->interp;
 	for (PyThreadState *ts = PyInterpreterState_ThreadHead(interp); ts && rc == 0;
 	     ts = PyThreadState_Next(ts)) {
-		int i = thread_for_ident(ts->thread_id);
+		int i = vt_thread_find(ts->thread_id, 0);
 		if (i >= 0 && !d->threads[i].running)
 			rc = stack_of(ts, &d->threads[i]);
 	}

@@ -38,6 +38,7 @@ static const char *const sticky_names[] = {
 	"out of memory: some functions or threads were not named",
 	"more than 65535 threads: the extra ones share one timeline",
 	"more functions than ids",
+	"threads renamed too often: the ring file shows some of them by an older name",
 };
 
 /* Stops recording; returns the sticky problems met since the start, as a list of str. */
@@ -205,7 +206,7 @@ static PyObject *vt_thread_ended(PyObject *m, PyObject *name)
 	if (t >= 0 && (uint32_t)t < vt.thread_count) {
 		free(vt.threads[t].name);
 		vt.threads[t].name = strdup(s);
-		vt_ring_thread_named((uint32_t)t, s);
+		vt_ring_thread_named((uint32_t)t, s, 0);
 	}
 	Py_RETURN_NONE;
 }
@@ -224,7 +225,26 @@ static PyObject *vt_thread_started(PyObject *m, PyObject *name)
 	if (t < -1)
 		t = -t - 2;
 	if (t >= 0 && (uint32_t)t < vt.thread_count)
-		vt_ring_thread_named((uint32_t)t, s);
+		vt_ring_thread_named((uint32_t)t, s, 0);
+	Py_RETURN_NONE;
+}
+
+/* thread_renamed(ident, native_id, name): a started thread, this one or another, took a
+ * new threading name: the ring file shows it from now on. A thread that ended keeps the
+ * name it ended with. */
+static PyObject *vt_thread_renamed(PyObject *m, PyObject *args)
+{
+	(void)m;
+	unsigned long long ident, native;
+	PyObject *arg;
+	if (!PyArg_ParseTuple(args, "KKO", &ident, &native, &arg))
+		return NULL;
+	const char *name = str_arg(arg, "name");
+	if (!name)
+		return NULL;
+	int t = vt_thread_find(ident, native);
+	if (t >= 0 && !vt.threads[t].name)
+		vt_ring_thread_named((uint32_t)t, name, 1);
 	Py_RETURN_NONE;
 }
 
@@ -358,6 +378,7 @@ static PyMethodDef methods[] = {
 	{"dump", vt_dump_py, METH_VARARGS, "dump(pattern, reason, text=None, mode=0o600) -> (path, events, dropped, data_lost, asked, too_deep)"},
 	{"thread_ended", vt_thread_ended, METH_O, "thread_ended(name): the calling thread ends"},
 	{"thread_started", vt_thread_started, METH_O, "thread_started(name): the calling thread starts"},
+	{"thread_renamed", vt_thread_renamed, METH_VARARGS, "thread_renamed(ident, native_id, name): a started thread's new name"},
 	{"check_dump_mode", vt_check_dump_mode, METH_O, "check_dump_mode(mode) -> mode, or ValueError"},
 	{"ring_config", vt_ring_config, METH_VARARGS, "ring_config(dir, no_file, mode=0o600, err_fd=-1): where the next ring goes, its read bits, where a full file system is told of"},
 	{"ring_info", vt_ring_info, METH_NOARGS, "ring_info() -> (ring file path or None, warning or None)"},

@@ -33,6 +33,9 @@ _Static_assert((int)VT_BEGIN == (int)VTB_RK_BEGIN && (int)VT_C_END_EXC == (int)V
 #define RING_THREAD_CAP 4096u
 #define RING_CALIB_EVERY_NS 100000000u  /* refresh the clock pair at most this often */
 #define RING_CALIB_MIN_NS 2000000u      /* the first pair is at least this far from the base */
+/* Thread renames may take this fraction of the strings: a program that names its threads
+ * after each task, in a loop, never crowds out the names of functions met later. */
+#define RING_RENAME_SHARE 8u
 
 static struct {
 	vtb_ring_header *h;      /* the mapping (header first), or NULL */
@@ -50,6 +53,7 @@ static struct {
 	char *mapped_dir;        /* the options the mapping was made under */
 	int mapped_no_file;
 	mode_t mapped_mode;
+	uint64_t rename_bytes;   /* of this mapping's strings, taken by renames */
 } rf = { .mode = 0600 };
 
 static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
@@ -300,22 +304,44 @@ static void thread_added(uint32_t index, PyThreadState *ts)
 		h->tables_full = 1;
 		return;
 	}
+	const vt_thread *t = &vt.threads[index];
+	const char *name = t->name ? t->name : t->ring_name;
 	vtb_ring_thread *e = (vtb_ring_thread *)((char *)h + h->threads_off) + index;
-	e->ident = vt.threads[index].ident;
-	e->native_id = vt.threads[index].native_id;
-	e->name_off = vt.threads[index].name ? ring_str(vt.threads[index].name) : 0;
+	e->ident = t->ident;
+	e->native_id = t->native_id;
+	e->name_off = name ? ring_str(name) : 0;
 	__atomic_store_n(&h->thread_count, index + 1, __ATOMIC_RELEASE);
 }
 
-void vt_ring_thread_named(uint32_t index, const char *name)
+void vt_ring_thread_named(uint32_t index, const char *name, int renamed)
 {
+	if (index >= vt.thread_count)
+		return;
+	vt_thread *t = &vt.threads[index];
+	char *copy = strdup(name);
+	if (copy) {
+		free(t->ring_name);
+		t->ring_name = copy;
+	} else {
+		vt.sticky |= VT_STICKY_NOMEM;
+	}
 	vtb_ring_header *h = rf.h;
 	if (!h || index >= h->thread_count)
 		return;
 	vtb_ring_thread *e = (vtb_ring_thread *)((char *)h + h->threads_off) + index;
+	if (!strcmp((const char *)h + h->strings_off + e->name_off, name))
+		return; /* the name it has: no string spent */
+	size_t n = strlen(name) + 1;
+	if (renamed && rf.rename_bytes + n > h->strings_bytes / RING_RENAME_SHARE) {
+		vt.sticky |= VT_STICKY_RENAMES;
+		return;
+	}
 	uint32_t off = ring_str(name);
-	if (off)
-		__atomic_store_n(&e->name_off, off, __ATOMIC_RELEASE);
+	if (!off)
+		return;
+	__atomic_store_n(&e->name_off, off, __ATOMIC_RELEASE);
+	if (renamed)
+		rf.rename_bytes += n;
 }
 
 /* The tables of everything registered before this mapping. */
@@ -461,6 +487,7 @@ int vt_ring_map(uint64_t cap)
 	vt.arena.cap = h->arena_bytes;
 	vt.arena_head = &h->arena_head;
 	vt_space_attach(h, bytes, lazy, rf.path);
+	rf.rename_bytes = 0;
 	copy_tables();
 	if (is_file)
 		install_handlers();

@@ -203,12 +203,20 @@ uint16_t vt_thread_register(PyThreadState *ts)
 	vt_thread *t = &vt.threads[vt.thread_count];
 	t->ident = PyThread_get_thread_ident();
 	t->native_id = (uint64_t)syscall(SYS_gettid);
-	t->name = NULL;
+	t->name = t->ring_name = NULL;
 	vt_tls_thread = (int)vt.thread_count;
 	for (int i = 0; i < observer_count; i++)
 		if (observers[i].thread_added)
 			observers[i].thread_added(vt.thread_count, ts);
 	return (uint16_t)vt.thread_count++;
+}
+
+int vt_thread_find(uint64_t ident, uint64_t native)
+{
+	for (uint32_t i = vt.thread_count; i-- > 0;)
+		if (vt.threads[i].ident == ident && (!native || vt.threads[i].native_id == native))
+			return (int)i;
+	return -1;
 }
 
 static int codes_reserve(void)
@@ -704,8 +712,10 @@ uint32_t vt_cfunc_register(PyObject *func, const void *key)
 /* In a forked child: only the forking thread is left (ring.c gives it a fresh ring). */
 void vt_after_fork_child(void)
 {
-	for (uint32_t i = 0; i < vt.thread_count; i++)
+	for (uint32_t i = 0; i < vt.thread_count; i++) {
 		free(vt.threads[i].name);
+		free(vt.threads[i].ring_name);
+	}
 	vt.thread_count = 0;
 	vt_tls_thread = -1;
 	vt.start_ticks = vt_ticks();

@@ -90,6 +90,7 @@ enum vt_sticky {
 	VT_STICKY_NOMEM = 1 << 0,        /* a code object or thread could not be registered */
 	VT_STICKY_THREADS = 1 << 1,      /* more threads than the table holds: merged into one */
 	VT_STICKY_CODES = 1 << 2,        /* more functions than ids */
+	VT_STICKY_RENAMES = 1 << 3,      /* thread renames past their share of the ring's strings */
 };
 
 /* A code object's key, cached in its co_extra (plus one): the id in the low 32 bits, and
@@ -133,6 +134,7 @@ typedef struct vt_thread {
 	uint64_t ident;     /* threading.get_ident() */
 	uint64_t native_id; /* gettid() */
 	char *name;         /* set when the thread ended (threading name), else NULL */
+	char *ring_name;    /* its name in the ring file while it runs (at start, then renames), or NULL */
 } vt_thread;
 
 struct vt_state {
@@ -305,6 +307,9 @@ typedef struct vt_observer {
 int vt_observe(const vt_observer *o);
 /* Cold paths behind the hot lookups below; they never raise (problems go to vt.sticky). */
 uint16_t vt_thread_register(PyThreadState *ts);
+/* The newest table entry of the thread with `ident` and tid `native` (0: any tid), or -1.
+ * Both come back after a thread ends: the newest entry is the one of the thread running. */
+int vt_thread_find(uint64_t ident, uint64_t native);
 uint64_t vt_code_register(PyObject *code, PyObject *globals);
 /* Key flags of a code table entry: the filters' verdict (once per run) and the marks. */
 uint64_t vt_code_flags(uint32_t id);
@@ -407,7 +412,10 @@ void vt_ring_configure(const char *dir, int no_file, unsigned dump_mode);
 const char *vt_ring_path(void);
 /* Why the ring is not in a file (malloc'd, once per process), or NULL. */
 char *vt_ring_take_warning(void);
-void vt_ring_thread_named(uint32_t index, const char *name);
+/* Thread `index` is named `name` in the ring file from now on (kept for a later mapping's
+ * table). A rename (`renamed`) spends a bounded share of the file's strings: past it the
+ * file keeps the name it has, and VT_STICKY_RENAMES says so. */
+void vt_ring_thread_named(uint32_t index, const char *name, int renamed);
 /* The state word (enum vtb_ring_state); a successful dump to `path`. */
 void vt_ring_set_state(uint32_t state);
 void vt_ring_dumped(const char *path);

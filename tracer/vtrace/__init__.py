@@ -307,6 +307,8 @@ class Tracer:
             from .logs import install_root
             install_root(self.log_handler, self.dump_on_log)
         _hooks_on()
+        if "threading" in sys.modules:
+            _name_hook_on(sys.modules["threading"])
         self._signals_on()
         if (self.dump_on_exit or self._old_signals) and not self._atexit:
             atexit.register(self._on_exit)
@@ -329,6 +331,7 @@ class Tracer:
             uninstall_root()
         self.problems = _vtrace.stop()
         _active = None
+        _name_hook_off()
         if _restore_signals:
             self._signals_off()
         if self.problems and not self.quiet:
@@ -629,6 +632,12 @@ def _warn(msg: str) -> None:
 
 # ---- hooks into the interpreter, installed once, acting for the active tracer ----
 _orig: dict[str, Any] = {}
+# Thread.name as threading defines it and as vtrace wraps it, while a tracer records.
+_name_props: Optional[tuple[property, property]] = None
+# The threads running as the first tracer started ({ident: Thread}) and their names, which
+# the dump gives them if they end (their Thread._bootstrap_inner is not vtrace's).
+_early_threads: dict[int, Any] = {}
+_early_names: dict[int, str] = {}
 
 
 # The instant an unhandled exception leaves on its thread, its text the traceback as Python
@@ -697,6 +706,48 @@ def _thread_bootstrap_inner(self: Any) -> None:
             pass
 
 
+def _name_setter(fset: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    """Thread.name's setter `fset`, then the new name to the ring file: the live view shows a
+    rename at once, not as the thread ends. Hidden from the recursion limit as
+    _thread_bootstrap_inner is. A thread not started yet tells its name as it starts."""
+    def name(self: Any, value: Any) -> None:
+        _vtrace.shift_depth(-1)
+        try:
+            fset(self, value)
+        finally:
+            _vtrace.shift_depth(1)
+        ident, new = self._ident, self._name
+        if ident is None or _active is None:
+            return
+        if _early_threads.get(ident) is self:
+            _early_names[ident] = new
+        try:
+            _vtrace.thread_renamed(ident, getattr(self, "_native_id", None) or 0, new)
+        except Exception:
+            pass
+    return _dressed_as(name, fset)
+
+
+def _name_hook_on(threading: types.ModuleType) -> None:
+    """Thread.name's setter tells renames while a tracer records; stop() puts the original
+    back. Only the setter changes: reading a name, and every call, cost what they did."""
+    global _name_props
+    prop = threading.Thread.__dict__.get("name")
+    if _name_props is not None or not isinstance(prop, property) or prop.fset is None:
+        return
+    ours = property(prop.fget, _name_setter(prop.fset), prop.fdel, prop.__doc__)
+    threading.Thread.name = ours
+    _name_props = (prop, ours)
+
+
+def _name_hook_off() -> None:
+    global _name_props
+    threading = sys.modules.get("threading")
+    if _name_props is not None and threading is not None and threading.Thread.__dict__.get("name") is _name_props[1]:
+        threading.Thread.name = _name_props[0]
+    _name_props = None
+
+
 def _dressed_as(hook: Callable[..., Any], original: Callable[..., Any]) -> Callable[..., Any]:
     """hook with the name, module and doc of the function it stands in for: code that looks
     (threading.__all__ checks, help()) sees what it would see without the tracer."""
@@ -719,13 +770,18 @@ def _hooks_on() -> None:
 
 
 def _thread_names(threading: types.ModuleType) -> dict[int, str]:
-    return {t.ident: t.name for t in threading.enumerate()}
+    _early_threads.update((t.ident, t) for t in threading.enumerate())
+    _early_names.update((ident, t.name) for ident, t in _early_threads.items())
+    return _early_names
 
 
 def _patch_threading(threading: types.ModuleType) -> None:
-    # Threads already running end without telling their name: the dump takes it from here
-    # (threading's code that tells it is not the program's: not recorded).
+    # Threads already running end without telling their name: the dump takes it from here,
+    # or from their last rename (threading's code that tells it is not the program's: not
+    # recorded).
     _vtrace.name_threads(_vtrace.call_untraced(_thread_names, threading))
+    if _active is not None:
+        _name_hook_on(threading)
     _orig["threading"] = threading.excepthook
     threading.excepthook = _dressed_as(_threading_excepthook, threading.excepthook)
     # Threads started from now on tell their name as they end.
