@@ -514,6 +514,45 @@ START_TEST(test_early_thread_renamed)
 }
 END_TEST
 
+/* The setter that tells renames is no frame of its own: a rename meets the recursion
+ * limit as deep as without the tracer. */
+START_TEST(test_rename_at_recursion_limit)
+{
+	write_program("prog.py", "tracer_live/rename_at_limit.py");
+	ck_assert_int_eq(run_py(NULL, "plain", "err", "prog.py"), 0);
+	ck_assert_int_eq(run_py(NULL, "traced", "err", "-m vtrace -q -o t.vtb prog.py"), 0);
+	char *plain = read_file("plain"), *traced = read_file("traced");
+	ck_assert_int_gt(atoi(plain), 800);
+	ck_assert_str_eq(traced, plain);
+	free(plain);
+	free(traced);
+}
+END_TEST
+
+/* Renames spend a bounded share of the ring file's strings, and an unchanged name none:
+ * the functions met after many renames keep their names in the file. */
+START_TEST(test_renames_bounded)
+{
+	write_program("prog.py", "tracer_live/renames_bounded.py");
+	ck_assert_int_eq(run_py(NULL, "out", "err", "prog.py"), 128 + SIGKILL);
+	char *out = read_file("out");
+	ck_assert_str_eq(out, "['threads renamed too often: the ring file shows some of them by an older name']\n");
+	free(out);
+	char **paths = NULL, *cause = NULL;
+	int n = vtb_ring_list(path_in("vtrace"), &paths, &cause);
+	ck_assert_int_eq(n, 1);
+	vtb_trace *t = vtb_trace_load(paths[0], 0, NULL, NULL, &cause);
+	vtb_ring_list_free(paths, n);
+	ck_assert_msg(t != NULL, "loading the ring file: %s", cause ? cause : "?");
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.late"), 1);
+	/* a name from the second loop (the first spent nothing), not its last */
+	ck_assert_uint_eq(vtb_trace_thread_count(t), 1);
+	const char *name = vtb_trace_thread(t, 0)->name;
+	ck_assert_msg(!strncmp(name, "task-", 5) && strcmp(name, "task-029999"), "the thread is named %s", name);
+	vtb_trace_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tracer_live");
@@ -530,6 +569,8 @@ int main(void)
 	tcase_add_test(tc, test_renames_reach_ring);
 	tcase_add_test(tc, test_live_view_renames);
 	tcase_add_test(tc, test_early_thread_renamed);
+	tcase_add_test(tc, test_renames_bounded);
+	tcase_add_test(tc, test_rename_at_recursion_limit);
 	suite_add_tcase(s, tc);
 	return tf_run(s);
 }

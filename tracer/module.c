@@ -229,25 +229,6 @@ static PyObject *vt_thread_started(PyObject *m, PyObject *name)
 	Py_RETURN_NONE;
 }
 
-/* thread_renamed(ident, native_id, name): a started thread, this one or another, took a
- * new threading name: the ring file shows it from now on. A thread that ended keeps the
- * name it ended with. */
-static PyObject *vt_thread_renamed(PyObject *m, PyObject *args)
-{
-	(void)m;
-	unsigned long long ident, native;
-	PyObject *arg;
-	if (!PyArg_ParseTuple(args, "KKO", &ident, &native, &arg))
-		return NULL;
-	const char *name = str_arg(arg, "name");
-	if (!name)
-		return NULL;
-	int t = vt_thread_find(ident, native);
-	if (t >= 0 && !vt.threads[t].name)
-		vt_ring_thread_named((uint32_t)t, name, 1);
-	Py_RETURN_NONE;
-}
-
 /* ring_config(dir, no_file, mode, err_fd): where the next ring goes (dir None: the
  * default), and where a file system that runs out of room under it is told of (-1: nowhere). */
 static PyObject *vt_ring_config(PyObject *m, PyObject *args)
@@ -378,7 +359,6 @@ static PyMethodDef methods[] = {
 	{"dump", vt_dump_py, METH_VARARGS, "dump(pattern, reason, text=None, mode=0o600) -> (path, events, dropped, data_lost, asked, too_deep)"},
 	{"thread_ended", vt_thread_ended, METH_O, "thread_ended(name): the calling thread ends"},
 	{"thread_started", vt_thread_started, METH_O, "thread_started(name): the calling thread starts"},
-	{"thread_renamed", vt_thread_renamed, METH_VARARGS, "thread_renamed(ident, native_id, name): a started thread's new name"},
 	{"check_dump_mode", vt_check_dump_mode, METH_O, "check_dump_mode(mode) -> mode, or ValueError"},
 	{"ring_config", vt_ring_config, METH_VARARGS, "ring_config(dir, no_file, mode=0o600, err_fd=-1): where the next ring goes, its read bits, where a full file system is told of"},
 	{"ring_info", vt_ring_info, METH_NOARGS, "ring_info() -> (ring file path or None, warning or None)"},
@@ -427,6 +407,7 @@ __attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__vtrace(void)
 	    PyModule_AddFunctions(m, vt_data_methods) < 0 ||
 	    PyModule_AddFunctions(m, vt_nudge_methods) < 0 ||
 	    PyModule_AddFunctions(m, vt_config_methods) < 0 ||
+	    PyModule_AddFunctions(m, vt_rename_methods) < 0 ||
 	    PyModule_AddIntConstant(m, "ARENA_PER_EVENT", VT_ARENA_PER_EVENT) < 0 ||
 	    PyModule_AddIntConstant(m, "ARENA_MIN", VT_ARENA_MIN) < 0 ||
 	    PyModule_AddIntConstant(m, "HAVE_MONITORING", VT_HAVE_MONITORING) < 0 ||

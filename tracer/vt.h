@@ -496,6 +496,9 @@ extern PyMethodDef vt_raise_methods[];
 /* config.c */
 extern PyMethodDef vt_config_methods[];
 
+/* rename.c: Thread.name's setter that tells the ring file of renames. */
+extern PyMethodDef vt_rename_methods[];
+
 /* dump.c */
 typedef struct vt_dump_result {
 	char *path;           /* the file written (malloc'd) */

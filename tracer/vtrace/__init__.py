@@ -706,36 +706,15 @@ def _thread_bootstrap_inner(self: Any) -> None:
             pass
 
 
-def _name_setter(fset: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
-    """Thread.name's setter `fset`, then the new name to the ring file: the live view shows a
-    rename at once, not as the thread ends. Hidden from the recursion limit as
-    _thread_bootstrap_inner is. A thread not started yet tells its name as it starts."""
-    def name(self: Any, value: Any) -> None:
-        _vtrace.shift_depth(-1)
-        try:
-            fset(self, value)
-        finally:
-            _vtrace.shift_depth(1)
-        ident, new = self._ident, self._name
-        if ident is None or _active is None:
-            return
-        if _early_threads.get(ident) is self:
-            _early_names[ident] = new
-        try:
-            _vtrace.thread_renamed(ident, getattr(self, "_native_id", None) or 0, new)
-        except Exception:
-            pass
-    return _dressed_as(name, fset)
-
-
 def _name_hook_on(threading: types.ModuleType) -> None:
-    """Thread.name's setter tells renames while a tracer records; stop() puts the original
-    back. Only the setter changes: reading a name, and every call, cost what they did."""
+    """Thread.name's setter tells renames to the ring file while a tracer records (rename.c);
+    stop() puts threading's back. A thread not started yet tells its name as it starts."""
     global _name_props
     prop = threading.Thread.__dict__.get("name")
     if _name_props is not None or not isinstance(prop, property) or prop.fset is None:
         return
-    ours = property(prop.fget, _name_setter(prop.fset), prop.fdel, prop.__doc__)
+    _vtrace.name_hook(prop.fset, _early_threads, _early_names)
+    ours = property(prop.fget, _vtrace.thread_name_set, prop.fdel, prop.__doc__)
     threading.Thread.name = ours
     _name_props = (prop, ours)
 
@@ -746,6 +725,7 @@ def _name_hook_off() -> None:
     if _name_props is not None and threading is not None and threading.Thread.__dict__.get("name") is _name_props[1]:
         threading.Thread.name = _name_props[0]
     _name_props = None
+    _vtrace.name_hook(None, None, None)
 
 
 def _dressed_as(hook: Callable[..., Any], original: Callable[..., Any]) -> Callable[..., Any]:
