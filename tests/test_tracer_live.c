@@ -514,6 +514,25 @@ START_TEST(test_early_thread_renamed)
 }
 END_TEST
 
+/* A tracer started again with another ring size maps a new ring file: the threads that
+ * run on keep there the names the old file gave them, at their start or by a rename. */
+START_TEST(test_names_survive_new_ring)
+{
+	write_program("prog.py", "tracer_live/renames_remap.py");
+	ck_assert_int_eq(run_py(NULL, NULL, "err", "prog.py"), 128 + SIGKILL);
+	char **paths = NULL, *cause = NULL;
+	int n = vtb_ring_list(path_in("vtrace"), &paths, &cause);
+	ck_assert_int_eq(n, 1);
+	vtb_trace *t = vtb_trace_load(paths[0], 0, NULL, NULL, &cause);
+	vtb_ring_list_free(paths, n);
+	ck_assert_msg(t != NULL, "loading the ring file: %s", cause ? cause : "?");
+	ck_assert_msg(thread_named(t, "keeper") && thread_named(t, "renamed-new"), "the ring file names the threads %s",
+		      thread_names(t));
+	ck_assert_uint_eq(count_calls(t, thread_named(t, "keeper"), "__main__.work"), 1);
+	vtb_trace_free(t);
+}
+END_TEST
+
 /* The setter that tells renames is no frame of its own: a rename meets the recursion
  * limit as deep as without the tracer. */
 START_TEST(test_rename_at_recursion_limit)
@@ -571,6 +590,7 @@ int main(void)
 	tcase_add_test(tc, test_early_thread_renamed);
 	tcase_add_test(tc, test_renames_bounded);
 	tcase_add_test(tc, test_rename_at_recursion_limit);
+	tcase_add_test(tc, test_names_survive_new_ring);
 	suite_add_tcase(s, tc);
 	return tf_run(s);
 }

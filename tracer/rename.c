@@ -37,10 +37,11 @@ static PyObject *vt_name_hook(PyObject *m, PyObject *args)
 	Py_RETURN_NONE;
 }
 
-/* An unsigned attribute of `o`, 0 when it is None or missing (an error is cleared). */
-static uint64_t attr_u64(PyObject *o, const char *name)
+/* An unsigned attribute of `o` (`name` interned), 0 when it is None or missing (an error
+ * is cleared). */
+static uint64_t attr_u64(PyObject *o, PyObject *name)
 {
-	PyObject *v = PyObject_GetAttrString(o, name);
+	PyObject *v = PyObject_GetAttr(o, name);
 	uint64_t n = v && PyLong_Check(v) ? (uint64_t)PyLong_AsUnsignedLongLong(v) : 0;
 	Py_XDECREF(v);
 	if (PyErr_Occurred()) {
@@ -56,17 +57,25 @@ static uint64_t attr_u64(PyObject *o, const char *name)
  * started is named by its last name if it ends before the dump. Never raises. */
 static void tell_rename(PyObject *t)
 {
+	static PyObject *ident_s, *native_s, *name_s;
+	if (!ident_s && (!(ident_s = PyUnicode_InternFromString("_ident")) ||
+			 !(native_s = PyUnicode_InternFromString("_native_id")) ||
+			 !(name_s = PyUnicode_InternFromString("_name")))) {
+		Py_CLEAR(ident_s);
+		PyErr_Clear();
+		return;
+	}
 	vt_exc exc;
 	vt_exc_save(&exc);
-	uint64_t ident = attr_u64(t, "_ident");
-	PyObject *name = ident ? PyObject_GetAttrString(t, "_name") : NULL;
+	uint64_t ident = attr_u64(t, ident_s);
+	PyObject *name = ident ? PyObject_GetAttr(t, name_s) : NULL;
 	const char *s = name && PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
 	if (s) {
-		int i = vt_thread_find(ident, attr_u64(t, "_native_id"));
+		int i = vt_thread_find(ident, attr_u64(t, native_s));
 		if (i >= 0 && !vt.threads[i].name)
 			vt_ring_thread_named((uint32_t)i, s, 1);
-		PyObject *id = PyLong_FromUnsignedLongLong(ident);
-		if (id && early_threads && PyDict_GetItemWithError(early_threads, id) == t)
+		PyObject *id = early_threads && PyDict_GET_SIZE(early_threads) ? PyLong_FromUnsignedLongLong(ident) : NULL;
+		if (id && PyDict_GetItemWithError(early_threads, id) == t)
 			PyDict_SetItem(early_names, id, name);
 		Py_XDECREF(id);
 	}
