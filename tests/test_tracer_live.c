@@ -7,7 +7,8 @@
  * ring laps the viewer, whose header counts the records it lost; its stats panel follows
  * the program; asking it to dump goes through its --dump-signal (waiting for the dump or
  * not), each dump accounted for; Enter on a running process in vtui --rings follows it
- * live. The binary is $VTUI_BUILD/vtui (default "build"). */
+ * live. Threads renamed while they run show their new names at the next snapshot, in the
+ * view and in dumps. The binary is $VTUI_BUILD/vtui (default "build"). */
 #include "tests/tracer_fixtures.h"
 #include "tests/tmux_harness.h"
 
