@@ -383,16 +383,34 @@ static const char *const old_names[] = { "worker-old", "sleeper-old", "quiet-old
 static const char *const new_names[] = { "worker-7", "sleeper-9", "quiet-3", "boss", "early-new" };
 #define NNAMES(a) (sizeof a / sizeof *a)
 
+/* The path of the one ring file in the test dir (asserted); a static buffer. */
+static const char *ring_path(void)
+{
+	static char path[PATH_MAX];
+	char **paths = NULL, *cause = NULL;
+	int n = vtb_ring_list(path_in("vtrace"), &paths, &cause);
+	ck_assert_msg(n == 1, "%d ring files: %s", n, cause ? cause : "");
+	snprintf(path, sizeof path, "%s", paths[0]);
+	vtb_ring_list_free(paths, n);
+	return path;
+}
+
 /* The ring file of the one process recording in the test dir, open. */
 static vtb_ring *open_ring(void)
 {
-	char **paths = NULL, *cause = NULL;
+	char *cause = NULL;
 	vtb_ring *r = NULL;
-	int n = vtb_ring_list(path_in("vtrace"), &paths, &cause);
-	ck_assert_msg(n == 1, "%d ring files: %s", n, cause ? cause : "");
-	ck_assert_msg(vtb_ring_open(paths[0], &r, &cause) == 0, "%s", cause);
-	vtb_ring_list_free(paths, n);
+	ck_assert_msg(vtb_ring_open(ring_path(), &r, &cause) == 0, "%s", cause);
 	return r;
+}
+
+/* The one ring file in the test dir, read whole (as vtui opens it). */
+static vtb_trace *load_ring_file(void)
+{
+	char *cause = NULL;
+	vtb_trace *t = vtb_trace_load(ring_path(), 0, NULL, NULL, &cause);
+	ck_assert_msg(t != NULL, "loading the ring file: %s", cause ? cause : "?");
+	return t;
 }
 
 static vtb_trace *snapshot(vtb_ring *r)
@@ -454,13 +472,7 @@ START_TEST(test_renames_reach_ring)
 	t = snapshot(r);
 	assert_renamed(t, "the next snapshot");
 	vtb_trace_free(t);
-	char *cause = NULL;
-	char **paths = NULL;
-	int n = vtb_ring_list(path_in("vtrace"), &paths, &cause);
-	ck_assert_int_eq(n, 1);
-	t = vtb_trace_load(paths[0], 0, NULL, NULL, &cause);
-	vtb_ring_list_free(paths, n);
-	ck_assert_msg(t != NULL, "loading the ring file: %s", cause ? cause : "?");
+	t = load_ring_file();
 	assert_renamed(t, "the ring file");
 	vtb_trace_free(t);
 	vtb_ring_close(r);
@@ -521,12 +533,7 @@ START_TEST(test_names_survive_new_ring)
 {
 	write_program("prog.py", "tracer_live/renames_remap.py");
 	ck_assert_int_eq(run_py(NULL, NULL, "err", "prog.py"), 128 + SIGKILL);
-	char **paths = NULL, *cause = NULL;
-	int n = vtb_ring_list(path_in("vtrace"), &paths, &cause);
-	ck_assert_int_eq(n, 1);
-	vtb_trace *t = vtb_trace_load(paths[0], 0, NULL, NULL, &cause);
-	vtb_ring_list_free(paths, n);
-	ck_assert_msg(t != NULL, "loading the ring file: %s", cause ? cause : "?");
+	vtb_trace *t = load_ring_file();
 	ck_assert_msg(thread_named(t, "keeper") && thread_named(t, "renamed-new"), "the ring file names the threads %s",
 		      thread_names(t));
 	ck_assert_uint_eq(count_calls(t, thread_named(t, "keeper"), "__main__.work"), 1);
@@ -558,12 +565,7 @@ START_TEST(test_renames_bounded)
 	char *out = read_file("out");
 	ck_assert_str_eq(out, "['threads renamed too often: the ring file shows some of them by an older name']\n");
 	free(out);
-	char **paths = NULL, *cause = NULL;
-	int n = vtb_ring_list(path_in("vtrace"), &paths, &cause);
-	ck_assert_int_eq(n, 1);
-	vtb_trace *t = vtb_trace_load(paths[0], 0, NULL, NULL, &cause);
-	vtb_ring_list_free(paths, n);
-	ck_assert_msg(t != NULL, "loading the ring file: %s", cause ? cause : "?");
+	vtb_trace *t = load_ring_file();
 	ck_assert_uint_eq(count_calls(t, NULL, "__main__.late"), 1);
 	/* a name from the second loop (the first spent nothing), not its last */
 	ck_assert_uint_eq(vtb_trace_thread_count(t), 1);
