@@ -740,7 +740,8 @@ def _name_hook_on(threading: types.ModuleType) -> None:
     stop() puts threading's back. A thread not started yet tells its name as it starts."""
     global _name_props
     prop = threading.Thread.__dict__.get("name")
-    if _name_props is not None or not isinstance(prop, property) or prop.fset is None:
+    # A program's own descriptor in its place (a property subclass included) stays as it is.
+    if _name_props is not None or type(prop) is not property or prop.fset is None:
         return
     _vtrace.name_hook(prop.fset, _early_threads, _early_names)
     ours = property(prop.fget, _vtrace.thread_name_set, prop.fdel, prop.__doc__)
