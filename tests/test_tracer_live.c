@@ -540,6 +540,20 @@ START_TEST(test_names_survive_new_ring)
 }
 END_TEST
 
+/* Threads running before the tracer started are named in the ring file as they first
+ * record: by their name at the start, or by a rename made before. */
+START_TEST(test_early_threads_named_in_ring)
+{
+	write_program("prog.py", "tracer_live/renames_early_ring.py");
+	ck_assert_int_eq(run_py(NULL, NULL, "err", "prog.py"), 128 + SIGKILL);
+	vtb_trace *t = load_ring_file();
+	ck_assert_msg(thread_named(t, "busy-early") && thread_named(t, "idle-new") && !thread_named(t, "idle-old"),
+		      "the ring file names the threads %s", thread_names(t));
+	ck_assert_uint_eq(count_calls(t, thread_named(t, "idle-new"), "__main__.work"), 1);
+	vtb_trace_free(t);
+}
+END_TEST
+
 /* The setter that tells renames is no frame of its own: a rename meets the recursion
  * limit as deep as without the tracer. */
 START_TEST(test_rename_at_recursion_limit)
@@ -593,6 +607,7 @@ int main(void)
 	tcase_add_test(tc, test_renames_bounded);
 	tcase_add_test(tc, test_rename_at_recursion_limit);
 	tcase_add_test(tc, test_names_survive_new_ring);
+	tcase_add_test(tc, test_early_threads_named_in_ring);
 	suite_add_tcase(s, tc);
 	return tf_run(s);
 }

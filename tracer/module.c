@@ -113,6 +113,22 @@ static void name_unnamed_threads(void)
 	vt_exc_restore(&exc);
 }
 
+char *vt_early_name(uint64_t ident)
+{
+	if (!early_names || !PyDict_GET_SIZE(early_names))
+		return NULL;
+	vt_exc exc;
+	vt_exc_save(&exc);
+	PyObject *id = PyLong_FromUnsignedLongLong(ident);
+	PyObject *n = id ? PyDict_GetItemWithError(early_names, id) : NULL;
+	const char *s = n && PyUnicode_Check(n) ? PyUnicode_AsUTF8(n) : NULL;
+	char *copy = s ? strdup(s) : NULL;
+	Py_XDECREF(id);
+	PyErr_Clear();
+	vt_exc_restore(&exc);
+	return copy;
+}
+
 /* name_threads({ident: name}): the threads running as tracing starts. */
 static PyObject *vt_name_threads(PyObject *m, PyObject *names)
 {

@@ -294,6 +294,21 @@ static void code_added(uint32_t id)
 	calibrate(h, 0);
 }
 
+/* A thread that ran before tracing started never tells its name (its
+ * Thread._bootstrap_inner is not vtrace's): the file names it by its name at the start, or
+ * its last rename since, unless its ident was registered before (then the ident was given
+ * anew, to another thread). Malloc'd, or NULL. */
+static char *early_name(uint32_t index)
+{
+	char *name = vt_early_name(vt.threads[index].ident);
+	for (uint32_t i = 0; name && i < index; i++)
+		if (vt.threads[i].ident == vt.threads[index].ident) {
+			free(name);
+			name = NULL;
+		}
+	return name;
+}
+
 static void thread_added(uint32_t index, PyThreadState *ts)
 {
 	(void)ts;
@@ -304,7 +319,9 @@ static void thread_added(uint32_t index, PyThreadState *ts)
 		h->tables_full = 1;
 		return;
 	}
-	const vt_thread *t = &vt.threads[index];
+	vt_thread *t = &vt.threads[index];
+	if (!t->name && !t->ring_name)
+		t->ring_name = early_name(index);
 	const char *name = t->name ? t->name : t->ring_name;
 	vtb_ring_thread *e = (vtb_ring_thread *)((char *)h + h->threads_off) + index;
 	e->ident = t->ident;

@@ -501,6 +501,10 @@ extern PyMethodDef vt_raise_methods[];
 /* config.c */
 extern PyMethodDef vt_config_methods[];
 
+/* module.c: the name of thread `ident` (malloc'd), if it ran as the first tracer started:
+ * its name then, or its last rename since; else NULL. Never raises. */
+char *vt_early_name(uint64_t ident);
+
 /* rename.c: Thread.name's setter that tells the ring file of renames. */
 extern PyMethodDef vt_rename_methods[];
 
