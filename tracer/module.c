@@ -69,10 +69,6 @@ static PyObject *vt_clear(PyObject *m, PyObject *unused)
 	Py_RETURN_NONE;
 }
 
-/* Names of threads that were running when the first tracer started ({ident: name}): they
- * end without telling theirs (their Thread._bootstrap_inner was not vtrace's). */
-static PyObject *early_names;
-
 /* The ident of the thread that started the interpreter: its oldest thread state. */
 static uint64_t main_thread_ident(void)
 {
@@ -82,17 +78,19 @@ static uint64_t main_thread_ident(void)
 	return ts ? (uint64_t)ts->thread_id : 0;
 }
 
-/* The name the dump gives a thread that has none and is no longer running, or NULL: its
- * name at the start, or MainThread in a program that never imported threading. */
-static const char *fallback_name(uint64_t ident, PyObject *threading, PyObject *active)
+/* The name the dump gives a thread that has none and is no longer running (malloc'd), or
+ * NULL: its name at the start (or its last rename since), or MainThread in a program that
+ * never imported threading. */
+static char *fallback_name(uint64_t ident, PyObject *threading, PyObject *active)
 {
 	PyObject *id = PyLong_FromUnsignedLongLong(ident);
 	PyObject *live = id && active && PyDict_Check(active) ? PyDict_GetItemWithError(active, id) : NULL;
-	PyObject *n = id && !live && early_names ? PyDict_GetItemWithError(early_names, id) : NULL;
+	int gone = id && !live;
 	Py_XDECREF(id);
-	if (n && PyUnicode_Check(n))
-		return PyUnicode_AsUTF8(n);
-	return !threading && ident == main_thread_ident() ? "MainThread" : NULL;
+	char *n = gone ? vt_early_name(ident) : NULL;
+	if (n)
+		return n;
+	return !threading && ident == main_thread_ident() ? strdup("MainThread") : NULL;
 }
 
 static void name_unnamed_threads(void)
@@ -103,30 +101,13 @@ static void name_unnamed_threads(void)
 	PyObject *threading = key ? PyImport_GetModule(key) : NULL;
 	PyObject *active = threading ? PyObject_GetAttrString(threading, "_active") : NULL;
 	for (uint32_t i = 0; i < vt.thread_count; i++) {
-		const char *s = vt.threads[i].name ? NULL : fallback_name(vt.threads[i].ident, threading, active);
-		if (s)
-			vt.threads[i].name = strdup(s);
+		if (!vt.threads[i].name)
+			vt.threads[i].name = fallback_name(vt.threads[i].ident, threading, active);
 	}
 	Py_XDECREF(key);
 	Py_XDECREF(threading);
 	Py_XDECREF(active);
 	vt_exc_restore(&exc);
-}
-
-char *vt_early_name(uint64_t ident)
-{
-	if (!early_names || !PyDict_GET_SIZE(early_names))
-		return NULL;
-	vt_exc exc;
-	vt_exc_save(&exc);
-	PyObject *id = PyLong_FromUnsignedLongLong(ident);
-	PyObject *n = id ? PyDict_GetItemWithError(early_names, id) : NULL;
-	const char *s = n && PyUnicode_Check(n) ? PyUnicode_AsUTF8(n) : NULL;
-	char *copy = s ? strdup(s) : NULL;
-	Py_XDECREF(id);
-	PyErr_Clear();
-	vt_exc_restore(&exc);
-	return copy;
 }
 
 /* name_threads({ident: name}): the threads running as tracing starts. */
@@ -135,8 +116,7 @@ static PyObject *vt_name_threads(PyObject *m, PyObject *names)
 	(void)m;
 	if (!PyDict_Check(names))
 		return PyErr_Format(PyExc_TypeError, "names must be a dict, not %.100s", Py_TYPE(names)->tp_name);
-	Py_INCREF(names);
-	Py_XSETREF(early_names, names);
+	vt_early_names(names);
 	Py_RETURN_NONE;
 }
 

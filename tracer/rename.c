@@ -8,31 +8,29 @@
 #include "tracer/vt.h"
 
 /* threading's setter (kept once given: a property of ours that the program kept a
- * reference to may still call it), the threads running as tracing first started
- * ({ident: Thread}) and their names ({ident: name}, module.c's early names). */
-static PyObject *plain_fset, *early_threads, *early_names;
+ * reference to may still call it) and the threads running as tracing first started
+ * ({ident: Thread}), whose names state.c keeps. */
+static PyObject *plain_fset, *early_threads;
 static int telling; /* renames go to the table (between name_hook on and off) */
 
-/* name_hook(fset, threads, names): thread_name_set stands in for `fset` and tells renames
- * from now on; name_hook(None, None, None): it no longer tells them. */
+/* name_hook(fset, threads): thread_name_set stands in for `fset` and tells renames from
+ * now on; name_hook(None, None): it no longer tells them. */
 static PyObject *vt_name_hook(PyObject *m, PyObject *args)
 {
 	(void)m;
-	PyObject *fset, *threads, *names;
-	if (!PyArg_ParseTuple(args, "OOO", &fset, &threads, &names))
+	PyObject *fset, *threads;
+	if (!PyArg_ParseTuple(args, "OO", &fset, &threads))
 		return NULL;
-	if (fset == Py_None && threads == Py_None && names == Py_None) {
+	if (fset == Py_None && threads == Py_None) {
 		telling = 0;
 		Py_RETURN_NONE;
 	}
-	if (!PyCallable_Check(fset) || !PyDict_Check(threads) || !PyDict_Check(names))
-		return PyErr_Format(PyExc_TypeError, "name_hook wants a callable and two dicts");
+	if (!PyCallable_Check(fset) || !PyDict_Check(threads))
+		return PyErr_Format(PyExc_TypeError, "name_hook wants a callable and a dict");
 	Py_INCREF(fset);
 	Py_XSETREF(plain_fset, fset);
 	Py_INCREF(threads);
 	Py_XSETREF(early_threads, threads);
-	Py_INCREF(names);
-	Py_XSETREF(early_names, names);
 	telling = 1;
 	Py_RETURN_NONE;
 }
@@ -76,7 +74,7 @@ static void tell_rename(PyObject *t)
 			vt_ring_thread_named((uint32_t)i, s, 1);
 		PyObject *id = early_threads && PyDict_GET_SIZE(early_threads) ? PyLong_FromUnsignedLongLong(ident) : NULL;
 		if (id && PyDict_GetItemWithError(early_threads, id) == t)
-			PyDict_SetItem(early_names, id, name);
+			vt_early_renamed(id, name);
 		Py_XDECREF(id);
 	}
 	Py_XDECREF(name);
@@ -111,7 +109,7 @@ static PyObject *vt_thread_name_set(PyObject *m, PyObject *const *args, Py_ssize
 }
 
 PyMethodDef vt_rename_methods[] = {
-	{"name_hook", vt_name_hook, METH_VARARGS, "name_hook(fset, threads, names): thread_name_set tells renames"},
+	{"name_hook", vt_name_hook, METH_VARARGS, "name_hook(fset, threads): thread_name_set tells renames"},
 	{"thread_name_set", (PyCFunction)(void (*)(void))vt_thread_name_set, METH_FASTCALL,
 	 "thread_name_set(thread, value): Thread.name's setter, telling the ring file"},
 	{NULL, NULL, 0, NULL},

@@ -211,6 +211,39 @@ uint16_t vt_thread_register(PyThreadState *ts)
 	return (uint16_t)vt.thread_count++;
 }
 
+/* Names of threads that were running when the first tracer started ({ident: name}, their
+ * last renames included): they never tell theirs (their Thread._bootstrap_inner was not
+ * vtrace's). */
+static PyObject *early_names;
+
+void vt_early_names(PyObject *names)
+{
+	Py_INCREF(names);
+	Py_XSETREF(early_names, names);
+}
+
+void vt_early_renamed(PyObject *id, PyObject *name)
+{
+	if (early_names && PyDict_SetItem(early_names, id, name) < 0)
+		PyErr_Clear();
+}
+
+char *vt_early_name(uint64_t ident)
+{
+	if (!early_names || !PyDict_GET_SIZE(early_names))
+		return NULL;
+	vt_exc exc;
+	vt_exc_save(&exc);
+	PyObject *id = PyLong_FromUnsignedLongLong(ident);
+	PyObject *n = id ? PyDict_GetItemWithError(early_names, id) : NULL;
+	const char *s = n && PyUnicode_Check(n) ? PyUnicode_AsUTF8(n) : NULL;
+	char *copy = s ? strdup(s) : NULL;
+	Py_XDECREF(id);
+	PyErr_Clear();
+	vt_exc_restore(&exc);
+	return copy;
+}
+
 int vt_thread_find(uint64_t ident, uint64_t native)
 {
 	for (uint32_t i = vt.thread_count; i-- > 0;)

@@ -312,6 +312,12 @@ uint16_t vt_thread_register(PyThreadState *ts);
 /* The newest table entry of the thread with `ident` and tid `native` (0: any tid), or -1.
  * Both come back after a thread ends: the newest entry is the one of the thread running. */
 int vt_thread_find(uint64_t ident, uint64_t native);
+/* The names ({ident: name}, a dict kept) of the threads running as the first tracer
+ * started; one of them (`id` its ident) renamed; the name of one (malloc'd: its name then,
+ * or its last rename since), or NULL. None of them raises. */
+void vt_early_names(PyObject *names);
+void vt_early_renamed(PyObject *id, PyObject *name);
+char *vt_early_name(uint64_t ident);
 uint64_t vt_code_register(PyObject *code, PyObject *globals);
 /* Key flags of a code table entry: the filters' verdict (once per run) and the marks. */
 uint64_t vt_code_flags(uint32_t id);
@@ -500,10 +506,6 @@ extern PyMethodDef vt_raise_methods[];
 
 /* config.c */
 extern PyMethodDef vt_config_methods[];
-
-/* module.c: the name of thread `ident` (malloc'd), if it ran as the first tracer started:
- * its name then, or its last rename since; else NULL. Never raises. */
-char *vt_early_name(uint64_t ident);
 
 /* rename.c: Thread.name's setter that tells the ring file of renames. */
 extern PyMethodDef vt_rename_methods[];

@@ -664,10 +664,9 @@ def _warn(msg: str) -> None:
 _orig: dict[str, Any] = {}
 # Thread.name as threading defines it and as vtrace wraps it, while a tracer records.
 _name_props: Optional[tuple[property, property]] = None
-# The threads running as the first tracer started ({ident: Thread}) and their names, which
-# the dump gives them if they end (their Thread._bootstrap_inner is not vtrace's).
+# The threads running as the first tracer started ({ident: Thread}): the C side keeps their
+# names (they never tell theirs: their Thread._bootstrap_inner is not vtrace's), renames too.
 _early_threads: dict[int, Any] = {}
-_early_names: dict[int, str] = {}
 
 
 # The instant an unhandled exception leaves on its thread, its text the traceback as Python
@@ -743,7 +742,7 @@ def _name_hook_on(threading: types.ModuleType) -> None:
     # A program's own descriptor in its place (a property subclass included) stays as it is.
     if _name_props is not None or type(prop) is not property or prop.fset is None:
         return
-    _vtrace.name_hook(prop.fset, _early_threads, _early_names)
+    _vtrace.name_hook(prop.fset, _early_threads)
     ours = property(prop.fget, _vtrace.thread_name_set, prop.fdel, prop.__doc__)
     threading.Thread.name = ours
     _name_props = (prop, ours)
@@ -755,7 +754,7 @@ def _name_hook_off() -> None:
     if _name_props is not None and threading is not None and threading.Thread.__dict__.get("name") is _name_props[1]:
         threading.Thread.name = _name_props[0]
     _name_props = None
-    _vtrace.name_hook(None, None, None)
+    _vtrace.name_hook(None, None)
 
 
 def _dressed_as(hook: Callable[..., Any], original: Callable[..., Any]) -> Callable[..., Any]:
@@ -781,8 +780,7 @@ def _hooks_on() -> None:
 
 def _thread_names(threading: types.ModuleType) -> dict[int, str]:
     _early_threads.update((t.ident, t) for t in threading.enumerate())
-    _early_names.update((ident, t.name) for ident, t in _early_threads.items())
-    return _early_names
+    return {ident: t.name for ident, t in _early_threads.items()}
 
 
 def _patch_threading(threading: types.ModuleType) -> None:
