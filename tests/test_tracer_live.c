@@ -414,6 +414,15 @@ static vtb_trace *load_ring_file(void)
 	return t;
 }
 
+/* Runs tests/programs/`program`, which kills itself (SIGKILL), and reads the ring file it
+ * left. */
+static vtb_trace *killed_ring(const char *program, const char *out)
+{
+	write_program("prog.py", program);
+	ck_assert_int_eq(run_py(NULL, out, "err", "prog.py"), 128 + SIGKILL);
+	return load_ring_file();
+}
+
 static vtb_trace *snapshot(vtb_ring *r)
 {
 	vtb_ring_snap_stats st;
@@ -531,9 +540,7 @@ END_TEST
  * run on keep there the names the old file gave them, at their start or by a rename. */
 START_TEST(test_names_survive_new_ring)
 {
-	write_program("prog.py", "tracer_live/renames_remap.py");
-	ck_assert_int_eq(run_py(NULL, NULL, "err", "prog.py"), 128 + SIGKILL);
-	vtb_trace *t = load_ring_file();
+	vtb_trace *t = killed_ring("tracer_live/renames_remap.py", NULL);
 	ck_assert_msg(thread_named(t, "keeper") && thread_named(t, "renamed-new"), "the ring file names the threads %s",
 		      thread_names(t));
 	ck_assert_uint_eq(count_calls(t, thread_named(t, "keeper"), "__main__.work"), 1);
@@ -545,9 +552,7 @@ END_TEST
  * record: by their name at the start, or by a rename made before. */
 START_TEST(test_early_threads_named_in_ring)
 {
-	write_program("prog.py", "tracer_live/renames_early_ring.py");
-	ck_assert_int_eq(run_py(NULL, NULL, "err", "prog.py"), 128 + SIGKILL);
-	vtb_trace *t = load_ring_file();
+	vtb_trace *t = killed_ring("tracer_live/renames_early_ring.py", NULL);
 	ck_assert_msg(thread_named(t, "busy-early") && thread_named(t, "idle-new") && !thread_named(t, "idle-old"),
 		      "the ring file names the threads %s", thread_names(t));
 	ck_assert_uint_eq(count_calls(t, thread_named(t, "idle-new"), "__main__.work"), 1);
@@ -574,12 +579,10 @@ END_TEST
  * the functions met after many renames keep their names in the file. */
 START_TEST(test_renames_bounded)
 {
-	write_program("prog.py", "tracer_live/renames_bounded.py");
-	ck_assert_int_eq(run_py(NULL, "out", "err", "prog.py"), 128 + SIGKILL);
+	vtb_trace *t = killed_ring("tracer_live/renames_bounded.py", "out");
 	char *out = read_file("out");
 	ck_assert_str_eq(out, "['threads renamed too often: the ring file shows some of them by an older name']\n");
 	free(out);
-	vtb_trace *t = load_ring_file();
 	ck_assert_uint_eq(count_calls(t, NULL, "__main__.late"), 1);
 	/* a name from the second loop (the first spent nothing), not its last */
 	ck_assert_uint_eq(vtb_trace_thread_count(t), 1);
