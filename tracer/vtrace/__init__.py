@@ -750,10 +750,10 @@ def _name_hook_on(threading: types.ModuleType) -> None:
 
 def _name_hook_off() -> None:
     global _name_props
+    props, _name_props = _name_props, None
     threading = sys.modules.get("threading")
-    if _name_props is not None and threading is not None and threading.Thread.__dict__.get("name") is _name_props[1]:
-        threading.Thread.name = _name_props[0]
-    _name_props = None
+    if props is not None and threading is not None and threading.Thread.__dict__.get("name") is props[1]:
+        threading.Thread.name = props[0]
     _vtrace.name_hook(None, None)
 
 
