@@ -439,30 +439,166 @@ static void set_rate(ring_live *lv, const vtb_ring_header *h)
 	lv->tick_frac = frac < 18446744073709549568.0 ? (uint64_t)frac : UINT64_MAX;
 }
 
+/* A record through the general path: any kind, any thread, every case. */
+static int feed_one(dec *d, const vtb_ring_record *rec)
+{
+	if (!is_call(rec->kind) && !is_data(rec->kind)) {
+		d->st.bad++;
+		return 0;
+	}
+	size_t si = slot_of(d, rec);
+	ring_slot *s = &d->lv->slots[si];
+	struct vtb_rthread *th = s->th >= 0 ? &d->lv->acc->th[s->th] : slot_thread(d, si);
+	if (!th)
+		return VTB_E_NOMEM;
+	uint64_t ns = ns_of(d, rec->ticks);
+	if (ns < s->last_ns)
+		ns = s->last_ns;
+	s->last_ns = ns;
+	if (ns > th->last_ts)
+		th->last_ts = ns;
+	if (ns > d->lv->last_ns)
+		d->lv->last_ns = ns;
+	return is_data(rec->kind) ? feed_data(d, s, th, rec, ns) : feed_call(d, s, th, rec, ns);
+}
+
+
+/* The calls the lean path takes: begins and ends of functions, C functions and spans
+ * (a GC has a timeline of its own); flags of the call a begin opens, or an end adds. */
+static const struct lean_kind {
+	uint8_t lean, begin;
+	uint16_t flags;
+} lean_kinds[VTB_RK_SPAN_END_EXC + 1] = {
+	[VTB_RK_BEGIN] = { 1, 1, 0 },
+	[VTB_RK_END] = { 1, 0, 0 },
+	[VTB_RK_END_EXC] = { 1, 0, VTB_CALL_EXCEPTION },
+	[VTB_RK_C_BEGIN] = { 1, 1, VTB_CALL_C },
+	[VTB_RK_C_END] = { 1, 0, 0 },
+	[VTB_RK_C_END_EXC] = { 1, 0, VTB_CALL_EXCEPTION },
+	[VTB_RK_SPAN_BEGIN] = { 1, 1, VTB_CALL_SPAN },
+	[VTB_RK_SPAN_END] = { 1, 0, 0 },
+	[VTB_RK_SPAN_END_EXC] = { 1, 0, VTB_CALL_EXCEPTION },
+};
+
+int ring_lean = 1;
+
+/* One thread's state while the lean path decodes a run of its records, and what it reads
+ * of the decode's: in a local that nothing points to, the compiler keeps them in registers
+ * across the stores into the rows. */
+typedef struct lean_state {
+	struct vtb_rframe *stack;
+	size_t depth, stackcap;
+	struct vtb_rrow *rows;
+	size_t nrows;
+	uint64_t last_ns, calls;
+	int can_retval;
+	uint32_t end_depth, end_index;
+	const uint32_t *str_of;  /* code id -> string id, for ids below code_lim */
+	size_t code_lim;
+	uint64_t clk_base, clk_ticks, clk_whole, clk_frac, clk_max; /* lean_ns */
+} lean_state;
+
+/* ns_of's terms, the model's clock rate set: below clk_max ticks past the base,
+ * t * whole + (t * frac >> 64) + base stays under VTB_TIME_MAX (the fraction's term is
+ * below t), so 64-bit arithmetic gives ns_of's own result. */
+static void lean_clock(const dec *d, lean_state *l)
+{
+	const vtb_ring_header *h = &d->r->h;
+	l->str_of = d->lv->str_of;
+	l->code_lim = d->r->code_count < d->lv->ncodes ? d->r->code_count : d->lv->ncodes;
+	l->clk_base = h->base_ns < VTB_TIME_MAX ? h->base_ns : VTB_TIME_MAX;
+	l->clk_ticks = h->base_ticks;
+	l->clk_whole = d->lv->tick_whole;
+	l->clk_frac = d->lv->tick_frac;
+	l->clk_max = (VTB_TIME_MAX - l->clk_base) / (l->clk_whole + 1);
+}
+
+static inline __attribute__((always_inline)) uint64_t lean_ns(const dec *d, const lean_state *l, uint64_t ticks)
+{
+	uint64_t t = ticks > l->clk_ticks ? ticks - l->clk_ticks : 0;
+	if (t > l->clk_max)
+		return ns_of(d, ticks);
+	return l->clk_base + t * l->clk_whole + (uint64_t)(((unsigned __int128)t * l->clk_frac) >> 64);
+}
+
+/* One record of the run: 1 when taken, 0 when the general path must take it (nothing
+ * changed then). */
+static inline __attribute__((always_inline)) int lean_one(const dec *d, lean_state *l, const vtb_ring_record *rec)
+{
+	const struct lean_kind *k = &lean_kinds[rec->kind];
+	if (rec->id >= l->code_lim || l->str_of[rec->id] == UINT32_MAX)
+		return 0;
+	uint64_t ns = lean_ns(d, l, rec->ticks);
+	if (ns < l->last_ns)
+		ns = l->last_ns;
+	if (k->begin) {
+		if (l->depth >= l->stackcap || l->depth >= DEC_MAX_DEPTH)
+			return 0;
+		l->stack[l->depth++] = (struct vtb_rframe){ ns, l->str_of[rec->id], k->flags, NULL, NULL, 0 };
+		l->can_retval = 0;
+	} else {
+		if (!l->depth || l->depth > l->nrows)
+			return 0;
+		struct vtb_rrow *row = &l->rows[l->depth - 1];
+		const struct vtb_rframe *f = &l->stack[l->depth - 1];
+		/* a mapped row keeps room for one more (row_grow); the rest grows on the general path */
+		if (row->n + 1 >= row->cap || f->args || f->task_name)
+			return 0;
+		l->depth--;
+		row->s[row->n] = (vtb_slice){ f->start_ns, ns - f->start_ns, f->name_id, (uint16_t)(f->flags | k->flags),
+					      (uint16_t)l->depth };
+		l->end_depth = (uint32_t)l->depth;
+		l->end_index = (uint32_t)row->n++;
+		l->can_retval = 1;
+		l->calls++;
+	}
+	l->last_ns = ns;
+	return 1;
+}
+
+/* The lean path: the records from `recs` on that are the common case (plain calls of one
+ * thread of the table, names already interned, room in the stack and the row, no text on
+ * the call), with the thread's state held in locals. Returns how many it took; the general
+ * path takes the next. Same model as feed_one's (tests compare, ring_lean = 0). */
+static uint64_t feed_run(dec *d, const vtb_ring_record *recs, uint64_t n)
+{
+	uint16_t thread = recs[0].thread;
+	if (!ring_lean || thread >= d->r->thread_count)
+		return 0;
+	ring_slot *s = &d->lv->slots[2u + thread];
+	if (s->th < 0 || s->skip)
+		return 0;
+	struct vtb_rthread *th = &d->lv->acc->th[s->th];
+	lean_state l = { .stack = th->stack, .depth = th->depth, .stackcap = th->stackcap, .rows = th->rows,
+			 .nrows = th->nrows, .last_ns = s->last_ns, .can_retval = s->can_retval,
+			 .end_depth = s->end_depth, .end_index = s->end_index };
+	lean_clock(d, &l);
+	uint64_t i = 0;
+	while (i < n && recs[i].thread == thread && recs[i].kind <= VTB_RK_SPAN_END_EXC &&
+	       lean_kinds[recs[i].kind].lean && lean_one(d, &l, &recs[i]))
+		i++;
+	if (!i)
+		return 0;
+	th->depth = l.depth;
+	d->lv->acc->calls += l.calls;
+	s->last_ns = l.last_ns;
+	s->can_retval = l.can_retval;
+	s->end_depth = l.end_depth;
+	s->end_index = l.end_index;
+	if (l.last_ns > th->last_ts)
+		th->last_ts = l.last_ns;
+	if (l.last_ns > d->lv->last_ns)
+		d->lv->last_ns = l.last_ns;
+	return i;
+}
+
 /* Records in order into the model, each thread's times kept non-decreasing. */
 static int feed(dec *d, const vtb_ring_record *recs, uint64_t n)
 {
 	for (uint64_t i = 0; i < n; i++) {
-		const vtb_ring_record *rec = &recs[i];
-		if (!is_call(rec->kind) && !is_data(rec->kind)) {
-			d->st.bad++;
-			continue;
-		}
-		size_t si = slot_of(d, rec);
-		ring_slot *s = &d->lv->slots[si];
-		struct vtb_rthread *th = s->th >= 0 ? &d->lv->acc->th[s->th] : slot_thread(d, si);
-		if (!th)
-			return VTB_E_NOMEM;
-		uint64_t ns = ns_of(d, rec->ticks);
-		if (ns < s->last_ns)
-			ns = s->last_ns;
-		s->last_ns = ns;
-		if (ns > th->last_ts)
-			th->last_ts = ns;
-		if (ns > d->lv->last_ns)
-			d->lv->last_ns = ns;
-		int rc = is_data(rec->kind) ? feed_data(d, s, th, rec, ns) : feed_call(d, s, th, rec, ns);
-		if (rc < 0)
+		int rc;
+		i += feed_run(d, recs + i, n - i);
+		if (i < n && (rc = feed_one(d, &recs[i])) < 0)
 			return rc;
 	}
 	return 0;

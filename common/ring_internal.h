@@ -102,6 +102,10 @@ vtb_trace *ring_live_copy(ring_live *lv, const vtb_header *h);
  * the ring anew (for a writer that laps the reader between snapshots anyway). */
 vtb_trace *ring_live_take(ring_live *lv, const vtb_header *h);
 
+/* 1 (the default): runs of plain calls take the decode's lean path; 0: every record the
+ * general one (tests check that both build the same model). */
+extern int ring_lean;
+
 /* Does the open file start like a ring file? */
 int vtb_ring_fd_is(int fd);
 /* Open, snapshot and close: vtb_trace_load's way into a ring file. */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/vtb.h"
+#include "common/ring_internal.h"
 #include "tests/ring_fixture.h"
 
 #define DEAD_PID 4194303u /* above any pid_max this machine uses: never alive */
@@ -560,6 +561,110 @@ START_TEST(test_live_unwrapped_keeps_all)
 }
 END_TEST
 
+/* Every call the same in both (depth fields, flags, names) and their texts the same. */
+static void same_calls(const vtb_trace *a, const vtb_trace *b, int step)
+{
+	same_model(a, b, step);
+	ck_assert_uint_eq(vtb_trace_string_count(a), vtb_trace_string_count(b));
+	for (size_t i = 0; i < vtb_trace_thread_count(a); i++) {
+		const vtb_thread *x = vtb_trace_thread(a, i), *y = vtb_trace_thread(b, i);
+		for (uint32_t d = 0; d < x->depth_count; d++)
+			for (size_t k = 0; k < x->rows[d].count; k++)
+				ck_assert_msg(x->rows[d].slices[k].depth == d && y->rows[d].slices[k].depth == d &&
+						      x->rows[d].slices[k].name_id == y->rows[d].slices[k].name_id,
+					      "step %d thread %zu depth %u call %zu", step, i, d, k);
+		ck_assert_uint_eq(x->attachment_count, y->attachment_count);
+		for (size_t k = 0; k < x->attachment_count; k++) {
+			const vtb_attachment *p = &x->attachments[k], *q = &y->attachments[k];
+			ck_assert(p->depth == q->depth && p->index == q->index);
+			ck_assert(!p->args == !q->args && (!p->args || !strcmp(p->args, q->args)));
+			ck_assert(!p->retval == !q->retval && (!p->retval || !strcmp(p->retval, q->retval)));
+		}
+	}
+}
+
+/* n records of every kind in a random order (seeded): calls of three threads and one past
+ * the table, in runs, ends without begins, exceptions, C calls, spans, GC, texts, names
+ * out of the table, kinds that do not exist, times that go back, on a TSC clock. */
+static void mixed_records(rf_ring *r, unsigned *seed, uint64_t n)
+{
+	static const uint16_t kinds[] = { VTB_RK_BEGIN, VTB_RK_BEGIN, VTB_RK_BEGIN, VTB_RK_C_BEGIN, VTB_RK_SPAN_BEGIN,
+					  VTB_RK_END, VTB_RK_END, VTB_RK_END, VTB_RK_END_EXC, VTB_RK_C_END,
+					  VTB_RK_C_END_EXC, VTB_RK_SPAN_END, VTB_RK_SPAN_END_EXC, VTB_RK_GC_BEGIN,
+					  VTB_RK_GC_END, VTB_RK_ARGS, VTB_RK_RETVAL, VTB_RK_INSTANT, 15 };
+	static const uint16_t threads[] = { 0, 1, 2, 9 };
+	uint16_t thread = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		unsigned x = (unsigned)rand_r(seed);
+		if (x % 16 == 0)
+			thread = threads[(x >> 4) % 4];
+		uint16_t kind = kinds[(x >> 8) % (sizeof kinds / sizeof kinds[0])];
+		uint32_t id = (x >> 16) % 64 == 0 ? 40 : (x >> 16) % 5;
+		uint64_t ticks = 1000 + r->h->head * 7 - ((x >> 24) % 32 == 0 ? 20 : 0);
+		if (kind >= VTB_RK_DATA_FIRST)
+			rf_data(r, ticks, thread, kind, id, "v=1");
+		else
+			rf_push(r, ticks, id, thread, kind);
+	}
+}
+
+static void mixed_ring(rf_ring *r, uint64_t cap)
+{
+	rf_init_cap(r, VTB_RING_RECORDING, cap);
+	r->h->pid = DEAD_PID;
+	r->h->use_tsc = 1;
+	r->h->base_ticks = 1000;
+	r->h->base_ns = 5000;
+	r->h->calib_ticks = 1000 + 3000000;
+	r->h->calib_ns = 5000 + 1000003;
+	for (int i = 0; i < 5; i++)
+		rf_code(r, (const char *[]){ "a", "b", "c", "a", "e" }[i]);
+	rf_thread(r, DEAD_PID, NULL);
+	rf_thread(r, 77, "worker");
+	rf_thread(r, 78, "other");
+}
+
+static vtb_trace *snap_lean(vtb_ring *r, int lean, int step)
+{
+	char *why = NULL;
+	ring_lean = lean;
+	vtb_trace *t = vtb_ring_snapshot(r, NULL, &why);
+	ring_lean = 1;
+	ck_assert_msg(t != NULL, "step %d: %s", step, why);
+	return t;
+}
+
+/* The decode's lean path (runs of plain calls) builds the model the general path does,
+ * record for record: on rings of every kind of record, fresh and kept readers, wrapped
+ * and not, appended in steps that lap the readers or not. */
+START_TEST(test_lean_matches_general)
+{
+	enum { CAP = 12000 };
+	static const int steps[] = { 3000, 500, 9000, 1, 30000, 700 };
+	for (unsigned seed = 1; seed <= 4; seed++) {
+		rf_ring r;
+		vtb_ring *lean = NULL, *general = NULL;
+		char *why = NULL;
+		unsigned state = seed;
+		mixed_ring(&r, CAP);
+		for (int step = 0; step < (int)(sizeof steps / sizeof steps[0]); step++) {
+			mixed_records(&r, &state, (uint64_t)steps[step]);
+			put(&r, r.len);
+			if (!lean)
+				ck_assert_msg(vtb_ring_open(path, &lean, &why) == 0 && vtb_ring_open(path, &general, &why) == 0,
+					      "%s", why);
+			vtb_trace *a = snap_lean(lean, 1, step), *b = snap_lean(general, 0, step);
+			same_calls(a, b, step);
+			vtb_trace_free(a);
+			vtb_trace_free(b);
+		}
+		vtb_ring_close(lean);
+		vtb_ring_close(general);
+		free(r.buf);
+	}
+}
+END_TEST
+
 /* A writer process appends to a ring of `cap` records as fast as it can while a kept
  * reader snapshots it `snaps` times: every snapshot is sound (each row's calls in order)
  * and the model drops what the writer overwrote (it never holds more calls than the ring). */
@@ -645,6 +750,7 @@ int main(void)
 	tcase_add_test(tc, test_thread_renamed);
 	tcase_add_test(tc, test_incremental_matches_full_big);
 	tcase_add_test(tc, test_live_unwrapped_keeps_all);
+	tcase_add_test(tc, test_lean_matches_general);
 	tcase_add_test(tc, test_live_writer_bounded);
 	tcase_add_test(tc, test_live_writer_big);
 	suite_add_tcase(s, tc);
