@@ -87,10 +87,9 @@ static int copy_records(vtb_ring *r, uint64_t first, uint64_t n)
 	int rc;
 	if (reserve((void **)&r->records, &r->records_cap, n, sizeof *r->records))
 		return VTB_E_NOMEM;
-	rc = vtb_ring_pread(r->fd, r->records, part * sizeof *r->records,
-			    r->h.records_off + slot * sizeof *r->records);
+	rc = vtb_ring_read(r, r->records, part * sizeof *r->records, r->h.records_off + slot * sizeof *r->records);
 	if (rc == 0 && part < n)
-		rc = vtb_ring_pread(r->fd, r->records + part, (n - part) * sizeof *r->records, r->h.records_off);
+		rc = vtb_ring_read(r, r->records + part, (n - part) * sizeof *r->records, r->h.records_off);
 	return rc;
 }
 

@@ -298,6 +298,42 @@ START_TEST(test_shrinks_under_reader)
 }
 END_TEST
 
+/* The records are read through a mapping of the file: a file truncated after the mapping
+ * was made reads as an error (pread's), not a SIGBUS, and a page never written (a hole)
+ * goes through pread too. */
+START_TEST(test_truncated_under_mapping)
+{
+	rf_ring r;
+	vtb_ring *ring = NULL;
+	char *why = NULL;
+	uint8_t buf[3 * 4096];
+	rf_init_cap(&r, VTB_RING_RECORDING, 20000);
+	r.h->pid = DEAD_PID;
+	uint32_t f = rf_code(&r, "f");
+	rf_thread(&r, DEAD_PID, NULL);
+	for (uint64_t i = 0; i < 20000; i++)
+		rf_push(&r, 2000000 + i, f, 0, i % 2 ? VTB_RK_END : VTB_RK_BEGIN);
+	put(&r, r.len);
+	ck_assert_int_eq(vtb_ring_open(path, &ring, &why), 0);
+	vtb_trace *t = vtb_ring_snapshot(ring, NULL, &why);
+	ck_assert_msg(t != NULL, "%s", why);
+	ck_assert_uint_eq(vtb_trace_call_count(t), 10000);
+	vtb_trace_free(t);
+	ck_assert_ptr_nonnull(ring->map);
+	uint64_t off = r.h->records_off + 16 * 4096;
+	ck_assert_int_eq(vtb_ring_read(ring, buf, sizeof buf, off), 0);
+	ck_assert_mem_eq(buf, r.buf + off, sizeof buf);
+	ck_assert_int_eq(truncate(path, 8192), 0);
+	ck_assert_int_eq(vtb_ring_read(ring, buf, sizeof buf, off), VTB_E_TRUNCATED);
+	ck_assert_int_eq(truncate(path, (off_t)r.len), 0); /* a hole now: zeros, as pread reads them */
+	ck_assert_int_eq(vtb_ring_read(ring, buf, sizeof buf, off), 0);
+	for (size_t i = 0; i < sizeof buf; i++)
+		ck_assert_uint_eq(buf[i], 0);
+	vtb_ring_close(ring);
+	free(r.buf);
+}
+END_TEST
+
 /* Records the writer overwrote while the reader copied are dropped and counted: simulated
  * by moving the head between the two header reads is not possible from outside, so the
  * slot a live writer may be writing (the oldest) is what a live ring drops. */
@@ -745,6 +781,7 @@ int main(void)
 	tcase_add_test(tc, test_hostile_files);
 	tcase_add_test(tc, test_not_regular);
 	tcase_add_test(tc, test_shrinks_under_reader);
+	tcase_add_test(tc, test_truncated_under_mapping);
 	tcase_add_test(tc, test_live_drops_oldest_slot);
 	tcase_add_test(tc, test_incremental_matches_full);
 	tcase_add_test(tc, test_thread_renamed);
