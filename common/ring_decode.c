@@ -486,18 +486,16 @@ int ring_lean = 1;
  * across the stores into the rows. */
 typedef struct lean_state {
 	struct vtb_rframe *stack;
-	size_t depth, stackcap;
+	size_t depth, depth_lim; /* open calls, and the most the stack holds without growing */
 	struct vtb_rrow *rows;
 	size_t nrows;
-	uint64_t last_ns, calls;
-	int can_retval;
-	uint32_t end_depth, end_index;
+	uint64_t last_ns;
 	const uint32_t *str_of;  /* code id -> string id, for ids below code_lim */
 	size_t code_lim;
 	uint64_t clk_base, clk_ticks, clk_whole, clk_frac, clk_max; /* lean_ns */
 } lean_state;
 
-/* ns_of's terms, the model's clock rate set: below clk_max ticks past the base,
+/* ns_of's terms, the model's clock rate set: up to clk_max ticks past the base,
  * t * whole + (t * frac >> 64) + base stays under VTB_TIME_MAX (the fraction's term is
  * below t), so 64-bit arithmetic gives ns_of's own result. */
 static void lean_clock(const dec *d, lean_state *l)
@@ -512,31 +510,24 @@ static void lean_clock(const dec *d, lean_state *l)
 	l->clk_max = (VTB_TIME_MAX - l->clk_base) / (l->clk_whole + 1);
 }
 
-static inline __attribute__((always_inline)) uint64_t lean_ns(const dec *d, const lean_state *l, uint64_t ticks)
-{
-	uint64_t t = ticks > l->clk_ticks ? ticks - l->clk_ticks : 0;
-	if (t > l->clk_max)
-		return ns_of(d, ticks);
-	return l->clk_base + t * l->clk_whole + (uint64_t)(((unsigned __int128)t * l->clk_frac) >> 64);
-}
-
 /* One record of the run: 1 when taken, 0 when the general path must take it (nothing
- * changed then). */
-static inline __attribute__((always_inline)) int lean_one(const dec *d, lean_state *l, const vtb_ring_record *rec)
+ * changed then). Ticks before the base wrap past clk_max: ns_of on the general path takes
+ * them, as those past clk_max (no call in the loop: its values stay in registers). */
+static inline __attribute__((always_inline)) int lean_one(lean_state *l, const vtb_ring_record *rec)
 {
 	const struct lean_kind *k = &lean_kinds[rec->kind];
-	if (rec->id >= l->code_lim || l->str_of[rec->id] == UINT32_MAX)
+	uint64_t t = rec->ticks - l->clk_ticks;
+	if (rec->id >= l->code_lim || l->str_of[rec->id] == UINT32_MAX || t > l->clk_max)
 		return 0;
-	uint64_t ns = lean_ns(d, l, rec->ticks);
+	uint64_t ns = l->clk_base + t * l->clk_whole + (uint64_t)(((unsigned __int128)t * l->clk_frac) >> 64);
 	if (ns < l->last_ns)
 		ns = l->last_ns;
 	if (k->begin) {
-		if (l->depth >= l->stackcap || l->depth >= DEC_MAX_DEPTH)
+		if (l->depth >= l->depth_lim)
 			return 0;
 		l->stack[l->depth++] = (struct vtb_rframe){ ns, l->str_of[rec->id], k->flags, NULL, NULL, 0 };
-		l->can_retval = 0;
 	} else {
-		if (!l->depth || l->depth > l->nrows)
+		if (l->depth - 1 >= l->nrows) /* none open (wraps), or no row yet */
 			return 0;
 		struct vtb_rrow *row = &l->rows[l->depth - 1];
 		const struct vtb_rframe *f = &l->stack[l->depth - 1];
@@ -544,22 +535,38 @@ static inline __attribute__((always_inline)) int lean_one(const dec *d, lean_sta
 		if (row->n + 1 >= row->cap || f->args || f->task_name)
 			return 0;
 		l->depth--;
-		row->s[row->n] = (vtb_slice){ f->start_ns, ns - f->start_ns, f->name_id, (uint16_t)(f->flags | k->flags),
-					      (uint16_t)l->depth };
-		l->end_depth = (uint32_t)l->depth;
-		l->end_index = (uint32_t)row->n++;
-		l->can_retval = 1;
-		l->calls++;
+		row->s[row->n++] = (vtb_slice){ f->start_ns, ns - f->start_ns, f->name_id,
+						(uint16_t)(f->flags | k->flags), (uint16_t)l->depth };
 	}
 	l->last_ns = ns;
 	return 1;
 }
 
+/* After a run of `taken` records that went from `depth` open calls to l->depth: the
+ * thread's state as the general path leaves it (an end last: its call may get a value). */
+static void lean_done(dec *d, ring_slot *s, struct vtb_rthread *th, const lean_state *l, uint64_t taken,
+		      int end_last)
+{
+	d->lv->acc->calls += (taken - (l->depth - th->depth)) / 2; /* begins - ends = depth's change */
+	th->depth = l->depth;
+	s->last_ns = l->last_ns;
+	s->can_retval = end_last;
+	if (end_last) {
+		s->end_depth = (uint32_t)l->depth;
+		s->end_index = (uint32_t)(l->rows[l->depth].n - 1);
+	}
+	if (l->last_ns > th->last_ts)
+		th->last_ts = l->last_ns;
+	if (l->last_ns > d->lv->last_ns)
+		d->lv->last_ns = l->last_ns;
+}
+
 /* The lean path: the records from `recs` on that are the common case (plain calls of one
  * thread of the table, names already interned, room in the stack and the row, no text on
  * the call), with the thread's state held in locals. Returns how many it took; the general
- * path takes the next. Same model as feed_one's (tests compare, ring_lean = 0). */
-static uint64_t feed_run(dec *d, const vtb_ring_record *recs, uint64_t n)
+ * path takes the next. Same model as feed_one's (tests compare, ring_lean = 0). Not inlined:
+ * in update's body the loop's values would not stay in registers. */
+static __attribute__((noinline)) uint64_t feed_run(dec *d, const vtb_ring_record *recs, uint64_t n)
 {
 	uint16_t thread = recs[0].thread;
 	if (!ring_lean || thread >= d->r->thread_count)
@@ -568,26 +575,16 @@ static uint64_t feed_run(dec *d, const vtb_ring_record *recs, uint64_t n)
 	if (s->th < 0 || s->skip)
 		return 0;
 	struct vtb_rthread *th = &d->lv->acc->th[s->th];
-	lean_state l = { .stack = th->stack, .depth = th->depth, .stackcap = th->stackcap, .rows = th->rows,
-			 .nrows = th->nrows, .last_ns = s->last_ns, .can_retval = s->can_retval,
-			 .end_depth = s->end_depth, .end_index = s->end_index };
+	lean_state l = { .stack = th->stack, .depth = th->depth, .rows = th->rows, .nrows = th->nrows,
+			 .last_ns = s->last_ns };
+	l.depth_lim = th->stackcap < DEC_MAX_DEPTH ? th->stackcap : DEC_MAX_DEPTH;
 	lean_clock(d, &l);
 	uint64_t i = 0;
 	while (i < n && recs[i].thread == thread && recs[i].kind <= VTB_RK_SPAN_END_EXC &&
-	       lean_kinds[recs[i].kind].lean && lean_one(d, &l, &recs[i]))
+	       lean_kinds[recs[i].kind].lean && lean_one(&l, &recs[i]))
 		i++;
-	if (!i)
-		return 0;
-	th->depth = l.depth;
-	d->lv->acc->calls += l.calls;
-	s->last_ns = l.last_ns;
-	s->can_retval = l.can_retval;
-	s->end_depth = l.end_depth;
-	s->end_index = l.end_index;
-	if (l.last_ns > th->last_ts)
-		th->last_ts = l.last_ns;
-	if (l.last_ns > d->lv->last_ns)
-		d->lv->last_ns = l.last_ns;
+	if (i)
+		lean_done(d, s, th, &l, i, !lean_kinds[recs[i - 1].kind].begin);
 	return i;
 }
 
