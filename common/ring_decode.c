@@ -324,6 +324,13 @@ static int feed_counter(dec *d, uint64_t ns, uint32_t name, uint32_t series, dou
 	return 0;
 }
 
+/* A task's address from a blob's double: one a u64 cannot hold (NaN, negative, too big: a
+ * damaged blob) names no task, 0. */
+static uint64_t task_of(double v)
+{
+	return v >= 0 && v < 18446744073709551616.0 ? (uint64_t)v : 0;
+}
+
 static int feed_data(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_ring_record *rec, uint64_t ns)
 {
 	vtb_ring_blob b;
@@ -357,7 +364,7 @@ static int feed_data(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_rin
 			return 0;
 		if (!(th->stack[th->depth - 1].task_name = keep_text(d, text, b.text_len)))
 			return VTB_E_NOMEM;
-		th->stack[th->depth - 1].task = (uint64_t)b.value;
+		th->stack[th->depth - 1].task = task_of(b.value);
 		return 0;
 	default: /* a return value, or a collection's numbers after its end */
 		if (s->skip || !s->can_retval)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,6 +331,36 @@ START_TEST(test_truncated_under_mapping)
 	for (size_t i = 0; i < sizeof buf; i++)
 		ck_assert_uint_eq(buf[i], 0);
 	vtb_ring_close(ring);
+	free(r.buf);
+}
+END_TEST
+
+/* A task record's address is a double in its blob: one no u64 holds (NaN, negative, too
+ * big) names no task (0), where converting it was undefined (found by fuzz_ring). */
+START_TEST(test_task_address_hostile)
+{
+	static const double values[] = { NAN, -1.0, 1e300, 4096.0 };
+	rf_ring r;
+	char *why = NULL;
+	rf_init(&r, VTB_RING_RECORDING);
+	r.h->pid = DEAD_PID;
+	uint32_t f = rf_code(&r, "step");
+	uint16_t t = (uint16_t)rf_thread(&r, DEAD_PID, NULL);
+	for (int i = 0; i < 4; i++) {
+		rf_push(&r, 2000000 + 10 * i, f, t, VTB_RK_BEGIN);
+		uint64_t at = r.h->arena_off + r.h->arena_head % RF_ARENA + offsetof(vtb_ring_blob, value);
+		rf_data(&r, 2000001 + 10 * i, t, VTB_RK_TASK, f, "Task-1");
+		memcpy(r.buf + at, &values[i], sizeof values[i]);
+		rf_push(&r, 2000002 + 10 * i, f, t, VTB_RK_END);
+	}
+	put(&r, r.len);
+	vtb_trace *tr = snap(NULL, &why);
+	ck_assert_msg(tr != NULL, "%s", why);
+	const vtb_thread *th = vtb_trace_thread(tr, 0);
+	ck_assert_uint_eq(th->task_step_count, 4);
+	for (int i = 0; i < 4; i++)
+		ck_assert_uint_eq(th->task_steps[i].task, i == 3 ? 4096 : 0);
+	vtb_trace_free(tr);
 	free(r.buf);
 }
 END_TEST
@@ -782,6 +813,7 @@ int main(void)
 	tcase_add_test(tc, test_not_regular);
 	tcase_add_test(tc, test_shrinks_under_reader);
 	tcase_add_test(tc, test_truncated_under_mapping);
+	tcase_add_test(tc, test_task_address_hostile);
 	tcase_add_test(tc, test_live_drops_oldest_slot);
 	tcase_add_test(tc, test_incremental_matches_full);
 	tcase_add_test(tc, test_thread_renamed);
