@@ -468,7 +468,6 @@ static int feed_one(dec *d, const vtb_ring_record *rec)
 	return is_data(rec->kind) ? feed_data(d, s, th, rec, ns) : feed_call(d, s, th, rec, ns);
 }
 
-
 /* The calls the lean path takes: begins and ends of functions, C functions and spans
  * (a GC has a timeline of its own); flags of the call a begin opens, or an end adds. */
 static const struct lean_kind {
@@ -499,7 +498,7 @@ typedef struct lean_state {
 	uint64_t last_ns;
 	const uint32_t *str_of;  /* code id -> string id, for ids below code_lim */
 	size_t code_lim;
-	uint64_t clk_base, clk_ticks, clk_whole, clk_frac, clk_max; /* lean_ns */
+	uint64_t clk_base, clk_ticks, clk_whole, clk_frac, clk_max; /* ticks to ns (lean_clock) */
 } lean_state;
 
 /* ns_of's terms, the model's clock rate set: up to clk_max ticks past the base,
@@ -549,7 +548,7 @@ static inline __attribute__((always_inline)) int lean_one(lean_state *l, const v
 	return 1;
 }
 
-/* After a run of `taken` records that went from `depth` open calls to l->depth: the
+/* After a run of `taken` records that went from th->depth open calls to l->depth: the
  * thread's state as the general path leaves it (an end last: its call may get a value). */
 static void lean_done(dec *d, ring_slot *s, struct vtb_rthread *th, const lean_state *l, uint64_t taken,
 		      int end_last)
