@@ -257,6 +257,12 @@ const char *vtb_ring_signal_name(uint32_t sig)
 	case SIGILL: return "SIGILL";
 	case SIGFPE: return "SIGFPE";
 	case SIGABRT: return "SIGABRT";
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return "SIGHUP";
+	case SIGINT: return "SIGINT";
+	case SIGQUIT: return "SIGQUIT";
+	case SIGALRM: return "SIGALRM";
+	case SIGPIPE: return "SIGPIPE";
 	default: return NULL;
 	}
 }
@@ -342,6 +348,10 @@ static void state_text(const vtb_ring_info *in, char *buf, size_t len)
 		snprintf(buf, len, "pid %u is alive: %s%s%s", in->pid,
 			 in->state == VTB_RING_STOPPED ? "recording stopped" : "recording",
 			 in->state == VTB_RING_DUMPED ? ", last dumped to " : "",
+			 in->state == VTB_RING_DUMPED ? in->dump_path : "");
+	else if (in->signal)
+		snprintf(buf, len, "pid %u ended by %s%s%s", in->pid, sig,
+			 in->state == VTB_RING_DUMPED ? " after a dump to " : " and never dumped",
 			 in->state == VTB_RING_DUMPED ? in->dump_path : "");
 	else if (in->state == VTB_RING_DUMPED)
 		snprintf(buf, len, "pid %u is gone: killed (SIGKILL or the OOM killer?) after a dump to %s",

@@ -364,7 +364,8 @@ typedef struct vtb_ring_header {
 	uint64_t strings_used;
 	uint32_t code_count, thread_count;
 	uint32_t state;             /* enum vtb_ring_state */
-	uint32_t signal;            /* the fatal signal (crashed) */
+	uint32_t signal;            /* the fatal signal (crashed), or the one whose default
+				     * action the tracer let end the process (SIGTERM) */
 	uint64_t crash_tid;         /* the thread it hit (gettid) */
 	int32_t crash_thread;       /* its thread table index, or -1 */
 	uint32_t tables_full;       /* names or threads past the tables' room were not kept */
@@ -456,7 +457,7 @@ int vtb_ring_is(const uint8_t *buf, size_t len_bytes);
 /* Field 22 of /proc/PID/stat (its start time in clock ticks), or 0: tells a reused pid apart. */
 uint64_t vtb_ring_proc_start(uint32_t pid);
 int vtb_ring_default_dir(char *buf, size_t len_bytes);
-/* The name of a fatal signal ("SIGSEGV"), or NULL. */
+/* The name of a fatal or terminating signal ("SIGSEGV", "SIGTERM"), or NULL. */
 const char *vtb_ring_signal_name(uint32_t sig);
 /* The ring files of `dir` (regular files named vtrace-*.ring, not followed through links),
  * newest first: paths into *paths (malloc'd array of malloc'd strings). Returns the count

@@ -136,6 +136,51 @@ START_TEST(test_sigterm_dumps_and_dies)
 }
 END_TEST
 
+/* The ring files left in the test's ring directory (XDG_RUNTIME_DIR/vtrace). */
+static size_t count_rings(void)
+{
+	DIR *d = opendir(path_in("vtrace"));
+	struct dirent *e;
+	size_t n = 0;
+	while (d && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		n += l > 5 && strcmp(e->d_name + l - 5, ".ring") == 0;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* SIGTERM while a dump is claimed but not yet written: the dump is written, then the
+ * signal does what it does (before, the process died under the exit dump and left no
+ * recording: a pool worker exiting as Pool.terminate() signalled it). After an API dump,
+ * SIGTERM's own dump follows; after the exception dump, none. The ring file goes: the
+ * dumps hold its data. */
+START_TEST(test_sigterm_during_dump)
+{
+	write_program("prog.py", "tracer_dumps/sigterm_during_dump.py");
+	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "-m vtrace -o t.bin prog.py exit"), 143);
+	assert_file_is("t.out", "before\n");
+	vtb_trace *t = load_reason("t.bin", VTB_REASON_EXIT);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.work"), 10);
+	vtb_trace_free(t);
+	ck_assert_uint_eq(count_rings(), 0);
+
+	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "-m vtrace -o a.bin prog.py api"), 143);
+	assert_file_is("t.out", "before\n");
+	vtb_trace_free(load_reason("a.bin", VTB_REASON_API));
+	t = load_reason("a-2.bin", VTB_REASON_SIGNAL);
+	ck_assert_str_eq(vtb_trace_header(t)->reason_text, "SIGTERM");
+	vtb_trace_free(t);
+	ck_assert_uint_eq(count_rings(), 0);
+
+	ck_assert_int_eq(run_py(NULL, "t.out", "t.err", "-m vtrace -o e.bin prog.py exception"), 143);
+	assert_err_has("t.err", "KeyError: 'lost'");
+	vtb_trace_free(load_reason("e.bin", VTB_REASON_EXCEPTION));
+	ck_assert_uint_eq(count_files("e", ".bin"), 1);
+}
+END_TEST
+
 /* The program's own SIGTERM handler (set before the tracer starts) still runs after the
  * dump, and decides what happens: here it exits 3. */
 START_TEST(test_sigterm_program_handler)
@@ -524,6 +569,7 @@ int main(void)
 		{ "api_dumps_keep_each", test_api_dumps_keep_each },
 		{ "sigterm", test_sigterm_dumps_and_dies },
 		{ "sigterm_handler", test_sigterm_program_handler },
+		{ "sigterm_during_dump", test_sigterm_during_dump },
 		{ "with_block", test_with_block_writes },
 		{ "tmp_symlink", test_tmp_symlink_refused },
 		{ "fifo", test_fifo_refused },

@@ -220,6 +220,33 @@ START_TEST(test_exit_removes_ring)
 }
 END_TEST
 
+/* SIGTERM dumps and ends the process: the ring file goes, as at a normal exit (in /dev/shm
+ * it takes memory). When that dump fails, the file stays and says which signal ended the
+ * process (it said "killed (SIGKILL or the OOM killer?)"). */
+START_TEST(test_sigterm_ring)
+{
+	write_program("prog.py", DOOM_PROG);
+	ck_assert_int_eq(run_py(NULL, NULL, "err", "-m vtrace -q --ring-dir rings -o t.bin prog.py term"),
+			 128 + SIGTERM);
+	ring_in("rings", 0);
+	vtb_trace *t = load("t.bin");
+	ck_assert_uint_eq(vtb_trace_header(t)->reason, VTB_REASON_SIGNAL);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.step"), 100);
+	vtb_trace_free(t);
+
+	ck_assert_int_eq(run_py(NULL, NULL, "err", "-m vtrace -q --ring-dir rings -o /dev/full prog.py term"),
+			 128 + SIGTERM);
+	const char *ring = ring_in("rings", 1);
+	t = load_ring(ring);
+	ck_assert_uint_eq(count_calls(t, NULL, "__main__.step"), 100);
+	ck_assert_msg(strstr(vtb_trace_header(t)->reason_text, "ended by SIGTERM and never dumped"),
+		      "%s", vtb_trace_header(t)->reason_text);
+	vtb_trace_free(t);
+	ck_assert_int_eq(run_vtui("rings.txt", "--rings rings"), 0);
+	assert_file_has("rings.txt", " SIGTERM ");
+}
+END_TEST
+
 /* A fork child records into a file of its own, with its pid; the parent's goes at its exit. */
 START_TEST(test_fork_child_own_ring)
 {
@@ -560,6 +587,7 @@ int main(void)
 		{ "abort", test_abort_marks_crash },
 		{ "faulthandler_after", test_faulthandler_after_start },
 		{ "exit_removes", test_exit_removes_ring },
+		{ "sigterm_ring", test_sigterm_ring },
 		{ "fork_child", test_fork_child_own_ring },
 		{ "dir_symlink", test_ring_dir_symlink },
 		{ "dir_world_writable", test_ring_dir_world_writable },

@@ -640,6 +640,7 @@ int vt_dump(const char *pattern, unsigned mode, uint32_t reason, const char *rea
 	int was_recording = vt.recording;
 	/* Nothing the dump runs may add records while the ring is read. */
 	vt.recording = 0;
+	vt.dumping = 1;
 	vt.dump_seq++;
 	memset(res, 0, sizeof *res);
 	*cause = NULL;
@@ -667,5 +668,6 @@ int vt_dump(const char *pattern, unsigned mode, uint32_t reason, const char *rea
 	vt_output_free(&o);
 	ctx_free(&d);
 	vt.recording = was_recording;
+	vt.dumping = 0;
 	return rc;
 }

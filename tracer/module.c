@@ -288,6 +288,20 @@ static PyObject *vt_ring_exit_py(PyObject *m, PyObject *arg)
 	Py_RETURN_NONE;
 }
 
+static PyObject *vt_ring_ended_by_py(PyObject *m, PyObject *args)
+{
+	(void)m;
+	int sig, remove;
+	if (!PyArg_ParseTuple(args, "ip:ring_ended_by", &sig, &remove))
+		return NULL;
+	if (sig <= 0 || sig > 64) {
+		PyErr_SetString(PyExc_ValueError, "ring_ended_by: not a signal number");
+		return NULL;
+	}
+	vt_ring_ended_by((uint32_t)sig, remove);
+	Py_RETURN_NONE;
+}
+
 static PyObject *vt_after_fork(PyObject *m, PyObject *unused)
 {
 	(void)m;
@@ -364,6 +378,8 @@ static PyMethodDef methods[] = {
 	{"ring_dumped", vt_ring_dumped_py, METH_O, "ring_dumped(path): the ring file's header says so"},
 	{"ring_dump_signal", vt_ring_dump_signal_py, METH_O, "ring_dump_signal(signum): the ring file's header names the dump signal (0: none)"},
 	{"ring_exit", vt_ring_exit_py, METH_O, "ring_exit(remove): a normal exit; the ring file goes when remove"},
+	{"ring_ended_by", vt_ring_ended_by_py, METH_VARARGS,
+	 "ring_ended_by(signum, remove): the process ends by the signal; the ring file goes when remove"},
 	{"name_threads", vt_name_threads, METH_O, "name_threads({ident: name}): threads running as tracing starts"},
 	{"after_fork_child", vt_after_fork, METH_NOARGS, "after_fork_child(): fresh ring in a child"},
 	{"shift_depth", vt_shift_depth, METH_O, "shift_depth(levels) -> depth: move this thread's recursion depth"},

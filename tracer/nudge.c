@@ -8,7 +8,8 @@
  * to the main thread every 100 ms (which interrupts the blocking call, so the Python
  * handler runs) until the Python handler says it runs (nudge_ack); after NUDGE_TRIES it
  * gives up on the dump and lets the default action end the process, as it would have
- * without vtrace. A timer, not a watchdog thread: a thread would make every traced process
+ * without vtrace. It does not count while a dump is written (vt.dumping): Python handlers
+ * cannot run then, and giving up would kill the process under its dump. A timer, not a watchdog thread: a thread would make every traced process
  * multi-threaded (3.12+ warns at each os.fork()).
  * Only for signals whose disposition before vtrace was the default action. The C handler
  * calls CPython's handler, stores flags and sets a timer (timer_settime, sigaction and
@@ -73,7 +74,7 @@ static void nudge_handler(int sig, siginfo_t *si, void *ctx)
 			nudge.armed[sig] = 1;
 			nudge.tries[sig] = 0;
 			nudge_timer_set(sig, 100 * 1000 * 1000);
-		} else if (++nudge.tries[sig] > NUDGE_TRIES) {
+		} else if (!vt.dumping && ++nudge.tries[sig] > NUDGE_TRIES) {
 			nudge_give_up(sig);
 		}
 	}

@@ -508,6 +508,17 @@ void vt_ring_exit(int remove)
 	rf.path[0] = '\0';
 }
 
+void vt_ring_ended_by(uint32_t sig, int remove)
+{
+	if (!rf.h || rf.h->pid != (uint32_t)getpid())
+		return;
+	rf.h->end_ticks = vt_ticks();
+	__atomic_store_n(&rf.h->signal, sig, __ATOMIC_RELEASE);
+	if (remove && rf.path[0])
+		unlink(rf.path);
+	rf.path[0] = '\0';
+}
+
 void vt_ring_configure(const char *dir, int no_file, unsigned dump_mode)
 {
 	free(rf.dir);

@@ -11,6 +11,7 @@
 
 #include "tracer/compat.h"
 
+#include <signal.h>
 #include <stdint.h>
 #include <time.h>
 #if defined(__x86_64__) || defined(__i386__)
@@ -177,6 +178,7 @@ struct vt_state {
 	uint64_t base_ticks, base_mono_ns, base_wall_ns;
 	uint64_t start_ticks;    /* when recording last started */
 	uint64_t dump_seq;       /* dumps of this process so far ({n}) */
+	volatile sig_atomic_t dumping; /* vt_dump runs: nudge.c waits for it (no Python runs) */
 };
 
 extern struct vt_state vt;
@@ -418,6 +420,9 @@ void vt_ring_set_dump_signal(uint32_t sig);
 int vt_ring_after_fork(void);
 /* A normal exit: state exited, and the file removed when `remove`. */
 void vt_ring_exit(int remove);
+/* The process is about to end by sig's default action: the header says so, and the file
+ * is removed when `remove` (a dump holds its data). */
+void vt_ring_ended_by(uint32_t sig, int remove);
 
 /* ring_space.c: the ring file's space, reserved as its writers first reach it */
 struct vtb_ring_header;

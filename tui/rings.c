@@ -14,10 +14,17 @@
 
 #define RINGS_HEAD "PID      STATE             ALIVE  AGE     SIZE      COMMAND"
 
-/* "crashed SIGSEGV", "killed?", "recording", ... */
+/* "crashed SIGSEGV", "SIGTERM (dumped)", "killed?", "recording", ... */
 static const char *short_state(const vtb_ring_info *in, char *buf, size_t len)
 {
 	const char *sig = vtb_ring_signal_name(in->signal);
+	if (!in->alive && in->signal && in->state != VTB_RING_CRASHED && in->state != VTB_RING_EXITED) {
+		char num[24];
+		if (!sig)
+			snprintf(num, sizeof num, "signal %u", in->signal), sig = num;
+		snprintf(buf, len, "%s%s", sig, in->state == VTB_RING_DUMPED ? " (dumped)" : "");
+		return buf;
+	}
 	switch (in->state) {
 	case VTB_RING_CRASHED:
 		snprintf(buf, len, "crashed %s", sig ? sig : "?");

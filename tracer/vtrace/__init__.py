@@ -265,7 +265,8 @@ class Tracer:
         self._atexit = False
         self._dumping: Optional[int] = None  # the reason of the dump being written
         self._pending_signal: Optional[int] = None  # a dump signal during another dump
-        self._term_dumped = False
+        self._deferred: list[int] = []  # other signals that came during a dump (_defer)
+        self._final_written = False  # the exit (or SIGTERM) dump holds the ring's data
         self._last_signal_dump: Optional[float] = None
         self._coalesced = 0
 
@@ -363,19 +364,29 @@ class Tracer:
         return False
 
     # ---- dumps ----
-    def _dump(self, reason: int, text: Optional[str], path: Optional[StrPath] = None) -> Optional[str]:
-        # One dump at a time: a signal handler that runs while a dump is written (Python
-        # runs handlers between any two bytecodes) never nests another (_signal_dump).
+    def _dump(self, reason: int, text: Optional[str], path: Optional[StrPath] = None,
+              final: bool = False) -> Optional[str]:
+        """One dump at a time: a signal handler that runs while a dump is written (Python
+        runs handlers between any two bytecodes) never nests another (_signal_dump) nor
+        ends the process under it (_defer). A final dump (at exit, or SIGTERM's) is claimed
+        in the same step as the dump, so a SIGTERM cannot fall between the two."""
         if self._dumping is not None:
             return None
         self._dumping = reason
+        if final:
+            self._exit_dumped = True
         try:
-            return self._dump_now(reason, text, path)
+            written = self._dump_now(reason, text, path)
+            self._final_written = self._final_written or (final and written is not None)
+            return written
         finally:
             self._dumping = None
             pending, self._pending_signal = self._pending_signal, None
             if pending is not None:
                 self._signal_dump(pending)
+            deferred, self._deferred = self._deferred, []
+            for signum in deferred:
+                os.kill(os.getpid(), signum)  # its handler runs again, the dump written
 
     def _dump_now(self, reason: int, text: Optional[str], path: Optional[StrPath]) -> Optional[str]:
         try:
@@ -439,13 +450,26 @@ class Tracer:
     def _on_signal(self, signum: int, frame: Optional[types.FrameType]) -> None:
         _vtrace.nudge_ack(signum)
         if _active is self:
+            if signum != self.dump_signal and self._defer(signum):
+                return
             if signum == _signal.SIGTERM and self.dump_on_exit:
-                if not (self._term_dumped or self._exit_dumped):
-                    self._term_dumped = self._exit_dumped = True
-                    self._dump(REASON_SIGNAL, "SIGTERM")
+                if not self._exit_dumped:
+                    self._dump(REASON_SIGNAL, "SIGTERM", final=True)
             elif signum == self.dump_signal:
                 self._signal_dump(signum)
         self._chain(signum, frame)
+
+    def _defer(self, signum: int) -> bool:
+        """A signal that comes while a dump is written (a pool worker that exits as
+        Pool.terminate() sends SIGTERM) would end the process or run the program's handler
+        under the dump, and the dump would be lost: it is sent again once the dump is
+        written (_dump). Noted before the check, so that a dump ending in another thread
+        between the two cannot miss it (a repeat at worst)."""
+        self._deferred.append(signum)
+        if self._dumping is not None:
+            return True
+        self._deferred.remove(signum)
+        return False
 
     def _signal_dump(self, signum: int) -> None:
         """Rate-limited: at most one dump per SIGNAL_DUMP_INTERVAL, counted from the end
@@ -473,12 +497,11 @@ class Tracer:
         if callable(old):
             old(signum, frame)
         elif old == _signal.SIG_DFL and signum in _TERMINATING:
-            _die_by(signum)
+            _die_by(signum, self._final_written)
 
     def _on_exit(self) -> None:
         if _active is self and self.dump_on_exit and not self._exit_dumped:
-            self._exit_dumped = True
-            self._dump(REASON_EXIT, None)
+            self._dump(REASON_EXIT, None, final=True)
         if _active is self:
             # The process ends: a dump signal must not find SIG_DFL now.
             self.stop(_restore_signals=False)
@@ -497,8 +520,9 @@ class Tracer:
 
     def _after_fork_child(self) -> None:
         self.output = _child_pattern(self.output)
-        self._exit_dumped = self._term_dumped = False
+        self._exit_dumped = self._final_written = False
         self._dumping = self._pending_signal = None
+        self._deferred = []
         self._last_signal_dump = None
         self._coalesced = 0
         if self.dump_on_exit:
@@ -512,8 +536,14 @@ _TERMINATING = {getattr(_signal, n) for n in (
     if hasattr(_signal, n)}
 
 
-def _die_by(signum: int) -> None:
-    """Ends the process as the signal's default action would (the shell sees 128+signum)."""
+def _die_by(signum: int, dumped: bool = False) -> None:
+    """Ends the process as the signal's default action would (the shell sees 128+signum).
+    The ring file says which signal; it goes when the dump just written holds its data (as
+    at a normal exit: in /dev/shm it takes memory)."""
+    try:
+        _vtrace.ring_ended_by(signum, dumped and not _ring_keep)
+    except Exception:
+        pass
     try:
         _signal.signal(signum, _signal.SIG_DFL)
         _signal.pthread_sigmask(_signal.SIG_UNBLOCK, [signum])
@@ -663,9 +693,8 @@ def _sys_excepthook(tp: type[BaseException], value: BaseException,
     _orig["sys"](tp, value, tb)
     t = _active
     if t is not None and t.dump_on_exception:
-        t._dump(REASON_EXCEPTION, _exc_text(tp, value))
         # The exit dump would repeat this one.
-        t._exit_dumped = True
+        t._dump(REASON_EXCEPTION, _exc_text(tp, value), final=True)
 
 
 def _threading_excepthook(args: Any) -> None:

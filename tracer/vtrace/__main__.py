@@ -591,8 +591,7 @@ def _unhandled(tracer: vtrace.Tracer, e: BaseException) -> None:
     if tracer.dump_on_exception and not tracer._exit_dumped:
         # The program replaced sys.excepthook: dump here instead.
         vtrace._record_unhandled(type(e), e, tb)
-        tracer._dump(vtrace.REASON_EXCEPTION, vtrace._exc_text(type(e), e))
-        tracer._exit_dumped = True
+        tracer._dump(vtrace.REASON_EXCEPTION, vtrace._exc_text(type(e), e), final=True)
     if not isinstance(e, KeyboardInterrupt):
         sys.exit(1)
     # python ends on an uncaught KeyboardInterrupt by killing itself with SIGINT.

@@ -6,6 +6,9 @@ def step(i):
 def doom(how):
     if how == 'kill':
         os.kill(os.getpid(), signal.SIGKILL)
+    elif how == 'term':
+        os.kill(os.getpid(), signal.SIGTERM)
+        signal.pause()
     elif how == 'segv':
         ctypes.string_at(0)
     else:
