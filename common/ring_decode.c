@@ -107,6 +107,8 @@ typedef struct dec {
 	int live;               /* a writer may still be writing */
 	int full;               /* decoding the whole ring into an empty model */
 	uint64_t cap;           /* the ring's capacity when the copy began */
+	/* ns_of's terms for the lean path (lean_setup), set once the model's rate is. */
+	uint64_t clk_base, clk_ticks, clk_whole, clk_frac, clk_max;
 	vtb_ring_snap_stats st;
 } dec;
 
@@ -501,19 +503,16 @@ typedef struct lean_state {
 	uint64_t clk_base, clk_ticks, clk_whole, clk_frac, clk_max; /* ticks to ns (lean_clock) */
 } lean_state;
 
-/* ns_of's terms, the model's clock rate set: up to clk_max ticks past the base,
- * t * whole + (t * frac >> 64) + base stays under VTB_TIME_MAX (the fraction's term is
- * below t), so 64-bit arithmetic gives ns_of's own result. */
+/* The decode's part of a lean run's state: what the names and the clock are now. */
 static void lean_clock(const dec *d, lean_state *l)
 {
-	const vtb_ring_header *h = &d->r->h;
 	l->str_of = d->lv->str_of;
 	l->code_lim = d->r->code_count < d->lv->ncodes ? d->r->code_count : d->lv->ncodes;
-	l->clk_base = h->base_ns < VTB_TIME_MAX ? h->base_ns : VTB_TIME_MAX;
-	l->clk_ticks = h->base_ticks;
-	l->clk_whole = d->lv->tick_whole;
-	l->clk_frac = d->lv->tick_frac;
-	l->clk_max = (VTB_TIME_MAX - l->clk_base) / (l->clk_whole + 1);
+	l->clk_base = d->clk_base;
+	l->clk_ticks = d->clk_ticks;
+	l->clk_whole = d->clk_whole;
+	l->clk_frac = d->clk_frac;
+	l->clk_max = d->clk_max;
 }
 
 /* One record of the run: 1 when taken, 0 when the general path must take it (nothing
@@ -567,20 +566,32 @@ static void lean_done(dec *d, ring_slot *s, struct vtb_rthread *th, const lean_s
 		d->lv->last_ns = l->last_ns;
 }
 
+/* Are the first two records plain calls of one thread? A run shorter than that (a call
+ * with its arguments recorded: a begin, then its ARGS record) is not worth setting up. */
+static inline int lean_pair(const vtb_ring_record *recs, uint64_t n)
+{
+	return n >= 2 && recs[0].kind <= VTB_RK_SPAN_END_EXC && lean_kinds[recs[0].kind].lean &&
+	       recs[1].kind <= VTB_RK_SPAN_END_EXC && lean_kinds[recs[1].kind].lean && recs[1].thread == recs[0].thread;
+}
+
 /* The lean path: the records from `recs` on that are the common case (plain calls of one
  * thread of the table, names already interned, room in the stack and the row, no text on
  * the call), with the thread's state held in locals. Returns how many it took; the general
- * path takes the next. Same model as feed_one's (tests compare, ring_lean = 0). Not inlined:
- * in update's body the loop's values would not stay in registers. */
+ * path takes the next (lean_pair is checked before). Same model as feed_one's (tests
+ * compare, ring_lean = 0). Not inlined: in update's body the loop's values would not stay
+ * in registers. */
 static __attribute__((noinline)) uint64_t feed_run(dec *d, const vtb_ring_record *recs, uint64_t n)
 {
 	uint16_t thread = recs[0].thread;
-	if (!ring_lean || thread >= d->r->thread_count)
+	if (thread >= d->r->thread_count)
 		return 0;
 	ring_slot *s = &d->lv->slots[2u + thread];
 	if (s->th < 0 || s->skip)
 		return 0;
 	struct vtb_rthread *th = &d->lv->acc->th[s->th];
+	const struct vtb_rframe *top = th->depth ? &th->stack[th->depth - 1] : NULL;
+	if (!lean_kinds[recs[0].kind].begin && top && (top->args || top->task_name))
+		return 0; /* an end the run would stop at */
 	lean_state l = { .stack = th->stack, .depth = th->depth, .rows = th->rows, .nrows = th->nrows,
 			 .last_ns = s->last_ns };
 	l.depth_lim = th->stackcap < DEC_MAX_DEPTH ? th->stackcap : DEC_MAX_DEPTH;
@@ -599,7 +610,8 @@ static int feed(dec *d, const vtb_ring_record *recs, uint64_t n)
 {
 	for (uint64_t i = 0; i < n; i++) {
 		int rc;
-		i += feed_run(d, recs + i, n - i);
+		if (ring_lean && lean_pair(recs + i, n - i))
+			i += feed_run(d, recs + i, n - i);
 		if (i < n && (rc = feed_one(d, &recs[i])) < 0)
 			return rc;
 	}
@@ -704,6 +716,19 @@ static int evict(dec *d, int live)
 	return ns > lv->window_ns ? ring_live_evict(lv, ns) : 0;
 }
 
+/* ns_of's terms, the model's clock rate set: up to clk_max ticks past the base,
+ * t * whole + (t * frac >> 64) + base stays under VTB_TIME_MAX (the fraction's term is
+ * below t), so 64-bit arithmetic gives ns_of's own result. */
+static void lean_setup(dec *d)
+{
+	const vtb_ring_header *h = &d->r->h;
+	d->clk_base = h->base_ns < VTB_TIME_MAX ? h->base_ns : VTB_TIME_MAX;
+	d->clk_ticks = h->base_ticks;
+	d->clk_whole = d->lv->tick_whole;
+	d->clk_frac = d->lv->tick_frac;
+	d->clk_max = (VTB_TIME_MAX - d->clk_base) / (d->clk_whole + 1);
+}
+
 /* Before the first record decoded (at `from`, `rec`; NULL when none is): a new model when
  * `over` (none to follow, or a gap after it), the tables' new entries, the threads' names. */
 static int begin(dec *d, int over, uint64_t from, const vtb_ring_record *rec)
@@ -715,6 +740,7 @@ static int begin(dec *d, int over, uint64_t from, const vtb_ring_record *rec)
 		return rc;
 	if ((rc = slots_ensure(d->lv, r->thread_count + 2u)) < 0 || (rc = codes_ensure(d->lv, r->code_count)) < 0)
 		return rc;
+	lean_setup(d);
 	return refresh_names(d);
 }
 
