@@ -15,6 +15,10 @@
  *   log        the log record that dumped: the last one before the dump whose level,
  *              logger and first line the reason names, else the last of the highest level;
  *              the call is the last one running on its thread at the record.
+ *   ring       a ring file (a live process, or one killed) that holds an "unhandled
+ *              exception" instant and names no crashed thread: the last such exception,
+ *              as above (a main thread that died of it while other threads keep the
+ *              process alive, or until a supervisor kills it); else as the others.
  *   others     (signal, api, exit, a ring file's crash or kill) the dump's moment on the
  *              thread a crash names, else the main thread for a signal, else the thread
  *              whose calls end last; the call is the last one running there.
@@ -318,6 +322,16 @@ static struct ref find_moment(const vtb_trace *t, an_incident *out)
 	return last_call_at(t, out->thread, out->at_ns);
 }
 
+/* A ring file with no crashed thread but an unhandled exception in its window. */
+static int ring_exception(const vtb_trace *t)
+{
+	int64_t th;
+	size_t k;
+
+	return vtb_trace_header(t)->reason == VTB_REASON_RING && reason_thread(t) < 0 &&
+	       last_instant_named(t, AN_UNHANDLED, dump_moment(t), &th, &k) == 0;
+}
+
 void an_incident_find(const vtb_trace *t, an_incident *out)
 {
 	struct ref call;
@@ -327,7 +341,7 @@ void an_incident_find(const vtb_trace *t, an_incident *out)
 	out->thread = -1;
 	out->mark_thread = -1;
 	out->at_ns = dump_moment(t);
-	if (out->reason == VTB_REASON_EXCEPTION)
+	if (out->reason == VTB_REASON_EXCEPTION || ring_exception(t))
 		call = find_exception(t, out);
 	else if (out->reason == VTB_REASON_LOG)
 		call = find_log(t, out);

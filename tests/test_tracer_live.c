@@ -222,11 +222,12 @@ static void start_live(int pid, int width)
 	tmux_expect("LIVE pid");
 }
 
-/* A writer that laps the viewer: the header counts the records the viewer never saw; the
+/* A writer that laps the viewer: the header counts the records the viewer never saw, whole
+ * at 80 columns (the ring file's name, which is the pid again, no longer comes first); the
  * stats panel, open, follows the program from busy_a to busy_b without a key. */
 START_TEST(test_live_behind_and_stats_panel)
 {
-	start_live(start_prog_with(".", BUSY_PROG, "--buffer-size 20000"), 160);
+	start_live(start_prog_with(".", BUSY_PROG, "--buffer-size 20000"), 80);
 	tmux_expect("(reader fell behind: ");
 	tmux_expect(" records dropped)");
 	tmux_keys("S");

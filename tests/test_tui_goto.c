@@ -139,6 +139,14 @@ static const struct incident_case {
 	  "the dump (ring: pid 100 crashed: SIGSEGV in thread worker-2)" },
 	{ VTB_REASON_RING, "pid 100 is gone and never dumped: killed (SIGKILL or the OOM killer?)", 0,
 	  "app.wait", NULL, "the dump (ring: pid 100 is gone" },
+	/* a ring (live, or killed) with an unhandled exception in it: that exception */
+	{ VTB_REASON_RING, "pid 100 is alive: recording, last dumped to t.bin", 1, "app.lookup", NULL,
+	  "the last unhandled exception (ring: pid 100 is alive: recording, last dumped to t.bin) at 590µs" },
+	{ VTB_REASON_RING, "pid 100 is gone and never dumped: killed (SIGKILL or the OOM killer?)", 1,
+	  "app.lookup", NULL, "the last unhandled exception (ring: pid 100 is gone" },
+	/* a crash names its thread: the crash, though an exception came before */
+	{ VTB_REASON_RING, "pid 100 crashed: SIGSEGV in thread MainThread", 1, "app.wait", NULL,
+	  "the dump (ring: pid 100 crashed: SIGSEGV in thread MainThread)" },
 };
 
 START_TEST(incident_one_key)

@@ -38,6 +38,9 @@ static void describe(const tui_model *m, struct tui_incident *in)
 
 	if (m->hdr->reason == VTB_REASON_EXCEPTION)
 		snprintf(in->what, sizeof(in->what), "the unhandled exception (%s)", m->hdr->reason_text);
+	else if (m->hdr->reason == VTB_REASON_RING && in->an.traceback)
+		snprintf(in->what, sizeof(in->what), "the last unhandled exception (ring: %s)",
+			 reason ? reason : "no state");
 	else if (m->hdr->reason == VTB_REASON_LOG && in->mark.thread >= 0)
 		snprintf(in->what, sizeof(in->what), "the log record that dumped (%s)", m->hdr->reason_text);
 	else if (m->hdr->reason == VTB_REASON_LOG)

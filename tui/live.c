@@ -64,12 +64,17 @@ void tui_live_state(const tui_live *lv, char *buf, size_t len)
 		snprintf(buf, len, "ENDED: %s", in.state_text);
 		return;
 	}
+	/* At 80 columns this is most of the header: the dump by its file's name (the status
+	 * line and vtui --rings give the path), the count last. */
+	const char *dump = strrchr(in.dump_path, '/');
 	int n = snprintf(buf, len, "%s pid %u", lv->frozen ? "FROZEN" : "LIVE", in.pid);
-	if (dropped && n >= 0 && (size_t)n < len)
-		n += snprintf(buf + n, len - (size_t)n, " (reader fell behind: %llu records dropped)",
-			      (unsigned long long)dropped);
 	if (in.state == VTB_RING_DUMPED && n >= 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, ", dumped to %s", in.dump_path);
+		n += snprintf(buf + n, len - (size_t)n, ", dumped to %s", dump ? dump + 1 : in.dump_path);
+	if (dropped && n >= 0 && (size_t)n < len) {
+		char num[32];
+		tui_fmt_count(num, sizeof num, dropped);
+		snprintf(buf + n, len - (size_t)n, " (reader fell behind: %s records dropped)", num);
+	}
 }
 
 vtb_trace *tui_live_tick(tui_live *lv, int force, char **cause)

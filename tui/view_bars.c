@@ -29,22 +29,25 @@ void tui_draw_header(tui_app *app, tui_screen *s, int y)
 	int ascii = tui_screen_ascii(s);
 	const char *base = strrchr(app->path, '/');
 
-	snprintf(line, sizeof(line), " %s", base && base[1] ? base + 1 : app->path);
-	if (app->live) {
-		char state[1500];
-		tui_live_state(app->live, state, sizeof(state));
-		cat(line, sizeof(line), sep, state);
-	}
+	/* Live, the state says it all first: the ring file is vtrace-PID.ring, and the
+	 * snapshot's reason text is the state again. */
+	if (app->live)
+		tui_live_state(app->live, line + 1, sizeof(line) - 1);
+	else
+		snprintf(line + 1, sizeof(line) - 1, "%s", base && base[1] ? base + 1 : app->path);
+	line[0] = ' ';
 	if (app->note) { /* its first line; the status line has room for more */
 		snprintf(buf, sizeof(buf), "! %.*s", (int)strcspn(app->note, "\n"), app->note);
 		cat(line, sizeof(line), sep, buf);
 	}
-	snprintf(buf, sizeof(buf), "pid %u", h->pid);
-	cat(line, sizeof(line), sep, buf);
-	snprintf(buf, sizeof(buf), "dump: %s", vtb_reason_name(h->reason));
-	cat(line, sizeof(line), sep, buf);
-	if (h->reason_text && *h->reason_text)
-		cat(line, sizeof(line), " ", h->reason_text);
+	if (!app->live) {
+		snprintf(buf, sizeof(buf), "pid %u", h->pid);
+		cat(line, sizeof(line), sep, buf);
+		snprintf(buf, sizeof(buf), "dump: %s", vtb_reason_name(h->reason));
+		cat(line, sizeof(line), sep, buf);
+		if (h->reason_text && *h->reason_text)
+			cat(line, sizeof(line), " ", h->reason_text);
+	}
 	an_fmt_dur(buf, sizeof(buf), app->model.last_ns - app->model.first_ns, ascii);
 	cat(line, sizeof(line), sep, buf);
 	tui_fmt_count(num, sizeof(num), vtb_trace_event_count(app->model.trace));
