@@ -8,6 +8,8 @@
  * writer); below it, the snapshot decodes the NEW records into the model it kept.
  * Prints the medians of CPU time (CLOCK_PROCESS_CPUTIME_ID) of the snapshot alone and of
  * the snapshot plus freeing the previous trace (what a viewer's swap frees).
+ * With BENCH_ARGS=1 in the environment, each begin is followed by an ARGS record (a text
+ * in the arena, as `vtrace --args` writes): the decode's general path, record by record.
  * Usage: bench_ring_decode CAP NEW [ROUNDS]   (the file goes to $TMPDIR, default /dev/shm) */
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,9 +25,11 @@ typedef struct writer {
 	vtb_ring_header *h;
 	uint64_t ns;
 	unsigned phase;
+	int args;               /* an ARGS record after each begin */
 } writer;
 
-static uint64_t layout(vtb_ring_header *h, uint64_t cap)
+/* The ring's layout; an arena that holds the texts of a whole ring's calls when `args`. */
+static uint64_t layout(vtb_ring_header *h, uint64_t cap, int args)
 {
 	memset(h, 0, sizeof *h);
 	memcpy(h->magic, VTB_RING_MAGIC, 8);
@@ -37,7 +41,7 @@ static uint64_t layout(vtb_ring_header *h, uint64_t cap)
 	h->capacity = cap;
 	h->records_off = VTB_RING_HEADER_BYTES;
 	h->arena_off = h->records_off + cap * sizeof(vtb_ring_record);
-	h->arena_bytes = 1u << 16;
+	h->arena_bytes = args ? cap * 16 : 1u << 16;
 	h->codes_off = h->arena_off + h->arena_bytes;
 	h->code_cap = 64;
 	h->threads_off = h->codes_off + h->code_cap * sizeof(vtb_ring_code);
@@ -73,13 +77,34 @@ static void push(writer *w, uint32_t id, uint16_t kind)
 	h->head++;
 }
 
-/* The next n records of: mid begin, leaf begin, leaf end, leaf begin, leaf end, mid end. */
+/* An ARGS record: its blob (no blob straddles the arena's end: the rest of it is skipped). */
+static void push_args(writer *w)
+{
+	vtb_ring_header *h = w->h;
+	uint64_t off = h->arena_head % h->arena_bytes;
+	vtb_ring_blob b = { 0, 0, 1, 0, 3, 40 };
+	if (off + b.len_bytes > h->arena_bytes) {
+		h->arena_head += h->arena_bytes - off;
+		off = 0;
+	}
+	b.stamp = h->arena_head;
+	memcpy(w->map + h->arena_off + off, &b, sizeof b);
+	memcpy(w->map + h->arena_off + off + sizeof b, "x=1", 3);
+	h->arena_head += b.len_bytes;
+	push(w, (uint32_t)b.stamp, VTB_RK_ARGS);
+}
+
+/* The next n records of: mid begin, leaf begin, leaf end, leaf begin, leaf end, mid end
+ * (each begin followed by its ARGS record when w->args). */
 static void write_records(writer *w, uint64_t n)
 {
 	static const uint16_t kinds[6] = { VTB_RK_BEGIN, VTB_RK_BEGIN, VTB_RK_END, VTB_RK_BEGIN, VTB_RK_END, VTB_RK_END };
 	static const uint32_t ids[6] = { 1, 2, 2, 2, 2, 1 };
-	for (uint64_t i = 0; i < n; i++, w->phase = (w->phase + 1) % 6)
+	for (uint64_t i = 0; i < n; i++, w->phase = (w->phase + 1) % 6) {
 		push(w, ids[w->phase], kinds[w->phase]);
+		if (w->args && kinds[w->phase] == VTB_RK_BEGIN && ++i < n)
+			push_args(w);
+	}
 }
 
 static double cpu_ms(void)
@@ -102,7 +127,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/bench-ring-%d.ring", tmp && *tmp ? tmp : "/dev/shm", (int)getpid());
-	uint64_t bytes = layout(&h, cap);
+	int args = getenv("BENCH_ARGS") && !strcmp(getenv("BENCH_ARGS"), "1");
+	uint64_t bytes = layout(&h, cap, args);
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || ftruncate(fd, (off_t)bytes) < 0 ||
 	    (w.map = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED) {
@@ -113,6 +139,7 @@ int main(int argc, char **argv)
 	memcpy(w.map, &h, sizeof h);
 	w.h = (vtb_ring_header *)w.map;
 	w.ns = h.base_ns + 1000;
+	w.args = args;
 	add_code(&w, "<module>");
 	add_code(&w, "mid");
 	add_code(&w, "leaf");

@@ -3,8 +3,11 @@
  * trusting it, reading its header, saying how its process ended, listing a ring directory.
  * The records are decoded in ring_decode.c, and so is the info of a ring read (a crashed
  * ring's needs the copied tables): ring.c is the layer below and calls nothing there. Every offset and count the file gives is
- * checked against the file's size as it is now; the file is read with pread, never
- * mapped, so a writer that truncates it makes a read fail, not a SIGBUS. */
+ * checked against the file's size as it is now. The file is read with pread, and the
+ * records through a read-only mapping where the pages hold data (vtb_ring_read): a file
+ * truncated under the reader, or a page never written (a hole, which a read through the
+ * mapping would have the kernel allocate: on a full tmpfs, a SIGBUS), makes a read fail
+ * or go through pread, not a SIGBUS. */
 #include "common/vtb.h"
 
 #include <dirent.h>
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +43,61 @@ int vtb_ring_pread(int fd, void *buf, size_t len, uint64_t off)
 		len -= (size_t)n;
 		off += (uint64_t)n;
 	}
+	return 0;
+}
+
+/* Are the pages of [p, p + len) of the mapping all in memory (in the file's page cache:
+ * written, not truncated away)? mincore reports it for a file its caller owns or may
+ * write (a ring's owner or root, as ring_open requires); for another file it reports the
+ * pages this process has mapped, which hold data too. */
+static int map_resident(const uint8_t *p, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = (uintptr_t)p / page * page, hi = ((uintptr_t)p + len + page - 1) / page * page;
+	unsigned char vec[64];
+	for (; lo < hi; lo += sizeof vec * page) {
+		size_t pages = (hi - lo) / page < sizeof vec ? (hi - lo) / page : sizeof vec;
+		if (mincore((void *)lo, pages * page, vec) < 0)
+			return 0;
+		for (size_t i = 0; i < pages; i++)
+			if (!(vec[i] & 1))
+				return 0;
+	}
+	return 1;
+}
+
+static void ring_map(vtb_ring *r)
+{
+	void *m = r->file_bytes && r->file_bytes <= SIZE_MAX ?
+		mmap(NULL, (size_t)r->file_bytes, PROT_READ, MAP_SHARED, r->fd, 0) : MAP_FAILED;
+	if (m == MAP_FAILED) {
+		r->map_failed = 1;
+		return;
+	}
+	r->map = m;
+	r->map_bytes = (size_t)r->file_bytes;
+}
+
+/* Does the file still hold [off, off + len), as fstat says now? (mincore does not say it
+ * on every file system: ext4 reports pages truncated away as in memory.) */
+static int file_holds(int fd, uint64_t off, size_t len)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && st.st_size >= 0 && (uint64_t)st.st_size >= off + len;
+}
+
+/* The window between the checks and the copy is a few microseconds: a file truncated then
+ * by another program than the tracer (which never truncates its ring) would still raise
+ * a SIGBUS. Loads of the copy come before the caller's next read (the write position). */
+int vtb_ring_read(vtb_ring *r, void *buf, size_t len, uint64_t off)
+{
+	if (!r->map && !r->map_failed)
+		ring_map(r);
+	if (!r->map || off > r->map_bytes || len > r->map_bytes - off || !file_holds(r->fd, off, len) ||
+	    !map_resident(r->map + off, len))
+		return vtb_ring_pread(r->fd, buf, len, off);
+	memcpy(buf, r->map + off, len);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	return 0;
 }
 
@@ -178,6 +237,8 @@ void vtb_ring_close(vtb_ring *r)
 		return;
 	if (r->fd >= 0)
 		close(r->fd);
+	if (r->map)
+		munmap((void *)r->map, r->map_bytes);
 	free(r->path);
 	free(r->records);
 	free(r->arena);

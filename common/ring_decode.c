@@ -87,10 +87,9 @@ static int copy_records(vtb_ring *r, uint64_t first, uint64_t n)
 	int rc;
 	if (reserve((void **)&r->records, &r->records_cap, n, sizeof *r->records))
 		return VTB_E_NOMEM;
-	rc = vtb_ring_pread(r->fd, r->records, part * sizeof *r->records,
-			    r->h.records_off + slot * sizeof *r->records);
+	rc = vtb_ring_read(r, r->records, part * sizeof *r->records, r->h.records_off + slot * sizeof *r->records);
 	if (rc == 0 && part < n)
-		rc = vtb_ring_pread(r->fd, r->records + part, (n - part) * sizeof *r->records, r->h.records_off);
+		rc = vtb_ring_read(r, r->records + part, (n - part) * sizeof *r->records, r->h.records_off);
 	return rc;
 }
 
@@ -108,6 +107,8 @@ typedef struct dec {
 	int live;               /* a writer may still be writing */
 	int full;               /* decoding the whole ring into an empty model */
 	uint64_t cap;           /* the ring's capacity when the copy began */
+	/* ns_of's terms for the lean path (lean_setup), set once the model's rate is. */
+	uint64_t clk_base, clk_ticks, clk_whole, clk_frac, clk_max;
 	vtb_ring_snap_stats st;
 } dec;
 
@@ -325,6 +326,13 @@ static int feed_counter(dec *d, uint64_t ns, uint32_t name, uint32_t series, dou
 	return 0;
 }
 
+/* A task's address from a blob's double: one a u64 cannot hold (NaN, negative, too big: a
+ * damaged blob) names no task, 0. */
+static uint64_t task_of(double v)
+{
+	return v >= 0 && v < 18446744073709551616.0 ? (uint64_t)v : 0;
+}
+
 static int feed_data(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_ring_record *rec, uint64_t ns)
 {
 	vtb_ring_blob b;
@@ -358,7 +366,7 @@ static int feed_data(dec *d, ring_slot *s, struct vtb_rthread *th, const vtb_rin
 			return 0;
 		if (!(th->stack[th->depth - 1].task_name = keep_text(d, text, b.text_len)))
 			return VTB_E_NOMEM;
-		th->stack[th->depth - 1].task = (uint64_t)b.value;
+		th->stack[th->depth - 1].task = task_of(b.value);
 		return 0;
 	default: /* a return value, or a collection's numbers after its end */
 		if (s->skip || !s->can_retval)
@@ -439,30 +447,172 @@ static void set_rate(ring_live *lv, const vtb_ring_header *h)
 	lv->tick_frac = frac < 18446744073709549568.0 ? (uint64_t)frac : UINT64_MAX;
 }
 
+/* A record through the general path: any kind, any thread, every case. */
+static int feed_one(dec *d, const vtb_ring_record *rec)
+{
+	if (!is_call(rec->kind) && !is_data(rec->kind)) {
+		d->st.bad++;
+		return 0;
+	}
+	size_t si = slot_of(d, rec);
+	ring_slot *s = &d->lv->slots[si];
+	struct vtb_rthread *th = s->th >= 0 ? &d->lv->acc->th[s->th] : slot_thread(d, si);
+	if (!th)
+		return VTB_E_NOMEM;
+	uint64_t ns = ns_of(d, rec->ticks);
+	if (ns < s->last_ns)
+		ns = s->last_ns;
+	s->last_ns = ns;
+	if (ns > th->last_ts)
+		th->last_ts = ns;
+	if (ns > d->lv->last_ns)
+		d->lv->last_ns = ns;
+	return is_data(rec->kind) ? feed_data(d, s, th, rec, ns) : feed_call(d, s, th, rec, ns);
+}
+
+/* The calls the lean path takes: begins and ends of functions, C functions and spans
+ * (a GC has a timeline of its own); flags of the call a begin opens, or an end adds. */
+static const struct lean_kind {
+	uint8_t lean, begin;
+	uint16_t flags;
+} lean_kinds[VTB_RK_SPAN_END_EXC + 1] = {
+	[VTB_RK_BEGIN] = { 1, 1, 0 },
+	[VTB_RK_END] = { 1, 0, 0 },
+	[VTB_RK_END_EXC] = { 1, 0, VTB_CALL_EXCEPTION },
+	[VTB_RK_C_BEGIN] = { 1, 1, VTB_CALL_C },
+	[VTB_RK_C_END] = { 1, 0, 0 },
+	[VTB_RK_C_END_EXC] = { 1, 0, VTB_CALL_EXCEPTION },
+	[VTB_RK_SPAN_BEGIN] = { 1, 1, VTB_CALL_SPAN },
+	[VTB_RK_SPAN_END] = { 1, 0, 0 },
+	[VTB_RK_SPAN_END_EXC] = { 1, 0, VTB_CALL_EXCEPTION },
+};
+
+int ring_lean = 1;
+
+/* One thread's state while the lean path decodes a run of its records, and what it reads
+ * of the decode's: in a local that nothing points to, the compiler keeps them in registers
+ * across the stores into the rows. */
+typedef struct lean_state {
+	struct vtb_rframe *stack;
+	size_t depth, depth_lim; /* open calls, and the most the stack holds without growing */
+	struct vtb_rrow *rows;
+	size_t nrows;
+	uint64_t last_ns;
+	const uint32_t *str_of;  /* code id -> string id, for ids below code_lim */
+	size_t code_lim;
+	uint64_t clk_base, clk_ticks, clk_whole, clk_frac, clk_max; /* ticks to ns (lean_clock) */
+} lean_state;
+
+/* The decode's part of a lean run's state: what the names and the clock are now. */
+static void lean_clock(const dec *d, lean_state *l)
+{
+	l->str_of = d->lv->str_of;
+	l->code_lim = d->r->code_count < d->lv->ncodes ? d->r->code_count : d->lv->ncodes;
+	l->clk_base = d->clk_base;
+	l->clk_ticks = d->clk_ticks;
+	l->clk_whole = d->clk_whole;
+	l->clk_frac = d->clk_frac;
+	l->clk_max = d->clk_max;
+}
+
+/* One record of the run: 1 when taken, 0 when the general path must take it (nothing
+ * changed then). Ticks before the base wrap past clk_max: ns_of on the general path takes
+ * them, as those past clk_max (no call in the loop: its values stay in registers). */
+static inline __attribute__((always_inline)) int lean_one(lean_state *l, const vtb_ring_record *rec)
+{
+	const struct lean_kind *k = &lean_kinds[rec->kind];
+	uint64_t t = rec->ticks - l->clk_ticks;
+	if (rec->id >= l->code_lim || l->str_of[rec->id] == UINT32_MAX || t > l->clk_max)
+		return 0;
+	uint64_t ns = l->clk_base + t * l->clk_whole + (uint64_t)(((unsigned __int128)t * l->clk_frac) >> 64);
+	if (ns < l->last_ns)
+		ns = l->last_ns;
+	if (k->begin) {
+		if (l->depth >= l->depth_lim)
+			return 0;
+		l->stack[l->depth++] = (struct vtb_rframe){ ns, l->str_of[rec->id], k->flags, NULL, NULL, 0 };
+	} else {
+		if (l->depth - 1 >= l->nrows) /* none open (wraps), or no row yet */
+			return 0;
+		struct vtb_rrow *row = &l->rows[l->depth - 1];
+		const struct vtb_rframe *f = &l->stack[l->depth - 1];
+		/* a mapped row keeps room for one more (row_grow); the rest grows on the general path */
+		if (row->n + 1 >= row->cap || f->args || f->task_name)
+			return 0;
+		l->depth--;
+		row->s[row->n++] = (vtb_slice){ f->start_ns, ns - f->start_ns, f->name_id,
+						(uint16_t)(f->flags | k->flags), (uint16_t)l->depth };
+	}
+	l->last_ns = ns;
+	return 1;
+}
+
+/* After a run of `taken` records that went from th->depth open calls to l->depth: the
+ * thread's state as the general path leaves it (an end last: its call may get a value). */
+static void lean_done(dec *d, ring_slot *s, struct vtb_rthread *th, const lean_state *l, uint64_t taken,
+		      int end_last)
+{
+	d->lv->acc->calls += (taken - (l->depth - th->depth)) / 2; /* begins - ends = depth's change */
+	th->depth = l->depth;
+	s->last_ns = l->last_ns;
+	s->can_retval = end_last;
+	if (end_last) {
+		s->end_depth = (uint32_t)l->depth;
+		s->end_index = (uint32_t)(l->rows[l->depth].n - 1);
+	}
+	if (l->last_ns > th->last_ts)
+		th->last_ts = l->last_ns;
+	if (l->last_ns > d->lv->last_ns)
+		d->lv->last_ns = l->last_ns;
+}
+
+/* Are the first two records plain calls of one thread? A run shorter than that (a call
+ * with its arguments recorded: a begin, then its ARGS record) is not worth setting up. */
+static inline int lean_pair(const vtb_ring_record *recs, uint64_t n)
+{
+	return n >= 2 && recs[0].kind <= VTB_RK_SPAN_END_EXC && lean_kinds[recs[0].kind].lean &&
+	       recs[1].kind <= VTB_RK_SPAN_END_EXC && lean_kinds[recs[1].kind].lean && recs[1].thread == recs[0].thread;
+}
+
+/* The lean path: the records from `recs` on that are the common case (plain calls of one
+ * thread of the table, names already interned, room in the stack and the row, no text on
+ * the call), with the thread's state held in locals. Returns how many it took; the general
+ * path takes the next (lean_pair is checked before). Same model as feed_one's (tests
+ * compare, ring_lean = 0). Not inlined: in update's body the loop's values would not stay
+ * in registers. */
+static __attribute__((noinline)) uint64_t feed_run(dec *d, const vtb_ring_record *recs, uint64_t n)
+{
+	uint16_t thread = recs[0].thread;
+	if (thread >= d->r->thread_count)
+		return 0;
+	ring_slot *s = &d->lv->slots[2u + thread];
+	if (s->th < 0 || s->skip)
+		return 0;
+	struct vtb_rthread *th = &d->lv->acc->th[s->th];
+	const struct vtb_rframe *top = th->depth ? &th->stack[th->depth - 1] : NULL;
+	if (!lean_kinds[recs[0].kind].begin && top && (top->args || top->task_name))
+		return 0; /* an end the run would stop at */
+	lean_state l = { .stack = th->stack, .depth = th->depth, .rows = th->rows, .nrows = th->nrows,
+			 .last_ns = s->last_ns };
+	l.depth_lim = th->stackcap < DEC_MAX_DEPTH ? th->stackcap : DEC_MAX_DEPTH;
+	lean_clock(d, &l);
+	uint64_t i = 0;
+	while (i < n && recs[i].thread == thread && recs[i].kind <= VTB_RK_SPAN_END_EXC &&
+	       lean_kinds[recs[i].kind].lean && lean_one(&l, &recs[i]))
+		i++;
+	if (i)
+		lean_done(d, s, th, &l, i, !lean_kinds[recs[i - 1].kind].begin);
+	return i;
+}
+
 /* Records in order into the model, each thread's times kept non-decreasing. */
 static int feed(dec *d, const vtb_ring_record *recs, uint64_t n)
 {
 	for (uint64_t i = 0; i < n; i++) {
-		const vtb_ring_record *rec = &recs[i];
-		if (!is_call(rec->kind) && !is_data(rec->kind)) {
-			d->st.bad++;
-			continue;
-		}
-		size_t si = slot_of(d, rec);
-		ring_slot *s = &d->lv->slots[si];
-		struct vtb_rthread *th = s->th >= 0 ? &d->lv->acc->th[s->th] : slot_thread(d, si);
-		if (!th)
-			return VTB_E_NOMEM;
-		uint64_t ns = ns_of(d, rec->ticks);
-		if (ns < s->last_ns)
-			ns = s->last_ns;
-		s->last_ns = ns;
-		if (ns > th->last_ts)
-			th->last_ts = ns;
-		if (ns > d->lv->last_ns)
-			d->lv->last_ns = ns;
-		int rc = is_data(rec->kind) ? feed_data(d, s, th, rec, ns) : feed_call(d, s, th, rec, ns);
-		if (rc < 0)
+		int rc;
+		if (ring_lean && lean_pair(recs + i, n - i))
+			i += feed_run(d, recs + i, n - i);
+		if (i < n && (rc = feed_one(d, &recs[i])) < 0)
 			return rc;
 	}
 	return 0;
@@ -566,6 +716,19 @@ static int evict(dec *d, int live)
 	return ns > lv->window_ns ? ring_live_evict(lv, ns) : 0;
 }
 
+/* ns_of's terms, the model's clock rate set: up to clk_max ticks past the base,
+ * t * whole + (t * frac >> 64) + base stays under VTB_TIME_MAX (the fraction's term is
+ * below t), so 64-bit arithmetic gives ns_of's own result. */
+static void lean_setup(dec *d)
+{
+	const vtb_ring_header *h = &d->r->h;
+	d->clk_base = h->base_ns < VTB_TIME_MAX ? h->base_ns : VTB_TIME_MAX;
+	d->clk_ticks = h->base_ticks;
+	d->clk_whole = d->lv->tick_whole;
+	d->clk_frac = d->lv->tick_frac;
+	d->clk_max = (VTB_TIME_MAX - d->clk_base) / (d->clk_whole + 1);
+}
+
 /* Before the first record decoded (at `from`, `rec`; NULL when none is): a new model when
  * `over` (none to follow, or a gap after it), the tables' new entries, the threads' names. */
 static int begin(dec *d, int over, uint64_t from, const vtb_ring_record *rec)
@@ -577,6 +740,7 @@ static int begin(dec *d, int over, uint64_t from, const vtb_ring_record *rec)
 		return rc;
 	if ((rc = slots_ensure(d->lv, r->thread_count + 2u)) < 0 || (rc = codes_ensure(d->lv, r->code_count)) < 0)
 		return rc;
+	lean_setup(d);
 	return refresh_names(d);
 }
 

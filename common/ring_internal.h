@@ -29,6 +29,11 @@ struct vtb_ring {
 	char *strings;
 	size_t strings_cap, strings_len;
 	struct ring_live *live;  /* the decoded model kept between snapshots (ring_decode.c) */
+	/* The file mapped shared and read-only, for vtb_ring_read (NULL until then, or when
+	 * the mapping failed: map_failed). */
+	const uint8_t *map;
+	size_t map_bytes;
+	int map_failed;
 };
 
 /* What the decoder keeps of one timeline between snapshots: slot 0 is GC, slot 1 the
@@ -70,6 +75,10 @@ typedef struct ring_live {
 
 /* pread all of len bytes at off: 0, VTB_E_IO or VTB_E_TRUNCATED. */
 int vtb_ring_pread(int fd, void *buf, size_t len, uint64_t off);
+/* len bytes at off, as vtb_ring_pread, copied from the file's mapping where the pages
+ * are in memory now (no system call per read, no page looked up by the kernel per 4 KB),
+ * else by pread. */
+int vtb_ring_read(vtb_ring *r, void *buf, size_t len, uint64_t off);
 /* Reads the header into r->h and checks it against the file size. */
 int vtb_ring_header_read(vtb_ring *r, char **cause);
 /* A string of the copied strings, "?" when the offset or its end lie outside. */
@@ -101,6 +110,10 @@ vtb_trace *ring_live_copy(ring_live *lv, const vtb_header *h);
 /* The same without the copy: acc itself becomes the trace, and the next snapshot decodes
  * the ring anew (for a writer that laps the reader between snapshots anyway). */
 vtb_trace *ring_live_take(ring_live *lv, const vtb_header *h);
+
+/* 1 (the default): runs of plain calls take the decode's lean path; 0: every record the
+ * general one (tests check that both build the same model). */
+extern int ring_lean;
 
 /* Does the open file start like a ring file? */
 int vtb_ring_fd_is(int fd);

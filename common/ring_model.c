@@ -107,6 +107,25 @@ struct vtb_rthread *ring_live_thread(ring_live *lv, size_t i, uint32_t pid, uint
 	return th;
 }
 
+#define RING_RESTAMP_NOW 4096u
+
+/* The thread's slices, counted up to just past `most`. */
+static size_t slices_up_to(const struct vtb_rthread *th, size_t most)
+{
+	size_t n = 0;
+	for (size_t d = 0; d < th->nrows && n <= most; d++)
+		n += th->rows[d].n;
+	return n;
+}
+
+/* Depth fields of the thread's slices, as their rows say. */
+static void restamp_thread(struct vtb_rthread *th)
+{
+	for (size_t d = 0; d < th->nrows; d++)
+		for (size_t k = 0; k < th->rows[d].n; k++)
+			th->rows[d].s[k].depth = (uint16_t)d;
+}
+
 int ring_live_outer(ring_live *lv, ring_slot *s, uint64_t from_ns, uint64_t ns, uint32_t str, uint32_t flags)
 {
 	struct vtb_rthread *th = &lv->acc->th[s->th];
@@ -117,9 +136,13 @@ int ring_live_outer(ring_live *lv, ring_slot *s, uint64_t from_ns, uint64_t ns, 
 	memmove(th->rows + 1, th->rows, th->nrows * sizeof *th->rows);
 	memset(th->rows, 0, sizeof *th->rows);
 	th->nrows++;
-	/* The slices' own depth fields are set once, before the model is handed out: a decode
-	 * meeting many such ends would otherwise rewrite every slice for each. */
-	s->restamp = 1;
+	/* The slices' own depth fields follow: now while the thread holds few (a window that
+	 * opens inside a few calls meets their ends first), else once, before the model is
+	 * handed out (a decode meeting many such ends would rewrite every slice for each). */
+	if (!s->restamp && slices_up_to(th, RING_RESTAMP_NOW) <= RING_RESTAMP_NOW)
+		restamp_thread(th);
+	else
+		s->restamp = 1;
 	for (size_t k = 0; k < th->natt; k++)
 		th->att[k].depth++;
 	for (size_t k = 0; k < th->nsteps; k++)
@@ -292,10 +315,7 @@ static void restamp(ring_live *lv)
 	for (size_t i = 0; i < lv->nslots; i++) {
 		if (!lv->slots[i].restamp || lv->slots[i].th < 0)
 			continue;
-		struct vtb_rthread *th = &lv->acc->th[lv->slots[i].th];
-		for (size_t d = 0; d < th->nrows; d++)
-			for (size_t k = 0; k < th->rows[d].n; k++)
-				th->rows[d].s[k].depth = (uint16_t)d;
+		restamp_thread(&lv->acc->th[lv->slots[i].th]);
 		lv->slots[i].restamp = 0;
 	}
 }

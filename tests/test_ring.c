@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/vtb.h"
+#include "common/ring_internal.h"
 #include "tests/ring_fixture.h"
 
 #define DEAD_PID 4194303u /* above any pid_max this machine uses: never alive */
@@ -297,6 +299,72 @@ START_TEST(test_shrinks_under_reader)
 }
 END_TEST
 
+/* The records are read through a mapping of the file: a file truncated after the mapping
+ * was made reads as an error (pread's), not a SIGBUS, and a page never written (a hole)
+ * goes through pread too. */
+START_TEST(test_truncated_under_mapping)
+{
+	rf_ring r;
+	vtb_ring *ring = NULL;
+	char *why = NULL;
+	uint8_t buf[3 * 4096];
+	rf_init_cap(&r, VTB_RING_RECORDING, 20000);
+	r.h->pid = DEAD_PID;
+	uint32_t f = rf_code(&r, "f");
+	rf_thread(&r, DEAD_PID, NULL);
+	for (uint64_t i = 0; i < 20000; i++)
+		rf_push(&r, 2000000 + i, f, 0, i % 2 ? VTB_RK_END : VTB_RK_BEGIN);
+	put(&r, r.len);
+	ck_assert_int_eq(vtb_ring_open(path, &ring, &why), 0);
+	vtb_trace *t = vtb_ring_snapshot(ring, NULL, &why);
+	ck_assert_msg(t != NULL, "%s", why);
+	ck_assert_uint_eq(vtb_trace_call_count(t), 10000);
+	vtb_trace_free(t);
+	ck_assert_ptr_nonnull(ring->map);
+	uint64_t off = r.h->records_off + 16 * 4096;
+	ck_assert_int_eq(vtb_ring_read(ring, buf, sizeof buf, off), 0);
+	ck_assert_mem_eq(buf, r.buf + off, sizeof buf);
+	ck_assert_int_eq(truncate(path, 8192), 0);
+	ck_assert_int_eq(vtb_ring_read(ring, buf, sizeof buf, off), VTB_E_TRUNCATED);
+	ck_assert_int_eq(truncate(path, (off_t)r.len), 0); /* a hole now: zeros, as pread reads them */
+	ck_assert_int_eq(vtb_ring_read(ring, buf, sizeof buf, off), 0);
+	for (size_t i = 0; i < sizeof buf; i++)
+		ck_assert_uint_eq(buf[i], 0);
+	vtb_ring_close(ring);
+	free(r.buf);
+}
+END_TEST
+
+/* A task record's address is a double in its blob: one no u64 holds (NaN, negative, too
+ * big) names no task (0), where converting it was undefined (found by fuzz_ring). */
+START_TEST(test_task_address_hostile)
+{
+	static const double values[] = { NAN, -1.0, 1e300, 4096.0 };
+	rf_ring r;
+	char *why = NULL;
+	rf_init(&r, VTB_RING_RECORDING);
+	r.h->pid = DEAD_PID;
+	uint32_t f = rf_code(&r, "step");
+	uint16_t t = (uint16_t)rf_thread(&r, DEAD_PID, NULL);
+	for (int i = 0; i < 4; i++) {
+		rf_push(&r, 2000000 + 10 * i, f, t, VTB_RK_BEGIN);
+		uint64_t at = r.h->arena_off + r.h->arena_head % RF_ARENA + offsetof(vtb_ring_blob, value);
+		rf_data(&r, 2000001 + 10 * i, t, VTB_RK_TASK, f, "Task-1");
+		memcpy(r.buf + at, &values[i], sizeof values[i]);
+		rf_push(&r, 2000002 + 10 * i, f, t, VTB_RK_END);
+	}
+	put(&r, r.len);
+	vtb_trace *tr = snap(NULL, &why);
+	ck_assert_msg(tr != NULL, "%s", why);
+	const vtb_thread *th = vtb_trace_thread(tr, 0);
+	ck_assert_uint_eq(th->task_step_count, 4);
+	for (int i = 0; i < 4; i++)
+		ck_assert_uint_eq(th->task_steps[i].task, i == 3 ? 4096 : 0);
+	vtb_trace_free(tr);
+	free(r.buf);
+}
+END_TEST
+
 /* Records the writer overwrote while the reader copied are dropped and counted: simulated
  * by moving the head between the two header reads is not possible from outside, so the
  * slot a live writer may be writing (the oldest) is what a live ring drops. */
@@ -560,6 +628,110 @@ START_TEST(test_live_unwrapped_keeps_all)
 }
 END_TEST
 
+/* Every call the same in both (depth fields, flags, names) and their texts the same. */
+static void same_calls(const vtb_trace *a, const vtb_trace *b, int step)
+{
+	same_model(a, b, step);
+	ck_assert_uint_eq(vtb_trace_string_count(a), vtb_trace_string_count(b));
+	for (size_t i = 0; i < vtb_trace_thread_count(a); i++) {
+		const vtb_thread *x = vtb_trace_thread(a, i), *y = vtb_trace_thread(b, i);
+		for (uint32_t d = 0; d < x->depth_count; d++)
+			for (size_t k = 0; k < x->rows[d].count; k++)
+				ck_assert_msg(x->rows[d].slices[k].depth == d && y->rows[d].slices[k].depth == d &&
+						      x->rows[d].slices[k].name_id == y->rows[d].slices[k].name_id,
+					      "step %d thread %zu depth %u call %zu", step, i, d, k);
+		ck_assert_uint_eq(x->attachment_count, y->attachment_count);
+		for (size_t k = 0; k < x->attachment_count; k++) {
+			const vtb_attachment *p = &x->attachments[k], *q = &y->attachments[k];
+			ck_assert(p->depth == q->depth && p->index == q->index);
+			ck_assert(!p->args == !q->args && (!p->args || !strcmp(p->args, q->args)));
+			ck_assert(!p->retval == !q->retval && (!p->retval || !strcmp(p->retval, q->retval)));
+		}
+	}
+}
+
+/* n records of every kind in a random order (seeded): calls of three threads and one past
+ * the table, in runs, ends without begins, exceptions, C calls, spans, GC, texts, names
+ * out of the table, kinds that do not exist, times that go back, on a TSC clock. */
+static void mixed_records(rf_ring *r, unsigned *seed, uint64_t n)
+{
+	static const uint16_t kinds[] = { VTB_RK_BEGIN, VTB_RK_BEGIN, VTB_RK_BEGIN, VTB_RK_C_BEGIN, VTB_RK_SPAN_BEGIN,
+					  VTB_RK_END, VTB_RK_END, VTB_RK_END, VTB_RK_END_EXC, VTB_RK_C_END,
+					  VTB_RK_C_END_EXC, VTB_RK_SPAN_END, VTB_RK_SPAN_END_EXC, VTB_RK_GC_BEGIN,
+					  VTB_RK_GC_END, VTB_RK_ARGS, VTB_RK_RETVAL, VTB_RK_INSTANT, 15 };
+	static const uint16_t threads[] = { 0, 1, 2, 9 };
+	uint16_t thread = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		unsigned x = (unsigned)rand_r(seed);
+		if (x % 16 == 0)
+			thread = threads[(x >> 4) % 4];
+		uint16_t kind = kinds[(x >> 8) % (sizeof kinds / sizeof kinds[0])];
+		uint32_t id = (x >> 16) % 64 == 0 ? 40 : (x >> 16) % 5;
+		uint64_t ticks = 1000 + r->h->head * 7 - ((x >> 24) % 32 == 0 ? 20 : 0);
+		if (kind >= VTB_RK_DATA_FIRST)
+			rf_data(r, ticks, thread, kind, id, "v=1");
+		else
+			rf_push(r, ticks, id, thread, kind);
+	}
+}
+
+static void mixed_ring(rf_ring *r, uint64_t cap)
+{
+	rf_init_cap(r, VTB_RING_RECORDING, cap);
+	r->h->pid = DEAD_PID;
+	r->h->use_tsc = 1;
+	r->h->base_ticks = 1000;
+	r->h->base_ns = 5000;
+	r->h->calib_ticks = 1000 + 3000000;
+	r->h->calib_ns = 5000 + 1000003;
+	for (int i = 0; i < 5; i++)
+		rf_code(r, (const char *[]){ "a", "b", "c", "a", "e" }[i]);
+	rf_thread(r, DEAD_PID, NULL);
+	rf_thread(r, 77, "worker");
+	rf_thread(r, 78, "other");
+}
+
+static vtb_trace *snap_lean(vtb_ring *r, int lean, int step)
+{
+	char *why = NULL;
+	ring_lean = lean;
+	vtb_trace *t = vtb_ring_snapshot(r, NULL, &why);
+	ring_lean = 1;
+	ck_assert_msg(t != NULL, "step %d: %s", step, why);
+	return t;
+}
+
+/* The decode's lean path (runs of plain calls) builds the model the general path does,
+ * record for record: on rings of every kind of record, fresh and kept readers, wrapped
+ * and not, appended in steps that lap the readers or not. */
+START_TEST(test_lean_matches_general)
+{
+	enum { CAP = 12000 };
+	static const int steps[] = { 3000, 500, 9000, 1, 30000, 700 };
+	for (unsigned seed = 1; seed <= 4; seed++) {
+		rf_ring r;
+		vtb_ring *lean = NULL, *general = NULL;
+		char *why = NULL;
+		unsigned state = seed;
+		mixed_ring(&r, CAP);
+		for (int step = 0; step < (int)(sizeof steps / sizeof steps[0]); step++) {
+			mixed_records(&r, &state, (uint64_t)steps[step]);
+			put(&r, r.len);
+			if (!lean)
+				ck_assert_msg(vtb_ring_open(path, &lean, &why) == 0 && vtb_ring_open(path, &general, &why) == 0,
+					      "%s", why);
+			vtb_trace *a = snap_lean(lean, 1, step), *b = snap_lean(general, 0, step);
+			same_calls(a, b, step);
+			vtb_trace_free(a);
+			vtb_trace_free(b);
+		}
+		vtb_ring_close(lean);
+		vtb_ring_close(general);
+		free(r.buf);
+	}
+}
+END_TEST
+
 /* A writer process appends to a ring of `cap` records as fast as it can while a kept
  * reader snapshots it `snaps` times: every snapshot is sound (each row's calls in order)
  * and the model drops what the writer overwrote (it never holds more calls than the ring). */
@@ -640,11 +812,14 @@ int main(void)
 	tcase_add_test(tc, test_hostile_files);
 	tcase_add_test(tc, test_not_regular);
 	tcase_add_test(tc, test_shrinks_under_reader);
+	tcase_add_test(tc, test_truncated_under_mapping);
+	tcase_add_test(tc, test_task_address_hostile);
 	tcase_add_test(tc, test_live_drops_oldest_slot);
 	tcase_add_test(tc, test_incremental_matches_full);
 	tcase_add_test(tc, test_thread_renamed);
 	tcase_add_test(tc, test_incremental_matches_full_big);
 	tcase_add_test(tc, test_live_unwrapped_keeps_all);
+	tcase_add_test(tc, test_lean_matches_general);
 	tcase_add_test(tc, test_live_writer_bounded);
 	tcase_add_test(tc, test_live_writer_big);
 	suite_add_tcase(s, tc);
