@@ -95,6 +95,12 @@ static int copy_records(vtb_ring *r, uint64_t first, uint64_t n)
 
 /* ---- the decode ---- */
 
+/* ns_of as the lean path computes it: for t ticks past `ticks`, base + t * whole + t * frac / 2^64,
+ * exact up to `max` ticks past the base (lean_setup). */
+typedef struct lean_clk {
+	uint64_t base, ticks, whole, frac, max;
+} lean_clk;
+
 typedef struct dec {
 	vtb_ring *r;
 	ring_live *lv;
@@ -107,8 +113,7 @@ typedef struct dec {
 	int live;               /* a writer may still be writing */
 	int full;               /* decoding the whole ring into an empty model */
 	uint64_t cap;           /* the ring's capacity when the copy began */
-	/* ns_of's terms for the lean path (lean_setup), set once the model's rate is. */
-	uint64_t clk_base, clk_ticks, clk_whole, clk_frac, clk_max;
+	lean_clk clk;           /* ns_of's terms for the lean path (lean_setup) */
 	vtb_ring_snap_stats st;
 } dec;
 
@@ -500,7 +505,7 @@ typedef struct lean_state {
 	uint64_t last_ns;
 	const uint32_t *str_of;  /* code id -> string id, for ids below code_lim */
 	size_t code_lim;
-	uint64_t clk_base, clk_ticks, clk_whole, clk_frac, clk_max; /* ticks to ns (lean_clock) */
+	lean_clk clk;            /* ticks to ns */
 } lean_state;
 
 /* The decode's part of a lean run's state: what the names and the clock are now. */
@@ -508,23 +513,19 @@ static void lean_clock(const dec *d, lean_state *l)
 {
 	l->str_of = d->lv->str_of;
 	l->code_lim = d->r->code_count < d->lv->ncodes ? d->r->code_count : d->lv->ncodes;
-	l->clk_base = d->clk_base;
-	l->clk_ticks = d->clk_ticks;
-	l->clk_whole = d->clk_whole;
-	l->clk_frac = d->clk_frac;
-	l->clk_max = d->clk_max;
+	l->clk = d->clk;
 }
 
 /* One record of the run: 1 when taken, 0 when the general path must take it (nothing
- * changed then). Ticks before the base wrap past clk_max: ns_of on the general path takes
- * them, as those past clk_max (no call in the loop: its values stay in registers). */
+ * changed then). Ticks before the base wrap past clk.max: ns_of on the general path takes
+ * them, as those past clk.max (no call in the loop: its values stay in registers). */
 static inline __attribute__((always_inline)) int lean_one(lean_state *l, const vtb_ring_record *rec)
 {
 	const struct lean_kind *k = &lean_kinds[rec->kind];
-	uint64_t t = rec->ticks - l->clk_ticks;
-	if (rec->id >= l->code_lim || l->str_of[rec->id] == UINT32_MAX || t > l->clk_max)
+	uint64_t t = rec->ticks - l->clk.ticks;
+	if (rec->id >= l->code_lim || l->str_of[rec->id] == UINT32_MAX || t > l->clk.max)
 		return 0;
-	uint64_t ns = l->clk_base + t * l->clk_whole + (uint64_t)(((unsigned __int128)t * l->clk_frac) >> 64);
+	uint64_t ns = l->clk.base + t * l->clk.whole + (uint64_t)(((unsigned __int128)t * l->clk.frac) >> 64);
 	if (ns < l->last_ns)
 		ns = l->last_ns;
 	if (k->begin) {
@@ -716,17 +717,18 @@ static int evict(dec *d, int live)
 	return ns > lv->window_ns ? ring_live_evict(lv, ns) : 0;
 }
 
-/* ns_of's terms, the model's clock rate set: up to clk_max ticks past the base,
+/* ns_of's terms, the model's clock rate set: up to clk.max ticks past the base,
  * t * whole + (t * frac >> 64) + base stays under VTB_TIME_MAX (the fraction's term is
  * below t), so 64-bit arithmetic gives ns_of's own result. */
 static void lean_setup(dec *d)
 {
 	const vtb_ring_header *h = &d->r->h;
-	d->clk_base = h->base_ns < VTB_TIME_MAX ? h->base_ns : VTB_TIME_MAX;
-	d->clk_ticks = h->base_ticks;
-	d->clk_whole = d->lv->tick_whole;
-	d->clk_frac = d->lv->tick_frac;
-	d->clk_max = (VTB_TIME_MAX - d->clk_base) / (d->clk_whole + 1);
+	lean_clk *c = &d->clk;
+	c->base = h->base_ns < VTB_TIME_MAX ? h->base_ns : VTB_TIME_MAX;
+	c->ticks = h->base_ticks;
+	c->whole = d->lv->tick_whole;
+	c->frac = d->lv->tick_frac;
+	c->max = (VTB_TIME_MAX - c->base) / (c->whole + 1);
 }
 
 /* Before the first record decoded (at `from`, `rec`; NULL when none is): a new model when

@@ -229,8 +229,11 @@ static void start_live(int pid, int width)
 START_TEST(test_live_behind_and_stats_panel)
 {
 	start_live(start_prog_with(".", BUSY_PROG, "--buffer-size 20000"), 80);
-	tmux_expect("(reader fell behind: ");
-	tmux_expect(" records dropped)");
+	char *pane = tmux_wait_for(" records dropped)");
+	ck_assert_msg(strncmp(pane, " LIVE pid ", 10) == 0 && strstr(pane, "(reader fell behind: ") &&
+			      strstr(pane, "(reader fell behind: ") < strchr(pane, '\n'),
+		      "the header does not start with the state and its count:\n%.300s", pane);
+	free(pane);
 	tmux_keys("S");
 	tmux_expect("busy_a");
 	tmux_expect("self");

@@ -9,8 +9,9 @@
  * handler runs) until the Python handler says it runs (nudge_ack); after NUDGE_TRIES it
  * gives up on the dump and lets the default action end the process, as it would have
  * without vtrace. It does not count while a dump is written (vt.dumping): Python handlers
- * cannot run then, and giving up would kill the process under its dump. A timer, not a watchdog thread: a thread would make every traced process
- * multi-threaded (3.12+ warns at each os.fork()).
+ * cannot run then, and giving up would kill the process under its dump. A timer, not a
+ * watchdog thread: a thread would make every traced process multi-threaded (3.12+ warns at
+ * each os.fork()).
  * Only for signals whose disposition before vtrace was the default action. The C handler
  * calls CPython's handler, stores flags and sets a timer (timer_settime, sigaction and
  * kill are async-signal-safe). */

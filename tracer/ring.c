@@ -541,26 +541,30 @@ int vt_ring_after_fork(void)
 	return rc;
 }
 
-void vt_ring_exit(int remove)
+/* This process's file says it ended (in `state`, or by `sig`: 0 leaves either as it is),
+ * and goes when `remove`. */
+static void ring_end(int remove, uint32_t state, uint32_t sig)
 {
 	if (!rf.h || rf.h->pid != (uint32_t)getpid())
 		return;
 	rf.h->end_ticks = vt_ticks();
-	vt_ring_set_state(VTB_RING_EXITED);
+	if (sig)
+		__atomic_store_n(&rf.h->signal, sig, __ATOMIC_RELEASE);
+	if (state)
+		vt_ring_set_state(state);
 	if (remove && rf.path[0])
 		unlink(rf.path);
 	rf.path[0] = '\0';
 }
 
+void vt_ring_exit(int remove)
+{
+	ring_end(remove, VTB_RING_EXITED, 0);
+}
+
 void vt_ring_ended_by(uint32_t sig, int remove)
 {
-	if (!rf.h || rf.h->pid != (uint32_t)getpid())
-		return;
-	rf.h->end_ticks = vt_ticks();
-	__atomic_store_n(&rf.h->signal, sig, __ATOMIC_RELEASE);
-	if (remove && rf.path[0])
-		unlink(rf.path);
-	rf.path[0] = '\0';
+	ring_end(remove, 0, sig);
 }
 
 void vt_ring_configure(const char *dir, int no_file, unsigned dump_mode)

@@ -539,7 +539,7 @@ _TERMINATING = {getattr(_signal, n) for n in (
     if hasattr(_signal, n)}
 
 
-def _die_by(signum: int, dumped: bool = False) -> None:
+def _die_by(signum: int, dumped: bool) -> None:
     """Ends the process as the signal's default action would (the shell sees 128+signum).
     The ring file says which signal; it goes when the dump just written holds its data (as
     at a normal exit: in /dev/shm it takes memory)."""
